@@ -1,0 +1,159 @@
+#include "app/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+
+namespace zt::app {
+
+namespace {
+
+Error invalid(std::string_view key, std::string_view why) {
+  return Error::invalid("invalid_config", fmt::format("{}: {}", key, why));
+}
+
+Result<std::size_t> parse_count(std::string_view key, std::string_view text, std::size_t min,
+                                std::size_t max) {
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return invalid(key, fmt::format("'{}' is not a whole number from {} to {}", text, min, max));
+  }
+  return value;
+}
+
+Status check_log_level(std::string_view level) {
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "off"}) {
+    if (level == known) return {};
+  }
+  return invalid("log.level", fmt::format("'{}' is not one of trace, debug, info, warn, error, off",
+                                          level));
+}
+
+// Reads an integer key within [min, max] into `out` when present.
+template <typename T>
+Status read_int(const toml::table& table, std::string_view path, std::int64_t min,
+                std::int64_t max, T& out) {
+  auto node = table.at_path(path);
+  if (!node) return {};
+  auto value = node.value<std::int64_t>();
+  if (!value || *value < min || *value > max) {
+    return invalid(path, fmt::format("must be a whole number from {} to {}", min, max));
+  }
+  out = static_cast<T>(*value);
+  return {};
+}
+
+Status read_ms(const toml::table& table, std::string_view path, std::chrono::milliseconds& out) {
+  std::int64_t ms = out.count();
+  ZT_TRY(read_int(table, path, 1, 86'400'000, ms));
+  out = std::chrono::milliseconds(ms);
+  return {};
+}
+
+Status read_string(const toml::table& table, std::string_view path, std::string& out) {
+  auto node = table.at_path(path);
+  if (!node) return {};
+  auto value = node.value<std::string>();
+  if (!value) return invalid(path, "must be a string");
+  out = *value;
+  return {};
+}
+
+Status apply_file(const std::filesystem::path& file, Config& config) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return Error::invalid("invalid_config",
+                          fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line,
+                                      e.source().begin.column, e.description()));
+  }
+  std::string listen;
+  ZT_TRY(read_string(table, "server.listen", listen));
+  if (!listen.empty()) ZT_TRY(parse_listen(listen, config.server));
+  ZT_TRY(read_int(table, "server.threads", 1, 256, config.server.io_threads));
+  ZT_TRY(read_int(table, "server.header_limit", 1024, 1 << 20, config.server.header_limit));
+  ZT_TRY(read_int(table, "server.max_connections", 1, 1'000'000, config.server.max_connections));
+  ZT_TRY(read_ms(table, "server.header_timeout_ms", config.server.header_timeout));
+  ZT_TRY(read_ms(table, "server.body_timeout_ms", config.server.body_timeout));
+  ZT_TRY(read_ms(table, "server.idle_timeout_ms", config.server.idle_timeout));
+  ZT_TRY(read_ms(table, "server.write_timeout_ms", config.server.write_timeout));
+  ZT_TRY(read_ms(table, "server.shutdown_timeout_ms", config.server.shutdown_timeout));
+  std::string web_root;
+  ZT_TRY(read_string(table, "server.web_root", web_root));
+  if (!web_root.empty()) config.web_root = web_root;
+  ZT_TRY(read_int(table, "workers.threads", 1, 1024, config.worker_threads));
+  ZT_TRY(read_int(table, "workers.queue", 1, 1'000'000, config.worker_queue));
+  ZT_TRY(read_string(table, "database.url", config.database_url));
+  ZT_TRY(read_int(table, "database.pool_size", 1, 1024, config.database_pool));
+  ZT_TRY(read_string(table, "log.level", config.log_level));
+  if (auto node = table.at_path("log.access")) {
+    auto value = node.value<bool>();
+    if (!value) return invalid("log.access", "must be true or false");
+    config.access_log = *value;
+  }
+  if (auto node = table.at_path("debug.sleep_route")) {
+    auto value = node.value<bool>();
+    if (!value) return invalid("debug.sleep_route", "must be true or false");
+    config.debug_sleep_route = *value;
+  }
+  return check_log_level(config.log_level);
+}
+
+}  // namespace
+
+Status parse_listen(std::string_view listen, http::ServerConfig& server) {
+  std::string_view host;
+  std::string_view port;
+  if (!listen.empty() && listen.front() == '[') {
+    auto close = listen.find("]:");
+    if (close == std::string_view::npos) return invalid("listen", "expected [address]:port");
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos) return invalid("listen", "expected host:port");
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  auto number = parse_count("listen", port, 0, 65535);
+  if (!number.ok()) return invalid("listen", fmt::format("'{}' has no valid port", listen));
+  if (host == "localhost") host = "127.0.0.1";
+  server.host = host.empty() ? "0.0.0.0" : std::string(host);
+  server.port = static_cast<std::uint16_t>(*number);
+  return {};
+}
+
+Result<Config> load_config(const std::optional<std::filesystem::path>& file,
+                           const std::function<const char*(const char*)>& getenv) {
+  Config config;
+  if (file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*file, ec)) {
+      return Error::invalid("config_not_found",
+                            fmt::format("config file {} does not exist", file->string()));
+    }
+    ZT_TRY(apply_file(*file, config));
+  } else if (std::error_code ec; std::filesystem::is_regular_file("zhengtong.toml", ec)) {
+    ZT_TRY(apply_file("zhengtong.toml", config));
+  }
+
+  if (const char* url = getenv("ZT_DATABASE_URL"); url && *url) config.database_url = url;
+  if (const char* listen = getenv("ZT_LISTEN"); listen && *listen) {
+    ZT_TRY(parse_listen(listen, config.server));
+  }
+  if (const char* threads = getenv("ZT_THREADS"); threads && *threads) {
+    auto n = parse_count("ZT_THREADS", threads, 1, 256);
+    if (!n.ok()) return std::move(n).error();
+    config.server.io_threads = *n;
+  }
+  if (const char* level = getenv("ZT_LOG_LEVEL"); level && *level) {
+    config.log_level = level;
+    ZT_TRY(check_log_level(config.log_level));
+  }
+  return config;
+}
+
+}  // namespace zt::app

@@ -1,0 +1,38 @@
+// Config: Zhengtong's settings, from a TOML file with environment overrides.
+//
+// Precedence: built-in defaults < the TOML file < ZT_DATABASE_URL, ZT_LISTEN, ZT_THREADS,
+// ZT_LOG_LEVEL. See docs/configuration.md for every key.
+#pragma once
+
+#include "core/result.h"
+#include "http/server.h"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace zt::app {
+
+struct Config {
+  http::ServerConfig server;
+  std::filesystem::path web_root = "web/dist";
+  std::size_t worker_threads = 8;
+  std::size_t worker_queue = 1024;
+  std::string database_url = "sqlite:./data/zhengtong.db";
+  std::size_t database_pool = 8;
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  bool access_log = true;
+  bool debug_sleep_route = false;  // [debug] sleep_route: GET /api/v1/debug/sleep for tests
+};
+
+// Reads `file` if given (an error if it is missing or invalid), else ./zhengtong.toml when it
+// exists, then applies the environment read through `getenv` (so tests can pass their own).
+// Errors: invalid_config (with the key and why), config_not_found.
+Result<Config> load_config(const std::optional<std::filesystem::path>& file,
+                           const std::function<const char*(const char*)>& getenv);
+
+// Parses "host:port", "[v6]:port" or ":port" (all interfaces). Error: invalid_config.
+Status parse_listen(std::string_view listen, http::ServerConfig& server);
+
+}  // namespace zt::app

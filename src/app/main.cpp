@@ -1,0 +1,59 @@
+// zhengtong: the one binary of the platform.
+#include "app/build_info.h"
+#include "app/commands.h"
+#include "app/config.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"政通 Zhengtong: digital-government platform (data sharing and exchange hub)",
+               "zhengtong"};
+  app.require_subcommand(1);
+  std::string config_file;
+  app.add_option("-c,--config", config_file,
+                 "TOML config file (default: ./zhengtong.toml if present)");
+  app.fallthrough();
+
+  auto* serve = app.add_subcommand("serve", "Migrate the database and serve HTTP");
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  auto* check = app.add_subcommand("check", "Check identifiers; one JSON line per value");
+  check->require_subcommand(1);
+  std::vector<std::string> values;
+  for (const char* kind : {"id-number", "uscc", "division-code"}) {
+    auto* sub = check->add_subcommand(
+        kind, fmt::format("Check {} values (exit 0 only if all are valid)", kind));
+    sub->add_option("values", values, "Values to check")->required();
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (version->parsed()) {
+    std::cout << fmt::format("zhengtong {} ({})\n", zt::app::kVersion, zt::app::kCommit);
+    return 0;
+  }
+  if (check->parsed()) {
+    for (auto* sub : check->get_subcommands()) {
+      return zt::app::run_check(sub->get_name(), values);
+    }
+  }
+
+  std::optional<std::filesystem::path> file;
+  if (!config_file.empty()) file = config_file;
+  auto config = zt::app::load_config(file, [](const char* name) { return std::getenv(name); });
+  if (!config.ok()) {
+    std::cerr << fmt::format("zhengtong: {} ({})\n", config.error().detail, config.error().code);
+    return 2;
+  }
+  if (serve->parsed()) return zt::app::run_serve(*config);
+  if (migrate->parsed()) return zt::app::run_migrate(*config);
+  return 2;
+}

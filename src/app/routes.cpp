@@ -1,0 +1,13 @@
+#include "app/routes.h"
+
+#include "http/identifier_routes.h"
+
+namespace zt::app {
+
+void add_routes(http::Router& router, const RouteDeps& deps) {
+  http::add_system_routes(router, deps.build, deps.metrics, deps.ready);
+  http::add_identifier_routes(router);
+  if (deps.debug_sleep_route) http::add_debug_routes(router);
+}
+
+}  // namespace zt::app

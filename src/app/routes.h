@@ -1,0 +1,23 @@
+// Every HTTP route of the platform, registered in one place so the server and the tests that
+// check the API document see the same set. A module with routes adds its call here.
+#pragma once
+
+#include "core/result.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/system_routes.h"
+
+#include <functional>
+
+namespace zt::app {
+
+struct RouteDeps {
+  http::BuildInfo build;
+  http::Metrics& metrics;
+  std::function<Status()> ready;  // /readyz: the database answers
+  bool debug_sleep_route = false;
+};
+
+void add_routes(http::Router& router, const RouteDeps& deps);
+
+}  // namespace zt::app

@@ -1,0 +1,83 @@
+#include "app/build_info.h"
+#include "app/commands.h"
+#include "app/logging.h"
+#include "app/migrations.h"
+#include "app/routes.h"
+#include "db/database.h"
+#include "db/migration.h"
+#include "http/access_log.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "http/worker_pool.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+namespace zt::app {
+
+int run_serve(const Config& config) {
+  auto log = make_logger(config.log_level);
+
+  auto db = db::Database::open(config.database_url, {.pool_size = config.database_pool});
+  if (!db.ok()) {
+    log->error("cannot open the database: {} ({})", db.error().detail, db.error().code);
+    return 1;
+  }
+  db::Database& database = **db;
+  auto migrated = db::migrate(database, all_migrations());
+  if (!migrated.ok()) {
+    log->error("migration failed: {} ({})", migrated.error().detail, migrated.error().code);
+    return 1;
+  }
+  log->info("database {} at schema version {} ({} migrations applied now)", config.database_url,
+            migrated->to_version, migrated->applied.size());
+
+  http::WorkerPool pool(config.worker_threads, config.worker_queue);
+  http::Metrics metrics;
+  http::AccessLog access_log(1, config.access_log);
+  http::Router router;
+  add_routes(router, {.build = {kVersion, kCommit},
+                      .metrics = metrics,
+                      .ready = [&database] { return database.ping(); },
+                      .debug_sleep_route = config.debug_sleep_route});
+
+  metrics.attach(router);
+  metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",
+                    [&pool] { return static_cast<double>(pool.queue_depth()); });
+  metrics.add_gauge("zt_worker_pool_busy", "Worker threads running a job.",
+                    [&pool] { return static_cast<double>(pool.busy()); });
+  metrics.add_gauge("zt_worker_pool_rejected", "Jobs refused because the queue was full (503).",
+                    [&pool] { return static_cast<double>(pool.rejected()); });
+  metrics.add_gauge("zt_db_connections_open", "Database connections open.",
+                    [&database] { return static_cast<double>(database.stats().open); });
+  metrics.add_gauge("zt_db_connections_in_use", "Database connections leased.",
+                    [&database] { return static_cast<double>(database.stats().in_use); });
+
+  http::Server server(config.server, router, metrics, access_log, pool, *log);
+  metrics.add_gauge("zt_http_connections_active", "Open client connections.",
+                    [&server] { return static_cast<double>(server.active_connections()); });
+  http::StaticFiles web(config.web_root);
+  server.set_fallback([&web](const http::Request& request) {
+    return web.serve(request.path(), request.header("If-None-Match"));
+  });
+
+  auto port = server.listen();
+  if (!port.ok()) {
+    log->error("{} ({})", port.error().detail, port.error().code);
+    return 1;
+  }
+  const std::string host = config.server.host == "0.0.0.0" ? "127.0.0.1" : config.server.host;
+  const std::string url = host.find(':') != std::string::npos
+                              ? fmt::format("http://[{}]:{}/", host, *port)
+                              : fmt::format("http://{}:{}/", host, *port);
+  log->info("zhengtong {} serving on {} with {} I/O threads", kVersion, url,
+            config.server.io_threads);
+  std::cerr << fmt::format("政通 Zhengtong {} is serving on {}\n", kVersion, url);
+  server.run();
+  return 0;
+}
+
+}  // namespace zt::app

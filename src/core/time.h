@@ -1,0 +1,43 @@
+// Time helpers: the clock seam and ISO 8601 formatting in China Standard Time (+08:00).
+//
+// Every API time is ISO 8601 with an offset; Zhengtong serves Chinese cities, so it formats in
+// UTC+08:00 (no DST). Code that decides on deadlines takes a Clock so tests can use a fake one.
+// Thread-safety: SystemClock is stateless; FakeClock is not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace zt::core {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// The source of "now"; a real seam (tests use FakeClock).
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimePoint start) : now_(start) {}
+  TimePoint now() const override { return now_; }
+  void advance(std::chrono::system_clock::duration d) { now_ += d; }
+
+ private:
+  TimePoint now_;
+};
+
+// "2026-11-23T08:00:00.123+08:00" (milliseconds, always +08:00).
+std::string format_iso8601(TimePoint t);
+
+// The calendar date of t in China Standard Time.
+std::chrono::year_month_day china_date(TimePoint t);
+
+}  // namespace zt::core

@@ -1,0 +1,177 @@
+// Rows: the complete, owned result of a query; Row: a view of one of its rows.
+//
+// Rows are read fully before query() returns, so they stay valid after the connection is given
+// back to the pool. A Row (and any string_view / span it hands out) is valid while its Rows lives.
+//
+// Reading a cell: `row.get<T>(column)` by index or by name, where T is bool, any integer type,
+// double, std::string, std::string_view, Blob, std::span<const std::uint8_t>, or std::optional of
+// one of these (NULL gives std::nullopt). Conversions are the lossless ones between the two
+// backends' representations: integers read as bool (0/1, SQLite's booleans), as double, and from
+// decimal text (PostgreSQL NUMERIC); text reads as a Blob. Asking for a non-optional T from a NULL
+// cell, for a type the cell cannot become, or for an unknown column, is a programming error and
+// throws std::logic_error (the same contract as Result::value()); use std::optional<T> or
+// is_null() where NULL is expected.
+//
+// Thread-safety: immutable after construction; safe to read from many threads.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "db/value.h"
+
+namespace zt::db {
+
+class Rows;
+
+class Row {
+ public:
+  // Cell accessors; see the header comment for the contract.
+  template <typename T>
+  T get(std::size_t column) const;
+  template <typename T>
+  T get(std::string_view column) const {
+    return get<T>(index_of(column));
+  }
+  bool is_null(std::size_t column) const { return type(column) == ValueType::kNull; }
+  bool is_null(std::string_view column) const { return is_null(index_of(column)); }
+  ValueType type(std::size_t column) const;
+
+ private:
+  friend class Rows;
+  Row(const Rows* rows, std::size_t row) : rows_(rows), row_(row) {}
+  std::size_t index_of(std::string_view column) const;
+  [[noreturn]] void fail(std::size_t column, const char* wanted) const;
+
+  bool read_bool(std::size_t column) const;
+  std::int64_t read_int(std::size_t column) const;
+  double read_double(std::size_t column) const;
+  std::string_view read_text(std::size_t column) const;  // text or blob bytes
+  std::string read_string(std::size_t column) const;     // text, blob bytes, or a number
+  std::span<const std::uint8_t> read_blob(std::size_t column) const;
+
+  const Rows* rows_;
+  std::size_t row_;
+};
+
+class Rows {
+ public:
+  Rows() = default;
+
+  std::size_t size() const { return row_count_; }
+  bool empty() const { return row_count_ == 0; }
+  std::size_t column_count() const { return columns_.size(); }
+  const std::string& column_name(std::size_t column) const { return columns_.at(column); }
+  // Index of the first column with this name, or nullopt.
+  std::optional<std::size_t> column_index(std::string_view name) const;
+
+  // Row i; i must be < size().
+  Row operator[](std::size_t i) const { return Row(this, i); }
+
+  class iterator {
+   public:
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    Row operator*() const { return (*rows_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++i_;
+      return old;
+    }
+    bool operator==(const iterator& other) const { return i_ == other.i_; }
+
+   private:
+    friend class Rows;
+    iterator(const Rows* rows, std::size_t i) : rows_(rows), i_(i) {}
+    const Rows* rows_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  iterator begin() const { return iterator(this, 0); }
+  iterator end() const { return iterator(this, row_count_); }
+
+  // --- Building (used by the backends) ---------------------------------------------------------
+  explicit Rows(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+  void add_null() { cells_.push_back({ValueType::kNull, 0, 0}); }
+  void add_bool(bool v) { cells_.push_back({ValueType::kBool, v ? 1u : 0u, 0}); }
+  void add_int(std::int64_t v) {
+    cells_.push_back({ValueType::kInt, static_cast<std::uint64_t>(v), 0});
+  }
+  void add_double(double v);
+  void add_text(std::string_view v) { add_bytes(ValueType::kText, v); }
+  void add_blob(std::span<const std::uint8_t> v) {
+    add_bytes(ValueType::kBlob, {reinterpret_cast<const char*>(v.data()), v.size()});
+  }
+  // Appends a blob of n bytes and returns where to write them (for decoders).
+  char* add_blob_space(std::size_t n);
+  // Call after each row's cells have been added.
+  void end_row() { ++row_count_; }
+
+ private:
+  friend class Row;
+  struct Cell {
+    ValueType type;
+    std::uint64_t a;  // int value, double bits, or offset into bytes_
+    std::uint64_t b;  // size of text/blob
+  };
+  void add_bytes(ValueType type, std::string_view v) {
+    cells_.push_back({type, bytes_.size(), v.size()});
+    bytes_.append(v);
+  }
+  const Cell& cell(std::size_t row, std::size_t column) const;
+
+  std::vector<std::string> columns_;
+  std::vector<Cell> cells_;  // row-major
+  std::string bytes_;        // text and blob payloads
+  std::size_t row_count_ = 0;
+};
+
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <typename T>
+T Row::get(std::size_t column) const {
+  if constexpr (IsOptional<T>::value) {
+    if (is_null(column)) return std::nullopt;
+    return get<typename T::value_type>(column);
+  } else if constexpr (std::same_as<T, bool>) {
+    return read_bool(column);
+  } else if constexpr (std::integral<T>) {
+    std::int64_t v = read_int(column);
+    if constexpr (!std::same_as<T, std::int64_t>) {
+      if (!std::in_range<T>(v)) fail(column, "an integer in range");
+    }
+    return static_cast<T>(v);
+  } else if constexpr (std::floating_point<T>) {
+    return static_cast<T>(read_double(column));
+  } else if constexpr (std::same_as<T, std::string>) {
+    return read_string(column);
+  } else if constexpr (std::same_as<T, std::string_view>) {
+    return read_text(column);
+  } else if constexpr (std::same_as<T, Blob>) {
+    auto b = read_blob(column);
+    return Blob(b.begin(), b.end());
+  } else if constexpr (std::same_as<T, std::span<const std::uint8_t>>) {
+    return read_blob(column);
+  } else {
+    static_assert(sizeof(T) == 0, "Row::get: unsupported type");
+  }
+}
+
+}  // namespace zt::db

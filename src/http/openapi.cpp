@@ -1,0 +1,129 @@
+#include "http/openapi.h"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace zt::http {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "GET /api/v1/catalog/resources/{code}" → "get_api_v1_catalog_resources_code"
+std::string operation_id(const Route& route) {
+  std::string id = lower(method_name(route.method));
+  for (char c : route.pattern) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      id.push_back(c);
+    } else if (c == '/' || c == '-' || c == '.') {
+      if (id.back() != '_') id.push_back('_');
+    }
+  }
+  while (id.back() == '_') id.pop_back();
+  return id;
+}
+
+json::object problem_schema() {
+  return {
+      {"type", "object"},
+      {"description", "RFC 9457 problem details"},
+      {"required", json::array{"type", "title", "status", "code"}},
+      {"properties",
+       json::object{
+           {"type", json::object{{"type", "string"}}},
+           {"title", json::object{{"type", "string"}}},
+           {"status", json::object{{"type", "integer"}}},
+           {"detail", json::object{{"type", "string"}}},
+           {"code", json::object{{"type", "string"},
+                                 {"description", "stable machine-readable error code"}}},
+       }},
+  };
+}
+
+json::object operation(const Route& route) {
+  json::object op;
+  op["operationId"] = operation_id(route);
+  op["summary"] = route.doc.summary;
+  if (!route.doc.description.empty()) op["description"] = route.doc.description;
+  if (!route.doc.tag.empty()) op["tags"] = json::array{json::string(route.doc.tag)};
+
+  json::array params;
+  for (const auto& name : route.param_names) {
+    params.push_back(json::object{{"name", name},
+                                  {"in", "path"},
+                                  {"required", true},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
+  for (const auto& p : route.doc.params) {
+    json::object param{{"name", p.name}, {"in", p.in}, {"required", p.required},
+                       {"schema", p.schema}};
+    if (!p.description.empty()) param["description"] = p.description;
+    params.push_back(std::move(param));
+  }
+  if (!params.empty()) op["parameters"] = std::move(params);
+
+  if (!route.options.accepts.empty()) {
+    json::object content;
+    for (const auto& type : route.options.accepts) {
+      json::object media;
+      if (type == "application/json" && !route.doc.request_schema.is_null()) {
+        media["schema"] = route.doc.request_schema;
+      } else {
+        media["schema"] = json::object{{"type", "string"}};
+      }
+      content[type] = std::move(media);
+    }
+    op["requestBody"] = json::object{{"required", true}, {"content", std::move(content)}};
+  }
+
+  json::object responses;
+  for (const auto& r : route.doc.responses) {
+    json::object response{{"description", r.description}};
+    if (!r.schema.is_null()) {
+      response["content"] =
+          json::object{{r.content_type, json::object{{"schema", r.schema}}}};
+    }
+    responses[std::to_string(r.status)] = std::move(response);
+  }
+  responses["default"] = json::object{
+      {"description", "An error, as RFC 9457 problem details"},
+      {"content",
+       json::object{{"application/problem+json",
+                     json::object{{"schema",
+                                   json::object{{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  op["responses"] = std::move(responses);
+  return op;
+}
+
+}  // namespace
+
+json::value openapi_document(const Router& router, const ApiInfo& info) {
+  json::object paths;
+  for (const auto& route : router.routes()) {
+    auto& item = paths[route->pattern];
+    if (!item.is_object()) item = json::object{};
+    item.as_object()[lower(method_name(route->method))] = operation(*route);
+  }
+  json::object info_obj{{"title", info.title}, {"version", info.version}};
+  if (!info.description.empty()) info_obj["description"] = info.description;
+  return json::object{
+      {"openapi", "3.1.0"},
+      {"info", std::move(info_obj)},
+      {"paths", std::move(paths)},
+      {"components",
+       json::object{
+           {"schemas", json::object{{"Problem", problem_schema()}}},
+           {"securitySchemes",
+            json::object{{"bearer", json::object{{"type", "http"}, {"scheme", "bearer"}}}}},
+       }},
+  };
+}
+
+}  // namespace zt::http

@@ -1,0 +1,114 @@
+// Router: maps (method, path) to a route with path parameters, and keeps each route's
+// execution options and its OpenAPI description.
+//
+// Routes are registered at start-up, before the server runs; afterwards the router is
+// read-only and safe to use from every I/O thread at once.
+#pragma once
+
+#include "http/request.h"
+#include "http/response.h"
+
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace zt::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
+inline constexpr std::size_t kMethodCount = 7;
+
+std::string_view method_name(Method method);
+std::optional<Method> parse_method(std::string_view name);
+
+using Handler = std::function<Response(const Request&)>;
+
+// Where a handler runs: on the I/O thread (only for work that never blocks: no database,
+// no file or network I/O), or on the bounded worker pool (the default).
+enum class Execution { kInline, kBlocking };
+
+struct RouteOptions {
+  Execution execution = Execution::kBlocking;
+  std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  // Media types the body may have ("application/json", "text/csv", …). When the list holds
+  // application/json, a JSON body is parsed before the handler runs (400 if malformed). A request
+  // with a body of any other type gets 415. Empty: the route takes no body.
+  std::vector<std::string> accepts;
+};
+
+struct ParamDoc {
+  std::string name;
+  std::string in = "query";  // "query" or "header"; path parameters come from the pattern
+  std::string description;
+  bool required = false;
+  boost::json::value schema = boost::json::object{{"type", "string"}};
+};
+
+struct ResponseDoc {
+  int status = 200;
+  std::string description;
+  boost::json::value schema;  // null: no body described
+  std::string content_type = "application/json";
+};
+
+// The route's OpenAPI operation; every route must have a summary and at least one response.
+struct RouteDoc {
+  std::string summary;
+  std::string description;
+  std::string tag;
+  std::vector<ParamDoc> params;
+  boost::json::value request_schema;  // null when the route takes no JSON body
+  std::vector<ResponseDoc> responses;
+};
+
+struct Route {
+  Method method;
+  std::string pattern;  // "/api/v1/catalog/resources/{code}"
+  Handler handler;
+  RouteOptions options;
+  RouteDoc doc;
+  std::size_t index = 0;  // dense, for per-route metrics
+  std::vector<std::string> param_names;
+};
+
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Adds a route. Patterns are absolute, segments separated by '/', a segment "{name}" is a
+  // parameter. Registering the same method and pattern twice, or a malformed pattern, is a
+  // programming error (std::logic_error).
+  const Route& add(Method method, std::string pattern, Handler handler, RouteOptions options,
+                   RouteDoc doc);
+
+  struct Match {
+    enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
+    const Route* route = nullptr;
+    std::vector<std::pair<std::string_view, std::string>> params;  // decoded values
+    std::string allow;  // for kMethodNotAllowed: "GET, HEAD, POST"
+  };
+
+  // Finds the route for a request. HEAD matches a GET route. A path parameter's value is
+  // percent-decoded; a segment that does not decode (bad %xx) never matches a parameter.
+  Match match(std::string_view method, std::string_view path) const;
+
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+ private:
+  struct Node;
+  static const Node* find_node(const Node* node, const std::vector<std::string_view>& segments,
+                               std::size_t i, std::vector<std::string_view>& values);
+  std::unique_ptr<Node> root_;
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace zt::http

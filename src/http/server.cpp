@@ -1,0 +1,633 @@
+#include "http/server.h"
+
+#include "http/access_log.h"
+#include "http/metrics.h"
+#include "http/problem.h"
+#include "http/worker_pool.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <ctime>
+#include <random>
+#include <unordered_set>
+
+namespace zt::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using NativeRequest = bhttp::request<bhttp::string_body>;
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// What a connection is doing; decides what a graceful stop may close at once.
+enum class Phase { kIdle, kReading, kHandling, kWriting };
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string media_type(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  std::string_view type = content_type.substr(0, semi);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  std::string out(type);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// An incoming X-Request-Id is kept when it is short and made of safe characters.
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id) {
+    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  }
+  return true;
+}
+
+// Header values from handlers may carry user input: never let them split the header.
+void append_header_value(std::string& out, std::string_view value) {
+  for (char c : value) {
+    if (c != '\r' && c != '\n') out.push_back(c);
+  }
+}
+
+}  // namespace
+
+struct Connection;
+
+// Per I/O thread: its io_context and what lives on it. Touched only from that thread, except
+// the atomics.
+struct ThreadContext {
+  asio::io_context io{1};
+  std::unordered_set<Connection*> connections;
+  std::mt19937_64 random{std::random_device{}()};
+  std::time_t date_second = 0;
+  char date[32] = {};
+
+  std::string_view http_date() {
+    const std::time_t now = std::time(nullptr);
+    if (now != date_second) {
+      date_second = now;
+      std::tm tm{};
+      gmtime_r(&now, &tm);
+      std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    }
+    return date;
+  }
+
+  std::string new_request_id() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id(32, '0');
+    std::uint64_t a = random(), b = random();
+    for (int i = 0; i < 16; ++i) {
+      id[i] = kHex[(a >> (i * 4)) & 15];
+      id[16 + i] = kHex[(b >> (i * 4)) & 15];
+    }
+    return id;
+  }
+};
+
+// One accepted connection. Its coroutine owns it; the watchdog timer closes the socket when
+// the current deadline passes (re-arming lazily, so a request costs no timer operation).
+struct Connection : std::enable_shared_from_this<Connection> {
+  Connection(tcp::socket s, ThreadContext& t) : socket(std::move(s)), thread(t), timer(t.io) {}
+
+  tcp::socket socket;
+  ThreadContext& thread;
+  asio::steady_timer timer;
+  Clock::time_point deadline = Clock::time_point::max();
+  Phase phase = Phase::kIdle;
+  bool timed_out = false;
+  std::string remote;
+
+  void set_deadline(std::chrono::milliseconds d) { deadline = Clock::now() + d; }
+  void clear_deadline() { deadline = Clock::time_point::max(); }
+
+  void arm_watchdog() {
+    // A deadline of "never" still wakes up now and then to look again.
+    const auto wake = std::min(deadline, Clock::now() + std::chrono::seconds(5));
+    timer.expires_at(wake);
+    timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;  // cancelled: the connection ended
+      if (Clock::now() >= self->deadline) {
+        self->timed_out = true;
+        boost::system::error_code ignored;
+        self->socket.cancel(ignored);
+        self->socket.shutdown(tcp::socket::shutdown_both, ignored);
+        return;
+      }
+      self->arm_watchdog();
+    });
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+};
+
+struct Server::Impl {
+  Impl(ServerConfig c, const Router& r, Metrics& m, AccessLog& a, WorkerPool& p,
+       spdlog::logger& l)
+      : config(std::move(c)), router(r), metrics(m), access_log(a), pool(p), log(l) {
+    if (config.io_threads == 0) config.io_threads = 1;
+    for (std::size_t i = 0; i < config.io_threads; ++i) {
+      threads.push_back(std::make_unique<ThreadContext>());
+    }
+  }
+
+  ServerConfig config;
+  const Router& router;
+  Metrics& metrics;
+  AccessLog& access_log;
+  WorkerPool& pool;
+  spdlog::logger& log;
+  Handler fallback;
+
+  std::vector<std::unique_ptr<ThreadContext>> threads;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::signal_set> signals;
+  std::unique_ptr<asio::steady_timer> flush_timer;
+  std::unique_ptr<asio::steady_timer> drain_timer;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> active{0};
+  std::size_t next_thread = 0;
+  // Keep the I/O threads other than the first running until the drain is over.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> refuse(tcp::socket socket);
+  asio::awaitable<void> session(std::shared_ptr<Connection> conn);
+  asio::awaitable<std::optional<Response>> run_blocking(const Handler& handler,
+                                                        const Request& request);
+  void start_flush_timer();
+  void begin_stop();
+  void close_connections(bool idle_only);
+  void finish_if_drained();
+
+  std::string serialize(const Response& response, bool keep_alive, bool head,
+                        std::string_view request_id, ThreadContext& thread);
+};
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  while (!stopping.load()) {
+    ThreadContext& target = *threads[next_thread];
+    next_thread = (next_thread + 1) % threads.size();
+    auto [ec, socket] = co_await acceptor->async_accept(target.io, kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping.load()) break;
+      log.warn("accept failed: {}", ec.message());
+      // Out of descriptors and similar: back off a little instead of spinning.
+      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (active.load() >= config.max_connections) {
+      asio::co_spawn(target.io, refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    active.fetch_add(1);
+    auto conn = std::make_shared<Connection>(std::move(socket), target);
+    asio::co_spawn(target.io, session(std::move(conn)), asio::detached);
+  }
+}
+
+// Answers 503 to a connection over the limit, then closes it.
+asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+  ThreadContext* thread = nullptr;
+  for (auto& t : threads) {
+    if (t->io.get_executor() == socket.get_executor()) thread = t.get();
+  }
+  Response r = problem(503, "too_many_connections",
+                       "The server has too many open connections; try again shortly.");
+  r.header("Retry-After", "1");
+  std::string bytes = serialize(r, false, false, thread->new_request_id(), *thread);
+  co_await asio::async_write(socket, asio::buffer(bytes), kUseTuple);
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool head,
+                                    std::string_view request_id, ThreadContext& thread) {
+  std::string out;
+  out.reserve(256 + r.body.size());
+  fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\nServer: zhengtong\r\nDate: {}\r\n",
+                 r.status, reason_phrase(r.status), thread.http_date());
+  const bool no_body_status = r.status == 204 || r.status == 304 || r.status < 200;
+  if (!no_body_status) {
+    if (!r.content_type.empty()) {
+      out += "Content-Type: ";
+      append_header_value(out, r.content_type);
+      out += "\r\n";
+    }
+    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
+  }
+  out += "X-Request-Id: ";
+  out += request_id;
+  out += "\r\n";
+  for (const auto& [name, value] : r.headers) {
+    append_header_value(out, name);
+    out += ": ";
+    append_header_value(out, value);
+    out += "\r\n";
+  }
+  if (!keep_alive) out += "Connection: close\r\n";
+  out += "\r\n";
+  if (!head && !no_body_status) out += r.body;
+  return out;
+}
+
+asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Handler& handler,
+                                                                   const Request& request) {
+  auto executor = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                          void(std::optional<Response>)>(
+      [&](auto completion) {
+        using Completion = decltype(completion);
+        auto shared = std::make_shared<Completion>(std::move(completion));
+        bool queued = pool.try_submit([shared, executor, &handler, &request, this] {
+          std::optional<Response> response;
+          try {
+            response = handler(request);
+          } catch (const std::exception& e) {
+            log.error("handler failed: {} {}: {}", request.method(), request.target(), e.what());
+            response = problem(500, "internal_error", "An unexpected error occurred.");
+          }
+          asio::post(executor, [shared, r = std::move(response)]() mutable {
+            (*shared)(std::move(r));
+          });
+        });
+        if (!queued) {
+          asio::post(executor, [shared]() mutable { (*shared)(std::nullopt); });
+        }
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
+  ThreadContext& thread = conn->thread;
+  thread.connections.insert(conn.get());
+  {
+    boost::system::error_code ec;
+    auto endpoint = conn->socket.remote_endpoint(ec);
+    if (!ec) conn->remote = endpoint.address().to_string();
+  }
+  conn->set_deadline(config.idle_timeout);
+  conn->arm_watchdog();
+
+  beast::flat_buffer buffer;
+  std::optional<Parser> parser;
+  std::string out;
+
+  try {
+    while (true) {
+      // Wait for the next request under the idle timeout, unless it is already buffered.
+      conn->phase = Phase::kIdle;
+      if (stopping.load()) break;
+      if (buffer.size() == 0) {
+        conn->set_deadline(config.idle_timeout);
+        auto [ec, n] =
+            co_await conn->socket.async_read_some(buffer.prepare(4096), kUseTuple);
+        if (ec || conn->timed_out) break;
+        buffer.commit(n);
+      }
+
+      conn->phase = Phase::kReading;
+      conn->set_deadline(config.header_timeout);
+      parser.emplace();
+      parser->header_limit(static_cast<std::uint32_t>(config.header_limit));
+      parser->body_limit(boost::none);  // checked per route below
+      auto [hec, hn] = co_await bhttp::async_read_header(conn->socket, buffer, *parser, kUseTuple);
+      (void)hn;
+      const auto started = Clock::now();
+      conn->clear_deadline();
+
+      Response response;
+      bool keep_alive = false;
+      bool head = false;
+      std::size_t slot = metrics.unmatched_slot();
+      std::string_view route_pattern;
+      std::string request_id;
+      std::string_view target;
+      std::string_view method;
+
+      if (hec) {
+        if (conn->timed_out || hec == asio::error::operation_aborted || hec == bhttp::error::end_of_stream ||
+            hec == bhttp::error::partial_message || hec == asio::error::eof ||
+            hec == asio::error::connection_reset) {
+          break;  // the client went away or was too slow: nothing to answer
+        }
+        // Malformed HTTP: answer once, then close.
+        request_id = thread.new_request_id();
+        if (hec == bhttp::error::header_limit) {
+          response = problem(431, "header_too_large",
+                             fmt::format("Request headers exceed {} bytes.", config.header_limit));
+        } else {
+          response = problem(400, "malformed_request",
+                             "The request is not valid HTTP/1.1: " + hec.message() + ".");
+        }
+      } else {
+        NativeRequest& req = parser->get();
+        target = req.target();
+        method = req.method_string();
+        head = req.method() == bhttp::verb::head;
+        keep_alive = req.keep_alive() && !stopping.load();
+        if (auto id = req.find("X-Request-Id"); id != req.end() && acceptable_request_id(id->value())) {
+          request_id = std::string(id->value());
+        } else {
+          request_id = thread.new_request_id();
+        }
+
+        const auto qmark = target.find('?');
+        const std::string_view path = target.substr(0, qmark);
+        const std::string_view query =
+            qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1);
+
+        Router::Match match;
+        const Route* route = nullptr;
+        const Handler* handler = nullptr;
+        bool blocking = true;
+        if (path.empty() || path.front() != '/') {
+          response = problem(400, "malformed_request", "The request target must be an absolute path.");
+          keep_alive = false;
+        } else {
+          match = router.match(method, path);
+          if (match.kind == Router::Match::Kind::kFound) {
+            route = match.route;
+            handler = &route->handler;
+            blocking = route->options.execution == Execution::kBlocking;
+            slot = route->index;
+            route_pattern = route->pattern;
+          } else if (fallback && (req.method() == bhttp::verb::get || head) &&
+                     !path.starts_with("/api/")) {
+            handler = &fallback;
+          } else if (match.kind == Router::Match::Kind::kMethodNotAllowed) {
+            response = problem(405, "method_not_allowed",
+                               fmt::format("{} is not allowed here; allowed: {}.", method, match.allow));
+            response.header("Allow", match.allow);
+          } else {
+            response = problem(404, "route_not_found", fmt::format("No route for {} {}.", method, path));
+          }
+        }
+
+        // The body: only what the route accepts, within its limit.
+        const bool has_body = !parser->is_done();
+        boost::json::value json_body;
+        bool json_parsed = false;
+        if (handler && has_body) {
+          const std::size_t limit = route ? route->options.body_limit : 64 * 1024;
+          const auto content_length = parser->content_length();
+          const std::vector<std::string> none;
+          const auto& accepts = route ? route->options.accepts : none;
+          std::string type = media_type(req[bhttp::field::content_type]);
+          bool accepted = accepts.empty();  // a body-less route ignores a stray body
+          for (const auto& a : accepts) accepted = accepted || a == type;
+          if (!accepted) {
+            std::string list;
+            for (const auto& a : accepts) list += (list.empty() ? "" : ", ") + a;
+            response = problem(415, "unsupported_media_type",
+                               fmt::format("Content-Type '{}' is not accepted here; use {}.",
+                                           type.empty() ? "(none)" : type, list));
+            handler = nullptr;
+            keep_alive = false;
+          } else if (content_length && *content_length > limit) {
+            response = problem(413, "body_too_large",
+                               fmt::format("The body exceeds the limit of {} bytes.", limit));
+            handler = nullptr;
+            keep_alive = false;
+          } else {
+            if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue")) {
+              static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+              conn->set_deadline(config.write_timeout);
+              co_await asio::async_write(conn->socket, asio::buffer(kContinue), kUseTuple);
+            }
+            parser->body_limit(limit);
+            conn->set_deadline(config.body_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(conn->socket, buffer, *parser, kUseTuple);
+            (void)bn;
+            conn->clear_deadline();
+            if (conn->timed_out) break;
+            if (bec == bhttp::error::body_limit) {
+              response = problem(413, "body_too_large",
+                                 fmt::format("The body exceeds the limit of {} bytes.", limit));
+              handler = nullptr;
+              keep_alive = false;
+            } else if (bec) {
+              if (bec == asio::error::eof || bec == bhttp::error::partial_message ||
+                  bec == asio::error::connection_reset) {
+                break;
+              }
+              response = problem(400, "malformed_request",
+                                 "The request body is not valid HTTP/1.1: " + bec.message() + ".");
+              handler = nullptr;
+              keep_alive = false;
+            } else if (type == "application/json" && route) {
+              boost::system::error_code jec;
+              json_body = boost::json::parse(req.body(), jec);
+              if (jec) {
+                response = problem(400, "malformed_json",
+                                   "The body is not valid JSON: " + jec.message() + ".");
+                handler = nullptr;
+              } else {
+                json_parsed = true;
+              }
+            }
+          }
+        } else if (handler && route && !route->options.accepts.empty() &&
+                   std::find(route->options.accepts.begin(), route->options.accepts.end(),
+                             "application/json") != route->options.accepts.end() &&
+                   route->doc.request_schema.is_object()) {
+          // A JSON route called without a body.
+          response = problem(400, "body_required", "This request needs a JSON body.");
+          handler = nullptr;
+        } else if (!handler && has_body) {
+          keep_alive = false;  // an unread body would be taken for the next request
+        }
+
+        if (handler) {
+          Request request(&req, path, query, request_id, conn->remote);
+          request.set_params(std::move(match.params));
+          if (json_parsed) request.set_json(&json_body);
+          conn->phase = Phase::kHandling;
+          if (blocking) {
+            auto result = co_await run_blocking(*handler, request);
+            if (result) {
+              response = std::move(*result);
+            } else {
+              response = problem(503, "overloaded",
+                                 "The server is busy; try again in a moment.");
+              response.header("Retry-After", "1");
+            }
+          } else {
+            try {
+              response = (*handler)(request);
+            } catch (const std::exception& e) {
+              log.error("handler failed: {} {}: {}", method, target, e.what());
+              response = problem(500, "internal_error", "An unexpected error occurred.");
+            }
+          }
+        }
+        if (stopping.load()) keep_alive = false;
+      }
+
+      conn->phase = Phase::kWriting;
+      out = serialize(response, keep_alive, head, request_id, thread);
+      conn->set_deadline(config.write_timeout);
+      auto [wec, wn] = co_await asio::async_write(conn->socket, asio::buffer(out), kUseTuple);
+      (void)wn;
+      const auto elapsed = Clock::now() - started;
+      metrics.record(slot, response.status, elapsed);
+      if (access_log.enabled()) {
+        access_log.write({.request_id = request_id,
+                          .method = method,
+                          .target = target,
+                          .route = route_pattern,
+                          .status = response.status,
+                          .bytes = response.body.size(),
+                          .duration = elapsed,
+                          .remote = conn->remote});
+      }
+      if (wec || conn->timed_out || !keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    log.error("connection from {} failed: {}", conn->remote, e.what());
+  }
+
+  conn->close();
+  conn->timer.cancel();
+  thread.connections.erase(conn.get());
+  if (active.fetch_sub(1) == 1 && stopping.load()) {
+    asio::post(threads.front()->io, [this] { finish_if_drained(); });
+  }
+}
+
+// Runs on the first I/O thread: once stopping and no connection is left, lets run() return.
+void Server::Impl::finish_if_drained() {
+  if (!stopping.load() || active.load() != 0) return;
+  guards.clear();
+  if (drain_timer) drain_timer->cancel();
+}
+
+void Server::Impl::start_flush_timer() {
+  flush_timer->expires_after(std::chrono::milliseconds(200));
+  flush_timer->async_wait([this](boost::system::error_code ec) {
+    access_log.flush();
+    if (!ec && !stopping.load()) start_flush_timer();
+  });
+}
+
+void Server::Impl::close_connections(bool idle_only) {
+  for (auto& t : threads) {
+    asio::post(t->io, [this, thread = t.get(), idle_only] {
+      for (Connection* c : thread->connections) {
+        if (!idle_only || c->phase == Phase::kIdle || c->phase == Phase::kReading) {
+          boost::system::error_code ignored;
+          c->socket.cancel(ignored);
+          c->socket.shutdown(tcp::socket::shutdown_both, ignored);
+        }
+      }
+    });
+  }
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  log.info("stopping: finishing in-flight requests");
+  boost::system::error_code ignored;
+  if (acceptor) acceptor->close(ignored);
+  if (signals) signals->cancel(ignored);
+  if (flush_timer) flush_timer->cancel();
+  drain_timer->expires_after(config.shutdown_timeout);
+  drain_timer->async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    if (active.load() > 0) {
+      log.warn("shutdown timeout: closing {} connections", active.load());
+      close_connections(false);
+    }
+  });
+  close_connections(true);
+  finish_if_drained();
+}
+
+Server::Server(ServerConfig config, const Router& router, Metrics& metrics, AccessLog& access_log,
+               WorkerPool& pool, spdlog::logger& logger)
+    : impl_(std::make_unique<Impl>(std::move(config), router, metrics, access_log, pool, logger)) {}
+
+Server::~Server() = default;
+
+void Server::set_fallback(Handler handler) { impl_->fallback = std::move(handler); }
+
+Result<std::uint16_t> Server::listen() {
+  auto& io = impl_->threads.front()->io;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->config.host, ec);
+  if (ec) {
+    return Error::invalid("invalid_listen_address",
+                          fmt::format("'{}' is not an IP address.", impl_->config.host));
+  }
+  tcp::endpoint endpoint(address, impl_->config.port);
+  auto acceptor = std::make_unique<tcp::acceptor>(io);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error::unavailable("listen_failed", fmt::format("Cannot listen on {}:{}: {}.",
+                                                           impl_->config.host,
+                                                           impl_->config.port, ec.message()));
+  }
+  const auto port = acceptor->local_endpoint().port();
+  impl_->acceptor = std::move(acceptor);
+  return port;
+}
+
+void Server::run() {
+  Impl& s = *impl_;
+  auto& io = s.threads.front()->io;
+  s.signals = std::make_unique<asio::signal_set>(io, SIGINT, SIGTERM);
+  s.signals->async_wait([&s](boost::system::error_code ec, int) {
+    if (!ec) s.begin_stop();
+  });
+  s.flush_timer = std::make_unique<asio::steady_timer>(io);
+  s.drain_timer = std::make_unique<asio::steady_timer>(io);
+  s.start_flush_timer();
+  asio::co_spawn(io, s.accept_loop(), asio::detached);
+
+  for (std::size_t i = 1; i < s.threads.size(); ++i) {
+    s.guards.push_back(asio::make_work_guard(s.threads[i]->io));
+  }
+  std::vector<std::thread> runners;
+  for (std::size_t i = 1; i < s.threads.size(); ++i) {
+    runners.emplace_back([&s, i] { s.threads[i]->io.run(); });
+  }
+  io.run();
+  s.guards.clear();
+  for (auto& t : runners) t.join();
+  // Jobs still on the pool post their results back to stopped contexts; wait for them so the
+  // contexts outlive every job.
+  s.pool.wait_idle();
+  s.access_log.flush();
+  s.log.info("stopped");
+}
+
+void Server::stop() {
+  auto& io = impl_->threads.front()->io;
+  asio::post(io, [this] { impl_->begin_stop(); });
+}
+
+std::size_t Server::active_connections() const { return impl_->active.load(); }
+
+}  // namespace zt::http

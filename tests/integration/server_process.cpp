@@ -1,0 +1,311 @@
+#include "integration/server_process.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <iostream>
+#include <poll.h>
+#include <sstream>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef ZT_BINARY
+#error "ZT_BINARY must name the zhengtong binary (set by tests/integration/CMakeLists.txt)"
+#endif
+
+namespace zt::test {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+constexpr auto kKillAfter = std::chrono::seconds(10);
+constexpr std::string_view kServingMarker = "is serving on http://";
+
+std::string read_all(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
+}
+
+// A TOML basic string for `s` (paths and URLs: only quotes and backslashes need escaping).
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> test_database_url(const fs::path& dir, std::string& error) {
+  const char* kind = std::getenv("ZT_TEST_DATABASE_URL");
+  if (kind == nullptr || *kind == '\0') {
+    error =
+        "ZT_TEST_DATABASE_URL is not set: run the integration tests through ctest, or set it to "
+        "'sqlite' (a temporary file) or 'postgresql' (with ZT_TEST_PG_URL=postgresql://…)";
+    return std::nullopt;
+  }
+  const std::string_view value = kind;
+  if (value == "sqlite") return "sqlite:" + (dir / "zt.db").string();
+  if (value == "postgresql") {
+    const char* url = std::getenv("ZT_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') {
+      error =
+          "ZT_TEST_DATABASE_URL=postgresql needs ZT_TEST_PG_URL, the URL of a PostgreSQL database "
+          "(start one with `scripts/pg_temp.sh start /tmp/pgit`, which prints it)";
+      return std::nullopt;
+    }
+    return std::string(url);
+  }
+  return std::string(value);
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options,
+                                                    std::string& error) {
+  std::unique_ptr<ServerProcess> server(new ServerProcess());
+  {
+    std::string pattern = (fs::temp_directory_path() / "zt-integration-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      error = fmt::format("mkdtemp failed: {}", std::strerror(errno));
+      return nullptr;
+    }
+    server->dir_ = pattern;
+  }
+  server->web_root_ = server->dir_ / "web";
+  fs::create_directories(server->web_root_);
+  for (const auto& [relative, content] : options.web_files) {
+    const fs::path file = server->web_root_ / relative;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << content;
+  }
+
+  auto database_url = test_database_url(server->dir_, error);
+  if (!database_url) return nullptr;
+
+  const fs::path config_file = server->dir_ / "zhengtong.toml";
+  {
+    std::ofstream config(config_file);
+    config << "[server]\n"
+           << "listen = \"127.0.0.1:0\"\n"
+           << "threads = " << options.io_threads << "\n"
+           << "header_timeout_ms = " << options.header_timeout_ms << "\n"
+           << "idle_timeout_ms = " << options.idle_timeout_ms << "\n"
+           << "body_timeout_ms = " << options.body_timeout_ms << "\n"
+           << "write_timeout_ms = " << options.write_timeout_ms << "\n"
+           << "shutdown_timeout_ms = " << options.shutdown_timeout_ms << "\n"
+           << "web_root = " << toml_string(server->web_root_.string()) << "\n\n"
+           << "[workers]\n"
+           << "threads = " << options.worker_threads << "\n"
+           << "queue = " << options.worker_queue << "\n\n"
+           << "[database]\n"
+           << "url = " << toml_string(*database_url) << "\n\n"
+           << "[log]\n"
+           << "level = " << toml_string(options.log_level) << "\n"
+           << "access = " << (options.access_log ? "true" : "false") << "\n\n"
+           << "[debug]\n"
+           << "sleep_route = " << (options.sleep_route ? "true" : "false") << "\n";
+    if (!config) {
+      error = "cannot write " + config_file.string();
+      return nullptr;
+    }
+  }
+
+  const fs::path stdout_file = server->dir_ / "stdout.log";
+  int err_pipe[2];
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    error = fmt::format("pipe2 failed: {}", std::strerror(errno));
+    return nullptr;
+  }
+  const int out_fd = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out_fd < 0 || null_fd < 0) {
+    error = fmt::format("cannot open {} or /dev/null: {}", stdout_file.string(),
+                        std::strerror(errno));
+    for (int fd : {out_fd, null_fd, err_pipe[0], err_pipe[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
+    return nullptr;
+  }
+  const std::string binary = ZT_BINARY;
+  const std::string config_arg = config_file.string();
+  const pid_t parent = ::getpid();
+
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test binary
+    if (::getppid() != parent) ::_exit(127);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    // Environment overrides would defeat the config file.
+    ::unsetenv("ZT_DATABASE_URL");
+    ::unsetenv("ZT_LISTEN");
+    ::unsetenv("ZT_THREADS");
+    ::unsetenv("ZT_LOG_LEVEL");
+    const char* argv[] = {binary.c_str(), "--config", config_arg.c_str(), "serve", nullptr};
+    ::execv(binary.c_str(), const_cast<char* const*>(argv));
+    const char message[] = "exec of the zhengtong binary failed\n";
+    (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+    ::_exit(127);
+  }
+  ::close(err_pipe[1]);
+  ::close(out_fd);
+  ::close(null_fd);
+  if (pid < 0) {
+    ::close(err_pipe[0]);
+    error = fmt::format("fork failed: {}", std::strerror(errno));
+    return nullptr;
+  }
+  server->pid_ = pid;
+  server->stderr_fd_ = err_pipe[0];
+
+  // Read standard error until the server says where it serves, it exits, or time runs out.
+  const auto deadline = Clock::now() + kStartTimeout;
+  std::string captured;
+  bool eof = false;
+  while (true) {
+    if (auto at = captured.find(kServingMarker); at != std::string::npos) {
+      const auto line_end = captured.find('\n', at);
+      if (line_end != std::string::npos) {
+        const std::string_view rest =
+            std::string_view(captured).substr(at + kServingMarker.size(),
+                                              line_end - at - kServingMarker.size());
+        const auto colon = rest.rfind(':');
+        const int port = colon == std::string_view::npos
+                             ? 0
+                             : std::atoi(std::string(rest.substr(colon + 1)).c_str());
+        if (port <= 0 || port > 65535) {
+          error = "cannot read the port from the server's line: " + std::string(rest);
+          break;
+        }
+        server->port_ = static_cast<std::uint16_t>(port);
+        {
+          std::lock_guard lock(server->stderr_mutex_);
+          server->stderr_ = std::move(captured);
+        }
+        server->drain_ = std::thread([s = server.get()] { s->drain_stderr(); });
+        return server;
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (eof || left.count() <= 0) {
+      error = eof ? "the server exited before serving" : "the server did not serve within 30 s";
+      break;
+    }
+    pollfd pfd{server->stderr_fd_, POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), 500)));
+    if (ready < 0 && errno != EINTR) {
+      error = fmt::format("poll failed: {}", std::strerror(errno));
+      break;
+    }
+    if (ready > 0) {
+      char chunk[4096];
+      const ssize_t n = ::read(server->stderr_fd_, chunk, sizeof chunk);
+      if (n > 0) {
+        captured.append(chunk, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        eof = true;
+      }
+    }
+  }
+
+  // Failed: stop the child and report all it said.
+  server->terminate();
+  const auto code = server->wait_exit(kKillAfter);
+  if (!code) {
+    ::kill(server->pid_, SIGKILL);
+    server->wait_exit(kKillAfter);
+  }
+  error += fmt::format(" (exit status {}; config {})\n--- stderr ---\n{}\n--- stdout ---\n{}",
+                       code ? std::to_string(*code) : "none", config_file.string(), captured,
+                       read_all(stdout_file));
+  return nullptr;  // the destructor removes the directory
+}
+
+void ServerProcess::drain_stderr() {
+  char chunk[4096];
+  while (true) {
+    const ssize_t n = ::read(stderr_fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    std::lock_guard lock(stderr_mutex_);
+    stderr_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+void ServerProcess::terminate() {
+  if (pid_ > 0 && !exit_code_) ::kill(pid_, SIGTERM);
+}
+
+std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (exit_code_ || pid_ <= 0) return exit_code_;
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      exit_code_ = decode_status(status);
+      return exit_code_;
+    }
+    if (done < 0 && errno != EINTR) {
+      exit_code_ = -1;  // not our child any more: nothing left to wait for
+      return exit_code_;
+    }
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string ServerProcess::stdout_text() const { return read_all(dir_ / "stdout.log"); }
+
+std::string ServerProcess::stderr_text() const {
+  std::lock_guard lock(stderr_mutex_);
+  return stderr_;
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && !exit_code_) {
+    terminate();
+    if (!wait_exit(kKillAfter)) {
+      ::kill(pid_, SIGKILL);
+      wait_exit(kKillAfter);
+    }
+  }
+  if (drain_.joinable()) drain_.join();  // the child's exit closed the pipe
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+  if (pid_ > 0 && port_ != 0 && ::testing::Test::HasFailure()) {
+    std::string out = stdout_text();
+    constexpr std::size_t kTail = 8000;
+    if (out.size() > kTail) out = "…" + out.substr(out.size() - kTail);
+    std::cerr << fmt::format(
+        "--- zhengtong (port {}, exit status {}) stderr ---\n{}\n--- stdout (end) ---\n{}\n", port_,
+        exit_code_ ? std::to_string(*exit_code_) : "none", stderr_text(), out);
+  }
+  if (!dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+}  // namespace zt::test

@@ -1,0 +1,95 @@
+// ServerProcess: the real `zhengtong serve` binary run as a child process for integration tests.
+//
+// start() writes a TOML config into a fresh temporary directory, fork/execs the binary built by
+// CMake (ZT_BINARY) with `--config FILE serve`, sends its standard output to a file in that
+// directory, and reads its standard error until the line "… is serving on http://HOST:PORT/" to
+// learn the port it bound (the config listens on port 0).
+//
+// The database comes from the environment, so one test binary runs once per backend:
+//   ZT_TEST_DATABASE_URL=sqlite       a fresh SQLite file in the temporary directory;
+//   ZT_TEST_DATABASE_URL=postgresql   the URL in ZT_TEST_PG_URL (migrations are idempotent);
+//   ZT_TEST_DATABASE_URL=<url>        that URL as it is.
+//
+// Ownership: the object owns the child and the directory. The destructor stops the child
+// (SIGTERM, SIGKILL after 10 s), waits for it and removes the directory; when the current test
+// has failed it first prints the server's standard error and the end of its standard output.
+// Thread-safety: one thread at a time, except stderr_text(), which may race the drain thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace zt::test {
+
+struct ServerOptions {
+  int io_threads = 2;
+  int header_timeout_ms = 10'000;
+  int idle_timeout_ms = 60'000;
+  int body_timeout_ms = 60'000;
+  int write_timeout_ms = 30'000;
+  int shutdown_timeout_ms = 30'000;
+  int worker_threads = 4;
+  int worker_queue = 64;
+  std::string log_level = "info";
+  bool access_log = true;
+  bool sleep_route = true;
+  // Files of the web root, by path relative to it ("assets/app-1a2b3c4d.js" → content). The
+  // web root is always a directory of the temporary directory, empty when this is.
+  std::map<std::string, std::string> web_files;
+};
+
+class ServerProcess {
+ public:
+  // Starts the server and waits (up to 30 s) until it serves. On failure returns null and sets
+  // `error` to why, with everything the server printed.
+  static std::unique_ptr<ServerProcess> start(const ServerOptions& options, std::string& error);
+
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& web_root() const { return web_root_; }
+
+  // Sends SIGTERM (a graceful stop). No effect once the child has exited.
+  void terminate();
+
+  // Waits up to `timeout` for the child to exit. Returns its exit code (128 + the signal number
+  // when a signal ended it), or nullopt if it is still running after `timeout`.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Everything the server wrote to standard output so far (its log and the access log).
+  std::string stdout_text() const;
+  // Everything the server wrote to standard error so far.
+  std::string stderr_text() const;
+
+ private:
+  ServerProcess() = default;
+  void drain_stderr();
+
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  std::uint16_t port_ = 0;
+  std::filesystem::path dir_;
+  std::filesystem::path web_root_;
+  int stderr_fd_ = -1;  // read end of the child's standard error, owned by drain_ once started
+  mutable std::mutex stderr_mutex_;  // guards stderr_
+  std::string stderr_;
+  std::thread drain_;
+};
+
+// The database URL the tests use for a server whose temporary directory is `dir`, from
+// ZT_TEST_DATABASE_URL and ZT_TEST_PG_URL (see above); nullopt with `error` set when missing.
+std::optional<std::string> test_database_url(const std::filesystem::path& dir, std::string& error);
+
+}  // namespace zt::test

@@ -1,0 +1,131 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace zt::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Env {
+  std::map<std::string, std::string> vars;
+  std::function<const char*(const char*)> getenv() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file = fs::temp_directory_path() /
+           ("zt-config-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+  }
+  void TearDown() override { fs::remove(file); }
+  void write(std::string_view text) { std::ofstream(file) << text; }
+  fs::path file;
+  Env env;
+};
+
+TEST_F(ConfigTest, DefaultsWithoutFile) {
+  auto config = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->server.host, "127.0.0.1");
+  EXPECT_EQ(config->server.port, 8080);
+  EXPECT_EQ(config->database_url, "sqlite:./data/zhengtong.db");
+  EXPECT_EQ(config->log_level, "info");
+}
+
+TEST_F(ConfigTest, FileValuesApply) {
+  write(R"(
+[server]
+listen = "0.0.0.0:9090"
+threads = 2
+header_timeout_ms = 1500
+web_root = "/srv/web"
+[workers]
+threads = 3
+queue = 10
+[database]
+url = "postgresql://zt@127.0.0.1:5432/zt"
+[log]
+level = "warn"
+access = false
+)");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->server.host, "0.0.0.0");
+  EXPECT_EQ(config->server.port, 9090);
+  EXPECT_EQ(config->server.io_threads, 2u);
+  EXPECT_EQ(config->server.header_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(config->web_root, "/srv/web");
+  EXPECT_EQ(config->worker_threads, 3u);
+  EXPECT_EQ(config->worker_queue, 10u);
+  EXPECT_EQ(config->database_url, "postgresql://zt@127.0.0.1:5432/zt");
+  EXPECT_EQ(config->log_level, "warn");
+  EXPECT_FALSE(config->access_log);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesFile) {
+  write("[server]\nlisten = \"127.0.0.1:9090\"\nthreads = 2\n[log]\nlevel = \"warn\"\n");
+  env.vars = {{"ZT_DATABASE_URL", "sqlite:/tmp/x.db"},
+              {"ZT_LISTEN", "[::1]:7070"},
+              {"ZT_THREADS", "4"},
+              {"ZT_LOG_LEVEL", "debug"}};
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->database_url, "sqlite:/tmp/x.db");
+  EXPECT_EQ(config->server.host, "::1");
+  EXPECT_EQ(config->server.port, 7070);
+  EXPECT_EQ(config->server.io_threads, 4u);
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST_F(ConfigTest, ErrorsNameTheKey) {
+  write("[server]\nthreads = 0\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, "invalid_config");
+  EXPECT_NE(config.error().detail.find("server.threads"), std::string::npos);
+
+  write("[server\nthreads = 1\n");
+  config = load_config(file, env.getenv());
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, "invalid_config");
+
+  write("[log]\nlevel = \"loud\"\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+
+  EXPECT_EQ(load_config(file.string() + ".missing", env.getenv()).error().code,
+            "config_not_found");
+
+  fs::remove(file);
+  env.vars = {{"ZT_THREADS", "many"}};
+  EXPECT_EQ(load_config(std::nullopt, env.getenv()).error().code, "invalid_config");
+  env.vars = {{"ZT_LISTEN", "localhost"}};
+  EXPECT_EQ(load_config(std::nullopt, env.getenv()).error().code, "invalid_config");
+  env.vars = {{"ZT_LISTEN", "127.0.0.1:70000"}};
+  EXPECT_EQ(load_config(std::nullopt, env.getenv()).error().code, "invalid_config");
+}
+
+TEST(ParseListen, Forms) {
+  http::ServerConfig server;
+  ASSERT_TRUE(parse_listen(":8081", server).ok());
+  EXPECT_EQ(server.host, "0.0.0.0");
+  EXPECT_EQ(server.port, 8081);
+  ASSERT_TRUE(parse_listen("localhost:0", server).ok());
+  EXPECT_EQ(server.host, "127.0.0.1");
+  EXPECT_EQ(server.port, 0);
+  EXPECT_FALSE(parse_listen("[::1]8080", server).ok());
+  EXPECT_FALSE(parse_listen("host:", server).ok());
+}
+
+}  // namespace
+}  // namespace zt::app

@@ -1,0 +1,71 @@
+// The API document must describe every route the server registers (add_routes is what serve
+// uses), with a summary and its responses.
+#include "app/routes.h"
+#include "http/openapi.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
+
+namespace zt::app {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
+  http::Router router;
+  http::Metrics metrics;
+  add_routes(router, {.build = {"1.2.3", "abc"},
+                      .metrics = metrics,
+                      .ready = [] { return Status{}; },
+                      .debug_sleep_route = true});
+  ASSERT_FALSE(router.routes().empty());
+  auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
+  EXPECT_EQ(doc.at("openapi"), "3.1.0");
+  EXPECT_EQ(doc.at("info").at("version"), "1.2.3");
+  const auto& paths = doc.at("paths").as_object();
+
+  std::set<std::string> operation_ids;
+  for (const auto& route : router.routes()) {
+    SCOPED_TRACE(route->pattern);
+    ASSERT_TRUE(paths.contains(route->pattern));
+    const auto& item = paths.at(route->pattern).as_object();
+    const std::string method = lower(http::method_name(route->method));
+    ASSERT_TRUE(item.contains(method));
+    const auto& op = item.at(method).as_object();
+    EXPECT_FALSE(op.at("summary").as_string().empty());
+    EXPECT_TRUE(operation_ids.insert(std::string(op.at("operationId").as_string())).second);
+    const auto& responses = op.at("responses").as_object();
+    EXPECT_TRUE(responses.contains("default"));
+    EXPECT_GE(responses.size(), 2u) << "a success response must be documented";
+    for (const auto& name : route->param_names) {
+      bool found = false;
+      for (const auto& p : op.at("parameters").as_array()) {
+        found = found || (p.at("name") == name.c_str() && p.at("in") == "path");
+      }
+      EXPECT_TRUE(found) << name;
+    }
+    if (!route->options.accepts.empty()) EXPECT_TRUE(op.contains("requestBody"));
+  }
+}
+
+TEST(OpenApi, RequestBodyAndProblemSchema) {
+  http::Router router;
+  http::Metrics metrics;
+  add_routes(router, {.build = {"1", "x"}, .metrics = metrics, .ready = [] { return Status{}; }});
+  auto doc = http::openapi_document(router, {.version = "1"});
+  const auto& check = doc.at("paths").at("/api/v1/identifiers/check").at("post");
+  EXPECT_EQ(check.at("requestBody").at("content").at("application/json").at("schema").at("type"),
+            "object");
+  EXPECT_EQ(doc.at("components").at("schemas").at("Problem").at("type"), "object");
+  EXPECT_FALSE(doc.at("paths").as_object().contains("/api/v1/debug/sleep"));
+}
+
+}  // namespace
+}  // namespace zt::app
