@@ -114,6 +114,7 @@ case "$cmd" in
       echo "pg_temp: $dir was not made by pg_temp.sh start; not removing it" >&2
       exit 1
     fi
+    if [ "$(id -u)" -eq 0 ] && [ -d "$dir/data" ]; then owner=$(stat -c %U "$dir/data"); fi
     if [ -e "$dir/data/postmaster.pid" ]; then
       run_as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait --silent stop ||
         run_as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=immediate --silent stop || true

@@ -531,7 +531,7 @@ void Server::Impl::start_flush_timer() {
 
 void Server::Impl::close_connections(bool idle_only) {
   for (auto& t : threads) {
-    asio::post(t->io, [this, thread = t.get(), idle_only] {
+    asio::post(t->io, [thread = t.get(), idle_only] {
       for (Connection* c : thread->connections) {
         if (!idle_only || c->phase == Phase::kIdle || c->phase == Phase::kReading) {
           boost::system::error_code ignored;

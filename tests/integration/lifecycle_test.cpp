@@ -162,7 +162,8 @@ TEST_F(LifecycleTest, AccessLogHasOneJsonLinePerRequest) {
   ASSERT_EQ(lines.size(), 3u) << server().stdout_text();
   auto find = [&](std::string_view id) -> const json::object* {
     for (const auto& line : lines) {
-      if (line.at("request_id") == id) return &line;
+      const json::value& value = line.at("request_id");
+      if (value.is_string() && value.get_string() == id) return &line;
     }
     return nullptr;
   };

@@ -170,6 +170,27 @@ TEST_F(StorageTest, OpensWithTheRightBackendAndPings) {
   EXPECT_GE(s.open, 1u);
   EXPECT_EQ(s.in_use, 0u);
   EXPECT_EQ(s.waiting, 0u);
+
+  if (backend_ == Backend::kPostgres) {  // the short scheme works too
+    ASSERT_EQ(url_.rfind("postgresql://", 0), 0u);
+    auto short_scheme = Database::open("postgres://" + url_.substr(13), options_);
+    ASSERT_OK(short_scheme);
+    ASSERT_OK((*short_scheme)->ping());
+  } else {  // a private in-memory database: one connection serves reads and writes
+    auto memory = Database::open("sqlite::memory:", options_);
+    ASSERT_OK(memory);
+    {
+      auto w = (*memory)->acquire(Access::kWrite);
+      ASSERT_OK(w);
+      ASSERT_OK(w->execute("CREATE TABLE m (a TEXT)"));
+      ASSERT_OK(w->exec("INSERT INTO m (a) VALUES (?)", "内存"));
+    }
+    auto r = (*memory)->acquire(Access::kRead);
+    ASSERT_OK(r);
+    auto rows = r->query("SELECT a FROM m");
+    ASSERT_OK(rows);
+    EXPECT_EQ((*rows)[0].get<std::string>(0), "内存");
+  }
 }
 
 TEST_F(StorageTest, TypesRoundTrip) {
