@@ -89,12 +89,12 @@ TEST_F(ErrorsTest, BodyOverTheRouteLimitIs413ByContentLengthAndCloses) {
   auto client = connect();
   ASSERT_TRUE(client);
   // The limit is 64 KiB; the server must answer from Content-Length alone, before the body.
-  const std::string body = R"({"kind":"id_number","values":[")" + std::string(100 * 1024, '1') +
-                           "\"]}";
-  ASSERT_TRUE(client->send(
-      "POST /api/v1/identifiers/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      "Content-Type: application/json\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 1024)));
+  const std::string body =
+      R"({"kind":"id_number","values":[")" + std::string(100 * 1024, '1') + "\"]}";
+  ASSERT_TRUE(
+      client->send("POST /api/v1/identifiers/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Content-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 1024)));
   auto r = client->read_response();
   ASSERT_TRUE(r) << client->last_error();
   EXPECT_TRUE(IsProblem(r, 413, "body_too_large"));
@@ -111,7 +111,8 @@ TEST_F(ErrorsTest, ChunkedBodyOverTheRouteLimitIs413) {
       "POST /api/v1/identifiers/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string chunk(8 * 1024, ' ');
-  for (int i = 0; i < 10; ++i) request += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
+  for (int i = 0; i < 10; ++i)
+    request += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
   ASSERT_TRUE(client->send(request));
   auto r = client->read_response();
   ASSERT_TRUE(r) << client->last_error();
@@ -121,15 +122,14 @@ TEST_F(ErrorsTest, ChunkedBodyOverTheRouteLimitIs413) {
 
 TEST_F(ErrorsTest, MalformedJsonIs400) {
   ASSERT_TRUE(start());
-  EXPECT_TRUE(
-      IsProblem(fetch("POST", "/api/v1/identifiers/check", kJson, R"({"kind":)"), 400,
-                "malformed_json"));
+  EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check", kJson, R"({"kind":)"), 400,
+                        "malformed_json"));
 }
 
 TEST_F(ErrorsTest, TextBodyIs415) {
   ASSERT_TRUE(start());
-  EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check",
-                              {{"Content-Type", "text/plain"}}, "11010519491231002X"),
+  EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check", {{"Content-Type", "text/plain"}},
+                              "11010519491231002X"),
                         415, "unsupported_media_type"));
 }
 
@@ -166,10 +166,9 @@ TEST_F(ErrorsTest, HugeHeaderIs431) {
 
 TEST_F(IdentifiersTest, ChecksIdNumbers) {
   ASSERT_TRUE(start());
-  auto r = fetch(
-      "POST", "/api/v1/identifiers/check", kJson,
-      R"({"kind":"id_number","values":["11010519491231002X","11010519491231002x",)"
-      R"("110105194912310021","not a number"]})");
+  auto r = fetch("POST", "/api/v1/identifiers/check", kJson,
+                 R"({"kind":"id_number","values":["11010519491231002X","11010519491231002x",)"
+                 R"("110105194912310021","not a number"]})");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->header("Content-Type"), "application/json");
@@ -178,11 +177,13 @@ TEST_F(IdentifiersTest, ChecksIdNumbers) {
   const json::array& results = body.at("results").as_array();
   ASSERT_EQ(results.size(), 4u) << r->body;
 
-  EXPECT_EQ(results[0], json::parse(R"({"value":"11010519491231002X","valid":true,)"
-                                    R"("normalized":"11010519491231002X","error":null,"code":null})"));
+  EXPECT_EQ(results[0],
+            json::parse(R"({"value":"11010519491231002X","valid":true,)"
+                        R"("normalized":"11010519491231002X","error":null,"code":null})"));
   // Lower-case x is accepted and normalized to X.
-  EXPECT_EQ(results[1], json::parse(R"({"value":"11010519491231002x","valid":true,)"
-                                    R"("normalized":"11010519491231002X","error":null,"code":null})"));
+  EXPECT_EQ(results[1],
+            json::parse(R"({"value":"11010519491231002x","valid":true,)"
+                        R"("normalized":"11010519491231002X","error":null,"code":null})"));
   for (std::size_t i : {2u, 3u}) {
     const json::object& result = results[i].as_object();
     EXPECT_EQ(result.at("valid"), false) << i;

@@ -66,9 +66,9 @@ TEST_F(ConnectionTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(start());
   auto client = connect();
   ASSERT_TRUE(client);
-  ASSERT_TRUE(client->send(
-      "GET /api/v1/version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: first\r\n\r\n"
-      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: second\r\n\r\n"));
+  ASSERT_TRUE(
+      client->send("GET /api/v1/version HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: first\r\n\r\n"
+                   "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: second\r\n\r\n"));
   auto first = client->read_response();
   ASSERT_TRUE(first) << client->last_error();
   auto second = client->read_response();

@@ -1,17 +1,17 @@
 #include "integration/http_client.h"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 
 namespace zt::test {
 
@@ -31,8 +31,10 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -151,8 +153,7 @@ std::optional<HttpResponse> HttpClient::read_response(bool head,
     if (result == ReadResult::kTimeout) {
       error_ = fmt::format("timed out waiting for {}", what);
     } else if (result == ReadResult::kEof) {
-      error_ = fmt::format("connection closed before {} ({} bytes buffered)", what,
-                           buffer_.size());
+      error_ = fmt::format("connection closed before {} ({} bytes buffered)", what, buffer_.size());
     }
     return std::nullopt;
   };
@@ -222,7 +223,8 @@ std::optional<HttpResponse> HttpClient::request(
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
     std::chrono::milliseconds timeout) {
   std::string bytes = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, target);
-  for (const auto& [name, value] : headers) bytes += fmt::format("{}: {}\r\n", name, value);
+  for (const auto& [name, value] : headers)
+    bytes += fmt::format("{}: {}\r\n", name, value);
   if (!body.empty() || method == "POST" || method == "PUT") {
     bytes += fmt::format("Content-Length: {}\r\n", body.size());
   }
@@ -236,10 +238,15 @@ bool HttpClient::is_closed_by_peer(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (true) {
     switch (read_some(deadline)) {
-      case ReadResult::kEof: return true;
-      case ReadResult::kData: continue;
-      case ReadResult::kTimeout: error_ = "the connection is still open"; return false;
-      case ReadResult::kError: return false;
+      case ReadResult::kEof:
+        return true;
+      case ReadResult::kData:
+        continue;
+      case ReadResult::kTimeout:
+        error_ = "the connection is still open";
+        return false;
+      case ReadResult::kError:
+        return false;
     }
   }
 }

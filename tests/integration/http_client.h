@@ -81,10 +81,10 @@ class HttpClient {
 };
 
 // One request on a new connection (GET by default). Nullopt with `error` set on any failure.
-std::optional<HttpResponse> fetch(std::uint16_t port, std::string_view method,
-                                  std::string_view target, std::string& error,
-                                  const std::vector<std::pair<std::string, std::string>>& headers = {},
-                                  std::string_view body = {});
+std::optional<HttpResponse> fetch(
+    std::uint16_t port, std::string_view method, std::string_view target, std::string& error,
+    const std::vector<std::pair<std::string, std::string>>& headers = {},
+    std::string_view body = {});
 
 // True when a TCP connection to 127.0.0.1:port is refused.
 bool connection_refused(std::uint16_t port);

@@ -3,18 +3,18 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <iostream>
-#include <poll.h>
 #include <sstream>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #ifndef ZT_BINARY
 #error "ZT_BINARY must name the zhengtong binary (set by tests/integration/CMakeLists.txt)"
@@ -139,8 +139,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
   const int out_fd = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (out_fd < 0 || null_fd < 0) {
-    error = fmt::format("cannot open {} or /dev/null: {}", stdout_file.string(),
-                        std::strerror(errno));
+    error =
+        fmt::format("cannot open {} or /dev/null: {}", stdout_file.string(), std::strerror(errno));
     for (int fd : {out_fd, null_fd, err_pipe[0], err_pipe[1]}) {
       if (fd >= 0) ::close(fd);
     }
@@ -188,9 +188,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     if (auto at = captured.find(kServingMarker); at != std::string::npos) {
       const auto line_end = captured.find('\n', at);
       if (line_end != std::string::npos) {
-        const std::string_view rest =
-            std::string_view(captured).substr(at + kServingMarker.size(),
-                                              line_end - at - kServingMarker.size());
+        const std::string_view rest = std::string_view(captured).substr(
+            at + kServingMarker.size(), line_end - at - kServingMarker.size());
         const auto colon = rest.rfind(':');
         const int port = colon == std::string_view::npos
                              ? 0
@@ -208,7 +207,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         return server;
       }
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (eof || left.count() <= 0) {
       error = eof ? "the server exited before serving" : "the server did not serve within 30 s";
       break;
@@ -277,7 +277,9 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string ServerProcess::stdout_text() const { return read_all(dir_ / "stdout.log"); }
+std::string ServerProcess::stdout_text() const {
+  return read_all(dir_ / "stdout.log");
+}
 
 std::string ServerProcess::stderr_text() const {
   std::lock_guard lock(stderr_mutex_);

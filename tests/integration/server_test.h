@@ -5,9 +5,9 @@
 #include "integration/http_client.h"
 #include "integration/server_process.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <memory>
 #include <optional>
@@ -54,8 +54,8 @@ class ServerTest : public ::testing::Test {
 // Whether `response` is an RFC 9457 problem with this status and code: Content-Type
 // application/problem+json, a JSON object whose "status" and "code" match, and non-empty "title"
 // and "detail".
-inline ::testing::AssertionResult IsProblem(const std::optional<HttpResponse>& response,
-                                            int status, std::string_view code) {
+inline ::testing::AssertionResult IsProblem(const std::optional<HttpResponse>& response, int status,
+                                            std::string_view code) {
   if (!response) return ::testing::AssertionFailure() << "no response";
   auto fail = [&] {
     return ::testing::AssertionFailure()
@@ -76,8 +76,7 @@ inline ::testing::AssertionResult IsProblem(const std::optional<HttpResponse>& r
   };
   if (string_field("code") != code) return fail() << "\"code\" differs";
   const boost::json::value* status_field = object->if_contains("status");
-  if (status_field == nullptr || !status_field->is_int64() ||
-      status_field->get_int64() != status) {
+  if (status_field == nullptr || !status_field->is_int64() || status_field->get_int64() != status) {
     return fail() << "\"status\" differs";
   }
   if (string_field("title").empty()) return fail() << "\"title\" is missing or empty";
