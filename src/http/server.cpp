@@ -176,8 +176,9 @@ struct Server::Impl {
   void close_connections(bool idle_only);
   void finish_if_drained();
 
+  // The response's bytes. An HTTP/1.0 client is told when the connection stays open.
   std::string serialize(const Response& response, bool keep_alive, bool head,
-                        std::string_view request_id, ThreadContext& thread);
+                        std::string_view request_id, ThreadContext& thread, bool http10 = false);
 };
 
 asio::awaitable<void> Server::Impl::accept_loop() {
@@ -221,7 +222,8 @@ asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
 }
 
 std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool head,
-                                    std::string_view request_id, ThreadContext& thread) {
+                                    std::string_view request_id, ThreadContext& thread,
+                                    bool http10) {
   std::string out;
   out.reserve(256 + r.body.size());
   fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\nServer: zhengtong\r\nDate: {}\r\n",
@@ -244,7 +246,11 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
     append_header_value(out, value);
     out += "\r\n";
   }
-  if (!keep_alive) out += "Connection: close\r\n";
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (http10) {
+    out += "Connection: keep-alive\r\n";
+  }
   out += "\r\n";
   if (!head && !no_body_status) out += r.body;
   return out;
@@ -318,6 +324,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       Response response;
       bool keep_alive = false;
       bool head = false;
+      bool http10 = false;
       std::size_t slot = metrics.unmatched_slot();
       std::string_view route_pattern;
       std::string request_id;
@@ -344,6 +351,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         target = req.target();
         method = req.method_string();
         head = req.method() == bhttp::verb::head;
+        http10 = req.version() == 10;
         keep_alive = req.keep_alive() && !stopping.load();
         if (auto id = req.find("X-Request-Id"); id != req.end() && acceptable_request_id(id->value())) {
           request_id = std::string(id->value());
@@ -484,7 +492,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       }
 
       conn->phase = Phase::kWriting;
-      out = serialize(response, keep_alive, head, request_id, thread);
+      out = serialize(response, keep_alive, head, request_id, thread, http10);
       conn->set_deadline(config.write_timeout);
       auto [wec, wn] = co_await asio::async_write(conn->socket, asio::buffer(out), kUseTuple);
       (void)wn;

@@ -51,7 +51,9 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
       }
       EXPECT_TRUE(found) << name;
     }
-    if (!route->options.accepts.empty()) EXPECT_TRUE(op.contains("requestBody"));
+    if (!route->options.accepts.empty()) {
+      EXPECT_TRUE(op.contains("requestBody"));
+    }
   }
 }
 
