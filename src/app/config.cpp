@@ -4,6 +4,8 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <map>
+#include <set>
 
 namespace zt::app {
 
@@ -37,7 +39,7 @@ Status read_int(const toml::table& table, std::string_view path, std::int64_t mi
                 std::int64_t max, T& out) {
   auto node = table.at_path(path);
   if (!node) return {};
-  auto value = node.value<std::int64_t>();
+  auto value = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
   if (!value || *value < min || *value > max) {
     return invalid(path, fmt::format("must be a whole number from {} to {}", min, max));
   }
@@ -55,9 +57,35 @@ Status read_ms(const toml::table& table, std::string_view path, std::chrono::mil
 Status read_string(const toml::table& table, std::string_view path, std::string& out) {
   auto node = table.at_path(path);
   if (!node) return {};
-  auto value = node.value<std::string>();
+  auto value = node.is_string() ? node.value<std::string>() : std::nullopt;
   if (!value) return invalid(path, "must be a string");
   out = *value;
+  return {};
+}
+
+// Every key the file may hold; anything else is a typo worth refusing at start-up.
+Status check_known_keys(const toml::table& table) {
+  static const std::map<std::string, std::set<std::string>, std::less<>> kKnown = {
+      {"server",
+       {"listen", "threads", "header_limit", "max_connections", "header_timeout_ms",
+        "body_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_timeout_ms",
+        "web_root"}},
+      {"workers", {"threads", "queue"}},
+      {"database", {"url", "pool_size"}},
+      {"log", {"level", "access"}},
+      {"debug", {"sleep_route"}},
+  };
+  for (const auto& [section, node] : table) {
+    auto known = kKnown.find(section.str());
+    if (known == kKnown.end() || !node.is_table()) {
+      return invalid(section.str(), "unknown section");
+    }
+    for (const auto& [key, value] : *node.as_table()) {
+      if (!known->second.contains(std::string(key.str()))) {
+        return invalid(fmt::format("{}.{}", section.str(), key.str()), "unknown key");
+      }
+    }
+  }
   return {};
 }
 
@@ -70,6 +98,7 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
                           fmt::format("{}:{}:{}: {}", file.string(), e.source().begin.line,
                                       e.source().begin.column, e.description()));
   }
+  ZT_TRY(check_known_keys(table));
   std::string listen;
   ZT_TRY(read_string(table, "server.listen", listen));
   if (!listen.empty()) ZT_TRY(parse_listen(listen, config.server));
@@ -90,12 +119,12 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_int(table, "database.pool_size", 1, 1024, config.database_pool));
   ZT_TRY(read_string(table, "log.level", config.log_level));
   if (auto node = table.at_path("log.access")) {
-    auto value = node.value<bool>();
+    auto value = node.is_boolean() ? node.value<bool>() : std::nullopt;
     if (!value) return invalid("log.access", "must be true or false");
     config.access_log = *value;
   }
   if (auto node = table.at_path("debug.sleep_route")) {
-    auto value = node.value<bool>();
+    auto value = node.is_boolean() ? node.value<bool>() : std::nullopt;
     if (!value) return invalid("debug.sleep_route", "must be true or false");
     config.debug_sleep_route = *value;
   }

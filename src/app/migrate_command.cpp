@@ -3,6 +3,7 @@
 #include "app/migrations.h"
 #include "db/database.h"
 #include "db/migration.h"
+#include "db/url.h"
 
 #include <fmt/format.h>
 
@@ -22,7 +23,8 @@ int run_migrate(const Config& config) {
                              report.error().code);
     return 1;
   }
-  std::cout << fmt::format("migrated {}: {} applied, schema version {}\n", config.database_url,
+  std::cout << fmt::format("migrated {}: {} applied, schema version {}\n",
+                           db::redact_database_url(config.database_url),
                            report->applied.size(), report->to_version);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "app/routes.h"
 #include "db/database.h"
 #include "db/migration.h"
+#include "db/url.h"
 #include "http/access_log.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -32,7 +33,8 @@ int run_serve(const Config& config) {
     log->error("migration failed: {} ({})", migrated.error().detail, migrated.error().code);
     return 1;
   }
-  log->info("database {} at schema version {} ({} migrations applied now)", config.database_url,
+  log->info("database {} at schema version {} ({} migrations applied now)",
+            db::redact_database_url(config.database_url),
             migrated->to_version, migrated->applied.size());
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
@@ -49,7 +51,7 @@ int run_serve(const Config& config) {
                     [&pool] { return static_cast<double>(pool.queue_depth()); });
   metrics.add_gauge("zt_worker_pool_busy", "Worker threads running a job.",
                     [&pool] { return static_cast<double>(pool.busy()); });
-  metrics.add_gauge("zt_worker_pool_rejected", "Jobs refused because the queue was full (503).",
+  metrics.add_counter("zt_worker_pool_rejected_total", "Jobs refused because the queue was full (503).",
                     [&pool] { return static_cast<double>(pool.rejected()); });
   metrics.add_gauge("zt_db_connections_open", "Database connections open.",
                     [&database] { return static_cast<double>(database.stats().open); });

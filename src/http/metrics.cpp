@@ -36,7 +36,11 @@ void Metrics::attach(const Router& router) {
 }
 
 void Metrics::add_gauge(std::string name, std::string help, std::function<double()> read) {
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  gauges_.push_back({"gauge", std::move(name), std::move(help), std::move(read)});
+}
+
+void Metrics::add_counter(std::string name, std::string help, std::function<double()> read) {
+  gauges_.push_back({"counter", std::move(name), std::move(help), std::move(read)});
 }
 
 void Metrics::record(std::size_t slot, int status, std::chrono::nanoseconds latency) {
@@ -104,8 +108,8 @@ std::string Metrics::render() const {
   }
 
   for (const Gauge& g : gauges_) {
-    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name,
-                   g.help, g.name, g.name, g.read());
+    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{} {}\n", g.name,
+                   g.help, g.name, g.type, g.name, g.read());
   }
   return fmt::to_string(out);
 }

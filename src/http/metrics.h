@@ -30,8 +30,10 @@ class Metrics {
   void attach(const Router& router);
   std::size_t unmatched_slot() const { return slots_.size() - 1; }
 
-  // Adds a gauge computed at render time, e.g. the worker-pool queue depth.
+  // Adds a gauge (or a counter: a value that only grows) read at render time, e.g. the
+  // worker-pool queue depth.
   void add_gauge(std::string name, std::string help, std::function<double()> read);
+  void add_counter(std::string name, std::string help, std::function<double()> read);
 
   // Counts one finished request. `slot` is a route index or unmatched_slot().
   void record(std::size_t slot, int status, std::chrono::nanoseconds latency);
@@ -49,6 +51,7 @@ class Metrics {
     std::atomic<std::uint64_t> sum_ns{0};
   };
   struct Gauge {
+    std::string type;  // "gauge" or "counter"
     std::string name;
     std::string help;
     std::function<double()> read;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <random>
@@ -98,13 +99,17 @@ struct ThreadContext {
 };
 
 // One accepted connection. Its coroutine owns it; the watchdog timer closes the socket when
-// the current deadline passes (re-arming lazily, so a request costs no timer operation).
+// the current deadline passes. Setting a deadline is only a store: the watchdog wakes every
+// `tick` (a quarter of the shortest timeout, 50 ms to 5 s) and compares, so a request costs no
+// timer operation and a timeout fires at most a quarter late.
 struct Connection : std::enable_shared_from_this<Connection> {
-  Connection(tcp::socket s, ThreadContext& t) : socket(std::move(s)), thread(t), timer(t.io) {}
+  Connection(tcp::socket s, ThreadContext& t, std::chrono::milliseconds watchdog_tick)
+      : socket(std::move(s)), thread(t), timer(t.io), tick(watchdog_tick) {}
 
   tcp::socket socket;
   ThreadContext& thread;
   asio::steady_timer timer;
+  const std::chrono::milliseconds tick;
   Clock::time_point deadline = Clock::time_point::max();
   Phase phase = Phase::kIdle;
   bool timed_out = false;
@@ -114,8 +119,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   void clear_deadline() { deadline = Clock::time_point::max(); }
 
   void arm_watchdog() {
-    // A deadline of "never" still wakes up now and then to look again.
-    const auto wake = std::min(deadline, Clock::now() + std::chrono::seconds(5));
+    const auto wake = std::min(deadline, Clock::now() + tick);
     timer.expires_at(wake);
     timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec) return;  // cancelled: the connection ended
@@ -172,6 +176,12 @@ struct Server::Impl {
   asio::awaitable<std::optional<Response>> run_blocking(const Handler& handler,
                                                         const Request& request);
   void start_flush_timer();
+  std::chrono::milliseconds watchdog_tick() const {
+    const auto shortest = std::min({config.header_timeout, config.body_timeout,
+                                    config.idle_timeout, config.write_timeout});
+    return std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(50),
+                                                 std::chrono::seconds(5));
+  }
   void begin_stop();
   void close_connections(bool idle_only);
   void finish_if_drained();
@@ -201,7 +211,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     active.fetch_add(1);
-    auto conn = std::make_shared<Connection>(std::move(socket), target);
+    auto conn = std::make_shared<Connection>(std::move(socket), target, watchdog_tick());
     asio::co_spawn(target.io, session(std::move(conn)), asio::detached);
   }
 }
@@ -347,6 +357,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                              "The request is not valid HTTP/1.1: " + hec.message() + ".");
         }
       } else {
+        conn->phase = Phase::kHandling;  // from here the request is in flight: a stop waits for it
         NativeRequest& req = parser->get();
         target = req.target();
         method = req.method_string();
@@ -469,7 +480,6 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
           Request request(&req, path, query, request_id, conn->remote);
           request.set_params(std::move(match.params));
           if (json_parsed) request.set_json(&json_body);
-          conn->phase = Phase::kHandling;
           if (blocking) {
             auto result = co_await run_blocking(*handler, request);
             if (result) {

@@ -103,6 +103,17 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   write("[log]\nlevel = \"loud\"\n");
   EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
 
+  write("[server]\nthreads = 2.0\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+  write("[log]\naccess = 1\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+  write("[server]\nlistne = \"127.0.0.1:1\"\n");
+  auto typo = load_config(file, env.getenv());
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().detail, "server.listne: unknown key");
+  write("[serve]\nlisten = \"127.0.0.1:1\"\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().detail, "serve: unknown section");
+
   EXPECT_EQ(load_config(file.string() + ".missing", env.getenv()).error().code,
             "config_not_found");
 
