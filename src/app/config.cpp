@@ -29,14 +29,14 @@ Status check_log_level(std::string_view level) {
   for (std::string_view known : {"trace", "debug", "info", "warn", "error", "off"}) {
     if (level == known) return {};
   }
-  return invalid("log.level", fmt::format("'{}' is not one of trace, debug, info, warn, error, off",
-                                          level));
+  return invalid("log.level",
+                 fmt::format("'{}' is not one of trace, debug, info, warn, error, off", level));
 }
 
 // Reads an integer key within [min, max] into `out` when present.
 template <typename T>
-Status read_int(const toml::table& table, std::string_view path, std::int64_t min,
-                std::int64_t max, T& out) {
+Status read_int(const toml::table& table, std::string_view path, std::int64_t min, std::int64_t max,
+                T& out) {
   auto node = table.at_path(path);
   if (!node) return {};
   auto value = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;

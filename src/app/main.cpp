@@ -3,8 +3,8 @@
 #include "app/commands.h"
 #include "app/config.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdlib>

@@ -24,8 +24,8 @@ int run_migrate(const Config& config) {
     return 1;
   }
   std::cout << fmt::format("migrated {}: {} applied, schema version {}\n",
-                           db::redact_database_url(config.database_url),
-                           report->applied.size(), report->to_version);
+                           db::redact_database_url(config.database_url), report->applied.size(),
+                           report->to_version);
   return 0;
 }
 

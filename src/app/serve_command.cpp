@@ -34,8 +34,8 @@ int run_serve(const Config& config) {
     return 1;
   }
   log->info("database {} at schema version {} ({} migrations applied now)",
-            db::redact_database_url(config.database_url),
-            migrated->to_version, migrated->applied.size());
+            db::redact_database_url(config.database_url), migrated->to_version,
+            migrated->applied.size());
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
@@ -51,8 +51,9 @@ int run_serve(const Config& config) {
                     [&pool] { return static_cast<double>(pool.queue_depth()); });
   metrics.add_gauge("zt_worker_pool_busy", "Worker threads running a job.",
                     [&pool] { return static_cast<double>(pool.busy()); });
-  metrics.add_counter("zt_worker_pool_rejected_total", "Jobs refused because the queue was full (503).",
-                    [&pool] { return static_cast<double>(pool.rejected()); });
+  metrics.add_counter("zt_worker_pool_rejected_total",
+                      "Jobs refused because the queue was full (503).",
+                      [&pool] { return static_cast<double>(pool.rejected()); });
   metrics.add_gauge("zt_db_connections_open", "Database connections open.",
                     [&database] { return static_cast<double>(database.stats().open); });
   metrics.add_gauge("zt_db_connections_in_use", "Database connections leased.",

@@ -55,7 +55,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -96,8 +96,8 @@ using Status = Result<void>;
 }  // namespace zt
 
 // Propagates an error out of the enclosing function returning a Result.
-#define ZT_TRY(expr)                                         \
-  do {                                                       \
-    auto zt_try_result_ = (expr);                            \
+#define ZT_TRY(expr)                                                    \
+  do {                                                                  \
+    auto zt_try_result_ = (expr);                                       \
     if (!zt_try_result_.ok()) return std::move(zt_try_result_).error(); \
   } while (0)

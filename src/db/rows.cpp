@@ -9,18 +9,12 @@ namespace {
 
 const char* type_name(ValueType t) {
   switch (t) {
-    case ValueType::kNull:
-      return "NULL";
-    case ValueType::kBool:
-      return "bool";
-    case ValueType::kInt:
-      return "integer";
-    case ValueType::kDouble:
-      return "double";
-    case ValueType::kText:
-      return "text";
-    case ValueType::kBlob:
-      return "blob";
+    case ValueType::kNull: return "NULL";
+    case ValueType::kBool: return "bool";
+    case ValueType::kInt: return "integer";
+    case ValueType::kDouble: return "double";
+    case ValueType::kText: return "text";
+    case ValueType::kBlob: return "blob";
   }
   return "?";
 }
@@ -93,13 +87,11 @@ std::int64_t Row::read_int(std::size_t column) const {
   const auto& c = rows_->cell(row_, column);
   switch (c.type) {
     case ValueType::kBool:
-    case ValueType::kInt:
-      return static_cast<std::int64_t>(c.a);
+    case ValueType::kInt: return static_cast<std::int64_t>(c.a);
     case ValueType::kText:
       if (auto v = parse_number<std::int64_t>(read_text(column))) return *v;
       break;
-    default:
-      break;
+    default: break;
   }
   fail(column, "an integer");
 }
@@ -112,13 +104,11 @@ double Row::read_double(std::size_t column) const {
       std::memcpy(&d, &c.a, sizeof d);
       return d;
     }
-    case ValueType::kInt:
-      return static_cast<double>(static_cast<std::int64_t>(c.a));
+    case ValueType::kInt: return static_cast<double>(static_cast<std::int64_t>(c.a));
     case ValueType::kText:
       if (auto v = parse_number<double>(read_text(column))) return *v;
       break;
-    default:
-      break;
+    default: break;
   }
   fail(column, "a double");
 }
@@ -141,8 +131,7 @@ std::string Row::read_string(std::size_t column) const {
       auto r = std::to_chars(buf, buf + sizeof buf, read_double(column));
       return std::string(buf, r.ptr);
     }
-    default:
-      return std::string(read_text(column));
+    default: return std::string(read_text(column));
   }
 }
 

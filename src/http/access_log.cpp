@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <unistd.h>
+#include <cerrno>
 
 namespace zt::http {
 
@@ -38,7 +38,9 @@ AccessLog::AccessLog(int fd, bool enabled) : fd_(fd), enabled_(enabled) {
   buffer_.reserve(2 * kFlushThreshold);
 }
 
-AccessLog::~AccessLog() { flush(); }
+AccessLog::~AccessLog() {
+  flush();
+}
 
 void AccessLog::write(const Entry& e) {
   if (!enabled_) return;

@@ -27,7 +27,7 @@ class AccessLog {
     std::string_view target;
     std::string_view route;  // the matched pattern, or empty
     int status = 0;
-    std::size_t bytes = 0;   // response body bytes
+    std::size_t bytes = 0;  // response body bytes
     std::chrono::nanoseconds duration{0};
     std::string_view remote;
   };

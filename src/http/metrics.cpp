@@ -24,7 +24,9 @@ std::string escape_label(std::string_view s) {
 
 }  // namespace
 
-Metrics::Metrics() { slots_.push_back(std::make_unique<Slot>()); }
+Metrics::Metrics() {
+  slots_.push_back(std::make_unique<Slot>());
+}
 Metrics::~Metrics() = default;
 
 void Metrics::attach(const Router& router) {
@@ -51,7 +53,8 @@ void Metrics::record(std::size_t slot, int status, std::chrono::nanoseconds late
   }
   const double seconds = std::chrono::duration<double>(latency).count();
   std::size_t bucket = 0;
-  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+  while (bucket < kBuckets.size() && seconds > kBuckets[bucket])
+    ++bucket;
   s.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
   s.count.fetch_add(1, std::memory_order_relaxed);
   s.sum_ns.fetch_add(static_cast<std::uint64_t>(latency.count()), std::memory_order_relaxed);
@@ -94,13 +97,12 @@ std::string Metrics::render() const {
     for (std::size_t b = 0; b < kBuckets.size(); ++b) {
       cumulative += s.buckets[b].load(std::memory_order_relaxed);
       fmt::format_to(std::back_inserter(out),
-                     "zt_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", l,
-                     kBuckets[b], cumulative);
+                     "zt_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", l, kBuckets[b],
+                     cumulative);
     }
     cumulative += s.buckets[kBuckets.size()].load(std::memory_order_relaxed);
     fmt::format_to(std::back_inserter(out),
-                   "zt_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", l,
-                   cumulative);
+                   "zt_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", l, cumulative);
     fmt::format_to(std::back_inserter(out), "zt_http_request_duration_seconds_sum{{{}}} {:.9f}\n",
                    l, s.sum_ns.load(std::memory_order_relaxed) / 1e9);
     fmt::format_to(std::back_inserter(out), "zt_http_request_duration_seconds_count{{{}}} {}\n", l,
@@ -108,8 +110,8 @@ std::string Metrics::render() const {
   }
 
   for (const Gauge& g : gauges_) {
-    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{} {}\n", g.name,
-                   g.help, g.name, g.type, g.name, g.read());
+    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{} {}\n", g.name, g.help,
+                   g.name, g.type, g.name, g.read());
   }
   return fmt::to_string(out);
 }

@@ -41,9 +41,8 @@ class Metrics {
   std::string render() const;
 
  private:
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1,      2.5,   5,      10};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   struct Slot {
     std::array<std::atomic<std::uint64_t>, 500> by_status{};  // status 100..599
     std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets{};

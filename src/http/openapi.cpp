@@ -12,7 +12,8 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -26,7 +27,8 @@ std::string operation_id(const Route& route) {
       if (id.back() != '_') id.push_back('_');
     }
   }
-  while (id.back() == '_') id.pop_back();
+  while (id.back() == '_')
+    id.pop_back();
   return id;
 }
 
@@ -62,8 +64,8 @@ json::object operation(const Route& route) {
                                   {"schema", json::object{{"type", "string"}}}});
   }
   for (const auto& p : route.doc.params) {
-    json::object param{{"name", p.name}, {"in", p.in}, {"required", p.required},
-                       {"schema", p.schema}};
+    json::object param{
+        {"name", p.name}, {"in", p.in}, {"required", p.required}, {"schema", p.schema}};
     if (!p.description.empty()) param["description"] = p.description;
     params.push_back(std::move(param));
   }
@@ -87,17 +89,16 @@ json::object operation(const Route& route) {
   for (const auto& r : route.doc.responses) {
     json::object response{{"description", r.description}};
     if (!r.schema.is_null()) {
-      response["content"] =
-          json::object{{r.content_type, json::object{{"schema", r.schema}}}};
+      response["content"] = json::object{{r.content_type, json::object{{"schema", r.schema}}}};
     }
     responses[std::to_string(r.status)] = std::move(response);
   }
   responses["default"] = json::object{
       {"description", "An error, as RFC 9457 problem details"},
       {"content",
-       json::object{{"application/problem+json",
-                     json::object{{"schema",
-                                   json::object{{"$ref", "#/components/schemas/Problem"}}}}}}}};
+       json::object{
+           {"application/problem+json",
+            json::object{{"schema", json::object{{"$ref", "#/components/schemas/Problem"}}}}}}}};
   op["responses"] = std::move(responses);
   return op;
 }

@@ -9,12 +9,18 @@ namespace zt::http {
 
 namespace {
 using NativeRequest = boost::beast::http::request<boost::beast::http::string_body>;
-const NativeRequest& native(const void* p) { return *static_cast<const NativeRequest*>(p); }
+const NativeRequest& native(const void* p) {
+  return *static_cast<const NativeRequest*>(p);
+}
 }  // namespace
 
-std::string_view Request::method() const { return native(native_).method_string(); }
+std::string_view Request::method() const {
+  return native(native_).method_string();
+}
 
-std::string_view Request::target() const { return native(native_).target(); }
+std::string_view Request::target() const {
+  return native(native_).target();
+}
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
   const auto& fields = native(native_);
@@ -45,6 +51,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return std::nullopt;
 }
 
-const std::string& Request::body() const { return native(native_).body(); }
+const std::string& Request::body() const {
+  return native(native_).body();
+}
 
 }  // namespace zt::http

@@ -51,7 +51,9 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 }  // namespace
 
-std::string_view method_name(Method method) { return kMethodNames[static_cast<int>(method)]; }
+std::string_view method_name(Method method) {
+  return kMethodNames[static_cast<int>(method)];
+}
 
 std::optional<Method> parse_method(std::string_view name) {
   for (std::size_t i = 0; i < kMethodCount; ++i) {
@@ -75,8 +77,9 @@ struct Router::Node {
 
 // Depth-first: a literal segment wins over a parameter; backtracks when a branch dead-ends.
 // `values` collects the raw parameter segments of the path taken.
-const Router::Node* Router::find_node(const Node* node, const std::vector<std::string_view>& segments,
-                                      std::size_t i, std::vector<std::string_view>& values) {
+const Router::Node* Router::find_node(const Node* node,
+                                      const std::vector<std::string_view>& segments, std::size_t i,
+                                      std::vector<std::string_view>& values) {
   if (i == segments.size()) return node->has_routes() ? node : nullptr;
   if (auto it = node->literals.find(segments[i]); it != node->literals.end()) {
     if (const Node* found = find_node(it->second.get(), segments, i + 1, values)) return found;
@@ -92,8 +95,8 @@ const Router::Node* Router::find_node(const Node* node, const std::vector<std::s
 Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
-const Route& Router::add(Method method, std::string pattern, Handler handler,
-                         RouteOptions options, RouteDoc doc) {
+const Route& Router::add(Method method, std::string pattern, Handler handler, RouteOptions options,
+                         RouteDoc doc) {
   auto route = std::make_unique<Route>();
   route->method = method;
   route->handler = std::move(handler);
@@ -146,9 +149,9 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   if (!route) {
     result.kind = Match::Kind::kMethodNotAllowed;
     for (std::size_t m = 0; m < kMethodCount; ++m) {
-      bool allowed = found->routes[m] != nullptr ||
-                     (m == static_cast<int>(Method::kHead) &&
-                      found->routes[static_cast<int>(Method::kGet)] != nullptr);
+      bool allowed =
+          found->routes[m] != nullptr || (m == static_cast<int>(Method::kHead) &&
+                                          found->routes[static_cast<int>(Method::kGet)] != nullptr);
       if (!allowed) continue;
       if (!result.allow.empty()) result.allow += ", ";
       result.allow += kMethodNames[m];

@@ -5,12 +5,12 @@
 #include "http/problem.h"
 #include "http/worker_pool.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -39,10 +39,13 @@ enum class Phase { kIdle, kReading, kHandling, kWriting };
 std::string media_type(std::string_view content_type) {
   auto semi = content_type.find(';');
   std::string_view type = content_type.substr(0, semi);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+    type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
+    type.remove_prefix(1);
   std::string out(type);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -142,8 +145,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
 };
 
 struct Server::Impl {
-  Impl(ServerConfig c, const Router& r, Metrics& m, AccessLog& a, WorkerPool& p,
-       spdlog::logger& l)
+  Impl(ServerConfig c, const Router& r, Metrics& m, AccessLog& a, WorkerPool& p, spdlog::logger& l)
       : config(std::move(c)), router(r), metrics(m), access_log(a), pool(p), log(l) {
     if (config.io_threads == 0) config.io_threads = 1;
     for (std::size_t i = 0; i < config.io_threads; ++i) {
@@ -177,8 +179,8 @@ struct Server::Impl {
                                                         const Request& request);
   void start_flush_timer();
   std::chrono::milliseconds watchdog_tick() const {
-    const auto shortest = std::min({config.header_timeout, config.body_timeout,
-                                    config.idle_timeout, config.write_timeout});
+    const auto shortest = std::min(
+        {config.header_timeout, config.body_timeout, config.idle_timeout, config.write_timeout});
     return std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(50),
                                                  std::chrono::seconds(5));
   }
@@ -267,7 +269,7 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
 }
 
 asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Handler& handler,
-                                                                   const Request& request) {
+                                                                    const Request& request) {
   auto executor = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(std::optional<Response>)>(
@@ -282,9 +284,8 @@ asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Handle
             log.error("handler failed: {} {}: {}", request.method(), request.target(), e.what());
             response = problem(500, "internal_error", "An unexpected error occurred.");
           }
-          asio::post(executor, [shared, r = std::move(response)]() mutable {
-            (*shared)(std::move(r));
-          });
+          asio::post(executor,
+                     [shared, r = std::move(response)]() mutable { (*shared)(std::move(r)); });
         });
         if (!queued) {
           asio::post(executor, [shared]() mutable { (*shared)(std::nullopt); });
@@ -315,8 +316,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       if (stopping.load()) break;
       if (buffer.size() == 0) {
         conn->set_deadline(config.idle_timeout);
-        auto [ec, n] =
-            co_await conn->socket.async_read_some(buffer.prepare(4096), kUseTuple);
+        auto [ec, n] = co_await conn->socket.async_read_some(buffer.prepare(4096), kUseTuple);
         if (ec || conn->timed_out) break;
         buffer.commit(n);
       }
@@ -342,9 +342,9 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       std::string_view method;
 
       if (hec) {
-        if (conn->timed_out || hec == asio::error::operation_aborted || hec == bhttp::error::end_of_stream ||
-            hec == bhttp::error::partial_message || hec == asio::error::eof ||
-            hec == asio::error::connection_reset) {
+        if (conn->timed_out || hec == asio::error::operation_aborted ||
+            hec == bhttp::error::end_of_stream || hec == bhttp::error::partial_message ||
+            hec == asio::error::eof || hec == asio::error::connection_reset) {
           break;  // the client went away or was too slow: nothing to answer
         }
         // Malformed HTTP: answer once, then close.
@@ -364,7 +364,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         head = req.method() == bhttp::verb::head;
         http10 = req.version() == 10;
         keep_alive = req.keep_alive() && !stopping.load();
-        if (auto id = req.find("X-Request-Id"); id != req.end() && acceptable_request_id(id->value())) {
+        if (auto id = req.find("X-Request-Id");
+            id != req.end() && acceptable_request_id(id->value())) {
           request_id = std::string(id->value());
         } else {
           request_id = thread.new_request_id();
@@ -380,7 +381,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         const Handler* handler = nullptr;
         bool blocking = true;
         if (path.empty() || path.front() != '/') {
-          response = problem(400, "malformed_request", "The request target must be an absolute path.");
+          response =
+              problem(400, "malformed_request", "The request target must be an absolute path.");
           keep_alive = false;
         } else {
           match = router.match(method, path);
@@ -394,11 +396,13 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                      !path.starts_with("/api/")) {
             handler = &fallback;
           } else if (match.kind == Router::Match::Kind::kMethodNotAllowed) {
-            response = problem(405, "method_not_allowed",
-                               fmt::format("{} is not allowed here; allowed: {}.", method, match.allow));
+            response =
+                problem(405, "method_not_allowed",
+                        fmt::format("{} is not allowed here; allowed: {}.", method, match.allow));
             response.header("Allow", match.allow);
           } else {
-            response = problem(404, "route_not_found", fmt::format("No route for {} {}.", method, path));
+            response =
+                problem(404, "route_not_found", fmt::format("No route for {} {}.", method, path));
           }
         }
 
@@ -413,10 +417,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
           const auto& accepts = route ? route->options.accepts : none;
           std::string type = media_type(req[bhttp::field::content_type]);
           bool accepted = accepts.empty();  // a body-less route ignores a stray body
-          for (const auto& a : accepts) accepted = accepted || a == type;
+          for (const auto& a : accepts)
+            accepted = accepted || a == type;
           if (!accepted) {
             std::string list;
-            for (const auto& a : accepts) list += (list.empty() ? "" : ", ") + a;
+            for (const auto& a : accepts)
+              list += (list.empty() ? "" : ", ") + a;
             response = problem(415, "unsupported_media_type",
                                fmt::format("Content-Type '{}' is not accepted here; use {}.",
                                            type.empty() ? "(none)" : type, list));
@@ -485,8 +491,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
             if (result) {
               response = std::move(*result);
             } else {
-              response = problem(503, "overloaded",
-                                 "The server is busy; try again in a moment.");
+              response = problem(503, "overloaded", "The server is busy; try again in a moment.");
               response.header("Retry-After", "1");
             }
           } else {
@@ -586,7 +591,9 @@ Server::Server(ServerConfig config, const Router& router, Metrics& metrics, Acce
 
 Server::~Server() = default;
 
-void Server::set_fallback(Handler handler) { impl_->fallback = std::move(handler); }
+void Server::set_fallback(Handler handler) {
+  impl_->fallback = std::move(handler);
+}
 
 Result<std::uint16_t> Server::listen() {
   auto& io = impl_->threads.front()->io;
@@ -603,9 +610,9 @@ Result<std::uint16_t> Server::listen() {
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Error::unavailable("listen_failed", fmt::format("Cannot listen on {}:{}: {}.",
-                                                           impl_->config.host,
-                                                           impl_->config.port, ec.message()));
+    return Error::unavailable("listen_failed",
+                              fmt::format("Cannot listen on {}:{}: {}.", impl_->config.host,
+                                          impl_->config.port, ec.message()));
   }
   const auto port = acceptor->local_endpoint().port();
   impl_->acceptor = std::move(acceptor);
@@ -633,7 +640,8 @@ void Server::run() {
   }
   io.run();
   s.guards.clear();
-  for (auto& t : runners) t.join();
+  for (auto& t : runners)
+    t.join();
   // Jobs still on the pool post their results back to stopped contexts; wait for them so the
   // contexts outlive every job.
   s.pool.wait_idle();
@@ -646,6 +654,8 @@ void Server::stop() {
   asio::post(io, [this] { impl_->begin_stop(); });
 }
 
-std::size_t Server::active_connections() const { return impl_->active.load(); }
+std::size_t Server::active_connections() const {
+  return impl_->active.load();
+}
 
 }  // namespace zt::http

@@ -35,10 +35,10 @@ struct ServerConfig {
   std::size_t io_threads = 1;
   std::size_t header_limit = 16 * 1024;  // request line + headers, bytes; larger → 431
   std::size_t max_connections = 10000;   // beyond it new connections get 503
-  std::chrono::milliseconds header_timeout{10'000};  // first byte of a request → end of headers
-  std::chrono::milliseconds body_timeout{120'000};   // end of headers → end of body
-  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
-  std::chrono::milliseconds write_timeout{30'000};   // writing one response
+  std::chrono::milliseconds header_timeout{10'000};    // first byte of a request → end of headers
+  std::chrono::milliseconds body_timeout{120'000};     // end of headers → end of body
+  std::chrono::milliseconds idle_timeout{60'000};      // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30'000};     // writing one response
   std::chrono::milliseconds shutdown_timeout{30'000};  // grace for in-flight requests at stop
 };
 

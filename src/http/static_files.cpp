@@ -93,15 +93,15 @@ Response file_response(const fs::path& file, std::string_view relative, std::str
   std::error_code ec;
   const auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
   const std::string etag = fmt::format("W/\"{:x}-{:x}\"", content.size(), mtime);
-  const std::string cache = is_hashed_asset(relative) ? "public, max-age=31536000, immutable"
-                                                      : "no-cache";
+  const std::string cache =
+      is_hashed_asset(relative) ? "public, max-age=31536000, immutable" : "no-cache";
   if (if_none_match && *if_none_match == etag) {
     Response not_modified = Response::text(304, "", "");
     not_modified.header("ETag", etag).header("Cache-Control", cache);
     return not_modified;
   }
-  Response response = Response::text(200, std::move(content),
-                                     std::string(StaticFiles::content_type(file.filename().string())));
+  Response response = Response::text(
+      200, std::move(content), std::string(StaticFiles::content_type(file.filename().string())));
   response.header("ETag", etag).header("Cache-Control", cache);
   return response;
 }
@@ -157,9 +157,8 @@ Response StaticFiles::serve(std::string_view path,
       }
     }
     // A name with an extension is a missing file; anything else is a client-side route.
-    const auto last = relative->substr(relative->rfind('/') == std::string::npos
-                                           ? 0
-                                           : relative->rfind('/') + 1);
+    const auto last =
+        relative->substr(relative->rfind('/') == std::string::npos ? 0 : relative->rfind('/') + 1);
     if (last.find('.') != std::string::npos) {
       return problem(404, "not_found", "No file or route at " + std::string(path) + ".");
     }

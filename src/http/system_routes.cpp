@@ -15,47 +15,50 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                        std::function<Status()> ready) {
   const RouteOptions inline_options{.execution = Execution::kInline};
   const json::object status_schema{
-      {"type", "object"}, {"properties", json::object{{"status", json::object{{"type", "string"}}}}}};
+      {"type", "object"},
+      {"properties", json::object{{"status", json::object{{"type", "string"}}}}}};
 
-  router.add(
-      Method::kGet, "/healthz",
-      [](const Request&) { return Response::json(200, json::object{{"status", "ok"}}); },
-      inline_options,
-      {.summary = "Liveness: the process is up and serving",
-       .tag = "system",
-       .responses = {{200, "Alive", status_schema}}});
+  router.add(Method::kGet, "/healthz",
+             [](const Request&) {
+               return Response::json(200, json::object{{"status", "ok"}});
+             },
+             inline_options,
+             {.summary = "Liveness: the process is up and serving",
+              .tag = "system",
+              .responses = {{200, "Alive", status_schema}}});
 
-  router.add(
-      Method::kGet, "/readyz",
-      [ready = std::move(ready)](const Request&) {
-        Status status = ready();
-        if (!status.ok()) {
-          return problem(503, "not_ready", "Not ready: " + status.error().detail);
-        }
-        return Response::json(200, json::object{{"status", "ready"}});
-      },
-      {},
-      {.summary = "Readiness: the database is reachable",
-       .tag = "system",
-       .responses = {{200, "Ready", status_schema}}});
+  router.add(Method::kGet, "/readyz",
+             [ready = std::move(ready)](const Request&) {
+               Status status = ready();
+               if (!status.ok()) {
+                 return problem(503, "not_ready", "Not ready: " + status.error().detail);
+               }
+               return Response::json(200, json::object{{"status", "ready"}});
+             },
+             {},
+             {.summary = "Readiness: the database is reachable",
+              .tag = "system",
+              .responses = {{200, "Ready", status_schema}}});
 
-  router.add(
-      Method::kGet, "/metrics",
-      [&metrics](const Request&) {
-        return Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
-      },
-      inline_options,
-      {.summary = "Prometheus metrics",
-       .description = "Requests by route and status, latency histograms, worker-pool queue "
-                      "depth and database connections, in the Prometheus text format.",
-       .tag = "system",
-       .responses = {{200, "Metrics", json::object{{"type", "string"}}, "text/plain"}}});
+  router.add(Method::kGet, "/metrics",
+             [&metrics](const Request&) {
+               return Response::text(200, metrics.render(),
+                                     "text/plain; version=0.0.4; charset=utf-8");
+             },
+             inline_options,
+             {.summary = "Prometheus metrics",
+              .description = "Requests by route and status, latency histograms, worker-pool queue "
+                             "depth and database connections, in the Prometheus text format.",
+              .tag = "system",
+              .responses = {{200, "Metrics", json::object{{"type", "string"}}, "text/plain"}}});
 
   const std::string version_body = json::serialize(json::object{
       {"name", "zhengtong"}, {"version", build.version}, {"commit", build.commit}, {"api", "v1"}});
   router.add(
       Method::kGet, "/api/v1/version",
-      [version_body](const Request&) { return Response::text(200, version_body, "application/json"); },
+      [version_body](const Request&) {
+        return Response::text(200, version_body, "application/json");
+      },
       inline_options,
       {.summary = "Version of this server",
        .tag = "system",
@@ -68,42 +71,44 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                                                  {"commit", json::object{{"type", "string"}}},
                                                  {"api", json::object{{"type", "string"}}}}}}}}});
 
-  router.add(
-      Method::kGet, "/api/openapi.json",
-      [&router, build](const Request&) {
-        ApiInfo info{.title = "Zhengtong API",
-                     .version = build.version,
-                     .description = "政通 Zhengtong: data sharing and exchange hub and public "
-                                    "services for a city. Errors are RFC 9457 problem+json with "
-                                    "a stable code."};
-        return Response::json(200, openapi_document(router, info));
-      },
-      inline_options,
-      {.summary = "This OpenAPI 3.1 document",
-       .tag = "system",
-       .responses = {{200, "The document", json::object{{"type", "object"}}}}});
+  router.add(Method::kGet, "/api/openapi.json",
+             [&router, build](const Request&) {
+               ApiInfo info{.title = "Zhengtong API",
+                            .version = build.version,
+                            .description =
+                                "政通 Zhengtong: data sharing and exchange hub and public "
+                                "services for a city. Errors are RFC 9457 problem+json with "
+                                "a stable code."};
+               return Response::json(200, openapi_document(router, info));
+             },
+             inline_options,
+             {.summary = "This OpenAPI 3.1 document",
+              .tag = "system",
+              .responses = {{200, "The document", json::object{{"type", "object"}}}}});
 }
 
 void add_debug_routes(Router& router) {
-  router.add(
-      Method::kGet, "/api/v1/debug/sleep",
-      [](const Request& request) {
-        auto text = request.query_param("ms").value_or("");
-        int ms = -1;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-        if (ec != std::errc() || end != text.data() + text.size() || ms < 0 || ms > 10000) {
-          return problem(400, "invalid_parameter", "ms must be a whole number from 0 to 10000.");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-        return Response::json(200, json::object{{"slept_ms", ms}});
-      },
-      {},
-      {.summary = "Diagnostics: answer after the given delay",
-       .description = "Only present when the server runs with [debug] sleep_route = true.",
-       .tag = "system",
-       .params = {{.name = "ms", .description = "milliseconds, 0 to 10000", .required = true,
-                   .schema = json::object{{"type", "integer"}}}},
-       .responses = {{200, "Slept", json::object{{"type", "object"}}}}});
+  router.add(Method::kGet, "/api/v1/debug/sleep",
+             [](const Request& request) {
+               auto text = request.query_param("ms").value_or("");
+               int ms = -1;
+               auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+               if (ec != std::errc() || end != text.data() + text.size() || ms < 0 || ms > 10000) {
+                 return problem(400, "invalid_parameter",
+                                "ms must be a whole number from 0 to 10000.");
+               }
+               std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+               return Response::json(200, json::object{{"slept_ms", ms}});
+             },
+             {},
+             {.summary = "Diagnostics: answer after the given delay",
+              .description = "Only present when the server runs with [debug] sleep_route = true.",
+              .tag = "system",
+              .params = {{.name = "ms",
+                          .description = "milliseconds, 0 to 10000",
+                          .required = true,
+                          .schema = json::object{{"type", "integer"}}}},
+              .responses = {{200, "Slept", json::object{{"type", "object"}}}}});
 }
 
 }  // namespace zt::http

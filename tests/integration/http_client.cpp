@@ -238,15 +238,10 @@ bool HttpClient::is_closed_by_peer(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (true) {
     switch (read_some(deadline)) {
-      case ReadResult::kEof:
-        return true;
-      case ReadResult::kData:
-        continue;
-      case ReadResult::kTimeout:
-        error_ = "the connection is still open";
-        return false;
-      case ReadResult::kError:
-        return false;
+      case ReadResult::kEof: return true;
+      case ReadResult::kData: continue;
+      case ReadResult::kTimeout: error_ = "the connection is still open"; return false;
+      case ReadResult::kError: return false;
     }
   }
 }

@@ -111,9 +111,7 @@ Result<Rows> to_rows(const PGresult* res) {
       const char* v = PQgetvalue(res, r, c);
       const std::size_t n = static_cast<std::size_t>(PQgetlength(res, r, c));
       switch (types[c]) {
-        case kBoolOid:
-          rows.add_bool(n > 0 && v[0] == 't');
-          break;
+        case kBoolOid: rows.add_bool(n > 0 && v[0] == 't'); break;
         case kInt2Oid:
         case kInt4Oid:
         case kInt8Oid:
@@ -140,8 +138,7 @@ Result<Rows> to_rows(const PGresult* res) {
           }
           break;
         }
-        default:
-          rows.add_text(std::string_view(v, n));
+        default: rows.add_text(std::string_view(v, n));
       }
     }
     rows.end_row();
@@ -261,11 +258,9 @@ class PgConnection final : public detail::ConnectionImpl {
   bool reset() override {
     if (PQstatus(conn_) != CONNECTION_OK) return false;
     switch (PQtransactionStatus(conn_)) {
-      case PQTRANS_IDLE:
-        return true;
+      case PQTRANS_IDLE: return true;
       case PQTRANS_INTRANS:
-      case PQTRANS_INERROR:
-        return execute("ROLLBACK").ok();
+      case PQTRANS_INERROR: return execute("ROLLBACK").ok();
       default:  // a command or COPY still in progress, or unknown: do not reuse
         return false;
     }
@@ -321,11 +316,8 @@ class PgConnection final : public detail::ConnectionImpl {
       for (std::size_t i = 0; i < n; ++i) {
         const Param& v = params[i];
         switch (v.type()) {
-          case ValueType::kNull:
-            break;
-          case ValueType::kBool:
-            values[i] = v.as_bool() ? "t" : "f";
-            break;
+          case ValueType::kNull: break;
+          case ValueType::kBool: values[i] = v.as_bool() ? "t" : "f"; break;
           case ValueType::kInt:
             offsets[i] = text_.size();
             append_int(text_, v.as_int());
@@ -395,20 +387,11 @@ void PgBulkSink::append_escaped(std::string& out, std::string_view text) {
     const char c = text[i];
     const char* esc = nullptr;
     switch (c) {
-      case '\\':
-        esc = "\\\\";
-        break;
-      case '\t':
-        esc = "\\t";
-        break;
-      case '\n':
-        esc = "\\n";
-        break;
-      case '\r':
-        esc = "\\r";
-        break;
-      default:
-        continue;
+      case '\\': esc = "\\\\"; break;
+      case '\t': esc = "\\t"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      default: continue;
     }
     out.append(text.substr(start, i - start));
     out += esc;
@@ -422,18 +405,10 @@ Status PgBulkSink::add_row(std::span<const Param> values) {
     if (i > 0) buffer_ += '\t';
     const Param& v = values[i];
     switch (v.type()) {
-      case ValueType::kNull:
-        buffer_ += "\\N";
-        break;
-      case ValueType::kBool:
-        buffer_ += v.as_bool() ? 't' : 'f';
-        break;
-      case ValueType::kInt:
-        append_int(buffer_, v.as_int());
-        break;
-      case ValueType::kDouble:
-        append_double(buffer_, v.as_double());
-        break;
+      case ValueType::kNull: buffer_ += "\\N"; break;
+      case ValueType::kBool: buffer_ += v.as_bool() ? 't' : 'f'; break;
+      case ValueType::kInt: append_int(buffer_, v.as_int()); break;
+      case ValueType::kDouble: append_double(buffer_, v.as_double()); break;
       case ValueType::kText:
         if (v.as_text().find('\0') != std::string_view::npos) {
           return Error::internal("database_error", "text value contains a NUL byte");

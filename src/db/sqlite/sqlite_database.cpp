@@ -25,15 +25,12 @@ Error sqlite_error(sqlite3* db, int rc) {
   }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Error::unavailable("database_busy", msg);
+    case SQLITE_LOCKED: return Error::unavailable("database_busy", msg);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_NOTADB:
-      return Error::unavailable("database_unavailable", msg);
-    default:
-      return Error::internal("database_error", msg);
+    case SQLITE_NOTADB: return Error::unavailable("database_unavailable", msg);
+    default: return Error::internal("database_error", msg);
   }
 }
 
@@ -45,13 +42,10 @@ struct StringHash {
 
 int bind_param(sqlite3_stmt* stmt, int index, const Param& p) {
   switch (p.type()) {
-    case ValueType::kNull:
-      return sqlite3_bind_null(stmt, index);
+    case ValueType::kNull: return sqlite3_bind_null(stmt, index);
     case ValueType::kBool:
-    case ValueType::kInt:
-      return sqlite3_bind_int64(stmt, index, p.as_int());
-    case ValueType::kDouble:
-      return sqlite3_bind_double(stmt, index, p.as_double());
+    case ValueType::kInt: return sqlite3_bind_int64(stmt, index, p.as_int());
+    case ValueType::kDouble: return sqlite3_bind_double(stmt, index, p.as_double());
     case ValueType::kText: {
       auto t = p.as_text();
       // The parameters outlive the statement's use (reset right after), so no copy.
@@ -179,12 +173,8 @@ class SqliteConnection final : public detail::ConnectionImpl {
       if (rc != SQLITE_ROW) return failed(sqlite_error(db_, rc));
       for (int c = 0; c < ncols; ++c) {
         switch (sqlite3_column_type(s, c)) {
-          case SQLITE_INTEGER:
-            rows.add_int(sqlite3_column_int64(s, c));
-            break;
-          case SQLITE_FLOAT:
-            rows.add_double(sqlite3_column_double(s, c));
-            break;
+          case SQLITE_INTEGER: rows.add_int(sqlite3_column_int64(s, c)); break;
+          case SQLITE_FLOAT: rows.add_double(sqlite3_column_double(s, c)); break;
           case SQLITE_TEXT: {
             auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
             rows.add_text(std::string_view(p, sqlite3_column_bytes(s, c)));
@@ -196,8 +186,7 @@ class SqliteConnection final : public detail::ConnectionImpl {
             rows.add_blob(std::span<const std::uint8_t>(p, n));
             break;
           }
-          default:
-            rows.add_null();
+          default: rows.add_null();
         }
       }
       rows.end_row();
@@ -361,12 +350,8 @@ Status SqliteBulkSink::add_row(std::span<const Param> values) {
     Cell cell{p.type(), 0, 0, 0, 0};
     switch (p.type()) {
       case ValueType::kBool:
-      case ValueType::kInt:
-        cell.i = p.as_int();
-        break;
-      case ValueType::kDouble:
-        cell.d = p.as_double();
-        break;
+      case ValueType::kInt: cell.i = p.as_int(); break;
+      case ValueType::kDouble: cell.d = p.as_double(); break;
       case ValueType::kText:
       case ValueType::kBlob: {
         auto t = p.as_text();
@@ -375,8 +360,7 @@ Status SqliteBulkSink::add_row(std::span<const Param> values) {
         bytes_.append(t);
         break;
       }
-      case ValueType::kNull:
-        break;
+      case ValueType::kNull: break;
     }
     pending_.push_back(cell);
   }
@@ -407,19 +391,11 @@ Status SqliteBulkSink::flush() {
     const int index = static_cast<int>(i) + 1;
     std::string_view bytes(bytes_.data() + c.offset, c.size);
     switch (c.type) {
-      case ValueType::kNull:
-        rc = sqlite3_bind_null(stmt, index);
-        break;
+      case ValueType::kNull: rc = sqlite3_bind_null(stmt, index); break;
       case ValueType::kBool:
-      case ValueType::kInt:
-        rc = sqlite3_bind_int64(stmt, index, c.i);
-        break;
-      case ValueType::kDouble:
-        rc = sqlite3_bind_double(stmt, index, c.d);
-        break;
-      case ValueType::kText:
-        rc = bind_param(stmt, index, Param(bytes));
-        break;
+      case ValueType::kInt: rc = sqlite3_bind_int64(stmt, index, c.i); break;
+      case ValueType::kDouble: rc = sqlite3_bind_double(stmt, index, c.d); break;
+      case ValueType::kText: rc = bind_param(stmt, index, Param(bytes)); break;
       case ValueType::kBlob:
         rc = bind_param(stmt, index,
                         Param(std::span<const std::uint8_t>(

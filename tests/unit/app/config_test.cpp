@@ -114,8 +114,7 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   write("[serve]\nlisten = \"127.0.0.1:1\"\n");
   EXPECT_EQ(load_config(file, env.getenv()).error().detail, "serve: unknown section");
 
-  EXPECT_EQ(load_config(file.string() + ".missing", env.getenv()).error().code,
-            "config_not_found");
+  EXPECT_EQ(load_config(file.string() + ".missing", env.getenv()).error().code, "config_not_found");
 
   fs::remove(file);
   env.vars = {{"ZT_THREADS", "many"}};

@@ -1,10 +1,10 @@
 // The API document must describe every route the server registers (add_routes is what serve
 // uses), with a summary and its responses.
-#include "app/routes.h"
 #include "http/openapi.h"
+#include "app/routes.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <cctype>
 #include <set>
@@ -14,7 +14,8 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

@@ -23,8 +23,9 @@ TEST(Metrics, CountsByRouteAndStatusWithHistogram) {
   metrics.record(0, 200, std::chrono::milliseconds(3));
   metrics.record(metrics.unmatched_slot(), 404, std::chrono::microseconds(10));
   const std::string text = metrics.render();
-  EXPECT_NE(text.find("zt_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("zt_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("zt_http_requests_total{method=\"\",route=\"unmatched\",status=\"404\"} 1\n"),
             std::string::npos);
@@ -34,8 +35,9 @@ TEST(Metrics, CountsByRouteAndStatusWithHistogram) {
   EXPECT_NE(text.find("zt_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\","
                       "le=\"0.005\"} 2\n"),
             std::string::npos);
-  EXPECT_NE(text.find("zt_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("zt_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"} 2"),
+      std::string::npos);
   EXPECT_NE(text.find("# TYPE zt_test_gauge gauge\nzt_test_gauge 7\n"), std::string::npos);
 }
 
@@ -44,12 +46,14 @@ TEST(WorkerPool, RefusesWhenQueueIsFullAndDrains) {
   std::atomic<bool> release{false};
   std::atomic<int> done{0};
   auto job = [&] {
-    while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!release.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     done.fetch_add(1);
   };
   ASSERT_TRUE(pool.try_submit(job));
   // Wait until the worker took the first job, so the second one is the one queued.
-  while (pool.busy() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (pool.busy() == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   ASSERT_TRUE(pool.try_submit(job));
   EXPECT_EQ(pool.queue_depth(), 1u);
   EXPECT_FALSE(pool.try_submit(job));

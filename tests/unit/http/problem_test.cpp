@@ -1,7 +1,7 @@
 #include "http/problem.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace zt::http {
 namespace {

@@ -1,8 +1,8 @@
 #include "http/request.h"
 
+#include <gtest/gtest.h>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <memory>

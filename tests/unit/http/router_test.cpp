@@ -9,7 +9,9 @@ Handler named(std::string name) {
   return [name](const Request&) { return Response::text(200, name); };
 }
 
-RouteDoc doc() { return {.summary = "test", .responses = {{200, "ok"}}}; }
+RouteDoc doc() {
+  return {.summary = "test", .responses = {{200, "ok"}}};
+}
 
 class RouterTest : public ::testing::Test {
  protected:
@@ -18,8 +20,7 @@ class RouterTest : public ::testing::Test {
     router.add(Method::kGet, "/api/v1/resources/{code}", named("get"), {}, doc());
     router.add(Method::kPut, "/api/v1/resources/{code}", named("put"), {}, doc());
     router.add(Method::kGet, "/api/v1/resources/search", named("search"), {}, doc());
-    router.add(Method::kGet, "/api/v1/resources/{code}/records/{key}", named("record"), {},
-               doc());
+    router.add(Method::kGet, "/api/v1/resources/{code}/records/{key}", named("record"), {}, doc());
     router.add(Method::kPost, "/api/v1/resources/{code}/records", named("ingest"), {}, doc());
   }
   Router router;
