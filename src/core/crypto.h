@@ -30,7 +30,7 @@
 namespace zt::core {
 
 inline constexpr size_t kSm3DigestSize = 32;
-inline constexpr size_t kSm4SealKeySize = 32;  // 16-byte SM4 key ‖ 16-byte HMAC-SM3 key
+inline constexpr size_t kSm4SealKeySize = 32;
 inline constexpr size_t kSm4SealIvSize = 16;
 inline constexpr size_t kSm4SealTagSize = 32;
 inline constexpr size_t kSm4SealOverhead = kSm4SealIvSize + kSm4SealTagSize;  // 48 bytes
@@ -87,9 +87,10 @@ class CryptoProvider {
   virtual Result<bool> sm2_verify(std::string_view public_pem, std::string_view message,
                                   std::string_view signature) const = 0;
 
-  // SM4 authenticated encryption, encrypt-then-MAC. key is kSm4SealKeySize (32) random bytes:
-  //   enc_key = key[0..16)    the SM4 (GB/T 32907) key
-  //   mac_key = key[16..32)   the HMAC-SM3 key
+  // SM4 authenticated encryption, encrypt-then-MAC. key is kSm4SealKeySize (32) secret random
+  // bytes; two subkeys are derived from all of it, so any change to the key fails the tag:
+  //   enc_key = HMAC-SM3(key, "zhengtong sm4-seal v1 enc")[0..16)   the SM4 (GB/T 32907) key
+  //   mac_key = HMAC-SM3(key, "zhengtong sm4-seal v1 mac")          32 bytes
   // Output (the "sealed box"), len(plaintext) + 48 bytes:
   //   IV (16 random bytes) ‖ C ‖ T
   //   C = SM4-CTR(enc_key, counter block = IV, incremented as a 128-bit big-endian integer)

@@ -62,7 +62,10 @@ void add_identifier_routes(Router& router) {
         }
         return Response::json(200, json::object{{"results", std::move(results)}});
       },
-      {.execution = Execution::kInline, .body_limit = 64 * 1024, .accepts = {"application/json"}},
+      {.execution = Execution::kInline,
+       .access = Access::kPublic,
+       .body_limit = 64 * 1024,
+       .accepts = {"application/json"}},
       {.summary = "Check identity numbers, credit codes or division codes",
        .description = "Applies the platform's rules (GB 11643 身份证号, GB 32100 统一社会信用代码, "
                       "GB/T 2260 行政区划代码) to up to 1000 values.",

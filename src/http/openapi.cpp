@@ -85,6 +85,12 @@ json::object operation(const Route& route) {
     op["requestBody"] = json::object{{"required", true}, {"content", std::move(content)}};
   }
 
+  if (route.options.access != Access::kPublic) {
+    op["security"] = json::array{json::object{{"bearer", json::array{}}},
+                                 json::object{{"api_key", json::array{}}}};
+    if (!route.options.permission.empty()) op["x-permission"] = route.options.permission;
+  }
+
   json::object responses;
   for (const auto& r : route.doc.responses) {
     json::object response{{"description", r.description}};
@@ -114,17 +120,20 @@ json::value openapi_document(const Router& router, const ApiInfo& info) {
   }
   json::object info_obj{{"title", info.title}, {"version", info.version}};
   if (!info.description.empty()) info_obj["description"] = info.description;
-  return json::object{
-      {"openapi", "3.1.0"},
-      {"info", std::move(info_obj)},
-      {"paths", std::move(paths)},
-      {"components",
-       json::object{
-           {"schemas", json::object{{"Problem", problem_schema()}}},
-           {"securitySchemes",
-            json::object{{"bearer", json::object{{"type", "http"}, {"scheme", "bearer"}}}}},
-       }},
-  };
+  json::object security_schemes{
+      {"bearer", json::object{{"type", "http"},
+                              {"scheme", "bearer"},
+                              {"description", "A session token from POST /api/v1/auth/login."}}},
+      {"api_key", json::object{{"type", "apiKey"},
+                               {"in", "header"},
+                               {"name", "X-API-Key"},
+                               {"description", "A department system's API key."}}}};
+  json::object components{{"schemas", json::object{{"Problem", problem_schema()}}},
+                          {"securitySchemes", std::move(security_schemes)}};
+  return json::object{{"openapi", "3.1.0"},
+                      {"info", std::move(info_obj)},
+                      {"paths", std::move(paths)},
+                      {"components", std::move(components)}};
 }
 
 }  // namespace zt::http

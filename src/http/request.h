@@ -5,6 +5,8 @@
 // Thread-safety: read-only during the handler; not shared.
 #pragma once
 
+#include "core/principal.h"
+
 #include <boost/json/fwd.hpp>
 
 #include <optional>
@@ -40,6 +42,10 @@ class Request {
   // The parsed JSON body for routes that accept JSON, or null when there is none.
   const boost::json::value* json() const { return json_; }
 
+  // Who is calling. Set before the handler of every signed-in route runs; null on public routes
+  // (and on a public route even when the caller sent a token).
+  const core::Principal* principal() const { return principal_; }
+
   std::string_view request_id() const { return request_id_; }
   std::string_view remote_address() const { return remote_; }
 
@@ -48,6 +54,7 @@ class Request {
     params_ = std::move(params);
   }
   void set_json(const boost::json::value* json) { json_ = json; }
+  void set_principal(const core::Principal* principal) { principal_ = principal; }
 
  private:
   const void* native_;
@@ -57,6 +64,7 @@ class Request {
   std::string_view remote_;
   std::vector<std::pair<std::string_view, std::string>> params_;
   const boost::json::value* json_ = nullptr;
+  const core::Principal* principal_ = nullptr;
 };
 
 }  // namespace zt::http

@@ -97,6 +97,9 @@ Router::~Router() = default;
 
 const Route& Router::add(Method method, std::string pattern, Handler handler, RouteOptions options,
                          RouteDoc doc) {
+  if (options.access != Access::kPublic && options.execution == Execution::kInline) {
+    throw std::logic_error("a signed-in route must run on the worker pool: " + pattern);
+  }
   auto route = std::make_unique<Route>();
   route->method = method;
   route->handler = std::move(handler);

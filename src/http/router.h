@@ -33,8 +33,22 @@ using Handler = std::function<Response(const Request&)>;
 // no file or network I/O), or on the bounded worker pool (the default).
 enum class Execution { kInline, kBlocking };
 
+// Who may call a route.
+enum class Access {
+  kPublic,    // anyone, signed in or not
+  kSignedIn,  // a principal from a session token or API key (the default)
+};
+
 struct RouteOptions {
   Execution execution = Execution::kBlocking;
+  Access access = Access::kSignedIn;
+  // For kSignedIn: the permission the principal must hold ("audit.read", …); empty: any
+  // principal. A missing permission is 403 `forbidden`.
+  std::string permission;
+  // For kSignedIn: still allowed while the user must change an initial password (the
+  // password-change, me and logout routes); every other route answers 403
+  // `password_change_required` until then.
+  bool allowed_before_password_change = false;
   std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
   // Media types the body may have ("application/json", "text/csv", …). When the list holds
   // application/json, a JSON body is parsed before the handler runs (400 if malformed). A request
@@ -85,8 +99,9 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Adds a route. Patterns are absolute, segments separated by '/', a segment "{name}" is a
-  // parameter. Registering the same method and pattern twice, or a malformed pattern, is a
-  // programming error (std::logic_error).
+  // parameter. Registering the same method and pattern twice, a malformed pattern, or a signed-in
+  // route that runs inline (authentication reads the database) is a programming error
+  // (std::logic_error).
   const Route& add(Method method, std::string pattern, Handler handler, RouteOptions options,
                    RouteDoc doc);
 

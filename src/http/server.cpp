@@ -160,6 +160,7 @@ struct Server::Impl {
   WorkerPool& pool;
   spdlog::logger& log;
   Handler fallback;
+  Authenticator authenticator;
 
   std::vector<std::unique_ptr<ThreadContext>> threads;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -175,8 +176,9 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> refuse(tcp::socket socket);
   asio::awaitable<void> session(std::shared_ptr<Connection> conn);
-  asio::awaitable<std::optional<Response>> run_blocking(const Handler& handler,
-                                                        const Request& request);
+  asio::awaitable<std::optional<Response>> run_blocking(const Route* route, const Handler& handler,
+                                                        Request& request);
+  Response invoke(const Route* route, const Handler& handler, Request& request);
   void start_flush_timer();
   std::chrono::milliseconds watchdog_tick() const {
     const auto shortest = std::min(
@@ -268,22 +270,53 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
   return out;
 }
 
-asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Handler& handler,
-                                                                    const Request& request) {
+// Authenticates and authorises when the route asks for it, then runs the handler. A handler that
+// throws is a bug: the client gets 500 and the log says what happened.
+Response Server::Impl::invoke(const Route* route, const Handler& handler, Request& request) {
+  try {
+    core::Principal principal;
+    if (route && route->options.access != Access::kPublic) {
+      if (!authenticator) {
+        Response r = problem(401, "unauthenticated", "Sign in first: this route needs a token.");
+        r.header("WWW-Authenticate", "Bearer");
+        return r;
+      }
+      auto result = authenticator(request);
+      if (!result.ok()) {
+        Response r = problem(result.error());
+        if (r.status == 401) r.header("WWW-Authenticate", "Bearer");
+        return r;
+      }
+      principal = std::move(result).value();
+      if (principal.must_change_password && !route->options.allowed_before_password_change) {
+        return problem(403, "password_change_required",
+                       "Change your initial password before using the platform.");
+      }
+      if (!route->options.permission.empty() &&
+          !principal.has_permission(route->options.permission)) {
+        return problem(403, "forbidden",
+                       fmt::format("This needs the permission {}.", route->options.permission));
+      }
+      request.set_principal(&principal);
+    }
+    return handler(request);
+  } catch (const std::exception& e) {
+    log.error("handler failed: {} {}: {}", request.method(), request.target(), e.what());
+    return problem(500, "internal_error", "An unexpected error occurred.");
+  }
+}
+
+asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Route* route,
+                                                                    const Handler& handler,
+                                                                    Request& request) {
   auto executor = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(std::optional<Response>)>(
       [&](auto completion) {
         using Completion = decltype(completion);
         auto shared = std::make_shared<Completion>(std::move(completion));
-        bool queued = pool.try_submit([shared, executor, &handler, &request, this] {
-          std::optional<Response> response;
-          try {
-            response = handler(request);
-          } catch (const std::exception& e) {
-            log.error("handler failed: {} {}: {}", request.method(), request.target(), e.what());
-            response = problem(500, "internal_error", "An unexpected error occurred.");
-          }
+        bool queued = pool.try_submit([shared, executor, route, &handler, &request, this] {
+          std::optional<Response> response = invoke(route, handler, request);
           asio::post(executor,
                      [shared, r = std::move(response)]() mutable { (*shared)(std::move(r)); });
         });
@@ -487,7 +520,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
           request.set_params(std::move(match.params));
           if (json_parsed) request.set_json(&json_body);
           if (blocking) {
-            auto result = co_await run_blocking(*handler, request);
+            auto result = co_await run_blocking(route, *handler, request);
             if (result) {
               response = std::move(*result);
             } else {
@@ -495,12 +528,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
               response.header("Retry-After", "1");
             }
           } else {
-            try {
-              response = (*handler)(request);
-            } catch (const std::exception& e) {
-              log.error("handler failed: {} {}: {}", method, target, e.what());
-              response = problem(500, "internal_error", "An unexpected error occurred.");
-            }
+            response = invoke(route, *handler, request);
           }
         }
         if (stopping.load()) keep_alive = false;

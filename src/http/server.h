@@ -11,11 +11,13 @@
 // Thread-safety: construct, listen() and run() from one thread; stop() from any thread.
 #pragma once
 
+#include "core/principal.h"
 #include "core/result.h"
 #include "http/router.h"
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +26,11 @@ class logger;
 }
 
 namespace zt::http {
+
+// Makes the principal of a request from its credentials (Authorization: Bearer …, X-API-Key).
+// Runs on the worker pool. Errors: kUnauthenticated (401) for missing, unknown or expired
+// credentials; any other error maps as usual.
+using Authenticator = std::function<Result<core::Principal>(const Request&)>;
 
 class AccessLog;
 class Metrics;
@@ -55,6 +62,9 @@ class Server {
   // Serves GET/HEAD requests that match no route and are not under /api/ (the web front end).
   // Runs on the worker pool.
   void set_fallback(Handler handler);
+
+  // Authenticates the requests of signed-in routes. Without one, such routes answer 401.
+  void set_authenticator(Authenticator authenticator);
 
   // Binds and listens. Returns the bound port, or Error unavailable "listen_failed".
   Result<std::uint16_t> listen();

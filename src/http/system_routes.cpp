@@ -13,7 +13,7 @@ namespace json = boost::json;
 
 void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                        std::function<Status()> ready) {
-  const RouteOptions inline_options{.execution = Execution::kInline};
+  const RouteOptions inline_options{.execution = Execution::kInline, .access = Access::kPublic};
   const json::object status_schema{
       {"type", "object"},
       {"properties", json::object{{"status", json::object{{"type", "string"}}}}}};
@@ -35,7 +35,7 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                }
                return Response::json(200, json::object{{"status", "ready"}});
              },
-             {},
+             {.access = Access::kPublic},
              {.summary = "Readiness: the database is reachable",
               .tag = "system",
               .responses = {{200, "Ready", status_schema}}});
@@ -100,7 +100,7 @@ void add_debug_routes(Router& router) {
                std::this_thread::sleep_for(std::chrono::milliseconds(ms));
                return Response::json(200, json::object{{"slept_ms", ms}});
              },
-             {},
+             {.access = Access::kPublic},
              {.summary = "Diagnostics: answer after the given delay",
               .description = "Only present when the server runs with [debug] sleep_route = true.",
               .tag = "system",

@@ -110,3 +110,17 @@ TEST(Methods, NamesRoundTrip) {
 
 }  // namespace
 }  // namespace zt::http
+
+namespace zt::http {
+namespace {
+
+TEST(RouterRegistration, SignedInRoutesMustNotRunInline) {
+  Router router;
+  EXPECT_THROW(router.add(Method::kGet, "/a", named("a"), {.execution = Execution::kInline}, doc()),
+               std::logic_error);
+  EXPECT_NO_THROW(router.add(Method::kGet, "/b", named("b"),
+                             {.execution = Execution::kInline, .access = Access::kPublic}, doc()));
+}
+
+}  // namespace
+}  // namespace zt::http
