@@ -1,6 +1,7 @@
 // Every module's migrations, in the order they apply. A module adds its set here.
 #pragma once
 
+#include "audit/store.h"
 #include "db/migration.h"
 
 #include <vector>
@@ -9,6 +10,7 @@ namespace zt::app {
 
 inline std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> all = db::foundation_migrations();
+  for (auto& m : audit::migrations()) all.push_back(std::move(m));
   return all;
 }
 

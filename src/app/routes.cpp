@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "audit/api.h"
 #include "http/identifier_routes.h"
 
 namespace zt::app {
@@ -8,6 +9,9 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   http::add_system_routes(router, deps.build, deps.metrics, deps.ready);
   http::add_identifier_routes(router);
   if (deps.debug_sleep_route) http::add_debug_routes(router);
+  if (deps.audit_log && deps.audit_writer) {
+    audit::add_routes(router, *deps.audit_log, *deps.audit_writer);
+  }
 }
 
 }  // namespace zt::app

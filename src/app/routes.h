@@ -9,6 +9,11 @@
 
 #include <functional>
 
+namespace zt::audit {
+class AuditLog;
+class AuditWriter;
+}  // namespace zt::audit
+
 namespace zt::app {
 
 struct RouteDeps {
@@ -16,6 +21,9 @@ struct RouteDeps {
   http::Metrics& metrics;
   std::function<Status()> ready;  // /readyz: the database answers
   bool debug_sleep_route = false;
+  // The audit routes are registered when both are set (serve always sets them).
+  audit::AuditLog* audit_log = nullptr;
+  audit::AuditWriter* audit_writer = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

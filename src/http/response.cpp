@@ -13,6 +13,14 @@ Response Response::json(int status, const boost::json::value& value) {
   return response;
 }
 
+Response Response::streamed(int status, std::string content_type, BodyWriter writer) {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.stream = std::move(writer);
+  return response;
+}
+
 Response Response::text(int status, std::string body, std::string content_type) {
   Response response;
   response.status = status;

@@ -4,8 +4,11 @@
 // Thread-safety: a plain value.
 #pragma once
 
+#include "core/result.h"
+
 #include <boost/json/fwd.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,14 +16,32 @@
 
 namespace zt::http {
 
+// Where a streamed body goes. write() buffers and, every 64 KiB, blocks until the connection has
+// sent the previous piece, so a body of any size needs constant memory. It returns false when
+// the client is gone: the writer should stop.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual bool write(std::string_view bytes) = 0;
+};
+
+// Produces a streamed body on the worker pool. It must not keep references to the Request
+// (capture what it needs by value). An error after the first bytes cannot become a problem
+// response any more: the server cuts the chunked body short, so the client sees it incomplete.
+using BodyWriter = std::function<Status(BodySink&)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, the body is produced by this writer and sent chunked; `body` is ignored.
+  BodyWriter stream;
 
   // A JSON response with `value` serialized as the body.
   static Response json(int status, const boost::json::value& value);
+  // A streamed body (exports): `writer` runs on the worker pool after the headers are sent.
+  static Response streamed(int status, std::string content_type, BodyWriter writer);
   // A body sent as is with the given type.
   static Response text(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");

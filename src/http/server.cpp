@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
 #include <random>
 #include <unordered_set>
 
@@ -144,6 +146,64 @@ struct Connection : std::enable_shared_from_this<Connection> {
   }
 };
 
+// The hand-over between a BodyWriter on the worker pool and the connection's coroutine: one
+// piece at a time. The worker fills `pending` and wakes the coroutine by cancelling `wake`; the
+// coroutine sends it and signals `sent`.
+struct StreamState {
+  explicit StreamState(asio::io_context& io) : wake(io, Clock::time_point::max()) {}
+
+  asio::steady_timer wake;  // touched only on the connection's thread
+  std::mutex mutex;         // guards the fields below
+  std::condition_variable sent;
+  std::optional<std::string> pending;
+  bool finished = false;  // the writer returned
+  bool failed = false;    // the connection is gone
+  Status result;          // the writer's outcome
+  std::size_t bytes = 0;  // body bytes handed over
+};
+
+class StreamSink final : public BodySink {
+ public:
+  StreamSink(std::shared_ptr<StreamState> state, asio::any_io_executor executor)
+      : state_(std::move(state)), executor_(std::move(executor)) {}
+
+  bool write(std::string_view bytes) override {
+    buffer_.append(bytes);
+    return buffer_.size() < kPiece || hand_over();
+  }
+
+  // Sends what is buffered and waits until the connection took it; false if it is gone.
+  bool hand_over() {
+    if (buffer_.empty()) return true;
+    std::unique_lock lock(state_->mutex);
+    if (state_->failed) return false;
+    state_->bytes += buffer_.size();
+    state_->pending = std::move(buffer_);
+    buffer_.clear();
+    wake();
+    state_->sent.wait(lock, [&] { return !state_->pending || state_->failed; });
+    return !state_->failed;
+  }
+
+  void finish(Status result) {
+    hand_over();
+    std::lock_guard lock(state_->mutex);
+    state_->finished = true;
+    state_->result = std::move(result);
+    wake();
+  }
+
+ private:
+  static constexpr std::size_t kPiece = 64 * 1024;
+  void wake() {
+    asio::post(executor_, [state = state_] { state->wake.cancel(); });
+  }
+
+  std::shared_ptr<StreamState> state_;
+  asio::any_io_executor executor_;
+  std::string buffer_;
+};
+
 struct Server::Impl {
   Impl(ServerConfig c, const Router& r, Metrics& m, AccessLog& a, WorkerPool& p, spdlog::logger& l)
       : config(std::move(c)), router(r), metrics(m), access_log(a), pool(p), log(l) {
@@ -179,6 +239,9 @@ struct Server::Impl {
   asio::awaitable<std::optional<Response>> run_blocking(const Route* route, const Handler& handler,
                                                         Request& request);
   Response invoke(const Route* route, const Handler& handler, Request& request);
+  // Runs a streamed response's writer on the pool and sends its pieces as chunks. Returns the
+  // body bytes sent, or nullopt when the connection must close (client gone, writer failed).
+  asio::awaitable<std::optional<std::size_t>> send_stream(Connection& conn, const Response& r);
   void start_flush_timer();
   std::chrono::milliseconds watchdog_tick() const {
     const auto shortest = std::min(
@@ -249,7 +312,11 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
       append_header_value(out, r.content_type);
       out += "\r\n";
     }
-    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
+    if (r.stream) {
+      out += "Transfer-Encoding: chunked\r\n";
+    } else {
+      fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
+    }
   }
   out += "X-Request-Id: ";
   out += request_id;
@@ -266,7 +333,7 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (!head && !no_body_status) out += r.body;
+  if (!head && !no_body_status && !r.stream) out += r.body;
   return out;
 }
 
@@ -325,6 +392,75 @@ asio::awaitable<std::optional<Response>> Server::Impl::run_blocking(const Route*
         }
       },
       asio::use_awaitable);
+}
+
+asio::awaitable<std::optional<std::size_t>> Server::Impl::send_stream(Connection& conn,
+                                                                      const Response& response) {
+  auto state = std::make_shared<StreamState>(conn.thread.io);
+  auto executor = co_await asio::this_coro::executor;
+  const BodyWriter writer = response.stream;
+  bool queued = pool.try_submit([state, executor, writer, this] {
+    StreamSink sink(state, executor);
+    Status result;
+    try {
+      result = writer(sink);
+    } catch (const std::exception& e) {
+      result = Error::internal("internal_error", e.what());
+    }
+    if (!result.ok()) log.error("streamed body failed: {}", result.error().detail);
+    sink.finish(std::move(result));
+  });
+  if (!queued) {
+    log.warn("streamed body refused: worker pool full");
+    co_return std::nullopt;
+  }
+
+  bool ok = true;
+  while (true) {
+    std::optional<std::string> piece;
+    bool finished = false;
+    {
+      std::lock_guard lock(state->mutex);
+      piece = std::move(state->pending);
+      state->pending.reset();
+      finished = state->finished;
+      ok = ok && (!finished || state->result.ok());
+    }
+    if (piece) {
+      std::string framed = fmt::format("{:x}\r\n", piece->size());
+      framed += *piece;
+      framed += "\r\n";
+      conn.set_deadline(config.write_timeout);
+      auto [ec, n] = co_await asio::async_write(conn.socket, asio::buffer(framed), kUseTuple);
+      (void)n;
+      std::lock_guard lock(state->mutex);
+      if (ec || conn.timed_out) state->failed = true;
+      state->sent.notify_all();
+      if (state->failed) break;
+      continue;
+    }
+    if (finished) break;
+    state->wake.expires_at(Clock::time_point::max());
+    co_await state->wake.async_wait(kUseTuple);
+  }
+
+  bool failed = false;
+  {
+    std::lock_guard lock(state->mutex);
+    failed = state->failed;
+  }
+  if (failed) {
+    // The writer may still be running: let it see the failure and stop; the pool is waited for
+    // at shutdown, and `state` lives as long as the writer holds it.
+    co_return std::nullopt;
+  }
+  if (!ok) co_return std::nullopt;  // cut short: no final chunk, the connection closes
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  auto [ec, n] = co_await asio::async_write(conn.socket, asio::buffer(kLastChunk), kUseTuple);
+  (void)n;
+  if (ec) co_return std::nullopt;
+  std::lock_guard lock(state->mutex);
+  co_return state->bytes;
 }
 
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
@@ -539,6 +675,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       conn->set_deadline(config.write_timeout);
       auto [wec, wn] = co_await asio::async_write(conn->socket, asio::buffer(out), kUseTuple);
       (void)wn;
+      std::size_t body_bytes = response.body.size();
+      if (!wec && !conn->timed_out && response.stream && !head) {
+        auto streamed = co_await send_stream(*conn, response);
+        body_bytes = streamed.value_or(0);
+        if (!streamed) keep_alive = false;
+      }
       const auto elapsed = Clock::now() - started;
       metrics.record(slot, response.status, elapsed);
       if (access_log.enabled()) {
@@ -547,7 +689,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                           .target = target,
                           .route = route_pattern,
                           .status = response.status,
-                          .bytes = response.body.size(),
+                          .bytes = body_bytes,
                           .duration = elapsed,
                           .remote = conn->remote});
       }

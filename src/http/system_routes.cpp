@@ -2,6 +2,7 @@
 
 #include "http/problem.h"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -87,7 +88,10 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
               .responses = {{200, "The document", json::object{{"type", "object"}}}}});
 }
 
+void add_debug_stream_route(Router& router);
+
 void add_debug_routes(Router& router) {
+  add_debug_stream_route(router);
   router.add(Method::kGet, "/api/v1/debug/sleep",
              [](const Request& request) {
                auto text = request.query_param("ms").value_or("");
@@ -109,6 +113,35 @@ void add_debug_routes(Router& router) {
                           .required = true,
                           .schema = json::object{{"type", "integer"}}}},
               .responses = {{200, "Slept", json::object{{"type", "object"}}}}});
+}
+
+void add_debug_stream_route(Router& router) {
+  router.add(Method::kGet, "/api/v1/debug/stream",
+             [](const Request& request) {
+               auto text = request.query_param("lines").value_or("");
+               long lines = -1;
+               auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), lines);
+               if (ec != std::errc() || end != text.data() + text.size() || lines < 0 ||
+                   lines > 10'000'000) {
+                 return problem(400, "invalid_parameter",
+                                "lines must be a whole number from 0 to 10000000.");
+               }
+               return Response::streamed(200, "text/plain; charset=utf-8", [lines](BodySink& sink) {
+                 for (long i = 0; i < lines; ++i) {
+                   if (!sink.write(fmt::format("line {} 数据多跑路\n", i))) break;
+                 }
+                 return Status{};
+               });
+             },
+             {.access = Access::kPublic},
+             {.summary = "Diagnostics: a streamed body of the given number of lines",
+              .description = "Only present when the server runs with [debug] sleep_route = true.",
+              .tag = "system",
+              .params = {{.name = "lines",
+                          .description = "0 to 10000000",
+                          .required = true,
+                          .schema = json::object{{"type", "integer"}}}},
+              .responses = {{200, "The lines", json::object{{"type", "string"}}, "text/plain"}}});
 }
 
 }  // namespace zt::http

@@ -23,7 +23,8 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                        std::function<Status()> ready);
 
 // Adds GET /api/v1/debug/sleep?ms=N (blocking, N ≤ 10000): a request that takes as long as asked,
-// for exercising graceful shutdown and load shedding. Off unless config [debug] sleep_route.
+// for exercising graceful shutdown and load shedding; and GET /api/v1/debug/stream?lines=N, a
+// streamed (chunked) body for exercising exports. Off unless config [debug] sleep_route.
 void add_debug_routes(Router& router);
 
 }  // namespace zt::http

@@ -206,6 +206,33 @@ std::optional<HttpResponse> HttpClient::read_response(bool head,
       buffer_.erase(0, size);
       return response;
     }
+    if (auto te = response.header("Transfer-Encoding"); te && *te == "chunked") {
+      // Chunked: size line in hex, data, CRLF; a zero size ends the body (no trailers used).
+      response.chunked = true;
+      while (true) {
+        std::size_t line_end_pos;
+        while ((line_end_pos = buffer_.find("\r\n")) == std::string::npos) {
+          if (auto r = read_some(deadline); r != ReadResult::kData) return fail(r, "a chunk size");
+        }
+        std::size_t size = 0;
+        auto [end, ec] = std::from_chars(buffer_.data(), buffer_.data() + line_end_pos, size, 16);
+        if (ec != std::errc() || end != buffer_.data() + line_end_pos) {
+          error_ = fmt::format("malformed chunk size line: '{}'", buffer_.substr(0, line_end_pos));
+          return std::nullopt;
+        }
+        while (buffer_.size() < line_end_pos + 2 + size + 2) {
+          if (auto r = read_some(deadline); r != ReadResult::kData) return fail(r, "a chunk");
+        }
+        if (buffer_.compare(line_end_pos + 2 + size, 2, "\r\n") != 0) {
+          error_ = "a chunk is not followed by CRLF";
+          return std::nullopt;
+        }
+        response.body.append(buffer_, line_end_pos + 2, size);
+        ++response.chunks;
+        buffer_.erase(0, line_end_pos + 2 + size + 2);
+        if (size == 0) return response;
+      }
+    }
     // No length: the body ends when the server closes the connection.
     while (true) {
       const auto r = read_some(deadline);

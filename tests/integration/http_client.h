@@ -28,6 +28,8 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // in order received
   std::string body;
   bool has_content_length = false;
+  bool chunked = false;    // the body came with Transfer-Encoding: chunked
+  std::size_t chunks = 0;  // chunks received, the final empty one included
 
   // The first header named `name` (case-insensitive), or nullopt.
   std::optional<std::string> header(std::string_view name) const;
