@@ -74,6 +74,11 @@ Status check_known_keys(const toml::table& table) {
       {"database", {"url", "pool_size"}},
       {"log", {"level", "access"}},
       {"debug", {"sleep_route"}},
+      {"audit", {"flush_interval_ms"}},
+      {"identity",
+       {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
+        "argon2_parallelism", "session_idle_minutes", "session_absolute_hours", "lockout_failures",
+        "lockout_window_minutes", "lockout_minutes", "address_failures_per_hour", "totp_roles"}},
   };
   for (const auto& [section, node] : table) {
     auto known = kKnown.find(section.str());
@@ -84,6 +89,54 @@ Status check_known_keys(const toml::table& table) {
       if (!known->second.contains(std::string(key.str()))) {
         return invalid(fmt::format("{}.{}", section.str(), key.str()), "unknown key");
       }
+    }
+  }
+  return {};
+}
+
+// The [identity] section (see docs/configuration.md).
+Status apply_identity(const toml::table& table, identity::IdentityConfig& out) {
+  std::string profile;
+  ZT_TRY(read_string(table, "identity.password_profile", profile));
+  if (profile == "dengbao") {
+    out.password_profile = identity::PasswordProfile::kDengbao;
+  } else if (profile == "asvs") {
+    out.password_profile = identity::PasswordProfile::kAsvs;
+  } else if (!profile.empty()) {
+    return invalid("identity.password_profile", "must be \"dengbao\" or \"asvs\"");
+  }
+  ZT_TRY(read_int(table, "identity.password_max_age_days", 0, 3650, out.password_max_age_days));
+  ZT_TRY(read_int(table, "identity.argon2_memory_kib", 8, 4 * 1024 * 1024, out.argon2.memory_kib));
+  ZT_TRY(read_int(table, "identity.argon2_iterations", 1, 100, out.argon2.iterations));
+  ZT_TRY(read_int(table, "identity.argon2_parallelism", 1, 64, out.argon2.parallelism));
+  if (out.argon2.memory_kib < 8 * out.argon2.parallelism) {
+    return invalid("identity.argon2_memory_kib", "must be at least 8 × argon2_parallelism");
+  }
+  std::int64_t idle = out.session_idle.count();
+  ZT_TRY(read_int(table, "identity.session_idle_minutes", 1, 24 * 60, idle));
+  out.session_idle = std::chrono::minutes(idle);
+  std::int64_t absolute = out.session_absolute.count();
+  ZT_TRY(read_int(table, "identity.session_absolute_hours", 1, 24 * 30, absolute));
+  out.session_absolute = std::chrono::hours(absolute);
+  ZT_TRY(read_int(table, "identity.lockout_failures", 1, 1000, out.lockout_failures));
+  std::int64_t window = out.lockout_window.count();
+  ZT_TRY(read_int(table, "identity.lockout_window_minutes", 1, 24 * 60, window));
+  out.lockout_window = std::chrono::minutes(window);
+  std::int64_t lock = out.lockout_duration.count();
+  ZT_TRY(read_int(table, "identity.lockout_minutes", 1, 24 * 60, lock));
+  out.lockout_duration = std::chrono::minutes(lock);
+  ZT_TRY(read_int(table, "identity.address_failures_per_hour", 1, 1'000'000,
+                  out.address_failures_per_hour));
+  if (auto node = table.at_path("identity.totp_roles")) {
+    const toml::array* roles = node.as_array();
+    if (roles == nullptr) return invalid("identity.totp_roles", "must be an array of role names");
+    out.totp_roles.clear();
+    for (const toml::node& role : *roles) {
+      auto name = role.value<std::string>();
+      if (!role.is_string() || !name || !identity::is_known_role(*name)) {
+        return invalid("identity.totp_roles", "must list roles such as \"dept_officer\"");
+      }
+      out.totp_roles.push_back(*name);
     }
   }
   return {};
@@ -128,6 +181,10 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
     if (!value) return invalid("debug.sleep_route", "must be true or false");
     config.debug_sleep_route = *value;
   }
+  std::int64_t flush_ms = config.audit_flush_interval.count();
+  ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, flush_ms));
+  config.audit_flush_interval = std::chrono::milliseconds(flush_ms);
+  ZT_TRY(apply_identity(table, config.identity));
   return check_log_level(config.log_level);
 }
 

@@ -6,7 +6,9 @@
 
 #include "core/result.h"
 #include "http/server.h"
+#include "identity/model.h"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -24,6 +26,9 @@ struct Config {
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;
   bool debug_sleep_route = false;  // [debug] sleep_route: GET /api/v1/debug/sleep for tests
+  // [audit] flush_interval_ms (1–1000): longest wait of a read's audit record before commit.
+  std::chrono::milliseconds audit_flush_interval{200};
+  identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP
 };
 
 // Reads `file` if given (an error if it is missing or invalid), else ./zhengtong.toml when it

@@ -34,6 +34,16 @@ int main(int argc, char** argv) {
     sub->add_option("values", values, "Values to check")->required();
   }
 
+  auto* audit = app.add_subcommand("audit", "Audit log tools");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Verify the audit hash chain; one JSON line, exit 1 if broken");
+
+  auto* admin = app.add_subcommand("admin", "Administrator accounts");
+  admin->require_subcommand(1);
+  auto* admin_init = admin->add_subcommand(
+      "init", "Create the three administrators (三员) when none exist; passwords on stderr");
+
   CLI11_PARSE(app, argc, argv);
 
   if (version->parsed()) {
@@ -55,5 +65,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return zt::app::run_serve(*config);
   if (migrate->parsed()) return zt::app::run_migrate(*config);
+  if (audit_verify->parsed()) return zt::app::run_audit_verify(*config);
+  if (admin_init->parsed()) return zt::app::run_admin_init(*config);
   return 2;
 }

@@ -3,6 +3,7 @@
 
 #include "audit/store.h"
 #include "db/migration.h"
+#include "identity/store.h"
 
 #include <vector>
 
@@ -10,7 +11,10 @@ namespace zt::app {
 
 inline std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> all = db::foundation_migrations();
-  for (auto& m : audit::migrations()) all.push_back(std::move(m));
+  for (auto& m : audit::migrations())
+    all.push_back(std::move(m));
+  for (auto& m : identity::migrations())
+    all.push_back(std::move(m));
   return all;
 }
 

@@ -2,6 +2,7 @@
 
 #include "audit/api.h"
 #include "http/identifier_routes.h"
+#include "identity/api.h"
 
 namespace zt::app {
 
@@ -12,6 +13,7 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.audit_log && deps.audit_writer) {
     audit::add_routes(router, *deps.audit_log, *deps.audit_writer);
   }
+  if (deps.identity) identity::add_routes(router, *deps.identity);
 }
 
 }  // namespace zt::app

@@ -13,6 +13,9 @@ namespace zt::audit {
 class AuditLog;
 class AuditWriter;
 }  // namespace zt::audit
+namespace zt::identity {
+class IdentityService;
+}  // namespace zt::identity
 
 namespace zt::app {
 
@@ -24,6 +27,8 @@ struct RouteDeps {
   // The audit routes are registered when both are set (serve always sets them).
   audit::AuditLog* audit_log = nullptr;
   audit::AuditWriter* audit_writer = nullptr;
+  // The identity routes (auth, departments, users, API clients) are registered when set.
+  identity::IdentityService* identity = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

@@ -3,6 +3,10 @@
 #include "app/logging.h"
 #include "app/migrations.h"
 #include "app/routes.h"
+#include "audit/service.h"
+#include "audit/writer.h"
+#include "core/crypto_openssl.h"
+#include "core/time.h"
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
@@ -12,6 +16,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/worker_pool.h"
+#include "identity/service.h"
 
 #include <fmt/format.h>
 
@@ -37,6 +42,33 @@ int run_serve(const Config& config) {
             db::redact_database_url(config.database_url), migrated->to_version,
             migrated->applied.size());
 
+  // The audit log outlives the server: the writer's destructor flushes after the last request.
+  core::OpenSslCryptoProvider crypto;
+  core::SystemClock clock;
+  audit::AuditLog audit_log(database, crypto, clock);
+  audit::AuditWriter audit_writer(audit_log, {.flush_interval = config.audit_flush_interval});
+
+  auto identity_service =
+      identity::IdentityService::create(database, crypto, clock, audit_log, config.identity);
+  if (!identity_service.ok()) {
+    log->error("cannot start the identity service: {} ({})", identity_service.error().detail,
+               identity_service.error().code);
+    return 1;
+  }
+  identity::IdentityService& identity = **identity_service;
+  // First start on an empty database: the three administrators, with one-time passwords shown
+  // on the console only (never in the log, stored only as argon2 hashes).
+  if (auto admins = identity.init_admins(); admins.ok()) {
+    std::cerr << initial_admins_text(*admins) << std::flush;
+    log->warn(
+        "created the three administrator accounts; their one-time passwords were shown "
+        "on the console");
+  } else if (admins.error().code != "admins_exist") {
+    log->error("cannot create the administrator accounts: {} ({})", admins.error().detail,
+               admins.error().code);
+    return 1;
+  }
+
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
   http::AccessLog access_log(1, config.access_log);
@@ -44,7 +76,10 @@ int run_serve(const Config& config) {
   add_routes(router, {.build = {kVersion, kCommit},
                       .metrics = metrics,
                       .ready = [&database] { return database.ping(); },
-                      .debug_sleep_route = config.debug_sleep_route});
+                      .debug_sleep_route = config.debug_sleep_route,
+                      .audit_log = &audit_log,
+                      .audit_writer = &audit_writer,
+                      .identity = &identity});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",
@@ -65,6 +100,22 @@ int run_serve(const Config& config) {
   http::StaticFiles web(config.web_root);
   server.set_fallback([&web](const http::Request& request) {
     return web.serve(request.path(), request.header("If-None-Match"));
+  });
+  server.set_authenticator([&identity](const http::Request& request) {
+    std::optional<std::string_view> bearer;
+    if (auto authorization = request.header("Authorization")) {
+      std::string_view value = *authorization;
+      if (value.size() > 7 &&
+          (value.substr(0, 7) == "Bearer " || value.substr(0, 7) == "bearer ")) {
+        value.remove_prefix(7);
+        while (!value.empty() && value.front() == ' ')
+          value.remove_prefix(1);
+        while (!value.empty() && value.back() == ' ')
+          value.remove_suffix(1);
+        bearer = value;
+      }
+    }
+    return identity.authenticate(bearer, request.header("X-API-Key"), request.remote_address());
   });
 
   auto port = server.listen();

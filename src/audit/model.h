@@ -1,28 +1,48 @@
 // Audit log value types (安全审计): one record per security-relevant event or read of personal
-// data, chained by SM3 so that an edit or deletion is detectable.
+// data, chained by SM3 so that an edit or deletion is detectable; and the chain's hash rule.
 //
-// Thread-safety: plain values.
+// The chain. Records are numbered 1, 2, 3, … without gaps. Each record's hash is
+//
+//   hash = lower-hex( SM3( prev_hash ‖ canonical_encoding(record) ) )
+//
+// where prev_hash is the previous record's hash as 64 lower-case hex characters (kGenesisHash,
+// 64 zeros, for record 1) and the canonical encoding is the concatenation of netstrings
+// (`<decimal byte length>:<bytes>,`) of, in this order:
+//
+//   "zt-audit-v1", id, time, actor_kind, actor_id, actor_name, department_id, source_address,
+//   action, object_type, object_id, outcome, request_id, purpose, case_id, detail
+//
+// Integers are plain decimal ("42", "-1"); an absent actor_id / department_id is the empty
+// string; time is core::format_iso8601 (millisecond precision, "+08:00"); strings are their
+// bytes as stored (the service makes them valid UTF-8 without NUL before hashing). The length
+// prefixes make the encoding injective, so no two different records share an encoding.
+//
+// Thread-safety: plain values and pure functions (chain_hash is as thread-safe as its
+// CryptoProvider, which must be safe for concurrent use).
 #pragma once
-
-#include "core/principal.h"
-#include "core/time.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "core/crypto.h"
+#include "core/principal.h"
+#include "core/result.h"
+#include "core/time.h"
 
 namespace zt::audit {
 
 // What happened, as a caller reports it. The audit service assigns id, time (unless set),
 // and the chain hashes.
 struct AuditEntry {
-  std::optional<core::TimePoint> time;  // default: the service's clock
+  std::optional<core::TimePoint> time;   // default: the service's clock
   std::string actor_kind = "anonymous";  // "user", "api_client", "system", "anonymous"
   std::optional<std::int64_t> actor_id;
   std::string actor_name;  // username, client name, or the name tried at a failed sign-in
   std::optional<std::int64_t> department_id;
   std::string source_address;
-  std::string action;       // dotted, e.g. "auth.login", "user.password_change", "department.update"
+  std::string action;  // dotted, e.g. "auth.login", "user.password_change", "department.update"
   std::string object_type;  // e.g. "user", "department", "person"
   std::string object_id;
   std::string outcome = "success";  // "success", "failure", "denied"
@@ -31,7 +51,8 @@ struct AuditEntry {
   std::string case_id;  // reads of personal data: the 办件编号 they serve (X-Case-Id)
   std::string detail;   // optional JSON object text with event specifics (never secrets)
 
-  // Fills actor_kind/actor_id/actor_name/department_id from a principal.
+  // Fills actor_kind ("user" / "api_client"), actor_id, actor_name and department_id from a
+  // principal. Returns *this for chaining.
   AuditEntry& by(const core::Principal& principal);
 };
 
@@ -43,5 +64,37 @@ struct AuditRecord {
   std::string prev_hash;  // hex SM3 of the previous record (64 zeros for the first)
   std::string hash;       // hex SM3 over prev_hash and the canonical encoding of this record
 };
+
+// prev_hash of record 1.
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// The canonical encoding of `record` described above (its prev_hash and hash are not part of
+// it; entry.time is ignored in favour of record.time).
+std::string canonical_encoding(const AuditRecord& record);
+
+// The record's hash given the previous record's hash (hex). Success: 64 lower-case hex
+// characters. Failure: the provider's "crypto_error".
+Result<std::string> chain_hash(const core::CryptoProvider& crypto, std::string_view prev_hash,
+                               const AuditRecord& record);
+
+// Which records a query wants. Every set member narrows the result (AND); unset means any.
+// Times: from inclusive, to exclusive.
+struct RecordFilter {
+  std::optional<core::TimePoint> from;
+  std::optional<core::TimePoint> to;
+  std::optional<std::int64_t> actor_id;
+  std::optional<std::string> actor_name;
+  std::optional<std::int64_t> department_id;
+  std::optional<std::string> action;
+  std::optional<std::string> object_type;
+  std::optional<std::string> object_id;
+  std::optional<std::string> outcome;
+};
+
+// Parses an ISO 8601 / RFC 3339 time with an offset: "2026-11-23T08:00:00+08:00",
+// "2026-11-23T00:00:00.123Z", and PostgreSQL's "2026-11-23 00:00:00.123456+00". Fractions
+// beyond milliseconds are truncated. Failure: Error invalid "invalid_time".
+Result<core::TimePoint> parse_time(std::string_view text);
 
 }  // namespace zt::audit

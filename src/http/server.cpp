@@ -765,6 +765,10 @@ void Server::set_fallback(Handler handler) {
   impl_->fallback = std::move(handler);
 }
 
+void Server::set_authenticator(Authenticator authenticator) {
+  impl_->authenticator = std::move(authenticator);
+}
+
 Result<std::uint16_t> Server::listen() {
   auto& io = impl_->threads.front()->io;
   boost::system::error_code ec;

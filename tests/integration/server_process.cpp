@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <libpq-fe.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -47,6 +50,21 @@ std::string toml_string(std::string_view s) {
   }
   out.push_back('"');
   return out;
+}
+
+// Runs one statement on the PostgreSQL server at `url`. Returns the error text, empty on success.
+std::string pg_exec(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  std::string error;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error = PQerrorMessage(conn);
+  } else {
+    PGresult* result = PQexec(conn, sql.c_str());
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) error = PQresultErrorMessage(result);
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return error;
 }
 
 int decode_status(int status) {
@@ -101,6 +119,23 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
 
   auto database_url = test_database_url(server->dir_, error);
   if (!database_url) return nullptr;
+  if (options.fresh_database && database_url->rfind("postgres", 0) == 0) {
+    const std::string schema = "zt_it_" + server->dir_.filename().string().substr(15);
+    std::string schema_name;
+    for (char ch : schema) {
+      schema_name.push_back(std::isalnum(static_cast<unsigned char>(ch))
+                                ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
+                                : '_');
+    }
+    if (auto failed = pg_exec(*database_url, "CREATE SCHEMA " + schema_name); !failed.empty()) {
+      error = "cannot create a schema for the fresh database: " + failed;
+      return nullptr;
+    }
+    server->pg_url_ = *database_url;
+    server->pg_schema_ = schema_name;
+    *database_url += (database_url->find('?') == std::string::npos ? "?" : "&") +
+                     std::string("options=-csearch_path%3D") + schema_name;
+  }
 
   const fs::path config_file = server->dir_ / "zhengtong.toml";
   {
@@ -304,6 +339,8 @@ ServerProcess::~ServerProcess() {
         "--- zhengtong (port {}, exit status {}) stderr ---\n{}\n--- stdout (end) ---\n{}\n", port_,
         exit_code_ ? std::to_string(*exit_code_) : "none", stderr_text(), out);
   }
+  if (!pg_schema_.empty())
+    (void)pg_exec(pg_url_, "DROP SCHEMA IF EXISTS " + pg_schema_ + " CASCADE");
   if (!dir_.empty()) {
     std::error_code ec;
     fs::remove_all(dir_, ec);

@@ -45,6 +45,9 @@ struct ServerOptions {
   // Files of the web root, by path relative to it ("assets/app-1a2b3c4d.js" → content). The
   // web root is always a directory of the temporary directory, empty when this is.
   std::map<std::string, std::string> web_files;
+  // PostgreSQL: run this server in a schema of its own (created empty, dropped afterwards), so
+  // it sees an empty database — for tests of first-start behaviour. SQLite is always fresh.
+  bool fresh_database = false;
 };
 
 class ServerProcess {
@@ -86,6 +89,8 @@ class ServerProcess {
   mutable std::mutex stderr_mutex_;  // guards stderr_
   std::string stderr_;
   std::thread drain_;
+  std::string pg_url_;     // fresh_database on PostgreSQL: the server's base URL
+  std::string pg_schema_;  // and the schema to drop
 };
 
 // The database URL the tests use for a server whose temporary directory is `dir`, from

@@ -125,6 +125,57 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ(load_config(std::nullopt, env.getenv()).error().code, "invalid_config");
 }
 
+TEST_F(ConfigTest, IdentitySection) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->identity.password_profile, identity::PasswordProfile::kDengbao);
+  EXPECT_EQ(defaults->identity.argon2.memory_kib, 19456u);
+  EXPECT_EQ(defaults->identity.session_idle, std::chrono::minutes(30));
+  EXPECT_EQ(defaults->identity.session_absolute, std::chrono::hours(12));
+  EXPECT_EQ(defaults->identity.lockout_failures, 5);
+
+  write(R"([identity]
+password_profile = "asvs"
+password_max_age_days = 0
+argon2_memory_kib = 65536
+argon2_iterations = 3
+argon2_parallelism = 2
+session_idle_minutes = 10
+session_absolute_hours = 8
+lockout_failures = 3
+lockout_window_minutes = 5
+lockout_minutes = 30
+address_failures_per_hour = 20
+totp_roles = ["dept_officer", "leader"]
+)");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  const auto& id = config->identity;
+  EXPECT_EQ(id.password_profile, identity::PasswordProfile::kAsvs);
+  EXPECT_EQ(id.password_max_age_days, 0);
+  EXPECT_EQ(id.argon2.memory_kib, 65536u);
+  EXPECT_EQ(id.argon2.iterations, 3u);
+  EXPECT_EQ(id.argon2.parallelism, 2u);
+  EXPECT_EQ(id.session_idle, std::chrono::minutes(10));
+  EXPECT_EQ(id.session_absolute, std::chrono::hours(8));
+  EXPECT_EQ(id.lockout_failures, 3);
+  EXPECT_EQ(id.lockout_window, std::chrono::minutes(5));
+  EXPECT_EQ(id.lockout_duration, std::chrono::minutes(30));
+  EXPECT_EQ(id.address_failures_per_hour, 20);
+  EXPECT_EQ(id.totp_roles, (std::vector<std::string>{"dept_officer", "leader"}));
+
+  for (const char* bad :
+       {"[identity]\npassword_profile = \"nist\"\n", "[identity]\ntotp_roles = [\"root\"]\n",
+        "[identity]\nlockout_failures = 0\n", "[identity]\nlockout = 5\n"}) {
+    write(bad);
+    auto refused = load_config(file, env.getenv());
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, "invalid_config");
+    EXPECT_NE(refused.error().detail.find("identity."), std::string::npos)
+        << refused.error().detail;
+  }
+}
+
 TEST(ParseListen, Forms) {
   http::ServerConfig server;
   ASSERT_TRUE(parse_listen(":8081", server).ok());

@@ -2,6 +2,10 @@
 // uses), with a summary and its responses.
 #include "http/openapi.h"
 #include "app/routes.h"
+#include "audit/service.h"
+#include "core/crypto_openssl.h"
+#include "db/database.h"
+#include "identity/service.h"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -22,10 +26,22 @@ std::string lower(std::string_view s) {
 TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   http::Router router;
   http::Metrics metrics;
+  // Route registration only captures the services; an empty in-memory database is enough.
+  auto db = db::Database::open("sqlite::memory:", {});
+  ASSERT_TRUE(db.ok());
+  core::OpenSslCryptoProvider crypto;
+  core::SystemClock clock;
+  audit::AuditLog audit_log(**db, crypto, clock);
+  identity::IdentityConfig identity_config;
+  identity_config.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
+  auto identity =
+      identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
+  ASSERT_TRUE(identity.ok());
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
-                      .debug_sleep_route = true});
+                      .debug_sleep_route = true,
+                      .identity = identity->get()});
   ASSERT_FALSE(router.routes().empty());
   auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");

@@ -1,0 +1,356 @@
+#include "audit/api.h"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "core/time.h"
+#include "http/problem.h"
+
+namespace zt::audit {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kDefaultLimit = 50;
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::size_t kExportPage = 1000;
+
+Result<std::int64_t> parse_int(std::string_view name, std::string_view text, std::int64_t min) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min) {
+    return Error::invalid("invalid_" + std::string(name),
+                          fmt::format("{} must be a whole number of at least {}", name, min));
+  }
+  return value;
+}
+
+// The filters shared by the list and the export, from the query string.
+Result<RecordFilter> parse_filter(const http::Request& request) {
+  RecordFilter f;
+  for (const char* name : {"from", "to"}) {
+    if (auto text = request.query_param(name)) {
+      auto time = parse_time(*text);
+      if (!time.ok()) return std::move(time).error();
+      (std::string_view(name) == "from" ? f.from : f.to) = *time;
+    }
+  }
+  if (auto text = request.query_param("actor_id")) {
+    auto id = parse_int("actor_id", *text, std::numeric_limits<std::int64_t>::min());
+    if (!id.ok()) return std::move(id).error();
+    f.actor_id = *id;
+  }
+  if (auto text = request.query_param("department_id")) {
+    auto id = parse_int("department_id", *text, std::numeric_limits<std::int64_t>::min());
+    if (!id.ok()) return std::move(id).error();
+    f.department_id = *id;
+  }
+  f.actor_name = request.query_param("actor_name");
+  f.action = request.query_param("action");
+  f.object_type = request.query_param("object_type");
+  f.object_id = request.query_param("object_id");
+  f.outcome = request.query_param("outcome");
+  return f;
+}
+
+// The audit record of an audit admin's own use of the log.
+AuditEntry usage_entry(const http::Request& request, std::string action) {
+  AuditEntry entry;
+  if (const core::Principal* principal = request.principal()) entry.by(*principal);
+  entry.source_address = std::string(request.remote_address());
+  entry.request_id = std::string(request.request_id());
+  entry.action = std::move(action);
+  entry.object_type = "audit_record";
+  if (auto purpose = request.header("X-Purpose")) entry.purpose = std::string(*purpose);
+  if (!request.query().empty()) {
+    entry.detail = json::serialize(json::object{{"query", request.query()}});
+  }
+  return entry;
+}
+
+json::value nullable(const std::optional<std::int64_t>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+void csv_cell(std::string& out, std::string_view text, bool guard_formula) {
+  const bool formula = guard_formula && !text.empty() &&
+                       (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                        text[0] == '\t' || text[0] == '\r');
+  const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out.append(text);
+    return;
+  }
+  out.push_back('"');
+  if (formula) out.push_back('\'');
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+json::object string_schema() {
+  return {{"type", "string"}};
+}
+
+json::object record_schema() {
+  json::object nullable_int{{"type", json::array{"integer", "null"}}};
+  return {{"type", "object"},
+          {"properties",
+           json::object{{"id", json::object{{"type", "integer"}}},
+                        {"time", json::object{{"type", "string"}, {"format", "date-time"}}},
+                        {"actor_kind", json::object{{"type", "string"},
+                                                    {"enum", json::array{"user", "api_client",
+                                                                         "system", "anonymous"}}}},
+                        {"actor_id", nullable_int},
+                        {"actor_name", string_schema()},
+                        {"department_id", nullable_int},
+                        {"source_address", string_schema()},
+                        {"action", string_schema()},
+                        {"object_type", string_schema()},
+                        {"object_id", string_schema()},
+                        {"outcome", string_schema()},
+                        {"request_id", string_schema()},
+                        {"purpose", string_schema()},
+                        {"case_id", string_schema()},
+                        {"detail", string_schema()},
+                        {"prev_hash", string_schema()},
+                        {"hash", string_schema()}}}};
+}
+
+json::object report_schema() {
+  return {{"type", "object"},
+          {"properties",
+           json::object{{"records_checked", json::object{{"type", "integer"}}},
+                        {"ok", json::object{{"type", "boolean"}}},
+                        {"first_broken_id", json::object{{"type", json::array{"integer", "null"}}}},
+                        {"reason", json::object{{"type", json::array{"string", "null"}},
+                                                {"enum", json::array{"gap", "prev_hash_mismatch",
+                                                                     "hash_mismatch",
+                                                                     "head_mismatch", nullptr}}}},
+                        {"head_id", json::object{{"type", "integer"}}}}}};
+}
+
+std::vector<http::ParamDoc> filter_params() {
+  return {
+      {.name = "from", .description = "Records at or after this time (ISO 8601 with offset)"},
+      {.name = "to", .description = "Records before this time (ISO 8601 with offset)"},
+      {.name = "actor_id",
+       .description = "User or API client id",
+       .schema = json::object{{"type", "integer"}}},
+      {.name = "actor_name", .description = "Username or API client name (exact)"},
+      {.name = "department_id",
+       .description = "The actor's department",
+       .schema = json::object{{"type", "integer"}}},
+      {.name = "action", .description = "e.g. auth.login, user.password_change"},
+      {.name = "object_type", .description = "e.g. user, department, person"},
+      {.name = "object_id", .description = "The object's id (with object_type)"},
+      {.name = "outcome",
+       .description = "success, failure or denied",
+       .schema =
+           json::object{{"type", "string"}, {"enum", json::array{"success", "failure", "denied"}}}},
+  };
+}
+
+}  // namespace
+
+json::object to_json(const AuditRecord& r) {
+  const AuditEntry& e = r.entry;
+  return {{"id", r.id},
+          {"time", core::format_iso8601(r.time)},
+          {"actor_kind", e.actor_kind},
+          {"actor_id", nullable(e.actor_id)},
+          {"actor_name", e.actor_name},
+          {"department_id", nullable(e.department_id)},
+          {"source_address", e.source_address},
+          {"action", e.action},
+          {"object_type", e.object_type},
+          {"object_id", e.object_id},
+          {"outcome", e.outcome},
+          {"request_id", e.request_id},
+          {"purpose", e.purpose},
+          {"case_id", e.case_id},
+          {"detail", e.detail},
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
+}
+
+json::object to_json(const VerifyReport& report) {
+  return {{"records_checked", report.records_checked},
+          {"ok", report.ok},
+          {"first_broken_id", nullable(report.first_broken_id)},
+          {"reason", report.ok ? json::value(nullptr) : json::value(report.reason)},
+          {"head_id", report.head_id}};
+}
+
+std::string_view csv_header() {
+  return "id,time,actor_kind,actor_id,actor_name,department_id,source_address,action,"
+         "object_type,object_id,outcome,request_id,purpose,case_id,detail,prev_hash,hash\r\n";
+}
+
+std::string csv_line(const AuditRecord& r) {
+  const AuditEntry& e = r.entry;
+  std::string out = std::to_string(r.id);
+  auto text = [&out](std::string_view value) {
+    out += ',';
+    csv_cell(out, value, /*guard_formula=*/true);
+  };
+  auto number = [&out](const std::optional<std::int64_t>& value) {
+    out += ',';
+    if (value) out += std::to_string(*value);
+  };
+  out += ',';
+  out += core::format_iso8601(r.time);
+  text(e.actor_kind);
+  number(e.actor_id);
+  text(e.actor_name);
+  number(e.department_id);
+  text(e.source_address);
+  text(e.action);
+  text(e.object_type);
+  text(e.object_id);
+  text(e.outcome);
+  text(e.request_id);
+  text(e.purpose);
+  text(e.case_id);
+  text(e.detail);
+  text(r.prev_hash);
+  text(r.hash);
+  out += "\r\n";
+  return out;
+}
+
+void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
+  const http::RouteOptions options{.permission = "audit.read"};
+
+  std::vector<http::ParamDoc> list_params = filter_params();
+  list_params.push_back({.name = "limit",
+                         .description = "Records per page, 1 to 500 (default 50)",
+                         .schema = json::object{{"type", "integer"},
+                                                {"minimum", 1},
+                                                {"maximum", kMaxPageSize},
+                                                {"default", kDefaultLimit}}});
+  list_params.push_back(
+      {.name = "cursor", .description = "next_cursor of the previous page (opaque)"});
+  router.add(
+      http::Method::kGet, "/api/v1/audit/records",
+      [&log, &writer](const http::Request& request) {
+        auto filter = parse_filter(request);
+        if (!filter.ok()) return http::problem(filter.error());
+        std::size_t limit = kDefaultLimit;
+        if (auto text = request.query_param("limit")) {
+          auto n = parse_int("limit", *text, 1);
+          if (!n.ok() || *n > static_cast<std::int64_t>(kMaxPageSize)) {
+            return http::problem(400, "invalid_limit",
+                                 "limit must be a whole number from 1 to 500");
+          }
+          limit = static_cast<std::size_t>(*n);
+        }
+        std::optional<std::int64_t> cursor;
+        if (auto text = request.query_param("cursor")) {
+          auto id = parse_int("cursor", *text, 1);
+          if (!id.ok())
+            return http::problem(400, "invalid_cursor", "cursor is not one this API gave");
+          cursor = *id;
+        }
+        auto page = log.list(*filter, cursor, limit);
+        if (!page.ok()) return http::problem(page.error());
+        writer.submit(usage_entry(request, "audit.query"));
+        json::array items;
+        items.reserve(page->items.size());
+        for (const AuditRecord& record : page->items)
+          items.push_back(to_json(record));
+        json::value next = page->next_cursor ? json::value(std::to_string(*page->next_cursor))
+                                             : json::value(nullptr);
+        return http::Response::json(
+            200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+      },
+      options,
+      {.summary = "List audit records (安全审计日志)",
+       .description = "Newest first. Filters combine with AND; page with next_cursor. Needs "
+                      "permission audit.read (audit admin).",
+       .tag = "audit",
+       .params = list_params,
+       .responses = {
+           {200, "One page of records",
+            json::object{
+                {"type", "object"},
+                {"required", json::array{"items", "next_cursor"}},
+                {"properties",
+                 json::object{
+                     {"items", json::object{{"type", "array"}, {"items", record_schema()}}},
+                     {"next_cursor", json::object{{"type", json::array{"string", "null"}}}}}}}}}});
+
+  router.add(
+      http::Method::kGet, "/api/v1/audit/records/export",
+      [&log, &writer](const http::Request& request) {
+        if (auto format = request.query_param("format"); format && *format != "csv") {
+          return http::problem(400, "invalid_format", "format must be csv");
+        }
+        auto filter = parse_filter(request);
+        if (!filter.ok()) return http::problem(filter.error());
+        writer.submit(usage_entry(request, "audit.export"));
+        auto response = http::Response::streamed(
+            200, "text/csv; charset=utf-8",
+            [&log, filter = std::move(filter).value()](http::BodySink& sink) -> Status {
+              // The sink buffers and sends 64 KiB at a time; false means the client left.
+              std::string head(kUtf8Bom);
+              head += csv_header();
+              if (!sink.write(head)) return {};
+              auto scanned = log.scan(
+                  filter, 0, std::numeric_limits<std::size_t>::max(),
+                  [&sink](const AuditRecord& record) { return sink.write(csv_line(record)); },
+                  kExportPage);
+              if (!scanned.ok()) return std::move(scanned).error();
+              return {};
+            });
+        response.header("Content-Disposition", "attachment; filename=\"audit-records.csv\"");
+        return response;
+      },
+      options,
+      {.summary = "Export audit records as CSV",
+       .description = "Oldest first, the same filters as the list; UTF-8 with a BOM so that "
+                      "Excel reads Chinese text, a header row, streamed in pages so any number "
+                      "of records uses constant memory. Text cells starting with = + - @ are "
+                      "prefixed with ' so a spreadsheet never runs them.",
+       .tag = "audit",
+       .params =
+           [] {
+             auto params = filter_params();
+             params.push_back(
+                 {.name = "format",
+                  .description = "csv (the only format)",
+                  .schema = json::object{{"type", "string"}, {"enum", json::array{"csv"}}}});
+             return params;
+           }(),
+       .responses = {{200, "CSV: id,time,actor_kind,…,prev_hash,hash",
+                      json::object{{"type", "string"}}, "text/csv"}}});
+
+  router.add(http::Method::kGet, "/api/v1/audit/verify",
+             [&log, &writer](const http::Request& request) {
+               auto report = verify_chain(log.database(), log.crypto());
+               if (!report.ok()) return http::problem(report.error());
+               writer.submit(usage_entry(request, "audit.verify"));
+               return http::Response::json(200, to_json(*report));
+             },
+             options,
+             {.summary = "Verify the audit hash chain",
+              .description = "Walks every record, recomputing its SM3 hash; names the first broken "
+                             "record (hash_mismatch, prev_hash_mismatch, gap: a deleted record, "
+                             "head_mismatch: records deleted at the end). Takes time in proportion "
+                             "to the log.",
+              .tag = "audit",
+              .responses = {
+                  {200, "The report (ok false names the first broken record)", report_schema()}}});
+}
+
+}  // namespace zt::audit

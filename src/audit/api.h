@@ -1,0 +1,35 @@
+// The audit log's HTTP routes (library zt_audit_api, so that zt_audit never links http):
+//
+//   GET /api/v1/audit/records         filtered records, newest first, cursor paging
+//   GET /api/v1/audit/records/export  the same filters as CSV (UTF-8 with BOM), streamed
+//   GET /api/v1/audit/verify          verify_chain's report
+//
+// All need permission `audit.read` (granted to the audit admin only). Each use is itself audited
+// through the group-commit writer (actions audit.query, audit.export, audit.verify).
+// Thread-safety: handlers run on the worker pool concurrently; AuditLog and AuditWriter are
+// thread-safe and must outlive the router.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "audit/model.h"
+#include "audit/service.h"
+#include "audit/verify.h"
+#include "audit/writer.h"
+#include "http/router.h"
+
+namespace zt::audit {
+
+void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer);
+
+// JSON forms shared by the routes and the CLI.
+boost::json::object to_json(const AuditRecord& record);
+boost::json::object to_json(const VerifyReport& report);
+
+// One CSV line (with "\r\n") for a record, in the export's column order; text cells that a
+// spreadsheet would run as a formula (= + - @ tab CR at the start) get a leading apostrophe.
+std::string csv_line(const AuditRecord& record);
+// The export's header row (with "\r\n", without the BOM).
+std::string_view csv_header();
+
+}  // namespace zt::audit

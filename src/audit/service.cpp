@@ -1,0 +1,175 @@
+#include "audit/service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "audit/store.h"
+#include "db/transaction.h"
+
+namespace zt::audit {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one (RFC 3629).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto at = [&](std::size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100u;
+  };
+  auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    unsigned c = at(k);
+    return c >= lo && c <= hi;
+  };
+  const unsigned c = at(0);
+  if (c >= 0x01 && c <= 0x7F) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;  // NUL, stray continuation byte, overlong lead, beyond U+10FFFF
+}
+
+// Valid UTF-8 without NUL, at most max_bytes long (cut at a character boundary).
+void make_storable(std::string& s, std::size_t max_bytes) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      s.replace(i, 1, kReplacement);
+      i += kReplacement.size();
+    } else {
+      i += n;
+    }
+  }
+  if (s.size() > max_bytes) {
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+      --cut;
+    s.resize(cut);
+  }
+}
+
+}  // namespace
+
+AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock)
+    : db_(db), crypto_(crypto), clock_(clock) {}
+
+Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
+                                          std::string_view prev_hash) const {
+  AuditRecord record;
+  record.id = id;
+  record.time = std::chrono::floor<std::chrono::milliseconds>(entry.time.value_or(clock_.now()));
+  for (std::string* field : {&entry.actor_kind, &entry.actor_name, &entry.source_address,
+                             &entry.action, &entry.object_type, &entry.object_id, &entry.outcome,
+                             &entry.request_id, &entry.purpose, &entry.case_id}) {
+    make_storable(*field, kMaxFieldBytes);
+  }
+  make_storable(entry.detail, kMaxDetailBytes);
+  entry.time = record.time;
+  record.entry = std::move(entry);
+  record.prev_hash = std::string(prev_hash);
+  auto hash = chain_hash(crypto_, record.prev_hash, record);
+  if (!hash.ok()) return std::move(hash).error();
+  record.hash = std::move(hash).value();
+  return record;
+}
+
+Result<std::int64_t> AuditLog::append(db::Connection& conn, AuditEntry entry) {
+  if (conn.access() != db::Access::kWrite) {
+    return Error::invalid("audit_needs_write_connection",
+                          "an audit record must be appended on a write connection inside the "
+                          "caller's transaction");
+  }
+  auto head = store::read_head(conn, /*lock=*/true);
+  if (!head.ok()) return std::move(head).error();
+  auto record = make_record(std::move(entry), head->last_id + 1, head->last_hash);
+  if (!record.ok()) return std::move(record).error();
+  ZT_TRY(store::insert(conn, *record));
+  ZT_TRY(store::write_head(conn, {record->id, record->hash}));
+  return record->id;
+}
+
+Result<std::int64_t> AuditLog::append(AuditEntry entry) {
+  auto conn = db_.acquire(db::Access::kWrite);
+  if (!conn.ok()) return std::move(conn).error();
+  auto tx = db::Transaction::begin(*conn);
+  if (!tx.ok()) return std::move(tx).error();
+  auto id = append(*conn, std::move(entry));
+  if (!id.ok()) return id;
+  ZT_TRY(tx->commit());
+  return id;
+}
+
+Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries) {
+  auto conn = db_.acquire(db::Access::kWrite);
+  if (!conn.ok()) return std::move(conn).error();
+  auto tx = db::Transaction::begin(*conn);
+  if (!tx.ok()) return std::move(tx).error();
+  auto head = store::read_head(*conn, /*lock=*/true);
+  if (!head.ok()) return std::move(head).error();
+  if (entries.empty()) return head->last_id;
+  std::vector<AuditRecord> records;
+  records.reserve(entries.size());
+  std::string_view prev = head->last_hash;
+  std::int64_t id = head->last_id;
+  for (const AuditEntry& entry : entries) {
+    auto record = make_record(entry, ++id, prev);
+    if (!record.ok()) return std::move(record).error();
+    records.push_back(std::move(record).value());
+    prev = records.back().hash;
+  }
+  ZT_TRY(store::insert_many(*tx, records));
+  ZT_TRY(store::write_head(*conn, {records.back().id, records.back().hash}));
+  ZT_TRY(tx->commit());
+  return records.back().id;
+}
+
+Result<AuditPage> AuditLog::list(const RecordFilter& filter, std::optional<std::int64_t> cursor,
+                                 std::size_t limit) const {
+  limit = std::clamp<std::size_t>(limit, 1, kMaxPageSize);
+  auto conn = db_.acquire(db::Access::kRead);
+  if (!conn.ok()) return std::move(conn).error();
+  auto records = store::list(*conn, filter, cursor, limit + 1, Order::kNewestFirst);
+  if (!records.ok()) return std::move(records).error();
+  AuditPage page;
+  page.items = std::move(records).value();
+  if (page.items.size() > limit) {
+    page.items.resize(limit);
+    page.next_cursor = page.items.back().id;
+  }
+  return page;
+}
+
+Result<std::int64_t> AuditLog::scan(const RecordFilter& filter, std::int64_t after_id,
+                                    std::size_t max_records,
+                                    const std::function<bool(const AuditRecord&)>& visit,
+                                    std::size_t page_size) const {
+  page_size = std::max<std::size_t>(page_size, 1);
+  std::int64_t last = after_id;
+  std::size_t visited = 0;
+  while (visited < max_records) {
+    const std::size_t want = std::min(page_size, max_records - visited);
+    std::vector<AuditRecord> records;
+    {  // a connection per page: a slow consumer never holds one
+      auto conn = db_.acquire(db::Access::kRead);
+      if (!conn.ok()) return std::move(conn).error();
+      auto page = store::list(*conn, filter, last, want, Order::kOldestFirst);
+      if (!page.ok()) return std::move(page).error();
+      records = std::move(page).value();
+    }
+    for (const AuditRecord& record : records) {
+      last = record.id;
+      ++visited;
+      if (!visit(record)) return last;
+    }
+    if (records.size() < want) break;
+  }
+  return last;
+}
+
+}  // namespace zt::audit

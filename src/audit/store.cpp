@@ -1,0 +1,243 @@
+#include "audit/store.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <deque>
+
+#include "db/bulk_load.h"
+
+namespace zt::audit {
+
+namespace {
+
+// Shared by both backends; {{id_type}} is the one spelling that differs: on SQLite only
+// "INTEGER PRIMARY KEY" makes the id the table's rowid (no second B-tree), on PostgreSQL BIGINT.
+// Both are 64-bit integers assigned by the service, never by the database.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE audit_records (
+  id {{id_type}} PRIMARY KEY,
+  time {{timestamptz}} NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_id BIGINT,
+  actor_name TEXT NOT NULL,
+  department_id BIGINT,
+  source_address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_records_time ON audit_records (time);
+CREATE INDEX audit_records_actor ON audit_records (actor_id, id);
+CREATE INDEX audit_records_department ON audit_records (department_id, id);
+CREATE INDEX audit_records_action ON audit_records (action, id);
+CREATE INDEX audit_records_object ON audit_records (object_type, object_id, id);
+CREATE TABLE audit_chain_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_id BIGINT NOT NULL,
+  last_hash TEXT NOT NULL
+);
+INSERT INTO audit_chain_head (id, last_id, last_hash)
+  VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql";
+
+// PostgreSQL only: no statement may change or remove an audit record, and the head row may be
+// updated (by appends) but not removed.
+constexpr std::string_view kPostgresGuards = R"sql(
+CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit log is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+)sql";
+
+std::string schema_with_id(std::string_view id_type) {
+  std::string sql(kSchema);
+  constexpr std::string_view kToken = "{{id_type}}";
+  sql.replace(sql.find(kToken), kToken.size(), id_type);
+  return sql;
+}
+
+constexpr std::string_view kColumns =
+    "id, time, actor_kind, actor_id, actor_name, department_id, source_address, action, "
+    "object_type, object_id, outcome, request_id, purpose, case_id, detail, prev_hash, hash";
+
+// "2026-11-23T00:00:00.123Z": SQLite's stored form (sorts as text), accepted by PostgreSQL.
+std::string format_utc(core::TimePoint t) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{floor<milliseconds>(t - day)};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int(ymd.year()),
+                     unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+}
+
+Result<AuditRecord> decode(const db::Row& row) {
+  AuditRecord r;
+  r.id = row.get<std::int64_t>(0);
+  auto time = parse_time(row.get<std::string_view>(1));
+  if (!time.ok()) {
+    return Error::internal(
+        "database_error",
+        fmt::format("audit record {} has an unreadable time: {}", r.id, time.error().detail));
+  }
+  r.time = *time;
+  r.entry.time = r.time;
+  r.entry.actor_kind = row.get<std::string>(2);
+  r.entry.actor_id = row.get<std::optional<std::int64_t>>(3);
+  r.entry.actor_name = row.get<std::string>(4);
+  r.entry.department_id = row.get<std::optional<std::int64_t>>(5);
+  r.entry.source_address = row.get<std::string>(6);
+  r.entry.action = row.get<std::string>(7);
+  r.entry.object_type = row.get<std::string>(8);
+  r.entry.object_id = row.get<std::string>(9);
+  r.entry.outcome = row.get<std::string>(10);
+  r.entry.request_id = row.get<std::string>(11);
+  r.entry.purpose = row.get<std::string>(12);
+  r.entry.case_id = row.get<std::string>(13);
+  r.entry.detail = row.get<std::string>(14);
+  r.prev_hash = row.get<std::string>(15);
+  r.hash = row.get<std::string>(16);
+  return r;
+}
+
+Result<std::vector<AuditRecord>> decode_all(const db::Rows& rows) {
+  std::vector<AuditRecord> out;
+  out.reserve(rows.size());
+  for (const db::Row row : rows) {
+    auto record = decode(row);
+    if (!record.ok()) return std::move(record).error();
+    out.push_back(std::move(record).value());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<db::Migration> migrations() {
+  return {{.version = 100,
+           .name = "create_audit_log",
+           .sqlite_sql = schema_with_id("INTEGER"),
+           .postgres_sql = schema_with_id("BIGINT") + std::string(kPostgresGuards)}};
+}
+
+namespace store {
+
+Result<ChainHead> read_head(db::Connection& conn, bool lock) {
+  const bool for_update = lock && conn.backend() == db::Backend::kPostgres;
+  auto rows = conn.query(for_update ? "SELECT last_id, last_hash FROM audit_chain_head "
+                                      "WHERE id = 1 FOR UPDATE"
+                                    : "SELECT last_id, last_hash FROM audit_chain_head "
+                                      "WHERE id = 1");
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) {
+    return Error::internal("audit_chain_head_missing",
+                           "the audit chain head row (audit_chain_head id 1) is missing");
+  }
+  return ChainHead{(*rows)[0].get<std::int64_t>(0), (*rows)[0].get<std::string>(1)};
+}
+
+Status write_head(db::Connection& conn, const ChainHead& head) {
+  auto n = conn.exec("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1",
+                     head.last_id, head.last_hash);
+  if (!n.ok()) return std::move(n).error();
+  if (*n != 1) {
+    return Error::internal("audit_chain_head_missing",
+                           "the audit chain head row (audit_chain_head id 1) is missing");
+  }
+  return {};
+}
+
+Status insert(db::Connection& conn, const AuditRecord& r) {
+  const AuditEntry& e = r.entry;
+  const std::string time = format_utc(r.time);
+  auto n = conn.exec(
+      "INSERT INTO audit_records (id, time, actor_kind, actor_id, actor_name, department_id, "
+      "source_address, action, object_type, object_id, outcome, request_id, purpose, case_id, "
+      "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      r.id, time, e.actor_kind, e.actor_id, e.actor_name, e.department_id, e.source_address,
+      e.action, e.object_type, e.object_id, e.outcome, e.request_id, e.purpose, e.case_id, e.detail,
+      r.prev_hash, r.hash);
+  if (!n.ok()) return std::move(n).error();
+  return {};
+}
+
+Status insert_many(db::Transaction& tx, std::span<const AuditRecord> records) {
+  auto bulk =
+      db::BulkLoader::start(tx, "audit_records",
+                            {"id", "time", "actor_kind", "actor_id", "actor_name", "department_id",
+                             "source_address", "action", "object_type", "object_id", "outcome",
+                             "request_id", "purpose", "case_id", "detail", "prev_hash", "hash"});
+  if (!bulk.ok()) return std::move(bulk).error();
+  for (const AuditRecord& r : records) {
+    const AuditEntry& e = r.entry;
+    const std::string time = format_utc(r.time);
+    ZT_TRY(bulk->add_row(r.id, time, e.actor_kind, e.actor_id, e.actor_name, e.department_id,
+                         e.source_address, e.action, e.object_type, e.object_id, e.outcome,
+                         e.request_id, e.purpose, e.case_id, e.detail, r.prev_hash, r.hash));
+  }
+  auto n = bulk->finish();
+  if (!n.ok()) return std::move(n).error();
+  return {};
+}
+
+Result<std::vector<AuditRecord>> list(db::Connection& conn, const RecordFilter& filter,
+                                      std::optional<std::int64_t> cursor, std::size_t limit,
+                                      Order order) {
+  const bool newest_first = order == Order::kNewestFirst;
+  std::string sql = fmt::format("SELECT {} FROM audit_records WHERE 1 = 1", kColumns);
+  std::vector<db::Param> params;
+  std::deque<std::string> texts;  // owns formatted values; a deque never moves its elements
+  auto add = [&](std::string_view condition, db::Param param) {
+    sql += " AND ";
+    sql += condition;
+    params.push_back(param);
+  };
+  if (filter.from) add("time >= ?", texts.emplace_back(format_utc(*filter.from)));
+  if (filter.to) add("time < ?", texts.emplace_back(format_utc(*filter.to)));
+  if (filter.actor_id) add("actor_id = ?", *filter.actor_id);
+  if (filter.actor_name) add("actor_name = ?", *filter.actor_name);
+  if (filter.department_id) add("department_id = ?", *filter.department_id);
+  if (filter.action) add("action = ?", *filter.action);
+  if (filter.object_type) add("object_type = ?", *filter.object_type);
+  if (filter.object_id) add("object_id = ?", *filter.object_id);
+  if (filter.outcome) add("outcome = ?", *filter.outcome);
+  if (cursor) add(newest_first ? "id < ?" : "id > ?", *cursor);
+  sql += newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  auto rows = conn.query(sql, params);
+  if (!rows.ok()) return std::move(rows).error();
+  return decode_all(*rows);
+}
+
+Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_id,
+                                      std::int64_t up_to_id, std::size_t limit) {
+  auto rows = conn.query(fmt::format("SELECT {} FROM audit_records WHERE id > ? AND id <= ? "
+                                     "ORDER BY id LIMIT ?",
+                                     kColumns),
+                         after_id, up_to_id, static_cast<std::int64_t>(limit));
+  if (!rows.ok()) return std::move(rows).error();
+  return decode_all(*rows);
+}
+
+}  // namespace store
+}  // namespace zt::audit

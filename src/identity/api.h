@@ -1,0 +1,36 @@
+// The identity module's HTTP routes (library zt_identity_api, so that zt_identity never links
+// http):
+//
+//   POST /api/v1/auth/login                   public: username, password[, totp] → token
+//   POST /api/v1/auth/logout                  end this session
+//   GET  /api/v1/auth/me                      the signed-in user, roles and permissions
+//   POST /api/v1/auth/password                change the own password
+//   POST /api/v1/auth/totp/setup              start TOTP enrolment → secret, otpauth URI
+//   POST /api/v1/auth/totp/confirm            confirm it with a code
+//   GET/POST /api/v1/departments, GET/PUT/DELETE /api/v1/departments/{id},
+//   GET /api/v1/departments/{id}/history
+//   GET/POST /api/v1/users, GET/PATCH /api/v1/users/{id}, POST /api/v1/users/{id}/disable,
+//   PUT /api/v1/users/{id}/roles, POST /api/v1/users/{id}/password-reset
+//   GET/POST /api/v1/api-clients, POST /api/v1/api-clients/{id}/revoke
+//
+// The auth routes other than login are allowed while a password change is pending. Errors are
+// the service's, as problem+json. Thread-safety: handlers run concurrently on the worker pool;
+// the service is thread-safe and must outlive the router.
+#pragma once
+
+#include "http/router.h"
+#include "identity/model.h"
+#include "identity/service.h"
+
+#include <boost/json/object.hpp>
+
+namespace zt::identity {
+
+void add_routes(http::Router& router, IdentityService& service);
+
+// JSON forms of the values (times ISO 8601 +08:00).
+boost::json::object to_json(const User& user);
+boost::json::object to_json(const Department& department);
+boost::json::object to_json(const ApiClient& client);
+
+}  // namespace zt::identity

@@ -1,0 +1,128 @@
+#include "identity/model.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+namespace zt::identity {
+
+namespace {
+
+using std::string_view_literals::operator""sv;
+
+struct RoleEntry {
+  std::string_view role;
+  std::span<const std::string_view> permissions;  // sorted
+};
+
+// The role → permission table (documented in src/identity/README.md and the README's "Accounts
+// and roles"). Each list is sorted; a test checks it. Names of later modules' permissions are
+// reserved here so their routes can declare them.
+constexpr std::array kWindowClerk = {"appeals.intake"sv, "services.cases.accept"sv,
+                                     "services.cases.read"sv};
+constexpr std::array kDeptOfficer = {"appeals.handle"sv,         "catalog.resources.publish"sv,
+                                     "catalog.resources.read"sv, "certs.issue"sv,
+                                     "exchange.ingest"sv,        "exchange.query"sv,
+                                     "services.cases.approve"sv, "services.cases.read"sv};
+constexpr std::array kDeptAdmin = {
+    "catalog.resources.publish"sv, "catalog.resources.read"sv, "exchange.grants.manage"sv,
+    "exchange.ingest"sv,           "exchange.query"sv,         "identity.users.read"sv,
+    "services.cases.read"sv};
+constexpr std::array kDataAdmin = {
+    "analytics.read"sv,         "catalog.manage"sv,  "catalog.resources.read"sv,
+    "exchange.grants.manage"sv, "exchange.manage"sv, "exchange.query"sv,
+    "registry.manage"sv,        "registry.read"sv,   "scope.city"sv};
+constexpr std::array kSupervisor = {"analytics.read"sv, "appeals.read"sv, "scope.city"sv,
+                                    "services.cases.read"sv, "supervision.read"sv};
+constexpr std::array kLeader = {"analytics.read"sv,         "appeals.read"sv,
+                                "catalog.resources.read"sv, "scope.city"sv,
+                                "services.cases.read"sv,    "supervision.read"sv};
+constexpr std::array kSysAdmin = {"identity.api_clients.manage"sv, "identity.api_clients.read"sv,
+                                  "identity.departments.manage"sv, "identity.users.manage"sv,
+                                  "identity.users.read"sv};
+constexpr std::array kSecAdmin = {"identity.api_clients.read"sv, "identity.policy.manage"sv,
+                                  "identity.roles.assign"sv, "identity.users.read"sv};
+constexpr std::array kAuditAdmin = {"audit.read"sv};
+
+constexpr std::array<RoleEntry, 9> kRoles = {{
+    {role::kWindowClerk, kWindowClerk},
+    {role::kDeptOfficer, kDeptOfficer},
+    {role::kDeptAdmin, kDeptAdmin},
+    {role::kDataAdmin, kDataAdmin},
+    {role::kSupervisor, kSupervisor},
+    {role::kLeader, kLeader},
+    {role::kSysAdmin, kSysAdmin},
+    {role::kSecAdmin, kSecAdmin},
+    {role::kAuditAdmin, kAuditAdmin},
+}};
+
+constexpr std::array<std::string_view, 9> kRoleNames = {
+    role::kWindowClerk, role::kDeptOfficer, role::kDeptAdmin, role::kDataAdmin, role::kSupervisor,
+    role::kLeader,      role::kSysAdmin,    role::kSecAdmin,  role::kAuditAdmin};
+
+}  // namespace
+
+std::span<const std::string_view> all_roles() {
+  return kRoleNames;
+}
+
+bool is_known_role(std::string_view role) {
+  return std::find(kRoleNames.begin(), kRoleNames.end(), role) != kRoleNames.end();
+}
+
+bool is_admin_role(std::string_view r) {
+  return r == role::kSysAdmin || r == role::kSecAdmin || r == role::kAuditAdmin;
+}
+
+std::span<const std::string_view> role_permissions(std::string_view role) {
+  for (const RoleEntry& entry : kRoles) {
+    if (entry.role == role) return entry.permissions;
+  }
+  return {};
+}
+
+std::vector<std::string> permissions_of(std::span<const std::string> roles) {
+  std::set<std::string, std::less<>> all;
+  for (const std::string& role : roles) {
+    for (std::string_view p : role_permissions(role))
+      all.emplace(p);
+  }
+  return {all.begin(), all.end()};
+}
+
+std::vector<std::string> all_permissions() {
+  std::set<std::string, std::less<>> all;
+  for (const RoleEntry& entry : kRoles) {
+    for (std::string_view p : entry.permissions)
+      all.emplace(p);
+  }
+  return {all.begin(), all.end()};
+}
+
+bool is_api_client_permission(std::string_view p) {
+  if (p.starts_with("identity.") || p == permission::kAuditRead || p == permission::kCityScope) {
+    return false;
+  }
+  for (const RoleEntry& entry : kRoles) {
+    if (std::binary_search(entry.permissions.begin(), entry.permissions.end(), p)) return true;
+  }
+  return false;
+}
+
+std::string_view to_string(UserKind kind) {
+  switch (kind) {
+    case UserKind::kCitizen: return "citizen";
+    case UserKind::kEnterprise: return "enterprise";
+    case UserKind::kStaff: return "staff";
+  }
+  return "staff";
+}
+
+std::optional<UserKind> parse_user_kind(std::string_view text) {
+  if (text == "citizen") return UserKind::kCitizen;
+  if (text == "enterprise") return UserKind::kEnterprise;
+  if (text == "staff") return UserKind::kStaff;
+  return std::nullopt;
+}
+
+}  // namespace zt::identity

@@ -1,0 +1,556 @@
+#include "identity/store.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+namespace zt::identity {
+
+std::vector<db::Migration> migrations() {
+  return {
+      {.version = 200, .name = "create_identity_tables", .sql = R"sql(
+CREATE TABLE identity_department (
+  id {{id}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  division_code TEXT NOT NULL,
+  parent_id BIGINT REFERENCES identity_department (id),
+  version BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX identity_department_parent ON identity_department (parent_id);
+CREATE TABLE identity_department_history (
+  id {{id}},
+  department_id BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  division_code TEXT NOT NULL,
+  parent_id BIGINT,
+  changed_by BIGINT,
+  changed_by_name TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+);
+CREATE INDEX identity_department_history_department
+  ON identity_department_history (department_id, version);
+CREATE TABLE identity_user (
+  id {{id}},
+  username TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  id_number TEXT UNIQUE,
+  uscc TEXT UNIQUE,
+  responsible_person TEXT,
+  department_id BIGINT REFERENCES identity_department (id),
+  password_hash TEXT NOT NULL,
+  password_changed_at BIGINT,
+  must_change_password BOOLEAN NOT NULL,
+  disabled BOOLEAN NOT NULL,
+  totp_secret TEXT,
+  totp_pending_secret TEXT,
+  totp_last_step BIGINT,
+  failed_count INTEGER NOT NULL,
+  failure_window_start BIGINT,
+  locked_until BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX identity_user_department ON identity_user (department_id);
+CREATE TABLE identity_user_role (
+  user_id BIGINT NOT NULL REFERENCES identity_user (id),
+  role TEXT NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+CREATE INDEX identity_user_role_role ON identity_user_role (role);
+CREATE TABLE identity_session (
+  id {{id}},
+  user_id BIGINT NOT NULL REFERENCES identity_user (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  source_address TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  end_reason TEXT
+);
+CREATE INDEX identity_session_user ON identity_session (user_id);
+CREATE TABLE identity_address_failure (
+  address TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL
+);
+CREATE TABLE identity_api_client (
+  id {{id}},
+  name TEXT NOT NULL UNIQUE,
+  department_id BIGINT NOT NULL REFERENCES identity_department (id),
+  permissions TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_by BIGINT,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+)sql"},
+  };
+}
+
+namespace store {
+
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "id, username, kind, display_name, id_number, uscc, responsible_person, department_id, "
+    "password_hash, password_changed_at, must_change_password, disabled, totp_secret, "
+    "totp_pending_secret, totp_last_step, failed_count, failure_window_start, locked_until, "
+    "created_at, updated_at";
+
+User user_of(const db::Row& row) {
+  User u;
+  u.id = row.get<std::int64_t>("id");
+  u.username = row.get<std::string>("username");
+  u.kind = parse_user_kind(row.get<std::string_view>("kind")).value_or(UserKind::kStaff);
+  u.display_name = row.get<std::string>("display_name");
+  u.id_number = row.get<std::optional<std::string>>("id_number");
+  u.uscc = row.get<std::optional<std::string>>("uscc");
+  u.responsible_person = row.get<std::optional<std::string>>("responsible_person");
+  u.department_id = row.get<std::optional<std::int64_t>>("department_id");
+  u.disabled = row.get<bool>("disabled");
+  u.must_change_password = row.get<bool>("must_change_password");
+  u.totp_enabled = !row.is_null("totp_secret");
+  if (auto at = row.get<std::optional<std::int64_t>>("password_changed_at")) {
+    u.password_changed_at = from_millis(*at);
+  }
+  u.created_at = from_millis(row.get<std::int64_t>("created_at"));
+  u.updated_at = from_millis(row.get<std::int64_t>("updated_at"));
+  return u;
+}
+
+Result<std::vector<std::string>> roles_of(db::Connection& conn, std::int64_t user_id) {
+  auto rows =
+      conn.query("SELECT role FROM identity_user_role WHERE user_id = ? ORDER BY role", user_id);
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<std::string> roles;
+  for (const db::Row row : *rows)
+    roles.push_back(row.get<std::string>(0));
+  return roles;
+}
+
+Result<std::optional<UserRecord>> one_user(db::Connection& conn, Result<db::Rows> rows) {
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<UserRecord>();
+  const db::Row row = (*rows)[0];
+  UserRecord r;
+  r.user = user_of(row);
+  r.password_hash = row.get<std::string>("password_hash");
+  r.totp_secret = row.get<std::optional<std::string>>("totp_secret");
+  r.totp_pending_secret = row.get<std::optional<std::string>>("totp_pending_secret");
+  r.totp_last_step = row.get<std::optional<std::int64_t>>("totp_last_step");
+  r.failed_count = row.get<int>("failed_count");
+  r.failure_window_start = row.get<std::optional<std::int64_t>>("failure_window_start");
+  r.locked_until = row.get<std::optional<std::int64_t>>("locked_until");
+  auto roles = roles_of(conn, r.user.id);
+  if (!roles.ok()) return std::move(roles).error();
+  r.user.roles = std::move(roles).value();
+  return std::optional<UserRecord>(std::move(r));
+}
+
+Department department_of(const db::Row& row) {
+  Department d;
+  d.id = row.get<std::int64_t>("id");
+  d.code = row.get<std::string>("code");
+  d.name = row.get<std::string>("name");
+  d.division_code = row.get<std::string>("division_code");
+  d.parent_id = row.get<std::optional<std::int64_t>>("parent_id");
+  d.version = row.get<std::int64_t>("version");
+  d.created_at = from_millis(row.get<std::int64_t>("created_at"));
+  d.updated_at = from_millis(row.get<std::int64_t>("updated_at"));
+  return d;
+}
+
+std::vector<std::string> split_permissions(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string p; in >> p;)
+    out.push_back(p);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string join_permissions(const std::vector<std::string>& permissions) {
+  std::string out;
+  for (const auto& p : permissions) {
+    if (!out.empty()) out.push_back(' ');
+    out += p;
+  }
+  return out;
+}
+
+ApiClient api_client_of(const db::Row& row) {
+  ApiClient c;
+  c.id = row.get<std::int64_t>("id");
+  c.name = row.get<std::string>("name");
+  c.department_id = row.get<std::int64_t>("department_id");
+  c.permissions = split_permissions(row.get<std::string_view>("permissions"));
+  c.created_at = from_millis(row.get<std::int64_t>("created_at"));
+  if (auto at = row.get<std::optional<std::int64_t>>("revoked_at")) c.revoked_at = from_millis(*at);
+  return c;
+}
+
+Status done(Result<std::int64_t> r) {
+  if (!r.ok()) return std::move(r).error();
+  return {};
+}
+
+}  // namespace
+
+Result<std::optional<UserRecord>> find_user(db::Connection& conn, std::int64_t id) {
+  return one_user(conn, conn.query(std::string("SELECT ") + std::string(kUserColumns) +
+                                       " FROM identity_user WHERE id = ?",
+                                   id));
+}
+
+Result<std::optional<UserRecord>> find_user_by_username(db::Connection& conn,
+                                                        std::string_view username) {
+  return one_user(conn, conn.query(std::string("SELECT ") + std::string(kUserColumns) +
+                                       " FROM identity_user WHERE username = ?",
+                                   username));
+}
+
+Result<std::int64_t> insert_user(db::Connection& conn, const NewUser& user,
+                                 std::string_view password_hash, bool must_change_password,
+                                 std::int64_t now) {
+  auto rows = conn.query(
+      "INSERT INTO identity_user (username, kind, display_name, id_number, uscc, "
+      "responsible_person, department_id, password_hash, password_changed_at, "
+      "must_change_password, disabled, failed_count, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+      user.username, to_string(user.kind), user.display_name, user.id_number, user.uscc,
+      user.responsible_person, user.department_id, password_hash, now, must_change_password, false,
+      now, now);
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Status update_user(db::Connection& conn, const User& user, std::int64_t now) {
+  return done(conn.exec(
+      "UPDATE identity_user SET display_name = ?, responsible_person = ?, department_id = ?, "
+      "disabled = ?, updated_at = ? WHERE id = ?",
+      user.display_name, user.responsible_person, user.department_id, user.disabled, now, user.id));
+}
+
+Status set_password(db::Connection& conn, std::int64_t user_id, std::string_view password_hash,
+                    bool must_change_password, std::int64_t now) {
+  return done(
+      conn.exec("UPDATE identity_user SET password_hash = ?, password_changed_at = ?, "
+                "must_change_password = ?, failed_count = 0, failure_window_start = NULL, "
+                "locked_until = NULL, updated_at = ? WHERE id = ?",
+                password_hash, now, must_change_password, now, user_id));
+}
+
+Result<std::vector<User>> list_users(db::Connection& conn, const UserFilter& filter) {
+  std::string sql =
+      std::string("SELECT ") + std::string(kUserColumns) + " FROM identity_user WHERE id > ?";
+  std::vector<db::Param> params{db::Param(filter.after_id)};
+  const std::string kind(filter.kind ? to_string(*filter.kind) : "");
+  if (filter.department_id) {
+    sql += " AND department_id = ?";
+    params.emplace_back(*filter.department_id);
+  }
+  if (filter.kind) {
+    sql += " AND kind = ?";
+    params.emplace_back(kind);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(filter.limit);
+  auto rows = conn.query(sql, params);
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<User> users;
+  for (const db::Row row : *rows)
+    users.push_back(user_of(row));
+  if (users.empty()) return users;
+  auto roles = conn.query(
+      "SELECT user_id, role FROM identity_user_role WHERE user_id >= ? AND user_id <= ? "
+      "ORDER BY role",
+      users.front().id, users.back().id);
+  if (!roles.ok()) return std::move(roles).error();
+  std::map<std::int64_t, User*> by_id;
+  for (User& u : users)
+    by_id[u.id] = &u;
+  for (const db::Row row : *roles) {
+    auto it = by_id.find(row.get<std::int64_t>(0));
+    if (it != by_id.end()) it->second->roles.push_back(row.get<std::string>(1));
+  }
+  return users;
+}
+
+Status replace_roles(db::Connection& conn, std::int64_t user_id,
+                     const std::vector<std::string>& roles) {
+  ZT_TRY(done(conn.exec("DELETE FROM identity_user_role WHERE user_id = ?", user_id)));
+  for (const std::string& role : roles) {
+    ZT_TRY(done(
+        conn.exec("INSERT INTO identity_user_role (user_id, role) VALUES (?, ?)", user_id, role)));
+  }
+  return {};
+}
+
+Result<std::int64_t> count_admins(db::Connection& conn) {
+  auto rows = conn.query(
+      "SELECT COUNT(DISTINCT user_id) FROM identity_user_role "
+      "WHERE role IN ('sys_admin', 'sec_admin', 'audit_admin')");
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Status set_lockout_state(db::Connection& conn, std::int64_t user_id, int failed_count,
+                         std::optional<std::int64_t> failure_window_start,
+                         std::optional<std::int64_t> locked_until) {
+  return done(conn.exec(
+      "UPDATE identity_user SET failed_count = ?, failure_window_start = ?, locked_until = ? "
+      "WHERE id = ?",
+      failed_count, failure_window_start, locked_until, user_id));
+}
+
+Status set_totp(db::Connection& conn, std::int64_t user_id, std::optional<std::string> secret,
+                std::optional<std::string> pending_secret, std::optional<std::int64_t> last_step) {
+  return done(conn.exec(
+      "UPDATE identity_user SET totp_secret = ?, totp_pending_secret = ?, totp_last_step = ? "
+      "WHERE id = ?",
+      secret, pending_secret, last_step, user_id));
+}
+
+Result<bool> advance_totp_step(db::Connection& conn, std::int64_t user_id, std::int64_t step) {
+  auto n = conn.exec(
+      "UPDATE identity_user SET totp_last_step = ? "
+      "WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+      step, user_id, step);
+  if (!n.ok()) return std::move(n).error();
+  return *n == 1;
+}
+
+Result<std::int64_t> insert_session(db::Connection& conn, std::int64_t user_id,
+                                    std::string_view token_hash, std::string_view source_address,
+                                    std::int64_t now, std::int64_t expires_at) {
+  auto rows = conn.query(
+      "INSERT INTO identity_session (user_id, token_hash, source_address, created_at, "
+      "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      user_id, token_hash, source_address, now, now, expires_at);
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Result<std::optional<SessionRecord>> find_session(db::Connection& conn,
+                                                  std::string_view token_hash) {
+  auto rows = conn.query(
+      "SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM identity_session "
+      "WHERE token_hash = ?",
+      token_hash);
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<SessionRecord>();
+  const db::Row row = (*rows)[0];
+  SessionRecord s;
+  s.id = row.get<std::int64_t>(0);
+  s.user_id = row.get<std::int64_t>(1);
+  s.created_at = row.get<std::int64_t>(2);
+  s.last_seen_at = row.get<std::int64_t>(3);
+  s.expires_at = row.get<std::int64_t>(4);
+  s.ended_at = row.get<std::optional<std::int64_t>>(5);
+  return std::optional<SessionRecord>(s);
+}
+
+Status touch_session(db::Connection& conn, std::int64_t session_id, std::int64_t now) {
+  return done(
+      conn.exec("UPDATE identity_session SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
+                now, session_id, now));
+}
+
+Status end_session(db::Connection& conn, std::int64_t session_id, std::int64_t now,
+                   std::string_view reason) {
+  return done(conn.exec(
+      "UPDATE identity_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
+      now, reason, session_id));
+}
+
+Result<std::int64_t> end_user_sessions(db::Connection& conn, std::int64_t user_id,
+                                       std::optional<std::int64_t> keep, std::int64_t now,
+                                       std::string_view reason) {
+  return conn.exec(
+      "UPDATE identity_session SET ended_at = ?, end_reason = ? "
+      "WHERE user_id = ? AND ended_at IS NULL AND id <> ?",
+      now, reason, user_id, keep.value_or(0));
+}
+
+Result<int> address_failures(db::Connection& conn, std::string_view address,
+                             std::int64_t window_start_min) {
+  auto rows = conn.query(
+      "SELECT failures FROM identity_address_failure WHERE address = ? AND window_start >= ?",
+      address, window_start_min);
+  if (!rows.ok()) return std::move(rows).error();
+  return rows->empty() ? 0 : (*rows)[0].get<int>(0);
+}
+
+Status record_address_failure(db::Connection& conn, std::string_view address, std::int64_t now,
+                              std::int64_t window_start_min) {
+  return done(conn.exec(
+      "INSERT INTO identity_address_failure (address, window_start, failures) VALUES (?, ?, 1) "
+      "ON CONFLICT (address) DO UPDATE SET "
+      "failures = CASE WHEN identity_address_failure.window_start < ? THEN 1 "
+      "ELSE identity_address_failure.failures + 1 END, "
+      "window_start = CASE WHEN identity_address_failure.window_start < ? "
+      "THEN excluded.window_start ELSE identity_address_failure.window_start END",
+      address, now, window_start_min, window_start_min));
+}
+
+Result<std::optional<Department>> find_department(db::Connection& conn, std::int64_t id) {
+  auto rows = conn.query(
+      "SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
+      "FROM identity_department WHERE id = ?",
+      id);
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<Department>();
+  return std::optional<Department>(department_of((*rows)[0]));
+}
+
+Result<std::vector<Department>> list_departments(db::Connection& conn, std::int64_t after_id,
+                                                 int limit, std::optional<std::int64_t> parent_id) {
+  std::string sql =
+      "SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
+      "FROM identity_department WHERE id > ?";
+  std::vector<db::Param> params{db::Param(after_id)};
+  if (parent_id) {
+    sql += " AND parent_id = ?";
+    params.emplace_back(*parent_id);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(limit);
+  auto rows = conn.query(sql, params);
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<Department> out;
+  for (const db::Row row : *rows)
+    out.push_back(department_of(row));
+  return out;
+}
+
+Result<std::int64_t> insert_department(db::Connection& conn, const DepartmentInput& input,
+                                       std::int64_t now) {
+  auto rows = conn.query(
+      "INSERT INTO identity_department (code, name, division_code, parent_id, version, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
+      input.code, input.name, input.division_code, input.parent_id, now, now);
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Result<bool> update_department(db::Connection& conn, std::int64_t id, const DepartmentInput& input,
+                               std::int64_t now) {
+  auto n = conn.exec(
+      "UPDATE identity_department SET code = ?, name = ?, division_code = ?, parent_id = ?, "
+      "version = version + 1, updated_at = ? WHERE id = ?",
+      input.code, input.name, input.division_code, input.parent_id, now, id);
+  if (!n.ok()) return std::move(n).error();
+  return *n == 1;
+}
+
+Status delete_department(db::Connection& conn, std::int64_t id) {
+  return done(conn.exec("DELETE FROM identity_department WHERE id = ?", id));
+}
+
+Result<std::int64_t> department_references(db::Connection& conn, std::int64_t id) {
+  auto rows = conn.query(
+      "SELECT (SELECT COUNT(*) FROM identity_department WHERE parent_id = ?) + "
+      "(SELECT COUNT(*) FROM identity_user WHERE department_id = ?) + "
+      "(SELECT COUNT(*) FROM identity_api_client WHERE department_id = ?)",
+      id, id, id);
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Status insert_department_version(db::Connection& conn, const DepartmentVersion& v) {
+  return done(conn.exec(
+      "INSERT INTO identity_department_history (department_id, version, action, code, name, "
+      "division_code, parent_id, changed_by, changed_by_name, changed_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      v.department_id, v.version, v.action, v.code, v.name, v.division_code, v.parent_id,
+      v.changed_by, v.changed_by_name, to_millis(v.changed_at)));
+}
+
+Result<std::vector<DepartmentVersion>> department_history(db::Connection& conn,
+                                                          std::int64_t department_id) {
+  auto rows = conn.query(
+      "SELECT department_id, version, action, code, name, division_code, parent_id, changed_by, "
+      "changed_by_name, changed_at FROM identity_department_history WHERE department_id = ? "
+      "ORDER BY version, id",
+      department_id);
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<DepartmentVersion> out;
+  for (const db::Row row : *rows) {
+    DepartmentVersion v;
+    v.department_id = row.get<std::int64_t>(0);
+    v.version = row.get<std::int64_t>(1);
+    v.action = row.get<std::string>(2);
+    v.code = row.get<std::string>(3);
+    v.name = row.get<std::string>(4);
+    v.division_code = row.get<std::string>(5);
+    v.parent_id = row.get<std::optional<std::int64_t>>(6);
+    v.changed_by = row.get<std::optional<std::int64_t>>(7);
+    v.changed_by_name = row.get<std::string>(8);
+    v.changed_at = from_millis(row.get<std::int64_t>(9));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::int64_t> insert_api_client(db::Connection& conn, const ApiClientInput& input,
+                                       std::string_view key_hash,
+                                       std::optional<std::int64_t> created_by, std::int64_t now) {
+  auto rows = conn.query(
+      "INSERT INTO identity_api_client (name, department_id, permissions, key_hash, created_by, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      input.name, input.department_id, join_permissions(input.permissions), key_hash, created_by,
+      now);
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Result<std::optional<ApiClient>> find_api_client(db::Connection& conn, std::int64_t id) {
+  auto rows = conn.query(
+      "SELECT id, name, department_id, permissions, created_at, revoked_at "
+      "FROM identity_api_client WHERE id = ?",
+      id);
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<ApiClient>();
+  return std::optional<ApiClient>(api_client_of((*rows)[0]));
+}
+
+Result<std::optional<ApiClient>> find_api_client_by_key(db::Connection& conn,
+                                                        std::string_view key_hash) {
+  auto rows = conn.query(
+      "SELECT id, name, department_id, permissions, created_at, revoked_at "
+      "FROM identity_api_client WHERE key_hash = ?",
+      key_hash);
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<ApiClient>();
+  return std::optional<ApiClient>(api_client_of((*rows)[0]));
+}
+
+Result<std::vector<ApiClient>> list_api_clients(db::Connection& conn, std::int64_t after_id,
+                                                int limit) {
+  auto rows = conn.query(
+      "SELECT id, name, department_id, permissions, created_at, revoked_at "
+      "FROM identity_api_client WHERE id > ? ORDER BY id LIMIT ?",
+      after_id, limit);
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<ApiClient> out;
+  for (const db::Row row : *rows)
+    out.push_back(api_client_of(row));
+  return out;
+}
+
+Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now) {
+  return done(
+      conn.exec("UPDATE identity_api_client SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                now, id));
+}
+
+}  // namespace store
+}  // namespace zt::identity

@@ -1,0 +1,184 @@
+// Identity over real HTTP: first start prints the three administrators' one-time passwords on
+// standard error; sign-in with the forced password change; /api/v1/auth/me; TOTP enrolment
+// with codes computed here (RFC 6238); 401 for wrong passwords and missing tokens; 403 for a
+// missing permission; logout.
+#include "integration/server_test.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+
+namespace zt::test {
+namespace {
+
+namespace json = boost::json;
+
+const std::vector<std::pair<std::string, std::string>> kJson{{"Content-Type", "application/json"}};
+
+// The one-time passwords from the console block "   sysadmin    sys_admin    PASSWORD".
+std::map<std::string, std::string> initial_passwords(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string user, role, password, extra;
+    if (words >> user >> role >> password && !(words >> extra) &&
+        (role == "sys_admin" || role == "sec_admin" || role == "audit_admin")) {
+      out[user] = password;
+    }
+  }
+  return out;
+}
+
+std::string base32_decode(std::string_view text) {
+  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    buffer = (buffer << 5) | static_cast<unsigned>(kAlphabet.find(c));
+    bits += 5;
+    if (bits >= 8) {
+      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+// RFC 6238 with HMAC-SHA1, 6 digits, for the 30-second step `step`.
+std::string totp(const std::string& key, std::int64_t step) {
+  unsigned char counter[8];
+  for (int i = 7; i >= 0; --i) {
+    counter[i] = static_cast<unsigned char>(step & 0xFF);
+    step >>= 8;
+  }
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), counter, sizeof counter, mac, &len);
+  const unsigned offset = mac[len - 1] & 0x0F;
+  const unsigned value = ((mac[offset] & 0x7Fu) << 24) | (mac[offset + 1] << 16) |
+                         (mac[offset + 2] << 8) | mac[offset + 3];
+  return fmt::format("{:06}", value % 1'000'000);
+}
+
+std::int64_t current_step() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() /
+         30;
+}
+
+class IdentityApiTest : public ServerTest {
+ protected:
+  std::optional<HttpResponse> post(std::string_view target, const json::object& body,
+                                   const std::string& token = "") {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!body.empty()) headers = kJson;  // routes without a body refuse one (415)
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    return fetch("POST", target, headers, body.empty() ? "" : json::serialize(body));
+  }
+  std::optional<HttpResponse> get(std::string_view target, const std::string& token) {
+    return fetch("GET", target, {{"Authorization", "Bearer " + token}});
+  }
+};
+
+TEST_F(IdentityApiTest, FirstStartSignInPasswordChangeTotpAndPermissions) {
+  ASSERT_TRUE(start({.fresh_database = true}));
+  const auto passwords = initial_passwords(server().stderr_text());
+  ASSERT_EQ(passwords.size(), 3u) << server().stderr_text();
+  const std::string one_time = passwords.at("sysadmin");
+  EXPECT_EQ(one_time.size(), 20u);
+  // The passwords are on the console only, never in the log.
+  for (const auto& [user, password] : passwords) {
+    EXPECT_EQ(server().stdout_text().find(password), std::string::npos) << user;
+  }
+
+  // Wrong password and unknown user: the same 401.
+  EXPECT_TRUE(IsProblem(
+      post("/api/v1/auth/login", {{"username", "sysadmin"}, {"password", "not-the-password"}}), 401,
+      "invalid_credentials"));
+  EXPECT_TRUE(IsProblem(
+      post("/api/v1/auth/login", {{"username", "nobody"}, {"password", "not-the-password"}}), 401,
+      "invalid_credentials"));
+  // No token.
+  EXPECT_TRUE(IsProblem(fetch("GET", "/api/v1/auth/me"), 401, "unauthenticated"));
+  EXPECT_TRUE(IsProblem(get("/api/v1/auth/me", std::string(64, 'a')), 401, "unauthenticated"));
+
+  // The one-time password signs in, to change it only.
+  auto login = post("/api/v1/auth/login", {{"username", "sysadmin"}, {"password", one_time}});
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  const json::object body = login->json().as_object();
+  const std::string token(body.at("token").as_string());
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_TRUE(body.at("user").at("must_change_password").as_bool());
+  EXPECT_TRUE(body.at("totp_enrolment_required").as_bool());
+  auto me = get("/api/v1/auth/me", token);
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(me->json().at("username"), "sysadmin");
+  EXPECT_TRUE(me->json().at("must_change_password").as_bool());
+  EXPECT_TRUE(IsProblem(get("/api/v1/departments", token), 403, "password_change_required"));
+
+  auto weak = post("/api/v1/auth/password",
+                   {{"current_password", one_time}, {"new_password", "password1234"}}, token);
+  EXPECT_TRUE(IsProblem(weak, 400, "password_too_common"));
+  const std::string new_password = "Zt-" + one_time.substr(0, 10) + "9a";
+  auto changed = post("/api/v1/auth/password",
+                      {{"current_password", one_time}, {"new_password", new_password}}, token);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 204) << changed->body;
+
+  // TOTP enrolment, then the flag clears.
+  auto setup = post("/api/v1/auth/totp/setup", {}, token);
+  ASSERT_TRUE(setup);
+  ASSERT_EQ(setup->status, 200) << setup->body;
+  const std::string secret(setup->json().at("secret").as_string());
+  EXPECT_EQ(std::string(setup->json().at("otpauth_uri").as_string())
+                .rfind("otpauth://totp/Zhengtong:sysadmin?secret=" + secret, 0),
+            0u);
+  const std::string key = base32_decode(secret);
+  const std::int64_t step = current_step();
+  auto confirmed = post("/api/v1/auth/totp/confirm", {{"code", totp(key, step)}}, token);
+  ASSERT_TRUE(confirmed);
+  ASSERT_EQ(confirmed->status, 204) << confirmed->body;
+  me = get("/api/v1/auth/me", token);
+  ASSERT_TRUE(me);
+  EXPECT_FALSE(me->json().at("must_change_password").as_bool());
+  EXPECT_TRUE(me->json().at("totp_enabled").as_bool());
+
+  // Permissions: the system admin manages departments but cannot read the audit log.
+  auto created =
+      post("/api/v1/departments",
+           {{"code", "WZ-GA"}, {"name", "温州市公安局"}, {"division_code", "330300"}}, token);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  EXPECT_TRUE(IsProblem(get("/api/v1/audit/records", token), 403, "forbidden"));
+  auto departments = get("/api/v1/departments", token);
+  ASSERT_TRUE(departments);
+  EXPECT_EQ(departments->status, 200);
+  EXPECT_EQ(departments->json().at("items").as_array().size(), 1u);
+
+  // Signing in again needs a TOTP code, and not the one already used.
+  EXPECT_TRUE(
+      IsProblem(post("/api/v1/auth/login", {{"username", "sysadmin"}, {"password", new_password}}),
+                401, "totp_required"));
+  auto second =
+      post("/api/v1/auth/login",
+           {{"username", "sysadmin"}, {"password", new_password}, {"totp", totp(key, step + 1)}});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200) << second->body;
+
+  // Logout ends the session.
+  auto logout = post("/api/v1/auth/logout", {}, token);
+  ASSERT_TRUE(logout);
+  EXPECT_EQ(logout->status, 204);
+  EXPECT_TRUE(IsProblem(get("/api/v1/auth/me", token), 401, "unauthenticated"));
+}
+
+}  // namespace
+}  // namespace zt::test
