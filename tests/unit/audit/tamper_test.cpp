@@ -96,7 +96,8 @@ class AuditTamperTest : public testing::AuditDbTest {
   }
 };
 
-// Each check below belongs to one database; on the other it is skipped (it has its own there).
+// Each check below belongs to one database; CMake lists it for that database only
+// (zt_discover_on_both_databases). Run by hand on the other one, it skips.
 #define SKIP_UNLESS(backend) \
   if (backend_ != (backend)) GTEST_SKIP() << "this check is for the other database"
 
