@@ -24,6 +24,7 @@ enum class ErrorKind {
   kConflict,         // 409: state does not allow it (duplicate, version clash)
   kTooLarge,         // 413
   kUnsupported,      // 415
+  kTooManyRequests,  // 429: a rate limit (e.g. sign-in attempts from one address)
   kUnavailable,      // 503: a dependency (database, worker pool) cannot serve now
   kInternal,         // 500: a bug or an unexpected failure of a dependency
 };

@@ -45,9 +45,9 @@ struct RouteOptions {
   // For kSignedIn: the permission the principal must hold ("audit.read", …); empty: any
   // principal. A missing permission is 403 `forbidden`.
   std::string permission;
-  // For kSignedIn: still allowed while the user must change an initial password (the
-  // password-change, me and logout routes); every other route answers 403
-  // `password_change_required` until then.
+  // For kSignedIn: still allowed while the user must change an initial password or enrol a
+  // second factor (the password-change, TOTP set-up, me and logout routes); every other route
+  // answers 403 `password_change_required` / `totp_enrolment_required` until then.
   bool allowed_before_password_change = false;
   std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
   // Media types the body may have ("application/json", "text/csv", …). When the list holds

@@ -355,9 +355,15 @@ Response Server::Impl::invoke(const Route* route, const Handler& handler, Reques
         return r;
       }
       principal = std::move(result).value();
-      if (principal.must_change_password && !route->options.allowed_before_password_change) {
-        return problem(403, "password_change_required",
-                       "Change your initial password before using the platform.");
+      if (!route->options.allowed_before_password_change) {
+        if (principal.must_change_password) {
+          return problem(403, "password_change_required",
+                         "Change your initial password before using the platform.");
+        }
+        if (principal.must_enrol_totp) {
+          return problem(403, "totp_enrolment_required",
+                         "Set up your second factor (TOTP) before using the platform.");
+        }
       }
       if (!route->options.permission.empty() &&
           !principal.has_permission(route->options.permission)) {

@@ -125,7 +125,8 @@ int clamp_limit(int limit) {
   return std::clamp(limit, 1, kMaxPageSize);
 }
 
-core::Principal principal_of(const User& user, std::int64_t session_id, bool must_change) {
+core::Principal principal_of(const User& user, std::int64_t session_id, bool must_change,
+                             bool must_enrol_totp) {
   core::Principal p;
   p.kind = core::Principal::Kind::kUser;
   p.id = user.id;
@@ -136,6 +137,7 @@ core::Principal principal_of(const User& user, std::int64_t session_id, bool mus
   p.permissions = permissions_of(user.roles);
   p.session_id = session_id;
   p.must_change_password = must_change;
+  p.must_enrol_totp = must_enrol_totp;
   return p;
 }
 
@@ -200,11 +202,14 @@ bool IdentityService::totp_required(const std::vector<std::string>& roles) const
   });
 }
 
-bool IdentityService::must_change(const User& user, bool totp_enrolled, core::TimePoint now) const {
+bool IdentityService::must_change(const User& user, core::TimePoint now) const {
   return user.must_change_password ||
          password_expired(config_.password_profile, config_.password_max_age_days,
-                          user.password_changed_at, now) ||
-         (user.kind == UserKind::kStaff && totp_required(user.roles) && !totp_enrolled);
+                          user.password_changed_at, now);
+}
+
+bool IdentityService::must_enrol_totp(const User& user, bool totp_enrolled) const {
+  return user.kind == UserKind::kStaff && totp_required(user.roles) && !totp_enrolled;
 }
 
 // --- sign-in
@@ -290,8 +295,8 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
       entry.outcome = "denied";
       entry.detail = detail_json({{"reason", "address_limit"}});
       if (auto r = audit_.append(entry); !r.ok()) return std::move(r).error();
-      return unauthenticated("too_many_attempts",
-                             "Too many failed sign-ins from this address; try again later.");
+      return Error{ErrorKind::kTooManyRequests, "too_many_attempts",
+                   "Too many failed sign-ins from this address; try again later."};
     }
     auto found = store::find_user_by_username(*conn, request.username);
     if (!found.ok()) return std::move(found).error();
@@ -373,12 +378,8 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
   result.expires_at = from_millis(expires_at);
   result.user = user->user;
   const bool enrolled = user->totp_secret.has_value();
-  result.user.must_change_password =
-      user->user.must_change_password ||
-      password_expired(config_.password_profile, config_.password_max_age_days,
-                       user->user.password_changed_at, now);
-  result.totp_enrolment_required =
-      user->user.kind == UserKind::kStaff && totp_required(user->user.roles) && !enrolled;
+  result.user.must_change_password = must_change(user->user, now);
+  result.totp_enrolment_required = must_enrol_totp(user->user, enrolled);
   return result;
 }
 
@@ -437,8 +438,8 @@ Result<core::Principal> IdentityService::principal_for_session(std::string_view 
     if (!conn.ok()) return std::move(conn).error();
     ZT_TRY(store::touch_session(*conn, session->id, now_ms));
   }
-  return principal_of(user->user, session->id,
-                      must_change(user->user, user->totp_secret.has_value(), now));
+  return principal_of(user->user, session->id, must_change(user->user, now),
+                      must_enrol_totp(user->user, user->totp_secret.has_value()));
 }
 
 Result<core::Principal> IdentityService::principal_for_api_key(std::string_view key) {

@@ -168,7 +168,10 @@ class IdentityService {
   Result<std::string> new_secret() const;
   Result<core::Principal> principal_for_session(std::string_view token, core::TimePoint now);
   Result<core::Principal> principal_for_api_key(std::string_view key);
-  bool must_change(const User& user, bool totp_enrolled, core::TimePoint now) const;
+  // The password must change first (initial, reset, or expired under the dengbao profile).
+  bool must_change(const User& user, core::TimePoint now) const;
+  // A staff role requires TOTP and none is set up yet.
+  bool must_enrol_totp(const User& user, bool totp_enrolled) const;
 
   db::Database& db_;
   const core::CryptoProvider& crypto_;

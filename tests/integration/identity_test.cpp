@@ -133,6 +133,9 @@ TEST_F(IdentityApiTest, FirstStartSignInPasswordChangeTotpAndPermissions) {
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->status, 204) << changed->body;
 
+  // The password is changed; the second factor is still missing.
+  EXPECT_TRUE(IsProblem(get("/api/v1/departments", token), 403, "totp_enrolment_required"));
+
   // TOTP enrolment, then the flag clears.
   auto setup = post("/api/v1/auth/totp/setup", {}, token);
   ASSERT_TRUE(setup);

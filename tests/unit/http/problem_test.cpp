@@ -26,6 +26,7 @@ TEST(Problem, ErrorKindsMapToStatuses) {
   EXPECT_EQ(status_of(ErrorKind::kConflict), 409);
   EXPECT_EQ(status_of(ErrorKind::kTooLarge), 413);
   EXPECT_EQ(status_of(ErrorKind::kUnsupported), 415);
+  EXPECT_EQ(status_of(ErrorKind::kTooManyRequests), 429);
   EXPECT_EQ(status_of(ErrorKind::kUnavailable), 503);
   EXPECT_EQ(status_of(ErrorKind::kInternal), 500);
 }
