@@ -1,10 +1,12 @@
 #include "identity/api.h"
 
 #include "http/problem.h"
+#include "identity/policy.h"
 
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <variant>
 
 namespace zt::identity {
 
@@ -692,6 +694,141 @@ void add_api_client_routes(http::Router& router, IdentityService& service) {
               .responses = {{200, "The revoked client", api_client_schema()}}});
 }
 
+json::object policy_value_schema() {
+  return {{"type", json::array{"integer", "string", "array"}}, {"items", str()}};
+}
+
+json::object policy_schema() {
+  json::object fields;
+  for (std::string_view field : policy_fields()) {
+    fields[field] = object_schema(
+        {{"value", policy_value_schema()},
+         {"source", json::object{{"type", "string"}, {"enum", {"config", "database"}}}},
+         {"config_value", policy_value_schema()}});
+  }
+  return object_schema({{"version", integer()}, {"fields", object_schema(std::move(fields))}});
+}
+
+json::object policy_input_schema() {
+  json::object fields;
+  for (std::string_view field : policy_fields()) {
+    json::object f;
+    if (field == "password_profile") {
+      f = {{"type", json::array{"string", "null"}}, {"enum", {"dengbao", "asvs", nullptr}}};
+    } else if (field == "totp_roles") {
+      f = {{"type", json::array{"array", "null"}}, {"items", str()}};
+    } else {
+      f = ninteger();
+    }
+    fields[field] = std::move(f);
+  }
+  json::object o = object_schema(std::move(fields));
+  o["additionalProperties"] = false;
+  return o;
+}
+
+json::object policy_change_schema() {
+  return object_schema({{"id", integer()},
+                        {"version", integer()},
+                        {"changed_by", ninteger()},
+                        {"changed_by_name", str()},
+                        {"changed_at", str()},
+                        {"old", json::object{{"type", "object"}}},
+                        {"new", json::object{{"type", "object"}}}});
+}
+
+// The PUT body as PolicyChanges: integers in decimal, the profile's name, role arrays joined
+// with ',' and null to drop a stored value. The service checks names and bounds.
+std::variant<PolicyChanges, http::Response> policy_changes(const http::Request& request) {
+  const json::value* v = request.json();
+  const json::object* object = v ? v->if_object() : nullptr;
+  if (object == nullptr)
+    return http::problem(400, "invalid_body", "The body must be a JSON object.");
+  PolicyChanges changes;
+  for (const auto& [key, value] : *object) {
+    const std::string field(key);
+    const auto bad = [&field](std::string_view what) {
+      return http::problem(400, "invalid_policy", field + ": must be " + std::string(what) + ".");
+    };
+    if (value.is_null()) {
+      changes.emplace(field, std::nullopt);
+    } else if (value.is_int64()) {
+      changes.emplace(field, std::to_string(value.get_int64()));
+    } else if (value.is_string()) {
+      if (field == "totp_roles") return bad("an array of role names");
+      changes.emplace(field, std::string(value.get_string()));
+    } else if (value.is_array()) {
+      std::string joined;
+      for (const json::value& item : value.get_array()) {
+        if (!item.is_string() || item.get_string().empty() ||
+            item.get_string().find(',') != json::string::npos) {
+          return bad("an array of role names");
+        }
+        if (!joined.empty()) joined.push_back(',');
+        joined += item.get_string();
+      }
+      changes.emplace(field, std::move(joined));
+    } else {
+      return bad("an integer, a string, an array of role names or null");
+    }
+  }
+  return changes;
+}
+
+void add_policy_routes(http::Router& router, IdentityService& service) {
+  const std::string manage(permission::kPolicyManage);
+  const std::string about =
+      "Only the security admin (sec_admin) holds identity.policy.manage; the system and audit "
+      "admins get 403 forbidden. Stored fields override the [identity] config keys of the same "
+      "name; the argon2 cost stays config-only.";
+  router.add(http::Method::kGet, "/api/v1/security/policy",
+             [&service](const http::Request& request) {
+               auto result = service.get_policy(*request.principal());
+               if (!result.ok()) return http::problem(result.error());
+               return http::Response::json(200, to_json(*result));
+             },
+             {.permission = manage},
+             {.summary = "The security policy in force, each field with its source",
+              .description = about,
+              .tag = "security",
+              .responses = {{200, "The effective policy", policy_schema()}}});
+
+  router.add(
+      http::Method::kPut, "/api/v1/security/policy",
+      [&service](const http::Request& request) {
+        auto changes = policy_changes(request);
+        if (auto* problem = std::get_if<http::Response>(&changes)) return std::move(*problem);
+        auto result = service.set_policy(*request.principal(), std::get<PolicyChanges>(changes),
+                                         context_of(request));
+        if (!result.ok()) return http::problem(result.error());
+        return http::Response::json(200, to_json(*result));
+      },
+      {.permission = manage, .body_limit = 16 * 1024, .accepts = {"application/json"}},
+      {.summary = "Change security policy fields (any subset; null returns a field to the config)",
+       .description = about + " 400 invalid_policy names the field and its allowed values "
+                              "(the bounds of the config keys); 409 policy_conflict when another "
+                              "change won a race. Each change is kept in the history and audited "
+                              "(security.policy_change).",
+       .tag = "security",
+       .request_schema = policy_input_schema(),
+       .responses = {{200, "The new effective policy", policy_schema()}}});
+
+  router.add(http::Method::kGet, "/api/v1/security/policy/history",
+             [&service](const http::Request& request) {
+               auto page = page_of(request);
+               if (!page) return bad_page();
+               auto result = service.policy_history(*request.principal(), page->after, page->limit);
+               if (!result.ok()) return http::problem(result.error());
+               return http::Response::json(200, page_json(*result, page->limit));
+             },
+             {.permission = manage},
+             {.summary = "Changes of the security policy, newest first",
+              .description = about,
+              .tag = "security",
+              .params = paging_params(),
+              .responses = {{200, "A page of changes", page_schema(policy_change_schema())}}});
+}
+
 }  // namespace
 
 json::object to_json(const User& user) {
@@ -736,11 +873,33 @@ json::object to_json(const ApiClient& c) {
                                                   : json::value(nullptr)}};
 }
 
+json::object to_json(const EffectivePolicy& policy) {
+  json::object fields;
+  for (std::string_view field : policy_fields()) {
+    fields[field] =
+        json::object{{"value", json::parse(policy_value_json(policy.config, field))},
+                     {"source", policy.is_from_database(field) ? "database" : "config"},
+                     {"config_value", json::parse(policy_value_json(policy.defaults, field))}};
+  }
+  return json::object{{"version", policy.version}, {"fields", std::move(fields)}};
+}
+
+json::object to_json(const PolicyChange& c) {
+  return json::object{{"id", c.id},
+                      {"version", c.version},
+                      {"changed_by", nullable(c.changed_by)},
+                      {"changed_by_name", c.changed_by_name},
+                      {"changed_at", core::format_iso8601(c.changed_at)},
+                      {"old", json::parse(c.old_values)},
+                      {"new", json::parse(c.new_values)}};
+}
+
 void add_routes(http::Router& router, IdentityService& service) {
   add_auth_routes(router, service);
   add_department_routes(router, service);
   add_user_routes(router, service);
   add_api_client_routes(router, service);
+  add_policy_routes(router, service);
 }
 
 }  // namespace zt::identity

@@ -12,6 +12,8 @@
 //   GET/POST /api/v1/users, GET/PATCH /api/v1/users/{id}, POST /api/v1/users/{id}/disable,
 //   PUT /api/v1/users/{id}/roles, POST /api/v1/users/{id}/password-reset
 //   GET/POST /api/v1/api-clients, POST /api/v1/api-clients/{id}/revoke
+//   GET/PUT /api/v1/security/policy, GET /api/v1/security/policy/history (sec_admin only:
+//   identity.policy.manage)
 //
 // The auth routes other than login are allowed while a password change is pending. Errors are
 // the service's, as problem+json. Thread-safety: handlers run concurrently on the worker pool;
@@ -32,5 +34,8 @@ void add_routes(http::Router& router, IdentityService& service);
 boost::json::object to_json(const User& user);
 boost::json::object to_json(const Department& department);
 boost::json::object to_json(const ApiClient& client);
+// {"version", "fields": {name: {"value", "source": "config"|"database", "config_value"}}}
+boost::json::object to_json(const EffectivePolicy& policy);
+boost::json::object to_json(const PolicyChange& change);
 
 }  // namespace zt::identity

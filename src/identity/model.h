@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -87,6 +88,47 @@ struct IdentityConfig {
   int address_failures_per_hour = 50;
   // Staff roles that must use TOTP besides the three administrators (who always must).
   std::vector<std::string> totp_roles;
+};
+
+// --- Security policy -------------------------------------------------------------------------
+
+// The security admin's policy (安全策略): the IdentityConfig settings that may change at run time,
+// stored in the database and overriding the [identity] config for each field it holds. The
+// argon2 cost stays config-only (a deployment concern).
+//
+// Fields and their text form (the stored form, and what PolicyChanges carry):
+//   password_profile           "dengbao" | "asvs"
+//   password_max_age_days      integer 0..3650 (0: no rotation; dengbao only)
+//   lockout_failures           integer 1..1000
+//   lockout_window_minutes     integer 1..1440
+//   lockout_minutes            integer 1..1440
+//   address_failures_per_hour  integer 1..1000000
+//   session_idle_minutes       integer 1..1440
+//   session_absolute_hours     integer 1..720
+//   totp_roles                 comma-separated non-administrator roles, sorted ("" for none)
+std::span<const std::string_view> policy_fields();
+
+// field → new value in text form, or nullopt to drop the stored value (the config's applies).
+using PolicyChanges = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+// The policy in force: the config with the stored fields applied.
+struct EffectivePolicy {
+  std::int64_t version = 0;                // of the stored policy; 0: never changed
+  IdentityConfig config;                   // effective values (argon2 always the config's)
+  IdentityConfig defaults;                 // the [identity] config alone
+  std::vector<std::string> from_database;  // fields whose value is stored, sorted
+  bool is_from_database(std::string_view field) const;
+};
+
+// One change of the policy (identity_policy_history).
+struct PolicyChange {
+  std::int64_t id = 0;
+  std::int64_t version = 0;  // the policy version this change made
+  std::optional<std::int64_t> changed_by;
+  std::string changed_by_name;
+  core::TimePoint changed_at;
+  std::string old_values;  // JSON object: each changed field's effective value before
+  std::string new_values;  // JSON object: … and after
 };
 
 // --- Values ----------------------------------------------------------------------------------

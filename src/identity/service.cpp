@@ -4,6 +4,7 @@
 #include "core/id_number.h"
 #include "core/uscc.h"
 #include "db/transaction.h"
+#include "identity/policy.h"
 #include "identity/scope.h"
 #include "identity/store.h"
 #include "identity/totp.h"
@@ -195,27 +196,38 @@ Result<std::string> IdentityService::new_secret() const {
   return core::to_hex(*bytes);
 }
 
-bool IdentityService::totp_required(const std::vector<std::string>& roles) const {
-  return std::any_of(roles.begin(), roles.end(), [this](const std::string& r) {
-    return is_admin_role(r) || std::find(config_.totp_roles.begin(), config_.totp_roles.end(), r) !=
-                                   config_.totp_roles.end();
+bool IdentityService::totp_required(const IdentityConfig& policy,
+                                    const std::vector<std::string>& roles) {
+  return std::any_of(roles.begin(), roles.end(), [&policy](const std::string& r) {
+    return is_admin_role(r) || std::find(policy.totp_roles.begin(), policy.totp_roles.end(), r) !=
+                                   policy.totp_roles.end();
   });
 }
 
-bool IdentityService::must_change(const User& user, core::TimePoint now) const {
+bool IdentityService::totp_required(const std::vector<std::string>& roles) const {
+  auto policy = effective_policy();
+  return totp_required(policy.ok() ? (*policy)->config : config_, roles);
+}
+
+bool IdentityService::must_change(const IdentityConfig& policy, const User& user,
+                                  core::TimePoint now) {
   return user.must_change_password ||
-         password_expired(config_.password_profile, config_.password_max_age_days,
+         password_expired(policy.password_profile, policy.password_max_age_days,
                           user.password_changed_at, now);
 }
 
-bool IdentityService::must_enrol_totp(const User& user, bool totp_enrolled) const {
-  return user.kind == UserKind::kStaff && totp_required(user.roles) && !totp_enrolled;
+bool IdentityService::must_enrol_totp(const IdentityConfig& policy, const User& user,
+                                      bool totp_enrolled) {
+  return user.kind == UserKind::kStaff && totp_required(policy, user.roles) && !totp_enrolled;
 }
 
 // --- sign-in
 // ---------------------------------------------------------------------------------------
 
 Error IdentityService::fail_login(const Failure& failure, const RequestContext& context) {
+  auto effective = effective_policy();
+  if (!effective.ok()) return std::move(effective).error();
+  const IdentityConfig& policy = (*effective)->config;
   const std::int64_t now = to_millis(clock_.now());
   auto conn = db_.acquire(db::Access::kWrite);
   if (!conn.ok()) return std::move(conn).error();
@@ -233,7 +245,7 @@ Error IdentityService::fail_login(const Failure& failure, const RequestContext& 
     if (*found && failure.counts) {
       const store::UserRecord& user = **found;
       department = user.user.department_id;
-      const std::int64_t window = std::chrono::milliseconds(config_.lockout_window).count();
+      const std::int64_t window = std::chrono::milliseconds(policy.lockout_window).count();
       int count = user.failed_count + 1;
       std::optional<std::int64_t> start = user.failure_window_start;
       if (!start || now - *start > window) {
@@ -241,9 +253,9 @@ Error IdentityService::fail_login(const Failure& failure, const RequestContext& 
         start = now;
       }
       std::optional<std::int64_t> locked_until;
-      if (count >= config_.lockout_failures) {
+      if (count >= policy.lockout_failures) {
         locked = true;
-        locked_until = now + std::chrono::milliseconds(config_.lockout_duration).count();
+        locked_until = now + std::chrono::milliseconds(policy.lockout_duration).count();
         count = 0;
         start.reset();
       }
@@ -266,7 +278,7 @@ Error IdentityService::fail_login(const Failure& failure, const RequestContext& 
     lock.action = "auth.lockout";
     lock.outcome = "success";
     lock.detail =
-        detail_json({{"locked_minutes", std::to_string(config_.lockout_duration.count())}});
+        detail_json({{"locked_minutes", std::to_string(policy.lockout_duration.count())}});
     if (auto r = audit_.append(*conn, lock); !r.ok()) return std::move(r).error();
   }
   if (auto s = tx->commit(); !s.ok()) return std::move(s).error();
@@ -281,6 +293,9 @@ Error IdentityService::fail_login(const Failure& failure, const RequestContext& 
 
 Result<LoginResult> IdentityService::login(const LoginRequest& request,
                                            const RequestContext& context) {
+  auto effective = effective_policy();
+  if (!effective.ok()) return std::move(effective).error();
+  const IdentityConfig& policy = (*effective)->config;
   const core::TimePoint now = clock_.now();
   const std::int64_t now_ms = to_millis(now);
   std::optional<store::UserRecord> user;
@@ -289,7 +304,7 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
     if (!conn.ok()) return std::move(conn).error();
     auto failures = store::address_failures(*conn, context.remote_address, now_ms - kHourMs);
     if (!failures.ok()) return std::move(failures).error();
-    if (*failures >= config_.address_failures_per_hour) {
+    if (*failures >= policy.address_failures_per_hour) {
       audit::AuditEntry entry = event("auth.login", "user", "", context);
       entry.actor_name = request.username;
       entry.outcome = "denied";
@@ -346,7 +361,7 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
   auto token_hash = hash_secret(*token);
   if (!token_hash.ok()) return std::move(token_hash).error();
   const std::int64_t expires_at =
-      now_ms + std::chrono::milliseconds(config_.session_absolute).count();
+      now_ms + std::chrono::milliseconds(policy.session_absolute).count();
   {
     auto conn = db_.acquire(db::Access::kWrite);
     if (!conn.ok()) return std::move(conn).error();
@@ -378,8 +393,8 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
   result.expires_at = from_millis(expires_at);
   result.user = user->user;
   const bool enrolled = user->totp_secret.has_value();
-  result.user.must_change_password = must_change(user->user, now);
-  result.totp_enrolment_required = must_enrol_totp(user->user, enrolled);
+  result.user.must_change_password = must_change(policy, user->user, now);
+  result.totp_enrolment_required = must_enrol_totp(policy, user->user, enrolled);
   return result;
 }
 
@@ -401,6 +416,9 @@ Result<core::Principal> IdentityService::principal_for_session(std::string_view 
   if (token.size() != 2 * kSecretBytes) return invalid_token;
   auto token_hash = hash_secret(token);
   if (!token_hash.ok()) return std::move(token_hash).error();
+  auto effective = effective_policy();
+  if (!effective.ok()) return std::move(effective).error();
+  const IdentityConfig& policy = (*effective)->config;
   const std::int64_t now_ms = to_millis(now);
   std::optional<store::SessionRecord> session;
   std::optional<store::UserRecord> user;
@@ -411,8 +429,12 @@ Result<core::Principal> IdentityService::principal_for_session(std::string_view 
     if (!found.ok()) return std::move(found).error();
     session = *found;
     if (!session || session->ended_at) return invalid_token;
+    // A lifetime shortened by the policy applies to open sessions too.
+    session->expires_at =
+        std::min(session->expires_at,
+                 session->created_at + std::chrono::milliseconds(policy.session_absolute).count());
     if (now_ms < session->expires_at &&
-        now_ms - session->last_seen_at < std::chrono::milliseconds(config_.session_idle).count()) {
+        now_ms - session->last_seen_at < std::chrono::milliseconds(policy.session_idle).count()) {
       auto u = store::find_user(*conn, session->user_id);
       if (!u.ok()) return std::move(u).error();
       user = std::move(u).value();
@@ -438,8 +460,8 @@ Result<core::Principal> IdentityService::principal_for_session(std::string_view 
     if (!conn.ok()) return std::move(conn).error();
     ZT_TRY(store::touch_session(*conn, session->id, now_ms));
   }
-  return principal_of(user->user, session->id, must_change(user->user, now),
-                      must_enrol_totp(user->user, user->totp_secret.has_value()));
+  return principal_of(user->user, session->id, must_change(policy, user->user, now),
+                      must_enrol_totp(policy, user->user, user->totp_secret.has_value()));
 }
 
 Result<core::Principal> IdentityService::principal_for_api_key(std::string_view key) {
@@ -518,7 +540,10 @@ Status IdentityService::change_password(const core::Principal& principal,
   if (current_password == new_password) {
     return Error::invalid("password_unchanged", "The new password must differ from the old.");
   }
-  ZT_TRY(check_password_policy(config_.password_profile, new_password, user->user.username));
+  auto effective = effective_policy();
+  if (!effective.ok()) return std::move(effective).error();
+  ZT_TRY(check_password_policy((*effective)->config.password_profile, new_password,
+                               user->user.username));
   auto hash = hasher_.hash(new_password);
   if (!hash.ok()) return std::move(hash).error();
   const std::int64_t now = to_millis(clock_.now());
@@ -903,6 +928,174 @@ Result<std::string> IdentityService::reset_password(const core::Principal& actor
   if (auto r = audit_.append(*conn, entry); !r.ok()) return std::move(r).error();
   ZT_TRY(tx->commit());
   return std::move(password).value();
+}
+
+// --- security policy -------------------------------------------------------------------------
+
+namespace {
+
+// {"field":value,…} of the fields' values in `config`.
+std::string policy_json(const IdentityConfig& config, const std::vector<std::string>& fields) {
+  std::string out = "{";
+  for (const std::string& field : fields) {
+    if (out.size() > 1) out.push_back(',');
+    out += fmt::format("\"{}\":{}", field, policy_value_json(config, field));
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+Result<std::optional<EffectivePolicy>> IdentityService::load_policy(
+    db::Connection& conn, std::optional<std::int64_t> known) const {
+  // The version first: a change committed between the two reads leaves a newer stored version
+  // than the cached one, so the next check loads again.
+  auto version = store::policy_version(conn);
+  if (!version.ok()) return std::move(version).error();
+  if (known && *known == *version) return std::optional<EffectivePolicy>();
+  auto settings = store::policy_settings(conn);
+  if (!settings.ok()) return std::move(settings).error();
+  EffectivePolicy policy;
+  policy.version = *version;
+  policy.defaults = config_;
+  policy.config = config_;
+  for (const auto& [name, value] : *settings) {
+    if (apply_policy_value(policy.config, name, value).ok()) policy.from_database.push_back(name);
+  }
+  return std::optional<EffectivePolicy>(std::move(policy));
+}
+
+void IdentityService::install_policy(EffectivePolicy policy) const {
+  std::lock_guard lock(policy_mutex_);
+  if (!policy_ || policy.version >= policy_->version) {
+    policy_ = std::make_shared<const EffectivePolicy>(std::move(policy));
+  }
+}
+
+Result<std::shared_ptr<const EffectivePolicy>> IdentityService::effective_policy() const {
+  const core::TimePoint now = clock_.now();
+  std::shared_ptr<const EffectivePolicy> cached;
+  {
+    std::lock_guard lock(policy_mutex_);
+    cached = policy_;
+    if (cached && now >= policy_checked_at_ && now - policy_checked_at_ < kPolicyReloadInterval) {
+      return cached;
+    }
+    // This thread checks; the others go on with the cached policy meanwhile.
+    policy_checked_at_ = now;
+  }
+  Result<std::optional<EffectivePolicy>> loaded = [&]() -> Result<std::optional<EffectivePolicy>> {
+    auto conn = db_.acquire(db::Access::kRead);
+    if (!conn.ok()) return std::move(conn).error();
+    return load_policy(*conn, cached ? std::optional(cached->version) : std::nullopt);
+  }();
+  if (!loaded.ok()) {
+    if (cached) return cached;  // checked again after the interval
+    return std::move(loaded).error();
+  }
+  if (!*loaded) return cached;
+  install_policy(std::move(**loaded));
+  std::lock_guard lock(policy_mutex_);
+  return policy_;
+}
+
+Result<EffectivePolicy> IdentityService::get_policy(const core::Principal& actor) {
+  ZT_TRY(require(actor, permission::kPolicyManage));
+  auto policy = effective_policy();
+  if (!policy.ok()) return std::move(policy).error();
+  return **policy;
+}
+
+Result<EffectivePolicy> IdentityService::set_policy(const core::Principal& actor,
+                                                    const PolicyChanges& changes,
+                                                    const RequestContext& context) {
+  ZT_TRY(require(actor, permission::kPolicyManage));
+  if (changes.empty()) {
+    return Error::invalid("invalid_policy", "Give at least one policy field to change.");
+  }
+  // Check every value first, and store each in its normalised text form.
+  std::map<std::string, std::optional<std::string>, std::less<>> normalised;
+  for (const auto& [field, value] : changes) {
+    if (!is_policy_field(field)) {
+      return Error::invalid("invalid_policy", fmt::format("{}: not a policy field.", field));
+    }
+    if (!value) {
+      normalised.emplace(field, std::nullopt);
+      continue;
+    }
+    IdentityConfig scratch = config_;
+    ZT_TRY(apply_policy_value(scratch, field, *value));
+    normalised.emplace(field, policy_value_text(scratch, field));
+  }
+  const core::TimePoint now = clock_.now();
+  auto conn = db_.acquire(db::Access::kWrite);
+  if (!conn.ok()) return std::move(conn).error();
+  auto tx = db::Transaction::begin(*conn);
+  if (!tx.ok()) return std::move(tx).error();
+  auto before = load_policy(*conn, std::nullopt);
+  if (!before.ok()) return std::move(before).error();
+  auto stored = store::policy_settings(*conn);
+  if (!stored.ok()) return std::move(stored).error();
+  std::vector<std::string> changed;
+  for (const auto& [field, value] : normalised) {
+    const auto it = stored->find(field);
+    const std::optional<std::string> old =
+        it == stored->end() ? std::nullopt : std::optional(it->second);
+    if (old != value) changed.push_back(field);
+  }
+  if (changed.empty()) {
+    ZT_TRY(tx->commit());
+    install_policy(**before);
+    return std::move(**before);
+  }
+  for (const std::string& field : changed) {
+    const auto& value = normalised.at(field);
+    ZT_TRY(store::put_policy_setting(*conn, field,
+                                     value ? std::optional<std::string_view>(*value) : std::nullopt,
+                                     to_millis(now)));
+  }
+  PolicyChange change;
+  change.version = (*before)->version + 1;
+  if (actor.kind == core::Principal::Kind::kUser) change.changed_by = actor.id;
+  change.changed_by_name = actor.name;
+  change.changed_at = now;
+  change.old_values = policy_json((*before)->config, changed);
+  EffectivePolicy after = **before;
+  after.version = change.version;
+  after.config = config_;
+  after.from_database.clear();
+  auto settings = store::policy_settings(*conn);
+  if (!settings.ok()) return std::move(settings).error();
+  for (const auto& [name, value] : *settings) {
+    if (apply_policy_value(after.config, name, value).ok()) after.from_database.push_back(name);
+  }
+  change.new_values = policy_json(after.config, changed);
+  if (auto s = store::insert_policy_change(*conn, change); !s.ok()) {
+    return rename_duplicate(std::move(s).error(), "policy_conflict",
+                            "The policy was changed at the same time; read it and try again.");
+  }
+  audit::AuditEntry entry =
+      event("security.policy_change", "security_policy", std::to_string(change.version), context);
+  entry.by(actor);
+  entry.detail = fmt::format("{{\"version\":{},\"old\":{},\"new\":{}}}", change.version,
+                             change.old_values, change.new_values);
+  if (auto r = audit_.append(*conn, entry); !r.ok()) return std::move(r).error();
+  ZT_TRY(tx->commit());
+  {
+    std::lock_guard lock(policy_mutex_);
+    policy_checked_at_ = now;
+  }
+  install_policy(after);
+  return after;
+}
+
+Result<std::vector<PolicyChange>> IdentityService::policy_history(const core::Principal& actor,
+                                                                  std::int64_t before_id,
+                                                                  int limit) {
+  ZT_TRY(require(actor, permission::kPolicyManage));
+  auto conn = db_.acquire(db::Access::kRead);
+  if (!conn.ok()) return std::move(conn).error();
+  return store::policy_history(*conn, before_id, clamp_limit(limit));
 }
 
 // --- departments ------------------------------------------------------------------------------

@@ -14,7 +14,9 @@
 //                          "unknown_role", "unknown_permission", "invalid_current_password",
 //                          "password_unchanged", "roles_for_staff_only"
 //   404 kNotFound         "user_not_found", "department_not_found", "api_client_not_found"
-//   409 kConflict         "separation_of_duties", "cannot_change_own_roles", "user_exists",
+//   400 kInvalidInput     "invalid_policy" (the detail names the field)
+//   409 kConflict         "policy_conflict" (another change of the policy won the race),
+//                          "separation_of_duties", "cannot_change_own_roles", "user_exists",
 //                          "department_exists", "department_in_use", "department_cycle",
 //                          "api_client_exists", "admins_exist", "totp_already_enabled",
 //                          "totp_not_started", "cannot_disable_self"
@@ -24,8 +26,16 @@
 // enrolment, user, role, department and API-client changes each write an audit record; a state
 // change writes it in the same transaction as the change.
 //
-// Thread-safety: all methods may be called from many threads at once; the object holds only
-// configuration and references to thread-safe collaborators, which must outlive it.
+// Security policy: every decision (lockout, address limit, session expiry, password rules and
+// expiry, TOTP requirement) uses the effective policy — the [identity] config with the fields
+// the security admin stored in the database applied. It is cached with its version; the cache
+// asks the database for the stored version at most once a second (by the injected clock) and
+// reloads when it changed, so every server node applies a change within about a second; a
+// change made through this object applies at once.
+//
+// Thread-safety: all methods may be called from many threads at once; the object holds
+// configuration, the policy cache (guarded by policy_mutex_) and references to thread-safe
+// collaborators, which must outlive it.
 #pragma once
 
 #include "audit/service.h"
@@ -37,7 +47,9 @@
 #include "identity/model.h"
 #include "identity/password.h"
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +69,11 @@ class IdentityService {
                                                          audit::AuditLog& audit,
                                                          IdentityConfig config);
 
+  // The [identity] configuration; the values in force are effective_policy()'s.
   const IdentityConfig& config() const { return config_; }
+
+  // How often the cached policy is checked against the stored version.
+  static constexpr std::chrono::seconds kPolicyReloadInterval{1};
 
   // --- sign-in and sessions -------------------------------------------------------------------
 
@@ -95,7 +111,7 @@ class IdentityService {
                                 const RequestContext& context);
 
   // Whether TOTP is required for an account with these roles (admins always; staff roles
-  // listed in totp_roles).
+  // listed in the effective policy's totp_roles, or the config's when it cannot be read).
   bool totp_required(const std::vector<std::string>& roles) const;
 
   // Creates sysadmin, secadmin and auditadmin (roles sys_admin, sec_admin, audit_admin), each
@@ -125,6 +141,26 @@ class IdentityService {
   // sign-in; ends the user's sessions and clears a lockout.
   Result<std::string> reset_password(const core::Principal& actor, std::int64_t id,
                                      const RequestContext& context);
+
+  // --- security policy (安全策略) ---------------------------------------------------------------
+
+  // The policy in force (cached; see above). Failure: the database's error when nothing is
+  // cached yet.
+  Result<std::shared_ptr<const EffectivePolicy>> effective_policy() const;
+
+  // identity.policy.manage (only sec_admin holds it). The policy in force, with its sources.
+  Result<EffectivePolicy> get_policy(const core::Principal& actor);
+  // identity.policy.manage. Applies `changes` (at least one; nullopt drops a stored value so
+  // the config's applies) and returns the new effective policy. A change that leaves the stored
+  // policy as it was writes nothing. Otherwise, in one transaction: the stored fields, a history
+  // row (old and new effective values of the changed fields, as JSON) and the audit record
+  // security.policy_change. Failure: forbidden; invalid_policy (nothing stored);
+  // policy_conflict.
+  Result<EffectivePolicy> set_policy(const core::Principal& actor, const PolicyChanges& changes,
+                                     const RequestContext& context);
+  // identity.policy.manage. The changes, newest first, with id < before_id (0: the newest).
+  Result<std::vector<PolicyChange>> policy_history(const core::Principal& actor,
+                                                   std::int64_t before_id, int limit);
 
   // --- departments
   // --------------------------------------------------------------------------------
@@ -169,9 +205,16 @@ class IdentityService {
   Result<core::Principal> principal_for_session(std::string_view token, core::TimePoint now);
   Result<core::Principal> principal_for_api_key(std::string_view key);
   // The password must change first (initial, reset, or expired under the dengbao profile).
-  bool must_change(const User& user, core::TimePoint now) const;
+  static bool must_change(const IdentityConfig& policy, const User& user, core::TimePoint now);
+  static bool totp_required(const IdentityConfig& policy, const std::vector<std::string>& roles);
   // A staff role requires TOTP and none is set up yet.
-  bool must_enrol_totp(const User& user, bool totp_enrolled) const;
+  static bool must_enrol_totp(const IdentityConfig& policy, const User& user, bool totp_enrolled);
+  // The stored policy on `conn` applied to config_; nullopt when its version is `known`.
+  // Stored values that no longer pass the checks are ignored (the config's apply).
+  Result<std::optional<EffectivePolicy>> load_policy(db::Connection& conn,
+                                                     std::optional<std::int64_t> known) const;
+  // Puts `policy` in the cache unless a newer version is there.
+  void install_policy(EffectivePolicy policy) const;
 
   db::Database& db_;
   const core::CryptoProvider& crypto_;
@@ -180,6 +223,10 @@ class IdentityService {
   IdentityConfig config_;
   PasswordHasher hasher_;
   std::string dummy_hash_;  // argon2id of a random password, verified for unknown usernames
+
+  mutable std::mutex policy_mutex_;
+  mutable std::shared_ptr<const EffectivePolicy> policy_;  // guarded by policy_mutex_
+  mutable core::TimePoint policy_checked_at_;              // guarded by policy_mutex_
 };
 
 }  // namespace zt::identity

@@ -1,6 +1,7 @@
 #include "identity/store.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -90,6 +91,22 @@ CREATE TABLE identity_api_client (
   created_by BIGINT,
   created_at BIGINT NOT NULL,
   revoked_at BIGINT
+);
+)sql"},
+      {.version = 201, .name = "create_identity_policy", .sql = R"sql(
+CREATE TABLE identity_policy_setting (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE identity_policy_history (
+  id {{id}},
+  version BIGINT NOT NULL UNIQUE,
+  changed_by BIGINT,
+  changed_by_name TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  old_values TEXT NOT NULL,
+  new_values TEXT NOT NULL
 );
 )sql"},
   };
@@ -550,6 +567,63 @@ Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now
   return done(
       conn.exec("UPDATE identity_api_client SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 now, id));
+}
+
+// --- security policy ---
+
+Result<std::int64_t> policy_version(db::Connection& conn) {
+  auto rows = conn.query("SELECT COALESCE(MAX(version), 0) FROM identity_policy_history");
+  if (!rows.ok()) return std::move(rows).error();
+  return (*rows)[0].get<std::int64_t>(0);
+}
+
+Result<std::map<std::string, std::string, std::less<>>> policy_settings(db::Connection& conn) {
+  auto rows = conn.query("SELECT name, value FROM identity_policy_setting ORDER BY name");
+  if (!rows.ok()) return std::move(rows).error();
+  std::map<std::string, std::string, std::less<>> out;
+  for (const db::Row row : *rows)
+    out.emplace(row.get<std::string>(0), row.get<std::string>(1));
+  return out;
+}
+
+Status put_policy_setting(db::Connection& conn, std::string_view name,
+                          std::optional<std::string_view> value, std::int64_t now) {
+  ZT_TRY(done(conn.exec("DELETE FROM identity_policy_setting WHERE name = ?", name)));
+  if (!value) return {};
+  return done(
+      conn.exec("INSERT INTO identity_policy_setting (name, value, updated_at) VALUES (?, ?, ?)",
+                name, *value, now));
+}
+
+Status insert_policy_change(db::Connection& conn, const PolicyChange& change) {
+  return done(conn.exec(
+      "INSERT INTO identity_policy_history (version, changed_by, changed_by_name, changed_at, "
+      "old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)",
+      change.version, change.changed_by, change.changed_by_name, to_millis(change.changed_at),
+      change.old_values, change.new_values));
+}
+
+Result<std::vector<PolicyChange>> policy_history(db::Connection& conn, std::int64_t before_id,
+                                                 int limit) {
+  auto rows = conn.query(
+      "SELECT id, version, changed_by, changed_by_name, changed_at, old_values, new_values "
+      "FROM identity_policy_history WHERE id < ? ORDER BY id DESC LIMIT ?",
+      before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max(),
+      static_cast<std::int64_t>(limit));
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<PolicyChange> out;
+  for (const db::Row row : *rows) {
+    PolicyChange c;
+    c.id = row.get<std::int64_t>("id");
+    c.version = row.get<std::int64_t>("version");
+    c.changed_by = row.get<std::optional<std::int64_t>>("changed_by");
+    c.changed_by_name = row.get<std::string>("changed_by_name");
+    c.changed_at = from_millis(row.get<std::int64_t>("changed_at"));
+    c.old_values = row.get<std::string>("old_values");
+    c.new_values = row.get<std::string>("new_values");
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 }  // namespace store

@@ -12,6 +12,7 @@
 #include "identity/model.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ namespace zt::identity {
 
 // Versions 200-299: the identity tables (identity_department, identity_department_history,
 // identity_user, identity_user_role, identity_session, identity_address_failure,
-// identity_api_client).
+// identity_api_client); 201 the security policy (identity_policy_setting,
+// identity_policy_history).
 std::vector<db::Migration> migrations();
 
 namespace store {
@@ -120,6 +122,21 @@ Result<std::optional<ApiClient>> find_api_client_by_key(db::Connection& conn,
 Result<std::vector<ApiClient>> list_api_clients(db::Connection& conn, std::int64_t after_id,
                                                 int limit);
 Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now);
+
+// --- security policy ---
+// The stored policy's version: the highest version in the history (0: never changed).
+Result<std::int64_t> policy_version(db::Connection& conn);
+// The stored fields, name → text form (model.h).
+Result<std::map<std::string, std::string, std::less<>>> policy_settings(db::Connection& conn);
+// Stores a field's value, or removes it when `value` is nullopt.
+Status put_policy_setting(db::Connection& conn, std::string_view name,
+                          std::optional<std::string_view> value, std::int64_t now);
+// Adds a history row. A version that exists already (a concurrent change won): conflict
+// "duplicate".
+Status insert_policy_change(db::Connection& conn, const PolicyChange& change);
+// History rows, newest first, with id < before_id (0: from the newest).
+Result<std::vector<PolicyChange>> policy_history(db::Connection& conn, std::int64_t before_id,
+                                                 int limit);
 
 }  // namespace store
 }  // namespace zt::identity

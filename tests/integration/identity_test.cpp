@@ -84,6 +84,32 @@ class IdentityApiTest : public ServerTest {
   std::optional<HttpResponse> get(std::string_view target, const std::string& token) {
     return fetch("GET", target, {{"Authorization", "Bearer " + token}});
   }
+  std::optional<HttpResponse> put(std::string_view target, const json::object& body,
+                                  const std::string& token) {
+    auto headers = kJson;
+    headers.emplace_back("Authorization", "Bearer " + token);
+    return fetch("PUT", target, headers, json::serialize(body));
+  }
+
+  // Signs an administrator in with the one-time password, changes it and enrols TOTP; returns
+  // the session token, then fully usable ("" on failure).
+  std::string ready_admin(const std::string& username, const std::string& one_time) {
+    auto login = post("/api/v1/auth/login", {{"username", username}, {"password", one_time}});
+    if (!login || login->status != 200) return "";
+    const std::string token(login->json().at("token").as_string());
+    auto changed = post(
+        "/api/v1/auth/password",
+        {{"current_password", one_time}, {"new_password", "Zt-" + one_time.substr(0, 10) + "9a"}},
+        token);
+    if (!changed || changed->status != 204) return "";
+    auto setup = post("/api/v1/auth/totp/setup", {}, token);
+    if (!setup || setup->status != 200) return "";
+    const std::string key = base32_decode(std::string(setup->json().at("secret").as_string()));
+    auto confirmed =
+        post("/api/v1/auth/totp/confirm", {{"code", totp(key, current_step())}}, token);
+    if (!confirmed || confirmed->status != 204) return "";
+    return token;
+  }
 };
 
 TEST_F(IdentityApiTest, FirstStartSignInPasswordChangeTotpAndPermissions) {
@@ -181,6 +207,55 @@ TEST_F(IdentityApiTest, FirstStartSignInPasswordChangeTotpAndPermissions) {
   ASSERT_TRUE(logout);
   EXPECT_EQ(logout->status, 204);
   EXPECT_TRUE(IsProblem(get("/api/v1/auth/me", token), 401, "unauthenticated"));
+}
+
+TEST_F(IdentityApiTest, SecurityAdminSetsThePolicyAndTheSystemAdminMayNot) {
+  ASSERT_TRUE(start({.fresh_database = true}));
+  const auto passwords = initial_passwords(server().stderr_text());
+  ASSERT_EQ(passwords.size(), 3u) << server().stderr_text();
+  const std::string sec = ready_admin("secadmin", passwords.at("secadmin"));
+  const std::string sys = ready_admin("sysadmin", passwords.at("sysadmin"));
+  ASSERT_FALSE(sec.empty());
+  ASSERT_FALSE(sys.empty());
+
+  auto put_policy =
+      put("/api/v1/security/policy",
+          {{"lockout_failures", 3}, {"totp_roles", json::array{"dept_officer"}}}, sec);
+  ASSERT_TRUE(put_policy);
+  ASSERT_EQ(put_policy->status, 200) << put_policy->body;
+  EXPECT_EQ(put_policy->json().at("version"), 1);
+
+  auto policy = get("/api/v1/security/policy", sec);
+  ASSERT_TRUE(policy);
+  ASSERT_EQ(policy->status, 200) << policy->body;
+  const json::value policy_json = policy->json();
+  const json::value& fields = policy_json.at("fields");
+  EXPECT_EQ(fields.at("lockout_failures").at("value"), 3);
+  EXPECT_EQ(fields.at("lockout_failures").at("source"), "database");
+  EXPECT_EQ(fields.at("lockout_failures").at("config_value"), 5);
+  EXPECT_EQ(fields.at("totp_roles").at("value"), (json::array{"dept_officer"}));
+  EXPECT_EQ(fields.at("password_profile").at("value"), "dengbao");
+  EXPECT_EQ(fields.at("password_profile").at("source"), "config");
+
+  EXPECT_TRUE(IsProblem(put("/api/v1/security/policy", {{"lockout_failures", 0}}, sec), 400,
+                        "invalid_policy"));
+  auto history = get("/api/v1/security/policy/history", sec);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->status, 200) << history->body;
+  ASSERT_EQ(history->json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(history->json().at("items").at(0).at("new").at("lockout_failures"), 3);
+
+  EXPECT_TRUE(IsProblem(get("/api/v1/security/policy", sys), 403, "forbidden"));
+  EXPECT_TRUE(
+      IsProblem(put("/api/v1/security/policy", {{"lockout_failures", 4}}, sys), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(get("/api/v1/security/policy/history", sys), 403, "forbidden"));
+
+  auto openapi = fetch("GET", "/api/openapi.json");
+  ASSERT_TRUE(openapi);
+  const json::value openapi_json = openapi->json();
+  const json::value& paths = openapi_json.at("paths");
+  EXPECT_TRUE(paths.as_object().contains("/api/v1/security/policy"));
+  EXPECT_TRUE(paths.as_object().contains("/api/v1/security/policy/history"));
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 // A fresh, migrated database per test for the audit suites, on the backend the environment
-// names (the pattern of tests/unit/db/storage_test.cpp):
-//   ZT_TEST_BACKEND=postgresql  -> a schema of its own in ZT_TEST_PG_URL (required)
-//   otherwise                   -> ZT_TEST_DATABASE_URL (sqlite:PATH), a file per test
+// names (see support/test_database.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,65 +18,19 @@
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
-
-#define ASSERT_OK(expr)                                                           \
-  do {                                                                            \
-    const auto& zt_r_ = (expr);                                                   \
-    ASSERT_TRUE(zt_r_.ok()) << #expr << " failed: " << zt_r_.error().code << ": " \
-                            << zt_r_.error().detail;                              \
-  } while (0)
+#include "support/test_database.h"
 
 namespace zt::audit::testing {
-
-inline const char* env(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : nullptr;
-}
 
 class AuditDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base;
-    const char* backend = env("ZT_TEST_BACKEND");
-    if (backend != nullptr && std::string_view(backend) == "postgresql") {
-      const char* pg = env("ZT_TEST_PG_URL");
-      ASSERT_NE(pg, nullptr) << "ZT_TEST_PG_URL is not set: the PostgreSQL run needs a server, "
-                                "e.g. ZT_TEST_PG_URL=$(scripts/pg_temp.sh start /tmp/zt-pg)";
-      base = pg;
-    } else if (const char* url = env("ZT_TEST_DATABASE_URL")) {
-      base = url;
-    } else {
-      base =
-          "sqlite:" + (std::filesystem::path(::testing::TempDir()) / "zt_audit_test.db").string();
-    }
-    auto parsed = db::parse_database_url(base);
-    ASSERT_OK(parsed);
-    backend_ = parsed->backend;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const std::string test = std::string(info->test_suite_name()) + "_" + info->name();
-    if (backend_ == db::Backend::kSqlite) {
-      sqlite_path_ = parsed->sqlite_path + "." + test;
-      remove_sqlite_files();
-      url_ = "sqlite:" + sqlite_path_;
-    } else {
-      auto admin = db::Database::open(base, {.pool_size = 1});
-      ASSERT_OK(admin);
-      admin_ = std::move(admin).value();
-      std::random_device rd;
-      schema_ = "zt_a_";
-      for (int i = 0; i < 10; ++i)
-        schema_ += "0123456789abcdef"[rd() % 16];
-      schema_ += "_";
-      for (char c : test.substr(0, 40))
-        schema_ += std::isalnum(static_cast<unsigned char>(c))
-                       ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
-                       : '_';
-      auto conn = admin_->acquire(db::Access::kWrite);
-      ASSERT_OK(conn);
-      ASSERT_OK(conn->execute("CREATE SCHEMA " + schema_));
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
+    auto test_db = test::TestDatabase::create("au");
+    ASSERT_OK(test_db);
+    test_db_ = std::move(test_db).value();
+    backend_ = test_db_->backend();
+    url_ = test_db_->url();
+    sqlite_path_ = test_db_->sqlite_path();
     open();
     auto migrations = db::foundation_migrations();
     for (auto& m : audit::migrations())
@@ -89,11 +41,7 @@ class AuditDbTest : public ::testing::Test {
   void TearDown() override {
     log_.reset();
     db_.reset();
-    if (admin_) {
-      auto conn = admin_->acquire(db::Access::kWrite);
-      if (conn.ok()) (void)conn->execute("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-    }
-    if (!sqlite_path_.empty()) remove_sqlite_files();
+    test_db_.reset();
   }
 
   void open() {
@@ -109,12 +57,6 @@ class AuditDbTest : public ::testing::Test {
   void close() {
     log_.reset();
     db_.reset();
-  }
-
-  void remove_sqlite_files() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(sqlite_path_ + suffix, ec);
   }
 
   std::int64_t count(std::string_view where = "") {
@@ -141,9 +83,8 @@ class AuditDbTest : public ::testing::Test {
 
   db::Backend backend_ = db::Backend::kSqlite;
   std::string url_;
-  std::string sqlite_path_;
-  std::string schema_;
-  std::unique_ptr<db::Database> admin_;
+  std::string sqlite_path_;  // empty on PostgreSQL
+  std::unique_ptr<test::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
   core::OpenSslCryptoProvider crypto_;
   core::SystemClock clock_;

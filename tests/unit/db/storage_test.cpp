@@ -27,88 +27,19 @@
 #include "db/migration.h"
 #include "db/transaction.h"
 #include "db/url.h"
+#include "support/test_database.h"
 
 namespace zt::db {
 namespace {
 
-#define ASSERT_OK(expr)                                                           \
-  do {                                                                            \
-    const auto& zt_r_ = (expr);                                                   \
-    ASSERT_TRUE(zt_r_.ok()) << #expr << " failed: " << zt_r_.error().code << ": " \
-                            << zt_r_.error().detail;                              \
-  } while (0)
-
-#define EXPECT_ERROR(expr, want_code)                                            \
-  do {                                                                           \
-    const auto& zt_r_ = (expr);                                                  \
-    ASSERT_FALSE(zt_r_.ok()) << #expr << " succeeded, expected " << (want_code); \
-    EXPECT_EQ(zt_r_.error().code, (want_code)) << zt_r_.error().detail;          \
-  } while (0)
-
-const char* env(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : nullptr;
-}
-
-// The configured base URL, or an error message.
-std::string base_url(std::string* error) {
-  const char* backend = env("ZT_TEST_BACKEND");
-  if (backend != nullptr && std::string_view(backend) == "postgresql") {
-    const char* pg = env("ZT_TEST_PG_URL");
-    if (pg == nullptr) {
-      *error =
-          "ZT_TEST_PG_URL is not set: the PostgreSQL run of this suite needs a server, e.g. "
-          "ZT_TEST_PG_URL=$(scripts/pg_temp.sh start /tmp/zt-pg)";
-      return "";
-    }
-    return pg;
-  }
-  if (const char* url = env("ZT_TEST_DATABASE_URL")) return url;
-  return "sqlite:" + (std::filesystem::path(::testing::TempDir()) / "zt_storage_test.db").string();
-}
-
-std::string random_hex(std::size_t n) {
-  std::random_device rd;
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += "0123456789abcdef"[rd() % 16];
-  return out;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class StorageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    std::string base = base_url(&error);
-    ASSERT_TRUE(error.empty()) << error;
-    auto parsed = parse_database_url(base);
-    ASSERT_OK(parsed);
-    backend_ = parsed->backend;
-    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    if (backend_ == Backend::kSqlite) {
-      ASSERT_FALSE(parsed->sqlite_memory()) << "the suite needs a file database";
-      sqlite_path_ = parsed->sqlite_path + "." + test;
-      remove_sqlite_files();
-      url_ = "sqlite:" + sqlite_path_;
-    } else {
-      Options admin_options;
-      admin_options.pool_size = 1;
-      auto admin = Database::open(base, admin_options);
-      ASSERT_OK(admin);
-      admin_ = std::move(admin).value();
-      schema_ = "zt_t_" + random_hex(10) + "_" + lower(test).substr(0, 40);
-      auto conn = admin_->acquire(Access::kWrite);
-      ASSERT_OK(conn);
-      ASSERT_OK(conn->execute("CREATE SCHEMA " + schema_));
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
+    auto test_db = test::TestDatabase::create("st");
+    ASSERT_OK(test_db);
+    test_db_ = std::move(test_db).value();
+    backend_ = test_db_->backend();
+    url_ = test_db_->url();
     auto db = Database::open(url_, options_);
     ASSERT_OK(db);
     db_ = std::move(db).value();
@@ -116,18 +47,7 @@ class StorageTest : public ::testing::Test {
 
   void TearDown() override {
     db_.reset();
-    if (admin_) {
-      auto conn = admin_->acquire(Access::kWrite);
-      if (conn.ok()) (void)conn->execute("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-    }
-    if (!sqlite_path_.empty()) remove_sqlite_files();
-  }
-
-  void remove_sqlite_files() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(sqlite_path_ + suffix, ec);
-    }
+    test_db_.reset();
   }
 
   // Reopens the database with other options.
@@ -157,9 +77,7 @@ class StorageTest : public ::testing::Test {
   Backend backend_ = Backend::kSqlite;
   Options options_;
   std::string url_;
-  std::string sqlite_path_;
-  std::string schema_;
-  std::unique_ptr<Database> admin_;
+  std::unique_ptr<test::TestDatabase> test_db_;
   std::unique_ptr<Database> db_;
 };
 
@@ -491,7 +409,9 @@ TEST_F(StorageTest, BrokenPostgresConnectionIsReplaced) {
     pid = (*rows)[0].get<std::int64_t>(0);
   }
   {
-    auto admin = admin_->acquire(Access::kWrite);
+    auto other = Database::open(url_, {.pool_size = 1});  // a connection of its own
+    ASSERT_OK(other);
+    auto admin = (*other)->acquire(Access::kWrite);
     ASSERT_OK(admin);
     ASSERT_OK(admin->query("SELECT pg_terminate_backend(?::int)", pid));
   }

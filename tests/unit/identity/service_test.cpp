@@ -23,44 +23,12 @@
 #include "identity/service.h"
 #include "identity/store.h"
 #include "identity/totp.h"
+#include "support/test_database.h"
 
 namespace zt::identity {
 namespace {
 
 using namespace std::chrono_literals;
-
-#define ASSERT_OK(expr)                                                           \
-  do {                                                                            \
-    const auto& zt_r_ = (expr);                                                   \
-    ASSERT_TRUE(zt_r_.ok()) << #expr << " failed: " << zt_r_.error().code << ": " \
-                            << zt_r_.error().detail;                              \
-  } while (0)
-
-#define EXPECT_ERROR(expr, want_code)                                            \
-  do {                                                                           \
-    const auto& zt_r_ = (expr);                                                  \
-    ASSERT_FALSE(zt_r_.ok()) << #expr << " succeeded, expected " << (want_code); \
-    EXPECT_EQ(zt_r_.error().code, (want_code)) << zt_r_.error().detail;          \
-  } while (0)
-
-const char* env(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : nullptr;
-}
-
-std::string random_hex(std::size_t n) {
-  std::random_device rd;
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += "0123456789abcdef"[rd() % 16];
-  return out;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 const core::TimePoint kStart{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} + 1h};
 const RequestContext kFrom{"192.0.2.10", "req-1"};
@@ -69,39 +37,10 @@ const std::string kNewPassword = "Kqmz-vt834572";
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base;
-    const char* backend = env("ZT_TEST_BACKEND");
-    if (backend != nullptr && std::string_view(backend) == "postgresql") {
-      const char* pg = env("ZT_TEST_PG_URL");
-      ASSERT_NE(pg, nullptr) << "ZT_TEST_PG_URL is not set: the PostgreSQL run needs a server, "
-                                "e.g. ZT_TEST_PG_URL=$(scripts/pg_temp.sh start /tmp/zt-pg)";
-      base = pg;
-    } else if (const char* url = env("ZT_TEST_DATABASE_URL")) {
-      base = url;
-    } else {
-      base = "sqlite:" +
-             (std::filesystem::path(::testing::TempDir()) / "zt_identity_test.db").string();
-    }
-    auto parsed = db::parse_database_url(base);
-    ASSERT_OK(parsed);
-    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::string url;
-    if (parsed->backend == db::Backend::kSqlite) {
-      sqlite_path_ = parsed->sqlite_path + "." + test;
-      remove_sqlite_files();
-      url = "sqlite:" + sqlite_path_;
-    } else {
-      auto admin = db::Database::open(base, {.pool_size = 1});
-      ASSERT_OK(admin);
-      admin_ = std::move(admin).value();
-      schema_ = "zt_id_" + random_hex(10) + "_" + lower(test).substr(0, 40);
-      auto conn = admin_->acquire(db::Access::kWrite);
-      ASSERT_OK(conn);
-      ASSERT_OK(conn->execute("CREATE SCHEMA " + schema_));
-      url = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-            schema_;
-    }
-    auto db = db::Database::open(url, {.pool_size = 4});
+    auto test_db = test::TestDatabase::create("id");
+    ASSERT_OK(test_db);
+    test_db_ = std::move(test_db).value();
+    auto db = db::Database::open(test_db_->url(), {.pool_size = 4});
     ASSERT_OK(db);
     db_ = std::move(db).value();
     std::vector<db::Migration> all = db::foundation_migrations();
@@ -119,17 +58,7 @@ class IdentityTest : public ::testing::Test {
     service_.reset();
     audit_.reset();
     db_.reset();
-    if (admin_) {
-      auto conn = admin_->acquire(db::Access::kWrite);
-      if (conn.ok()) (void)conn->execute("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-    }
-    if (!sqlite_path_.empty()) remove_sqlite_files();
-  }
-
-  void remove_sqlite_files() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(sqlite_path_ + suffix, ec);
+    test_db_.reset();
   }
 
   void make_service() {
@@ -227,9 +156,7 @@ class IdentityTest : public ::testing::Test {
   core::OpenSslCryptoProvider crypto_;
   core::FakeClock clock_{kStart};
   IdentityConfig config_;
-  std::string sqlite_path_;
-  std::string schema_;
-  std::unique_ptr<db::Database> admin_;
+  std::unique_ptr<test::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<IdentityService> service_;
@@ -292,7 +219,8 @@ TEST_F(IdentityTest, PasswordChangeClearsTheFlagAndEndsOtherSessions) {
   // This session continues; the other one has ended.
   auto still = service_->authenticate(first->token, std::nullopt, "");
   ASSERT_OK(still);
-  EXPECT_TRUE(still->must_change_password) << "TOTP enrolment is still pending";
+  EXPECT_FALSE(still->must_change_password);
+  EXPECT_TRUE(still->must_enrol_totp) << "TOTP enrolment is still pending";
   {
     auto conn = db_->acquire(db::Access::kRead);
     auto rows = conn->query("SELECT must_change_password FROM identity_user WHERE username = ?",
@@ -467,7 +395,8 @@ TEST_F(IdentityTest, TotpIsRequiredForAdministratorsAndRefusesReusedAndExpiredCo
   ASSERT_OK(service_->change_password(*p, (*created)[1].password, kNewPassword, kFrom));
   p = service_->authenticate(login->token, std::nullopt, "");
   ASSERT_OK(p);
-  EXPECT_TRUE(p->must_change_password) << "TOTP enrolment is still pending";
+  EXPECT_FALSE(p->must_change_password);
+  EXPECT_TRUE(p->must_enrol_totp) << "TOTP enrolment is still pending";
 
   EXPECT_ERROR(service_->confirm_totp_enrolment(*p, "123456", kFrom), "totp_not_started");
   auto enrol = service_->begin_totp_enrolment(*p, kFrom);
@@ -482,6 +411,7 @@ TEST_F(IdentityTest, TotpIsRequiredForAdministratorsAndRefusesReusedAndExpiredCo
   p = service_->authenticate(login->token, std::nullopt, "");
   ASSERT_OK(p);
   EXPECT_FALSE(p->must_change_password);
+  EXPECT_FALSE(p->must_enrol_totp);
 
   // Sign-in now needs the code.
   EXPECT_ERROR(service_->login({"secadmin", kNewPassword, std::nullopt}, kFrom), "totp_required");
@@ -752,6 +682,166 @@ TEST_F(IdentityTest, DengbaoForcesRotationAndAsvsDoesNot) {
   p = service_->authenticate(fresh->token, std::nullopt, "");
   ASSERT_OK(p);
   EXPECT_FALSE(p->must_change_password);
+}
+
+// --- security policy ---------------------------------------------------------------------------
+
+TEST_F(IdentityTest, SecurityAdminLowersLockoutFailuresAndTheThirdFailureLocks) {
+  const Admins a = admins();
+  auto changed = service_->set_policy(a.sec, {{"lockout_failures", "3"}}, kFrom);
+  ASSERT_OK(changed);
+  EXPECT_EQ(changed->version, 1);
+  EXPECT_EQ(changed->config.lockout_failures, 3);
+  EXPECT_EQ(changed->defaults.lockout_failures, 5);
+  EXPECT_TRUE(changed->is_from_database("lockout_failures"));
+  EXPECT_FALSE(changed->is_from_database("lockout_minutes"));
+
+  for (int i = 0; i < 2; ++i)
+    EXPECT_ERROR(service_->login({"auditadmin", "wrong", std::nullopt}, kFrom),
+                 "invalid_credentials");
+  EXPECT_EQ(audit_count("auth.lockout"), 0);
+  EXPECT_ERROR(service_->login({"auditadmin", "wrong", std::nullopt}, kFrom),
+               "invalid_credentials");
+  EXPECT_EQ(audit_count("auth.lockout"), 1);
+  EXPECT_ERROR(service_->login({"auditadmin", kNewPassword,
+                                totp_code(secrets_["auditadmin"], clock_.now() + 30s)},
+                               kFrom),
+               "invalid_credentials");
+
+  // null returns the field to the config's value.
+  auto reset = service_->set_policy(a.sec, {{"lockout_failures", std::nullopt}}, kFrom);
+  ASSERT_OK(reset);
+  EXPECT_EQ(reset->version, 2);
+  EXPECT_EQ(reset->config.lockout_failures, 5);
+  EXPECT_FALSE(reset->is_from_database("lockout_failures"));
+}
+
+TEST_F(IdentityTest, SwitchingThePolicyToAsvsLiftsTheNinetyDayExpiry) {
+  const Admins a = admins();
+  clock_.advance(24h * 91);
+  auto fresh = service_->login(
+      {"auditadmin", kNewPassword, totp_code(secrets_["auditadmin"], clock_.now())}, kFrom);
+  ASSERT_OK(fresh);
+  EXPECT_TRUE(fresh->user.must_change_password);
+
+  ASSERT_OK(service_->set_policy(a.sec, {{"password_profile", "asvs"}}, kFrom));
+  auto p = service_->authenticate(fresh->token, std::nullopt, "");
+  ASSERT_OK(p);
+  EXPECT_FALSE(p->must_change_password);
+  // And the asvs rules apply to a new password: no composition rules.
+  EXPECT_TRUE(service_->change_password(*p, kNewPassword, "kqmzvtwplrxnb", kFrom).ok());
+}
+
+TEST_F(IdentityTest, InvalidPolicyValuesAreRefusedWithTheFieldNamed) {
+  const Admins a = admins();
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"lockout_failures", "0"},         {"lockout_failures", "1001"},
+      {"lockout_failures", "three"},     {"password_max_age_days", "-1"},
+      {"session_absolute_hours", "721"}, {"session_idle_minutes", "1441"},
+      {"password_profile", "weak"},      {"totp_roles", "sys_admin"},
+      {"totp_roles", "no_such_role"},    {"argon2_memory_kib", "65536"}};
+  for (const auto& [field, value] : bad) {
+    auto r = service_->set_policy(a.sec, {{field, value}}, kFrom);
+    ASSERT_FALSE(r.ok()) << field << "=" << value;
+    EXPECT_EQ(r.error().code, "invalid_policy") << field << "=" << value;
+    EXPECT_NE(r.error().detail.find(field), std::string::npos) << r.error().detail;
+  }
+  EXPECT_ERROR(service_->set_policy(a.sec, {}, kFrom), "invalid_policy");
+  // One bad field refuses the whole change.
+  EXPECT_ERROR(
+      service_->set_policy(a.sec, {{"lockout_failures", "3"}, {"lockout_minutes", "0"}}, kFrom),
+      "invalid_policy");
+  auto policy = service_->get_policy(a.sec);
+  ASSERT_OK(policy);
+  EXPECT_EQ(policy->version, 0);
+  EXPECT_EQ(policy->config.lockout_failures, 5);
+  EXPECT_EQ(audit_count("security.policy_change"), 0);
+}
+
+TEST_F(IdentityTest, OnlyTheSecurityAdminReadsAndChangesThePolicy) {
+  const Admins a = admins();
+  for (const core::Principal* p : {&a.sys, &a.audit}) {
+    EXPECT_ERROR(service_->get_policy(*p), "forbidden");
+    EXPECT_ERROR(service_->set_policy(*p, {{"lockout_failures", "3"}}, kFrom), "forbidden");
+    EXPECT_ERROR(service_->policy_history(*p, 0, 50), "forbidden");
+  }
+  ASSERT_OK(service_->get_policy(a.sec));
+}
+
+TEST_F(IdentityTest, PolicyChangesKeepHistoryAndAreAudited) {
+  const Admins a = admins();
+  const core::TimePoint first_at = clock_.now();
+  ASSERT_OK(service_->set_policy(a.sec, {{"lockout_failures", "3"}}, kFrom));
+  clock_.advance(1min);
+  auto second = service_->set_policy(
+      a.sec, {{"totp_roles", "window_clerk,dept_officer,dept_officer"}, {"lockout_failures", "4"}},
+      kFrom);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->config.totp_roles, (std::vector<std::string>{"dept_officer", "window_clerk"}));
+  EXPECT_TRUE(service_->totp_required({"window_clerk"}));
+  // The same values again change nothing and write nothing.
+  ASSERT_OK(service_->set_policy(a.sec, {{"lockout_failures", "4"}}, kFrom));
+  EXPECT_EQ(audit_count("security.policy_change"), 2);
+
+  auto history = service_->policy_history(a.sec, 0, 50);
+  ASSERT_OK(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].version, 2);
+  EXPECT_EQ((*history)[0].old_values, R"({"lockout_failures":3,"totp_roles":[]})");
+  EXPECT_EQ((*history)[0].new_values,
+            R"({"lockout_failures":4,"totp_roles":["dept_officer","window_clerk"]})");
+  EXPECT_EQ((*history)[1].old_values, R"({"lockout_failures":5})");
+  EXPECT_EQ((*history)[1].new_values, R"({"lockout_failures":3})");
+  EXPECT_EQ((*history)[1].changed_by, a.sec.id);
+  EXPECT_EQ((*history)[1].changed_by_name, "secadmin");
+  EXPECT_EQ((*history)[1].changed_at, first_at);
+  // Cursor paging, newest first.
+  auto page = service_->policy_history(a.sec, 0, 1);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->size(), 1u);
+  auto next = service_->policy_history(a.sec, page->back().id, 1);
+  ASSERT_OK(next);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ(next->front().version, 1);
+
+  auto conn = db_->acquire(db::Access::kRead);
+  ASSERT_OK(conn);
+  auto rows = conn->query(
+      "SELECT actor_name, object_type, object_id, detail FROM audit_records WHERE action = "
+      "'security.policy_change' ORDER BY id");
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].get<std::string>(0), "secadmin");
+  EXPECT_EQ((*rows)[0].get<std::string>(1), "security_policy");
+  EXPECT_EQ((*rows)[0].get<std::string>(2), "1");
+  EXPECT_EQ((*rows)[0].get<std::string>(3),
+            R"({"version":1,"old":{"lockout_failures":5},"new":{"lockout_failures":3}})");
+}
+
+TEST_F(IdentityTest, AnotherServiceOnTheSameDatabaseSeesAChangeWithinItsReloadInterval) {
+  const Admins a = admins();
+  auto other = IdentityService::create(*db_, crypto_, clock_, *audit_, config_);
+  ASSERT_OK(other);
+  auto before = (*other)->effective_policy();
+  ASSERT_OK(before);
+  EXPECT_EQ((*before)->version, 0);
+
+  ASSERT_OK(service_->set_policy(a.sec, {{"session_idle_minutes", "5"}}, kFrom));
+  auto cached = (*other)->effective_policy();
+  ASSERT_OK(cached);
+  EXPECT_EQ((*cached)->version, 0);  // checked less than a second ago
+  clock_.advance(IdentityService::kPolicyReloadInterval);
+  auto after = (*other)->effective_policy();
+  ASSERT_OK(after);
+  EXPECT_EQ((*after)->version, 1);
+  EXPECT_EQ((*after)->config.session_idle, 5min);
+
+  // The other node applies it: a session idle for 6 minutes has ended.
+  auto login = (*other)->login(
+      {"auditadmin", kNewPassword, totp_code(secrets_["auditadmin"], clock_.now() + 30s)}, kFrom);
+  ASSERT_OK(login);
+  clock_.advance(6min);
+  EXPECT_ERROR((*other)->authenticate(login->token, std::nullopt, ""), "session_expired");
 }
 
 TEST_F(IdentityTest, EveryEventIsAudited) {
