@@ -26,7 +26,7 @@ struct Principal {
   std::vector<std::string> permissions;  // sorted; what the roles (or the API key) grant
   std::int64_t session_id = 0;           // the session behind a user's token (0 for API clients)
   bool must_change_password = false;     // only password change, me and logout are allowed
-  bool must_enrol_totp = false;  // a second factor is required but not set up yet: likewise
+  bool must_enrol_totp = false;          // a second factor is required but not set up yet: likewise
 
   bool has_permission(std::string_view permission) const {
     return std::binary_search(permissions.begin(), permissions.end(), permission);
