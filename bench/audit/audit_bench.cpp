@@ -4,6 +4,8 @@
 //
 //   build/bench/bench/audit_bench [records]
 #include <fmt/format.h>
+#include <charconv>
+#include <cstdio>
 
 #include <chrono>
 #include <cstdlib>
@@ -104,7 +106,15 @@ int run(const std::string& label, const std::string& url, std::int64_t records) 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::int64_t records = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
+  std::int64_t records = 1'000'000;
+  if (argc > 1) {
+    const std::string_view arg = argv[1];
+    auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), records);
+    if (ec != std::errc() || end != arg.data() + arg.size() || records <= 0) {
+      std::fprintf(stderr, "usage: audit_bench [records]   (a positive number, default 1000000)\n");
+      return 2;
+    }
+  }
   const auto dir =
       std::filesystem::temp_directory_path() /
       fmt::format("zt-audit-bench-{}", std::chrono::system_clock::now().time_since_epoch().count());

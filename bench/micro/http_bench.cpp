@@ -5,15 +5,17 @@
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+
 #include <unistd.h>
+#include <memory>
 
 namespace {
 
 using namespace zt::http;
 
 Router& sample_router() {
-  static Router router = [] {
-    Router r;
+  static const std::unique_ptr<Router> router = [] {
+    auto r = std::make_unique<Router>();
     auto ok = [](const Request&) { return Response{}; };
     const RouteDoc doc{.summary = "bench", .responses = {{200, "ok"}}};
     for (const char* p :
@@ -21,11 +23,11 @@ Router& sample_router() {
           "/api/v1/catalog/resources/{code}", "/api/v1/resources/{code}/records",
           "/api/v1/resources/{code}/records/{key}", "/api/v1/registry/persons/{id_number}",
           "/api/v1/audit/records"}) {
-      r.add(Method::kGet, p, ok, {}, doc);
+      r->add(Method::kGet, p, ok, {}, doc);
     }
     return r;
   }();
-  return router;
+  return *router;
 }
 
 void BM_RouteLiteral(benchmark::State& state) {
