@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "http/client_address.h"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -68,8 +70,8 @@ Status check_known_keys(const toml::table& table) {
   static const std::map<std::string, std::set<std::string>, std::less<>> kKnown = {
       {"server",
        {"listen", "threads", "header_limit", "max_connections", "header_timeout_ms",
-        "body_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_timeout_ms",
-        "web_root"}},
+        "body_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_timeout_ms", "web_root",
+        "trusted_proxies"}},
       {"workers", {"threads", "queue"}},
       {"database", {"url", "pool_size"}},
       {"log", {"level", "access"}},
@@ -163,6 +165,18 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_ms(table, "server.idle_timeout_ms", config.server.idle_timeout));
   ZT_TRY(read_ms(table, "server.write_timeout_ms", config.server.write_timeout));
   ZT_TRY(read_ms(table, "server.shutdown_timeout_ms", config.server.shutdown_timeout));
+  if (auto node = table.at_path("server.trusted_proxies")) {
+    const toml::array* list = node.as_array();
+    if (!list) return invalid("server.trusted_proxies", "must be a list of IP addresses");
+    config.server.trusted_proxies.clear();
+    for (const auto& item : *list) {
+      auto text = item.value<std::string>();
+      if (!item.is_string() || !http::is_ip_address(*text)) {
+        return invalid("server.trusted_proxies", "must be a list of IP addresses");
+      }
+      config.server.trusted_proxies.push_back(*text);
+    }
+  }
   std::string web_root;
   ZT_TRY(read_string(table, "server.web_root", web_root));
   if (!web_root.empty()) config.web_root = web_root;

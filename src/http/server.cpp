@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "http/access_log.h"
+#include "http/client_address.h"
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/worker_pool.h"
@@ -515,6 +516,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       std::string request_id;
       std::string_view target;
       std::string_view method;
+      std::string client = conn->remote;  // the TCP peer, or whom a trusted proxy forwards
 
       if (hec) {
         if (conn->timed_out || hec == asio::error::operation_aborted ||
@@ -539,6 +541,14 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         head = req.method() == bhttp::verb::head;
         http10 = req.version() == 10;
         keep_alive = req.keep_alive() && !stopping.load();
+        if (!config.trusted_proxies.empty()) {
+          auto forwarded = req.find("X-Forwarded-For");
+          client = client_address(conn->remote,
+                                  forwarded == req.end()
+                                      ? std::nullopt
+                                      : std::optional<std::string_view>(forwarded->value()),
+                                  config.trusted_proxies);
+        }
         if (auto id = req.find("X-Request-Id");
             id != req.end() && acceptable_request_id(id->value())) {
           request_id = std::string(id->value());
@@ -658,7 +668,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         }
 
         if (handler) {
-          Request request(&req, path, query, request_id, conn->remote);
+          Request request(&req, path, query, request_id, client);
           request.set_params(std::move(match.params));
           if (json_parsed) request.set_json(&json_body);
           if (blocking) {
@@ -697,7 +707,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                           .status = response.status,
                           .bytes = body_bytes,
                           .duration = elapsed,
-                          .remote = conn->remote});
+                          .remote = client});
       }
       if (wec || conn->timed_out || !keep_alive) break;
     }

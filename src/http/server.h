@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -42,6 +43,8 @@ struct ServerConfig {
   std::size_t io_threads = 1;
   std::size_t header_limit = 16 * 1024;  // request line + headers, bytes; larger → 431
   std::size_t max_connections = 10000;   // beyond it new connections get 503
+  // Reverse proxies whose X-Forwarded-For is believed (see client_address.h); empty: none.
+  std::vector<std::string> trusted_proxies;
   std::chrono::milliseconds header_timeout{10'000};    // first byte of a request → end of headers
   std::chrono::milliseconds body_timeout{120'000};     // end of headers → end of body
   std::chrono::milliseconds idle_timeout{60'000};      // keep-alive wait for the next request

@@ -186,5 +186,24 @@ TEST_F(LifecycleTest, AccessLogHasOneJsonLinePerRequest) {
   }
 }
 
+// Behind a trusted proxy the access log (and sign-in limits, audit) see the forwarded client;
+// from anyone else X-Forwarded-For is ignored.
+TEST_F(LifecycleTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  for (bool trusted : {true, false}) {
+    SCOPED_TRACE(trusted ? "trusted proxy" : "untrusted peer");
+    ServerOptions options;
+    options.trust_loopback_proxy = trusted;
+    ASSERT_TRUE(start(options));
+    auto ok = fetch("GET", "/healthz",
+                    {{"X-Request-Id", "xff-1"}, {"X-Forwarded-For", "1.2.3.4, 203.0.113.9"}});
+    ASSERT_TRUE(ok);
+    server().terminate();
+    ASSERT_EQ(server().wait_exit(seconds(30)), 0);
+    const auto lines = access_log_lines(server().stdout_text());
+    ASSERT_EQ(lines.size(), 1u) << server().stdout_text();
+    EXPECT_EQ(lines[0].at("remote"), trusted ? "203.0.113.9" : "127.0.0.1");
+  }
+}
+
 }  // namespace
 }  // namespace zt::test

@@ -148,7 +148,9 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
            << "body_timeout_ms = " << options.body_timeout_ms << "\n"
            << "write_timeout_ms = " << options.write_timeout_ms << "\n"
            << "shutdown_timeout_ms = " << options.shutdown_timeout_ms << "\n"
-           << "web_root = " << toml_string(server->web_root_.string()) << "\n\n"
+           << "web_root = " << toml_string(server->web_root_.string()) << "\n"
+           << "trusted_proxies = [" << (options.trust_loopback_proxy ? "\"127.0.0.1\"" : "")
+           << "]\n\n"
            << "[workers]\n"
            << "threads = " << options.worker_threads << "\n"
            << "queue = " << options.worker_queue << "\n\n"

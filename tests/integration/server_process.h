@@ -42,6 +42,8 @@ struct ServerOptions {
   std::string log_level = "info";
   bool access_log = true;
   bool sleep_route = true;
+  // [server] trusted_proxies = ["127.0.0.1"]: the test client acts as a reverse proxy.
+  bool trust_loopback_proxy = false;
   // Files of the web root, by path relative to it ("assets/app-1a2b3c4d.js" → content). The
   // web root is always a directory of the temporary directory, empty when this is.
   std::map<std::string, std::string> web_files;

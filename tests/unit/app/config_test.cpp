@@ -103,6 +103,15 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   write("[log]\nlevel = \"loud\"\n");
   EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
 
+  write("[server]\ntrusted_proxies = [\"nginx\"]\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+  write("[server]\ntrusted_proxies = \"127.0.0.1\"\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+  write("[server]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n");
+  auto proxies = load_config(file, env.getenv());
+  ASSERT_TRUE(proxies.ok()) << proxies.error().detail;
+  EXPECT_EQ(proxies->server.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+
   write("[server]\nthreads = 2.0\n");
   EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
   write("[log]\naccess = 1\n");
