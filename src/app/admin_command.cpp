@@ -1,4 +1,5 @@
 #include "app/commands.h"
+#include "app/data_key.h"
 #include "app/migrations.h"
 #include "audit/service.h"
 #include "core/crypto_openssl.h"
@@ -42,7 +43,15 @@ int run_admin_init(const Config& config) {
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
   audit::AuditLog audit_log(**db, crypto, clock);
-  auto service = identity::IdentityService::create(**db, crypto, clock, audit_log, config.identity);
+  auto data_key = load_or_create_data_key(config.data_key_file, crypto);
+  if (!data_key.ok()) {
+    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", data_key.error().detail,
+                             data_key.error().code);
+    return 1;
+  }
+  identity::IdentityConfig identity_config = config.identity;
+  identity_config.data_key = std::move(data_key).value();
+  auto service = identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
   if (!service.ok()) {
     std::cerr << fmt::format("zhengtong admin init: {} ({})\n", service.error().detail,
                              service.error().code);

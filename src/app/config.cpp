@@ -77,6 +77,7 @@ Status check_known_keys(const toml::table& table) {
       {"log", {"level", "access"}},
       {"debug", {"sleep_route"}},
       {"audit", {"flush_interval_ms"}},
+      {"security", {"data_key_file"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
         "argon2_parallelism", "session_idle_minutes", "session_absolute_hours", "lockout_failures",
@@ -198,6 +199,9 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   std::int64_t flush_ms = config.audit_flush_interval.count();
   ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, flush_ms));
   config.audit_flush_interval = std::chrono::milliseconds(flush_ms);
+  std::string data_key_file;
+  ZT_TRY(read_string(table, "security.data_key_file", data_key_file));
+  if (!data_key_file.empty()) config.data_key_file = data_key_file;
   ZT_TRY(apply_identity(table, config.identity));
   return check_log_level(config.log_level);
 }

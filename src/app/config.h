@@ -28,6 +28,8 @@ struct Config {
   bool debug_sleep_route = false;  // [debug] sleep_route: GET /api/v1/debug/sleep for tests
   // [audit] flush_interval_ms (1–1000): longest wait of a read's audit record before commit.
   std::chrono::milliseconds audit_flush_interval{200};
+  // [security] data_key_file: the 32-byte SM4 data key, created (mode 0600) on first start.
+  std::filesystem::path data_key_file = "./data/zhengtong.key";
   identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP
 };
 

@@ -1,5 +1,6 @@
 #include "app/build_info.h"
 #include "app/commands.h"
+#include "app/data_key.h"
 #include "app/logging.h"
 #include "app/migrations.h"
 #include "app/routes.h"
@@ -48,8 +49,15 @@ int run_serve(const Config& config) {
   audit::AuditLog audit_log(database, crypto, clock);
   audit::AuditWriter audit_writer(audit_log, {.flush_interval = config.audit_flush_interval});
 
+  auto data_key = load_or_create_data_key(config.data_key_file, crypto);
+  if (!data_key.ok()) {
+    log->error("cannot load the data key: {} ({})", data_key.error().detail, data_key.error().code);
+    return 1;
+  }
+  identity::IdentityConfig identity_config = config.identity;
+  identity_config.data_key = std::move(data_key).value();
   auto identity_service =
-      identity::IdentityService::create(database, crypto, clock, audit_log, config.identity);
+      identity::IdentityService::create(database, crypto, clock, audit_log, identity_config);
   if (!identity_service.ok()) {
     log->error("cannot start the identity service: {} ({})", identity_service.error().detail,
                identity_service.error().code);

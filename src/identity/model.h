@@ -88,6 +88,9 @@ struct IdentityConfig {
   int address_failures_per_hour = 50;
   // Staff roles that must use TOTP besides the three administrators (who always must).
   std::vector<std::string> totp_roles;
+  // The platform's data key ([security] data_key_file): 32 random bytes, the SM4 key that seals
+  // TOTP secrets at rest. IdentityService::create refuses any other size ("invalid_data_key").
+  std::string data_key;
 };
 
 // --- Security policy -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kTouchIntervalMs = 60'000;  // last-seen is written at most once a minute
 constexpr std::size_t kSecretBytes = 32;           // tokens and API keys: 256 bits
 constexpr std::string_view kTotpIssuer = "Zhengtong";
+constexpr std::string_view kSealedPrefix = "sm4:";  // a sealed TOTP secret (see seal_totp)
 
 Error unauthenticated(std::string code, std::string detail) {
   return {ErrorKind::kUnauthenticated, std::move(code), std::move(detail)};
@@ -164,6 +165,11 @@ Result<std::unique_ptr<IdentityService>> IdentityService::create(db::Database& d
                                                                  const core::Clock& clock,
                                                                  audit::AuditLog& audit,
                                                                  IdentityConfig config) {
+  if (config.data_key.size() != core::kSm4SealKeySize) {
+    return Error::invalid("invalid_data_key",
+                          fmt::format("The data key must be {} bytes, not {}.",
+                                      core::kSm4SealKeySize, config.data_key.size()));
+  }
   std::unique_ptr<IdentityService> service(
       new IdentityService(db, crypto, clock, audit, std::move(config)));
   auto password = generate_one_time_password(crypto);
@@ -183,6 +189,21 @@ IdentityService::IdentityService(db::Database& db, const core::CryptoProvider& c
       audit_(audit),
       config_(std::move(config)),
       hasher_(crypto, config_.argon2) {}
+
+Result<std::string> IdentityService::seal_totp(std::int64_t user_id,
+                                               std::string_view secret) const {
+  auto sealed = crypto_.sm4_seal(config_.data_key, secret, fmt::format("totp:{}", user_id));
+  if (!sealed.ok()) return std::move(sealed).error();
+  return std::string(kSealedPrefix) + core::to_hex(*sealed);
+}
+
+Result<std::string> IdentityService::open_totp(std::int64_t user_id,
+                                               std::string_view stored) const {
+  if (!stored.starts_with(kSealedPrefix)) return std::string(stored);  // legacy plaintext
+  auto sealed = core::from_hex(stored.substr(kSealedPrefix.size()));
+  if (!sealed.ok()) return std::move(sealed).error();
+  return crypto_.sm4_open(config_.data_key, *sealed, fmt::format("totp:{}", user_id));
+}
 
 Result<std::string> IdentityService::hash_secret(std::string_view secret) const {
   auto digest = crypto_.sm3(secret);
@@ -346,8 +367,17 @@ Result<LoginResult> IdentityService::login(const LoginRequest& request,
       failure.counts = false;
       return fail_login(failure, context);
     }
-    auto key = base32_decode(*user->totp_secret);
-    if (!key.ok()) return std::move(key).error();
+    auto secret = open_totp(user->user.id, *user->totp_secret);
+    auto key = secret.ok() ? base32_decode(*secret) : Result<std::string>(secret.error());
+    if (!key.ok()) {
+      // Not the user's fault (wrong data key, damaged row): audit it, refuse the sign-in.
+      audit::AuditEntry entry = user_event(user->user, "auth.login", context);
+      entry.outcome = "failure";
+      entry.detail =
+          detail_json({{"reason", "totp_secret_unreadable"}, {"error", key.error().code}});
+      if (auto r = audit_.append(entry); !r.ok()) return std::move(r).error();
+      return Error::internal("internal", "The stored TOTP secret cannot be read.");
+    }
     totp_step = totp_verify(*key, *request.totp, now, user->totp_last_step);
     if (!totp_step) {
       failure.reason = "invalid_totp";
@@ -579,7 +609,9 @@ Result<TotpEnrolment> IdentityService::begin_totp_enrolment(const core::Principa
   if ((*found)->totp_secret) {
     return Error::conflict("totp_already_enabled", "TOTP is already enrolled for this account.");
   }
-  ZT_TRY(store::set_totp(*conn, principal.id, std::nullopt, secret, std::nullopt));
+  auto sealed = seal_totp(principal.id, secret);
+  if (!sealed.ok()) return std::move(sealed).error();
+  ZT_TRY(store::set_totp(*conn, principal.id, std::nullopt, *sealed, std::nullopt));
   audit::AuditEntry entry = user_event((*found)->user, "auth.totp_setup", context);
   if (auto r = audit_.append(*conn, entry); !r.ok()) return std::move(r).error();
   ZT_TRY(tx->commit());
@@ -607,7 +639,9 @@ Status IdentityService::confirm_totp_enrolment(const core::Principal& principal,
   if (!user.totp_pending_secret) {
     return Error::conflict("totp_not_started", "Start with POST /api/v1/auth/totp/setup.");
   }
-  auto key = base32_decode(*user.totp_pending_secret);
+  auto secret = open_totp(user.user.id, *user.totp_pending_secret);
+  if (!secret.ok()) return std::move(secret).error();
+  auto key = base32_decode(*secret);
   if (!key.ok()) return std::move(key).error();
   auto step = totp_verify(*key, code, now, std::nullopt);
   if (!step) return Error::invalid("invalid_totp", "The TOTP code is wrong or expired.");

@@ -61,8 +61,9 @@ inline constexpr int kMaxPageSize = 200;
 
 class IdentityService {
  public:
-  // Failure: "crypto_error" / "password_hash_failed" while preparing the dummy hash that keeps
-  // unknown usernames as slow as known ones.
+  // Failure: "invalid_data_key" when config.data_key is not 32 bytes; "crypto_error" /
+  // "password_hash_failed" while preparing the dummy hash that keeps unknown usernames as slow
+  // as known ones.
   static Result<std::unique_ptr<IdentityService>> create(db::Database& db,
                                                          const core::CryptoProvider& crypto,
                                                          const core::Clock& clock,
@@ -202,6 +203,10 @@ class IdentityService {
   Error fail_login(const Failure& failure, const RequestContext& context);
   Result<std::string> hash_secret(std::string_view secret) const;
   Result<std::string> new_secret() const;
+  // TOTP secrets at rest: "sm4:" + hex of sm4_seal(data_key, base32 secret, "totp:<user id>").
+  // open_totp also reads a legacy plaintext base32 value (written before migration 202).
+  Result<std::string> seal_totp(std::int64_t user_id, std::string_view secret) const;
+  Result<std::string> open_totp(std::int64_t user_id, std::string_view stored) const;
   Result<core::Principal> principal_for_session(std::string_view token, core::TimePoint now);
   Result<core::Principal> principal_for_api_key(std::string_view key);
   // The password must change first (initial, reset, or expired under the dengbao profile).

@@ -109,6 +109,12 @@ CREATE TABLE identity_policy_history (
   new_values TEXT NOT NULL
 );
 )sql"},
+      // TOTP secrets are now stored SM4-sealed ("sm4:" + hex, see IdentityService::seal_totp).
+      // Enrolments not yet confirmed held plaintext: drop them (the user starts again).
+      // Confirmed plaintext secrets stay readable until the user re-enrols.
+      {.version = 202, .name = "seal_identity_totp_secrets", .sql = R"sql(
+UPDATE identity_user SET totp_pending_secret = NULL WHERE totp_pending_secret IS NOT NULL;
+)sql"},
   };
 }
 

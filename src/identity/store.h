@@ -23,7 +23,7 @@ namespace zt::identity {
 // Versions 200-299: the identity tables (identity_department, identity_department_history,
 // identity_user, identity_user_role, identity_session, identity_address_failure,
 // identity_api_client); 201 the security policy (identity_policy_setting,
-// identity_policy_history).
+// identity_policy_history); 202 seals TOTP secrets (drops unconfirmed plaintext enrolments).
 std::vector<db::Migration> migrations();
 
 namespace store {
@@ -31,9 +31,11 @@ namespace store {
 // A user with what only the service may see: credentials, second factor, lockout state.
 struct UserRecord {
   User user;
-  std::string password_hash;                       // empty: no password set
-  std::optional<std::string> totp_secret;          // base32, once enrolment is confirmed
-  std::optional<std::string> totp_pending_secret;  // base32, between setup and confirm
+  std::string password_hash;  // empty: no password set
+  // "sm4:" + hex of the SM4-sealed base32 secret (IdentityService::seal_totp); a row from
+  // before migration 202 may hold plain base32.
+  std::optional<std::string> totp_secret;          // once enrolment is confirmed
+  std::optional<std::string> totp_pending_secret;  // between setup and confirm
   std::optional<std::int64_t> totp_last_step;
   int failed_count = 0;
   std::optional<std::int64_t> failure_window_start;  // ms

@@ -156,6 +156,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
            << "queue = " << options.worker_queue << "\n\n"
            << "[database]\n"
            << "url = " << toml_string(*database_url) << "\n\n"
+           << "[security]\n"
+           << "data_key_file = " << toml_string((server->dir_ / "data.key").string()) << "\n\n"
            << "[log]\n"
            << "level = " << toml_string(options.log_level) << "\n"
            << "access = " << (options.access_log ? "true" : "false") << "\n\n"

@@ -41,6 +41,14 @@ TEST_F(ConfigTest, DefaultsWithoutFile) {
   EXPECT_EQ(config->server.port, 8080);
   EXPECT_EQ(config->database_url, "sqlite:./data/zhengtong.db");
   EXPECT_EQ(config->log_level, "info");
+  EXPECT_EQ(config->data_key_file, "./data/zhengtong.key");
+}
+
+TEST_F(ConfigTest, DataKeyFileIsAKnownKey) {
+  write("[security]\ndata_key_file = \"/etc/zhengtong/data.key\"\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->data_key_file, "/etc/zhengtong/data.key");
 }
 
 TEST_F(ConfigTest, FileValuesApply) {

@@ -34,6 +34,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   audit::AuditLog audit_log(**db, crypto, clock);
   identity::IdentityConfig identity_config;
   identity_config.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
+  identity_config.data_key = std::string(core::kSm4SealKeySize, 'k');
   auto identity =
       identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
   ASSERT_TRUE(identity.ok());

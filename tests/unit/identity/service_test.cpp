@@ -51,6 +51,9 @@ class IdentityTest : public ::testing::Test {
     ASSERT_OK(db::migrate(*db_, all));
     audit_ = std::make_unique<audit::AuditLog>(*db_, crypto_, clock_);
     config_.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
+    auto key = crypto_.random_bytes(core::kSm4SealKeySize);
+    ASSERT_OK(key);
+    config_.data_key = *key;
     make_service();
   }
 
@@ -431,6 +434,77 @@ TEST_F(IdentityTest, TotpIsRequiredForAdministratorsAndRefusesReusedAndExpiredCo
   ASSERT_OK(service_->login({"secadmin", kNewPassword, totp_code(key, clock_.now() + 30s)}, kFrom));
   EXPECT_EQ(audit_count("auth.totp_enrol"), 1);
   EXPECT_GE(audit_count("auth.login", "failure"), 4);
+}
+
+TEST_F(IdentityTest, TotpSecretsAreStoredSealedWithTheDataKey) {
+  const Admins a = admins();
+  const std::string& raw = secrets_["secadmin"];
+  ASSERT_EQ(raw.size(), kTotpSecretBytes);
+  const std::string base32 = base32_encode(raw);
+  std::string stored;
+  {
+    auto conn = db_->acquire(db::Access::kRead);
+    ASSERT_OK(conn);
+    auto rows = conn->query("SELECT id, totp_secret FROM identity_user WHERE username = ?",
+                            std::string("secadmin"));
+    ASSERT_OK(rows);
+    ASSERT_EQ(rows->size(), 1u);
+    stored = (*rows)[0].get<std::string>(1);
+    EXPECT_EQ(stored.find(base32), std::string::npos);
+    EXPECT_EQ(stored.find(raw), std::string::npos);
+    EXPECT_EQ(stored.find(core::to_hex(raw)), std::string::npos);
+    ASSERT_EQ(stored.rfind("sm4:", 0), 0u);
+    // The sealed box is bound to the row: it opens with "totp:<id>" only.
+    auto box = core::from_hex(stored.substr(4));
+    ASSERT_OK(box);
+    const std::string id = std::to_string((*rows)[0].get<std::int64_t>(0));
+    auto opened = crypto_.sm4_open(config_.data_key, *box, "totp:" + id);
+    ASSERT_OK(opened);
+    EXPECT_EQ(*opened, base32);
+    EXPECT_FALSE(crypto_.sm4_open(config_.data_key, *box, "totp:" + id + "0").ok());
+  }
+  // Sign-in with codes still works.
+  ASSERT_OK(service_->login({"secadmin", kNewPassword, totp_code(raw, clock_.now() + 30s)}, kFrom));
+
+  clock_.advance(60s);
+  // A row written before migration 202 (plain base32) stays readable.
+  {
+    auto conn = db_->acquire(db::Access::kWrite);
+    ASSERT_OK(conn);
+    ASSERT_OK(conn->exec("UPDATE identity_user SET totp_secret = ? WHERE username = ?", base32,
+                         std::string("secadmin")));
+  }
+  ASSERT_OK(service_->login({"secadmin", kNewPassword, totp_code(raw, clock_.now())}, kFrom));
+  {
+    auto conn = db_->acquire(db::Access::kWrite);
+    ASSERT_OK(conn);
+    ASSERT_OK(conn->exec("UPDATE identity_user SET totp_secret = ? WHERE username = ?", stored,
+                         std::string("secadmin")));
+  }
+
+  // Another data key cannot verify codes: the sign-in is refused and audited, nothing crashes.
+  clock_.advance(30s);
+  config_.data_key = std::string(core::kSm4SealKeySize, '\x42');
+  make_service();
+  auto refused = service_->login({"secadmin", kNewPassword, totp_code(raw, clock_.now())}, kFrom);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInternal);
+  auto conn = db_->acquire(db::Access::kRead);
+  ASSERT_OK(conn);
+  auto rows = conn->query(
+      "SELECT detail FROM audit_records WHERE action = 'auth.login' AND outcome = 'failure' "
+      "AND actor_name = 'secadmin'");
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].get<std::string>(0),
+            R"({"reason":"totp_secret_unreadable","error":"decryption_failed"})");
+  (void)a;
+}
+
+TEST_F(IdentityTest, TheDataKeyMustBe32Bytes) {
+  config_.data_key = "short";
+  EXPECT_ERROR(IdentityService::create(*db_, crypto_, clock_, *audit_, config_),
+               "invalid_data_key");
 }
 
 TEST_F(IdentityTest, TotpForOtherStaffRolesIsConfigurable) {
