@@ -1,5 +1,6 @@
 #include "http/static_files.h"
 
+#include "http/percent.h"
 #include "http/problem.h"
 
 #include <fmt/format.h>
@@ -43,27 +44,11 @@ std::optional<std::string> read_file(const fs::path& path) {
   return std::move(content).str();
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Percent-decodes a path and refuses anything that could leave the root.
 std::optional<std::string> safe_relative_path(std::string_view path) {
-  std::string decoded;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '%') {
-      if (i + 2 >= path.size()) return std::nullopt;
-      int hi = hex_value(path[i + 1]), lo = hex_value(path[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      decoded.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      decoded.push_back(path[i]);
-    }
-  }
+  auto decoded_or = percent_decode(path);
+  if (!decoded_or) return std::nullopt;
+  const std::string& decoded = *decoded_or;
   if (decoded.find('\0') != std::string::npos || decoded.find('\\') != std::string::npos) {
     return std::nullopt;
   }
