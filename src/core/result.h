@@ -102,3 +102,14 @@ using Status = Result<void>;
     auto zt_try_result_ = (expr);                                       \
     if (!zt_try_result_.ok()) return std::move(zt_try_result_).error(); \
   } while (0)
+
+// Declares or assigns `lhs` from a Result expression, or propagates its error out of the
+// enclosing function: `ZT_ASSIGN_OR_RETURN(auto rows, conn.query(...));`
+#define ZT_ASSIGN_OR_RETURN(lhs, expr) \
+  ZT_ASSIGN_OR_RETURN_IMPL_(ZT_CONCAT_(zt_assign_result_, __LINE__), lhs, expr)
+#define ZT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return std::move(tmp).error();   \
+  lhs = std::move(tmp).value()
+#define ZT_CONCAT_(a, b) ZT_CONCAT_INNER_(a, b)
+#define ZT_CONCAT_INNER_(a, b) a##b

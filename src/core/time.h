@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace zt::core {
@@ -39,5 +40,14 @@ std::string format_iso8601(TimePoint t);
 
 // The calendar date of t in China Standard Time.
 std::chrono::year_month_day china_date(TimePoint t);
+
+// Milliseconds since the Unix epoch: how the modules store times (BIGINT columns), so that time
+// arithmetic is the same on both databases.
+inline std::int64_t to_millis(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+inline TimePoint from_millis(std::int64_t ms) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
 
 }  // namespace zt::core

@@ -136,4 +136,49 @@ json::value openapi_document(const Router& router, const ApiInfo& info) {
                       {"components", std::move(components)}};
 }
 
+namespace schema {
+
+namespace json = boost::json;
+
+json::object str() {
+  return {{"type", "string"}};
+}
+json::object nstr() {
+  return {{"type", json::array{"string", "null"}}};
+}
+json::object integer() {
+  return {{"type", "integer"}};
+}
+json::object ninteger() {
+  return {{"type", json::array{"integer", "null"}}};
+}
+json::object number() {
+  return {{"type", "number"}};
+}
+json::object boolean() {
+  return {{"type", "boolean"}};
+}
+json::object strings() {
+  return array_of(str());
+}
+json::object enumeration(std::initializer_list<std::string_view> values) {
+  json::array e;
+  for (auto v : values)
+    e.emplace_back(v);
+  return {{"type", "string"}, {"enum", std::move(e)}};
+}
+json::object array_of(json::object item) {
+  return {{"type", "array"}, {"items", std::move(item)}};
+}
+json::object object(json::object properties, json::array required) {
+  json::object o{{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) o["required"] = std::move(required);
+  return o;
+}
+json::object page(json::object item) {
+  return object({{"items", array_of(std::move(item))}, {"next_cursor", nstr()}});
+}
+
+}  // namespace schema
+
 }  // namespace zt::http

@@ -1,5 +1,7 @@
 #include "identity/api.h"
 
+#include "http/json_body.h"
+#include "http/openapi.h"
 #include "http/problem.h"
 #include "identity/policy.h"
 
@@ -18,13 +20,6 @@ RequestContext context_of(const http::Request& request) {
   return {std::string(request.remote_address()), std::string(request.request_id())};
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
 json::value nullable(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
@@ -39,86 +34,15 @@ json::array string_array(const std::vector<std::string>& items) {
   return out;
 }
 
-// Reads the body's fields with their types checked; the first problem is kept in error.
-class Body {
- public:
-  explicit Body(const http::Request& request) {
-    const json::value* v = request.json();
-    object_ = v ? v->if_object() : nullptr;
-    if (object_ == nullptr) error_ = "The body must be a JSON object.";
-  }
-  bool ok() const { return !error_; }
-  http::Response problem() const { return http::problem(400, "invalid_body", *error_); }
+using http::JsonBody;
+using http::parse_id;
 
-  std::optional<std::string> string(std::string_view key, bool required = false) {
-    const json::value* v = find(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) return fail(key, "a string");
-    return std::string(v->get_string());
-  }
-  std::optional<std::int64_t> integer(std::string_view key, bool required = false) {
-    const json::value* v = find(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_int64()) return fail(key, "an integer");
-    return v->get_int64();
-  }
-  std::optional<bool> boolean(std::string_view key) {
-    const json::value* v = find(key, false);
-    if (!v) return std::nullopt;
-    if (!v->is_bool()) return fail(key, "true or false");
-    return v->get_bool();
-  }
-  std::optional<std::vector<std::string>> strings(std::string_view key, bool required = false) {
-    const json::value* v = find(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_array()) return fail(key, "an array of strings");
-    std::vector<std::string> out;
-    for (const json::value& item : v->get_array()) {
-      if (!item.is_string()) return fail(key, "an array of strings");
-      out.emplace_back(item.get_string());
-    }
-    return out;
-  }
-
- private:
-  const json::value* find(std::string_view key, bool required) {
-    if (!object_ || error_) return nullptr;
-    const json::value* v = object_->if_contains(key);
-    if (v && v->is_null()) v = nullptr;
-    if (!v && required) error_ = "\"" + std::string(key) + "\" is required.";
-    return v;
-  }
-  std::nullopt_t fail(std::string_view key, std::string_view what) {
-    error_ = "\"" + std::string(key) + "\" must be " + std::string(what) + ".";
-    return std::nullopt;
-  }
-  const json::object* object_ = nullptr;
-  std::optional<std::string> error_;
-};
-
-struct Page {
-  std::int64_t after = 0;
-  int limit = 50;
-};
-
-std::optional<Page> page_of(const http::Request& request) {
-  Page page;
-  if (auto cursor = request.query_param("cursor"); cursor && !cursor->empty()) {
-    auto id = parse_id(*cursor);
-    if (!id) return std::nullopt;
-    page.after = *id;
-  }
-  if (auto limit = request.query_param("limit"); limit && !limit->empty()) {
-    auto n = parse_id(*limit);
-    if (!n || *n > kMaxPageSize) return std::nullopt;
-    page.limit = static_cast<int>(*n);
-  }
-  return page;
+std::optional<http::Page> page_of(const http::Request& request) {
+  return http::page_of(request, kMaxPageSize);
 }
 
 http::Response bad_page() {
-  return http::problem(400, "invalid_paging",
-                       "cursor must be a cursor from a previous page; limit 1 to 200.");
+  return http::bad_page(kMaxPageSize);
 }
 
 template <typename T>
@@ -133,38 +57,21 @@ json::object page_json(const std::vector<T>& items, int limit) {
   return json::object{{"items", std::move(array)}, {"next_cursor", next}};
 }
 
-http::Response no_content() {
-  return http::Response::text(204, "", "");
-}
+using http::no_content;
 
 // --- OpenAPI schemas ---
 
-json::object str() {
-  return {{"type", "string"}};
-}
-json::object nstr() {
-  return {{"type", json::array{"string", "null"}}};
-}
-json::object integer() {
-  return {{"type", "integer"}};
-}
-json::object ninteger() {
-  return {{"type", json::array{"integer", "null"}}};
-}
-json::object boolean() {
-  return {{"type", "boolean"}};
-}
-json::object strings() {
-  return {{"type", "array"}, {"items", str()}};
-}
+using http::schema::boolean;
+using http::schema::integer;
+using http::schema::ninteger;
+using http::schema::nstr;
+using http::schema::str;
+using http::schema::strings;
 json::object object_schema(json::object properties, json::array required = {}) {
-  json::object o{{"type", "object"}, {"properties", std::move(properties)}};
-  if (!required.empty()) o["required"] = std::move(required);
-  return o;
+  return http::schema::object(std::move(properties), std::move(required));
 }
 json::object page_schema(json::object item) {
-  return object_schema({{"items", json::object{{"type", "array"}, {"items", std::move(item)}}},
-                        {"next_cursor", nstr()}});
+  return http::schema::page(std::move(item));
 }
 
 json::object user_schema() {
@@ -220,7 +127,7 @@ std::vector<http::ParamDoc> paging_params() {
 const http::ParamDoc kDepartmentFilter{.name = "department_id",
                                        .description = "Only users of this department."};
 
-std::optional<DepartmentInput> department_input(Body& body) {
+std::optional<DepartmentInput> department_input(JsonBody& body) {
   DepartmentInput input;
   input.code = body.string("code", true).value_or("");
   input.name = body.string("name", true).value_or("");
@@ -234,7 +141,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
   router.add(
       http::Method::kPost, "/api/v1/auth/login",
       [&service](const http::Request& request) {
-        Body body(request);
+        JsonBody body(request);
         LoginRequest login;
         login.username = body.string("username", true).value_or("");
         login.password = body.string("password", true).value_or("");
@@ -299,7 +206,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
   router.add(
       http::Method::kPost, "/api/v1/auth/password",
       [&service](const http::Request& request) {
-        Body body(request);
+        JsonBody body(request);
         auto current = body.string("current_password", true);
         auto next = body.string("new_password", true);
         if (!body.ok()) return body.problem();
@@ -333,7 +240,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
 
   router.add(http::Method::kPost, "/api/v1/auth/totp/confirm",
              [&service](const http::Request& request) {
-               Body body(request);
+               JsonBody body(request);
                auto code = body.string("code", true);
                if (!body.ok()) return body.problem();
                auto result =
@@ -379,7 +286,7 @@ void add_department_routes(http::Router& router, IdentityService& service) {
 
   router.add(http::Method::kPost, "/api/v1/departments",
              [&service](const http::Request& request) {
-               Body body(request);
+               JsonBody body(request);
                auto input = department_input(body);
                if (!input) return body.problem();
                auto result =
@@ -412,7 +319,7 @@ void add_department_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "department_not_found", "No such department.");
-               Body body(request);
+               JsonBody body(request);
                auto input = department_input(body);
                if (!input) return body.problem();
                auto result = service.update_department(*request.principal(), *id, *input,
@@ -508,7 +415,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
   router.add(
       http::Method::kPost, "/api/v1/users",
       [&service](const http::Request& request) {
-        Body body(request);
+        JsonBody body(request);
         NewUser user;
         auto kind = body.string("kind", true);
         user.username = body.string("username").value_or("");
@@ -565,7 +472,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
       [&service](const http::Request& request) {
         auto id = parse_id(request.param("id"));
         if (!id) return http::problem(404, "user_not_found", "No such user.");
-        Body body(request);
+        JsonBody body(request);
         UserUpdate update;
         update.display_name = body.string("display_name");
         update.responsible_person = body.string("responsible_person");
@@ -606,7 +513,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
       [&service](const http::Request& request) {
         auto id = parse_id(request.param("id"));
         if (!id) return http::problem(404, "user_not_found", "No such user.");
-        Body body(request);
+        JsonBody body(request);
         auto roles = body.strings("roles", true);
         if (!body.ok()) return body.problem();
         auto result =
@@ -657,7 +564,7 @@ void add_api_client_routes(http::Router& router, IdentityService& service) {
   router.add(
       http::Method::kPost, "/api/v1/api-clients",
       [&service](const http::Request& request) {
-        Body body(request);
+        JsonBody body(request);
         ApiClientInput input;
         input.name = body.string("name", true).value_or("");
         input.department_id = body.integer("department_id", true).value_or(0);

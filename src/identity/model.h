@@ -274,12 +274,7 @@ struct RequestContext {
 };
 
 // Milliseconds since the Unix epoch, the stored form of every time of this module.
-inline std::int64_t to_millis(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-inline core::TimePoint from_millis(std::int64_t ms) {
-  return core::TimePoint(
-      std::chrono::duration_cast<core::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
+using core::from_millis;
+using core::to_millis;
 
 }  // namespace zt::identity

@@ -1199,6 +1199,13 @@ Result<Department> IdentityService::get_department(const core::Principal& actor,
   return **found;
 }
 
+Result<Department> IdentityService::find_department(std::int64_t id) {
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto found, store::find_department(conn, id));
+  if (!found) return no_department(id);
+  return *found;
+}
+
 Result<Department> IdentityService::create_department(const core::Principal& actor,
                                                       const DepartmentInput& raw,
                                                       const RequestContext& context) {

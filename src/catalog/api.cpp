@@ -1,0 +1,304 @@
+#include "catalog/api.h"
+
+#include "catalog/json.h"
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+
+#include <boost/json.hpp>
+
+namespace zt::catalog {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+namespace {
+
+constexpr int kMaxPage = 200;
+
+identity::RequestContext context_of(const http::Request& request) {
+  return {std::string(request.remote_address()), std::string(request.request_id())};
+}
+
+json::object field_schema() {
+  return schema::object(
+      {{"name", schema::str()},
+       {"label", schema::str()},
+       {"type",
+        schema::enumeration({"string", "integer", "decimal", "boolean", "date", "datetime", "enum",
+                             "id_number", "uscc", "division_code", "phone", "email"})},
+       {"required", schema::boolean()},
+       {"max_length", schema::ninteger()},
+       {"enum_values", schema::strings()},
+       {"key", schema::boolean()},
+       {"indexed", schema::boolean()},
+       {"personal", schema::boolean()},
+       {"mask", schema::enumeration({"none", "id_number", "phone", "name", "hidden"})}},
+      {"name", "type"});
+}
+
+json::object input_properties() {
+  return {{"code", schema::str()},
+          {"name", schema::str()},
+          {"department_id", schema::integer()},
+          {"category", schema::enumeration({"base", "theme", "department"})},
+          {"summary", schema::str()},
+          {"format", schema::str()},
+          {"share_type", schema::enumeration({"unconditional", "conditional", "none"})},
+          {"share_condition", schema::str()},
+          {"share_mode", schema::enumeration({"api", "table", "file"})},
+          {"open_type", schema::enumeration({"open", "conditional", "closed"})},
+          {"open_condition", schema::str()},
+          {"update_cycle", schema::enumeration({"realtime", "daily", "weekly", "monthly",
+                                                "quarterly", "yearly", "irregular"})},
+          {"related", schema::strings()},
+          {"keywords", schema::strings()},
+          {"fields", schema::array_of(field_schema())}};
+}
+
+json::object input_schema(bool update) {
+  json::object props = input_properties();
+  if (update) {
+    props["version"] = schema::integer();
+    return schema::object(std::move(props), {"name", "fields"});
+  }
+  return schema::object(std::move(props), {"code", "name", "fields"});
+}
+
+json::object facets_schema() {
+  json::object count = schema::object(
+      {{"value", schema::str()}, {"count", schema::integer()}, {"label", schema::str()}});
+  json::object props;
+  for (const char* f : {"department_id", "category", "share_type", "open_type", "update_cycle"}) {
+    props[f] = schema::array_of(count);
+  }
+  return schema::object(std::move(props));
+}
+
+json::object version_schema() {
+  return schema::object({{"version", schema::integer()},
+                         {"action", schema::enumeration({"create", "update", "publish", "retire"})},
+                         {"changes", schema::strings()},
+                         {"changed_by", schema::integer()},
+                         {"changed_at", schema::str()},
+                         {"resource", resource_schema()}});
+}
+
+template <typename E>
+bool read_choice(const http::Request& request, std::string_view name, std::optional<E>& out,
+                 std::optional<E> (*parse)(std::string_view)) {
+  auto v = request.query_param(name);
+  if (!v || v->empty()) return true;
+  out = parse(*v);
+  return out.has_value();
+}
+
+http::Response search(CatalogService& service, const http::Request& request) {
+  SearchQuery q;
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  q.after_id = page->after;
+  q.limit = page->limit;
+  if (auto text = request.query_param("q")) {
+    if (text->size() > 200) {
+      return http::problem(400, "invalid_query", "q is at most 200 bytes.");
+    }
+    q.text = *text;
+  }
+  if (auto d = request.query_param("department_id"); d && !d->empty()) {
+    q.department_id = http::parse_id(*d);
+    if (!q.department_id) {
+      return http::problem(400, "invalid_query", "department_id must be a department's id.");
+    }
+  }
+  if (!read_choice(request, "category", q.category, parse_category) ||
+      !read_choice(request, "share_type", q.share_type, parse_share_type) ||
+      !read_choice(request, "open_type", q.open_type, parse_open_type) ||
+      !read_choice(request, "update_cycle", q.update_cycle, parse_update_cycle) ||
+      !read_choice(request, "status", q.status, parse_resource_status)) {
+    return http::problem(400, "invalid_query",
+                         "A facet filter has a value the catalog does not know; see the API "
+                         "document for the allowed values.");
+  }
+  auto result = service.search(*request.principal(), std::move(q));
+  if (!result.ok()) return http::problem(result.error());
+  json::array items;
+  for (const Resource& r : result->items)
+    items.push_back(to_json(r));
+  json::object facets;
+  for (const auto& [name, counts] : result->facets) {
+    json::array a;
+    for (const FacetCount& c : counts) {
+      json::object o{{"value", c.value}, {"count", c.count}};
+      if (!c.label.empty()) o["label"] = c.label;
+      a.push_back(std::move(o));
+    }
+    facets[name] = std::move(a);
+  }
+  return http::Response::json(
+      200, json::object{{"items", std::move(items)},
+                        {"next_cursor", result->next_cursor
+                                            ? json::value(std::to_string(*result->next_cursor))
+                                            : json::value(nullptr)},
+                        {"total", result->total},
+                        {"facets", std::move(facets)}});
+}
+
+// The body as a resource, or the problem to answer.
+Result<Resource> body_resource(const http::Request& request) {
+  const json::value* v = request.json();
+  if (!v || !v->is_object())
+    return Error::invalid("invalid_body", "The body must be a JSON object.");
+  return resource_from_json(v->get_object());
+}
+
+}  // namespace
+
+json::object resource_schema() {
+  json::object props = input_properties();
+  props["id"] = schema::integer();
+  props["department_name"] = schema::str();
+  props["publish_date"] = schema::nstr();
+  props["status"] = schema::enumeration({"draft", "published", "retired"});
+  props["version"] = schema::integer();
+  props["created_by"] = schema::integer();
+  props["created_at"] = schema::str();
+  props["updated_at"] = schema::str();
+  props["published_at"] = schema::nstr();
+  props["retired_at"] = schema::nstr();
+  return schema::object(std::move(props));
+}
+
+void add_routes(http::Router& router, CatalogService& service) {
+  const std::string tag = "catalog";
+  router.add(
+      http::Method::kGet, "/api/v1/catalog/resources",
+      [&service](const http::Request& request) { return search(service, request); }, {},
+      {.summary = "Search the resource catalog",
+       .description =
+           "Keyword search (Chinese works: trigram index; terms of 1-2 characters match by "
+           "substring) over code, name, summary, keywords and field labels, with facet counts. "
+           "Each facet counts the matches without its own filter.",
+       .tag = tag,
+       .params = {{.name = "q", .description = "Keywords, space-separated; all must match."},
+                  {.name = "department_id", .description = "Providing department."},
+                  {.name = "category", .description = "base, theme or department."},
+                  {.name = "share_type", .description = "unconditional, conditional or none."},
+                  {.name = "open_type", .description = "open, conditional or closed."},
+                  {.name = "update_cycle", .description = "realtime, daily, weekly, …"},
+                  {.name = "status", .description = "draft, published or retired."},
+                  {.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
+                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .responses = {{200, "Matching resources, newest first",
+                      schema::object({{"items", schema::array_of(resource_schema())},
+                                      {"next_cursor", schema::nstr()},
+                                      {"total", schema::integer()},
+                                      {"facets", facets_schema()}})}}});
+
+  router.add(
+      http::Method::kPost, "/api/v1/catalog/resources",
+      [&service](const http::Request& request) {
+        auto input = body_resource(request);
+        if (!input.ok()) return http::problem(input.error());
+        auto result = service.create(*request.principal(), std::move(*input), context_of(request));
+        if (!result.ok()) return http::problem(result.error());
+        return http::Response::json(201, to_json(*result));
+      },
+      {.body_limit = 1 << 20, .accepts = {"application/json"}},
+      {.summary = "Create a resource (draft)",
+       .description = "By the providing department's dept_admin (catalog.resources.publish) or a "
+                      "data_admin (catalog.manage, who may name any department_id).",
+       .tag = tag,
+       .request_schema = input_schema(false),
+       .responses = {{201, "The new draft", resource_schema()}}});
+
+  router.add(http::Method::kGet, "/api/v1/catalog/resources/{code}",
+             [&service](const http::Request& request) {
+               auto result = service.get(*request.principal(), request.param("code"));
+               if (!result.ok()) return http::problem(result.error());
+               return http::Response::json(200, to_json(*result));
+             },
+             {},
+             {.summary = "One resource",
+              .tag = tag,
+              .responses = {{200, "The resource", resource_schema()}}});
+
+  router.add(
+      http::Method::kPut, "/api/v1/catalog/resources/{code}",
+      [&service](const http::Request& request) {
+        auto input = body_resource(request);
+        if (!input.ok()) return http::problem(input.error());
+        std::optional<std::int64_t> version;
+        if (const json::value* v = request.json()->get_object().if_contains("version")) {
+          if (!v->is_null() && !v->is_int64()) {
+            return http::problem(400, "invalid_body", "\"version\" must be an integer.");
+          }
+          if (v->is_int64()) version = v->get_int64();
+        }
+        auto result = service.update(*request.principal(), request.param("code"), std::move(*input),
+                                     version, context_of(request));
+        if (!result.ok()) return http::problem(result.error());
+        return http::Response::json(200, to_json(*result));
+      },
+      {.body_limit = 1 << 20, .accepts = {"application/json"}},
+      {.summary = "Change a resource",
+       .description =
+           "Replaces metadata and fields. A published resource takes only compatible field "
+           "changes (add an optional field, widen a length, add enum values, index a field); "
+           "anything else is 409 incompatible_change. Send the version you read to detect "
+           "concurrent edits (409 version_conflict).",
+       .tag = tag,
+       .request_schema = input_schema(true),
+       .responses = {{200, "The resource after the change", resource_schema()}}});
+
+  for (const auto& [path, to] : {std::pair{"publish", ResourceStatus::kPublished},
+                                 std::pair{"retire", ResourceStatus::kRetired}}) {
+    const bool publishing = to == ResourceStatus::kPublished;
+    router.add(
+        http::Method::kPost, std::string("/api/v1/catalog/resources/{code}/") + path,
+        [&service, publishing](const http::Request& request) {
+          auto result = publishing ? service.publish(*request.principal(), request.param("code"),
+                                                     context_of(request))
+                                   : service.retire(*request.principal(), request.param("code"),
+                                                    context_of(request));
+          if (!result.ok()) return http::problem(result.error());
+          return http::Response::json(200, to_json(*result));
+        },
+        {},
+        {.summary = publishing ? "Publish a draft resource" : "Retire a published resource",
+         .description = publishing ? "Creates the resource's typed record table; records can "
+                                     "then be ingested."
+                                   : "No more ingest; the records and the catalog entry stay.",
+         .tag = tag,
+         .responses = {{200, "The resource", resource_schema()}}});
+  }
+
+  router.add(http::Method::kGet, "/api/v1/catalog/resources/{code}/versions",
+             [&service](const http::Request& request) {
+               auto result = service.history(*request.principal(), request.param("code"));
+               if (!result.ok()) return http::problem(result.error());
+               json::array items;
+               for (const ResourceVersion& v : *result) {
+                 boost::system::error_code ec;
+                 json::value snapshot = json::parse(v.snapshot, ec);
+                 json::array changes;
+                 for (const auto& c : v.changes)
+                   changes.emplace_back(c);
+                 items.push_back(json::object{
+                     {"version", v.version},
+                     {"action", v.action},
+                     {"changes", std::move(changes)},
+                     {"changed_by", v.changed_by},
+                     {"changed_at", core::format_iso8601(core::from_millis(v.changed_at))},
+                     {"resource", ec ? json::value(nullptr) : std::move(snapshot)}});
+               }
+               return http::Response::json(200, json::object{{"items", std::move(items)}});
+             },
+             {},
+             {.summary = "A resource's version history",
+              .tag = tag,
+              .responses = {{200, "Every version, newest first",
+                             schema::object({{"items", schema::array_of(version_schema())}})}}});
+}
+
+}  // namespace zt::catalog
