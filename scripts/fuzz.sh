@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_identifiers fuzz_http)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_identifiers fuzz_http fuzz_ingest)
 
 if [ "$build" = 1 ]; then
   scripts/setup.sh --tests

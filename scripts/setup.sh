@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Zhengtong needs from Debian's packages, and only what is missing.
 #   scripts/setup.sh            build and run the product
-#   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes
+#   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
+#                               jq and oathtool (the integrator's guide runs as a test)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
 # Idempotent: a second run with nothing missing touches nothing and needs no network.
 set -euo pipefail
@@ -14,7 +15,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14) ;;
+    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool) ;;
     --bench) packages+=(libbenchmark-dev wrk nginx-light) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "audit/store.h"
+#include "catalog/store.h"
 #include "db/migration.h"
+#include "exchange/record_store.h"
 #include "identity/store.h"
 
 #include <vector>
@@ -14,6 +16,10 @@ inline std::vector<db::Migration> all_migrations() {
   for (auto& m : audit::migrations())
     all.push_back(std::move(m));
   for (auto& m : identity::migrations())
+    all.push_back(std::move(m));
+  for (auto& m : catalog::migrations())
+    all.push_back(std::move(m));
+  for (auto& m : exchange::migrations())
     all.push_back(std::move(m));
   return all;
 }

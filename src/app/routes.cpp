@@ -1,6 +1,8 @@
 #include "app/routes.h"
 
 #include "audit/api.h"
+#include "catalog/api.h"
+#include "exchange/api.h"
 #include "http/identifier_routes.h"
 #include "identity/api.h"
 
@@ -14,6 +16,8 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
     audit::add_routes(router, *deps.audit_log, *deps.audit_writer);
   }
   if (deps.identity) identity::add_routes(router, *deps.identity);
+  if (deps.catalog) catalog::add_routes(router, *deps.catalog);
+  if (deps.exchange) exchange::add_routes(router, *deps.exchange);
 }
 
 }  // namespace zt::app

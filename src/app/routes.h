@@ -16,6 +16,12 @@ class AuditWriter;
 namespace zt::identity {
 class IdentityService;
 }  // namespace zt::identity
+namespace zt::catalog {
+class CatalogService;
+}  // namespace zt::catalog
+namespace zt::exchange {
+class ExchangeService;
+}  // namespace zt::exchange
 
 namespace zt::app {
 
@@ -29,6 +35,9 @@ struct RouteDeps {
   audit::AuditWriter* audit_writer = nullptr;
   // The identity routes (auth, departments, users, API clients) are registered when set.
   identity::IdentityService* identity = nullptr;
+  // The catalog and the exchange routes, when set.
+  catalog::CatalogService* catalog = nullptr;
+  exchange::ExchangeService* exchange = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

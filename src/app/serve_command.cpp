@@ -6,11 +6,13 @@
 #include "app/routes.h"
 #include "audit/service.h"
 #include "audit/writer.h"
+#include "catalog/service.h"
 #include "core/crypto_openssl.h"
 #include "core/time.h"
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
+#include "exchange/service.h"
 #include "http/access_log.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -77,6 +79,10 @@ int run_serve(const Config& config) {
     return 1;
   }
 
+  catalog::CatalogService catalog(database, audit_log, clock, identity,
+                                  &exchange::ExchangeService::apply_schema);
+  exchange::ExchangeService exchange(database, catalog, audit_log, clock);
+
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
   http::AccessLog access_log(1, config.access_log);
@@ -87,7 +93,9 @@ int run_serve(const Config& config) {
                       .debug_sleep_route = config.debug_sleep_route,
                       .audit_log = &audit_log,
                       .audit_writer = &audit_writer,
-                      .identity = &identity});
+                      .identity = &identity,
+                      .catalog = &catalog,
+                      .exchange = &exchange});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

@@ -166,13 +166,13 @@ Result<Resource> CatalogService::update(const core::Principal& actor, std::strin
   if (!may_write(actor, before)) {
     return forbidden("Only the providing department's administrators change a resource.");
   }
+  if (before.status == ResourceStatus::kRetired) {
+    return Error::conflict("resource_retired", "A retired resource cannot change.");
+  }
   if (expected_version && *expected_version != before.version) {
     return Error::conflict("version_conflict",
                            fmt::format("The resource is at version {}, not {}; reload it.",
                                        before.version, *expected_version));
-  }
-  if (before.status == ResourceStatus::kRetired) {
-    return Error::conflict("resource_retired", "A retired resource cannot change.");
   }
   if (!input.code.empty() && input.code != before.code) {
     return Error::invalid("invalid_body", "A resource's code cannot change.");
@@ -336,7 +336,17 @@ Result<Resource> CatalogService::find(std::string_view code) {
 
 Result<std::vector<Resource>> CatalogService::published() {
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  return store::published_resources(conn);
+  ZT_ASSIGN_OR_RETURN(auto list, store::published_resources(conn));
+  std::map<std::int64_t, std::string> names;
+  for (Resource& r : list) {
+    auto [it, fresh] = names.try_emplace(r.department_id);
+    if (fresh) {
+      ZT_TRY(fill_department_name(r));
+      it->second = r.department_name;
+    }
+    r.department_name = it->second;
+  }
+  return list;
 }
 
 }  // namespace zt::catalog

@@ -73,9 +73,20 @@ CREATE TRIGGER catalog_resource_fts_update AFTER UPDATE OF search_text ON catalo
   INSERT INTO catalog_resource_fts (rowid, search_text) VALUES (new.id, new.search_text);
 END;
 )sql",
+       // The operator class is named with the schema pg_trgm lives in, which need not be on the
+       // search_path (an installation may keep extensions in a schema of their own).
        .postgres_sql = R"sql(
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX catalog_resource_search ON catalog_resource USING gin (search_text gin_trgm_ops);
+DO $$
+DECLARE
+  ext_schema text;
+BEGIN
+  SELECT n.nspname INTO ext_schema FROM pg_extension e
+    JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+  EXECUTE format('CREATE INDEX catalog_resource_search ON catalog_resource '
+                 'USING gin (search_text %I.gin_trgm_ops)', ext_schema);
+END
+$$;
 )sql"},
   };
 }

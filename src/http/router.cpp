@@ -77,6 +77,9 @@ const Route& Router::add(Method method, std::string pattern, Handler handler, Ro
   if (options.access != Access::kPublic && options.execution == Execution::kInline) {
     throw std::logic_error("a signed-in route must run on the worker pool: " + pattern);
   }
+  if (options.stream_body && options.execution == Execution::kInline) {
+    throw std::logic_error("a stream_body route must run on the worker pool: " + pattern);
+  }
   auto route = std::make_unique<Route>();
   route->method = method;
   route->handler = std::move(handler);

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,11 +50,21 @@ struct RouteOptions {
   // second factor (the password-change, TOTP set-up, me and logout routes); every other route
   // answers 403 `password_change_required` / `totp_enrolment_required` until then.
   bool allowed_before_password_change = false;
-  std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  // Bytes; a larger body gets 413 `body_too_large` (with stream_body: before the handler runs when
+  // Content-Length says so, else as the error of BodyStream::read).
+  std::uint64_t body_limit = 1 << 20;
   // Media types the body may have ("application/json", "text/csv", …). When the list holds
   // application/json, a JSON body is parsed before the handler runs (400 if malformed). A request
   // with a body of any other type gets 415. Empty: the route takes no body.
   std::vector<std::string> accepts;
+  // The body is not read before the handler runs: the handler pulls it from
+  // Request::body_stream() as it arrives (bulk uploads of any size in constant memory), after
+  // authentication and the permission check. `accepts` and `body_limit` still apply; no JSON is
+  // parsed; the server's body_timeout bounds each wait for more of the body, not the whole of it.
+  // Such a route must run on the worker pool (kBlocking), and holds a worker as long as the upload
+  // lasts. When the handler answers before the end of the body, the connection closes after the
+  // answer.
+  bool stream_body = false;
 };
 
 struct ParamDoc {
@@ -99,9 +110,9 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Adds a route. Patterns are absolute, segments separated by '/', a segment "{name}" is a
-  // parameter. Registering the same method and pattern twice, a malformed pattern, or a signed-in
-  // route that runs inline (authentication reads the database) is a programming error
-  // (std::logic_error).
+  // parameter. Registering the same method and pattern twice, a malformed pattern, a signed-in
+  // route that runs inline (authentication reads the database), or a stream_body route that runs
+  // inline (reading the body blocks) is a programming error (std::logic_error).
   const Route& add(Method method, std::string pattern, Handler handler, RouteOptions options,
                    RouteDoc doc);
 

@@ -14,9 +14,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <unordered_set>
@@ -30,13 +32,29 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using NativeRequest = bhttp::request<bhttp::string_body>;
 using Parser = bhttp::request_parser<bhttp::string_body>;
+// A stream_body route's body goes straight from the socket into pieces of the caller's buffer.
+using StreamParser = bhttp::request_parser<bhttp::buffer_body>;
 
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 // What a connection is doing; decides what a graceful stop may close at once.
-enum class Phase { kIdle, kReading, kHandling, kWriting };
+// kClosing: answered, discarding the rest of an unread body before closing (see linger()).
+enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
+
+// Streamed request bodies: the size of a piece, how many may wait for the handler, and how long a
+// connection that answered before the end of the body keeps discarding it.
+constexpr std::size_t kUploadPiece = 64 * 1024;
+constexpr std::size_t kUploadPending = 2;
+constexpr std::chrono::seconds kLingerTime{2};
+
+// How a stream_body request's body ended when its handler answered.
+enum class BodyEnd {
+  kComplete,    // read to the end: the connection may serve another request
+  kIncomplete,  // not read to the end (answered early, too large, malformed): answer, then close
+  kClientGone,  // the client left or was too slow: nothing to answer
+};
 
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string media_type(std::string_view content_type) {
@@ -205,6 +223,65 @@ class StreamSink final : public BodySink {
   std::string buffer_;
 };
 
+// The hand-over of a stream_body request's body between the connection's coroutine, which reads
+// it from the socket, and the handler on the worker pool, which reads it through an UploadStream.
+// At most kUploadPending pieces wait, so the socket is read only as fast as the handler consumes:
+// constant memory whatever the size. The coroutine notifies `arrived`; the handler wakes the
+// coroutine by posting to the connection's thread: wake.cancel() when it made room, and once it
+// has answered, also a cancel of the socket read the coroutine may be waiting in. The coroutine
+// checks the fields under the lock before each wait, so no wake-up is lost. Shared by the coroutine
+// and the pool job; the job hands its reference to its last post, so the state (and its timer)
+// is freed on the connection's thread, whichever side ends last.
+struct UploadState {
+  UploadState(Connection& c, std::uint64_t body_limit)
+      : wake(c.thread.io, Clock::time_point::max()), conn(&c), limit(body_limit) {}
+
+  // Touched only on the connection's thread.
+  asio::steady_timer wake;
+  Connection* conn;      // used only while `reading`, when the coroutine holds the connection
+  bool reading = false;  // the coroutine waits in a socket read
+
+  const std::uint64_t limit;
+  std::mutex mutex;  // guards the fields below
+  std::condition_variable arrived;
+  std::deque<std::string> pieces;  // read, not yet taken by the handler
+  bool ended = false;              // no more pieces: the body is complete, or `error` says why not
+  std::optional<Error> error;
+  bool client_gone = false;  // `error` is client_gone
+  bool answered = false;     // the handler returned `response`
+  std::optional<Response> response;
+};
+
+class UploadStream final : public BodyStream {
+ public:
+  UploadStream(std::shared_ptr<UploadState> state, asio::any_io_executor executor)
+      : state_(std::move(state)), executor_(std::move(executor)) {}
+
+  Result<bool> read(std::string& piece) override {
+    piece.clear();
+    std::unique_lock lock(state_->mutex);
+    state_->arrived.wait(lock, [&] { return !state_->pieces.empty() || state_->ended; });
+    if (state_->pieces.empty()) {
+      if (state_->error) return *state_->error;
+      return false;
+    }
+    const bool was_full = state_->pieces.size() >= kUploadPending;
+    piece = std::move(state_->pieces.front());
+    state_->pieces.pop_front();
+    lock.unlock();
+    bytes_ += piece.size();
+    if (was_full) asio::post(executor_, [state = state_] { state->wake.cancel(); });
+    return true;
+  }
+
+  std::uint64_t bytes_read() const override { return bytes_; }
+
+ private:
+  std::shared_ptr<UploadState> state_;
+  asio::any_io_executor executor_;
+  std::uint64_t bytes_ = 0;
+};
+
 struct Server::Impl {
   Impl(ServerConfig c, const Router& r, Metrics& m, AccessLog& a, WorkerPool& p, spdlog::logger& l)
       : config(std::move(c)), router(r), metrics(m), access_log(a), pool(p), log(l) {
@@ -243,6 +320,17 @@ struct Server::Impl {
   // Runs a streamed response's writer on the pool and sends its pieces as chunks. Returns the
   // body bytes sent, or nullopt when the connection must close (client gone, writer failed).
   asio::awaitable<std::optional<std::size_t>> send_stream(Connection& conn, const Response& r);
+  // Runs a stream_body route's handler on the pool while reading the body for it (UploadState).
+  // Returns when the handler has answered: its response (503 when the pool is full) and how far
+  // the body was read.
+  asio::awaitable<std::pair<Response, BodyEnd>> run_streamed(Connection& conn, const Route& route,
+                                                             Request& request,
+                                                             beast::flat_buffer& buffer,
+                                                             Parser& parser);
+  // After an answer that left the body unread: half-closes, then discards what the client still
+  // sends until it closes or kLingerTime passes, so that closing with unread bytes does not reset
+  // the connection before the client has read the answer (RFC 9112 §9.6).
+  asio::awaitable<void> linger(Connection& conn);
   void start_flush_timer();
   std::chrono::milliseconds watchdog_tick() const {
     const auto shortest = std::min(
@@ -470,6 +558,132 @@ asio::awaitable<std::optional<std::size_t>> Server::Impl::send_stream(Connection
   co_return state->bytes;
 }
 
+asio::awaitable<std::pair<Response, BodyEnd>> Server::Impl::run_streamed(Connection& conn,
+                                                                         const Route& route,
+                                                                         Request& request,
+                                                                         beast::flat_buffer& buffer,
+                                                                         Parser& parser) {
+  auto state = std::make_shared<UploadState>(conn, route.options.body_limit);
+  auto executor = co_await asio::this_coro::executor;
+  UploadStream body(state, executor);  // outlives the handler: this coroutine waits for it
+
+  // The body goes into pieces of our own buffers, not into one string (which would even reserve
+  // the whole Content-Length). The converted parser takes the header with it: give it back, the
+  // Request and the session's views read it (moving fields keeps their storage).
+  std::optional<StreamParser> stream;
+  if (parser.is_done()) {
+    state->ended = true;  // no body
+  } else {
+    stream.emplace(std::move(parser));
+    stream->body_limit(route.options.body_limit);
+    parser.get().base() = std::move(stream->get().base());
+  }
+  request.set_body_stream(&body);
+
+  const bool queued = pool.try_submit([state, executor, &route, &request, this]() mutable {
+    Response response = invoke(&route, route.handler, request);
+    {
+      std::lock_guard lock(state->mutex);
+      state->response = std::move(response);
+      state->answered = true;
+    }
+    asio::post(executor, [state = std::move(state)] {
+      state->wake.cancel();
+      if (state->reading) {
+        boost::system::error_code ignored;
+        state->conn->socket.cancel(ignored);
+      }
+    });
+  });
+  if (!queued) {
+    Response response = problem(503, "overloaded", "The server is busy; try again in a moment.");
+    response.header("Retry-After", "1");
+    co_return std::pair{std::move(response), stream ? BodyEnd::kIncomplete : BodyEnd::kComplete};
+  }
+
+  std::string piece;
+  while (true) {
+    bool read_more = false;
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->answered) break;
+      read_more = !state->ended && state->pieces.size() < kUploadPending;
+    }
+    if (!read_more) {
+      state->wake.expires_at(Clock::time_point::max());
+      co_await state->wake.async_wait(kUseTuple);
+      continue;
+    }
+    if (piece.empty()) piece.resize(kUploadPiece);
+    auto& into = stream->get().body();
+    into.data = piece.data();
+    into.size = piece.size();
+    into.more = true;
+    state->reading = true;
+    conn.set_deadline(config.body_timeout);
+    auto [ec, n] = co_await bhttp::async_read_some(conn.socket, buffer, *stream, kUseTuple);
+    (void)n;
+    conn.clear_deadline();
+    state->reading = false;
+    if (ec == bhttp::error::need_buffer) ec = {};  // the piece is full
+    const std::size_t got = piece.size() - into.size;
+
+    std::lock_guard lock(state->mutex);
+    if (state->answered) break;  // the read may have been cut short for the answer
+    if (got > 0) {
+      piece.resize(got);
+      state->pieces.push_back(std::move(piece));
+      piece = std::string();
+    }
+    if (conn.timed_out || ec) {
+      state->ended = true;
+      if (ec == bhttp::error::body_limit) {
+        state->error = Error{ErrorKind::kTooLarge, "body_too_large",
+                             fmt::format("The body exceeds the limit of {} bytes.", state->limit)};
+      } else if (!conn.timed_out &&
+                 ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+                 ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
+        state->error = Error::invalid(
+            "malformed_request", "The request body is not valid HTTP/1.1: " + ec.message() + ".");
+      } else {
+        state->client_gone = true;
+        state->error = Error::unavailable(
+            "client_gone", conn.timed_out ? "The body did not arrive in time."
+                                          : "The client closed the connection: " + ec.message());
+      }
+    } else if (stream->is_done()) {
+      state->ended = true;
+    }
+    state->arrived.notify_all();
+  }
+
+  BodyEnd end = BodyEnd::kIncomplete;
+  Response response;
+  {
+    std::lock_guard lock(state->mutex);
+    if (conn.timed_out || state->client_gone) {
+      end = BodyEnd::kClientGone;
+    } else if (!state->error && (!stream || stream->is_done())) {
+      end = BodyEnd::kComplete;
+    }
+    response = std::move(*state->response);
+  }
+  co_return std::pair{std::move(response), end};
+}
+
+asio::awaitable<void> Server::Impl::linger(Connection& conn) {
+  conn.phase = Phase::kClosing;
+  boost::system::error_code ignored;
+  conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  conn.set_deadline(kLingerTime);  // the watchdog ends the reads below
+  std::array<char, 16 * 1024> discard;
+  while (!conn.timed_out) {
+    auto [ec, n] = co_await conn.socket.async_read_some(asio::buffer(discard), kUseTuple);
+    (void)n;
+    if (ec) break;
+  }
+}
+
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
   ThreadContext& thread = conn->thread;
   thread.connections.insert(conn.get());
@@ -509,6 +723,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
 
       Response response;
       bool keep_alive = false;
+      bool linger_after = false;  // a stream_body request's body is left unread
       bool head = false;
       bool http10 = false;
       std::size_t slot = metrics.unmatched_slot();
@@ -565,6 +780,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         const Route* route = nullptr;
         const Handler* handler = nullptr;
         bool blocking = true;
+        bool stream_body = false;  // the handler reads the body (run_streamed)
         if (path.empty() || path.front() != '/') {
           response =
               problem(400, "malformed_request", "The request target must be an absolute path.");
@@ -575,6 +791,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
             route = match.route;
             handler = &route->handler;
             blocking = route->options.execution == Execution::kBlocking;
+            stream_body = route->options.stream_body;
             slot = route->index;
             route_pattern = route->pattern;
           } else if (fallback && (req.method() == bhttp::verb::get || head) &&
@@ -596,7 +813,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         boost::json::value json_body;
         bool json_parsed = false;
         if (handler && has_body) {
-          const std::size_t limit = route ? route->options.body_limit : 64 * 1024;
+          const std::uint64_t limit = route ? route->options.body_limit : 64 * 1024;
           const auto content_length = parser->content_length();
           const std::vector<std::string> none;
           const auto& accepts = route ? route->options.accepts : none;
@@ -613,46 +830,51 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                                            type.empty() ? "(none)" : type, list));
             handler = nullptr;
             keep_alive = false;
+            linger_after = stream_body;
           } else if (content_length && *content_length > limit) {
             response = problem(413, "body_too_large",
                                fmt::format("The body exceeds the limit of {} bytes.", limit));
             handler = nullptr;
             keep_alive = false;
+            linger_after = stream_body;
           } else {
             if (bhttp::token_list(req[bhttp::field::expect]).exists("100-continue")) {
               static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
               conn->set_deadline(config.write_timeout);
               co_await asio::async_write(conn->socket, asio::buffer(kContinue), kUseTuple);
             }
-            parser->body_limit(limit);
-            conn->set_deadline(config.body_timeout);
-            auto [bec, bn] = co_await bhttp::async_read(conn->socket, buffer, *parser, kUseTuple);
-            (void)bn;
-            conn->clear_deadline();
-            if (conn->timed_out) break;
-            if (bec == bhttp::error::body_limit) {
-              response = problem(413, "body_too_large",
-                                 fmt::format("The body exceeds the limit of {} bytes.", limit));
-              handler = nullptr;
-              keep_alive = false;
-            } else if (bec) {
-              if (bec == asio::error::eof || bec == bhttp::error::partial_message ||
-                  bec == asio::error::connection_reset) {
-                break;
-              }
-              response = problem(400, "malformed_request",
-                                 "The request body is not valid HTTP/1.1: " + bec.message() + ".");
-              handler = nullptr;
-              keep_alive = false;
-            } else if (type == "application/json" && route) {
-              boost::system::error_code jec;
-              json_body = boost::json::parse(req.body(), jec);
-              if (jec) {
-                response = problem(400, "malformed_json",
-                                   "The body is not valid JSON: " + jec.message() + ".");
+            if (!stream_body) {  // else the handler reads it
+              parser->body_limit(limit);
+              conn->set_deadline(config.body_timeout);
+              auto [bec, bn] = co_await bhttp::async_read(conn->socket, buffer, *parser, kUseTuple);
+              (void)bn;
+              conn->clear_deadline();
+              if (conn->timed_out) break;
+              if (bec == bhttp::error::body_limit) {
+                response = problem(413, "body_too_large",
+                                   fmt::format("The body exceeds the limit of {} bytes.", limit));
                 handler = nullptr;
-              } else {
-                json_parsed = true;
+                keep_alive = false;
+              } else if (bec) {
+                if (bec == asio::error::eof || bec == bhttp::error::partial_message ||
+                    bec == asio::error::connection_reset) {
+                  break;
+                }
+                response =
+                    problem(400, "malformed_request",
+                            "The request body is not valid HTTP/1.1: " + bec.message() + ".");
+                handler = nullptr;
+                keep_alive = false;
+              } else if (type == "application/json" && route) {
+                boost::system::error_code jec;
+                json_body = boost::json::parse(req.body(), jec);
+                if (jec) {
+                  response = problem(400, "malformed_json",
+                                     "The body is not valid JSON: " + jec.message() + ".");
+                  handler = nullptr;
+                } else {
+                  json_parsed = true;
+                }
               }
             }
           }
@@ -671,7 +893,15 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
           Request request(&req, path, query, request_id, client);
           request.set_params(std::move(match.params));
           if (json_parsed) request.set_json(&json_body);
-          if (blocking) {
+          if (stream_body) {
+            auto [answer, end] = co_await run_streamed(*conn, *route, request, buffer, *parser);
+            if (end == BodyEnd::kClientGone) break;
+            response = std::move(answer);
+            if (end == BodyEnd::kIncomplete) {
+              keep_alive = false;  // the unread body must not be taken for the next request
+              linger_after = true;
+            }
+          } else if (blocking) {
             auto result = co_await run_blocking(route, *handler, request);
             if (result) {
               response = std::move(*result);
@@ -709,6 +939,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                           .duration = elapsed,
                           .remote = client});
       }
+      if (linger_after && !wec && !conn->timed_out) co_await linger(*conn);
       if (wec || conn->timed_out || !keep_alive) break;
     }
   } catch (const std::exception& e) {
@@ -742,7 +973,8 @@ void Server::Impl::close_connections(bool idle_only) {
   for (auto& t : threads) {
     asio::post(t->io, [thread = t.get(), idle_only] {
       for (Connection* c : thread->connections) {
-        if (!idle_only || c->phase == Phase::kIdle || c->phase == Phase::kReading) {
+        if (!idle_only || c->phase == Phase::kIdle || c->phase == Phase::kReading ||
+            c->phase == Phase::kClosing) {
           boost::system::error_code ignored;
           c->socket.cancel(ignored);
           c->socket.shutdown(tcp::socket::shutdown_both, ignored);

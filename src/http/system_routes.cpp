@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <thread>
 
 namespace zt::http {
@@ -89,9 +91,11 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
 }
 
 void add_debug_stream_route(Router& router);
+void add_debug_upload_route(Router& router);
 
 void add_debug_routes(Router& router) {
   add_debug_stream_route(router);
+  add_debug_upload_route(router);
   router.add(Method::kGet, "/api/v1/debug/sleep",
              [](const Request& request) {
                auto text = request.query_param("ms").value_or("");
@@ -142,6 +146,63 @@ void add_debug_stream_route(Router& router) {
                           .required = true,
                           .schema = json::object{{"type", "integer"}}}},
               .responses = {{200, "The lines", json::object{{"type", "string"}}, "text/plain"}}});
+}
+
+void add_debug_upload_route(Router& router) {
+  router.add(
+      Method::kPost, "/api/v1/debug/upload",
+      [](const Request& request) {
+        std::optional<std::uint64_t> fail_after;
+        if (auto text = request.query_param("fail_after")) {
+          std::uint64_t n = 0;
+          auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+          if (ec != std::errc() || end != text->data() + text->size()) {
+            return problem(400, "invalid_parameter", "fail_after must be a whole number of bytes.");
+          }
+          fail_after = n;
+        }
+        BodyStream& body = *request.body_stream();
+        std::uint64_t hash = 0xcbf29ce484222325;  // FNV-1a 64
+        std::uint64_t pieces = 0;
+        std::string piece;
+        while (true) {
+          if (fail_after && body.bytes_read() >= *fail_after) {
+            return problem(400, "debug_failure",
+                           fmt::format("Failed on purpose after {} bytes.", body.bytes_read()));
+          }
+          auto more = body.read(piece);
+          if (!more.ok()) return problem(more.error());
+          if (!*more) break;
+          ++pieces;
+          for (unsigned char c : piece) {
+            hash ^= c;
+            hash *= 0x100000001b3;
+          }
+        }
+        return Response::json(200, json::object{{"bytes", body.bytes_read()},
+                                                {"pieces", pieces},
+                                                {"fnv1a64", fmt::format("{:016x}", hash)}});
+      },
+      {.access = Access::kPublic,
+       .body_limit = 64 << 20,
+       .accepts = {"application/octet-stream", "text/csv", "application/x-ndjson"},
+       .stream_body = true},
+      {.summary = "Diagnostics: read a streamed upload and describe it",
+       .description = "Only present when the server runs with [debug] sleep_route = true. The body "
+                      "is read as it arrives (stream_body), up to 64 MiB.",
+       .tag = "system",
+       .params = {{.name = "fail_after",
+                   .description = "answer 400 debug_failure once this many bytes are read, "
+                                  "leaving the rest unread",
+                   .schema = json::object{{"type", "integer"}}}},
+       .responses = {
+           {200, "The body's size, the pieces it came in and its FNV-1a 64 hash",
+            json::object{
+                {"type", "object"},
+                {"required", json::array{"bytes", "pieces", "fnv1a64"}},
+                {"properties", json::object{{"bytes", json::object{{"type", "integer"}}},
+                                            {"pieces", json::object{{"type", "integer"}}},
+                                            {"fnv1a64", json::object{{"type", "string"}}}}}}}}});
 }
 
 }  // namespace zt::http

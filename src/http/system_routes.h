@@ -23,8 +23,11 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                        std::function<Status()> ready);
 
 // Adds GET /api/v1/debug/sleep?ms=N (blocking, N ≤ 10000): a request that takes as long as asked,
-// for exercising graceful shutdown and load shedding; and GET /api/v1/debug/stream?lines=N, a
-// streamed (chunked) body for exercising exports. Off unless config [debug] sleep_route.
+// for exercising graceful shutdown and load shedding; GET /api/v1/debug/stream?lines=N, a
+// streamed (chunked) body for exercising exports; and POST /api/v1/debug/upload[?fail_after=N], a
+// stream_body route answering {"bytes", "pieces", "fnv1a64"} of the body it read (or 400
+// debug_failure after N bytes, the rest unread), for exercising bulk uploads. Off unless config
+// [debug] sleep_route.
 void add_debug_routes(Router& router);
 
 }  // namespace zt::http

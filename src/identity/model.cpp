@@ -20,10 +20,11 @@ struct RoleEntry {
 // reserved here so their routes can declare them.
 constexpr std::array kWindowClerk = {"appeals.intake"sv, "services.cases.accept"sv,
                                      "services.cases.read"sv};
-constexpr std::array kDeptOfficer = {"appeals.handle"sv,         "catalog.resources.publish"sv,
-                                     "catalog.resources.read"sv, "certs.issue"sv,
-                                     "exchange.ingest"sv,        "exchange.query"sv,
-                                     "services.cases.approve"sv, "services.cases.read"sv};
+// Officers ingest and query data; defining the catalog is the department administrator's
+// (catalog.resources.publish) or the data administrator's (catalog.manage).
+constexpr std::array kDeptOfficer = {
+    "appeals.handle"sv, "catalog.resources.read"sv, "certs.issue"sv,        "exchange.ingest"sv,
+    "exchange.query"sv, "services.cases.approve"sv, "services.cases.read"sv};
 constexpr std::array kDeptAdmin = {
     "catalog.resources.publish"sv, "catalog.resources.read"sv, "exchange.grants.manage"sv,
     "exchange.ingest"sv,           "exchange.query"sv,         "identity.users.read"sv,

@@ -2,14 +2,11 @@
 // standard error; sign-in with the forced password change; /api/v1/auth/me; TOTP enrolment
 // with codes computed here (RFC 6238); 401 for wrong passwords and missing tokens; 403 for a
 // missing permission; logout.
+#include "integration/city.h"
 #include "integration/server_test.h"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
 #include <map>
-#include <sstream>
 
 namespace zt::test {
 namespace {
@@ -17,60 +14,6 @@ namespace {
 namespace json = boost::json;
 
 const std::vector<std::pair<std::string, std::string>> kJson{{"Content-Type", "application/json"}};
-
-// The one-time passwords from the console block "   sysadmin    sys_admin    PASSWORD".
-std::map<std::string, std::string> initial_passwords(const std::string& text) {
-  std::map<std::string, std::string> out;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream words(line);
-    std::string user, role, password, extra;
-    if (words >> user >> role >> password && !(words >> extra) &&
-        (role == "sys_admin" || role == "sec_admin" || role == "audit_admin")) {
-      out[user] = password;
-    }
-  }
-  return out;
-}
-
-std::string base32_decode(std::string_view text) {
-  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    buffer = (buffer << 5) | static_cast<unsigned>(kAlphabet.find(c));
-    bits += 5;
-    if (bits >= 8) {
-      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
-// RFC 6238 with HMAC-SHA1, 6 digits, for the 30-second step `step`.
-std::string totp(const std::string& key, std::int64_t step) {
-  unsigned char counter[8];
-  for (int i = 7; i >= 0; --i) {
-    counter[i] = static_cast<unsigned char>(step & 0xFF);
-    step >>= 8;
-  }
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), counter, sizeof counter, mac, &len);
-  const unsigned offset = mac[len - 1] & 0x0F;
-  const unsigned value = ((mac[offset] & 0x7Fu) << 24) | (mac[offset + 1] << 16) |
-                         (mac[offset + 2] << 8) | mac[offset + 3];
-  return fmt::format("{:06}", value % 1'000'000);
-}
-
-std::int64_t current_step() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-             .count() /
-         30;
-}
 
 class IdentityApiTest : public ServerTest {
  protected:

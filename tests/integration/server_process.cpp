@@ -169,13 +169,19 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     }
   }
 
-  const fs::path stdout_file = server->dir_ / "stdout.log";
+  server->config_file_ = config_file;
+  if (!server->spawn(error)) return nullptr;  // the destructor removes the directory
+  return server;
+}
+
+bool ServerProcess::spawn(std::string& error) {
+  const fs::path stdout_file = dir_ / "stdout.log";
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
     error = fmt::format("pipe2 failed: {}", std::strerror(errno));
-    return nullptr;
+    return false;
   }
-  const int out_fd = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int out_fd = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (out_fd < 0 || null_fd < 0) {
     error =
@@ -183,10 +189,10 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     for (int fd : {out_fd, null_fd, err_pipe[0], err_pipe[1]}) {
       if (fd >= 0) ::close(fd);
     }
-    return nullptr;
+    return false;
   }
   const std::string binary = ZT_BINARY;
-  const std::string config_arg = config_file.string();
+  const std::string config_arg = config_file_.string();
   const pid_t parent = ::getpid();
 
   const pid_t pid = ::fork();
@@ -214,10 +220,10 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
   if (pid < 0) {
     ::close(err_pipe[0]);
     error = fmt::format("fork failed: {}", std::strerror(errno));
-    return nullptr;
+    return false;
   }
-  server->pid_ = pid;
-  server->stderr_fd_ = err_pipe[0];
+  pid_ = pid;
+  stderr_fd_ = err_pipe[0];
 
   // Read standard error until the server says where it serves, it exits, or time runs out.
   const auto deadline = Clock::now() + kStartTimeout;
@@ -237,13 +243,13 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
           error = "cannot read the port from the server's line: " + std::string(rest);
           break;
         }
-        server->port_ = static_cast<std::uint16_t>(port);
+        port_ = static_cast<std::uint16_t>(port);
         {
-          std::lock_guard lock(server->stderr_mutex_);
-          server->stderr_ = std::move(captured);
+          std::lock_guard lock(stderr_mutex_);
+          stderr_ = std::move(captured);
         }
-        server->drain_ = std::thread([s = server.get()] { s->drain_stderr(); });
-        return server;
+        drain_ = std::thread([this] { drain_stderr(); });
+        return true;
       }
     }
     const auto left =
@@ -252,7 +258,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
       error = eof ? "the server exited before serving" : "the server did not serve within 30 s";
       break;
     }
-    pollfd pfd{server->stderr_fd_, POLLIN, 0};
+    pollfd pfd{stderr_fd_, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), 500)));
     if (ready < 0 && errno != EINTR) {
       error = fmt::format("poll failed: {}", std::strerror(errno));
@@ -260,7 +266,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     }
     if (ready > 0) {
       char chunk[4096];
-      const ssize_t n = ::read(server->stderr_fd_, chunk, sizeof chunk);
+      const ssize_t n = ::read(stderr_fd_, chunk, sizeof chunk);
       if (n > 0) {
         captured.append(chunk, static_cast<std::size_t>(n));
       } else if (n == 0 || errno != EINTR) {
@@ -270,16 +276,39 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
   }
 
   // Failed: stop the child and report all it said.
-  server->terminate();
-  const auto code = server->wait_exit(kKillAfter);
+  terminate();
+  const auto code = wait_exit(kKillAfter);
   if (!code) {
-    ::kill(server->pid_, SIGKILL);
-    server->wait_exit(kKillAfter);
+    ::kill(pid_, SIGKILL);
+    wait_exit(kKillAfter);
   }
   error += fmt::format(" (exit status {}; config {})\n--- stderr ---\n{}\n--- stdout ---\n{}",
-                       code ? std::to_string(*code) : "none", config_file.string(), captured,
+                       code ? std::to_string(*code) : "none", config_file_.string(), captured,
                        read_all(stdout_file));
-  return nullptr;  // the destructor removes the directory
+  return false;
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ > 0 && !exit_code_) ::kill(pid_, SIGKILL);
+  wait_exit(kKillAfter);
+}
+
+bool ServerProcess::restart(std::string& error) {
+  if (pid_ > 0 && !exit_code_) {
+    error = "the server is still running";
+    return false;
+  }
+  if (drain_.joinable()) drain_.join();
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+  stderr_fd_ = -1;
+  pid_ = -1;
+  port_ = 0;
+  exit_code_.reset();
+  {
+    std::lock_guard lock(stderr_mutex_);
+    stderr_.clear();
+  }
+  return spawn(error);
 }
 
 void ServerProcess::drain_stderr() {

@@ -68,6 +68,11 @@ class ServerProcess {
 
   // Sends SIGTERM (a graceful stop). No effect once the child has exited.
   void terminate();
+  // Kills the child with SIGKILL (a crash: nothing is flushed or finished) and waits for it.
+  void kill_hard();
+  // Starts a new child on the same directory, configuration and database after the previous
+  // one exited; it listens on a new port (port()). False with `error` set when it does not serve.
+  bool restart(std::string& error);
 
   // Waits up to `timeout` for the child to exit. Returns its exit code (128 + the signal number
   // when a signal ended it), or nullopt if it is still running after `timeout`.
@@ -80,6 +85,7 @@ class ServerProcess {
 
  private:
   ServerProcess() = default;
+  bool spawn(std::string& error);  // starts the child and waits until it serves
   void drain_stderr();
 
   pid_t pid_ = -1;
@@ -87,6 +93,7 @@ class ServerProcess {
   std::uint16_t port_ = 0;
   std::filesystem::path dir_;
   std::filesystem::path web_root_;
+  std::filesystem::path config_file_;
   int stderr_fd_ = -1;  // read end of the child's standard error, owned by drain_ once started
   mutable std::mutex stderr_mutex_;  // guards stderr_
   std::string stderr_;

@@ -3,8 +3,10 @@
 #include "http/openapi.h"
 #include "app/routes.h"
 #include "audit/service.h"
+#include "catalog/service.h"
 #include "core/crypto_openssl.h"
 #include "db/database.h"
+#include "exchange/service.h"
 #include "identity/service.h"
 
 #include <gtest/gtest.h>
@@ -38,11 +40,16 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   auto identity =
       identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
   ASSERT_TRUE(identity.ok());
+  catalog::CatalogService catalog(**db, audit_log, clock, **identity,
+                                  &exchange::ExchangeService::apply_schema);
+  exchange::ExchangeService exchange(**db, catalog, audit_log, clock);
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
                       .debug_sleep_route = true,
-                      .identity = identity->get()});
+                      .identity = identity->get(),
+                      .catalog = &catalog,
+                      .exchange = &exchange});
   ASSERT_FALSE(router.routes().empty());
   auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");

@@ -122,5 +122,24 @@ TEST(RouterRegistration, SignedInRoutesMustNotRunInline) {
                              {.execution = Execution::kInline, .access = Access::kPublic}, doc()));
 }
 
+TEST(RouterRegistration, StreamBodyRoutesMustNotRunInline) {
+  Router router;
+  EXPECT_THROW(router.add(Method::kPost, "/a", named("a"),
+                          {.execution = Execution::kInline,
+                           .access = Access::kPublic,
+                           .accepts = {"text/csv"},
+                           .stream_body = true},
+                          doc()),
+               std::logic_error);
+  const Route& route = router.add(Method::kPost, "/b", named("b"),
+                                  {.access = Access::kPublic,
+                                   .body_limit = std::uint64_t{16} << 30,
+                                   .accepts = {"text/csv"},
+                                   .stream_body = true},
+                                  doc());
+  EXPECT_TRUE(route.options.stream_body);
+  EXPECT_EQ(route.options.body_limit, std::uint64_t{16} << 30);
+}
+
 }  // namespace
 }  // namespace zt::http

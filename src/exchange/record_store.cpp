@@ -1,0 +1,581 @@
+#include "exchange/record_store.h"
+
+#include "db/bulk_load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace zt::exchange {
+
+using catalog::Field;
+using catalog::FieldType;
+using catalog::Resource;
+
+std::vector<db::Migration> migrations() {
+  return {
+      {.version = 400, .name = "create_exchange_tables", .sql = R"sql(
+CREATE TABLE exchange_resource_state (
+  resource_id BIGINT PRIMARY KEY,
+  last_seq BIGINT NOT NULL,
+  record_count BIGINT NOT NULL,
+  last_change_at BIGINT
+);
+CREATE TABLE exchange_batch (
+  id {{id}},
+  resource_id BIGINT NOT NULL,
+  department_id BIGINT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  actor_id BIGINT NOT NULL,
+  actor_name TEXT NOT NULL,
+  format TEXT NOT NULL,
+  charset TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  idempotency_key TEXT,
+  status TEXT NOT NULL,
+  rows_read BIGINT NOT NULL,
+  inserted BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  unchanged BIGINT NOT NULL,
+  deleted BIGINT NOT NULL,
+  rejected BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  first_seq BIGINT,
+  last_seq BIGINT,
+  field_errors TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  error_detail TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE UNIQUE INDEX exchange_batch_idempotency
+  ON exchange_batch (resource_id, actor_kind, actor_id, idempotency_key);
+CREATE INDEX exchange_batch_resource ON exchange_batch (resource_id, id);
+CREATE INDEX exchange_batch_department ON exchange_batch (department_id, started_at);
+CREATE TABLE exchange_rejection (
+  batch_id BIGINT NOT NULL,
+  line BIGINT NOT NULL,
+  errors TEXT NOT NULL,
+  PRIMARY KEY (batch_id, line)
+);
+)sql"},
+  };
+}
+
+namespace records {
+
+namespace {
+
+bool is_pg(const db::Connection& conn) {
+  return conn.backend() == db::Backend::kPostgres;
+}
+
+std::string table(std::int64_t id) {
+  return fmt::format("rec_{}", id);
+}
+std::string changes(std::int64_t id) {
+  return fmt::format("rec_{}_changes", id);
+}
+std::string column(const Field& f) {
+  return "f_" + f.name;
+}
+
+std::string_view sql_type(const Field& f, bool pg) {
+  switch (f.type) {
+    case FieldType::kInteger: return "BIGINT";
+    case FieldType::kDecimal: return "NUMERIC";
+    case FieldType::kBoolean: return pg ? "BOOLEAN" : "INTEGER";
+    case FieldType::kDate: return pg ? "DATE" : "TEXT";
+    case FieldType::kDatetime: return pg ? "TIMESTAMPTZ" : "TEXT";
+    default: return "TEXT";
+  }
+}
+
+std::string column_definition(const Field& f, bool pg) {
+  return fmt::format("{} {}{}", column(f), sql_type(f, pg), f.key ? " NOT NULL" : "");
+}
+
+std::string index_statement(const Resource& r, const Field& f) {
+  return fmt::format("CREATE INDEX IF NOT EXISTS {0}_{1} ON {0} ({1})", table(r.id), column(f));
+}
+
+db::Param param_of(const TypedValue& v) {
+  switch (v.kind) {
+    case TypedValue::Kind::kNull: return {};
+    case TypedValue::Kind::kInt: return db::Param(v.i);
+    case TypedValue::Kind::kBool: return db::Param(v.i != 0);
+    case TypedValue::Kind::kText: return db::Param(std::string_view(v.text));
+  }
+  return {};
+}
+
+// The change's data: every field of an upsert, the key fields of a delete.
+std::string change_data(const Resource& r, const TypedRow& row) {
+  std::string out = "{";
+  bool first = true;
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    const Field& f = r.fields[i];
+    if (row.is_delete && !f.key) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += f.name;
+    out += "\":";
+    append_json(out, f, row.values[i]);
+  }
+  out += '}';
+  return out;
+}
+
+// A PostgreSQL expression reading stage column `c` (text) as the field's type.
+std::string cast(const Field& f, std::string_view c) {
+  return fmt::format("CAST({} AS {})", c, sql_type(f, true));
+}
+
+Result<StorageState> lock_state(db::Connection& conn, std::int64_t resource_id) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows, conn.query(is_pg(conn) ? "SELECT last_seq, record_count, last_change_at FROM "
+                                          "exchange_resource_state WHERE resource_id = ? FOR UPDATE"
+                                        : "SELECT last_seq, record_count, last_change_at FROM "
+                                          "exchange_resource_state WHERE resource_id = ?",
+                            resource_id));
+  if (rows.empty()) {
+    return Error::internal("storage_missing",
+                           fmt::format("Resource {} has no record storage.", resource_id));
+  }
+  return StorageState{rows[0].get<std::int64_t>(0), rows[0].get<std::int64_t>(1),
+                      rows[0].get<std::optional<std::int64_t>>(2)};
+}
+
+struct ChangeToWrite {
+  std::uint64_t line;
+  const char* op;
+  const TypedRow* row;
+};
+
+Status write_changes(db::Connection& conn, const Resource& r, std::vector<ChangeToWrite>& list,
+                     std::int64_t first_seq, std::int64_t batch_id, std::int64_t now,
+                     db::Transaction* tx) {
+  std::sort(list.begin(), list.end(),
+            [](const ChangeToWrite& a, const ChangeToWrite& b) { return a.line < b.line; });
+  if (tx) {
+    const std::array<std::string_view, 5> cols = {"seq", "op", "data", "batch_id", "changed_at"};
+    ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(*tx, changes(r.id), cols));
+    std::int64_t seq = first_seq;
+    for (const ChangeToWrite& c : list) {
+      const std::string data = change_data(r, *c.row);
+      ZT_TRY(bulk.add_row(seq++, std::string_view(c.op), data, batch_id, now));
+    }
+    ZT_TRY(bulk.finish());
+    return {};
+  }
+  const std::string sql = fmt::format(
+      "INSERT INTO {} (seq, op, data, batch_id, changed_at) VALUES (?, ?, ?, ?, ?)", changes(r.id));
+  std::int64_t seq = first_seq;
+  for (const ChangeToWrite& c : list) {
+    const std::string data = change_data(r, *c.row);
+    ZT_TRY(conn.exec(sql, seq++, std::string_view(c.op), data, batch_id, now));
+  }
+  return {};
+}
+
+Status finish_state(db::Connection& conn, std::int64_t resource_id, const StorageState& before,
+                    const ChunkOutcome& out, std::int64_t now) {
+  if (!out.last_seq) return {};
+  ZT_TRY(conn.exec(
+      "UPDATE exchange_resource_state SET last_seq = ?, record_count = ?, last_change_at = ? "
+      "WHERE resource_id = ?",
+      *out.last_seq, before.record_count + out.inserted - out.deleted, now, resource_id));
+  return {};
+}
+
+// The chunk's time: strictly after the resource's last change, so that a row whose _updated_at
+// equals it was changed by this chunk (how the merge tells changed rows from unchanged ones).
+std::int64_t chunk_time(const StorageState& state, std::int64_t now) {
+  return state.last_change_at ? std::max(now, *state.last_change_at + 1) : now;
+}
+
+// The parts of the upsert both backends share. `t` is the table's alias ("" on SQLite, where
+// the SET expressions name the old row's columns directly).
+struct UpsertSql {
+  std::string cols;     // "f_a, f_b, "
+  std::string keys;     // "f_k"
+  std::string sets;     // "f_a = excluded.f_a, "
+  std::string changed;  // "(t.f_a IS DISTINCT FROM excluded.f_a OR …)" or "FALSE"
+};
+
+UpsertSql upsert_sql(const Resource& r, bool pg) {
+  UpsertSql u;
+  const std::string t = pg ? "t." : "";
+  const char* distinct = pg ? "IS DISTINCT FROM" : "IS NOT";
+  for (const Field& f : r.fields) {
+    const std::string c = column(f);
+    u.cols += c + ", ";
+    if (f.key) {
+      u.keys += (u.keys.empty() ? "" : ", ") + c;
+    } else {
+      u.sets += fmt::format("{0} = excluded.{0}, ", c);
+      u.changed +=
+          fmt::format("{}{}{} {} excluded.{}", u.changed.empty() ? "" : " OR ", t, c, distinct, c);
+    }
+  }
+  u.changed = u.changed.empty() ? "FALSE" : "(" + u.changed + ")";
+  return u;
+}
+
+// Every row of a batch stamps _batch, changed or not; a row whose key already carries this
+// batch's stamp repeats a key of the batch, and the upsert's WHERE leaves it alone (no row
+// returned: a duplicate). Changed rows get the chunk's time and a new _version.
+std::string conflict_clause(const Resource& r, const UpsertSql& u, bool pg) {
+  (void)r;
+  const std::string t = pg ? "t." : "";
+  return fmt::format(
+      "ON CONFLICT ({0}) DO UPDATE SET {1}_version = CASE WHEN {2} THEN {3}_version + 1 ELSE "
+      "{3}_version END, _updated_at = CASE WHEN {2} THEN excluded._updated_at ELSE "
+      "{3}_updated_at END, _batch = excluded._batch WHERE {3}_batch <> excluded._batch",
+      u.keys, u.sets, u.changed, t);
+}
+
+// SQLite: row by row with cached prepared statements.
+Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
+                                  std::span<const TypedRow> rows, std::int64_t batch_id,
+                                  std::int64_t now) {
+  ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
+  now = chunk_time(state, now);
+  const UpsertSql u = upsert_sql(r, false);
+  std::string marks;
+  for (std::size_t i = 0; i < r.fields.size(); ++i)
+    marks += "?, ";
+  const std::string upsert = fmt::format(
+      "INSERT INTO {} ({}_batch, _updated_at) VALUES ({}?, ?) {} RETURNING _version, "
+      "_updated_at",
+      table(r.id), u.cols, marks, conflict_clause(r, u, false));
+  std::string where;
+  for (const Field& f : r.fields) {
+    if (f.key) where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", column(f));
+  }
+  const std::string find = fmt::format("SELECT _batch FROM {} WHERE {}", table(r.id), where);
+  const std::string remove = fmt::format("DELETE FROM {} WHERE {}", table(r.id), where);
+
+  ChunkOutcome out;
+  std::vector<ChangeToWrite> list;
+  list.reserve(rows.size());
+  std::vector<db::Param> params;
+  for (const TypedRow& row : rows) {
+    params.clear();
+    if (row.is_delete) {
+      for (std::size_t i = 0; i < r.fields.size(); ++i) {
+        if (r.fields[i].key) params.push_back(param_of(row.values[i]));
+      }
+      ZT_ASSIGN_OR_RETURN(auto found, conn.query(find, params));
+      if (found.empty()) {
+        ++out.unchanged;
+      } else if (found[0].get<std::int64_t>(0) == batch_id) {
+        out.duplicates.push_back(row.line);
+      } else {
+        ZT_TRY(conn.exec(remove, params));
+        ++out.deleted;
+        list.push_back({row.line, "delete", &row});
+      }
+      continue;
+    }
+    for (const TypedValue& v : row.values)
+      params.push_back(param_of(v));
+    params.emplace_back(batch_id);
+    params.emplace_back(now);
+    ZT_ASSIGN_OR_RETURN(auto result, conn.query(upsert, params));
+    if (result.empty()) {
+      out.duplicates.push_back(row.line);
+    } else if (result[0].get<std::int64_t>(1) != now) {
+      ++out.unchanged;
+    } else if (result[0].get<std::int64_t>(0) == 1) {
+      ++out.inserted;
+      list.push_back({row.line, "insert", &row});
+    } else {
+      ++out.updated;
+      list.push_back({row.line, "update", &row});
+    }
+  }
+  if (!list.empty()) {
+    out.first_seq = state.last_seq + 1;
+    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
+    ZT_TRY(write_changes(conn, r, list, *out.first_seq, batch_id, now, nullptr));
+  }
+  ZT_TRY(finish_state(conn, r.id, state, out, now));
+  return out;
+}
+
+// PostgreSQL: COPY the chunk into a temporary stage table, then merge it in two statements.
+// The chunk's keys are unique (the service makes sure); repeats across chunks are found by the
+// batch stamp as on SQLite.
+Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
+                                    std::span<const TypedRow> rows, std::int64_t batch_id,
+                                    std::int64_t now, db::Transaction& tx) {
+  ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
+  now = chunk_time(state, now);
+  // One stage table per resource version and connection; emptied at each commit.
+  const std::string stage = fmt::format("zt_stage_{}_v{}", r.id, r.version);
+  {
+    std::string defs = "line BIGINT, op TEXT";
+    for (const Field& f : r.fields)
+      defs += ", " + column(f) + " TEXT";
+    ZT_TRY(conn.execute(fmt::format(
+        "SET LOCAL client_min_messages = warning; CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON "
+        "COMMIT DELETE ROWS",
+        stage, defs)));
+  }
+  {
+    std::vector<std::string> names = {"line", "op"};
+    for (const Field& f : r.fields)
+      names.push_back(column(f));
+    std::vector<std::string_view> views(names.begin(), names.end());
+    ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(tx, stage, views));
+    std::vector<db::Param> params;
+    std::vector<std::string> numbers(r.fields.size());
+    for (const TypedRow& row : rows) {
+      params.clear();
+      params.emplace_back(static_cast<std::int64_t>(row.line));
+      params.emplace_back(std::string_view(row.is_delete ? "d" : "u"));
+      for (std::size_t i = 0; i < r.fields.size(); ++i) {
+        const TypedValue& v = row.values[i];
+        if (v.kind == TypedValue::Kind::kInt) {
+          numbers[i] = std::to_string(v.i);
+          params.emplace_back(std::string_view(numbers[i]));
+        } else if (v.kind == TypedValue::Kind::kBool) {
+          params.emplace_back(std::string_view(v.i ? "true" : "false"));
+        } else {
+          params.push_back(param_of(v));
+        }
+      }
+      ZT_TRY(bulk.add_row(params));
+    }
+    ZT_TRY(bulk.finish());
+  }
+  const UpsertSql u = upsert_sql(r, true);
+  std::string casts, join, returning, match;
+  for (const Field& f : r.fields) {
+    const std::string c = column(f);
+    casts += cast(f, "s." + c) + ", ";
+    if (f.key) {
+      join += fmt::format(" AND up.{} = {}", c, cast(f, "s." + c));
+      returning += "t." + c + ", ";
+      match += fmt::format(" AND t.{} = {}", c, cast(f, "s." + c));
+    }
+  }
+  const std::string merge = fmt::format(
+      "WITH up AS (INSERT INTO {0} AS t ({1}_batch, _updated_at) SELECT {2}?, ? FROM {3} s WHERE "
+      "s.op = 'u' {4} RETURNING {5}t._version, t._updated_at) SELECT s.line, up._version, "
+      "up._updated_at FROM up JOIN {3} s ON s.op = 'u'{6}",
+      table(r.id), u.cols, casts, stage, conflict_clause(r, u, true), returning, join);
+  ZT_ASSIGN_OR_RETURN(auto merged, conn.query(merge, batch_id, now));
+  ZT_ASSIGN_OR_RETURN(
+      auto removed,
+      conn.query(fmt::format("DELETE FROM {} t USING {} s WHERE s.op = 'd'{} AND t._batch <> ? "
+                             "RETURNING s.line",
+                             table(r.id), stage, match),
+                 batch_id));
+  // Deletes that removed nothing: absent keys (unchanged) or keys this batch wrote (duplicates).
+  ZT_ASSIGN_OR_RETURN(
+      auto stamped,
+      conn.query(fmt::format("SELECT s.line FROM {} s JOIN {} t ON s.op = 'd'{} WHERE t._batch = ?",
+                             stage, table(r.id), match),
+                 batch_id));
+  std::unordered_map<std::uint64_t, const TypedRow*> by_line;
+  by_line.reserve(rows.size());
+  for (const TypedRow& row : rows)
+    by_line.emplace(row.line, &row);
+  ChunkOutcome out;
+  std::vector<ChangeToWrite> list;
+  list.reserve(merged.size() + removed.size());
+  std::size_t upserts = 0;
+  for (const TypedRow& row : rows)
+    upserts += row.is_delete ? 0 : 1;
+  std::unordered_map<std::uint64_t, bool> returned;
+  returned.reserve(merged.size());
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    const auto line = static_cast<std::uint64_t>(merged[i].get<std::int64_t>(0));
+    returned.emplace(line, true);
+    if (merged[i].get<std::int64_t>(2) != now) {
+      ++out.unchanged;
+      continue;
+    }
+    const bool inserted = merged[i].get<std::int64_t>(1) == 1;
+    (inserted ? out.inserted : out.updated) += 1;
+    list.push_back({line, inserted ? "insert" : "update", by_line.at(line)});
+  }
+  if (returned.size() < upserts) {
+    for (const TypedRow& row : rows) {
+      if (!row.is_delete && !returned.count(row.line)) out.duplicates.push_back(row.line);
+    }
+  }
+  for (std::size_t i = 0; i < removed.size(); ++i) {
+    const auto line = static_cast<std::uint64_t>(removed[i].get<std::int64_t>(0));
+    ++out.deleted;
+    list.push_back({line, "delete", by_line.at(line)});
+  }
+  for (std::size_t i = 0; i < stamped.size(); ++i) {
+    out.duplicates.push_back(static_cast<std::uint64_t>(stamped[i].get<std::int64_t>(0)));
+  }
+  const std::size_t deletes = rows.size() - upserts;
+  out.unchanged += static_cast<std::int64_t>(deletes - removed.size() - stamped.size());
+  std::sort(out.duplicates.begin(), out.duplicates.end());
+  if (!list.empty()) {
+    out.first_seq = state.last_seq + 1;
+    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
+    ZT_TRY(write_changes(conn, r, list, *out.first_seq, batch_id, now, &tx));
+  }
+  ZT_TRY(finish_state(conn, r.id, state, out, now));
+  return out;
+}
+
+// Reads every field as text in its canonical form (see validate.h).
+std::string select_list(const Resource& r, bool pg) {
+  std::string out;
+  for (const Field& f : r.fields) {
+    if (!out.empty()) out += ", ";
+    const std::string c = column(f);
+    if (pg && f.type == FieldType::kDate) {
+      out += fmt::format("to_char({}, 'YYYY-MM-DD')", c);
+    } else if (pg && f.type == FieldType::kDatetime) {
+      out += fmt::format(
+          "to_char({} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')", c);
+    } else if (pg && f.type == FieldType::kDecimal) {
+      out += fmt::format("CAST({} AS TEXT)", c);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status apply_schema(db::Connection& conn, const Resource* before, const Resource& after) {
+  const bool pg = is_pg(conn);
+  if (!before) {
+    std::string defs, keys;
+    for (const Field& f : after.fields) {
+      defs += column_definition(f, pg) + ",\n  ";
+      if (f.key) keys += (keys.empty() ? "" : ", ") + column(f);
+    }
+    std::string script = fmt::format(
+        "CREATE TABLE {} (\n  {}_version BIGINT NOT NULL DEFAULT 1,\n  _batch BIGINT NOT "
+        "NULL,\n  _updated_at BIGINT NOT NULL,\n  PRIMARY KEY ({})\n){};\n",
+        table(after.id), defs, keys, pg ? "" : " WITHOUT ROWID");
+    for (const Field& f : after.fields) {
+      if (f.indexed && !f.key) script += index_statement(after, f) + ";\n";
+    }
+    script += fmt::format(
+        "CREATE TABLE {} (seq {} PRIMARY KEY, op TEXT NOT NULL, data TEXT NOT NULL, batch_id "
+        "BIGINT NOT NULL, changed_at BIGINT NOT NULL);\n",
+        changes(after.id), pg ? "BIGINT" : "INTEGER");
+    ZT_TRY(conn.execute(script));
+    ZT_TRY(
+        conn.exec("INSERT INTO exchange_resource_state (resource_id, last_seq, record_count) "
+                  "VALUES (?, 0, 0)",
+                  after.id));
+    return {};
+  }
+  std::string script;
+  for (const Field& f : after.fields) {
+    const Field* old = before->field(f.name);
+    if (!old) {
+      script +=
+          fmt::format("ALTER TABLE {} ADD COLUMN {};\n", table(after.id), column_definition(f, pg));
+    }
+    if (f.indexed && !f.key && (!old || !old->indexed)) {
+      script += index_statement(after, f) + ";\n";
+    }
+  }
+  if (!script.empty()) ZT_TRY(conn.execute(script));
+  return {};
+}
+
+Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
+                                 const Resource& resource, std::span<const TypedRow> rows,
+                                 std::int64_t batch_id, std::int64_t now_ms) {
+  if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, now_ms, tx);
+  return apply_sqlite(conn, resource, rows, batch_id, now_ms);
+}
+
+Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t resource_id,
+                                         std::int64_t after, int limit) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(fmt::format("SELECT seq, op, data, batch_id, changed_at FROM {} WHERE seq > ? "
+                             "ORDER BY seq LIMIT {}",
+                             changes(resource_id), limit),
+                 after));
+  std::vector<Change> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.push_back({rows[i].get<std::int64_t>(0), rows[i].get<std::string>(1),
+                   rows[i].get<std::string>(2), rows[i].get<std::int64_t>(3),
+                   rows[i].get<std::int64_t>(4)});
+  }
+  return out;
+}
+
+Result<StorageState> state(db::Connection& conn, std::int64_t resource_id) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT last_seq, record_count, last_change_at FROM "
+                                            "exchange_resource_state WHERE resource_id = ?",
+                                            resource_id));
+  if (rows.empty()) return StorageState{};
+  return StorageState{rows[0].get<std::int64_t>(0), rows[0].get<std::int64_t>(1),
+                      rows[0].get<std::optional<std::int64_t>>(2)};
+}
+
+Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn, const Resource& r) {
+  std::string sql = "SELECT count(*)";
+  for (const Field& f : r.fields)
+    sql += ", count(" + column(f) + ")";
+  sql += " FROM " + table(r.id);
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql));
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i <= r.fields.size(); ++i)
+    out.push_back(rows[0].get<std::int64_t>(i));
+  return out;
+}
+
+Result<std::optional<std::string>> find_record(db::Connection& conn, const Resource& r,
+                                               std::span<const TypedValue> key) {
+  const bool pg = is_pg(conn);
+  std::string where;
+  std::vector<db::Param> params;
+  std::size_t k = 0;
+  for (const Field& f : r.fields) {
+    if (!f.key) continue;
+    if (k >= key.size()) return Error::invalid("invalid_key", "Give a value for every key field.");
+    where += fmt::format("{}{} = {}", where.empty() ? "" : " AND ", column(f),
+                         pg ? cast(f, "?") : std::string("?"));
+    params.push_back(param_of(key[k++]));
+  }
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(fmt::format("SELECT {} FROM {} WHERE {}",
+                                                        select_list(r, pg), table(r.id), where),
+                                            params));
+  if (rows.empty()) return std::optional<std::string>();
+  TypedRow row;
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    TypedValue v;
+    if (rows[0].is_null(i)) {
+      v.kind = TypedValue::Kind::kNull;
+    } else if (r.fields[i].type == FieldType::kInteger) {
+      v.kind = TypedValue::Kind::kInt;
+      v.i = rows[0].get<std::int64_t>(i);
+    } else if (r.fields[i].type == FieldType::kBoolean) {
+      v.kind = TypedValue::Kind::kBool;
+      v.i = rows[0].get<bool>(i) ? 1 : 0;
+    } else {
+      v.kind = TypedValue::Kind::kText;
+      v.text = rows[0].get<std::string>(i);
+    }
+    row.values.push_back(std::move(v));
+  }
+  return std::optional<std::string>(change_data(r, row));
+}
+
+}  // namespace records
+
+}  // namespace zt::exchange
