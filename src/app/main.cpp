@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
   // Large blocks (argon2's 64 MiB per password hash, ingest chunks) go straight to mmap and back
   // to the system when freed. Without a fixed threshold glibc raises it after the first such
   // free, and every later hash stays in the heap: the resident size would keep ~170 MB after a
-  // few sign-ins.
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // few sign-ins. Fixing it also fixes the trim threshold; keep up to 32 MiB free at the heap's
+  // top so that busy threads do not give memory back and fault it in again on every request.
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
 
   CLI::App app{"政通 Zhengtong: digital-government platform (data sharing and exchange hub)",
                "zhengtong"};

@@ -249,10 +249,9 @@ Result<std::vector<std::string>> check_compatible(std::span<const Field> before,
     if (now->key != old.key) {
       refused.push_back(fmt::format("field '{}' cannot join or leave the key", old.name));
     }
-    if (now->required && !old.required) {
-      refused.push_back(fmt::format("field '{}' cannot become required", old.name));
-    } else if (!now->required && old.required && !old.key) {
-      changes.push_back(fmt::format("field '{}' became optional", old.name));
+    if (now->required != old.required) {
+      refused.push_back(fmt::format("field '{}' cannot become {}", old.name,
+                                    now->required ? "required" : "optional"));
     }
     const std::int64_t old_len = old.max_length.value_or(kMaxFieldLength + 1);
     const std::int64_t new_len = now->max_length.value_or(kMaxFieldLength + 1);

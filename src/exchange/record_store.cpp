@@ -85,7 +85,9 @@ std::string column(const Field& f) {
 std::string_view sql_type(const Field& f, bool pg) {
   switch (f.type) {
     case FieldType::kInteger: return "BIGINT";
-    case FieldType::kDecimal: return "NUMERIC";
+    // SQLite's NUMERIC affinity would keep a decimal as a double (15-17 digits): text keeps
+    // every digit, and "changed" compares exactly.
+    case FieldType::kDecimal: return pg ? "NUMERIC" : "TEXT";
     case FieldType::kBoolean: return pg ? "BOOLEAN" : "INTEGER";
     case FieldType::kDate: return pg ? "DATE" : "TEXT";
     case FieldType::kDatetime: return pg ? "TIMESTAMPTZ" : "TEXT";
@@ -155,29 +157,21 @@ struct ChangeToWrite {
   const TypedRow* row;
 };
 
-Status write_changes(db::Connection& conn, const Resource& r, std::vector<ChangeToWrite>& list,
-                     std::int64_t first_seq, std::int64_t batch_id, std::int64_t now,
-                     db::Transaction* tx) {
+// Appends the chunk's changes to the change log, numbered from first_seq in line order (keys are
+// unique within a chunk, so this is an order the changes could have been applied in).
+Status write_changes(db::Transaction& tx, const Resource& r, std::vector<ChangeToWrite>& list,
+                     std::int64_t first_seq, std::int64_t batch_id, std::int64_t now) {
   std::sort(list.begin(), list.end(),
             [](const ChangeToWrite& a, const ChangeToWrite& b) { return a.line < b.line; });
-  if (tx) {
-    const std::array<std::string_view, 5> cols = {"seq", "op", "data", "batch_id", "changed_at"};
-    ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(*tx, changes(r.id), cols));
-    std::int64_t seq = first_seq;
-    for (const ChangeToWrite& c : list) {
-      const std::string data = change_data(r, *c.row);
-      ZT_TRY(bulk.add_row(seq++, std::string_view(c.op), data, batch_id, now));
-    }
-    ZT_TRY(bulk.finish());
-    return {};
-  }
-  const std::string sql = fmt::format(
-      "INSERT INTO {} (seq, op, data, batch_id, changed_at) VALUES (?, ?, ?, ?, ?)", changes(r.id));
+  const std::array<std::string_view, 5> cols = {"seq", "op", "data", "batch_id", "changed_at"};
+  ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(tx, changes(r.id), cols));
   std::int64_t seq = first_seq;
+  std::string data;
   for (const ChangeToWrite& c : list) {
-    const std::string data = change_data(r, *c.row);
-    ZT_TRY(conn.exec(sql, seq++, std::string_view(c.op), data, batch_id, now));
+    data = change_data(r, *c.row);
+    ZT_TRY(bulk.add_row(seq++, std::string_view(c.op), data, batch_id, now));
   }
+  ZT_TRY(bulk.finish());
   return {};
 }
 
@@ -238,20 +232,54 @@ std::string conflict_clause(const Resource& r, const UpsertSql& u, bool pg) {
       u.keys, u.sets, u.changed, t);
 }
 
+// Orders rows by their key values as the database compares them (integers numerically, text
+// by bytes — SQLite's BINARY collation).
+bool key_less(const Resource& r, const TypedRow& a, const TypedRow& b) {
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    if (!r.fields[i].key) continue;
+    const TypedValue& x = a.values[i];
+    const TypedValue& y = b.values[i];
+    if (x.kind == TypedValue::Kind::kText) {
+      if (int c = x.text.compare(y.text); c != 0) return c < 0;
+    } else if (x.i != y.i) {
+      return x.i < y.i;
+    }
+  }
+  return false;
+}
+
 // SQLite: row by row with cached prepared statements.
+// SQLite: upserts go kUpsertGroup rows per statement (a multi-row INSERT … ON CONFLICT …
+// RETURNING the key), so the statement overhead is paid once per group; deletes row by row.
 Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
                                   std::span<const TypedRow> rows, std::int64_t batch_id,
-                                  std::int64_t now) {
+                                  std::int64_t now, db::Transaction& tx) {
+  constexpr std::size_t kUpsertGroup = 64;
   ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
   now = chunk_time(state, now);
   const UpsertSql u = upsert_sql(r, false);
-  std::string marks;
+  std::string marks = "(";
   for (std::size_t i = 0; i < r.fields.size(); ++i)
     marks += "?, ";
-  const std::string upsert = fmt::format(
-      "INSERT INTO {} ({}_batch, _updated_at) VALUES ({}?, ?) {} RETURNING _version, "
-      "_updated_at",
-      table(r.id), u.cols, marks, conflict_clause(r, u, false));
+  marks += "?, ?)";
+  std::string key_cols;
+  std::vector<std::size_t> key_index;
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    if (r.fields[i].key) {
+      key_cols += column(r.fields[i]) + ", ";
+      key_index.push_back(i);
+    }
+  }
+  auto upsert_sql_for = [&](std::size_t n) {
+    std::string values;
+    for (std::size_t i = 0; i < n; ++i)
+      values += (i ? ", " : "") + marks;
+    return fmt::format(
+        "INSERT INTO {} ({}_batch, _updated_at) VALUES {} {} RETURNING {}_version, _updated_at",
+        table(r.id), u.cols, values, conflict_clause(r, u, false), key_cols);
+  };
+  const std::string group_sql = upsert_sql_for(kUpsertGroup);
+  const std::string single_sql = upsert_sql_for(1);
   std::string where;
   for (const Field& f : r.fields) {
     if (f.key) where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", column(f));
@@ -262,46 +290,92 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
   ChunkOutcome out;
   std::vector<ChangeToWrite> list;
   list.reserve(rows.size());
+  // Rows go in key order: consecutive inserts then land on neighbouring B-tree pages, which are
+  // in cache, instead of a random page each (keys are unique within a chunk, so the order
+  // between rows does not change the outcome).
+  std::vector<const TypedRow*> upserts;
+  upserts.reserve(rows.size());
   std::vector<db::Param> params;
   for (const TypedRow& row : rows) {
-    params.clear();
-    if (row.is_delete) {
-      for (std::size_t i = 0; i < r.fields.size(); ++i) {
-        if (r.fields[i].key) params.push_back(param_of(row.values[i]));
-      }
-      ZT_ASSIGN_OR_RETURN(auto found, conn.query(find, params));
-      if (found.empty()) {
-        ++out.unchanged;
-      } else if (found[0].get<std::int64_t>(0) == batch_id) {
-        out.duplicates.push_back(row.line);
-      } else {
-        ZT_TRY(conn.exec(remove, params));
-        ++out.deleted;
-        list.push_back({row.line, "delete", &row});
-      }
+    if (!row.is_delete) {
+      upserts.push_back(&row);
       continue;
     }
-    for (const TypedValue& v : row.values)
-      params.push_back(param_of(v));
-    params.emplace_back(batch_id);
-    params.emplace_back(now);
-    ZT_ASSIGN_OR_RETURN(auto result, conn.query(upsert, params));
-    if (result.empty()) {
-      out.duplicates.push_back(row.line);
-    } else if (result[0].get<std::int64_t>(1) != now) {
+    params.clear();
+    for (std::size_t i : key_index)
+      params.push_back(param_of(row.values[i]));
+    ZT_ASSIGN_OR_RETURN(auto found, conn.query(find, params));
+    if (found.empty()) {
       ++out.unchanged;
-    } else if (result[0].get<std::int64_t>(0) == 1) {
-      ++out.inserted;
-      list.push_back({row.line, "insert", &row});
+    } else if (found[0].get<std::int64_t>(0) == batch_id) {
+      out.duplicates.push_back(row.line);
     } else {
-      ++out.updated;
-      list.push_back({row.line, "update", &row});
+      ZT_TRY(conn.exec(remove, params));
+      ++out.deleted;
+      list.push_back({row.line, "delete", &row});
     }
   }
+  std::sort(upserts.begin(), upserts.end(),
+            [&r](const TypedRow* a, const TypedRow* b) { return key_less(r, *a, *b); });
+
+  std::unordered_map<std::string, const TypedRow*> group_rows;
+  std::string key;
+  for (std::size_t start = 0; start < upserts.size();) {
+    const std::size_t n = upserts.size() - start >= kUpsertGroup ? kUpsertGroup : 1;
+    params.clear();
+    group_rows.clear();
+    for (std::size_t g = start; g < start + n; ++g) {
+      const TypedRow& row = *upserts[g];
+      for (const TypedValue& v : row.values)
+        params.push_back(param_of(v));
+      params.emplace_back(batch_id);
+      params.emplace_back(now);
+      key.clear();
+      for (std::size_t i : key_index)
+        append_key(key, row.values[i]);
+      group_rows.emplace(key, &row);
+    }
+    ZT_ASSIGN_OR_RETURN(auto result, conn.query(n == 1 ? single_sql : group_sql, params));
+    const std::size_t keys = key_index.size();
+    for (std::size_t i = 0; i < result.size(); ++i) {
+      key.clear();
+      for (std::size_t k = 0; k < keys; ++k) {
+        TypedValue v;
+        if (result[i].type(k) == db::ValueType::kInt) {
+          v.kind = TypedValue::Kind::kInt;
+          v.i = result[i].get<std::int64_t>(k);
+        } else {
+          v.kind = TypedValue::Kind::kText;
+          v.text = result[i].get<std::string>(k);
+        }
+        append_key(key, v);
+      }
+      auto it = group_rows.find(key);
+      if (it == group_rows.end()) {
+        return Error::internal("database_error", "An upsert returned a key it was not given.");
+      }
+      const TypedRow& row = *it->second;
+      group_rows.erase(it);
+      if (result[i].get<std::int64_t>(keys + 1) != now) {
+        ++out.unchanged;
+      } else if (result[i].get<std::int64_t>(keys) == 1) {
+        ++out.inserted;
+        list.push_back({row.line, "insert", &row});
+      } else {
+        ++out.updated;
+        list.push_back({row.line, "update", &row});
+      }
+    }
+    // Rows the upsert left alone carry this batch's stamp already: repeated keys.
+    for (const auto& [k, row] : group_rows)
+      out.duplicates.push_back(row->line);
+    start += n;
+  }
+  std::sort(out.duplicates.begin(), out.duplicates.end());
   if (!list.empty()) {
     out.first_seq = state.last_seq + 1;
     out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
-    ZT_TRY(write_changes(conn, r, list, *out.first_seq, batch_id, now, nullptr));
+    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
   }
   ZT_TRY(finish_state(conn, r.id, state, out, now));
   return out;
@@ -424,7 +498,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   if (!list.empty()) {
     out.first_seq = state.last_seq + 1;
     out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
-    ZT_TRY(write_changes(conn, r, list, *out.first_seq, batch_id, now, &tx));
+    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
   }
   ZT_TRY(finish_state(conn, r.id, state, out, now));
   return out;
@@ -440,7 +514,9 @@ std::string select_list(const Resource& r, bool pg) {
       out += fmt::format("to_char({}, 'YYYY-MM-DD')", c);
     } else if (pg && f.type == FieldType::kDatetime) {
       out += fmt::format(
-          "to_char({} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')", c);
+          "to_char(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours', "
+          "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')",
+          c);
     } else if (pg && f.type == FieldType::kDecimal) {
       out += fmt::format("CAST({} AS TEXT)", c);
     } else {
@@ -497,7 +573,7 @@ Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const Resource& resource, std::span<const TypedRow> rows,
                                  std::int64_t batch_id, std::int64_t now_ms) {
   if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, now_ms, tx);
-  return apply_sqlite(conn, resource, rows, batch_id, now_ms);
+  return apply_sqlite(conn, resource, rows, batch_id, now_ms, tx);
 }
 
 Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t resource_id,

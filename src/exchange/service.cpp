@@ -1,7 +1,6 @@
 #include "exchange/service.h"
 
 #include "db/transaction.h"
-#include "exchange/key_set.h"
 #include "identity/scope.h"
 
 #include <fmt/format.h>
@@ -36,21 +35,6 @@ bool valid_idempotency_key(std::string_view key) {
   return std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
 }
 
-// The key of a validated row as bytes: the canonical values of its key fields.
-void key_bytes(const Resource& r, const TypedRow& row, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < r.fields.size(); ++i) {
-    if (!r.fields[i].key) continue;
-    const TypedValue& v = row.values[i];
-    if (v.kind == TypedValue::Kind::kText) {
-      out += v.text;
-    } else {
-      out += std::to_string(v.i);
-    }
-    out += '\x1f';
-  }
-}
-
 std::string counts_detail(const Batch& b) {
   return boost::json::serialize(boost::json::object{{"batch_id", b.id},
                                                     {"status", b.status},
@@ -66,174 +50,6 @@ std::string counts_detail(const Batch& b) {
 void settle(Batch& b, std::int64_t now) {
   if (b.status == "running" && now - b.heartbeat_at > kStaleBatchMs) b.status = "interrupted";
 }
-
-// One upload in progress.
-class Ingest {
- public:
-  Ingest(db::Database& db, const Resource& resource, Batch& batch, const IngestOptions& options,
-         const core::Clock& clock)
-      : db_(db),
-        resource_(resource),
-        batch_(batch),
-        options_(options),
-        clock_(clock),
-        validator_(resource.fields, core::china_date(clock.now())) {}
-
-  // Reads the whole body and applies it. Failure: a fatal error (the batch is then marked
-  // failed by the caller); rows applied before it stay.
-  Status run(const PieceSource& body, std::vector<Rejection>& first_rejections) {
-    std::vector<std::string> names;
-    for (const auto& f : resource_.fields)
-      names.push_back(f.name);
-    ZT_ASSIGN_OR_RETURN(auto reader,
-                        RowReader::create(options_.format, options_.charset, std::move(names)));
-    first_ = &first_rejections;
-    std::string piece;
-    RawRow raw;
-    bool more = true;
-    while (more) {
-      ZT_ASSIGN_OR_RETURN(more, body(piece));
-      if (more) {
-        batch_.bytes += static_cast<std::int64_t>(piece.size());
-        ZT_TRY(reader->feed(piece));
-      } else {
-        ZT_TRY(reader->finish());
-      }
-      while (true) {
-        ZT_ASSIGN_OR_RETURN(bool got, reader->next(raw));
-        if (!got) break;
-        ZT_TRY(take(raw));
-      }
-    }
-    return finish();
-  }
-
- private:
-  Status take(const RawRow& raw) {
-    ++batch_.rows_read;
-    if (chunk_used_ == chunk_.size()) chunk_.emplace_back();
-    TypedRow& row = chunk_[chunk_used_];
-    errors_.clear();
-    bool ok = validator_.validate(raw, row, errors_);
-    if (ok) {
-      // Repeats within the chunk are caught here, across chunks by the records' batch stamp
-      // (ChunkOutcome::duplicates); a key deleted earlier in the batch is gone from the table,
-      // so deleted keys are remembered (deletes are few).
-      key_bytes(resource_, row, key_);
-      if (deleted_keys_.count(key_) || !chunk_keys_.insert(key_)) {
-        ok = false;
-        errors_.push_back(duplicate_error(raw.line));
-      } else if (row.is_delete) {
-        deleted_keys_.insert(key_);
-      }
-    }
-    if (!ok) {
-      reject(raw.line);
-      // Rejections wait for the next chunk; a long run of them is written alone, so memory
-      // stays bounded.
-      if (pending_.size() >= kChunkRows) return flush(options_.all_or_nothing ? false : true);
-      return {};
-    }
-    ++chunk_used_;
-    if (options_.all_or_nothing) {
-      if (chunk_used_ > kMaxAllOrNothingRows) {
-        return Error{ErrorKind::kTooLarge, "batch_too_large",
-                     fmt::format("An all_or_nothing batch holds at most {} rows; split the "
-                                 "upload or leave out mode=all_or_nothing.",
-                                 kMaxAllOrNothingRows)};
-      }
-      return {};
-    }
-    // A chunk commits when full, or after kChunkSeconds for a slow upload, so its rows become
-    // durable and visible without waiting for the end.
-    if (chunk_used_ >= kChunkRows ||
-        std::chrono::steady_clock::now() - last_flush_ > std::chrono::seconds(kChunkSeconds)) {
-      return flush(true);
-    }
-    return {};
-  }
-
-  static FieldError duplicate_error(std::uint64_t line) {
-    return {"_key", "duplicate_key",
-            fmt::format("line {}: this key appeared earlier in the batch; the first occurrence "
-                        "was kept",
-                        line)};
-  }
-
-  void reject(std::uint64_t line) {
-    ++batch_.rejected;
-    for (const FieldError& e : errors_)
-      ++batch_.field_errors[e.field + ":" + e.code];
-    Rejection r{line, errors_};
-    // The report keeps the first rejections by line (duplicates across chunks are found late).
-    if (first_->size() < static_cast<std::size_t>(kReportRejections)) {
-      first_->push_back(r);
-    } else if (line < first_->back().line) {
-      first_->back() = r;
-    }
-    std::sort(first_->begin(), first_->end(),
-              [](const Rejection& a, const Rejection& b) { return a.line < b.line; });
-    pending_.push_back(std::move(r));
-  }
-
-  // Writes the pending rejections and, when `apply`, the chunk's rows, in one transaction.
-  Status flush(bool apply) {
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    const std::int64_t now = core::to_millis(clock_.now());
-    if (apply && chunk_used_ > 0) {
-      ZT_ASSIGN_OR_RETURN(ChunkOutcome o, records::apply_chunk(
-                                              conn, tx, resource_,
-                                              std::span<const TypedRow>(chunk_.data(), chunk_used_),
-                                              batch_.id, now));
-      for (std::uint64_t line : o.duplicates) {
-        errors_.assign(1, duplicate_error(line));
-        reject(line);
-      }
-      batch_.inserted += o.inserted;
-      batch_.updated += o.updated;
-      batch_.unchanged += o.unchanged;
-      batch_.deleted += o.deleted;
-      if (o.first_seq && !batch_.first_seq) batch_.first_seq = o.first_seq;
-      if (o.last_seq) batch_.last_seq = o.last_seq;
-    }
-    ZT_TRY(batches::insert_rejections(conn, batch_.id, pending_));
-    batch_.heartbeat_at = now;
-    ZT_TRY(batches::update(conn, batch_));
-    ZT_TRY(tx.commit());
-    if (apply) {
-      chunk_used_ = 0;
-      chunk_keys_.clear();
-    }
-    last_flush_ = std::chrono::steady_clock::now();
-    pending_.clear();
-    return {};
-  }
-
-  Status finish() {
-    if (options_.all_or_nothing && batch_.rejected > 0) {
-      batch_.status = "rejected";  // nothing applied; the rejections are kept
-      return flush(false);
-    }
-    return flush(true);
-  }
-
-  db::Database& db_;
-  const Resource& resource_;
-  Batch& batch_;
-  const IngestOptions& options_;
-  const core::Clock& clock_;
-  Validator validator_;
-  KeySet chunk_keys_;
-  std::unordered_set<std::string> deleted_keys_;
-  std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
-  std::vector<TypedRow> chunk_;  // rows kept between chunks to reuse their storage
-  std::size_t chunk_used_ = 0;
-  std::vector<Rejection> pending_;
-  std::vector<Rejection>* first_ = nullptr;
-  std::vector<FieldError> errors_;
-  std::string key_;
-};
 
 }  // namespace
 
@@ -323,8 +139,7 @@ Result<IngestReport> ExchangeService::ingest(const core::Principal& actor, std::
   }
 
   IngestReport report;
-  Ingest ingest(db_, resource, batch, options, clock_);
-  Status ran = ingest.run(body, report.rejections);
+  Status ran = run_ingest(db_, resource, batch, options, clock_, body, report.rejections);
   const std::int64_t end = core::to_millis(clock_.now());
   if (ran.ok()) {
     if (batch.status == "running") batch.status = "completed";

@@ -1,14 +1,12 @@
 // ExchangeService: the data hub's ingest (数据归集), its kept batch reports, the change feed
 // (数据交换) and the quality figures of published resources.
 //
-// Ingest: the body is read piece by piece (a PieceSource), parsed by the RowReader, validated
-// (Validator) and applied in chunks of kChunkRows rows, each chunk with its rejected rows in one
-// transaction, so a server killed mid-upload keeps whole rows of the chunks it committed and
-// nothing partial; the batch's answer comes only after its last chunk committed. Keys repeated in
-// one batch are rejected ("duplicate_key"; the first occurrence wins): within a chunk by a hash
-// set, across chunks by the batch stamp every row leaves on its record — so memory does not grow
-// with the upload. Mode all_or_nothing keeps the valid rows (at most kMaxAllOrNothingRows) and
-// applies them in one transaction only when no row was rejected.
+// Ingest (ingest.h): the body is read piece by piece, parsed, validated and applied in chunks,
+// each chunk with its rejected rows in one transaction, so a server killed mid-upload keeps whole
+// rows of the chunks it committed and nothing partial; the batch's answer comes only after its
+// last chunk committed. Keys repeated in one batch are rejected ("duplicate_key"; the first
+// occurrence wins). Mode all_or_nothing applies the batch (at most kMaxAllOrNothingRows valid
+// rows) in one transaction only when no row was rejected.
 //
 // Only the providing department ingests: a principal with exchange.ingest whose department is
 // the resource's (its staff or its API client). An Idempotency-Key makes a retried upload apply
@@ -34,6 +32,7 @@
 #include "core/time.h"
 #include "db/database.h"
 #include "exchange/batch_store.h"
+#include "exchange/ingest.h"
 #include "exchange/record_store.h"
 #include "exchange/row_reader.h"
 #include "identity/model.h"
@@ -45,24 +44,6 @@ namespace zt::exchange {
 namespace permission {
 inline constexpr std::string_view kIngest = "exchange.ingest";
 }  // namespace permission
-
-// A chunk commits at kChunkRows rows or kChunkSeconds after the previous one. Large chunks
-// matter on SQLite: each commit writes every page the chunk touched to the WAL, and random keys
-// touch a page per row.
-inline constexpr std::size_t kChunkRows = 65536;
-inline constexpr int kChunkSeconds = 2;
-inline constexpr std::size_t kMaxAllOrNothingRows = 200'000;
-inline constexpr int kReportRejections = 100;
-
-// Gives the next piece of the body: true with bytes, false at its end, or an error.
-using PieceSource = std::function<Result<bool>(std::string& piece)>;
-
-struct IngestOptions {
-  IngestFormat format = IngestFormat::kNdjson;
-  Charset charset = Charset::kUtf8;
-  bool all_or_nothing = false;
-  std::optional<std::string> idempotency_key;
-};
 
 struct IngestReport {
   Batch batch;

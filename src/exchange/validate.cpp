@@ -108,6 +108,7 @@ std::optional<std::string> canonical_datetime(std::string_view s) {
   const sys_seconds beijing = utc + hours(8);
   const sys_days bd = floor<days>(beijing);
   const year_month_day ymd{bd};
+  if (ymd.year() < year(1) || ymd.year() > year(9999)) return std::nullopt;
   const hh_mm_ss hms{beijing - bd};
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
@@ -138,6 +139,10 @@ std::optional<std::string> canonical_decimal(std::string_view s) {
   while (int_part.size() > 1 && int_part[0] == '0')
     int_part.remove_prefix(1);
   out += int_part;
+  // Trailing zeros of the fraction say nothing about the value: 12.50 and 12.5 are one value,
+  // stored and compared alike on both databases.
+  while (!frac.empty() && frac.back() == '0')
+    frac.remove_suffix(1);
   if (!frac.empty()) {
     out += '.';
     out += frac;
@@ -230,8 +235,11 @@ void append_escaped(std::string& out, std::string_view s) {
 
 }  // namespace
 
-Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
-                                  std::chrono::year_month_day today) {
+namespace {
+
+// The value in its canonical form, before the length check.
+Result<TypedValue> typed_value(const Field& field, const RawValue& raw,
+                               std::chrono::year_month_day today) {
   const bool textual = field.type == FieldType::kString || field.type == FieldType::kEnum;
   const bool empty = raw.kind == Kind::kAbsent || raw.kind == Kind::kNull ||
                      (raw.kind == Kind::kString && raw.text.empty() && !textual);
@@ -248,10 +256,6 @@ Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
       if (field.required && s.empty()) {
         return reason("required", fmt::format("{} is required", field.name));
       }
-      if (field.max_length && static_cast<std::int64_t>(utf8_length(s)) > *field.max_length) {
-        return reason("too_long", fmt::format("{} is longer than {} characters", field.name,
-                                              *field.max_length));
-      }
       return text_value(s);
     case FieldType::kEnum:
       for (const auto& v : field.enum_values) {
@@ -261,7 +265,11 @@ Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
                                                field.enum_values.size()));
     case FieldType::kInteger: {
       std::int64_t v = 0;
-      const char* begin = s.data() + (!s.empty() && s[0] == '+' ? 1 : 0);
+      const bool plus = !s.empty() && s[0] == '+';
+      if (plus && s.size() > 1 && s[1] == '-') {
+        return reason("invalid_integer", fmt::format("{} must be a whole number", field.name));
+      }
+      const char* begin = s.data() + (plus ? 1 : 0);
       auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v);
       if (ec != std::errc() || end != s.data() + s.size() || begin == end) {
         return reason("invalid_integer", fmt::format("{} must be a whole number", field.name));
@@ -272,7 +280,7 @@ Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
       auto d = canonical_decimal(s);
       if (!d) {
         return reason("invalid_decimal",
-                      fmt::format("{} must be a decimal number like 12.50", field.name));
+                      fmt::format("{} must be a decimal number like 12.5", field.name));
       }
       return text_value(std::move(*d));
     }
@@ -327,6 +335,20 @@ Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
   return reason("wrong_type", field.name);
 }
 
+}  // namespace
+
+// Checks the type, then the length of a text result (every text type may set max_length).
+Result<TypedValue> validate_value(const Field& field, const RawValue& raw,
+                                  std::chrono::year_month_day today) {
+  auto v = typed_value(field, raw, today);
+  if (v.ok() && field.max_length && v->kind == TypedValue::Kind::kText &&
+      static_cast<std::int64_t>(utf8_length(v->text)) > *field.max_length) {
+    return reason("too_long",
+                  fmt::format("{} is longer than {} characters", field.name, *field.max_length));
+  }
+  return v;
+}
+
 Validator::Validator(const std::vector<catalog::Field>& fields, std::chrono::year_month_day today)
     : fields_(fields), today_(today) {}
 
@@ -356,6 +378,15 @@ bool Validator::validate(const RawRow& raw, TypedRow& out, std::vector<FieldErro
     }
   }
   return ok;
+}
+
+void append_key(std::string& out, const TypedValue& v) {
+  const std::string number =
+      v.kind == TypedValue::Kind::kText ? std::string() : std::to_string(v.i);
+  const std::string& text = v.kind == TypedValue::Kind::kText ? v.text : number;
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
 }
 
 void append_json(std::string& out, const Field& field, const TypedValue& v) {

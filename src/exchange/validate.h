@@ -2,7 +2,8 @@
 // fields and turned into typed values in their canonical form.
 //
 // Canonical forms: integer → int64; boolean → bool (accepts true/false, 1/0, 是/否, Y/N);
-// decimal → its digits without leading zeros ("012.50" → "12.50"); date → YYYY-MM-DD (also
+// decimal → its digits without leading zeros or trailing fractional zeros ("012.50" →
+// "12.5", exact to 38 digits); date → YYYY-MM-DD (also
 // accepts YYYYMMDD and YYYY/MM/DD); datetime → YYYY-MM-DDTHH:MM:SS+08:00 (an ISO 8601 time with
 // an offset or Z is converted to Beijing time; one without is taken as Beijing time); id_number
 // → upper-case X; text types as sent. An empty string is null except for string and enum fields.
@@ -69,6 +70,10 @@ class Validator {
 // Success: the canonical value (kNull for null/absent/empty when allowed). Failure: the reason.
 Result<TypedValue> validate_value(const catalog::Field& field, const RawValue& raw,
                                   std::chrono::year_month_day today);
+
+// Appends one key value to a row's key bytes: its canonical text (integers in decimal) with a
+// length prefix, so that no two different composite keys share their bytes.
+void append_key(std::string& out, const TypedValue& value);
 
 // The JSON text of a typed value: numbers for integers and decimals (decimal text kept exact),
 // true/false, strings escaped, null.
