@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace zt::app {
@@ -81,7 +82,9 @@ int run_serve(const Config& config) {
 
   catalog::CatalogService catalog(database, audit_log, clock, identity,
                                   &exchange::ExchangeService::apply_schema);
-  exchange::ExchangeService exchange(database, catalog, audit_log, clock);
+  // Half the worker threads may be busy receiving uploads; the rest keep serving.
+  exchange::ExchangeService exchange(database, catalog, audit_log, clock,
+                                     std::max<std::size_t>(1, config.worker_threads / 2));
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;

@@ -54,8 +54,9 @@ void settle(Batch& b, std::int64_t now) {
 }  // namespace
 
 ExchangeService::ExchangeService(db::Database& db, catalog::CatalogService& catalog,
-                                 audit::AuditLog& audit, const core::Clock& clock)
-    : db_(db), catalog_(catalog), audit_(audit), clock_(clock) {}
+                                 audit::AuditLog& audit, const core::Clock& clock,
+                                 std::size_t max_uploads)
+    : db_(db), catalog_(catalog), audit_(audit), clock_(clock), max_uploads_(max_uploads) {}
 
 Status ExchangeService::apply_schema(db::Connection& conn, const Resource* before,
                                      const Resource& after) {
@@ -85,6 +86,18 @@ Result<IngestReport> ExchangeService::ingest(const core::Principal& actor, std::
     return Error::invalid("invalid_idempotency_key",
                           "Idempotency-Key must be 1-200 visible ASCII characters.");
   }
+
+  // A slot among the uploads running at once, given back however this returns.
+  if (uploads_.fetch_add(1) >= max_uploads_) {
+    uploads_.fetch_sub(1);
+    return Error::unavailable(
+        "too_many_uploads",
+        fmt::format("{} uploads are running; try again when one is done.", max_uploads_));
+  }
+  struct Slot {
+    std::atomic<std::size_t>& count;
+    ~Slot() { count.fetch_sub(1); }
+  } slot{uploads_};
 
   const std::int64_t now = core::to_millis(clock_.now());
   Batch batch;

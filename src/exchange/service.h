@@ -21,7 +21,7 @@
 // Errors: 400 "invalid_idempotency_key", the reader's fatal codes ("unknown_field",
 // "csv_header_missing", …); 403 "forbidden", "not_granted"; 404 "resource_not_found",
 // "batch_not_found"; 409 "resource_not_published", "resource_retired", "idempotency_key_in_use";
-// 413 "batch_too_large"; 503 "client_gone" and database errors.
+// 413 "batch_too_large"; 503 "too_many_uploads", "client_gone" and database errors.
 //
 // Thread-safety: all methods may be called from many threads at once.
 #pragma once
@@ -37,6 +37,7 @@
 #include "exchange/row_reader.h"
 #include "identity/model.h"
 
+#include <atomic>
 #include <functional>
 
 namespace zt::exchange {
@@ -83,8 +84,10 @@ struct QualityReport {
 
 class ExchangeService {
  public:
+  // At most `max_uploads` ingests run at once (each holds a worker thread while its body
+  // arrives); more are refused with 503 "too_many_uploads" so they cannot starve other routes.
   ExchangeService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
-                  const core::Clock& clock);
+                  const core::Clock& clock, std::size_t max_uploads);
 
   // The catalog's SchemaHook: creates or alters a resource's record storage.
   static Status apply_schema(db::Connection& conn, const catalog::Resource* before,
@@ -118,6 +121,8 @@ class ExchangeService {
   catalog::CatalogService& catalog_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
+  const std::size_t max_uploads_;
+  std::atomic<std::size_t> uploads_{0};
 };
 
 }  // namespace zt::exchange

@@ -372,6 +372,37 @@ TEST_F(IngestTest, OnlyTheProvidingDepartmentIngests) {
       IsProblem(upload(row, ga_officer_, "", "application/json"), 415, "unsupported_media_type"));
 }
 
+// Uploads hold a worker thread while their body arrives: beyond half the workers they are
+// refused, so other routes keep being served.
+TEST_F(IngestTest, UploadsBeyondHalfTheWorkersAreRefused) {
+  ASSERT_TRUE(open_city({.worker_threads = 2}));
+  ASSERT_TRUE(publish(population(kCode), ga_admin_));
+  const std::string row = person(id_number("19800101", 1), "张三", "男");
+  std::string error;
+  auto slow = HttpClient::connect(port(), error);
+  ASSERT_TRUE(slow) << error;
+  ASSERT_TRUE(slow->send(fmt::format(
+      "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nContent-Type: "
+      "application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+      kRecords, ga_officer_, row.size() * 2)));
+  ASSERT_TRUE(slow->send(row));  // half the body; the upload waits for the rest
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto refused = upload(row, ga_officer_);
+  EXPECT_TRUE(IsProblem(refused, 503, "too_many_uploads"));
+  // Other routes are served meanwhile.
+  auto catalog = city().call("GET", "/api/v1/catalog/resources", ga_officer_);
+  ASSERT_TRUE(catalog);
+  EXPECT_EQ(catalog->status, 200);
+  // The slow upload completes; then a new one is taken.
+  ASSERT_TRUE(slow->send(person(id_number("19800102", 2), "李四", "女")));
+  auto done = slow->read_response();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  auto next = upload(row, ga_officer_);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200) << next->body;
+}
+
 // SIGKILL in the middle of an upload: the batches acknowledged before are whole, and every
 // record present is a whole row as sent.
 TEST_F(IngestTest, KilledMidIngestKeepsAcknowledgedBatchesAndNoPartialRow) {

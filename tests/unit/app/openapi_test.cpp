@@ -42,7 +42,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   ASSERT_TRUE(identity.ok());
   catalog::CatalogService catalog(**db, audit_log, clock, **identity,
                                   &exchange::ExchangeService::apply_schema);
-  exchange::ExchangeService exchange(**db, catalog, audit_log, clock);
+  exchange::ExchangeService exchange(**db, catalog, audit_log, clock, 1);
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
