@@ -77,6 +77,7 @@ Status check_known_keys(const toml::table& table) {
       {"log", {"level", "access"}},
       {"debug", {"sleep_route"}},
       {"audit", {"flush_interval_ms"}},
+      {"exchange", {"webhook_backoff_ms", "webhook_max_failures"}},
       {"security", {"data_key_file"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
@@ -199,6 +200,10 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   std::int64_t flush_ms = config.audit_flush_interval.count();
   ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, flush_ms));
   config.audit_flush_interval = std::chrono::milliseconds(flush_ms);
+  std::int64_t backoff_ms = config.webhook_backoff.count();
+  ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, backoff_ms));
+  config.webhook_backoff = std::chrono::milliseconds(backoff_ms);
+  ZT_TRY(read_int(table, "exchange.webhook_max_failures", 1, 100, config.webhook_max_failures));
   std::string data_key_file;
   ZT_TRY(read_string(table, "security.data_key_file", data_key_file));
   if (!data_key_file.empty()) config.data_key_file = data_key_file;

@@ -28,6 +28,10 @@ struct Config {
   bool debug_sleep_route = false;  // [debug] sleep_route: GET /api/v1/debug/sleep for tests
   // [audit] flush_interval_ms (1–1000): longest wait of a read's audit record before commit.
   std::chrono::milliseconds audit_flush_interval{200};
+  // [exchange] webhook_backoff_ms: delay after a webhook delivery's first failure (doubling up
+  // to 5 min); webhook_max_failures: consecutive failures that park a subscription.
+  std::chrono::milliseconds webhook_backoff{1000};
+  int webhook_max_failures = 8;
   // [security] data_key_file: the 32-byte SM4 data key, created (mode 0600) on first start.
   std::filesystem::path data_key_file = "./data/zhengtong.key";
   identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP

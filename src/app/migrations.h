@@ -5,6 +5,8 @@
 #include "catalog/store.h"
 #include "db/migration.h"
 #include "exchange/record_store.h"
+#include "exchange/sharing_store.h"
+#include "exchange/subscription_store.h"
 #include "identity/store.h"
 
 #include <vector>
@@ -20,6 +22,10 @@ inline std::vector<db::Migration> all_migrations() {
   for (auto& m : catalog::migrations())
     all.push_back(std::move(m));
   for (auto& m : exchange::migrations())
+    all.push_back(std::move(m));
+  for (auto& m : exchange::sharing_migrations())
+    all.push_back(std::move(m));
+  for (auto& m : exchange::subscription_migrations())
     all.push_back(std::move(m));
   return all;
 }

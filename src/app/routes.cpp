@@ -3,6 +3,8 @@
 #include "audit/api.h"
 #include "catalog/api.h"
 #include "exchange/api.h"
+#include "exchange/sharing_api.h"
+#include "exchange/subscription_api.h"
 #include "http/identifier_routes.h"
 #include "identity/api.h"
 
@@ -18,6 +20,8 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.identity) identity::add_routes(router, *deps.identity);
   if (deps.catalog) catalog::add_routes(router, *deps.catalog);
   if (deps.exchange) exchange::add_routes(router, *deps.exchange);
+  if (deps.sharing && deps.query) exchange::add_sharing_routes(router, *deps.sharing, *deps.query);
+  if (deps.subscriptions) exchange::add_subscription_routes(router, *deps.subscriptions);
 }
 
 }  // namespace zt::app

@@ -21,6 +21,9 @@ class CatalogService;
 }  // namespace zt::catalog
 namespace zt::exchange {
 class ExchangeService;
+class SharingService;
+class QueryService;
+class SubscriptionService;
 }  // namespace zt::exchange
 
 namespace zt::app {
@@ -38,6 +41,11 @@ struct RouteDeps {
   // The catalog and the exchange routes, when set.
   catalog::CatalogService* catalog = nullptr;
   exchange::ExchangeService* exchange = nullptr;
+  // Sharing requests, grants and shared reads, when both are set.
+  exchange::SharingService* sharing = nullptr;
+  exchange::QueryService* query = nullptr;
+  // The webhook subscription routes, when set.
+  exchange::SubscriptionService* subscriptions = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

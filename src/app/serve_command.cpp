@@ -12,8 +12,12 @@
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
+#include "exchange/query.h"
 #include "exchange/service.h"
+#include "exchange/sharing.h"
+#include "exchange/webhook.h"
 #include "http/access_log.h"
+#include "http/client.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -82,9 +86,24 @@ int run_serve(const Config& config) {
 
   catalog::CatalogService catalog(database, audit_log, clock, identity,
                                   &exchange::ExchangeService::apply_schema);
+  exchange::SharingService sharing(database, catalog, audit_log, clock);
   // Half the worker threads may be busy receiving uploads; the rest keep serving.
-  exchange::ExchangeService exchange(database, catalog, audit_log, clock,
+  exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock,
                                      std::max<std::size_t>(1, config.worker_threads / 2));
+  exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
+  // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
+  // destructor stops it before the audit writer flushes.
+  http::Client webhook_client;
+  // Deliveries follow the same access rules as every read, checked again before each batch.
+  auto subscription_access = [&sharing](std::int64_t department_id, const catalog::Resource& r) {
+    return sharing.access_for_department(department_id, r);
+  };
+  exchange::SubscriptionService subscriptions(
+      database, catalog, audit_log, audit_writer, crypto, clock, webhook_client,
+      identity_config.data_key, subscription_access,
+      {.backoff_base = config.webhook_backoff, .max_failures = config.webhook_max_failures},
+      [log](const Error& e) { log->warn("webhook delivery: {} ({})", e.detail, e.code); });
+  subscriptions.start();
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
@@ -98,7 +117,10 @@ int run_serve(const Config& config) {
                       .audit_writer = &audit_writer,
                       .identity = &identity,
                       .catalog = &catalog,
-                      .exchange = &exchange});
+                      .exchange = &exchange,
+                      .sharing = &sharing,
+                      .query = &query,
+                      .subscriptions = &subscriptions});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

@@ -104,7 +104,8 @@ using Status = Result<void>;
   } while (0)
 
 // Declares or assigns `lhs` from a Result expression, or propagates its error out of the
-// enclosing function: `ZT_ASSIGN_OR_RETURN(auto rows, conn.query(...));`
+// enclosing function: `ZT_ASSIGN_OR_RETURN(auto rows, conn.query(...));`. It expands to several
+// statements (it must, to declare `lhs` in the enclosing scope): under an `if`, use braces.
 #define ZT_ASSIGN_OR_RETURN(lhs, expr) \
   ZT_ASSIGN_OR_RETURN_IMPL_(ZT_CONCAT_(zt_assign_result_, __LINE__), lhs, expr)
 #define ZT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -387,7 +387,10 @@ void add_routes(http::Router& router, ExchangeService& service) {
                                "after must be a sequence number (0 for the start); limit 1 to "
                                "1000.");
         }
-        auto page = service.changes(*request.principal(), request.param("code"), *after, *limit);
+        std::optional<std::string> purpose;
+        if (auto p = request.header("X-Purpose")) purpose = std::string(*p);
+        auto page = service.changes(*request.principal(), request.param("code"), *after, *limit,
+                                    std::move(purpose), context_of(request));
         if (!page.ok()) return http::problem(page.error());
         json::array items;
         for (const Change& c : page->items) {
@@ -408,7 +411,9 @@ void add_routes(http::Router& router, ExchangeService& service) {
        .description =
            "Every applied change in sequence order. Store next_cursor and pass it as after= "
            "next time: no change is missed or repeated. data is the record after the change "
-           "(for a delete: its key fields).",
+           "(for a delete: its key fields). Other departments read it under their access "
+           "(unconditional resources, or a grant): fields outside it absent, personal fields "
+           "masked; each page read is audited (X-Purpose, else the grant's purpose).",
        .tag = tag,
        .params = {{.name = "after", .description = "Sequence number already applied (0: start)."},
                   {.name = "limit", .description = "1 to 1000 (default 100)."}},

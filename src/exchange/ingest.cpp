@@ -238,13 +238,16 @@ class Reader {
       // Repeats within the chunk are caught here, across chunks by the records' batch stamp
       // (ChunkOutcome::duplicates); a key deleted earlier in the batch is gone from the table,
       // so deleted keys are remembered (deletes are few).
-      key_bytes(resource_, row, key_);
-      if (deleted_keys_.count(key_) || !chunk_keys_.insert(key_)) {
+      key_bytes(resource_, row, row.key);
+      if (deleted_keys_.count(row.key) || !chunk_keys_.insert(row.key)) {
         ok = false;
         errors_.push_back(duplicate_error(raw.line));
       } else if (row.is_delete) {
-        deleted_keys_.insert(key_);
+        deleted_keys_.insert(row.key);
       }
+      // The change log's JSON, made here rather than on the writing thread.
+      row.json.clear();
+      append_row_json(row.json, resource_.fields, row);
     }
     if (!ok) return reject(raw.line);
     ++chunk_.used;
@@ -292,6 +295,9 @@ class Reader {
   }
 
   Status submit() {
+    // Key order: the writer's inserts then walk the table's pages in order (page cache hits).
+    std::sort(chunk_.rows.begin(), chunk_.rows.begin() + static_cast<std::ptrdiff_t>(chunk_.used),
+              [](const TypedRow& a, const TypedRow& b) { return a.key < b.key; });
     ZT_TRY(writer_.submit(chunk_));
     chunk_keys_.clear();
     last_submit_ = SteadyClock::now();
@@ -319,7 +325,6 @@ class Reader {
   std::unordered_set<std::string> deleted_keys_;
   SteadyClock::time_point last_submit_ = SteadyClock::now();
   std::vector<FieldError> errors_;
-  std::string key_;
 };
 
 }  // namespace

@@ -35,7 +35,7 @@ struct IngestOptions {
 
 // A chunk commits at kChunkRows rows or kChunkSeconds after the previous one. Large chunks
 // matter on SQLite: each commit writes every page the chunk touched to the WAL.
-inline constexpr std::size_t kChunkRows = 65536;
+inline constexpr std::size_t kChunkRows = 32768;
 inline constexpr int kChunkSeconds = 2;
 inline constexpr std::size_t kMaxAllOrNothingRows = 200'000;
 inline constexpr int kReportRejections = 100;

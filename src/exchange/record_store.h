@@ -27,6 +27,7 @@
 #include "exchange/validate.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -97,6 +98,28 @@ Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn,
 Result<std::optional<std::string>> find_record(db::Connection& conn,
                                                const catalog::Resource& resource,
                                                std::span<const TypedValue> key);
+
+// One filter of a query on a key or indexed field. kPrefix matches text starting with `value`
+// (`upper` is the exclusive end of its range, made by the caller: value + U+FFFF).
+struct Condition {
+  enum class Op { kEq, kGt, kGte, kLt, kLte, kPrefix };
+  std::size_t field = 0;  // index in resource.fields
+  Op op = Op::kEq;
+  TypedValue value;
+  std::string upper;
+};
+
+// Records matching every condition, in key order, after the key `after` (empty: from the
+// start), at most `limit`, each given to `visit` as typed values in field order.
+Status scan_records(db::Connection& conn, const catalog::Resource& resource,
+                    std::span<const Condition> conditions, std::span<const TypedValue> after,
+                    int limit, const std::function<void(const TypedRow&)>& visit);
+
+// The same, each as the JSON object find_record gives.
+Result<std::vector<std::string>> find_records(db::Connection& conn,
+                                              const catalog::Resource& resource,
+                                              std::span<const Condition> conditions,
+                                              std::span<const TypedValue> after, int limit);
 
 }  // namespace records
 

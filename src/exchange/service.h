@@ -14,9 +14,9 @@
 // reading the body; one still running is 409 "idempotency_key_in_use"; a failed or interrupted
 // one is run again under the same batch id.
 //
-// Reading batches, the change feed and quality figures: the providing department and city-scope
-// principals (data_admin); others get 404 for resources they cannot see in the catalog and 403
-// "not_granted" otherwise (sharing grants come with the data hub's part 2).
+// Reading batches and quality figures: the providing department and city-scope principals
+// (data_admin); others get 404 for resources they cannot see in the catalog and 403
+// "not_granted" otherwise. The change feed follows the sharing rules (sharing.h, access.h).
 //
 // Errors: 400 "invalid_idempotency_key", the reader's fatal codes ("unknown_field",
 // "csv_header_missing", …); 403 "forbidden", "not_granted"; 404 "resource_not_found",
@@ -35,6 +35,7 @@
 #include "exchange/ingest.h"
 #include "exchange/record_store.h"
 #include "exchange/row_reader.h"
+#include "exchange/sharing.h"
 #include "identity/model.h"
 
 #include <atomic>
@@ -86,8 +87,8 @@ class ExchangeService {
  public:
   // At most `max_uploads` ingests run at once (each holds a worker thread while its body
   // arrives); more are refused with 503 "too_many_uploads" so they cannot starve other routes.
-  ExchangeService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
-                  const core::Clock& clock, std::size_t max_uploads);
+  ExchangeService(db::Database& db, catalog::CatalogService& catalog, SharingService& sharing,
+                  audit::AuditLog& audit, const core::Clock& clock, std::size_t max_uploads);
 
   // The catalog's SchemaHook: creates or alters a resource's record storage.
   static Status apply_schema(db::Connection& conn, const catalog::Resource* before,
@@ -105,8 +106,12 @@ class ExchangeService {
                                             std::int64_t batch_id, std::uint64_t after_line,
                                             int limit);
 
+  // The change feed as the reader may see it (access.h: the providing department whole, other
+  // departments under their access, projected and masked), with an audit record per page
+  // (purpose: `purpose`, else the grant's, else "数据交换").
   Result<ChangePage> changes(const core::Principal& actor, std::string_view code,
-                             std::int64_t after, int limit);
+                             std::int64_t after, int limit, std::optional<std::string> purpose,
+                             const identity::RequestContext& context);
 
   Result<QualityReport> quality(const core::Principal& actor, std::string_view code);
   // Every published resource the principal may read figures of (own department, or all with
@@ -119,6 +124,7 @@ class ExchangeService {
 
   db::Database& db_;
   catalog::CatalogService& catalog_;
+  SharingService& sharing_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
   const std::size_t max_uploads_;

@@ -389,6 +389,22 @@ void append_key(std::string& out, const TypedValue& v) {
   out += text;
 }
 
+void append_row_json(std::string& out, const std::vector<Field>& fields, const TypedRow& row) {
+  out += '{';
+  bool first = true;
+  for (std::size_t i = 0; i < fields.size() && i < row.values.size(); ++i) {
+    const Field& f = fields[i];
+    if (row.is_delete && !f.key) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += f.name;
+    out += "\":";
+    append_json(out, f, row.values[i]);
+  }
+  out += '}';
+}
+
 void append_json(std::string& out, const Field& field, const TypedValue& v) {
   switch (v.kind) {
     case TypedValue::Kind::kNull: out += "null"; return;

@@ -47,6 +47,10 @@ struct TypedRow {
   std::uint64_t line = 0;
   bool is_delete = false;
   std::vector<TypedValue> values;
+  // Filled by ingest's reading thread so that the writing thread has less to do: the key bytes
+  // (append_key of the key fields) and the record's JSON (row_json). Empty when not filled.
+  std::string key;
+  std::string json;
 };
 
 class Validator {
@@ -74,6 +78,10 @@ Result<TypedValue> validate_value(const catalog::Field& field, const RawValue& r
 // Appends one key value to a row's key bytes: its canonical text (integers in decimal) with a
 // length prefix, so that no two different composite keys share their bytes.
 void append_key(std::string& out, const TypedValue& value);
+
+// The record's JSON object: every field of an upsert row, the key fields of a delete.
+void append_row_json(std::string& out, const std::vector<catalog::Field>& fields,
+                     const TypedRow& row);
 
 // The JSON text of a typed value: numbers for integers and decimals (decimal text kept exact),
 // true/false, strings escaped, null.

@@ -333,7 +333,7 @@ TEST_F(IngestTest, UpdatesDeletesAndTheChangeFeedFromACursor) {
   EXPECT_TRUE(
       IsProblem(city().call("GET", kChanges + "?after=-1", ga_officer_), 400, "invalid_paging"));
   // Another department needs a grant (part 2); the data administrator may read.
-  EXPECT_TRUE(IsProblem(city().call("GET", kChanges, mz_officer_), 403, "not_granted"));
+  EXPECT_TRUE(IsProblem(city().call("GET", kChanges, mz_officer_), 403, "grant_required"));
   auto by_admin = city().call("GET", kChanges + "?limit=1", data_admin_);
   ASSERT_TRUE(by_admin);
   EXPECT_EQ(by_admin->status, 200);

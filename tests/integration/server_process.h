@@ -50,6 +50,9 @@ struct ServerOptions {
   // PostgreSQL: run this server in a schema of its own (created empty, dropped afterwards), so
   // it sees an empty database — for tests of first-start behaviour. SQLite is always fresh.
   bool fresh_database = false;
+  // [exchange]: webhook retries (the server's defaults: 1000 ms doubling, parked after 8).
+  int webhook_backoff_ms = 1000;
+  int webhook_max_failures = 8;
 };
 
 class ServerProcess {

@@ -51,6 +51,24 @@ TEST_F(ConfigTest, DataKeyFileIsAKnownKey) {
   EXPECT_EQ(config->data_key_file, "/etc/zhengtong/data.key");
 }
 
+TEST_F(ConfigTest, ExchangeSectionSetsWebhookRetries) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->webhook_backoff, std::chrono::milliseconds(1000));
+  EXPECT_EQ(defaults->webhook_max_failures, 8);
+  write("[exchange]\nwebhook_backoff_ms = 250\nwebhook_max_failures = 3\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->webhook_backoff, std::chrono::milliseconds(250));
+  EXPECT_EQ(config->webhook_max_failures, 3);
+  write("[exchange]\nwebhook_max_failures = 0\n");
+  auto zero = load_config(file, env.getenv());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().detail.find("exchange.webhook_max_failures"), std::string::npos);
+  write("[exchange]\nwebhook_backoff_ms = 300001\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+}
+
 TEST_F(ConfigTest, FileValuesApply) {
   write(R"(
 [server]

@@ -3,10 +3,14 @@
 #include "http/openapi.h"
 #include "app/routes.h"
 #include "audit/service.h"
+#include "audit/writer.h"
 #include "catalog/service.h"
 #include "core/crypto_openssl.h"
 #include "db/database.h"
+#include "exchange/query.h"
 #include "exchange/service.h"
+#include "exchange/sharing.h"
+#include "exchange/webhook.h"
 #include "identity/service.h"
 
 #include <gtest/gtest.h>
@@ -42,14 +46,33 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   ASSERT_TRUE(identity.ok());
   catalog::CatalogService catalog(**db, audit_log, clock, **identity,
                                   &exchange::ExchangeService::apply_schema);
-  exchange::ExchangeService exchange(**db, catalog, audit_log, clock, 1);
+  exchange::SharingService sharing(**db, catalog, audit_log, clock);
+  exchange::ExchangeService exchange(**db, catalog, sharing, audit_log, clock, 1);
+  audit::AuditWriter audit_writer(audit_log, {});
+  exchange::QueryService query(**db, catalog, sharing, audit_writer, clock);
+  // The delivery worker is never started here: the transport is never called.
+  struct NoTransport final : exchange::WebhookTransport {
+    Result<int> post(const std::string&, const Headers&, const std::string&,
+                     std::chrono::milliseconds) override {
+      return 200;
+    }
+  } transport;
+  exchange::SubscriptionService subscriptions(
+      **db, catalog, audit_log, audit_writer, crypto, clock, transport,
+      std::string(core::kSm4SealKeySize, 'k'),
+      [&sharing](std::int64_t department, const catalog::Resource& r) {
+        return sharing.access_for_department(department, r);
+      });
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
                       .debug_sleep_route = true,
                       .identity = identity->get(),
                       .catalog = &catalog,
-                      .exchange = &exchange});
+                      .exchange = &exchange,
+                      .sharing = &sharing,
+                      .query = &query,
+                      .subscriptions = &subscriptions});
   ASSERT_FALSE(router.routes().empty());
   auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");

@@ -1,0 +1,36 @@
+// Client: Zhengtong's outbound HTTP/1.1 client, the WebhookTransport (exchange/webhook_transport.h)
+// that carries webhook deliveries to subscribers.
+//
+// One request per connection (Connection: close), synchronous for the caller: each post() runs
+// its own Asio io_context on the calling thread, so the whole exchange — resolving the host,
+// connecting, sending the body and reading the answer's status line and headers — is bounded by
+// the request's timeout. The answer's body is not read (only its status matters).
+//
+// http:// only. TLS (https://) is out of scope for now: URLs are refused with "invalid_url"
+// here and by exchange::check_webhook_url at subscription time. Redirects are not followed (a
+// 3xx is a status like any other).
+//
+// Thread-safety: post() may be called from many threads at once; the client holds no state.
+#pragma once
+
+#include "exchange/webhook_transport.h"
+
+#include <cstdint>
+
+namespace zt::http {
+
+class Client final : public exchange::WebhookTransport {
+ public:
+  // Answers whose status line and headers are longer than this fail with "invalid_response".
+  static constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
+
+  // POSTs `body` to `url` (see WebhookTransport::post): adds Host, Content-Length, Connection:
+  // close and, unless given, User-Agent. Success: the answer's status. Failure: "invalid_url"
+  // (not an absolute http:// URL with a host: parsed by Boost.URL), "timeout" (nothing complete
+  // within `timeout`), "connection_failed" (the host does not resolve or refuses), "send_failed",
+  // "invalid_response" (not HTTP/1.x, or headers too long).
+  Result<int> post(const std::string& url, const Headers& headers, const std::string& body,
+                   std::chrono::milliseconds timeout) override;
+};
+
+}  // namespace zt::http
