@@ -295,10 +295,18 @@ std::string table_definition(bool pg) {
   std::string defs;
   for (const Column& c : kColumns)
     defs += fmt::format("f_{} {},\n  ", c.name, pg ? c.pg_type : c.sqlite_type);
+  // As src/exchange/record_store.cpp makes a record table: on PostgreSQL clustered on nothing
+  // with a primary key; on SQLite a rowid table with a unique index on the key.
+  if (pg) {
+    return fmt::format(
+        "CREATE TABLE rec (\n  {}_version BIGINT NOT NULL DEFAULT 1,\n  _batch BIGINT NOT "
+        "NULL,\n  _updated_at BIGINT NOT NULL,\n  PRIMARY KEY (f_id_number)\n)",
+        defs);
+  }
   return fmt::format(
       "CREATE TABLE rec (\n  {}_version BIGINT NOT NULL DEFAULT 1,\n  _batch BIGINT NOT NULL,\n  "
-      "_updated_at BIGINT NOT NULL,\n  PRIMARY KEY (f_id_number)\n){}",
-      defs, pg ? "" : " WITHOUT ROWID");
+      "_updated_at BIGINT NOT NULL\n);\nCREATE UNIQUE INDEX rec_key ON rec (f_id_number)",
+      defs);
 }
 
 std::string column_list() {

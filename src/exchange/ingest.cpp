@@ -22,6 +22,11 @@ namespace {
 using catalog::Resource;
 using SteadyClock = std::chrono::steady_clock;
 
+// A write transaction spans chunks for up to kTransactionTime, and commits as soon as no chunk
+// follows within kIdleCommit (so the write lock is never held while the upload waits).
+constexpr auto kTransactionTime = std::chrono::milliseconds(2000);
+constexpr auto kIdleCommit = std::chrono::milliseconds(500);
+
 FieldError duplicate_error(std::uint64_t line) {
   return {"_key", "duplicate_key",
           fmt::format("line {}: this key appeared earlier in the batch; the first occurrence was "
@@ -41,7 +46,8 @@ void key_bytes(const Resource& r, const TypedRow& row, std::string& out) {
 struct Chunk {
   std::vector<TypedRow> rows;  // kept between uses to reuse their storage
   std::size_t used = 0;
-  bool apply = true;  // false: write only the rejections (all_or_nothing)
+  bool apply = true;   // false: write only the rejections (all_or_nothing)
+  bool final = false;  // the last chunk: its transaction commits before drain() returns
   std::vector<Rejection> rejections;
   std::int64_t rows_read = 0;
   std::int64_t bytes = 0;
@@ -50,6 +56,7 @@ struct Chunk {
   void reset() {
     used = 0;
     apply = true;
+    final = false;
     rejections.clear();
     rows_read = bytes = 0;
     field_errors.clear();
@@ -119,10 +126,24 @@ class ChunkWriter {
   void loop() {
     std::unique_lock lock(mutex_);
     while (true) {
-      cv_.wait(lock, [&] { return busy_ || stopping_; });
-      if (!busy_) return;
+      // An open transaction commits when no chunk follows within kIdleCommit: the write lock is
+      // never held while the upload waits for the network.
+      if (tx_) {
+        if (!cv_.wait_for(lock, kIdleCommit, [&] { return busy_ || stopping_; })) {
+          lock.unlock();
+          Status committed = commit();
+          lock.lock();
+          if (!committed.ok() && error_.ok()) error_ = std::move(committed);
+          cv_.notify_all();
+          continue;
+        }
+      } else {
+        cv_.wait(lock, [&] { return busy_ || stopping_; });
+      }
+      if (!busy_) return;  // stopping: an open transaction rolls back with tx_
       lock.unlock();
       Status written = write(chunk_);
+      if (!written.ok()) abandon();
       lock.lock();
       if (!written.ok() && error_.ok()) error_ = std::move(written);
       busy_ = false;
@@ -130,9 +151,47 @@ class ChunkWriter {
     }
   }
 
+  // Commits the open transaction and makes its chunks' outcome part of the batch.
+  Status commit() {
+    if (!tx_) return {};
+    Status s = tx_->commit();
+    tx_.reset();
+    conn_.reset();
+    if (!s.ok()) {
+      pending_ = {};
+      return s;
+    }
+    std::lock_guard lock(shared_.mutex);
+    Batch& b = shared_.batch;
+    b.inserted += pending_.inserted;
+    b.updated += pending_.updated;
+    b.unchanged += pending_.unchanged;
+    b.deleted += pending_.deleted;
+    if (pending_.first_seq && !b.first_seq) b.first_seq = pending_.first_seq;
+    if (pending_.last_seq) b.last_seq = pending_.last_seq;
+    pending_ = {};
+    return {};
+  }
+
+  // Rolls the open transaction back (a chunk failed).
+  void abandon() {
+    tx_.reset();
+    conn_.reset();
+    pending_ = {};
+  }
+
+  // Applies a chunk in the open transaction (beginning one if needed); commits when the chunk
+  // is the last, or the transaction is kTransactionTime old. Several chunks per transaction
+  // matter on SQLite, where each commit writes every page the transaction touched.
   Status write(Chunk& chunk) {
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    if (!tx_) {
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+      conn_.emplace(std::move(conn));
+      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(*conn_));
+      tx_.emplace(std::move(tx));
+      tx_begun_ = SteadyClock::now();
+    }
+    db::Connection& conn = *conn_;
     const std::int64_t now = core::to_millis(clock_.now());
     std::int64_t batch_id = 0;
     {
@@ -142,13 +201,19 @@ class ChunkWriter {
     std::optional<ChunkOutcome> outcome;
     if (chunk.apply && chunk.used > 0) {
       ZT_ASSIGN_OR_RETURN(
-          outcome, records::apply_chunk(conn, tx, resource_,
+          outcome, records::apply_chunk(conn, *tx_, resource_,
                                         std::span<const TypedRow>(chunk.rows.data(), chunk.used),
                                         batch_id, now));
       for (std::uint64_t line : outcome->duplicates) {
         chunk.rejections.push_back({line, {duplicate_error(line)}});
         ++chunk.field_errors["_key:duplicate_key"];
       }
+      pending_.inserted += outcome->inserted;
+      pending_.updated += outcome->updated;
+      pending_.unchanged += outcome->unchanged;
+      pending_.deleted += outcome->deleted;
+      if (outcome->first_seq && !pending_.first_seq) pending_.first_seq = outcome->first_seq;
+      if (outcome->last_seq) pending_.last_seq = outcome->last_seq;
     }
     ZT_TRY(batches::insert_rejections(conn, batch_id, chunk.rejections));
     Batch snapshot;
@@ -163,24 +228,31 @@ class ChunkWriter {
         b.rejected += static_cast<std::int64_t>(outcome->duplicates.size());
         for (std::uint64_t line : outcome->duplicates)
           shared_.note({line, {duplicate_error(line)}});
-        b.inserted += outcome->inserted;
-        b.updated += outcome->updated;
-        b.unchanged += outcome->unchanged;
-        b.deleted += outcome->deleted;
-        if (outcome->first_seq && !b.first_seq) b.first_seq = outcome->first_seq;
-        if (outcome->last_seq) b.last_seq = outcome->last_seq;
       }
       b.heartbeat_at = now;
       snapshot = b;
     }
+    // The stored row counts what this transaction's chunks did too: it commits with them.
+    snapshot.inserted += pending_.inserted;
+    snapshot.updated += pending_.updated;
+    snapshot.unchanged += pending_.unchanged;
+    snapshot.deleted += pending_.deleted;
+    if (pending_.first_seq && !snapshot.first_seq) snapshot.first_seq = pending_.first_seq;
+    if (pending_.last_seq) snapshot.last_seq = pending_.last_seq;
     ZT_TRY(batches::update(conn, snapshot));
-    return tx.commit();
+    if (chunk.final || SteadyClock::now() - tx_begun_ >= kTransactionTime) return commit();
+    return {};
   }
 
   db::Database& db_;
   const Resource& resource_;
   Shared& shared_;
   const core::Clock& clock_;
+  // The open transaction and what its chunks did (used by the writer thread only).
+  std::optional<db::Connection> conn_;
+  std::optional<db::Transaction> tx_;
+  SteadyClock::time_point tx_begun_;
+  ChunkOutcome pending_;
   std::mutex mutex_;  // guards the fields below
   std::condition_variable cv_;
   Chunk chunk_;
@@ -310,6 +382,7 @@ class Reader {
       std::lock_guard lock(shared_.mutex);
       shared_.batch.status = "rejected";
     }
+    chunk_.final = true;
     ZT_TRY(submit());
     return writer_.drain();
   }

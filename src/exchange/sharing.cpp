@@ -204,6 +204,13 @@ Result<SharingRequest> SharingService::decided(const core::Principal& actor,
     g.purpose = req.purpose;
     g.starts_at = now;
     g.expires_at = now + days * kDayMs;
+    if (decision->expires_at) {
+      if (*decision->expires_at <= now || *decision->expires_at > now + kMaxGrantDays * kDayMs) {
+        return Error::invalid("invalid_body",
+                              "\"expires_at\" must be in the future, within three years.");
+      }
+      g.expires_at = *decision->expires_at;
+    }
     ZT_ASSIGN_OR_RETURN(g.id, sharing::insert_grant(conn, g));
     ZT_TRY(sharing::bump_grant_version(conn));
     req.grant_id = g.id;

@@ -52,6 +52,7 @@ struct Decision {
   std::vector<std::string> fields;    // granted: a subset of those asked (empty: all asked)
   std::vector<std::string> unmasked;  // personal fields shown unmasked: a subset of `fields`
   std::optional<std::int64_t> duration_days;  // default: as asked
+  std::optional<std::int64_t> expires_at;     // an exact end (ms since the epoch) instead
 };
 
 class SharingService {

@@ -1,5 +1,6 @@
 #include "exchange/sharing_api.h"
 
+#include "audit/model.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/percent.h"
@@ -255,6 +256,14 @@ void add_sharing_routes(http::Router& router, SharingService& sharing, QueryServ
           d.fields = body.strings("fields").value_or(std::vector<std::string>{});
           d.unmasked = body.strings("unmasked").value_or(std::vector<std::string>{});
           d.duration_days = body.integer("duration_days");
+          if (auto until = body.string("expires_at")) {
+            auto parsed = audit::parse_time(*until);
+            if (!parsed.ok()) {
+              return http::problem(400, "invalid_body",
+                                   "\"expires_at\" must be an ISO 8601 time with an offset.");
+            }
+            d.expires_at = core::to_millis(*parsed);
+          }
           if (!body.ok()) return body.problem();
         }
         auto r = sharing.approve(*request.principal(), *id, std::move(d), context_of(request));
@@ -268,7 +277,8 @@ void add_sharing_routes(http::Router& router, SharingService& sharing, QueryServ
        .tag = tag,
        .request_schema = schema::object({{"fields", schema::strings()},
                                          {"unmasked", schema::strings()},
-                                         {"duration_days", schema::integer()}}),
+                                         {"duration_days", schema::integer()},
+                                         {"expires_at", schema::str()}}),
        .responses = {{200, "The request, approved, with its grant_id", request_schema()}}});
 
   for (const char* action : {"reject", "withdraw"}) {

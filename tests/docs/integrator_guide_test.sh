@@ -71,6 +71,11 @@ export ZT_ADMIN_USER=ga_admin ZT_ADMIN_PASSWORD='Wz-Hukou-2026!a'
 export ZT_OFFICER_USER=ga_officer ZT_OFFICER_PASSWORD='Wz-Sync-2026!b'
 staff "$ZT_ADMIN_USER" dept_admin "$ZT_ADMIN_PASSWORD"
 staff "$ZT_OFFICER_USER" dept_officer "$ZT_OFFICER_PASSWORD"
+# A consumer department: 民政局's officer.
+dept=$(json "$ZT/api/v1/departments" -H "Authorization: Bearer $sys" \
+  -d '{"code":"330300-MZ","name":"温州市民政局","division_code":"330300"}' | jq .id)
+export ZT_CONSUMER_USER=mz_officer ZT_CONSUMER_PASSWORD='Wz-Hunyin-2026!c'
+staff "$ZT_CONSUMER_USER" dept_officer "$ZT_CONSUMER_PASSWORD"
 
 # The guide's sh blocks, in order, as one script.
 awk '/^```sh$/ { inside = 1; next } /^```$/ { inside = 0; next } inside { print }' "$guide" > guide.sh

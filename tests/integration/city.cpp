@@ -118,7 +118,9 @@ bool City::open(const std::string& first_start_stderr) {
   sys_ = ready_admin("sysadmin", passwords.at("sysadmin"));
   if (sys_.empty()) return false;
   sec_ = ready_admin("secadmin", passwords.at("secadmin"));
-  return !sec_.empty();
+  if (sec_.empty()) return false;
+  audit_ = ready_admin("auditadmin", passwords.at("auditadmin"));
+  return !audit_.empty();
 }
 
 std::optional<std::int64_t> City::department(std::string_view code, std::string_view name,

@@ -34,8 +34,8 @@ class City {
   // After a restart the server listens elsewhere; sessions live in the database and stay valid.
   void set_port(std::uint16_t port) { port_ = port; }
 
-  // Makes sysadmin and secadmin ready from the first start's standard error. False (see error())
-  // on failure.
+  // Makes sysadmin, secadmin and auditadmin ready from the first start's standard error. False (see
+  // error()) on failure.
   bool open(const std::string& first_start_stderr);
 
   // One request with `token` as Bearer (none when empty); a JSON body gets its Content-Type.
@@ -63,12 +63,13 @@ class City {
 
   const std::string& sysadmin() const { return sys_; }
   const std::string& secadmin() const { return sec_; }
+  const std::string& auditadmin() const { return audit_; }
   const std::string& error() const { return error_; }
 
  private:
   bool fail(std::string what, const std::optional<HttpResponse>& response);
   std::uint16_t port_;
-  std::string sys_, sec_;
+  std::string sys_, sec_, audit_;
   std::string error_;
 };
 

@@ -1,0 +1,292 @@
+// Sharing and shared reads over real HTTP, on both databases: a conditional resource refused
+// without a grant; a request approved for fewer fields than asked, then read with only those
+// fields, masked as granted (one unmasked); revocation and expiry refused at once; a `none`
+// resource invisible to others; an unconditional one readable by any department; filters on
+// indexed fields and a 400 for an unindexed one; export; purpose and case id in the audit records.
+#include "integration/hub_test.h"
+
+#include <thread>
+
+namespace zt::test {
+namespace {
+
+namespace json = boost::json;
+
+std::string id_number(std::string_view birth, int n) {
+  std::string id = fmt::format("330302{}{:03}", birth, n);
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i)
+    sum += (id[i] - '0') * kWeights[i];
+  id += "10X98765432"[sum % 11];
+  return id;
+}
+
+// An ISO 8601 time with +08:00, as the API takes it.
+std::string core_time(std::chrono::system_clock::time_point t) {
+  const auto beijing = t + std::chrono::hours(8);
+  const auto day = std::chrono::floor<std::chrono::days>(beijing);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(beijing - day)};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+}
+
+class SharingTest : public HubTest {
+ protected:
+  // Publishes `code` as 公安 with `share_type` and three people in it.
+  bool publish_people(const std::string& code, const char* share_type) {
+    json::object r = population(code);
+    r["share_type"] = share_type;
+    if (!publish(r, ga_admin_)) return false;
+    std::string rows;
+    const char* names[] = {"张三", "李四", "王五"};
+    const char* divisions[] = {"330302", "330303", "330302"};
+    for (int i = 0; i < 3; ++i) {
+      rows += json::serialize(json::object{{"id_number", id_number("19800101", i + 1)},
+                                           {"name", names[i]},
+                                           {"gender", i % 2 ? "女" : "男"},
+                                           {"address", "浙江省温州市鹿城区五马街道1号"},
+                                           {"division_code", divisions[i]},
+                                           {"phone", "13857712345"}}) +
+              "\n";
+    }
+    auto r2 = city().send("POST", "/api/v1/resources/" + code + "/records", ga_officer_, rows,
+                          {{"Content-Type", "application/x-ndjson"}});
+    return r2 && r2->status == 200;
+  }
+
+  std::optional<HttpResponse> read(const std::string& code, const std::string& key,
+                                   const std::string& token, Headers headers = {},
+                                   const std::string& query = "") {
+    return city().call("GET", "/api/v1/resources/" + code + "/records/" + key + query, token,
+                       nullptr, std::move(headers));
+  }
+
+  // The audit records of `action` (newest first), waiting up to 5 s for at least `n`.
+  json::array audit_records(const std::string& action, std::size_t n) {
+    for (int i = 0; i < 50; ++i) {
+      auto r = city().call("GET", "/api/v1/audit/records?action=" + action, city().auditadmin());
+      if (r && r->status == 200) {
+        json::array items = r->json().at("items").as_array();
+        if (items.size() >= n) return items;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return {};
+  }
+};
+
+TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAndExpired) {
+  ASSERT_TRUE(open_city());
+  const std::string code = "330300-GA-0001";
+  ASSERT_TRUE(publish_people(code, "conditional"));
+  const std::string key = id_number("19800101", 1);
+
+  // Without a grant: refused, with what to do.
+  EXPECT_TRUE(IsProblem(read(code, key, mz_officer_), 403, "grant_required"));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/resources/" + code + "/changes", mz_officer_),
+                        403, "grant_required"));
+
+  // 民政 asks for five fields.
+  auto filed = city().call(
+      "POST", "/api/v1/sharing/requests", mz_officer_,
+      json::object{{"resource", code},
+                   {"purpose", "婚姻登记核验"},
+                   {"legal_basis", "《婚姻登记条例》第七条"},
+                   {"fields", json::array{"id_number", "name", "gender", "address", "phone"}},
+                   {"duration_days", 180}});
+  ASSERT_TRUE(filed);
+  ASSERT_EQ(filed->status, 201) << filed->body;
+  const std::int64_t request_id = filed->json().at("id").as_int64();
+  EXPECT_EQ(filed->json().at("status"), "pending");
+  // Both sides see it: 公安's inbox, 民政's outbox.
+  auto inbox = city().call("GET", "/api/v1/sharing/requests?box=inbox", ga_admin_);
+  ASSERT_TRUE(inbox);
+  ASSERT_EQ(inbox->json().at("items").as_array().size(), 1u);
+  auto outbox = city().call("GET", "/api/v1/sharing/requests?box=outbox", mz_officer_);
+  ASSERT_TRUE(outbox);
+  ASSERT_EQ(outbox->json().at("items").as_array().size(), 1u);
+  // Officers do not decide; another department cannot either.
+  const std::string approve = fmt::format("/api/v1/sharing/requests/{}/approve", request_id);
+  EXPECT_TRUE(
+      IsProblem(city().call("POST", approve, ga_officer_, json::object{}), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(city().call("POST", approve, mz_admin_, json::object{}), 403, "forbidden"));
+  // Granting a field not asked for is refused.
+  EXPECT_TRUE(IsProblem(
+      city().call("POST", approve, ga_admin_, json::object{{"fields", json::array{"birth_date"}}}),
+      400, "invalid_fields"));
+
+  // 公安 grants three of the five, the phone unmasked.
+  auto approved = city().call("POST", approve, ga_admin_,
+                              json::object{{"fields", json::array{"id_number", "name", "phone"}},
+                                           {"unmasked", json::array{"phone"}}});
+  ASSERT_TRUE(approved);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+  EXPECT_EQ(approved->json().at("status"), "approved");
+  const std::int64_t grant_id = approved->json().at("grant_id").as_int64();
+
+  auto r = read(code, key, mz_officer_, {{"X-Case-Id", "MZ-2026-000123"}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json::object record = r->json().as_object();
+  EXPECT_EQ(record.size(), 3u) << r->body;  // only the granted fields
+  EXPECT_EQ(record.at("id_number").as_string(), "330302********" + key.substr(14));
+  EXPECT_EQ(record.at("name"), "张*");
+  EXPECT_EQ(record.at("phone"), "13857712345");  // unmasked by the grant
+  EXPECT_FALSE(record.contains("gender"));
+  EXPECT_FALSE(record.contains("address"));
+  // The provider itself sees everything unmasked.
+  auto own = read(code, key, ga_officer_);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->json().at("name"), "张三");
+  EXPECT_EQ(own->json().as_object().size(), 10u);
+  // fields= narrows; a purpose of its own goes into the audit record.
+  auto narrowed = read(code, key, mz_officer_, {{"X-Purpose", "离婚登记材料核对"}}, "?fields=name");
+  ASSERT_TRUE(narrowed);
+  EXPECT_EQ(narrowed->json().as_object().size(), 1u);
+  EXPECT_TRUE(IsProblem(read(code, "330302198001019999", mz_officer_), 400, "invalid_key"));
+  EXPECT_TRUE(
+      IsProblem(read(code, id_number("19990101", 9), mz_officer_), 404, "record_not_found"));
+  // The change feed: projected the same way.
+  auto feed = city().call("GET", "/api/v1/resources/" + code + "/changes?after=0", mz_officer_);
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->status, 200) << feed->body;
+  EXPECT_EQ(feed->json().at("items").at(0).at("data").as_object().size(), 3u);
+
+  // Every read is in the audit log with its purpose and case.
+  json::array reads = audit_records("exchange.record.read", 3);
+  ASSERT_GE(reads.size(), 3u);
+  bool with_case = false, with_header_purpose = false;
+  for (const auto& a : reads) {
+    if (a.at("object_id") != (code + "/" + key).c_str()) continue;
+    if (a.at("case_id") == "MZ-2026-000123") {
+      with_case = true;
+      EXPECT_EQ(a.at("purpose"), "婚姻登记核验");  // the grant's purpose
+    }
+    if (a.at("purpose") == "离婚登记材料核对") with_header_purpose = true;
+  }
+  EXPECT_TRUE(with_case);
+  EXPECT_TRUE(with_header_purpose);
+
+  // Revoked: refused at once (the cached decision does not outlive it).
+  auto revoked = city().call("POST", fmt::format("/api/v1/sharing/grants/{}/revoke", grant_id),
+                             ga_admin_, json::object{{"reason", "用途已完成"}});
+  ASSERT_TRUE(revoked);
+  ASSERT_EQ(revoked->status, 200) << revoked->body;
+  EXPECT_EQ(revoked->json().at("status"), "revoked");
+  EXPECT_TRUE(IsProblem(read(code, key, mz_officer_), 403, "grant_required"));
+  auto held = city().call("GET", "/api/v1/sharing/grants?box=outbox", mz_officer_);
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->json().at("items").at(0).at("status"), "revoked");
+
+  // A grant that expires: readable, then refused.
+  auto again = city().call("POST", "/api/v1/sharing/requests", mz_officer_,
+                           json::object{{"resource", code},
+                                        {"purpose", "婚姻登记核验"},
+                                        {"legal_basis", "《婚姻登记条例》"},
+                                        {"fields", json::array{"name"}}});
+  ASSERT_TRUE(again && again->status == 201);
+  const auto soon = std::chrono::system_clock::now() + std::chrono::seconds(2);
+  const std::string expires = core_time(soon);
+  auto short_grant = city().call(
+      "POST", fmt::format("/api/v1/sharing/requests/{}/approve", again->json().at("id").as_int64()),
+      ga_admin_, json::object{{"expires_at", expires}});
+  ASSERT_TRUE(short_grant);
+  ASSERT_EQ(short_grant->status, 200) << short_grant->body;
+  auto before = read(code, key, mz_officer_);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 200) << before->body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_TRUE(IsProblem(read(code, key, mz_officer_), 403, "grant_required"));
+
+  // A request can be rejected with a reason, which the requester sees.
+  auto third =
+      city().call("POST", "/api/v1/sharing/requests", mz_officer_,
+                  json::object{{"resource", code}, {"purpose", "统计"}, {"legal_basis", "无"}});
+  ASSERT_TRUE(third && third->status == 201);
+  auto rejected = city().call(
+      "POST", fmt::format("/api/v1/sharing/requests/{}/reject", third->json().at("id").as_int64()),
+      ga_admin_, json::object{{"reason", "缺少法定依据"}});
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->json().at("status"), "rejected");
+  EXPECT_EQ(rejected->json().at("decision_reason"), "缺少法定依据");
+}
+
+TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
+  ASSERT_TRUE(open_city());
+  ASSERT_TRUE(publish_people("330300-GA-0002", "unconditional"));
+  ASSERT_TRUE(publish_people("330300-GA-0003", "none"));
+  const std::string key = id_number("19800101", 2);
+  const Headers purpose{{"X-Purpose", "低保资格核查"}};
+
+  // Unconditional: any department reads every field, personal ones masked; a purpose is needed.
+  EXPECT_TRUE(IsProblem(read("330300-GA-0002", key, mz_officer_), 400, "purpose_required"));
+  auto r = read("330300-GA-0002", key, mz_officer_, purpose);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->json().at("name"), "李*");
+  EXPECT_EQ(r->json().at("phone"), "138****2345");
+  EXPECT_EQ(r->json().at("gender"), "女");
+  // none: invisible to other departments, in reads and in the catalog.
+  EXPECT_TRUE(
+      IsProblem(read("330300-GA-0003", key, mz_officer_, purpose), 404, "resource_not_found"));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/catalog/resources/330300-GA-0003", mz_officer_),
+                        404, "resource_not_found"));
+  EXPECT_TRUE(IsProblem(
+      city().call(
+          "POST", "/api/v1/sharing/requests", mz_officer_,
+          json::object{{"resource", "330300-GA-0003"}, {"purpose", "x"}, {"legal_basis", "y"}}),
+      404, "resource_not_found"));
+
+  // Filters on indexed fields, paged by cursor; an unindexed field is a 400.
+  const std::string base = "/api/v1/resources/330300-GA-0002/records";
+  auto eq = city().call("GET", base + "?division_code=330302", mz_officer_, nullptr, purpose);
+  ASSERT_TRUE(eq);
+  ASSERT_EQ(eq->status, 200) << eq->body;
+  EXPECT_EQ(eq->json().at("items").as_array().size(), 2u);
+  auto prefix = city().call("GET", base + "?division_code__prefix=33030&limit=2", mz_officer_,
+                            nullptr, purpose);
+  ASSERT_TRUE(prefix);
+  ASSERT_EQ(prefix->json().at("items").as_array().size(), 2u);
+  ASSERT_TRUE(prefix->json().at("next_cursor").is_string());
+  auto rest = city().call("GET",
+                          base + "?division_code__prefix=33030&limit=2&cursor=" +
+                              std::string(prefix->json().at("next_cursor").as_string()),
+                          mz_officer_, nullptr, purpose);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->json().at("items").as_array().size(), 1u);
+  auto range =
+      city().call("GET", base + "?id_number__gte=" + id_number("19800101", 2), ga_officer_);
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->json().at("items").as_array().size(), 2u);
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", base + "?gender=%E7%94%B7", mz_officer_, nullptr, purpose), 400,
+                "field_not_filterable"));
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", base + "?division_code=33", mz_officer_, nullptr, purpose), 400,
+                "invalid_filter"));
+
+  // Export: CSV with the header and masked values, NDJSON a line per record.
+  auto csv = city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=csv", mz_officer_,
+                         nullptr, purpose);
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_TRUE(
+      csv->body.starts_with("id_number,name,gender,birth_date,address,division_code,"
+                            "phone,registered_at,household_size,income\r\n"))
+      << csv->body;
+  EXPECT_NE(csv->body.find("王*"), std::string::npos);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4);
+  auto ndjson =
+      city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=ndjson", ga_officer_);
+  ASSERT_TRUE(ndjson);
+  EXPECT_EQ(std::count(ndjson->body.begin(), ndjson->body.end(), '\n'), 3);
+  EXPECT_NE(ndjson->body.find("张三"), std::string::npos);  // the provider: unmasked
+  json::array exports = audit_records("exchange.records.export", 2);
+  ASSERT_GE(exports.size(), 2u);
+}
+
+}  // namespace
+}  // namespace zt::test
