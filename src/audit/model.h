@@ -92,6 +92,15 @@ struct RecordFilter {
   std::optional<std::string> outcome;
 };
 
+// How many records of one action on one object, outcome and day (AuditLog::daily_counts).
+struct DailyActionCount {
+  std::string day;  // YYYY-MM-DD in China Standard Time
+  std::string action;
+  std::string object_key;  // object_id up to its first '/' ("<code>/<key>" counts under <code>)
+  std::string outcome;
+  std::int64_t count = 0;
+};
+
 // Parses an ISO 8601 / RFC 3339 time with an offset: "2026-11-23T08:00:00+08:00",
 // "2026-11-23T00:00:00.123Z", and PostgreSQL's "2026-11-23 00:00:00.123456+00". Fractions
 // beyond milliseconds are truncated. Failure: Error invalid "invalid_time".

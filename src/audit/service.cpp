@@ -145,6 +145,13 @@ Result<AuditPage> AuditLog::list(const RecordFilter& filter, std::optional<std::
   return page;
 }
 
+Result<std::vector<DailyActionCount>> AuditLog::daily_counts(std::span<const std::string> actions,
+                                                             core::TimePoint from) const {
+  auto conn = db_.acquire(db::Access::kRead);
+  if (!conn.ok()) return std::move(conn).error();
+  return store::daily_counts(*conn, actions, from);
+}
+
 Result<std::int64_t> AuditLog::scan(const RecordFilter& filter, std::int64_t after_id,
                                     std::size_t max_records,
                                     const std::function<bool(const AuditRecord&)>& visit,

@@ -79,6 +79,12 @@ class AuditLog {  // thread-safe
                             const std::function<bool(const AuditRecord&)>& visit,
                             std::size_t page_size = 1000) const;
 
+  // Figures for dashboards: records since `from` of the given actions, counted per day (China
+  // Standard Time), action, object key (object_id up to its first '/') and outcome. Failure: the
+  // database's error.
+  Result<std::vector<DailyActionCount>> daily_counts(std::span<const std::string> actions,
+                                                     core::TimePoint from) const;
+
   db::Database& database() const { return db_; }
   const core::CryptoProvider& crypto() const { return crypto_; }
   const core::Clock& clock() const { return clock_; }

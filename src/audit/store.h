@@ -67,5 +67,13 @@ Result<std::vector<AuditRecord>> list(db::Connection& conn, const RecordFilter& 
 Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_id,
                                       std::int64_t up_to_id, std::size_t limit);
 
+// Records with time >= from whose action is one of `actions`, counted per (day in China
+// Standard Time, action, object key, outcome), ordered by those. The time range uses the time
+// index; the grouping is the backend's (date arithmetic differs), computed in the database so
+// that millions of reads are not read back.
+Result<std::vector<DailyActionCount>> daily_counts(db::Connection& conn,
+                                                   std::span<const std::string> actions,
+                                                   core::TimePoint from);
+
 }  // namespace store
 }  // namespace zt::audit

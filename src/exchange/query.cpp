@@ -90,6 +90,30 @@ Result<Access> narrowed(const Resource& r, Access access, const std::vector<std:
 
 }  // namespace
 
+Result<std::vector<TypedValue>> parse_record_key(const Resource& r, std::string_view key,
+                                                 std::chrono::year_month_day today) {
+  const auto keys = key_indexes(r);
+  std::vector<TypedValue> values;
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    std::size_t end = k + 1 == keys.size() ? key.size() : key.find(',', start);
+    if (end == std::string_view::npos) {
+      return Error::invalid("invalid_key", fmt::format("{} has {} key fields: give them "
+                                                       "comma-separated.",
+                                                       r.code, keys.size()));
+    }
+    RawValue raw{RawValue::Kind::kString, std::string(key.substr(start, end - start))};
+    auto v = validate_value(r.fields[keys[k]], raw, today);
+    if (!v.ok()) {
+      return Error::invalid("invalid_key",
+                            fmt::format("The key is not valid: {}.", v.error().detail));
+    }
+    values.push_back(std::move(*v));
+    start = end + 1;
+  }
+  return values;
+}
+
 QueryService::QueryService(db::Database& db, catalog::CatalogService& catalog,
                            SharingService& sharing, audit::AuditWriter& audit,
                            const core::Clock& clock)
@@ -161,25 +185,7 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, fields, context));
   const Resource& r = p.resource;
   const auto keys = key_indexes(r);
-  std::vector<TypedValue> values;
-  std::size_t start = 0;
-  const auto today = core::china_date(clock_.now());
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    std::size_t end = k + 1 == keys.size() ? key.size() : key.find(',', start);
-    if (end == std::string_view::npos) {
-      return Error::invalid("invalid_key", fmt::format("{} has {} key fields: give them "
-                                                       "comma-separated.",
-                                                       r.code, keys.size()));
-    }
-    RawValue raw{RawValue::Kind::kString, std::string(key.substr(start, end - start))};
-    auto v = validate_value(r.fields[keys[k]], raw, today);
-    if (!v.ok()) {
-      return Error::invalid("invalid_key",
-                            fmt::format("The key is not valid: {}.", v.error().detail));
-    }
-    values.push_back(std::move(*v));
-    start = end + 1;
-  }
+  ZT_ASSIGN_OR_RETURN(auto values, parse_record_key(r, key, core::china_date(clock_.now())));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   std::optional<TypedRow> found;
   std::vector<records::Condition> exact;

@@ -63,6 +63,13 @@ struct ExportPlan {
   std::function<Status(const std::function<bool(std::string_view)>& emit)> write;
 };
 
+// The typed key values of a record key as readers give it (composite keys: the values in
+// key-field order, comma-separated), each checked against its field's type. Used by every path
+// that names a record (reads, 纠错 reports). Failure: 400 "invalid_key".
+Result<std::vector<TypedValue>> parse_record_key(const catalog::Resource& resource,
+                                                 std::string_view key,
+                                                 std::chrono::year_month_day today);
+
 class QueryService {
  public:
   QueryService(db::Database& db, catalog::CatalogService& catalog, SharingService& sharing,

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace zt::exchange {
 
@@ -387,53 +388,109 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
   return out;
 }
 
-// PostgreSQL: COPY the chunk into a temporary stage table, then merge it in two statements.
-// The chunk's keys are unique (the service makes sure); repeats across chunks are found by the
-// batch stamp as on SQLite.
-Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
-                                    std::span<const TypedRow> rows, std::int64_t batch_id,
-                                    std::int64_t now, db::Transaction& tx) {
-  ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
-  now = chunk_time(state, now);
+// COPYs `rows` into `table`: (line, op) first when `staged`, then every field, then _batch and
+// _updated_at when not staged. Values go as COPY text.
+Status copy_rows(db::Transaction& tx, const Resource& r, std::string_view table,
+                 std::span<const TypedRow* const> rows, bool staged, std::int64_t batch_id,
+                 std::int64_t now) {
+  std::vector<std::string> names;
+  if (staged) names = {"line", "op"};
+  for (const Field& f : r.fields)
+    names.push_back(column(f));
+  if (!staged) {
+    names.emplace_back("_batch");
+    names.emplace_back("_updated_at");
+  }
+  std::vector<std::string_view> views(names.begin(), names.end());
+  ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(tx, table, views));
+  std::vector<db::Param> params;
+  std::vector<std::string> numbers(r.fields.size());
+  for (const TypedRow* row : rows) {
+    params.clear();
+    if (staged) {
+      params.emplace_back(static_cast<std::int64_t>(row->line));
+      params.emplace_back(std::string_view(row->is_delete ? "d" : "u"));
+    }
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      const TypedValue& v = row->values[i];
+      if (v.kind == TypedValue::Kind::kInt) {
+        numbers[i] = std::to_string(v.i);
+        params.emplace_back(std::string_view(numbers[i]));
+      } else if (v.kind == TypedValue::Kind::kBool) {
+        params.emplace_back(std::string_view(v.i ? "true" : "false"));
+      } else {
+        params.push_back(param_of(v));
+      }
+    }
+    if (!staged) {
+      params.emplace_back(batch_id);
+      params.emplace_back(now);
+    }
+    ZT_TRY(bulk.add_row(params));
+  }
+  ZT_TRY(bulk.finish());
+  return {};
+}
+
+// The key texts of `rows` already in the table (single-field keys of a type whose text form is
+// canonical: every type but datetime). nullopt when the key does not qualify.
+Result<std::optional<std::unordered_set<std::string>>> existing_keys(
+    db::Connection& conn, const Resource& r, std::span<const TypedRow> rows) {
+  const auto keys = r.key_fields();
+  if (keys.size() != 1 || keys[0]->type == FieldType::kDatetime) {
+    return std::optional<std::unordered_set<std::string>>();
+  }
+  std::size_t index = 0;
+  while (&r.fields[index] != keys[0])
+    ++index;
+  // An array literal of the keys: {"k1","k2",…} with " and \ escaped.
+  std::string array = "{";
+  for (const TypedRow& row : rows) {
+    const TypedValue& v = row.values[index];
+    if (array.size() > 1) array += ',';
+    array += '"';
+    const std::string text = v.kind == TypedValue::Kind::kText ? v.text : std::to_string(v.i);
+    for (char c : text) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  array += '}';
+  const std::string c = column(*keys[0]);
+  ZT_ASSIGN_OR_RETURN(
+      auto found,
+      conn.query(fmt::format("SELECT CAST({0} AS TEXT) FROM {1} WHERE {0} = ANY(CAST(? AS {2}[]))",
+                             c, table(r.id), sql_type(*keys[0], true)),
+                 array));
+  std::unordered_set<std::string> out;
+  out.reserve(found.size());
+  for (std::size_t i = 0; i < found.size(); ++i)
+    out.insert(found[i].get<std::string>(0));
+  return std::optional<std::unordered_set<std::string>>(std::move(out));
+}
+
+// The merge part of apply_postgres for `rows` (keys unique): adds to `out` and `list`.
+Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource& r,
+                      std::span<const TypedRow> rows, std::int64_t batch_id, std::int64_t now,
+                      ChunkOutcome& out, std::vector<ChangeToWrite>& list) {
   // One stage table per resource version and connection; emptied at each commit.
   const std::string stage = fmt::format("zt_stage_{}_v{}", r.id, r.version);
   {
     std::string defs = "line BIGINT, op TEXT";
     for (const Field& f : r.fields)
       defs += ", " + column(f) + " TEXT";
-    ZT_TRY(conn.execute(fmt::format(
-        // The planner knows nothing of the freshly loaded stage table and, guessing it tiny,
-        // joins it by nested loop (seconds for a few thousand rows): hash joins instead.
-        "SET LOCAL client_min_messages = warning; SET LOCAL enable_nestloop = off; CREATE TEMP "
-        "TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS",
-        stage, defs)));
+    ZT_TRY(conn.execute(
+        fmt::format("SET LOCAL client_min_messages = warning; CREATE TEMP TABLE IF NOT EXISTS {} "
+                    "({}) ON COMMIT DELETE ROWS",
+                    stage, defs)));
   }
   {
-    std::vector<std::string> names = {"line", "op"};
-    for (const Field& f : r.fields)
-      names.push_back(column(f));
-    std::vector<std::string_view> views(names.begin(), names.end());
-    ZT_ASSIGN_OR_RETURN(auto bulk, db::BulkLoader::start(tx, stage, views));
-    std::vector<db::Param> params;
-    std::vector<std::string> numbers(r.fields.size());
-    for (const TypedRow& row : rows) {
-      params.clear();
-      params.emplace_back(static_cast<std::int64_t>(row.line));
-      params.emplace_back(std::string_view(row.is_delete ? "d" : "u"));
-      for (std::size_t i = 0; i < r.fields.size(); ++i) {
-        const TypedValue& v = row.values[i];
-        if (v.kind == TypedValue::Kind::kInt) {
-          numbers[i] = std::to_string(v.i);
-          params.emplace_back(std::string_view(numbers[i]));
-        } else if (v.kind == TypedValue::Kind::kBool) {
-          params.emplace_back(std::string_view(v.i ? "true" : "false"));
-        } else {
-          params.push_back(param_of(v));
-        }
-      }
-      ZT_TRY(bulk.add_row(params));
-    }
-    ZT_TRY(bulk.finish());
+    std::vector<const TypedRow*> pointers;
+    pointers.reserve(rows.size());
+    for (const TypedRow& row : rows)
+      pointers.push_back(&row);
+    ZT_TRY(copy_rows(tx, r, stage, pointers, true, 0, 0));
   }
   const UpsertSql u = upsert_sql(r, true);
   std::string casts, join, returning, match;
@@ -451,29 +508,34 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
       "s.op = 'u' {4} RETURNING {5}t._version, t._updated_at) SELECT s.line, up._version, "
       "up._updated_at FROM up JOIN {3} s ON s.op = 'u'{6}",
       table(r.id), u.cols, casts, stage, conflict_clause(r, u, true), returning, join);
+  // The planner knows nothing of the freshly loaded stage table and, guessing it tiny, would
+  // join it by nested loop (seconds for a few thousand rows): hash joins for this statement.
+  ZT_TRY(conn.execute("SET LOCAL enable_nestloop = off"));
   ZT_ASSIGN_OR_RETURN(auto merged, conn.query(merge, batch_id, now));
-  ZT_ASSIGN_OR_RETURN(
-      auto removed,
-      conn.query(fmt::format("DELETE FROM {} t USING {} s WHERE s.op = 'd'{} AND t._batch <> ? "
-                             "RETURNING s.line",
-                             table(r.id), stage, match),
-                 batch_id));
-  // Deletes that removed nothing: absent keys (unchanged) or keys this batch wrote (duplicates).
-  ZT_ASSIGN_OR_RETURN(
-      auto stamped,
-      conn.query(fmt::format("SELECT s.line FROM {} s JOIN {} t ON s.op = 'd'{} WHERE t._batch = ?",
-                             stage, table(r.id), match),
-                 batch_id));
+  ZT_TRY(conn.execute("SET LOCAL enable_nestloop = on"));
+  std::size_t upserts = 0;
+  for (const TypedRow& row : rows)
+    upserts += row.is_delete ? 0 : 1;
+  db::Rows removed, stamped;
+  if (upserts < rows.size()) {
+    ZT_ASSIGN_OR_RETURN(
+        removed,
+        conn.query(fmt::format("DELETE FROM {} t USING {} s WHERE s.op = 'd'{} AND t._batch <> ? "
+                               "RETURNING s.line",
+                               table(r.id), stage, match),
+                   batch_id));
+    // Deletes that removed nothing: absent keys (unchanged) or keys this batch wrote
+    // (duplicates).
+    ZT_ASSIGN_OR_RETURN(
+        stamped, conn.query(fmt::format("SELECT s.line FROM {} s JOIN {} t ON s.op = 'd'{} WHERE "
+                                        "t._batch = ?",
+                                        stage, table(r.id), match),
+                            batch_id));
+  }
   std::unordered_map<std::uint64_t, const TypedRow*> by_line;
   by_line.reserve(rows.size());
   for (const TypedRow& row : rows)
     by_line.emplace(row.line, &row);
-  ChunkOutcome out;
-  std::vector<ChangeToWrite> list;
-  list.reserve(merged.size() + removed.size());
-  std::size_t upserts = 0;
-  for (const TypedRow& row : rows)
-    upserts += row.is_delete ? 0 : 1;
   std::unordered_map<std::uint64_t, bool> returned;
   returned.reserve(merged.size());
   for (std::size_t i = 0; i < merged.size(); ++i) {
@@ -502,6 +564,46 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   }
   const std::size_t deletes = rows.size() - upserts;
   out.unchanged += static_cast<std::int64_t>(deletes - removed.size() - stamped.size());
+  return {};
+}
+
+// PostgreSQL: rows whose key is new go straight into the table by COPY (a first load is all
+// such rows); the others are COPYed into a temporary stage table and merged with one INSERT …
+// ON CONFLICT and, when there are deletes, one DELETE.
+Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
+                                    std::span<const TypedRow> all_rows, std::int64_t batch_id,
+                                    std::int64_t now, db::Transaction& tx) {
+  ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
+  now = chunk_time(state, now);
+  ChunkOutcome out;
+  std::vector<ChangeToWrite> list;
+  list.reserve(all_rows.size());
+  std::vector<const TypedRow*> fresh;
+  std::vector<TypedRow> merged_rows;  // copies of the rows that need the merge
+  ZT_ASSIGN_OR_RETURN(auto existing, existing_keys(conn, r, all_rows));
+  if (existing) {
+    std::size_t key_index = 0;
+    while (!r.fields[key_index].key)
+      ++key_index;
+    for (const TypedRow& row : all_rows) {
+      const TypedValue& v = row.values[key_index];
+      const std::string text = v.kind == TypedValue::Kind::kText ? v.text : std::to_string(v.i);
+      if (!row.is_delete && !existing->count(text)) {
+        fresh.push_back(&row);
+      } else {
+        merged_rows.push_back(row);
+      }
+    }
+    if (!fresh.empty()) {
+      ZT_TRY(copy_rows(tx, r, table(r.id), fresh, false, batch_id, now));
+      out.inserted += static_cast<std::int64_t>(fresh.size());
+      for (const TypedRow* row : fresh)
+        list.push_back({row->line, "insert", row});
+    }
+  }
+  const std::span<const TypedRow> rows =
+      existing ? std::span<const TypedRow>(merged_rows) : all_rows;
+  if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, batch_id, now, out, list));
   std::sort(out.duplicates.begin(), out.duplicates.end());
   if (!list.empty()) {
     out.first_seq = state.last_seq + 1;
