@@ -43,6 +43,9 @@ class ConnectionImpl {
   virtual Status begin() = 0;   // SQLite's writer: BEGIN IMMEDIATE
   virtual Status commit() = 0;  // fails if the transaction is aborted (nothing committed)
   virtual Status rollback() = 0;
+  // After ROLLBACK TO SAVEPOINT: the statements that failed since the savepoint are undone, so
+  // the transaction may commit again.
+  virtual void clear_failure() {}
   // `table` and `columns` are already quoted identifiers.
   virtual Result<std::unique_ptr<BulkSink>> start_bulk(std::string_view table,
                                                        std::span<const std::string> columns) = 0;

@@ -38,4 +38,28 @@ Status Transaction::rollback() {
   return conn_->impl().rollback();
 }
 
+Status Transaction::savepoint() {
+  if (!active()) return Error::internal("transaction_closed", "transaction already ended");
+  Status s = conn_->impl().execute("SAVEPOINT zt_step");
+  if (!s.ok()) failed_ = true;
+  return s;
+}
+
+Status Transaction::release() {
+  Status s = conn_->impl().execute("RELEASE SAVEPOINT zt_step");
+  if (!s.ok()) failed_ = true;
+  return s;
+}
+
+Status Transaction::rollback_to_savepoint() {
+  Status s = conn_->impl().execute("ROLLBACK TO SAVEPOINT zt_step; RELEASE SAVEPOINT zt_step");
+  if (!s.ok()) {
+    failed_ = true;
+    return s;
+  }
+  failed_ = false;
+  conn_->impl().clear_failure();
+  return {};
+}
+
 }  // namespace zt::db

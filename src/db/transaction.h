@@ -38,8 +38,25 @@ class Transaction {
   // that the backend would otherwise let a COMMIT keep half of).
   void mark_failed() { failed_ = true; }
 
+  // A savepoint: the statements after it can be undone alone. try_step() runs `step` after a
+  // SAVEPOINT; when the step fails, its statements are rolled back (ROLLBACK TO SAVEPOINT) and
+  // the transaction stays usable — the step's error is returned for the caller to decide. When
+  // it succeeds, the savepoint is released. Failure of the SAVEPOINT or ROLLBACK TO themselves:
+  // their error, and the transaction is marked failed.
+  template <typename F>
+  Status try_step(F&& step) {
+    ZT_TRY(savepoint());
+    Status s = step();
+    if (s.ok()) return release();
+    ZT_TRY(rollback_to_savepoint());
+    return s;
+  }
+
  private:
   explicit Transaction(Connection& conn) : conn_(&conn) {}
+  Status savepoint();
+  Status release();
+  Status rollback_to_savepoint();
 
   Connection* conn_;
   bool active_ = true;

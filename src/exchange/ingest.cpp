@@ -203,7 +203,7 @@ class ChunkWriter {
       ZT_ASSIGN_OR_RETURN(
           outcome, records::apply_chunk(conn, *tx_, resource_,
                                         std::span<const TypedRow>(chunk.rows.data(), chunk.used),
-                                        batch_id, now));
+                                        batch_id, now, &hint_));
       for (std::uint64_t line : outcome->duplicates) {
         chunk.rejections.push_back({line, {duplicate_error(line)}});
         ++chunk.field_errors["_key:duplicate_key"];
@@ -253,6 +253,7 @@ class ChunkWriter {
   std::optional<db::Transaction> tx_;
   SteadyClock::time_point tx_begun_;
   ChunkOutcome pending_;
+  records::ChunkHint hint_;
   std::mutex mutex_;  // guards the fields below
   std::condition_variable cv_;
   Chunk chunk_;

@@ -567,12 +567,27 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
   return {};
 }
 
+// The end of a PostgreSQL chunk: the change log in line order and the state row.
+Result<ChunkOutcome> finish_chunk(db::Connection& conn, db::Transaction& tx, const Resource& r,
+                                  const StorageState& state, std::int64_t batch_id,
+                                  std::int64_t now, ChunkOutcome& out,
+                                  std::vector<ChangeToWrite>& list) {
+  std::sort(out.duplicates.begin(), out.duplicates.end());
+  if (!list.empty()) {
+    out.first_seq = state.last_seq + 1;
+    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
+    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
+  }
+  ZT_TRY(finish_state(conn, r.id, state, out, now));
+  return std::move(out);
+}
+
 // PostgreSQL: rows whose key is new go straight into the table by COPY (a first load is all
 // such rows); the others are COPYed into a temporary stage table and merged with one INSERT …
 // ON CONFLICT and, when there are deletes, one DELETE.
 Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
                                     std::span<const TypedRow> all_rows, std::int64_t batch_id,
-                                    std::int64_t now, db::Transaction& tx) {
+                                    std::int64_t now, db::Transaction& tx, ChunkHint* hint) {
   ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
   now = chunk_time(state, now);
   ChunkOutcome out;
@@ -580,6 +595,31 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   list.reserve(all_rows.size());
   std::vector<const TypedRow*> fresh;
   std::vector<TypedRow> merged_rows;  // copies of the rows that need the merge
+  // A first load: every upsert straight in by COPY, undone alone if a key exists after all
+  // (then this batch probes for existing keys from here on).
+  if (hint && hint->try_direct) {
+    for (const TypedRow& row : all_rows) {
+      if (!row.is_delete) fresh.push_back(&row);
+    }
+    Status direct = fresh.empty() ? Status{} : tx.try_step([&] {
+      return copy_rows(tx, r, table(r.id), fresh, false, batch_id, now);
+    });
+    if (direct.ok()) {
+      out.inserted += static_cast<std::int64_t>(fresh.size());
+      for (const TypedRow* row : fresh)
+        list.push_back({row->line, "insert", row});
+      for (const TypedRow& row : all_rows) {
+        if (row.is_delete) merged_rows.push_back(row);
+      }
+      if (!merged_rows.empty()) {
+        ZT_TRY(merge_postgres(conn, tx, r, merged_rows, batch_id, now, out, list));
+      }
+      return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
+    }
+    if (direct.error().code != "duplicate") return std::move(direct).error();
+    hint->try_direct = false;
+    fresh.clear();
+  }
   ZT_ASSIGN_OR_RETURN(auto existing, existing_keys(conn, r, all_rows));
   if (existing) {
     std::size_t key_index = 0;
@@ -604,14 +644,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   const std::span<const TypedRow> rows =
       existing ? std::span<const TypedRow>(merged_rows) : all_rows;
   if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, batch_id, now, out, list));
-  std::sort(out.duplicates.begin(), out.duplicates.end());
-  if (!list.empty()) {
-    out.first_seq = state.last_seq + 1;
-    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
-    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
-  }
-  ZT_TRY(finish_state(conn, r.id, state, out, now));
-  return out;
+  return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
 }
 
 // Reads every field as text in its canonical form (see validate.h).
@@ -691,8 +724,8 @@ Status apply_schema(db::Connection& conn, const Resource* before, const Resource
 
 Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const Resource& resource, std::span<const TypedRow> rows,
-                                 std::int64_t batch_id, std::int64_t now_ms) {
-  if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, now_ms, tx);
+                                 std::int64_t batch_id, std::int64_t now_ms, ChunkHint* hint) {
+  if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, now_ms, tx, hint);
   return apply_sqlite(conn, resource, rows, batch_id, now_ms, tx);
 }
 

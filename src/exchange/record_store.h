@@ -79,9 +79,16 @@ Status apply_schema(db::Connection& conn, const catalog::Resource* before,
 // write transaction `tx` on `conn`; `batch_id` and `now_ms` are recorded with each change. Every
 // row stamps its record with `batch_id`, so a key repeated in a later chunk of the same batch is
 // found (ChunkOutcome::duplicates) without keeping the batch's keys in memory.
+// What one batch's chunks learn for the next: on PostgreSQL, whether to try COPYing the new
+// rows straight into the table (a first load) before probing for existing keys.
+struct ChunkHint {
+  bool try_direct = true;
+};
+
 Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const catalog::Resource& resource, std::span<const TypedRow> rows,
-                                 std::int64_t batch_id, std::int64_t now_ms);
+                                 std::int64_t batch_id, std::int64_t now_ms,
+                                 ChunkHint* hint = nullptr);
 
 // Changes with seq > after, oldest first, at most `limit`.
 Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t resource_id,

@@ -63,7 +63,10 @@ std::optional<std::string> canonical_date(std::string_view s) {
   }
   if (!all_digits(y) || !all_digits(m) || !all_digits(d)) return std::nullopt;
   if (!valid_date(number(y), number(m), number(d))) return std::nullopt;
-  return fmt::format("{}-{}-{}", y, m, d);
+  std::string out;
+  out.reserve(10);
+  out.append(y).append(1, '-').append(m).append(1, '-').append(d);
+  return out;
 }
 
 // ISO 8601 date-time → Beijing time, YYYY-MM-DDTHH:MM:SS+08:00.
@@ -110,9 +113,19 @@ std::optional<std::string> canonical_datetime(std::string_view s) {
   const year_month_day ymd{bd};
   if (ymd.year() < year(1) || ymd.year() > year(9999)) return std::nullopt;
   const hh_mm_ss hms{beijing - bd};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+  // Formatted by hand: this runs for every datetime value of an ingest.
+  char out[] = "0000-00-00T00:00:00+08:00";
+  auto put = [&out](int at, long value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<int>(ymd.year()), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, hms.hours().count(), 2);
+  put(14, hms.minutes().count(), 2);
+  put(17, hms.seconds().count(), 2);
+  return std::string(out, sizeof out - 1);
 }
 
 // -?digits[.digits] → without leading zeros.

@@ -228,6 +228,8 @@ class SqliteConnection final : public detail::ConnectionImpl {
     if (!r.ok()) return std::move(r).error();
     return {};
   }
+  void clear_failure() override { tx_failed_ = false; }
+
   Status rollback() override {
     if (sqlite3_get_autocommit(db_)) return {};  // SQLite already rolled back (or never began)
     auto r = exec("ROLLBACK", {});

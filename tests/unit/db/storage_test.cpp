@@ -253,6 +253,35 @@ TEST_F(StorageTest, CachedStatementsSurviveSchemaChanges) {
   EXPECT_EQ(after->column_count(), 2u);
 }
 
+TEST_F(StorageTest, FailedStepIsUndoneAloneAndTheTransactionCommits) {
+  auto conn = writer();
+  ASSERT_OK(conn.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT)"));
+  ASSERT_OK(conn.exec("INSERT INTO t (id, name) VALUES (?, ?)", 1, "old"));
+  auto tx = Transaction::begin(conn);
+  ASSERT_OK(tx);
+  ASSERT_OK(conn.exec("INSERT INTO t (id, name) VALUES (?, ?)", 2, "before"));
+  // A bulk load that hits an existing key fails; its rows are undone, the rest stays.
+  Status step = tx->try_step([&]() -> Status {
+    auto bulk = BulkLoader::start(*tx, "t", {"id", "name"});
+    if (!bulk.ok()) return std::move(bulk).error();
+    ZT_TRY(bulk->add_row(3, "in the step"));
+    ZT_TRY(bulk->add_row(1, "duplicate"));
+    ZT_TRY(bulk->finish());
+    return {};
+  });
+  EXPECT_ERROR(step, "duplicate");
+  // A step that succeeds stays.
+  ASSERT_OK(tx->try_step([&]() -> Status {
+    ZT_TRY(conn.exec("INSERT INTO t (id, name) VALUES (?, ?)", 4, "after"));
+    return {};
+  }));
+  ASSERT_OK(tx->commit());
+  EXPECT_EQ(count("t"), 3);  // 1, 2 and 4; not 3
+  auto rows = conn.query("SELECT id FROM t ORDER BY id");
+  ASSERT_OK(rows);
+  EXPECT_EQ((*rows)[2].get<std::int64_t>(0), 4);
+}
+
 TEST_F(StorageTest, TransactionRollsBackOnScopeExitAndCommitPersists) {
   auto conn = writer();
   ASSERT_OK(conn.execute("CREATE TABLE t (id BIGINT PRIMARY KEY)"));
