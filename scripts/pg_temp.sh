@@ -84,7 +84,7 @@ case "$cmd" in
       if run_as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
         --timeout=60 --silent start -o "-c listen_addresses=127.0.0.1 -c port=$port \
           -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off \
-          -c full_page_writes=off -c max_connections=200" >/dev/null 2>&1; then
+          -c full_page_writes=off -c max_connections=200 -c max_wal_size=8GB" >/dev/null 2>&1; then
         started=$port
         break
       fi
