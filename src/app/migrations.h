@@ -4,6 +4,7 @@
 #include "audit/store.h"
 #include "catalog/store.h"
 #include "db/migration.h"
+#include "exchange/correction_store.h"
 #include "exchange/record_store.h"
 #include "exchange/sharing_store.h"
 #include "exchange/subscription_store.h"
@@ -26,6 +27,8 @@ inline std::vector<db::Migration> all_migrations() {
   for (auto& m : exchange::sharing_migrations())
     all.push_back(std::move(m));
   for (auto& m : exchange::subscription_migrations())
+    all.push_back(std::move(m));
+  for (auto& m : exchange::correction_migrations())
     all.push_back(std::move(m));
   return all;
 }

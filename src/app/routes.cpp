@@ -3,6 +3,7 @@
 #include "audit/api.h"
 #include "catalog/api.h"
 #include "exchange/api.h"
+#include "exchange/correction_api.h"
 #include "exchange/sharing_api.h"
 #include "exchange/subscription_api.h"
 #include "http/identifier_routes.h"
@@ -22,6 +23,8 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.exchange) exchange::add_routes(router, *deps.exchange);
   if (deps.sharing && deps.query) exchange::add_sharing_routes(router, *deps.sharing, *deps.query);
   if (deps.subscriptions) exchange::add_subscription_routes(router, *deps.subscriptions);
+  if (deps.corrections) exchange::add_correction_routes(router, *deps.corrections);
+  if (deps.stats) exchange::add_stats_routes(router, *deps.stats);
 }
 
 }  // namespace zt::app

@@ -24,6 +24,8 @@ class ExchangeService;
 class SharingService;
 class QueryService;
 class SubscriptionService;
+class CorrectionService;
+class StatsService;
 }  // namespace zt::exchange
 
 namespace zt::app {
@@ -46,6 +48,9 @@ struct RouteDeps {
   exchange::QueryService* query = nullptr;
   // The webhook subscription routes, when set.
   exchange::SubscriptionService* subscriptions = nullptr;
+  // Correction reports (纠错) and the exchange figures, each when set.
+  exchange::CorrectionService* corrections = nullptr;
+  exchange::StatsService* stats = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

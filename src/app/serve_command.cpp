@@ -12,9 +12,11 @@
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
+#include "exchange/correction.h"
 #include "exchange/query.h"
 #include "exchange/service.h"
 #include "exchange/sharing.h"
+#include "exchange/stats.h"
 #include "exchange/webhook.h"
 #include "http/access_log.h"
 #include "http/client.h"
@@ -91,6 +93,8 @@ int run_serve(const Config& config) {
   exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock,
                                      std::max<std::size_t>(1, config.worker_threads / 2));
   exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
+  exchange::CorrectionService corrections(database, catalog, sharing, audit_log, clock);
+  exchange::StatsService stats(database, catalog, identity, audit_log, clock);
   // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
   // destructor stops it before the audit writer flushes.
   http::Client webhook_client;
@@ -120,7 +124,9 @@ int run_serve(const Config& config) {
                       .exchange = &exchange,
                       .sharing = &sharing,
                       .query = &query,
-                      .subscriptions = &subscriptions});
+                      .subscriptions = &subscriptions,
+                      .corrections = &corrections,
+                      .stats = &stats});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

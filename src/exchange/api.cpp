@@ -150,6 +150,7 @@ json::object quality_schema() {
        {"rows_read_30d", schema::integer()},
        {"rejected_30d", schema::integer()},
        {"duplicate_keys_30d", schema::integer()},
+       {"open_corrections", schema::integer()},
        {"fields", schema::array_of(schema::object({{"field", schema::str()},
                                                    {"completeness", schema::number()},
                                                    {"validity", schema::number()},
@@ -183,6 +184,7 @@ json::object quality_json(const QualityReport& q) {
                       {"rows_read_30d", q.rows_read_30d},
                       {"rejected_30d", q.rejected_30d},
                       {"duplicate_keys_30d", q.duplicate_keys_30d},
+                      {"open_corrections", q.open_corrections},
                       {"fields", std::move(fields)},
                       {"daily", std::move(daily)}};
 }
@@ -440,7 +442,7 @@ void add_routes(http::Router& router, ExchangeService& service) {
       {.summary = "Data-quality report of a resource",
        .description = "Record count, freshness against the update cycle (stale), completeness "
                       "and validity per field, duplicate keys rejected and rows per day over "
-                      "the last 30 days.",
+                      "the last 30 days, and open 纠错 reports (open_corrections).",
        .tag = tag,
        .responses = {{200, "The report", quality_schema()}}});
 

@@ -114,9 +114,10 @@ Result<std::optional<Correction>> find(db::Connection& conn, std::int64_t id) {
 }
 
 Status update_answer(db::Connection& conn, const Correction& c) {
-  ZT_TRY(conn.exec("UPDATE exchange_correction SET status = ?, answered_by = ?, "
-                   "answered_by_name = ?, answered_at = ?, answer = ? WHERE id = ?",
-                   c.status, c.answered_by, c.answered_by_name, c.answered_at, c.answer, c.id));
+  ZT_TRY(
+      conn.exec("UPDATE exchange_correction SET status = ?, answered_by = ?, "
+                "answered_by_name = ?, answered_at = ?, answer = ? WHERE id = ?",
+                c.status, c.answered_by, c.answered_by_name, c.answered_at, c.answer, c.id));
   return {};
 }
 

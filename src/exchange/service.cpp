@@ -1,6 +1,7 @@
 #include "exchange/service.h"
 
 #include "db/transaction.h"
+#include "exchange/correction_store.h"
 #include "identity/scope.h"
 
 #include <fmt/format.h>
@@ -305,6 +306,7 @@ Result<QualityReport> ExchangeService::figures(db::Connection& conn, const Resou
   q.record_count = state.record_count;
   q.last_seq = state.last_seq;
   q.last_update_at = state.last_change_at;
+  ZT_ASSIGN_OR_RETURN(q.open_corrections, corrections::open_count(conn, r.id));
   if (auto cycle = catalog::update_cycle_ms(r.update_cycle)) {
     const std::int64_t since = state.last_change_at.value_or(r.published_at.value_or(now));
     q.stale = now - since > *cycle;

@@ -79,8 +79,9 @@ struct QualityReport {
   std::int64_t rows_read_30d = 0;
   std::int64_t rejected_30d = 0;
   std::int64_t duplicate_keys_30d = 0;
-  std::vector<FieldQuality> fields;  // filled by quality(); empty in the overview
-  std::vector<DailyCount> daily;     // the last 30 days with any batch
+  std::int64_t open_corrections = 0;  // 纠错 reports not yet answered (correction.h)
+  std::vector<FieldQuality> fields;   // filled by quality(); empty in the overview
+  std::vector<DailyCount> daily;      // the last 30 days with any batch
 };
 
 class ExchangeService {

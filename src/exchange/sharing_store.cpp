@@ -254,6 +254,24 @@ Result<GrantCounts> grant_counts(db::Connection& conn, std::int64_t resource_id,
   return GrantCounts{rows[0].get<std::int64_t>(0), rows[0].get<std::int64_t>(1)};
 }
 
+Result<std::vector<GrantTally>> grant_tallies(db::Connection& conn, std::int64_t now,
+                                              std::int64_t soon) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT resource_id, provider_department_id, consumer_department_id, count(*), "
+                 "coalesce(sum(CASE WHEN expires_at < ? THEN 1 ELSE 0 END), 0) FROM "
+                 "exchange_grant WHERE revoked_at IS NULL AND starts_at <= ? AND expires_at > ? "
+                 "GROUP BY resource_id, provider_department_id, consumer_department_id",
+                 soon, now, now));
+  std::vector<GrantTally> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.push_back({rows[i].get<std::int64_t>(0), rows[i].get<std::int64_t>(1),
+                   rows[i].get<std::int64_t>(2), rows[i].get<std::int64_t>(3),
+                   rows[i].get<std::int64_t>(4)});
+  }
+  return out;
+}
+
 Result<std::int64_t> grant_version(db::Connection& conn) {
   ZT_ASSIGN_OR_RETURN(auto rows,
                       conn.query("SELECT version FROM exchange_grant_version WHERE id = 1"));

@@ -87,6 +87,17 @@ struct GrantCounts {
 };
 Result<GrantCounts> grant_counts(db::Connection& conn, std::int64_t resource_id, std::int64_t now,
                                  std::int64_t soon);
+// Active grants at `now` per (resource, consumer department), for the exchange figures:
+// how many, and how many of them expire before `soon`.
+struct GrantTally {
+  std::int64_t resource_id = 0;
+  std::int64_t provider_department_id = 0;
+  std::int64_t consumer_department_id = 0;
+  std::int64_t active = 0;
+  std::int64_t expiring = 0;
+};
+Result<std::vector<GrantTally>> grant_tallies(db::Connection& conn, std::int64_t now,
+                                              std::int64_t soon);
 
 // A number that changes with every grant created or revoked, on any server: caches of access
 // decisions compare it before they trust an entry.

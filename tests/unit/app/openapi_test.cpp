@@ -7,9 +7,11 @@
 #include "catalog/service.h"
 #include "core/crypto_openssl.h"
 #include "db/database.h"
+#include "exchange/correction.h"
 #include "exchange/query.h"
 #include "exchange/service.h"
 #include "exchange/sharing.h"
+#include "exchange/stats.h"
 #include "exchange/webhook.h"
 #include "identity/service.h"
 
@@ -63,6 +65,8 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
       [&sharing](std::int64_t department, const catalog::Resource& r) {
         return sharing.access_for_department(department, r);
       });
+  exchange::CorrectionService corrections(**db, catalog, sharing, audit_log, clock);
+  exchange::StatsService stats(**db, catalog, **identity, audit_log, clock);
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
@@ -72,7 +76,9 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
                       .exchange = &exchange,
                       .sharing = &sharing,
                       .query = &query,
-                      .subscriptions = &subscriptions});
+                      .subscriptions = &subscriptions,
+                      .corrections = &corrections,
+                      .stats = &stats});
   ASSERT_FALSE(router.routes().empty());
   auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");
