@@ -1,5 +1,5 @@
 // Webhook subscriptions (订阅) and their delivery history: the only file of the module with SQL on
-// exchange_subscription and exchange_delivery (migrations 450-499).
+// exchange_subscription and exchange_delivery (migrations 450-459).
 //
 // A subscription row carries its delivery state: the cursor (the last sequence number the
 // subscriber acknowledged with a 2xx), the consecutive failures of the batch at its head, when
