@@ -4,6 +4,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "identity/api.h"
 
 #include <boost/json.hpp>
 
@@ -14,11 +15,9 @@ namespace schema = http::schema;
 
 namespace {
 
-constexpr int kMaxPage = 200;
+using identity::context_of;
 
-identity::RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
+constexpr int kMaxPage = 200;
 
 json::object field_schema() {
   return schema::object(

@@ -2,6 +2,8 @@
 
 #include "core/time.h"
 
+#include <boost/json.hpp>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -209,6 +211,21 @@ Result<Resource> resource_from_json(const json::object& o) {
     ZT_ASSIGN_OR_RETURN(res.fields, fields_from_json(*f));
   }
   return res;
+}
+
+std::string string_list_json(const std::vector<std::string>& items) {
+  return json::serialize(strings(items));
+}
+
+std::vector<std::string> parse_string_list(std::string_view text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& item : v.get_array()) {
+    if (item.is_string()) out.emplace_back(item.get_string());
+  }
+  return out;
 }
 
 }  // namespace zt::catalog

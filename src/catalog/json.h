@@ -16,6 +16,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace zt::catalog {
@@ -33,5 +35,10 @@ Result<std::vector<Field>> fields_from_json(const boost::json::value& value);
 // a stored snapshot. Missing optional attributes keep Resource's defaults. Failure: Error invalid
 // "invalid_body" naming the attribute.
 Result<Resource> resource_from_json(const boost::json::object& object);
+
+// A list of strings as stored in a TEXT column: a JSON array. parse_string_list reads one back
+// (the strings of it; nothing for text that is not an array).
+std::string string_list_json(const std::vector<std::string>& items);
+std::vector<std::string> parse_string_list(std::string_view text);
 
 }  // namespace zt::catalog

@@ -100,24 +100,6 @@ constexpr std::string_view kColumns =
     "share_mode, open_type, open_condition, update_cycle, publish_date, related, keywords, "
     "fields, status, version, created_by, created_at, updated_at, published_at, retired_at";
 
-std::string string_list(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items)
-    a.emplace_back(s);
-  return json::serialize(a);
-}
-
-std::vector<std::string> parse_string_list(std::string_view text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.get_array()) {
-    if (item.is_string()) out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
 // What keyword search looks at.
 std::string search_text(const Resource& r) {
   std::string text = r.code + " " + r.name + " " + r.summary;
@@ -289,9 +271,9 @@ Result<std::int64_t> insert_resource(db::Connection& conn, const Resource& r) {
       "id",
       r.code, r.name, r.department_id, to_string(r.category), r.summary, r.format,
       to_string(r.share_type), r.share_condition, to_string(r.share_mode), to_string(r.open_type),
-      r.open_condition, to_string(r.update_cycle), r.publish_date, string_list(r.related),
-      string_list(r.keywords), fields, to_string(r.status), r.version, search_text(r), r.created_by,
-      r.created_at, r.updated_at, r.published_at, r.retired_at);
+      r.open_condition, to_string(r.update_cycle), r.publish_date, string_list_json(r.related),
+      string_list_json(r.keywords), fields, to_string(r.status), r.version, search_text(r),
+      r.created_by, r.created_at, r.updated_at, r.published_at, r.retired_at);
   if (!rows.ok()) {
     if (rows.error().code == "duplicate") {
       return Error::conflict("resource_exists",
@@ -313,9 +295,10 @@ Status update_resource(db::Connection& conn, const Resource& r) {
                 "updated_at = ?, published_at = ?, retired_at = ? WHERE id = ? AND version = ?",
                 r.name, to_string(r.category), r.summary, r.format, to_string(r.share_type),
                 r.share_condition, to_string(r.share_mode), to_string(r.open_type),
-                r.open_condition, to_string(r.update_cycle), r.publish_date, string_list(r.related),
-                string_list(r.keywords), fields, to_string(r.status), r.version, search_text(r),
-                r.updated_at, r.published_at, r.retired_at, r.id, r.version - 1));
+                r.open_condition, to_string(r.update_cycle), r.publish_date,
+                string_list_json(r.related), string_list_json(r.keywords), fields,
+                to_string(r.status), r.version, search_text(r), r.updated_at, r.published_at,
+                r.retired_at, r.id, r.version - 1));
   if (n == 0) {
     return Error::conflict("version_conflict",
                            "The resource was changed by someone else meanwhile; reload it.");
@@ -327,7 +310,8 @@ Status insert_version(db::Connection& conn, const ResourceVersion& v, std::int64
   ZT_TRY(conn.exec(
       "INSERT INTO catalog_resource_version (resource_id, version, action, changes, changed_by, "
       "changed_at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id, v.version, v.action, string_list(v.changes), v.changed_by, v.changed_at, v.snapshot));
+      id, v.version, v.action, string_list_json(v.changes), v.changed_by, v.changed_at,
+      v.snapshot));
   return {};
 }
 

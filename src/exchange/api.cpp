@@ -3,6 +3,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "identity/api.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -17,17 +18,10 @@ namespace schema = http::schema;
 
 namespace {
 
+using identity::context_of;
+
 constexpr int kMaxPage = 1000;
 constexpr std::uint64_t kMaxUpload = std::uint64_t{64} << 30;  // 64 GiB
-
-identity::RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
-
-json::value time_or_null(std::optional<std::int64_t> ms) {
-  if (!ms) return nullptr;
-  return json::value(core::format_iso8601(core::from_millis(*ms)));
-}
 
 json::value int_or_null(std::optional<std::int64_t> n) {
   return n ? json::value(*n) : json::value(nullptr);
@@ -69,8 +63,8 @@ json::object batch_json(const Batch& b) {
                   b.idempotency_key ? json::value(*b.idempotency_key) : json::value(nullptr)},
                  {"submitted_by",
                   json::object{{"kind", b.actor_kind}, {"id", b.actor_id}, {"name", b.actor_name}}},
-                 {"started_at", time_or_null(b.started_at)},
-                 {"finished_at", time_or_null(b.finished_at)}};
+                 {"started_at", http::iso_time_or_null(b.started_at)},
+                 {"finished_at", http::iso_time_or_null(b.finished_at)}};
   if (!b.error_code.empty()) {
     o["error"] = json::object{{"code", b.error_code}, {"detail", b.error_detail}};
   }
@@ -178,7 +172,7 @@ json::object quality_json(const QualityReport& q) {
                       {"department_name", q.department_name},
                       {"record_count", q.record_count},
                       {"last_seq", q.last_seq},
-                      {"last_update_at", time_or_null(q.last_update_at)},
+                      {"last_update_at", http::iso_time_or_null(q.last_update_at)},
                       {"update_cycle", q.update_cycle},
                       {"stale", q.stale},
                       {"rows_read_30d", q.rows_read_30d},
@@ -402,7 +396,7 @@ void add_routes(http::Router& router, ExchangeService& service) {
                                        {"op", c.op},
                                        {"data", ec ? json::value(nullptr) : std::move(data)},
                                        {"batch_id", c.batch_id},
-                                       {"changed_at", time_or_null(c.changed_at)}});
+                                       {"changed_at", http::iso_time_or_null(c.changed_at)}});
         }
         return http::Response::json(200, json::object{{"items", std::move(items)},
                                                       {"next_cursor", page->next_cursor},

@@ -3,6 +3,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "identity/api.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -16,38 +17,24 @@ namespace schema = http::schema;
 
 namespace {
 
+using identity::context_of;
+
 constexpr int kMaxPage = 200;
-
-identity::RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
-
-json::value time_or_null(std::optional<std::int64_t> ms) {
-  if (!ms) return nullptr;
-  return json::value(core::format_iso8601(core::from_millis(*ms)));
-}
-
-json::array strings(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items)
-    a.emplace_back(s);
-  return a;
-}
 
 json::object to_json(const Correction& c) {
   return json::object{{"id", c.id},
                       {"resource", c.resource_code},
                       {"resource_name", c.resource_name},
                       {"record_key", c.record_key},
-                      {"fields", strings(c.fields)},
+                      {"fields", http::string_array(c.fields)},
                       {"reason", c.reason},
                       {"status", c.status},
                       {"provider_department_id", c.provider_department_id},
                       {"reporter_department_id", c.reporter_department_id},
                       {"reported_by", c.reported_by_name},
-                      {"reported_at", time_or_null(c.reported_at)},
+                      {"reported_at", http::iso_time_or_null(c.reported_at)},
                       {"answered_by", c.answered_by_name},
-                      {"answered_at", time_or_null(c.answered_at)},
+                      {"answered_at", http::iso_time_or_null(c.answered_at)},
                       {"answer", c.answer}};
 }
 

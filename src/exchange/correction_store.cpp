@@ -1,5 +1,7 @@
 #include "exchange/correction_store.h"
 
+#include "catalog/json.h"
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
@@ -37,24 +39,6 @@ namespace corrections {
 
 namespace {
 
-std::string list_json(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items)
-    a.emplace_back(s);
-  return json::serialize(a);
-}
-
-std::vector<std::string> parse_list(std::string_view text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.get_array()) {
-    if (item.is_string()) out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
 constexpr std::string_view kColumns =
     "id, resource_id, provider_department_id, reporter_department_id, record_key, fields, "
     "reason, status, reported_by, reported_by_name, reported_at, answered_by, answered_by_name, "
@@ -67,7 +51,7 @@ Correction correction_of(const db::Row& row) {
   c.provider_department_id = row.get<std::int64_t>(2);
   c.reporter_department_id = row.get<std::int64_t>(3);
   c.record_key = row.get<std::string>(4);
-  c.fields = parse_list(row.get<std::string_view>(5));
+  c.fields = catalog::parse_string_list(row.get<std::string_view>(5));
   c.reason = row.get<std::string>(6);
   c.status = row.get<std::string>(7);
   c.reported_by = row.get<std::int64_t>(8);
@@ -99,8 +83,8 @@ Result<std::int64_t> insert(db::Connection& conn, const Correction& c) {
                  "reported_by_name, reported_at, answered_by_name, answer) VALUES (?, ?, ?, ?, ?, "
                  "?, ?, ?, ?, ?, '', '') RETURNING id",
                  c.resource_id, c.provider_department_id, c.reporter_department_id, c.record_key,
-                 list_json(c.fields), c.reason, c.status, c.reported_by, c.reported_by_name,
-                 c.reported_at));
+                 catalog::string_list_json(c.fields), c.reason, c.status, c.reported_by,
+                 c.reported_by_name, c.reported_at));
   return rows[0].get<std::int64_t>(0);
 }
 

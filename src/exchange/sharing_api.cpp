@@ -5,6 +5,7 @@
 #include "http/openapi.h"
 #include "http/percent.h"
 #include "http/problem.h"
+#include "identity/api.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -17,11 +18,9 @@ namespace schema = http::schema;
 
 namespace {
 
-constexpr int kMaxPage = 200;
+using identity::context_of;
 
-identity::RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
+constexpr int kMaxPage = 200;
 
 ReadContext read_context(const http::Request& request) {
   ReadContext c;
@@ -29,18 +28,6 @@ ReadContext read_context(const http::Request& request) {
   if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
   c.request = context_of(request);
   return c;
-}
-
-json::value time_or_null(std::optional<std::int64_t> ms) {
-  if (!ms) return nullptr;
-  return json::value(core::format_iso8601(core::from_millis(*ms)));
-}
-
-json::array strings(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items)
-    a.emplace_back(s);
-  return a;
 }
 
 json::object to_json(const SharingRequest& r) {
@@ -51,13 +38,13 @@ json::object to_json(const SharingRequest& r) {
                       {"provider_department_id", r.provider_department_id},
                       {"purpose", r.purpose},
                       {"legal_basis", r.legal_basis},
-                      {"fields", strings(r.fields)},
+                      {"fields", http::string_array(r.fields)},
                       {"duration_days", r.duration_days},
                       {"status", r.status},
                       {"requested_by", r.requested_by_name},
-                      {"requested_at", time_or_null(r.requested_at)},
+                      {"requested_at", http::iso_time_or_null(r.requested_at)},
                       {"decided_by", r.decided_by_name},
-                      {"decided_at", time_or_null(r.decided_at)},
+                      {"decided_at", http::iso_time_or_null(r.decided_at)},
                       {"decision_reason", r.decision_reason},
                       {"grant_id", r.grant_id ? json::value(*r.grant_id) : json::value(nullptr)}};
 }
@@ -68,13 +55,13 @@ json::object to_json(const Grant& g, std::int64_t now) {
                       {"resource", g.resource_code},
                       {"consumer_department_id", g.consumer_department_id},
                       {"provider_department_id", g.provider_department_id},
-                      {"fields", strings(g.fields)},
-                      {"unmasked", strings(g.unmasked)},
+                      {"fields", http::string_array(g.fields)},
+                      {"unmasked", http::string_array(g.unmasked)},
                       {"purpose", g.purpose},
                       {"status", g.status(now)},
-                      {"starts_at", time_or_null(g.starts_at)},
-                      {"expires_at", time_or_null(g.expires_at)},
-                      {"revoked_at", time_or_null(g.revoked_at)},
+                      {"starts_at", http::iso_time_or_null(g.starts_at)},
+                      {"expires_at", http::iso_time_or_null(g.expires_at)},
+                      {"revoked_at", http::iso_time_or_null(g.revoked_at)},
                       {"revoke_reason", g.revoke_reason}};
 }
 

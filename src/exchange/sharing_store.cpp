@@ -1,5 +1,7 @@
 #include "exchange/sharing_store.h"
 
+#include "catalog/json.h"
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
@@ -65,24 +67,6 @@ namespace sharing {
 
 namespace {
 
-std::string list_json(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items)
-    a.emplace_back(s);
-  return json::serialize(a);
-}
-
-std::vector<std::string> parse_list(std::string_view text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.get_array()) {
-    if (item.is_string()) out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
 constexpr std::string_view kRequestColumns =
     "id, resource_id, consumer_department_id, provider_department_id, purpose, legal_basis, "
     "fields, duration_days, status, requested_by, requested_by_name, requested_at, decided_by, "
@@ -96,7 +80,7 @@ SharingRequest request_of(const db::Row& row) {
   r.provider_department_id = row.get<std::int64_t>(3);
   r.purpose = row.get<std::string>(4);
   r.legal_basis = row.get<std::string>(5);
-  r.fields = parse_list(row.get<std::string_view>(6));
+  r.fields = catalog::parse_string_list(row.get<std::string_view>(6));
   r.duration_days = row.get<std::int64_t>(7);
   r.status = row.get<std::string>(8);
   r.requested_by = row.get<std::int64_t>(9);
@@ -121,8 +105,8 @@ Grant grant_of(const db::Row& row) {
   g.resource_id = row.get<std::int64_t>(2);
   g.consumer_department_id = row.get<std::int64_t>(3);
   g.provider_department_id = row.get<std::int64_t>(4);
-  g.fields = parse_list(row.get<std::string_view>(5));
-  g.unmasked = parse_list(row.get<std::string_view>(6));
+  g.fields = catalog::parse_string_list(row.get<std::string_view>(5));
+  g.unmasked = catalog::parse_string_list(row.get<std::string_view>(6));
   g.purpose = row.get<std::string>(7);
   g.starts_at = row.get<std::int64_t>(8);
   g.expires_at = row.get<std::int64_t>(9);
@@ -151,8 +135,8 @@ Result<std::int64_t> insert_request(db::Connection& conn, const SharingRequest& 
                  "requested_by, requested_by_name, requested_at, decided_by_name, "
                  "decision_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '') RETURNING id",
                  r.resource_id, r.consumer_department_id, r.provider_department_id, r.purpose,
-                 r.legal_basis, list_json(r.fields), r.duration_days, r.status, r.requested_by,
-                 r.requested_by_name, r.requested_at));
+                 r.legal_basis, catalog::string_list_json(r.fields), r.duration_days, r.status,
+                 r.requested_by, r.requested_by_name, r.requested_at));
   return rows[0].get<std::int64_t>(0);
 }
 
@@ -200,7 +184,8 @@ Result<std::int64_t> insert_grant(db::Connection& conn, const Grant& g) {
                  "provider_department_id, fields, unmasked, purpose, starts_at, expires_at, "
                  "revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id",
                  g.request_id, g.resource_id, g.consumer_department_id, g.provider_department_id,
-                 list_json(g.fields), list_json(g.unmasked), g.purpose, g.starts_at, g.expires_at));
+                 catalog::string_list_json(g.fields), catalog::string_list_json(g.unmasked),
+                 g.purpose, g.starts_at, g.expires_at));
   return rows[0].get<std::int64_t>(0);
 }
 

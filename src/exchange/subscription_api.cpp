@@ -3,6 +3,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "identity/api.h"
 
 #include <boost/json.hpp>
 
@@ -13,17 +14,10 @@ namespace schema = http::schema;
 
 namespace {
 
+using identity::context_of;
+
 constexpr int kMaxPage = 200;
 const std::string kPermission = "exchange.query";
-
-identity::RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
-
-json::value time_or_null(std::optional<std::int64_t> ms) {
-  if (!ms) return nullptr;
-  return json::value(core::format_iso8601(core::from_millis(*ms)));
-}
 
 json::value text_or_null(const std::string& s) {
   if (s.empty()) return nullptr;
@@ -38,29 +32,29 @@ std::string_view health(const Subscription& s) {
 
 json::object subscription_json(const SubscriptionView& v) {
   const Subscription& s = v.subscription;
-  return json::object{
-      {"id", s.id},
-      {"department_id", s.department_id},
-      {"resource", s.resource_code},
-      {"url", s.url},
-      {"status", s.status},
-      {"health", health(s)},
-      {"cursor", s.cursor},
-      {"last_seq", v.last_seq},
-      {"backlog", std::max<std::int64_t>(0, v.last_seq - s.cursor)},
-      {"failures", s.failures},
-      {"last_error", text_or_null(s.last_error)},
-      {"last_error_detail", text_or_null(s.last_error_detail)},
-      {"parked_reason", text_or_null(s.parked_reason)},
-      {"next_attempt_at",
-       time_or_null(s.status == "active" ? std::optional(s.next_attempt_at) : std::nullopt)},
-      {"last_success_at", time_or_null(s.last_success_at)},
-      {"parked_at", time_or_null(s.parked_at)},
-      {"created_by",
-       json::object{
-           {"kind", s.created_by_kind}, {"id", s.created_by_id}, {"name", s.created_by_name}}},
-      {"created_at", time_or_null(s.created_at)},
-      {"updated_at", time_or_null(s.updated_at)}};
+  return json::object{{"id", s.id},
+                      {"department_id", s.department_id},
+                      {"resource", s.resource_code},
+                      {"url", s.url},
+                      {"status", s.status},
+                      {"health", health(s)},
+                      {"cursor", s.cursor},
+                      {"last_seq", v.last_seq},
+                      {"backlog", std::max<std::int64_t>(0, v.last_seq - s.cursor)},
+                      {"failures", s.failures},
+                      {"last_error", text_or_null(s.last_error)},
+                      {"last_error_detail", text_or_null(s.last_error_detail)},
+                      {"parked_reason", text_or_null(s.parked_reason)},
+                      {"next_attempt_at",
+                       http::iso_time_or_null(
+                           s.status == "active" ? std::optional(s.next_attempt_at) : std::nullopt)},
+                      {"last_success_at", http::iso_time_or_null(s.last_success_at)},
+                      {"parked_at", http::iso_time_or_null(s.parked_at)},
+                      {"created_by", json::object{{"kind", s.created_by_kind},
+                                                  {"id", s.created_by_id},
+                                                  {"name", s.created_by_name}}},
+                      {"created_at", http::iso_time_or_null(s.created_at)},
+                      {"updated_at", http::iso_time_or_null(s.updated_at)}};
 }
 
 json::object delivery_json(const Delivery& d) {
@@ -74,7 +68,7 @@ json::object delivery_json(const Delivery& d) {
       {"http_status", d.http_status ? json::value(*d.http_status) : json::value(nullptr)},
       {"error", text_or_null(d.error)},
       {"error_detail", text_or_null(d.error_detail)},
-      {"started_at", time_or_null(d.started_at)},
+      {"started_at", http::iso_time_or_null(d.started_at)},
       {"duration_ms", d.duration_ms ? json::value(*d.duration_ms) : json::value(nullptr)}};
 }
 

@@ -1,5 +1,6 @@
 #include "http/json_body.h"
 
+#include "core/time.h"
 #include "http/problem.h"
 
 #include <fmt/format.h>
@@ -97,6 +98,18 @@ Response bad_page(int max_limit) {
 
 Response no_content() {
   return Response::text(204, "", "");
+}
+
+json::value iso_time_or_null(std::optional<std::int64_t> ms) {
+  if (!ms) return nullptr;
+  return json::value(core::format_iso8601(core::from_millis(*ms)));
+}
+
+json::array string_array(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& s : items)
+    out.emplace_back(s);
+  return out;
 }
 
 }  // namespace zt::http

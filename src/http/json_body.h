@@ -7,6 +7,7 @@
 #include "http/request.h"
 #include "http/response.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -56,5 +57,10 @@ Response bad_page(int max_limit);
 
 // 204 without a body.
 Response no_content();
+
+// A time stored as milliseconds since the epoch, as the API shows it (ISO 8601, +08:00), or null.
+boost::json::value iso_time_or_null(std::optional<std::int64_t> ms);
+// A JSON array of strings.
+boost::json::array string_array(const std::vector<std::string>& items);
 
 }  // namespace zt::http

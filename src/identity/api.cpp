@@ -16,10 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
-
 json::value nullable(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
@@ -27,12 +23,7 @@ json::value nullable(const std::optional<std::int64_t>& n) {
   return n ? json::value(*n) : json::value(nullptr);
 }
 
-json::array string_array(const std::vector<std::string>& items) {
-  json::array out;
-  for (const auto& s : items)
-    out.emplace_back(s);
-  return out;
-}
+using http::string_array;
 
 using http::JsonBody;
 using http::parse_id;
@@ -807,6 +798,10 @@ void add_routes(http::Router& router, IdentityService& service) {
   add_user_routes(router, service);
   add_api_client_routes(router, service);
   add_policy_routes(router, service);
+}
+
+RequestContext context_of(const http::Request& request) {
+  return {std::string(request.remote_address()), std::string(request.request_id())};
 }
 
 }  // namespace zt::identity
