@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
 #include "db/value.h"
 
 namespace zt::db {
@@ -172,6 +173,18 @@ T Row::get(std::size_t column) const {
   } else {
     static_assert(sizeof(T) == 0, "Row::get: unsupported type");
   }
+}
+
+// The rows of a query's result, each turned into a T by `convert(const Row&)`, or the query's
+// error: the usual end of a store function that lists things.
+template <typename T, typename F>
+Result<std::vector<T>> map_rows(Result<Rows> rows, F convert) {
+  if (!rows.ok()) return std::move(rows).error();
+  std::vector<T> out;
+  out.reserve(rows->size());
+  for (std::size_t i = 0; i < rows->size(); ++i)
+    out.push_back(convert((*rows)[i]));
+  return out;
 }
 
 }  // namespace zt::db

@@ -66,16 +66,8 @@ Batch from_row(const db::Row& row) {
   return b;
 }
 
-Result<std::vector<Batch>> many(Result<db::Rows> rows) {
-  if (!rows.ok()) return std::move(rows).error();
-  std::vector<Batch> out;
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    out.push_back(from_row((*rows)[i]));
-  return out;
-}
-
 Result<std::optional<Batch>> one(Result<db::Rows> rows) {
-  ZT_ASSIGN_OR_RETURN(auto list, many(std::move(rows)));
+  ZT_ASSIGN_OR_RETURN(auto list, db::map_rows<Batch>(std::move(rows), from_row));
   if (list.empty()) return std::optional<Batch>();
   return std::optional<Batch>(std::move(list.front()));
 }
@@ -147,10 +139,12 @@ Result<std::optional<Batch>> find_by_key(db::Connection& conn, std::int64_t reso
 
 Result<std::vector<Batch>> list(db::Connection& conn, std::int64_t resource_id, std::int64_t before,
                                 int limit) {
-  return many(conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND id "
-                                     "< ? ORDER BY id DESC LIMIT {}",
-                                     kColumns, limit),
-                         resource_id, before > 0 ? before : INT64_MAX));
+  return db::map_rows<Batch>(
+      conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND id "
+                             "< ? ORDER BY id DESC LIMIT {}",
+                             kColumns, limit),
+                 resource_id, before > 0 ? before : INT64_MAX),
+      from_row);
 }
 
 Result<std::vector<Rejection>> rejections(db::Connection& conn, std::int64_t batch_id,

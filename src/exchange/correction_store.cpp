@@ -64,15 +64,6 @@ Correction correction_of(const db::Row& row) {
   return c;
 }
 
-Result<std::vector<Correction>> all_of(Result<db::Rows> rows) {
-  if (!rows.ok()) return std::move(rows).error();
-  std::vector<Correction> out;
-  out.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    out.push_back(correction_of((*rows)[i]));
-  return out;
-}
-
 }  // namespace
 
 Result<std::int64_t> insert(db::Connection& conn, const Correction& c) {
@@ -91,8 +82,9 @@ Result<std::int64_t> insert(db::Connection& conn, const Correction& c) {
 Result<std::optional<Correction>> find(db::Connection& conn, std::int64_t id) {
   ZT_ASSIGN_OR_RETURN(
       auto list,
-      all_of(conn.query(fmt::format("SELECT {} FROM exchange_correction WHERE id = ?", kColumns),
-                        id)));
+      db::map_rows<Correction>(
+          conn.query(fmt::format("SELECT {} FROM exchange_correction WHERE id = ?", kColumns), id),
+          correction_of));
   if (list.empty()) return std::optional<Correction>();
   return std::optional<Correction>(std::move(list.front()));
 }
@@ -113,8 +105,9 @@ Result<std::vector<Correction>> list(db::Connection& conn, std::int64_t departme
       kColumns, as_provider ? "provider_department_id" : "reporter_department_id",
       status ? " AND status = ?" : "", limit);
   const std::int64_t cursor = before > 0 ? before : INT64_MAX;
-  if (status) return all_of(conn.query(sql, department_id, cursor, *status));
-  return all_of(conn.query(sql, department_id, cursor));
+  if (status)
+    return db::map_rows<Correction>(conn.query(sql, department_id, cursor, *status), correction_of);
+  return db::map_rows<Correction>(conn.query(sql, department_id, cursor), correction_of);
 }
 
 Result<std::int64_t> open_count(db::Connection& conn, std::int64_t resource_id) {

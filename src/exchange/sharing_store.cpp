@@ -116,15 +116,6 @@ Grant grant_of(const db::Row& row) {
   return g;
 }
 
-template <typename T, typename F>
-Result<std::vector<T>> all_of(Result<db::Rows> rows, F convert) {
-  if (!rows.ok()) return std::move(rows).error();
-  std::vector<T> out;
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    out.push_back(convert((*rows)[i]));
-  return out;
-}
-
 }  // namespace
 
 Result<std::int64_t> insert_request(db::Connection& conn, const SharingRequest& r) {
@@ -141,13 +132,13 @@ Result<std::int64_t> insert_request(db::Connection& conn, const SharingRequest& 
 }
 
 Result<std::optional<SharingRequest>> find_request(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto list,
-      all_of<SharingRequest>(conn.query(fmt::format("SELECT {} FROM exchange_sharing_request WHERE "
-                                                    "id = ?",
-                                                    kRequestColumns),
-                                        id),
-                             request_of));
+  ZT_ASSIGN_OR_RETURN(auto list,
+                      db::map_rows<SharingRequest>(
+                          conn.query(fmt::format("SELECT {} FROM exchange_sharing_request WHERE "
+                                                 "id = ?",
+                                                 kRequestColumns),
+                                     id),
+                          request_of));
   if (list.empty()) return std::optional<SharingRequest>();
   return std::optional<SharingRequest>(std::move(list.front()));
 }
@@ -172,9 +163,10 @@ Result<std::vector<SharingRequest>> list_requests(db::Connection& conn, std::int
       status ? " AND status = ?" : "", limit);
   const std::int64_t cursor = before > 0 ? before : INT64_MAX;
   if (status) {
-    return all_of<SharingRequest>(conn.query(sql, department_id, cursor, *status), request_of);
+    return db::map_rows<SharingRequest>(conn.query(sql, department_id, cursor, *status),
+                                        request_of);
   }
-  return all_of<SharingRequest>(conn.query(sql, department_id, cursor), request_of);
+  return db::map_rows<SharingRequest>(conn.query(sql, department_id, cursor), request_of);
 }
 
 Result<std::int64_t> insert_grant(db::Connection& conn, const Grant& g) {
@@ -192,7 +184,7 @@ Result<std::int64_t> insert_grant(db::Connection& conn, const Grant& g) {
 Result<std::optional<Grant>> find_grant(db::Connection& conn, std::int64_t id) {
   ZT_ASSIGN_OR_RETURN(
       auto list,
-      all_of<Grant>(
+      db::map_rows<Grant>(
           conn.query(fmt::format("SELECT {} FROM exchange_grant WHERE id = ?", kGrantColumns), id),
           grant_of));
   if (list.empty()) return std::optional<Grant>();
@@ -208,7 +200,7 @@ Status revoke_grant(db::Connection& conn, const Grant& g) {
 
 Result<std::vector<Grant>> list_grants(db::Connection& conn, std::int64_t department_id,
                                        bool as_provider, std::int64_t before, int limit) {
-  return all_of<Grant>(
+  return db::map_rows<Grant>(
       conn.query(
           fmt::format("SELECT {} FROM exchange_grant WHERE {} = ? AND id < ? ORDER BY id "
                       "DESC LIMIT {}",
@@ -220,7 +212,7 @@ Result<std::vector<Grant>> list_grants(db::Connection& conn, std::int64_t depart
 
 Result<std::vector<Grant>> active_grants(db::Connection& conn, std::int64_t department_id,
                                          std::int64_t resource_id, std::int64_t now) {
-  return all_of<Grant>(
+  return db::map_rows<Grant>(
       conn.query(fmt::format("SELECT {} FROM exchange_grant WHERE consumer_department_id = ? AND "
                              "resource_id = ? AND revoked_at IS NULL AND starts_at <= ? AND "
                              "expires_at > ? ORDER BY id",
