@@ -1,0 +1,55 @@
+// Starts a real `zhengtong serve` on a fresh SQLite database and a free port, serving web/dist.
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+    s.on('error', reject)
+  })
+}
+
+export async function startServer({ binary, webRoot, dir }) {
+  dir ??= mkdtempSync(join(tmpdir(), 'zt-e2e-'))
+  const port = await freePort()
+  const config = join(dir, 'zhengtong.toml')
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(config, `[server]\nlisten = "127.0.0.1:${port}"\nweb_root = "${webRoot}"\n`)
+  const child = spawn(binary, ['--config', config, 'serve'], {
+    env: { ...process.env, ZT_DATABASE_URL: `sqlite:${join(dir, 'zt.db')}`, ZT_LISTEN: `127.0.0.1:${port}`, ZT_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const base = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`zhengtong exited (${child.exitCode}): ${stderr}`)
+    try {
+      const r = await fetch(`${base}/readyz`)
+      if (r.ok) break
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`zhengtong did not become ready: ${stderr}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return {
+    base,
+    dir,
+    stderr: () => stderr,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.on('exit', resolve)
+        child.kill('SIGTERM')
+      }),
+  }
+}

@@ -1,0 +1,30 @@
+// The side menu: each entry names the permissions that show it (any of them). Routes check the same.
+export interface MenuItem {
+  path: string
+  title: string
+  anyOf?: string[]
+  children?: MenuItem[]
+}
+
+export const menu: MenuItem[] = [
+  { path: '/console', title: 'menu.dashboard' },
+  { path: '/console/catalog', title: 'menu.catalog', anyOf: ['catalog.resources.read', 'catalog.manage'] },
+  { path: '/console/ingest', title: 'menu.ingest', anyOf: ['exchange.ingest'] },
+  { path: '/console/sharing', title: 'menu.sharing', anyOf: ['exchange.query', 'exchange.grants.manage'] },
+  { path: '/console/query', title: 'menu.query', anyOf: ['exchange.query'] },
+  { path: '/console/subscriptions', title: 'menu.subscriptions', anyOf: ['exchange.query'] },
+  {
+    path: '/console/admin', title: 'menu.admin', anyOf: ['identity.departments.manage', 'identity.users.manage', 'identity.roles.assign'],
+    children: [
+      { path: '/console/admin/departments', title: 'menu.departments', anyOf: ['identity.departments.manage'] },
+      { path: '/console/admin/users', title: 'menu.users', anyOf: ['identity.users.manage', 'identity.roles.assign'] },
+    ],
+  },
+  { path: '/console/audit', title: 'menu.audit', anyOf: ['audit.read'] },
+]
+
+export function visible(items: MenuItem[], can: (p: string) => boolean): MenuItem[] {
+  return items
+    .filter((i) => !i.anyOf || i.anyOf.some(can))
+    .map((i) => (i.children ? { ...i, children: visible(i.children, can) } : i))
+}
