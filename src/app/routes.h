@@ -28,6 +28,10 @@ class CorrectionService;
 class StatsService;
 }  // namespace zt::exchange
 
+namespace zt::registry {
+class DivisionService;
+}  // namespace zt::registry
+
 namespace zt::app {
 
 struct RouteDeps {
@@ -51,6 +55,8 @@ struct RouteDeps {
   // Correction reports (纠错) and the exchange figures, each when set.
   exchange::CorrectionService* corrections = nullptr;
   exchange::StatsService* stats = nullptr;
+  // The administrative divisions (public reference data), when set.
+  registry::DivisionService* divisions = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

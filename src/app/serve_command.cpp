@@ -26,6 +26,7 @@
 #include "http/static_files.h"
 #include "http/worker_pool.h"
 #include "identity/service.h"
+#include "registry/division_service.h"
 
 #include <fmt/format.h>
 
@@ -95,6 +96,7 @@ int run_serve(const Config& config) {
   exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
   exchange::CorrectionService corrections(database, catalog, sharing, audit_log, clock);
   exchange::StatsService stats(database, catalog, identity, audit_log, clock);
+  registry::DivisionService divisions(database);
   // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
   // destructor stops it before the audit writer flushes.
   http::Client webhook_client;
@@ -126,7 +128,8 @@ int run_serve(const Config& config) {
                       .query = &query,
                       .subscriptions = &subscriptions,
                       .corrections = &corrections,
-                      .stats = &stats});
+                      .stats = &stats,
+                      .divisions = &divisions});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

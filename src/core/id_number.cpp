@@ -72,15 +72,22 @@ Result<std::string> check_id_number(std::string_view value, std::chrono::year_mo
   if (birth < kEarliestBirth) return invalid("birth date (positions 7-14) is before 1900-01-01");
   if (birth > today) return invalid("birth date (positions 7-14) is in the future");
 
-  int sum = 0;
-  for (size_t i = 0; i + 1 < kLength; ++i)
-    sum += (number[i] - '0') * kWeights[i];
-  char expected = kCheckChars[static_cast<size_t>(sum % 11)];
+  const char expected = *id_number_check_character(number.substr(0, kLength - 1));
   if (number.back() != expected) {
     return invalid(fmt::format("wrong check character (position 18): expected '{}', got '{}'",
                                expected, number.back()));
   }
   return number;
+}
+
+std::optional<char> id_number_check_character(std::string_view first17) {
+  if (first17.size() + 1 != kLength) return std::nullopt;
+  int sum = 0;
+  for (size_t i = 0; i < first17.size(); ++i) {
+    if (!is_digit(first17[i])) return std::nullopt;
+    sum += (first17[i] - '0') * kWeights[i];
+  }
+  return kCheckChars[static_cast<size_t>(sum % 11)];
 }
 
 }  // namespace zt::core

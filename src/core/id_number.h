@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,10 @@ namespace zt::core {
 // position, bad last character, unknown province, impossible date, date before 1900, date in the
 // future, wrong check character and the expected one) and never repeats the whole number.
 Result<std::string> check_id_number(std::string_view value, std::chrono::year_month_day today);
+
+// The ISO 7064 MOD 11-2 check character ('0'-'9' or 'X') of the first 17 characters of an
+// identity number, for those who make numbers (the demo city). nullopt unless `first17` is
+// exactly 17 ASCII digits.
+std::optional<char> id_number_check_character(std::string_view first17);
 
 }  // namespace zt::core

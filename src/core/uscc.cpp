@@ -101,16 +101,23 @@ Result<std::string> check_uscc(std::string_view value) {
     }
   }
 
-  int sum = 0;
-  for (size_t i = 0; i + 1 < kLength; ++i) {
-    sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
-  }
-  char expected = kAlphabet[static_cast<size_t>((31 - sum % 31) % 31)];
+  const char expected = *uscc_check_character(std::string_view(code).substr(0, kLength - 1));
   if (code.back() != expected) {
     return invalid(fmt::format("wrong check character (position 18): expected '{}', got '{}'",
                                expected, code.back()));
   }
   return code;
+}
+
+std::optional<char> uscc_check_character(std::string_view first17) {
+  if (first17.size() + 1 != kLength) return std::nullopt;
+  int sum = 0;
+  for (size_t i = 0; i < first17.size(); ++i) {
+    const size_t value = kAlphabet.find(first17[i]);
+    if (value == std::string_view::npos) return std::nullopt;
+    sum += static_cast<int>(value) * kWeights[i];
+  }
+  return kAlphabet[static_cast<size_t>((31 - sum % 31) % 31)];
 }
 
 }  // namespace zt::core

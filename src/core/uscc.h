@@ -5,6 +5,7 @@
 // Thread-safety: pure function; no shared state.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,10 @@ namespace zt::core {
 // organisation type not defined for it, non-digit in the division part, wrong check character
 // and the expected one).
 Result<std::string> check_uscc(std::string_view value);
+
+// The GB 32100 MOD 31 check character of the first 17 characters of a credit code, for those
+// who make codes (the demo city). nullopt unless `first17` is 17 characters of the alphabet
+// above (upper case).
+std::optional<char> uscc_check_character(std::string_view first17);
 
 }  // namespace zt::core

@@ -14,6 +14,7 @@
 #include "exchange/stats.h"
 #include "exchange/webhook.h"
 #include "identity/service.h"
+#include "registry/division_service.h"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -67,6 +68,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
       });
   exchange::CorrectionService corrections(**db, catalog, sharing, audit_log, clock);
   exchange::StatsService stats(**db, catalog, **identity, audit_log, clock);
+  registry::DivisionService divisions(**db);
   add_routes(router, {.build = {"1.2.3", "abc"},
                       .metrics = metrics,
                       .ready = [] { return Status{}; },
@@ -78,7 +80,8 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
                       .query = &query,
                       .subscriptions = &subscriptions,
                       .corrections = &corrections,
-                      .stats = &stats});
+                      .stats = &stats,
+                      .divisions = &divisions});
   ASSERT_FALSE(router.routes().empty());
   auto doc = http::openapi_document(router, {.version = "1.2.3"}).as_object();
   EXPECT_EQ(doc.at("openapi"), "3.1.0");

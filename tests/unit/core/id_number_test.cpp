@@ -158,5 +158,12 @@ TEST(IdNumberTest, DetailDoesNotRepeatTheNumber) {
   }
 }
 
+TEST(IdNumberTest, CheckCharacterOfTheFirstSeventeen) {
+  EXPECT_EQ(id_number_check_character("11010519491231002"), 'X');            // GB 11643's example
+  EXPECT_EQ(id_number_check_character("11010519491231002X"), std::nullopt);  // 18 characters
+  EXPECT_EQ(id_number_check_character("1101051949123100"), std::nullopt);    // 16
+  EXPECT_EQ(id_number_check_character("1101051949123100A"), std::nullopt);   // not a digit
+}
+
 }  // namespace
 }  // namespace zt::core

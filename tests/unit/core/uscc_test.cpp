@@ -129,5 +129,11 @@ TEST(UsccTest, RejectsFullWidthAndWhitespace) {
             "contains a non-ASCII character at position 5");
 }
 
+TEST(UsccTest, CheckCharacterOfTheFirstSeventeen) {
+  EXPECT_EQ(uscc_check_character("91350100M000100Y4"), '3');            // 91350100M000100Y43
+  EXPECT_EQ(uscc_check_character("91350100M000100Y43"), std::nullopt);  // 18 characters
+  EXPECT_EQ(uscc_check_character("91350100M000100I4"), std::nullopt);   // I is not in the set
+}
+
 }  // namespace
 }  // namespace zt::core

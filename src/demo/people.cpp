@@ -1,0 +1,184 @@
+#include "demo/people.h"
+
+#include "core/id_number.h"
+#include "demo/names.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace zt::demo {
+
+namespace {
+
+using namespace std::chrono;
+
+constexpr std::uint64_t kPersonStream = 1;
+constexpr int kDays = 36525;  // birth dates: the hundred years before kReferenceDate
+
+// Age bands of the city's population (roughly the 2020 census of Zhejiang), per 1000.
+constexpr int kBandFrom[] = {0, 15, 25, 35, 45, 55, 65, 75, 85};
+constexpr int kBandTo[] = {14, 24, 34, 44, 54, 64, 74, 84, 99};
+constexpr std::uint32_t kBandWeights[] = {140, 250, 420, 580, 740, 870, 950, 990, 1000};
+
+sys_days reference_days() {
+  return sys_days(kReferenceDate);
+}
+
+year_month_day date_between(Random& random, sys_days from, sys_days to) {
+  if (to <= from) return year_month_day(from);
+  return year_month_day(from + days(random.below(static_cast<std::uint64_t>((to - from).count()))));
+}
+
+}  // namespace
+
+std::string iso_date(year_month_day d) {
+  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()),
+                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+PersonStream::PersonStream(const CityPlan& city, std::uint64_t seed, std::uint64_t enterprises)
+    : city_(city),
+      seed_(seed),
+      enterprises_(enterprises),
+      slots_(city.counties().size() + city.birth_counties_elsewhere().size()),
+      counters_(slots_ * kDays * 2, 0) {}
+
+const Place& PersonStream::place_in(std::size_t county, Random& random) const {
+  const auto& places = city_.counties()[county].places;
+  return places[random.below(places.size())];
+}
+
+std::string PersonStream::address_in(const Place& place, Random& random) const {
+  // 浙江省温州市鹿城区五马街道墨池社区12幢305室 / …上戍村27号
+  const County* county = nullptr;
+  for (const County& c : city_.counties()) {
+    if (place.code.compare(0, 6, c.code) == 0) county = &c;
+  }
+  std::string out = city_.province_name();
+  if (city_.city_name() != city_.province_name()) out += city_.city_name();
+  if (county) out += county->name;
+  out += place.town_name;
+  out += place.name;
+  if (place.community) {
+    out += fmt::format("{}幢{}{:02d}室", random.between(1, 40), random.between(1, 18),
+                       random.between(1, 6));
+  } else {
+    out += fmt::format("{}号", random.between(1, 300));
+  }
+  return out;
+}
+
+Person PersonStream::next() {
+  Person p;
+  p.index = index_;
+  Random random = Random::for_item(seed_, kPersonStream, index_++);
+  p.male = random.chance(0.512);
+
+  // Age, then birth date inside the year of that age.
+  const std::size_t band = random.pick(kBandWeights);
+  p.age = static_cast<int>(random.between(kBandFrom[band], kBandTo[band]));
+  const sys_days today = reference_days();
+  const sys_days latest = today - days(static_cast<int>(p.age * 365.2425));
+  const sys_days earliest = latest - days(364);
+  std::int64_t day_index = std::clamp<std::int64_t>(
+      (sys_days(date_between(random, earliest, latest + days(1))) - (today - days(kDays - 1)))
+          .count(),
+      0, kDays - 1);
+
+  // Where the ID number was issued: a county of the city for most, elsewhere for some.
+  const std::size_t home = city_.pick_county(random);
+  std::size_t slot = home;
+  std::string birth_county = city_.counties()[home].code;
+  if (!city_.birth_counties_elsewhere().empty() && random.chance(0.08)) {
+    const std::size_t k = random.below(city_.birth_counties_elsewhere().size());
+    slot = city_.counties().size() + k;
+    birth_county = city_.birth_counties_elsewhere()[k];
+  }
+  // The sequence number: the next free one for this county, day and sex (odd for men).
+  for (;;) {
+    std::uint16_t& used =
+        counters_[(slot * kDays + static_cast<std::size_t>(day_index)) * 2 + (p.male ? 1 : 0)];
+    if (used < 500) {
+      const int sequence = used * 2 + (p.male ? 1 : 0);
+      ++used;
+      p.birth_date = year_month_day(today - days(kDays - 1) + days(day_index));
+      const std::string first17 = fmt::format("{}{:04d}{:02d}{:02d}{:03d}", birth_county,
+                                              static_cast<int>(p.birth_date.year()),
+                                              static_cast<unsigned>(p.birth_date.month()),
+                                              static_cast<unsigned>(p.birth_date.day()), sequence);
+      p.id_number = first17 + *core::id_number_check_character(first17);
+      break;
+    }
+    day_index = day_index == 0 ? kDays - 1 : day_index - 1;  // a full day: one day earlier
+  }
+  p.age = static_cast<int>((today - sys_days(p.birth_date)).count() / 365.2425);
+
+  p.name = chinese_name(random, p.male, static_cast<int>(p.birth_date.year()));
+  p.nationality = ethnicity(random);
+
+  // Household registration: the home county mostly, another county of the city for some.
+  const std::size_t lives = random.chance(0.85) ? home : city_.pick_county(random);
+  const Place& place = place_in(lives, random);
+  p.division_code = place.code;
+  p.address = address_in(place, random);
+
+  // Death (the older, the likelier), within the last three years.
+  const double death = p.age < 60 ? 0.001 : p.age < 75 ? 0.015 : p.age < 85 ? 0.05 : 0.15;
+  if (random.chance(death)) {
+    p.alive = false;
+    p.death_date =
+        date_between(random, std::max(sys_days(p.birth_date), today - days(3 * 365)), today);
+    p.death_place = random.chance(0.7) ? fmt::format("{}人民医院", city_.city_name()) : "家中";
+    p.police_knows_death = random.chance(0.8);
+  }
+
+  // Marriage.
+  const double married = p.age < 20 ? 0 : p.age < 25 ? 0.25 : p.age < 30 ? 0.6 : 0.85;
+  p.marital_status = "unmarried";
+  if (random.chance(married)) {
+    const double widowed = p.age < 60 ? 0.01 : p.age < 75 ? 0.1 : 0.35;
+    p.marital_status = random.chance(widowed) ? "widowed"
+                       : random.chance(0.07)  ? "divorced"
+                                              : "married";
+    const sys_days at_20 = sys_days(p.birth_date) + days(20 * 365 + 5);
+    p.married_on = date_between(random, at_20, std::min(today, at_20 + days(12 * 365)));
+    if (random.chance(0.03)) {  // 民政 still holds the address given at registration
+      const Place& old_place = place_in(city_.pick_county(random), random);
+      p.civil_affairs_division = old_place.code;
+      p.civil_affairs_address = address_in(old_place, random);
+    }
+  }
+  if (p.alive && random.chance(0.01)) {  // moved recently: 公安's late batch
+    const Place& new_place = place_in(city_.pick_county(random), random);
+    p.moved_division = new_place.code;
+    p.moved_address = address_in(new_place, random);
+  }
+
+  // Social insurance, from 16.
+  if (p.age >= 16 && !(p.age < 23 && random.chance(0.6))) {
+    const int retire_at = p.male ? 60 : 55;
+    if (p.age >= retire_at) {
+      p.employment_status = "retired";
+    } else {
+      const double r = static_cast<double>(random.below(1000)) / 1000;
+      p.employment_status = r < 0.72 ? "employed" : r < 0.86 ? "self_employed" : "unemployed";
+    }
+    const double r = static_cast<double>(random.below(1000)) / 1000;
+    p.insurance_status = !p.alive   ? "suspended"
+                         : r < 0.88 ? "insured"
+                         : r < 0.95 ? "suspended"
+                                    : "not_insured";
+    p.insurance_type = *p.employment_status == "employed" ? "employee" : "resident";
+    if (*p.employment_status == "employed" && enterprises_ > 0) {
+      p.employer = random.below(enterprises_);
+    }
+    const sys_days from = std::max(sys_days(year_month_day(year{1995}, January, day{1})),
+                                   sys_days(p.birth_date) + days(18 * 365));
+    p.insured_since = date_between(random, from, today);
+    p.bad_check_digit_in_insurance = random.chance(0.003);
+  }
+  return p;
+}
+
+}  // namespace zt::demo
