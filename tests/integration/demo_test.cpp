@@ -1,0 +1,224 @@
+// `zhengtong seed-demo` against a real server's database: a 2 000-person 温州 made through the
+// services — accounts that sign in with their demo passwords and are not asked to change them,
+// the six resources published with batches of the expected sizes (and the deliberate faults
+// rejected), the records served by the change feed — and the same seed giving the same records
+// in a second database while another seed gives other ones. --if-empty leaves a seeded
+// database alone.
+#include "integration/server_test.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace zt::test {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int kPeople = 2000;
+
+struct Seeded {
+  std::unique_ptr<ServerProcess> server;
+  json::array accounts;
+  std::string output;
+};
+
+class DemoCityTest : public ::testing::Test {
+ protected:
+  static std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // Runs `zhengtong --config <server's config> ARGS`; its exit code, output in `out`.
+  static int command(ServerProcess& server, const std::string& args, std::string& out) {
+    const auto log = server.dir() / "command.log";
+    const std::string line =
+        fmt::format("'{}' --config '{}' {} >'{}' 2>&1", ZT_BINARY,
+                    (server.dir() / "zhengtong.toml").string(), args, log.string());
+    const int status = std::system(line.c_str());
+    out = read_file(log);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  // A fresh server whose database got the divisions and a demo city of `seed`.
+  static Seeded seeded(std::uint64_t seed) {
+    Seeded s;
+    std::string error;
+    s.server = ServerProcess::start({.fresh_database = true}, error);
+    if (!s.server) {
+      ADD_FAILURE() << error;
+      return s;
+    }
+    std::string out;
+    if (command(*s.server, fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS),
+                out) != 0) {
+      ADD_FAILURE() << out;
+      return s;
+    }
+    const auto accounts = s.server->dir() / "accounts.json";
+    if (command(*s.server,
+                fmt::format("seed-demo --city 330300 --people {} --seed {} --accounts-out '{}'",
+                            kPeople, seed, accounts.string()),
+                s.output) != 0) {
+      ADD_FAILURE() << s.output;
+      return s;
+    }
+    s.accounts = json::parse(read_file(accounts)).as_array();
+    return s;
+  }
+
+  static const json::object* account(const Seeded& s, std::string_view username) {
+    for (const auto& a : s.accounts) {
+      if (a.at("username").as_string() == username) return &a.as_object();
+    }
+    return nullptr;
+  }
+
+  // Signs in with the demo password: the session token.
+  static std::string sign_in(const Seeded& s, std::string_view username) {
+    const json::object* a = account(s, username);
+    if (a == nullptr) {
+      ADD_FAILURE() << "no account " << username;
+      return "";
+    }
+    std::string error;
+    const std::string body = json::serialize(
+        json::object{{"username", a->at("username")}, {"password", a->at("password")}});
+    auto response = fetch(s.server->port(), "POST", "/api/v1/auth/login", error,
+                          {{"Content-Type", "application/json"}}, body);
+    if (!response || response->status != 200) {
+      ADD_FAILURE() << "login " << username << ": " << (response ? response->body : error);
+      return "";
+    }
+    const auto user = response->json().at("user");
+    EXPECT_EQ(user.at("must_change_password"), false) << username;
+    return std::string(response->json().at("token").as_string());
+  }
+
+  static json::value get(const Seeded& s, const std::string& token, const std::string& target) {
+    std::string error;
+    auto response = fetch(s.server->port(), "GET", target, error,
+                          {{"Authorization", "Bearer " + token}, {"X-Purpose", "测试"}});
+    if (!response || response->status != 200) {
+      ADD_FAILURE() << target << ": " << (response ? response->body : error);
+      return nullptr;
+    }
+    return response->json();
+  }
+
+  // Every record of a resource as the change feed gives it, by key, serialised.
+  static std::map<std::string, std::string> records(const Seeded& s, const std::string& token,
+                                                    const std::string& code,
+                                                    const std::string& key) {
+    std::map<std::string, std::string> out;
+    std::int64_t after = 0;
+    for (;;) {
+      auto page = get(s, token,
+                      fmt::format("/api/v1/resources/{}/changes?after={}&limit=1000", code, after));
+      if (!page.is_object()) return out;
+      for (const auto& item : page.at("items").as_array()) {
+        const auto& data = item.at("data").as_object();
+        out[std::string(data.at(key).as_string())] = json::serialize(data);
+      }
+      if (page.at("items").as_array().empty()) return out;
+      after = page.at("next_cursor").as_int64();
+    }
+  }
+};
+
+TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
+  Seeded a = seeded(7);
+  ASSERT_TRUE(a.server && !a.accounts.empty());
+  EXPECT_NE(a.output.find("Demo city 温州市"), std::string::npos) << a.output;
+
+  // Accounts: staff of each role, three citizens, two enterprises.
+  std::set<std::string> roles, kinds;
+  for (const auto& acc : a.accounts) {
+    kinds.insert(std::string(acc.at("kind").as_string()));
+    for (const auto& r : acc.at("roles").as_array())
+      roles.insert(std::string(r.as_string()));
+  }
+  EXPECT_EQ(roles, (std::set<std::string>{"data_admin", "dept_admin", "dept_officer", "leader",
+                                          "supervisor", "window_clerk"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"citizen", "enterprise", "staff"}));
+  EXPECT_EQ(a.accounts.size(), 22u);
+  const std::string officer = sign_in(a, "police_officer");
+  ASSERT_FALSE(officer.empty());
+  for (const auto& acc : a.accounts) {
+    if (acc.at("kind") != "staff") {
+      EXPECT_FALSE(sign_in(a, std::string(acc.at("username").as_string())).empty());
+    }
+  }
+
+  // The household batch holds everyone; the late one moves about 1 %.
+  auto batches = get(a, officer, "/api/v1/resources/GA-0001/batches");
+  ASSERT_TRUE(batches.is_object());
+  const auto& items = batches.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);  // newest first
+  EXPECT_EQ(items[1].at("counts").at("rows"), kPeople);
+  EXPECT_EQ(items[1].at("counts").at("inserted"), kPeople);
+  EXPECT_EQ(items[1].at("counts").at("rejected"), 0);
+  EXPECT_GT(items[0].at("counts").at("updated").as_int64(), 5);
+  EXPECT_LT(items[0].at("counts").at("updated").as_int64(), 60);
+
+  // 人社's wrong check characters are rejected by ingest, the rest kept.
+  const std::string hrss = sign_in(a, "hrss_officer");
+  auto insurance = get(a, hrss, "/api/v1/resources/RS-0001/batches");
+  ASSERT_TRUE(insurance.is_object());
+  const auto& counts = insurance.at("items").as_array().at(0).at("counts");
+  EXPECT_GT(counts.at("rows").as_int64(), kPeople / 2);
+  EXPECT_GT(counts.at("rejected").as_int64(), 0);
+  EXPECT_EQ(counts.at("rows").as_int64(),
+            counts.at("inserted").as_int64() + counts.at("rejected").as_int64());
+
+  // The data admin sees the quality of all six; 税务's monthly resource, pushed 40 days ago, is
+  // stale.
+  const std::string data_admin = sign_in(a, "data_admin");
+  auto quality = get(a, data_admin, "/api/v1/exchange/quality");
+  ASSERT_TRUE(quality.is_object());
+  std::map<std::string, bool> stale;
+  for (const auto& q : quality.at("resources").as_array())
+    stale[std::string(q.at("resource").as_string())] = q.at("stale").as_bool();
+  EXPECT_EQ(stale.size(), 6u);
+  EXPECT_TRUE(stale["SW-0001"]);
+  EXPECT_FALSE(stale["GA-0001"]);
+
+  const auto people_a = records(a, officer, "GA-0001", "id_number");
+  EXPECT_EQ(people_a.size(), static_cast<std::size_t>(kPeople));
+
+  // The same seed in another database: the same records and accounts.
+  Seeded b = seeded(7);
+  ASSERT_TRUE(b.server && !b.accounts.empty());
+  EXPECT_EQ(json::serialize(a.accounts), json::serialize(b.accounts));
+  const auto people_b = records(b, sign_in(b, "police_officer"), "GA-0001", "id_number");
+  EXPECT_TRUE(people_a == people_b);
+  const std::string market_a = sign_in(a, "market_officer");
+  const std::string market_b = sign_in(b, "market_officer");
+  EXPECT_TRUE(records(a, market_a, "SJ-0001", "uscc") == records(b, market_b, "SJ-0001", "uscc"));
+  b.server.reset();
+
+  // Another seed: other people.
+  Seeded c = seeded(8);
+  ASSERT_TRUE(c.server && !c.accounts.empty());
+  const auto people_c = records(c, sign_in(c, "police_officer"), "GA-0001", "id_number");
+  EXPECT_EQ(people_c.size(), static_cast<std::size_t>(kPeople));
+  std::size_t shared = 0;
+  for (const auto& [id, record] : people_c)
+    shared += people_a.count(id) && people_a.at(id) == record;
+  EXPECT_EQ(shared, 0u);
+
+  // A seeded database is left alone with --if-empty, refused without it.
+  std::string out;
+  EXPECT_EQ(command(*a.server, "seed-demo --people 10 --if-empty", out), 0) << out;
+  EXPECT_NE(out.find("nothing seeded"), std::string::npos) << out;
+  EXPECT_EQ(command(*a.server, "seed-demo --people 10", out), 1) << out;
+  EXPECT_NE(out.find("demo_exists"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace zt::test
