@@ -151,6 +151,12 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   if (!options.accounts_out.empty()) {
     std::ofstream out(options.accounts_out, std::ios::trunc);
     out << accounts_json(*report);
+    // Passwords: readable by the owner only.
+    std::error_code ignored;
+    std::filesystem::permissions(options.accounts_out,
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write,
+                                 ignored);
     if (!out.flush()) {
       std::cerr << fmt::format("seed-demo: cannot write {}\n", options.accounts_out.string());
       return 1;
