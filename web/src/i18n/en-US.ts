@@ -90,7 +90,7 @@ const enUS: typeof zhCN = {
     unmasked: 'Unmasked fields', unmaskedHint: 'Only personal fields need choosing; the others are masked by their rule.',
     consumer: 'Requesting department', provider: 'Providing department', requestedAt: 'Requested', decidedAt: 'Decided', expiresAt: 'Expires',
     revoke: 'Revoke', revokeReason: 'Reason for revoking', revoked: 'Grant revoked', filed: 'Sharing request filed', approved: 'Approved; grant created',
-    rejectedMsg: 'Rejected', purposeRequired: 'Enter the purpose', fieldsRequired: 'Choose at least one field', grantId: 'Grant',
+    rejectedMsg: 'Rejected', purposeRequired: 'Enter the purpose', legalBasisRequired: 'Enter the legal basis', fieldsRequired: 'Choose at least one field', grantId: 'Grant',
     decision: 'Decision', requestId: 'Request',
   },
   query: {
@@ -113,7 +113,7 @@ const enUS: typeof zhCN = {
     deleteConfirm: 'Delete this subscription?', lastDelivery: 'Last delivery',
   },
   admin: {
-    departments: 'Departments', users: 'Users', roles: 'Roles', newDepartment: 'New department', parent: 'Parent department',
+    responsible: 'Responsible person', departments: 'Departments', users: 'Users', roles: 'Roles', newDepartment: 'New department', parent: 'Parent department',
     divisionCode: 'Division code', newUser: 'New user', displayName: 'Name', kind: 'Kind', disabled: 'Disabled',
     disable: 'Disable', resetPassword: 'Reset password', oneTimePassword: 'One-time password (shown only once):', assignRoles: 'Assign roles',
     kindStaff: 'Staff', kindCitizen: 'Citizen', kindEnterprise: 'Enterprise', idNumber: 'ID number', uscc: 'Unified social credit code',

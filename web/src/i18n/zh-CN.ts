@@ -88,7 +88,7 @@ const zhCN = {
     unmasked: '不脱敏的信息项', unmaskedHint: '只有个人信息项需要选择；未选择的个人信息项按脱敏规则返回。',
     consumer: '申请部门', provider: '提供部门', requestedAt: '申请时间', decidedAt: '审批时间', expiresAt: '到期时间',
     revoke: '撤销', revokeReason: '撤销原因', revoked: '授权已撤销', filed: '共享申请已提交', approved: '已批准并生成授权',
-    rejectedMsg: '已驳回', purposeRequired: '请填写用途', fieldsRequired: '请至少选择一个信息项', grantId: '授权编号',
+    rejectedMsg: '已驳回', purposeRequired: '请填写用途', legalBasisRequired: '请填写依据', fieldsRequired: '请至少选择一个信息项', grantId: '授权编号',
     decision: '审批意见', requestId: '申请编号',
   },
   query: {
@@ -111,7 +111,7 @@ const zhCN = {
     deleteConfirm: '确定删除该订阅？', lastDelivery: '最近推送',
   },
   admin: {
-    departments: '部门管理', users: '用户管理', roles: '角色', newDepartment: '新建部门', parent: '上级部门',
+    responsible: '负责人', departments: '部门管理', users: '用户管理', roles: '角色', newDepartment: '新建部门', parent: '上级部门',
     divisionCode: '行政区划代码', newUser: '新建用户', displayName: '姓名', kind: '用户类型', disabled: '已停用',
     disable: '停用', resetPassword: '重置密码', oneTimePassword: '一次性密码（只显示这一次）：', assignRoles: '分配角色',
     kindStaff: '工作人员', kindCitizen: '群众', kindEnterprise: '企业', idNumber: '身份证号', uscc: '统一社会信用代码',

@@ -1,0 +1,268 @@
+// Browser tests of the web front end: playwright-core drives Debian's chromium against a real
+// `zhengtong serve` on a fresh SQLite database, readied through the API (lib/city.mjs).
+//
+//   node tests/e2e/run.mjs            (from the repository root, after scripts/build_web.sh)
+//
+//   ZT_BINARY        the zhengtong binary (default: build/release/zhengtong, else build/test/zhengtong)
+//   ZT_WEB_ROOT      the built front end (default: web/dist)
+//   CHROMIUM         the browser (default: /usr/bin/chromium)
+//   ZT_E2E_SHOTS     where screenshots go (default: a new folder under the temp dir; printed)
+//
+// Every step fails on a console error or an uncaught page error, except the API errors a step
+// provokes on purpose (a wrong password, the sign-in that asks for a TOTP code). Prints one line
+// per step and a summary; exits 1 if any step failed.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+import { startServer } from './lib/server.mjs'
+import { readyCity } from './lib/city.mjs'
+import { freshTotp } from './lib/totp.mjs'
+
+const root = resolve(new URL('../..', import.meta.url).pathname)
+const binary = process.env.ZT_BINARY ?? ['build/release/zhengtong', 'build/test/zhengtong'].map((p) => join(root, p)).find(existsSync)
+const webRoot = resolve(process.env.ZT_WEB_ROOT ?? join(root, 'web/dist'))
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const shots = process.env.ZT_E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'zt-e2e-shots-'))
+mkdirSync(shots, { recursive: true })
+if (!binary || !existsSync(binary)) throw new Error('no zhengtong binary: build it or set ZT_BINARY')
+if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built front end at ${webRoot}: run scripts/build_web.sh`)
+
+const RES = '330300-GA-0101'
+const results = []
+let expected = [] // response URL fragments whose 4xx this step provokes on purpose
+let problems = []
+let failedResponses = [] // 4xx/5xx answers seen during the current step
+const pages = []
+
+const server = await startServer({ binary, webRoot })
+let browser
+try {
+  const city = await readyCity(server.base, server.stderr())
+  const acct = city.accounts
+  browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
+
+  async function newPage() {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    const page = await context.newPage()
+    pages.push(page)
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`)
+    })
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return
+      const text = m.text()
+      // Chromium logs every 4xx as "Failed to load resource"; those a step provokes are expected.
+      const failed = failedResponses
+      if (text.startsWith('Failed to load resource') && failed.length && failed.every((f) => expected.some((e) => f.includes(e)))) return
+      problems.push(`console error: ${text} ${failed.join(', ')}`)
+    })
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+    page.setDefaultTimeout(15_000)
+    return page
+  }
+  async function step(name, fn) {
+    const started = Date.now()
+    problems = []
+    failedResponses = []
+    let error = null
+    try {
+      await fn()
+    } catch (e) {
+      error = e
+      // Say what the page showed, and keep a picture of every page.
+      for (const [i, p] of pages.entries()) {
+        const shown = await p.locator('[data-test=api-error]:visible, [data-test=login-error]:visible').allInnerTexts().catch(() => [])
+        if (shown.length) error.message += `\nthe page showed: ${shown.join(' | ')}`
+        await p.screenshot({ path: join(shots, `FAILED-${results.length + 1}-${i}.png`), fullPage: true }).catch(() => {})
+      }
+    }
+    expected = []
+    if (!error && problems.length) error = new Error(problems.join('\n'))
+    results.push({ name, ok: !error, ms: Date.now() - started, error: error?.message?.split('\n').slice(0, 6).join('\n') })
+    console.log(`${error ? 'FAIL' : 'ok  '} ${name} (${Date.now() - started} ms)${error ? '\n     ' + error.message.split('\n').slice(0, 6).join('\n     ') : ''}`)
+  }
+  const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+  async function signIn(page, who, totp) {
+    await page.goto(`${server.base}/login`)
+    await page.fill('[data-test=username]', who.username)
+    await page.fill('[data-test=password]', who.password)
+    await page.click('[data-test=sign-in]')
+    if (totp) {
+      await page.waitForSelector('[data-test=totp]')
+      await page.fill('[data-test=totp]', await freshTotp(who.totp))
+      await page.click('[data-test=sign-in]')
+    }
+    await page.waitForURL(/\/console/)
+    await page.waitForSelector('[data-test=side-menu]')
+  }
+  const option = (page, text) => page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) }).first()
+  const cellText = (page, table) => page.locator(`[data-test=${table}]`).innerText()
+
+  const ga = await newPage()
+  const mz = await newPage()
+  const audit = await newPage()
+
+  await step('public portal shows the platform and the API document link', async () => {
+    await ga.goto(server.base + '/')
+    await ga.waitForSelector('[data-test=openapi-link]')
+    if ((await ga.getAttribute('[data-test=openapi-link]', 'href')) !== '/api/openapi.json') throw new Error('no link to /api/openapi.json')
+    await shot(ga, '01-portal')
+  })
+
+  await step('a wrong password shows the API\'s readable message', async () => {
+    expected = ['/api/v1/auth/login']
+    await ga.goto(`${server.base}/login`)
+    await ga.fill('[data-test=username]', 'ga_admin')
+    await ga.fill('[data-test=password]', 'not-the-password')
+    await ga.click('[data-test=sign-in]')
+    const text = await ga.locator('[data-test=login-error]').innerText()
+    if (!text.trim() || text.includes('{')) throw new Error(`login error shown as: ${text}`)
+    await shot(ga, '02-login-error')
+  })
+
+  await step('sign in as a department admin; the menu follows the roles', async () => {
+    await signIn(ga, acct.ga_admin)
+    const menu = await ga.locator('[data-test=side-menu]').innerText()
+    for (const item of ['工作台', '资源目录', '数据归集', '共享申请']) if (!menu.includes(item)) throw new Error(`menu lacks ${item}: ${menu}`)
+    if (menu.includes('安全审计') || menu.includes('系统管理')) throw new Error(`menu shows admin items to a dept_admin: ${menu}`)
+    await ga.waitForSelector('[data-test=dashboard-cards]')
+    await shot(ga, '03-dashboard')
+  })
+
+  await step('create a resource with fields and publish it', async () => {
+    await ga.click('[data-test=side-menu] >> text=资源目录')
+    await ga.click('[data-test=new-resource]')
+    await ga.fill('[data-test=res-code]', RES)
+    await ga.fill('[data-test=res-name]', '户籍人口基本信息（测试）')
+    await ga.fill('[data-test=res-share-condition]', '用于政务服务办理')
+    const defs = [
+      ['id_number', '公民身份号码', '身份证号', true, null],
+      ['name', '姓名', null, false, '姓名（保留姓）'],
+      ['phone', '联系电话', '手机号', false, null],
+    ]
+    for (let i = 0; i < defs.length; i++) {
+      if (i > 0) await ga.click('[data-test=add-field]')
+      const [name, label, type, key, mask] = defs[i]
+      const row = ga.locator('[data-test=fields-editor] .el-table__body tr').nth(i)
+      await ga.locator('[data-test=field-name]').nth(i).fill(name)
+      await ga.locator('[data-test=field-label]').nth(i).fill(label)
+      if (type) {
+        await row.locator('.el-select').first().click()
+        await option(ga, type).click()
+      }
+      if (key) await row.locator('.el-checkbox').nth(1).click()
+      await row.locator('.el-checkbox').nth(3).click() // personal
+      if (mask) {
+        await row.locator('.el-select').nth(1).click()
+        await option(ga, mask).click()
+      }
+    }
+    await shot(ga, '04-resource-edit')
+    await ga.click('[data-test=save-resource]')
+    await ga.waitForSelector('[data-test=resource-title]')
+    await ga.click('[data-test=publish]')
+    await ga.click('.el-message-box .el-button--primary')
+    await ga.locator('[data-test=resource-title]').filter({ hasText: '已发布' }).waitFor()
+    await ga.click('text=信息项 (3)')
+    await shot(ga, '05-resource-detail')
+  })
+
+  await step('search the catalog by a Chinese keyword, with facets', async () => {
+    await ga.goto(`${server.base}/console/catalog`)
+    await ga.fill('[data-test=catalog-q]', '户籍')
+    await ga.click('[data-test=catalog-search]')
+    await ga.locator('[data-test=catalog-results]').filter({ hasText: RES }).waitFor()
+    const facets = await ga.locator('[data-test=facets]').innerText()
+    if (!facets.includes('有条件共享')) throw new Error(`facets: ${facets}`)
+    await shot(ga, '06-catalog-search')
+  })
+
+  await step('upload a CSV with one bad row and see the batch report', async () => {
+    await ga.goto(`${server.base}/console/ingest?resource=${RES}`)
+    const csv = 'id_number,name,phone\n330302198001010019,张三,13857712345\n330302198001010018,李四,13857700000\n330303198512310028,王芳,13957711111\n'
+    await ga.setInputFiles('[data-test=ingest-file]', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await ga.click('[data-test=ingest-start]')
+    await ga.waitForSelector('[data-test=batch-report]')
+    const inserted = await ga.locator('[data-test=count-inserted] .n').innerText()
+    const rejected = await ga.locator('[data-test=count-rejected] .n').innerText()
+    if (inserted !== '2' || rejected !== '1') throw new Error(`inserted ${inserted}, rejected ${rejected}`)
+    const reasons = await cellText(ga, 'rejections')
+    if (!reasons.includes('invalid_id_number') || !reasons.includes('3')) throw new Error(`rejections: ${reasons}`)
+    await ga.locator('[data-test=batch-history]').filter({ hasText: 'csv' }).waitFor()
+    await shot(ga, '07-ingest-report')
+  })
+
+  await step('another department files a sharing request', async () => {
+    await signIn(mz, acct.mz_officer)
+    await mz.goto(`${server.base}/console/sharing?new=${RES}`)
+    await mz.waitForSelector('[data-test=request-form] .el-checkbox')
+    await mz.fill('[data-test=request-purpose]', '婚姻登记核验')
+    await mz.fill('[data-test=request-legal-basis]', '《婚姻登记条例》第七条')
+    await mz.click('[data-test=submit-request]')
+    await mz.locator('[data-test=requests]').filter({ hasText: '婚姻登记核验' }).waitFor()
+    await shot(mz, '08-sharing-request')
+  })
+
+  await step('the provider approves it, unmasking the phone', async () => {
+    await ga.goto(`${server.base}/console/sharing?tab=inbox`)
+    await ga.locator('[data-test=requests]').filter({ hasText: '婚姻登记核验' }).waitFor()
+    await ga.click('[data-test=approve]')
+    await ga.click('[data-test=unmask-phone]')
+    await shot(ga, '09-sharing-approve')
+    await ga.click('[data-test=confirm-approve]')
+    await ga.locator('[data-test=requests]').filter({ hasText: '已批准' }).waitFor()
+    await ga.click('.el-tabs__item:has-text("共享授权")')
+    await ga.locator('[data-test=grants]').filter({ hasText: '生效中' }).waitFor()
+    await shot(ga, '10-grants')
+  })
+
+  await step('the consumer queries the record and sees it masked', async () => {
+    await mz.goto(`${server.base}/console/query?resource=${RES}`)
+    await mz.fill('[data-test=query-purpose]', '婚姻登记核验')
+    await mz.fill('[data-test=query-key]', '330302198001010019')
+    await mz.click('[data-test=query-run]')
+    const text = await mz.locator('[data-test=query-result]').innerText()
+    if (!text.includes('330302********0019') || !text.includes('张*') || !text.includes('13857712345')) throw new Error(`result: ${text}`)
+    await shot(mz, '11-query-masked')
+  })
+
+  await step('switch to English, remembered after a reload', async () => {
+    await mz.click('[data-test=lang-switch]')
+    await mz.click('[data-test=lang-en-US]')
+    await mz.locator('[data-test=side-menu]').filter({ hasText: 'Resource catalog' }).waitFor()
+    await mz.reload()
+    await mz.locator('[data-test=side-menu]').filter({ hasText: 'Sharing requests' }).waitFor()
+    await mz.goto(`${server.base}/console/catalog`)
+    await mz.locator('[data-test=catalog-results]').filter({ hasText: 'Conditional sharing' }).waitFor()
+    await shot(mz, '12-english-catalog')
+  })
+
+  await step('the audit admin signs in with TOTP and sees the read in the audit log', async () => {
+    expected = ['/api/v1/auth/login']
+    await signIn(audit, acct.auditadmin, true)
+    await audit.goto(`${server.base}/console/audit`)
+    await audit.locator('[data-test=chain-state]').filter({ hasText: '哈希链完整' }).waitFor()
+    await audit.fill('[data-test=audit-action]', 'exchange.record.read')
+    await audit.keyboard.press('Enter')
+    await audit.locator('[data-test=audit-records]').filter({ hasText: '婚姻登记核验' }).waitFor()
+    await shot(audit, '13-audit')
+  })
+
+  await step('an idle session returns to sign-in with a notice', async () => {
+    await ga.evaluate(() => localStorage.setItem('zt.idleMinutes', '0.05'))
+    await ga.goto(`${server.base}/console`)
+    await ga.waitForURL(/\/login\?notice=idle/, { timeout: 20_000 })
+    await ga.waitForSelector('[data-test=login-notice]')
+    await ga.evaluate(() => localStorage.removeItem('zt.idleMinutes'))
+    await shot(ga, '14-idle-notice')
+  })
+} finally {
+  await browser?.close()
+  await server.stop()
+}
+
+const failed = results.filter((r) => !r.ok)
+writeFileSync(join(shots, 'summary.json'), JSON.stringify(results, null, 1))
+console.log(`\ne2e: ${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${shots}`)
+process.exit(failed.length ? 1 : 0)
