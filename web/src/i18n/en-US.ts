@@ -122,7 +122,7 @@ const enUS: typeof zhCN = {
   audit: {
     title: 'Security audit', records: 'Audit records', chain: 'SM3 hash chain', verify: 'Verify now', chainOk: 'The chain is intact: no record was edited or deleted',
     chainBroken: 'The hash chain does not verify', actor: 'Actor', action: 'Action', object: 'Object', outcome: 'Outcome', ip: 'Address',
-    from: 'From', to: 'To', export: 'Export', checked: 'Records checked', seq: 'Seq', purpose: 'Purpose',
+    from: 'From', to: 'To', export: 'Export', detail: 'Detail', checked: 'Records checked', seq: 'Seq', purpose: 'Purpose',
   },
   portal: {
     hero: 'Government data sharing and exchange', intro: 'Zhengtong puts a resource catalog and base registries (population, legal entities, e-certificates, credit) at the heart of a city\'s government: departments share data by the catalog, read it under grants, and every access is audited. One-stop services, e-certificates, the 12345 line, public credit and open data stand on it.',

@@ -120,7 +120,7 @@ const zhCN = {
   audit: {
     title: '安全审计', records: '审计记录', chain: 'SM3 哈希链校验', verify: '立即校验', chainOk: '哈希链完整，未发现篡改或删除',
     chainBroken: '哈希链校验失败', actor: '操作人', action: '操作', object: '对象', outcome: '结果', ip: '来源地址',
-    from: '开始时间', to: '结束时间', export: '导出', checked: '已校验记录数', seq: '序号', purpose: '用途',
+    from: '开始时间', to: '结束时间', export: '导出', detail: '详情', checked: '已校验记录数', seq: '序号', purpose: '用途',
   },
   portal: {
     hero: '政务数据共享交换平台', intro: '政通以政务信息资源目录和人口、法人、电子证照、信用等基础库为核心，让各部门的数据按目录共享、按授权使用、全程留痕审计，支撑一网通办、电子证照、12345 诉求、公共信用和数据开放。',
