@@ -33,7 +33,9 @@
 namespace zt::audit {
 
 struct WriterOptions {
-  std::size_t batch_size = 1000;                  // entries per transaction, at most
+  // Entries per transaction, at most. Large: every commit rewrites the pages where the
+  // indexes grow, so fewer, larger commits write (and checkpoint) far less per record.
+  std::size_t batch_size = 8192;
   std::chrono::milliseconds flush_interval{200};  // longest wait of a queued entry
   std::size_t queue_capacity = 100'000;           // entries; submit() waits beyond it
 };

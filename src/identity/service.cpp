@@ -450,48 +450,69 @@ Result<core::Principal> IdentityService::principal_for_session(std::string_view 
   if (!effective.ok()) return std::move(effective).error();
   const IdentityConfig& policy = (*effective)->config;
   const std::int64_t now_ms = to_millis(now);
-  std::optional<store::SessionRecord> session;
-  std::optional<store::UserRecord> user;
+  const std::int64_t idle_ms = std::chrono::milliseconds(policy.session_idle).count();
+  const std::int64_t absolute_ms = std::chrono::milliseconds(policy.session_absolute).count();
+  // A lifetime shortened by the policy applies to open sessions too.
+  auto ends_at = [&](const store::SessionRecord& s) {
+    return std::min(s.expires_at, s.created_at + absolute_ms);
+  };
+  auto principal = [&](const store::SessionRecord& s, const store::UserRecord& u) {
+    return principal_of(u.user, s.id, must_change(policy, u.user, now),
+                        must_enrol_totp(policy, u.user, u.totp_secret.has_value()));
+  };
+
+  std::optional<SessionCache::Entry> entry;
   {
     auto conn = db_.acquire(db::Access::kRead);
     if (!conn.ok()) return std::move(conn).error();
+    // The epoch first: a change committed after this read bumps it, and the next request
+    // drops what this one stores.
+    auto epoch = store::session_epoch(*conn);
+    if (!epoch.ok()) return std::move(epoch).error();
+    entry = sessions_.find(*token_hash, *epoch);
+    // A known session, not idle or old, whose last-seen time needs no write: no more reads.
+    // The last-seen write comes long before the idle limit, so a session another node kept
+    // busy is read again (below) before it could be taken for idle here.
+    if (entry && now_ms < ends_at(entry->session) &&
+        now_ms - entry->session.last_seen_at < std::min(idle_ms, kTouchIntervalMs)) {
+      return principal(entry->session, entry->user);
+    }
+    entry = SessionCache::Entry{*epoch, {}, {}};
     auto found = store::find_session(*conn, *token_hash);
     if (!found.ok()) return std::move(found).error();
-    session = *found;
-    if (!session || session->ended_at) return invalid_token;
-    // A lifetime shortened by the policy applies to open sessions too.
-    session->expires_at =
-        std::min(session->expires_at,
-                 session->created_at + std::chrono::milliseconds(policy.session_absolute).count());
-    if (now_ms < session->expires_at &&
-        now_ms - session->last_seen_at < std::chrono::milliseconds(policy.session_idle).count()) {
-      auto u = store::find_user(*conn, session->user_id);
+    if (!*found || (*found)->ended_at) return invalid_token;
+    entry->session = std::move(**found);
+    if (now_ms < ends_at(entry->session) && now_ms - entry->session.last_seen_at < idle_ms) {
+      auto u = store::find_user(*conn, entry->session.user_id);
       if (!u.ok()) return std::move(u).error();
-      user = std::move(u).value();
+      if (*u) entry->user = std::move(**u);
     }
   }
-  if (!user || user->user.disabled) {
-    const bool absolute = now_ms >= session->expires_at;
-    const bool expired = !user;
+  const store::SessionRecord& session = entry->session;
+  const bool live = entry->user.user.id != 0;
+  if (!live || entry->user.user.disabled) {
+    const bool absolute = now_ms >= ends_at(session);
     auto conn = db_.acquire(db::Access::kWrite);
     if (!conn.ok()) return std::move(conn).error();
-    ZT_TRY(store::end_session(*conn, session->id, now_ms,
-                              !expired   ? "disabled"
+    ZT_TRY(store::end_session(*conn, session.id, now_ms,
+                              live       ? "disabled"
                               : absolute ? "absolute_timeout"
                                          : "idle_timeout"));
-    if (!expired) return invalid_token;
+    if (live) return invalid_token;
     return unauthenticated("session_expired",
                            absolute ? "The session has reached its maximum lifetime; sign in "
                                       "again."
                                     : "The session was idle too long; sign in again.");
   }
-  if (now_ms - session->last_seen_at >= kTouchIntervalMs) {
+  if (now_ms - session.last_seen_at >= kTouchIntervalMs) {
     auto conn = db_.acquire(db::Access::kWrite);
     if (!conn.ok()) return std::move(conn).error();
-    ZT_TRY(store::touch_session(*conn, session->id, now_ms));
+    ZT_TRY(store::touch_session(*conn, session.id, now_ms));
+    entry->session.last_seen_at = now_ms;
   }
-  return principal_of(user->user, session->id, must_change(policy, user->user, now),
-                      must_enrol_totp(policy, user->user, user->totp_secret.has_value()));
+  core::Principal p = principal(entry->session, entry->user);
+  sessions_.store(std::move(token_hash).value(), std::move(*entry));
+  return p;
 }
 
 Result<core::Principal> IdentityService::principal_for_api_key(std::string_view key) {

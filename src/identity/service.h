@@ -46,6 +46,7 @@
 #include "db/database.h"
 #include "identity/model.h"
 #include "identity/password.h"
+#include "identity/session_cache.h"
 
 #include <chrono>
 #include <memory>
@@ -231,6 +232,8 @@ class IdentityService {
   IdentityConfig config_;
   PasswordHasher hasher_;
   std::string dummy_hash_;  // argon2id of a random password, verified for unknown usernames
+
+  SessionCache sessions_;  // sessions accepted lately, checked against the session epoch
 
   mutable std::mutex policy_mutex_;
   mutable std::shared_ptr<const EffectivePolicy> policy_;  // guarded by policy_mutex_

@@ -115,6 +115,12 @@ CREATE TABLE identity_policy_history (
       {.version = 202, .name = "seal_identity_totp_secrets", .sql = R"sql(
 UPDATE identity_user SET totp_pending_secret = NULL WHERE totp_pending_secret IS NOT NULL;
 )sql"},
+      // The session epoch (SessionCache): one row, bumped by every change that ends or narrows
+      // a session.
+      {.version = 203, .name = "create_identity_session_epoch", .sql = R"sql(
+CREATE TABLE identity_session_epoch (id BIGINT PRIMARY KEY, epoch BIGINT NOT NULL);
+INSERT INTO identity_session_epoch (id, epoch) VALUES (1, 0);
+)sql"},
   };
 }
 
@@ -225,6 +231,13 @@ Status done(Result<std::int64_t> r) {
   return {};
 }
 
+// `change`, then the session epoch bumped (after it, so that a request reading the epoch before
+// the change and the session after it is still told apart from one reading both after).
+Status then_bump(Result<std::int64_t> change, db::Connection& conn) {
+  ZT_TRY(done(std::move(change)));
+  return bump_session_epoch(conn);
+}
+
 }  // namespace
 
 Result<std::optional<UserRecord>> find_user(db::Connection& conn, std::int64_t id) {
@@ -256,19 +269,23 @@ Result<std::int64_t> insert_user(db::Connection& conn, const NewUser& user,
 }
 
 Status update_user(db::Connection& conn, const User& user, std::int64_t now) {
-  return done(conn.exec(
-      "UPDATE identity_user SET display_name = ?, responsible_person = ?, department_id = ?, "
-      "disabled = ?, updated_at = ? WHERE id = ?",
-      user.display_name, user.responsible_person, user.department_id, user.disabled, now, user.id));
+  return then_bump(
+      conn.exec(
+          "UPDATE identity_user SET display_name = ?, responsible_person = ?, department_id = ?, "
+          "disabled = ?, updated_at = ? WHERE id = ?",
+          user.display_name, user.responsible_person, user.department_id, user.disabled, now,
+          user.id),
+      conn);
 }
 
 Status set_password(db::Connection& conn, std::int64_t user_id, std::string_view password_hash,
                     bool must_change_password, std::int64_t now) {
-  return done(
+  return then_bump(
       conn.exec("UPDATE identity_user SET password_hash = ?, password_changed_at = ?, "
                 "must_change_password = ?, failed_count = 0, failure_window_start = NULL, "
                 "locked_until = NULL, updated_at = ? WHERE id = ?",
-                password_hash, now, must_change_password, now, user_id));
+                password_hash, now, must_change_password, now, user_id),
+      conn);
 }
 
 Result<std::vector<User>> list_users(db::Connection& conn, const UserFilter& filter) {
@@ -314,7 +331,7 @@ Status replace_roles(db::Connection& conn, std::int64_t user_id,
     ZT_TRY(done(
         conn.exec("INSERT INTO identity_user_role (user_id, role) VALUES (?, ?)", user_id, role)));
   }
-  return {};
+  return bump_session_epoch(conn);
 }
 
 Result<std::int64_t> count_admins(db::Connection& conn) {
@@ -336,10 +353,12 @@ Status set_lockout_state(db::Connection& conn, std::int64_t user_id, int failed_
 
 Status set_totp(db::Connection& conn, std::int64_t user_id, std::optional<std::string> secret,
                 std::optional<std::string> pending_secret, std::optional<std::int64_t> last_step) {
-  return done(conn.exec(
-      "UPDATE identity_user SET totp_secret = ?, totp_pending_secret = ?, totp_last_step = ? "
-      "WHERE id = ?",
-      secret, pending_secret, last_step, user_id));
+  return then_bump(
+      conn.exec(
+          "UPDATE identity_user SET totp_secret = ?, totp_pending_secret = ?, totp_last_step = ? "
+          "WHERE id = ?",
+          secret, pending_secret, last_step, user_id),
+      conn);
 }
 
 Result<bool> advance_totp_step(db::Connection& conn, std::int64_t user_id, std::int64_t step) {
@@ -389,18 +408,33 @@ Status touch_session(db::Connection& conn, std::int64_t session_id, std::int64_t
 
 Status end_session(db::Connection& conn, std::int64_t session_id, std::int64_t now,
                    std::string_view reason) {
-  return done(conn.exec(
-      "UPDATE identity_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
-      now, reason, session_id));
+  return then_bump(
+      conn.exec("UPDATE identity_session SET ended_at = ?, end_reason = ? WHERE id = ? AND "
+                "ended_at IS NULL",
+                now, reason, session_id),
+      conn);
 }
 
 Result<std::int64_t> end_user_sessions(db::Connection& conn, std::int64_t user_id,
                                        std::optional<std::int64_t> keep, std::int64_t now,
                                        std::string_view reason) {
-  return conn.exec(
-      "UPDATE identity_session SET ended_at = ?, end_reason = ? "
-      "WHERE user_id = ? AND ended_at IS NULL AND id <> ?",
-      now, reason, user_id, keep.value_or(0));
+  ZT_ASSIGN_OR_RETURN(std::int64_t ended,
+                      conn.exec("UPDATE identity_session SET ended_at = ?, end_reason = ? "
+                                "WHERE user_id = ? AND ended_at IS NULL AND id <> ?",
+                                now, reason, user_id, keep.value_or(0)));
+  ZT_TRY(bump_session_epoch(conn));
+  return ended;
+}
+
+Result<std::int64_t> session_epoch(db::Connection& conn) {
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query("SELECT epoch FROM identity_session_epoch WHERE id = 1"));
+  if (rows.empty()) return Error::internal("database_error", "identity_session_epoch has no row");
+  return rows[0].get<std::int64_t>(0);
+}
+
+Status bump_session_epoch(db::Connection& conn) {
+  return done(conn.exec("UPDATE identity_session_epoch SET epoch = epoch + 1 WHERE id = 1"));
 }
 
 Result<int> address_failures(db::Connection& conn, std::string_view address,

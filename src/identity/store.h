@@ -23,7 +23,8 @@ namespace zt::identity {
 // Versions 200-299: the identity tables (identity_department, identity_department_history,
 // identity_user, identity_user_role, identity_session, identity_address_failure,
 // identity_api_client); 201 the security policy (identity_policy_setting,
-// identity_policy_history); 202 seals TOTP secrets (drops unconfirmed plaintext enrolments).
+// identity_policy_history); 202 seals TOTP secrets (drops unconfirmed plaintext enrolments);
+// 203 the session epoch (identity_session_epoch).
 std::vector<db::Migration> migrations();
 
 namespace store {
@@ -88,6 +89,11 @@ Status end_session(db::Connection& conn, std::int64_t session_id, std::int64_t n
 Result<std::int64_t> end_user_sessions(db::Connection& conn, std::int64_t user_id,
                                        std::optional<std::int64_t> keep, std::int64_t now,
                                        std::string_view reason);
+// The session epoch (see session_cache.h). Every function here that ends a session or changes
+// what a session's principal holds (update_user, set_password, replace_roles, set_totp,
+// end_session, end_user_sessions) bumps it after its change, so callers need not.
+Result<std::int64_t> session_epoch(db::Connection& conn);
+Status bump_session_epoch(db::Connection& conn);
 
 // --- per-address failures (fixed one-hour windows) ---
 // Failures counted for `address` in the window that started at or after `window_start_min`.

@@ -131,8 +131,11 @@ class SqliteConnection final : public detail::ConnectionImpl {
     sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
     // The writer gets a 64 MiB page cache (SQLite's default is 2 MiB): bulk ingest touches a page
     // per row in random key order, and a small cache re-reads and re-writes them many times.
+    // It checkpoints at 16 384 WAL pages (64 MiB) rather than 1 000: a page that commits
+    // rewrite again and again (where an index grows) is copied into the database once per
+    // checkpoint, not once per 4 MiB of WAL.
     const char* setup = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "PRAGMA cache_size=-65536; "
+                                 "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; "
                                  "PRAGMA foreign_keys=ON;"
                                : "PRAGMA foreign_keys=ON;";
     if (Status s = conn->execute(setup); !s.ok()) {

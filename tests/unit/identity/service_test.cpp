@@ -712,6 +712,53 @@ TEST_F(IdentityTest, DisablingAndResettingEndSessions) {
   EXPECT_EQ(audit_count("user.disable"), 1);
 }
 
+// Sessions accepted once are cached (SessionCache); every change that ends or narrows one must
+// still apply to the very next request — including a change made by another server node (a
+// second service on the same database) that this node's cache never heard of.
+TEST_F(IdentityTest, CachedSessionsEndWithTheirRevocationOnEveryNode) {
+  const Admins a = admins();
+  const Department d = department(a.sys, "D1");
+  const core::Principal clerk = staff(a, "clerk", d.id, {"window_clerk"});
+  auto node2 = IdentityService::create(*db_, crypto_, clock_, *audit_, config_);
+  ASSERT_OK(node2);
+  auto sign_in = [&] {
+    auto login = service_->login({"clerk", kNewPassword, std::nullopt}, kFrom);
+    EXPECT_TRUE(login.ok());
+    return login.ok() ? login->token : std::string();
+  };
+  auto cached = [&](const std::string& token) {  // accepted twice: the second from the cache
+    EXPECT_TRUE(service_->authenticate(token, std::nullopt, "").ok());
+    auto p = service_->authenticate(token, std::nullopt, "");
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? *p : core::Principal{};
+  };
+
+  // Logout on the other node.
+  std::string token = sign_in();
+  const core::Principal p = cached(token);
+  ASSERT_OK((*node2)->logout(p, kFrom));
+  EXPECT_ERROR(service_->authenticate(token, std::nullopt, ""), "unauthenticated");
+
+  // New roles on the other node: the next request carries them.
+  token = sign_in();
+  EXPECT_EQ(cached(token).roles, std::vector<std::string>{"window_clerk"});
+  ASSERT_OK((*node2)->set_roles(a.sec, clerk.id, {"dept_officer"}, kFrom));
+  auto narrowed = service_->authenticate(token, std::nullopt, "");
+  ASSERT_OK(narrowed);
+  EXPECT_EQ(narrowed->roles, std::vector<std::string>{"dept_officer"});
+
+  // Disabled on the other node.
+  ASSERT_OK((*node2)->update_user(a.sys, clerk.id, {.disabled = true}, kFrom));
+  EXPECT_ERROR(service_->authenticate(token, std::nullopt, ""), "unauthenticated");
+
+  // Idle and absolute limits still hold for a cached session.
+  ASSERT_OK((*node2)->update_user(a.sys, clerk.id, {.disabled = false}, kFrom));
+  token = sign_in();
+  cached(token);
+  clock_.advance(config_.session_idle + 1s);
+  EXPECT_ERROR(service_->authenticate(token, std::nullopt, ""), "session_expired");
+}
+
 TEST_F(IdentityTest, ApiClientsAuthenticateWithTheirKeyUntilRevoked) {
   const Admins a = admins();
   const Department d = department(a.sys, "HZ-SB");
