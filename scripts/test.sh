@@ -3,7 +3,8 @@
 # server included), checks formatting, starts a throwaway PostgreSQL cluster on a free loopback
 # port, runs the unit tests under ASan+UBSan, runs each fuzz target briefly over its corpus (the
 # regression inputs included), then builds Release and runs every unit and integration test on
-# SQLite and on PostgreSQL. Ends with CTest's summary.
+# SQLite and on PostgreSQL, and finally the browser tests of the web front end (chromium against a
+# real server; tests/e2e/run.sh), which print their own summary.
 #
 #   ZT_FUZZ_SECONDS   seconds per fuzz target (default 20; scripts/fuzz.sh runs longer)
 #   ZT_JOBS           parallel build and test jobs (default: number of cores)
@@ -46,3 +47,6 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 cmake --preset test >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
+
+step "browser tests of the web front end (chromium, tests/e2e)"
+tests/e2e/run.sh build/test/zhengtong
