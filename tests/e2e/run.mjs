@@ -38,7 +38,7 @@ const pages = []
 const server = await startServer({ binary, webRoot })
 let browser
 try {
-  const city = await readyCity(server.base, server.stderr())
+  const city = await readyCity(server.base, server.stderr(), { leaveForUi: ['auditadmin'] })
   const acct = city.accounts
   browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
 
@@ -238,15 +238,40 @@ try {
     await shot(mz, '12-english-catalog')
   })
 
+  await step('the audit admin\'s first sign-in: change the one-time password, enrol TOTP', async () => {
+    const who = acct.auditadmin
+    await audit.goto(`${server.base}/login`)
+    await audit.fill('[data-test=username]', who.username)
+    await audit.fill('[data-test=password]', who.initial)
+    await audit.click('[data-test=sign-in]')
+    await audit.waitForURL(/\/console\/account/)
+    await audit.waitForSelector('[data-test=must-change]')
+    who.password = 'Zt-Audit-2026!Kp9w'
+    await audit.fill('[data-test=current-password]', who.initial)
+    await audit.fill('[data-test=new-password]', who.password)
+    await audit.fill('[data-test=repeat-password]', who.password)
+    await audit.click('[data-test=change-password]')
+    await audit.waitForSelector('[data-test=totp-must-enrol]')
+    await audit.click('[data-test=totp-start]')
+    who.totp = (await audit.locator('[data-test=totp-secret]').innerText()).trim()
+    await shot(audit, '13-totp-enrolment')
+    await audit.fill('[data-test=totp-code]', await freshTotp(who.totp))
+    await audit.click('[data-test=totp-confirm]')
+    await audit.waitForURL((u) => u.pathname === '/console')
+  })
+
   await step('the audit admin signs in with TOTP and sees the read in the audit log', async () => {
     expected = ['/api/v1/auth/login']
+    await audit.click('[data-test=user-menu]')
+    await audit.click('[data-test=sign-out]')
+    await audit.waitForURL(/\/login/)
     await signIn(audit, acct.auditadmin, true)
     await audit.goto(`${server.base}/console/audit`)
     await audit.locator('[data-test=chain-state]').filter({ hasText: '哈希链完整' }).waitFor()
     await audit.fill('[data-test=audit-action]', 'exchange.record.read')
     await audit.keyboard.press('Enter')
     await audit.locator('[data-test=audit-records]').filter({ hasText: '婚姻登记核验' }).waitFor()
-    await shot(audit, '13-audit')
+    await shot(audit, '14-audit')
   })
 
   await step('the dashboard shows the figures and charts of the department', async () => {
@@ -315,7 +340,7 @@ try {
     await ga.waitForURL(/\/login\?notice=idle/, { timeout: 20_000 })
     await ga.waitForSelector('[data-test=login-notice]')
     await ga.evaluate(() => localStorage.removeItem('zt.idleMinutes'))
-    await shot(ga, '14-idle-notice')
+    await shot(ga, '19-idle-notice')
   })
 } finally {
   await browser?.close()
