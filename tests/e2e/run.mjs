@@ -227,6 +227,22 @@ try {
     await shot(mz, '11-query-masked')
   })
 
+  await step('the consumer subscribes to the changes by webhook', async () => {
+    await mz.goto(`${server.base}/console/subscriptions`)
+    await mz.click('[data-test=new-subscription]')
+    await mz.click('.el-dialog [data-test=resource-picker]')
+    await option(mz, `户籍人口基本信息（测试）（${RES}）`).click()
+    // Nothing listens there: deliveries fail and are listed with their error.
+    await mz.fill('[data-test=subscription-url]', 'http://127.0.0.1:9/zhengtong-hook')
+    await mz.click('[data-test=subscription-create]')
+    const secret = await mz.locator('[data-test=subscription-secret]').innerText()
+    if (secret.trim().length < 16) throw new Error(`secret: ${secret}`)
+    await mz.locator('[data-test=subscriptions]').filter({ hasText: RES }).waitFor()
+    await mz.click('[data-test=show-deliveries]')
+    await mz.waitForSelector('[data-test=deliveries]')
+    await shot(mz, '12-subscriptions')
+  })
+
   await step('switch to English, remembered after a reload', async () => {
     await mz.click('[data-test=lang-switch]')
     await mz.click('[data-test=lang-en-US]')
@@ -235,7 +251,7 @@ try {
     await mz.locator('[data-test=side-menu]').filter({ hasText: 'Sharing requests' }).waitFor()
     await mz.goto(`${server.base}/console/catalog`)
     await mz.locator('[data-test=catalog-results]').filter({ hasText: 'Conditional sharing' }).waitFor()
-    await shot(mz, '12-english-catalog')
+    await shot(mz, '12b-english-catalog')
   })
 
   await step('the audit admin\'s first sign-in: change the one-time password, enrol TOTP', async () => {
