@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace zt::demo {
@@ -13,8 +14,10 @@ namespace {
 
 constexpr std::uint64_t kEnterpriseStream = 2;
 constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";  // GB 32100
-constexpr std::uint64_t kOrgSpace = 852891037441ull;                       // 31^8
-constexpr std::uint64_t kOrgMultiplier = 387420489ull;                     // 3^18, coprime to 31
+constexpr std::uint64_t kEnterpriseAllocation = 5;
+// Organisation codes of one cell: offset + rank × stride, in base 31 (8 digits: 31^8 ≈ 8.5e11).
+constexpr std::uint64_t kOrgOffset = 586697191443ull;  // "MA200000": as codes since 2015 begin
+constexpr std::uint64_t kOrgStride = 37;
 
 struct Industry {
   char letter;
@@ -61,30 +64,17 @@ const std::vector<std::uint32_t>& industry_weights() {
   return w;
 }
 
-struct Basics {
-  bool individual;
-  std::size_t county;
-};
-
-Basics basics(const CityPlan& city, Random& random) {
-  Basics b;
-  b.individual = random.chance(0.45);
-  b.county = city.pick_county(random);
-  return b;
-}
-
-std::string code_of(const CityPlan& city, std::uint64_t j, const Basics& b) {
-  // Positions 9-17: an organisation code from j through a bijection of [0, 31^8), so no two
-  // enterprises share one.
-  std::uint64_t x = static_cast<std::uint64_t>(
-      (static_cast<unsigned __int128>(j) * kOrgMultiplier + 1234567ull) % kOrgSpace);
+// Positions 9-17: an organisation code that grows with the enterprise's rank in its cell (so
+// codes ascend with j), with its GB 11714 check character.
+std::string code_of(const CityPlan& city, const EnterprisePlan::Cell& cell, std::uint64_t rank) {
+  std::uint64_t x = rank * kOrgStride + kOrgOffset;
   std::string body(8, '0');
   for (int i = 7; i >= 0; --i) {
     body[static_cast<std::size_t>(i)] = kAlphabet[x % 31];
     x /= 31;
   }
-  std::string first17 = b.individual ? "92" : "91";
-  first17 += city.counties()[b.county].code;
+  std::string first17 = cell.individual ? "92" : "91";
+  first17 += city.counties()[cell.county].code;
   first17 += body;
   first17 += org_check_character(body);
   return first17 + *core::uscc_check_character(first17);
@@ -101,17 +91,57 @@ std::uint64_t representative_from(std::uint64_t j, std::uint64_t enterprises,
   return static_cast<std::uint64_t>(static_cast<unsigned __int128>(j) * people / enterprises);
 }
 
-std::string uscc_of(const CityPlan& city, std::uint64_t seed, std::uint64_t j) {
-  Random random = Random::for_item(seed, kEnterpriseStream, j);
-  return code_of(city, j, basics(city, random));
+EnterprisePlan EnterprisePlan::allocate(const CityPlan& city, std::uint64_t seed,
+                                        std::uint64_t enterprises) {
+  const std::size_t counties = city.counties().size();
+  std::vector<std::uint64_t> counts(2 * counties, 0);  // [individual][county]
+  for (std::uint64_t j = 0; j < enterprises; ++j) {
+    Random random = Random::for_item(seed, kEnterpriseAllocation, j);
+    const bool individual = random.chance(0.45);
+    ++counts[(individual ? counties : 0) + city.pick_county(random)];
+  }
+  std::vector<std::size_t> by_code(counties);
+  for (std::size_t i = 0; i < counties; ++i)
+    by_code[i] = i;
+  std::sort(by_code.begin(), by_code.end(), [&city](std::size_t a, std::size_t b) {
+    return city.counties()[a].code < city.counties()[b].code;
+  });
+  EnterprisePlan plan;
+  plan.enterprises_ = enterprises;
+  std::uint64_t first = 0;
+  for (bool individual : {false, true}) {  // 91… before 92…
+    for (std::size_t county : by_code) {
+      const std::uint64_t n = counts[(individual ? counties : 0) + county];
+      if (n == 0) continue;
+      plan.cells_.push_back({individual, county, first, n});
+      first += n;
+    }
+  }
+  return plan;
 }
 
-Enterprise make_enterprise(const CityPlan& city, std::uint64_t seed, std::uint64_t j) {
+const EnterprisePlan::Cell& EnterprisePlan::cell_of(std::uint64_t j) const {
+  auto it = std::upper_bound(cells_.begin(), cells_.end(), j,
+                             [](std::uint64_t x, const Cell& c) { return x < c.first; });
+  return *(it - 1);
+}
+
+std::string uscc_of(const CityPlan& city, const EnterprisePlan& plan, std::uint64_t j) {
+  const EnterprisePlan::Cell& cell = plan.cell_of(j);
+  return code_of(city, cell, j - cell.first);
+}
+
+Enterprise make_enterprise(const CityPlan& city, const EnterprisePlan& plan, std::uint64_t seed,
+                           std::uint64_t j) {
   Random random = Random::for_item(seed, kEnterpriseStream, j);
-  const Basics b = basics(city, random);
+  const EnterprisePlan::Cell& cell = plan.cell_of(j);
+  struct {
+    bool individual;
+    std::size_t county;
+  } b{cell.individual, cell.county};
   Enterprise e;
   e.index = j;
-  e.uscc = code_of(city, j, b);
+  e.uscc = code_of(city, cell, j - cell.first);
   e.bad_check_character = random.chance(0.002);
   const Industry& industry = b.individual ? kIndustries[random.chance(0.5)   ? 1
                                                         : random.chance(0.6) ? 2

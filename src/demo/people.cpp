@@ -14,7 +14,8 @@ namespace {
 using namespace std::chrono;
 
 constexpr std::uint64_t kPersonStream = 1;
-constexpr int kDays = 36525;  // birth dates: the hundred years before kReferenceDate
+constexpr std::uint64_t kAllocationStream = 4;
+constexpr int kDays = static_cast<int>(Population::kDaysSpan);
 
 // Age bands of the city's population (roughly the 2020 census of Zhejiang), per 1000.
 constexpr int kBandFrom[] = {0, 15, 25, 35, 45, 55, 65, 75, 85};
@@ -37,12 +38,72 @@ std::string iso_date(year_month_day d) {
                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
 }
 
-PersonStream::PersonStream(const CityPlan& city, std::uint64_t seed, std::uint64_t enterprises)
-    : city_(city),
-      seed_(seed),
-      enterprises_(enterprises),
-      slots_(city.counties().size() + city.birth_counties_elsewhere().size()),
-      counters_(slots_ * kDays * 2, 0) {}
+Population Population::allocate(const CityPlan& city, std::uint64_t seed, std::uint64_t people) {
+  Population out;
+  out.people_ = people;
+  for (const County& c : city.counties())
+    out.slot_codes_.push_back(c.code);
+  for (const std::string& code : city.birth_counties_elsewhere())
+    out.slot_codes_.push_back(code);
+  out.order_.resize(out.slot_codes_.size());
+  for (std::size_t i = 0; i < out.order_.size(); ++i)
+    out.order_[i] = i;
+  std::sort(out.order_.begin(), out.order_.end(), [&out](std::size_t a, std::size_t b) {
+    return out.slot_codes_[a] < out.slot_codes_[b];
+  });
+  out.counts_.assign(out.slot_codes_.size() * kDaysSpan * 2, 0);
+
+  const sys_days today = reference_days();
+  const std::size_t elsewhere = city.birth_counties_elsewhere().size();
+  for (std::uint64_t i = 0; i < people; ++i) {
+    Random random = Random::for_item(seed, kAllocationStream, i);
+    const bool male = random.chance(0.512);
+    // Age, then birth date inside the year of that age.
+    const std::size_t band = random.pick(kBandWeights);
+    const int age = static_cast<int>(random.between(kBandFrom[band], kBandTo[band]));
+    const sys_days latest = today - days(static_cast<int>(age * 365.2425));
+    const sys_days born = sys_days(date_between(random, latest - days(364), latest + days(1)));
+    std::int64_t day =
+        std::clamp<std::int64_t>((born - (today - days(kDays - 1))).count(), 0, kDays - 1);
+    // Where the ID number was issued: a county of the city for most, elsewhere for some.
+    std::size_t slot = city.pick_county(random);
+    if (elsewhere > 0 && random.chance(0.08))
+      slot = city.counties().size() + random.below(elsewhere);
+    for (;;) {  // a full day (500 of one sex): one day earlier
+      std::uint16_t& n =
+          out.counts_[(slot * kDaysSpan + static_cast<std::size_t>(day)) * 2 + (male ? 1 : 0)];
+      if (n < 500) {
+        ++n;
+        break;
+      }
+      day = day == 0 ? kDays - 1 : day - 1;
+    }
+  }
+  return out;
+}
+
+PersonStream::PersonStream(const CityPlan& city, const Population& population, std::uint64_t seed,
+                           std::uint64_t enterprises)
+    : city_(city), population_(population), seed_(seed), enterprises_(enterprises) {}
+
+void PersonStream::advance() {
+  const auto& order = population_.order();
+  while (slot_position_ < order.size()) {
+    const std::size_t slot = order[slot_position_];
+    const int women = population_.count(slot, day_, false);
+    const int men = population_.count(slot, day_, true);
+    const int end = std::max(2 * women, 2 * men + 1);
+    for (++sequence_; sequence_ < end; ++sequence_) {
+      const bool male = sequence_ % 2 == 1;
+      if (sequence_ / 2 < (male ? men : women)) return;
+    }
+    sequence_ = -1;
+    if (++day_ == Population::kDaysSpan) {
+      day_ = 0;
+      ++slot_position_;
+    }
+  }
+}
 
 const Place& PersonStream::place_in(std::size_t county, Random& random) const {
   const auto& places = city_.counties()[county].places;
@@ -70,49 +131,22 @@ std::string PersonStream::address_in(const Place& place, Random& random) const {
 }
 
 Person PersonStream::next() {
+  advance();
   Person p;
   p.index = index_;
   Random random = Random::for_item(seed_, kPersonStream, index_++);
-  p.male = random.chance(0.512);
-
-  // Age, then birth date inside the year of that age.
-  const std::size_t band = random.pick(kBandWeights);
-  p.age = static_cast<int>(random.between(kBandFrom[band], kBandTo[band]));
+  const std::size_t slot = population_.order()[slot_position_];
+  p.male = sequence_ % 2 == 1;
   const sys_days today = reference_days();
-  const sys_days latest = today - days(static_cast<int>(p.age * 365.2425));
-  const sys_days earliest = latest - days(364);
-  std::int64_t day_index = std::clamp<std::int64_t>(
-      (sys_days(date_between(random, earliest, latest + days(1))) - (today - days(kDays - 1)))
-          .count(),
-      0, kDays - 1);
-
-  // Where the ID number was issued: a county of the city for most, elsewhere for some.
-  const std::size_t home = city_.pick_county(random);
-  std::size_t slot = home;
-  std::string birth_county = city_.counties()[home].code;
-  if (!city_.birth_counties_elsewhere().empty() && random.chance(0.08)) {
-    const std::size_t k = random.below(city_.birth_counties_elsewhere().size());
-    slot = city_.counties().size() + k;
-    birth_county = city_.birth_counties_elsewhere()[k];
-  }
-  // The sequence number: the next free one for this county, day and sex (odd for men).
-  for (;;) {
-    std::uint16_t& used =
-        counters_[(slot * kDays + static_cast<std::size_t>(day_index)) * 2 + (p.male ? 1 : 0)];
-    if (used < 500) {
-      const int sequence = used * 2 + (p.male ? 1 : 0);
-      ++used;
-      p.birth_date = year_month_day(today - days(kDays - 1) + days(day_index));
-      const std::string first17 = fmt::format("{}{:04d}{:02d}{:02d}{:03d}", birth_county,
-                                              static_cast<int>(p.birth_date.year()),
-                                              static_cast<unsigned>(p.birth_date.month()),
-                                              static_cast<unsigned>(p.birth_date.day()), sequence);
-      p.id_number = first17 + *core::id_number_check_character(first17);
-      break;
-    }
-    day_index = day_index == 0 ? kDays - 1 : day_index - 1;  // a full day: one day earlier
-  }
+  p.birth_date = year_month_day(today - days(kDays - 1) + days(day_));
+  const std::string first17 = fmt::format(
+      "{}{:04d}{:02d}{:02d}{:03d}", population_.slot_codes()[slot],
+      static_cast<int>(p.birth_date.year()), static_cast<unsigned>(p.birth_date.month()),
+      static_cast<unsigned>(p.birth_date.day()), sequence_);
+  p.id_number = first17 + *core::id_number_check_character(first17);
   p.age = static_cast<int>((today - sys_days(p.birth_date)).count() / 365.2425);
+  // Born elsewhere: lives in a county of the city all the same.
+  const std::size_t home = slot < city_.counties().size() ? slot : city_.pick_county(random);
 
   p.name = chinese_name(random, p.male, static_cast<int>(p.birth_date.year()));
   p.nationality = ethnicity(random);

@@ -1,16 +1,20 @@
-// People of the demo city: person i of a seed, made in order by a PersonStream with everything
-// each department's records need — a valid 身份证号 (born in a real county of the city, or for a
-// few elsewhere; sex in the 17th digit; GB 11643 check character), a Chinese name, an address
-// from the city's real towns and villages, and the facts behind marriage, social insurance and
-// death records, with a small share of deliberate faults.
+// People of the demo city: a Population decides how many people were born on each day in each
+// county, by sex (the ID numbers' sequence digits count them), and a PersonStream makes them one
+// by one in ascending ID-number order, with everything each department's records need — a valid
+// 身份证号 (born in a real county of the city, or for a few elsewhere; sex in the 17th digit;
+// GB 11643 check character), a Chinese name, an address from the city's real towns and
+// villages, and the facts behind marriage, social insurance and death records, with a small
+// share of deliberate faults.
 //
-// Determinism: person i depends only on the seed, i and the persons before it (the sequence
-// digits of ID numbers count people born on one day in one county), so every stream started
-// with the same seed and city yields the same people in the same order; the records of each
-// resource are made by their own stream without keeping the city in memory.
+// Why key order: each department exports its records sorted by ID number, as database exports
+// are, so ingest appends to its indexes instead of touching pages at random — what keeps a
+// 10-million-person city fast on SQLite.
+// Determinism: the allocation and person i depend only on the seed, the city and the number of
+// people; every stream over one Population yields the same people in the same order, so each
+// resource's records are made by their own stream without keeping the city in memory.
 // Dates are relative to kReferenceDate, the demo city's fixed "today", not to the clock.
 //
-// Thread-safety: a stream is used by one thread.
+// Thread-safety: a Population is immutable and may be shared; a stream is used by one thread.
 #pragma once
 
 #include "demo/city.h"
@@ -60,25 +64,58 @@ struct Person {
   std::optional<std::chrono::year_month_day> insured_since;
 };
 
+// How many people of each sex were born on each day in each birth county (ages by the city's
+// age bands, counties by their number of villages, 8 % born elsewhere), ~10 MB whatever the size.
+class Population {
+ public:
+  static constexpr std::size_t kDaysSpan = 36525;  // birth days: the hundred years before today
+
+  static Population allocate(const CityPlan& city, std::uint64_t seed, std::uint64_t people);
+
+  std::uint64_t people() const { return people_; }
+  // Birth counties: the city's, then those elsewhere; `order` lists them by code.
+  const std::vector<std::string>& slot_codes() const { return slot_codes_; }
+  const std::vector<std::size_t>& order() const { return order_; }
+  // People of sex `male` born on day `day` (0 = a hundred years before kReferenceDate) in
+  // birth county `slot`; at most 500 (the sequence digits of one sex).
+  std::uint16_t count(std::size_t slot, std::size_t day, bool male) const {
+    return counts_[(slot * kDaysSpan + day) * 2 + (male ? 1 : 0)];
+  }
+
+ private:
+  std::uint64_t people_ = 0;
+  std::vector<std::string> slot_codes_;
+  std::vector<std::size_t> order_;
+  std::vector<std::uint16_t> counts_;
+};
+
 class PersonStream {
  public:
-  // `enterprises`: how many enterprises the city has (employers are drawn from them).
-  PersonStream(const CityPlan& city, std::uint64_t seed, std::uint64_t enterprises);
+  // `population` must outlive the stream; `enterprises`: how many enterprises the city has
+  // (employers are drawn from them).
+  PersonStream(const CityPlan& city, const Population& population, std::uint64_t seed,
+               std::uint64_t enterprises);
 
-  // Person `index()` and advances. People are numbered from 0.
+  // Person `index()` (in ascending ID-number order) and advances; call while index() is below
+  // the population's people().
   Person next();
   std::uint64_t index() const { return index_; }
 
  private:
   std::string address_in(const Place& place, Random& random) const;
   const Place& place_in(std::size_t county, Random& random) const;
+  // Moves the cursor to the next (slot, day, sequence) that holds a person.
+  void advance();
 
   const CityPlan& city_;
+  const Population& population_;
   std::uint64_t seed_;
   std::uint64_t enterprises_;
   std::uint64_t index_ = 0;
-  std::size_t slots_;                    // birth counties: the city's, then elsewhere
-  std::vector<std::uint16_t> counters_;  // per (slot, day, sex): ID numbers handed out
+  // The cursor: position in population_.order(), day, sequence number (even: women, odd: men).
+  std::size_t slot_position_ = 0;
+  std::size_t day_ = 0;
+  int sequence_ = -1;
 };
 
 }  // namespace zt::demo

@@ -82,9 +82,10 @@ bool marriage(const Person& p, std::string& out) {
   return true;
 }
 
-bool insurance(const Person& p, const CityPlan& city, std::uint64_t seed, std::string& out) {
+bool insurance(const Person& p, const CityPlan& city, const EnterprisePlan& plan,
+               std::string& out) {
   if (!p.employment_status) return false;
-  const std::string employer = p.employer ? uscc_of(city, seed, *p.employer) : std::string();
+  const std::string employer = p.employer ? uscc_of(city, plan, *p.employer) : std::string();
   line(out, p.bad_check_digit_in_insurance ? wrong_check_character(p.id_number) : p.id_number,
        p.name, *p.employment_status, p.insurance_status, p.insurance_type, employer,
        iso_date(*p.insured_since));

@@ -20,7 +20,7 @@ std::string header(std::string_view resource_code);
 bool household(const Person& p, std::string& out);
 bool household_late(const Person& p, std::string& out);  // the moved, in 公安's late batch
 bool marriage(const Person& p, std::string& out);
-bool insurance(const Person& p, const CityPlan& city, std::uint64_t seed, std::string& out);
+bool insurance(const Person& p, const CityPlan& city, const EnterprisePlan& plan, std::string& out);
 bool death(const Person& p, std::string& out);
 bool enterprise(const Enterprise& e, const Person& representative, std::string& out);
 bool tax(const Enterprise& e, std::string& out);

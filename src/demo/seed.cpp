@@ -262,7 +262,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
 
   // --- records --------------------------------------------------------------------------------
   // Rows expected, for the estimate of the time left (the shares people.h draws).
-  const double expected_rows = static_cast<double>(people) * (1.0 + 0.55 + 0.75 + 0.008 + 0.01) +
+  const double expected_rows = static_cast<double>(people) * (1.0 + 0.63 + 0.80 + 0.0065 + 0.01) +
                                2.0 * static_cast<double>(enterprises);
   std::int64_t rows_before = 0;
   const auto ingest_started = Clock::now();
@@ -314,8 +314,10 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
     return {};
   };
   // One person-resource: every person in order, each adding a record or not.
+  const Population population = Population::allocate(city, options.seed, people);
+  const EnterprisePlan plan = EnterprisePlan::allocate(city, options.seed, enterprises);
   auto each_person = [&](auto record) -> Body::Fill {
-    auto stream = std::make_shared<PersonStream>(city, options.seed, enterprises);
+    auto stream = std::make_shared<PersonStream>(city, population, options.seed, enterprises);
     return [stream, record, people](std::string& out) mutable {
       while (stream->index() < people) {
         if (record(stream->next(), out)) return true;
@@ -328,17 +330,17 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
     std::string id_number, name;
   };
   std::vector<Citizen> citizens;
-  ZT_TRY(push(resource::kHousehold, exchange_,
-              each_person([&citizens](const Person& p, std::string& out) {
-                if (citizens.size() < 3 && p.alive && p.age >= 18 && !p.moved_address) {
-                  citizens.push_back({p.id_number, p.name});
-                }
-                return records::household(p, out);
-              })));
+  ZT_TRY(push(
+      resource::kHousehold, exchange_, each_person([&citizens](const Person& p, std::string& out) {
+        if (citizens.size() < 3 && p.alive && p.age >= 25 && p.age <= 60 && !p.moved_address) {
+          citizens.push_back({p.id_number, p.name});
+        }
+        return records::household(p, out);
+      })));
   ZT_TRY(push(resource::kMarriage, exchange_, each_person(&records::marriage)));
   ZT_TRY(push(resource::kInsurance, exchange_,
-              each_person([&city, seed = options.seed](const Person& p, std::string& out) {
-                return records::insurance(p, city, seed, out);
+              each_person([&city, &plan](const Person& p, std::string& out) {
+                return records::insurance(p, city, plan, out);
               })));
   ZT_TRY(push(resource::kDeath, exchange_, each_person(&records::death)));
 
@@ -347,7 +349,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
   };
   std::vector<Company> companies;
   {
-    auto reps = std::make_shared<PersonStream>(city, options.seed, enterprises);
+    auto reps = std::make_shared<PersonStream>(city, population, options.seed, enterprises);
     auto current = std::make_shared<Person>(reps->next());
     auto j = std::make_shared<std::uint64_t>(0);
     ZT_TRY(push(resource::kEnterprise, exchange_, [&, reps, current, j](std::string& out) {
@@ -357,7 +359,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
              (current->index < from || current->age < 18 || !current->alive)) {
         *current = reps->next();
       }
-      const Enterprise e = make_enterprise(city, options.seed, (*j)++);
+      const Enterprise e = make_enterprise(city, plan, options.seed, (*j)++);
       if (companies.size() < 2 && e.entity_type == "limited_company" && e.status == "active" &&
           !e.bad_check_character) {
         companies.push_back({e.uscc, e.name, current->name});
@@ -369,7 +371,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
     auto j = std::make_shared<std::uint64_t>(0);
     ZT_TRY(push(resource::kTax, late_exchange_, [&, j](std::string& out) {
       if (*j >= enterprises) return false;
-      return records::tax(make_enterprise(city, options.seed, (*j)++), out);
+      return records::tax(make_enterprise(city, plan, options.seed, (*j)++), out);
     }));
   }
   ZT_TRY(push(resource::kHousehold, exchange_, each_person(&records::household_late)));

@@ -64,8 +64,10 @@ TEST_F(DemoTest, TheCityIsReadFromTheDivisions) {
 }
 
 TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
-  PersonStream stream(*city_, 7, 300);
+  const Population population = Population::allocate(*city_, 7, 20000);
+  PersonStream stream(*city_, population, 7, 300);
   std::set<std::string> ids;
+  std::string previous;
   std::set<std::string> counties;
   for (const County& c : city_->counties())
     counties.insert(c.code);
@@ -76,6 +78,8 @@ TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
     auto checked = core::check_id_number(p.id_number, kToday);
     ASSERT_TRUE(checked.ok()) << p.id_number << ": " << checked.error().detail;
     ASSERT_TRUE(ids.insert(p.id_number).second) << "duplicate " << p.id_number;
+    ASSERT_LT(previous, p.id_number) << "not in key order";
+    previous = p.id_number;
     EXPECT_TRUE(counties.count(p.id_number.substr(0, 6))) << p.id_number;
     EXPECT_TRUE(counties.count(p.division_code.substr(0, 6))) << p.division_code;
     EXPECT_EQ((p.id_number[16] - '0') % 2 == 1, p.male) << p.id_number;
@@ -101,7 +105,9 @@ TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
 }
 
 TEST_F(DemoTest, TheSameSeedMakesTheSameCity) {
-  PersonStream a(*city_, 7, 300), b(*city_, 7, 300), c(*city_, 8, 300);
+  const Population p7 = Population::allocate(*city_, 7, 2000);
+  const Population p8 = Population::allocate(*city_, 8, 2000);
+  PersonStream a(*city_, p7, 7, 300), b(*city_, p7, 7, 300), c(*city_, p8, 8, 300);
   int differ = 0;
   for (int i = 0; i < 2000; ++i) {
     const Person pa = a.next(), pb = b.next(), pc = c.next();
@@ -112,9 +118,11 @@ TEST_F(DemoTest, TheSameSeedMakesTheSameCity) {
     ASSERT_EQ(la, lb);
     differ += la != lc;
   }
-  EXPECT_GT(differ, 1990);
+  EXPECT_GT(differ, 1900);
+  const EnterprisePlan plan = EnterprisePlan::allocate(*city_, 7, 500);
   for (std::uint64_t j = 0; j < 500; ++j) {
-    const Enterprise x = make_enterprise(*city_, 7, j), y = make_enterprise(*city_, 7, j);
+    const Enterprise x = make_enterprise(*city_, plan, 7, j),
+                     y = make_enterprise(*city_, plan, 7, j);
     EXPECT_EQ(x.uscc, y.uscc);
     EXPECT_EQ(x.name, y.name);
     EXPECT_EQ(x.address, y.address);
@@ -123,13 +131,17 @@ TEST_F(DemoTest, TheSameSeedMakesTheSameCity) {
 
 TEST_F(DemoTest, EnterprisesHaveValidUniqueCreditCodes) {
   std::set<std::string> codes;
+  std::string previous;
   int bad = 0, individual = 0;
+  const EnterprisePlan plan = EnterprisePlan::allocate(*city_, 7, 30000);
   for (std::uint64_t j = 0; j < 30000; ++j) {
-    const Enterprise e = make_enterprise(*city_, 7, j);
+    const Enterprise e = make_enterprise(*city_, plan, 7, j);
     auto checked = core::check_uscc(e.uscc);
     ASSERT_TRUE(checked.ok()) << e.uscc << ": " << checked.error().detail;
     ASSERT_TRUE(codes.insert(e.uscc).second) << "duplicate " << e.uscc;
-    EXPECT_EQ(uscc_of(*city_, 7, j), e.uscc);
+    ASSERT_LT(previous, e.uscc) << "not in key order";
+    previous = e.uscc;
+    EXPECT_EQ(uscc_of(*city_, plan, j), e.uscc);
     EXPECT_EQ(e.uscc.substr(2, 4), "3303");  // registered in a county of the city
     bad += e.bad_check_character;
     individual += e.entity_type == "individual_business";
@@ -142,7 +154,8 @@ TEST_F(DemoTest, EnterprisesHaveValidUniqueCreditCodes) {
 }
 
 TEST_F(DemoTest, RecordsFollowTheResourceFields) {
-  PersonStream stream(*city_, 7, 300);
+  const Population population = Population::allocate(*city_, 7, 10);
+  PersonStream stream(*city_, population, 7, 300);
   const Person p = stream.next();
   std::string line;
   ASSERT_TRUE(records::household(p, line));
@@ -157,7 +170,7 @@ TEST_F(DemoTest, RecordsFollowTheResourceFields) {
     EXPECT_EQ(header, names + "\n") << r.code;
   }
   EXPECT_EQ(commas(line), commas(records::header(resource::kHousehold)));
-  const Enterprise e = make_enterprise(*city_, 7, 0);
+  const Enterprise e = make_enterprise(*city_, EnterprisePlan::allocate(*city_, 7, 1), 7, 0);
   std::string company;
   ASSERT_TRUE(records::enterprise(e, p, company));
   EXPECT_EQ(commas(company), commas(records::header(resource::kEnterprise)));
