@@ -31,6 +31,7 @@ if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built front en
 const RES = '330300-GA-0101'
 const results = []
 let expected = [] // response URL fragments whose 4xx this step provokes on purpose
+let previousExpected = [] // the previous step's
 let problems = []
 let failedResponses = [] // 4xx/5xx answers seen during the current step
 const pages = []
@@ -53,9 +54,10 @@ try {
       if (m.type() !== 'error') return
       const text = m.text()
       // Chromium logs every 4xx as "Failed to load resource"; those a step provokes are expected.
-      const failed = failedResponses
-      if (text.startsWith('Failed to load resource') && failed.length && failed.every((f) => expected.some((e) => f.includes(e)))) return
-      problems.push(`console error: ${text} ${failed.join(', ')}`)
+      // Its URL is the console message's location; the message may arrive just after its step.
+      const url = m.location()?.url ?? ''
+      if (text.startsWith('Failed to load resource') && url && [...expected, ...previousExpected].some((e) => url.includes(e))) return
+      problems.push(`console error: ${text} ${url} (failed answers: ${failedResponses.join(', ')})`)
     })
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
     page.setDefaultTimeout(15_000)
@@ -77,6 +79,7 @@ try {
         await p.screenshot({ path: join(shots, `FAILED-${results.length + 1}-${i}.png`), fullPage: true }).catch(() => {})
       }
     }
+    previousExpected = expected
     expected = []
     if (!error && problems.length) error = new Error(problems.join('\n'))
     results.push({ name, ok: !error, ms: Date.now() - started, error: error?.message?.split('\n').slice(0, 6).join('\n') })
@@ -243,6 +246,13 @@ try {
     await shot(mz, '12-subscriptions')
   })
 
+  await step('an API error is shown as its readable detail, not raw JSON', async () => {
+    expected = ['/api/v1/catalog/resources/330300-XX-9999']
+    await mz.goto(`${server.base}/console/catalog/330300-XX-9999`)
+    const text = await mz.locator('[data-test=api-error]').innerText()
+    if (!text.includes('No resource 330300-XX-9999') || text.includes('"code"')) throw new Error(`shown: ${text}`)
+  })
+
   await step('switch to English, remembered after a reload', async () => {
     await mz.click('[data-test=lang-switch]')
     await mz.click('[data-test=lang-en-US]')
@@ -345,6 +355,17 @@ try {
     await user.fill('[data-test=repeat-password]', 'Wz-2026-Xq7!pLm9')
     await user.click('[data-test=change-password]')
     await user.waitForURL((u) => u.pathname === '/console')
+  })
+
+  await step('a session ended on the server returns to sign-in with a notice', async () => {
+    expected = ['/api/v1/']
+    await mz.goto(`${server.base}/console/catalog`)
+    await mz.waitForSelector('[data-test=catalog-results]')
+    // End the session behind the page's back (as the server's idle or absolute timeout would).
+    await mz.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${sessionStorage.getItem('zt.token')}` } }))
+    await mz.click('[data-test=catalog-search]')
+    await mz.waitForURL(/\/login\?.*notice=expired/)
+    await mz.waitForSelector('[data-test=login-notice]')
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {
