@@ -10,6 +10,7 @@
 #include "exchange/subscription_store.h"
 #include "identity/store.h"
 #include "registry/division_store.h"
+#include "registry/registry_store.h"
 
 #include <vector>
 
@@ -32,6 +33,8 @@ inline std::vector<db::Migration> all_migrations() {
   for (auto& m : exchange::correction_migrations())
     all.push_back(std::move(m));
   for (auto& m : registry::division_migrations())
+    all.push_back(std::move(m));
+  for (auto& m : registry::registry_migrations())
     all.push_back(std::move(m));
   return all;
 }

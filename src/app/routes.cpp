@@ -9,6 +9,7 @@
 #include "http/identifier_routes.h"
 #include "identity/api.h"
 #include "registry/division_api.h"
+#include "registry/registry_api.h"
 
 namespace zt::app {
 
@@ -27,6 +28,7 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.corrections) exchange::add_correction_routes(router, *deps.corrections);
   if (deps.stats) exchange::add_stats_routes(router, *deps.stats);
   if (deps.divisions) registry::add_division_routes(router, *deps.divisions);
+  if (deps.registries) registry::add_registry_routes(router, *deps.registries);
 }
 
 }  // namespace zt::app

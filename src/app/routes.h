@@ -30,6 +30,7 @@ class StatsService;
 
 namespace zt::registry {
 class DivisionService;
+class RegistryService;
 }  // namespace zt::registry
 
 namespace zt::app {
@@ -57,6 +58,8 @@ struct RouteDeps {
   exchange::StatsService* stats = nullptr;
   // The administrative divisions (public reference data), when set.
   registry::DivisionService* divisions = nullptr;
+  // The person and entity registries and 谁用了我的数据, when set.
+  registry::RegistryService* registries = nullptr;
 };
 
 void add_routes(http::Router& router, const RouteDeps& deps);

@@ -27,6 +27,8 @@
 #include "http/worker_pool.h"
 #include "identity/service.h"
 #include "registry/division_service.h"
+#include "registry/registry_service.h"
+#include "registry/registry_syncer.h"
 
 #include <fmt/format.h>
 
@@ -97,6 +99,8 @@ int run_serve(const Config& config) {
   exchange::CorrectionService corrections(database, catalog, sharing, audit_log, clock);
   exchange::StatsService stats(database, catalog, identity, audit_log, clock);
   registry::DivisionService divisions(database);
+  registry::RegistryService registries(database, catalog, exchange, query, identity, audit_log,
+                                       divisions, clock);
   // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
   // destructor stops it before the audit writer flushes.
   http::Client webhook_client;
@@ -110,6 +114,10 @@ int run_serve(const Config& config) {
       {.backoff_base = config.webhook_backoff, .max_failures = config.webhook_max_failures},
       [log](const Error& e) { log->warn("webhook delivery: {} ({})", e.detail, e.code); });
   subscriptions.start();
+  // The registries follow their sources' change feeds.
+  registry::RegistrySyncer registry_syncer(
+      registries, std::chrono::seconds(5),
+      [log](const Error& e) { log->warn("registry sync: {} ({})", e.detail, e.code); });
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
@@ -129,7 +137,8 @@ int run_serve(const Config& config) {
                       .subscriptions = &subscriptions,
                       .corrections = &corrections,
                       .stats = &stats,
-                      .divisions = &divisions});
+                      .divisions = &divisions,
+                      .registries = &registries});
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

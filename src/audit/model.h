@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/crypto.h"
 #include "core/principal.h"
@@ -89,6 +90,7 @@ struct RecordFilter {
   std::optional<std::string> action;
   std::optional<std::string> object_type;
   std::optional<std::string> object_id;
+  std::vector<std::string> object_ids;  // any of these (non-empty: an IN list)
   std::optional<std::string> outcome;
 };
 

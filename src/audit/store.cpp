@@ -220,6 +220,14 @@ Result<std::vector<AuditRecord>> list(db::Connection& conn, const RecordFilter& 
   if (filter.action) add("action = ?", *filter.action);
   if (filter.object_type) add("object_type = ?", *filter.object_type);
   if (filter.object_id) add("object_id = ?", *filter.object_id);
+  if (!filter.object_ids.empty()) {
+    sql += " AND object_id IN (";
+    for (std::size_t i = 0; i < filter.object_ids.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      params.emplace_back(std::string_view(filter.object_ids[i]));
+    }
+    sql += ")";
+  }
   if (filter.outcome) add("outcome = ?", *filter.outcome);
   if (cursor) add(newest_first ? "id < ?" : "id > ?", *cursor);
   sql += newest_first ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?";

@@ -202,8 +202,16 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
     if (p.access.can_read(i)) shown.emplace_back(r.fields[i].name);
   }
+  // The object names the key as stored (validated, normalised), so a person's reads are found
+  // by their id_number however the reader typed it (谁用了我的数据).
+  std::string object_id = r.code + "/";
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (k > 0) object_id += ',';
+    object_id +=
+        values[k].kind == TypedValue::Kind::kText ? values[k].text : std::to_string(values[k].i);
+  }
   audit(
-      actor, p, context, "exchange.record.read", r.code + "/" + std::string(key),
+      actor, p, context, "exchange.record.read", std::move(object_id),
       json::serialize(json::object{
           {"basis", to_string(p.access.basis)},
           {"grant_id", p.access.grant_id ? json::value(*p.access.grant_id) : json::value(nullptr)},

@@ -16,19 +16,28 @@ namespace zt::exchange {
 namespace json = boost::json;
 namespace schema = http::schema;
 
+ReadContext read_context(const http::Request& request) {
+  ReadContext c;
+  if (auto p = request.header("X-Purpose")) c.purpose = std::string(*p);
+  if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
+  c.request = identity::context_of(request);
+  return c;
+}
+
+std::vector<http::ParamDoc> read_headers() {
+  return {{.name = "X-Purpose",
+           .in = "header",
+           .description = "The purpose of the read (用途); defaults to the grant's purpose."},
+          {.name = "X-Case-Id",
+           .in = "header",
+           .description = "The case (办件编号) the read serves; kept in the audit record."}};
+}
+
 namespace {
 
 using identity::context_of;
 
 constexpr int kMaxPage = 200;
-
-ReadContext read_context(const http::Request& request) {
-  ReadContext c;
-  if (auto p = request.header("X-Purpose")) c.purpose = std::string(*p);
-  if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
-  c.request = context_of(request);
-  return c;
-}
 
 json::object to_json(const SharingRequest& r) {
   return json::object{{"id", r.id},
@@ -103,15 +112,6 @@ json::object grant_schema() {
                          {"expires_at", schema::str()},
                          {"revoked_at", schema::nstr()},
                          {"revoke_reason", schema::str()}});
-}
-
-std::vector<http::ParamDoc> read_headers() {
-  return {{.name = "X-Purpose",
-           .in = "header",
-           .description = "The purpose of the read (用途); defaults to the grant's purpose."},
-          {.name = "X-Case-Id",
-           .in = "header",
-           .description = "The case (办件编号) the read serves; kept in the audit record."}};
 }
 
 // Splits "a,b,c" (empty: none).

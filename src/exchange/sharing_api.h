@@ -26,4 +26,10 @@ namespace zt::exchange {
 
 void add_sharing_routes(http::Router& router, SharingService& sharing, QueryService& query);
 
+// A shared read's context from its request: X-Purpose, X-Case-Id, address and request id. For
+// every route that reads shared records (the registries' too).
+ReadContext read_context(const http::Request& request);
+// The OpenAPI entries of those two headers.
+std::vector<http::ParamDoc> read_headers();
+
 }  // namespace zt::exchange

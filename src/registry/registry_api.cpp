@@ -1,0 +1,429 @@
+#include "registry/registry_api.h"
+
+#include "exchange/sharing_api.h"
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "identity/api.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+namespace zt::registry {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+namespace {
+
+constexpr int kMaxPage = 200;
+
+Result<RegistryKind> kind_of(std::string_view text) {
+  if (auto kind = registry_kind_from(text)) return *kind;
+  return Error::invalid("invalid_registry", "The registry is person or entity.");
+}
+
+json::object config_json(RegistryKind kind, const store::Config& c) {
+  json::array mappings;
+  for (const Mapping& m : c.mappings) {
+    mappings.push_back(json::object{{"attribute", m.attribute},
+                                    {"resource_code", m.resource_code},
+                                    {"field", m.field},
+                                    {"priority", m.priority}});
+  }
+  return {{"registry", to_string(kind)},
+          {"resource_code", c.resource_code},
+          {"mappings", std::move(mappings)},
+          {"updated_at", http::iso_time_or_null(c.updated_at)}};
+}
+
+json::object config_schema() {
+  return schema::object({{"registry", schema::enumeration({"person", "entity"})},
+                         {"resource_code", schema::str()},
+                         {"mappings", schema::array_of(schema::object(
+                                          {{"attribute", schema::str()},
+                                           {"resource_code", schema::str()},
+                                           {"field", schema::str()},
+                                           {"priority", schema::integer()}},
+                                          {"attribute", "resource_code", "field", "priority"}))},
+                         {"updated_at", schema::nstr()}},
+                        {"registry", "resource_code", "mappings"});
+}
+
+json::object conflict_json(const store::Conflict& c) {
+  boost::system::error_code ec;
+  json::value candidates = json::parse(c.candidates, ec);
+  json::value resolution = nullptr;
+  if (c.resolution) {
+    resolution = json::parse(*c.resolution, ec);
+    if (ec) resolution = nullptr;
+  }
+  return {{"id", c.id},
+          {"registry", c.registry},
+          {"key", c.key},
+          {"attribute", c.attribute},
+          {"candidates", ec ? json::value(json::array{}) : candidates},
+          {"status", c.status},
+          {"resolution", resolution},
+          {"note", c.note},
+          {"resolved_by", c.resolved_by_name},
+          {"resolved_at", http::iso_time_or_null(c.resolved_at)},
+          {"created_at", http::iso_time_or_null(c.created_at)}};
+}
+
+json::object conflict_schema() {
+  return schema::object(
+      {{"id", schema::integer()},
+       {"registry", schema::enumeration({"person", "entity"})},
+       {"key", schema::str()},
+       {"attribute", schema::str()},
+       {"candidates", schema::array_of(schema::object({{"resource_code", schema::str()},
+                                                       {"value", json::object{}},
+                                                       {"priority", schema::integer()},
+                                                       {"changed_at", schema::integer()}},
+                                                      {"resource_code", "value"}))},
+       {"status", schema::enumeration({"open", "resolved", "gone"})},
+       {"resolution", json::object{}},
+       {"note", schema::str()},
+       {"resolved_by", schema::str()},
+       {"resolved_at", schema::nstr()},
+       {"created_at", schema::str()}},
+      {"id", "registry", "key", "attribute", "candidates", "status"});
+}
+
+json::object sync_json(const SyncReport& r) {
+  return {
+      {"changes", r.changes}, {"published", r.published}, {"conflicts_opened", r.conflicts_opened}};
+}
+
+http::Response page_body(const exchange::QueryPage& page) {
+  std::string body = "{\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i) body += ',';
+    body += page.items[i];
+  }
+  body += "],\"next_cursor\":";
+  body += page.next_cursor ? json::serialize(json::value(*page.next_cursor)) : "null";
+  body += '}';
+  return http::Response::text(200, std::move(body), "application/json");
+}
+
+json::object golden_schema() {
+  return schema::object(
+      {{"registry", schema::enumeration({"person", "entity"})},
+       {"resource_code", schema::str()},
+       {"record", json::object{{"type", "object"}}},
+       {"provenance", json::object{{"type", "object"}}},
+       {"open_conflicts", json::object{{"type", "array"}}},
+       {"warnings", schema::array_of(schema::str())},
+       {"id_number_place", json::object{}}},
+      {"registry", "resource_code", "record", "provenance", "open_conflicts", "warnings"});
+}
+
+}  // namespace
+
+void add_registry_routes(http::Router& router, RegistryService& service) {
+  const std::string tag = "registry";
+  const std::string read_note =
+      " Read as any shared record of the registry's golden resource: your department needs "
+      "access to it (a grant for a conditional one); fields outside it are absent, personal "
+      "fields masked unless the grant unmasks them; the read is audited with X-Purpose and "
+      "X-Case-Id, and the citizen sees it under 谁用了我的数据.";
+
+  for (auto [path, kind, key_name] :
+       {std::tuple{"/api/v1/registry/persons", RegistryKind::kPerson, "id_number"},
+        std::tuple{"/api/v1/registry/entities", RegistryKind::kEntity, "uscc"}}) {
+    const std::string one = std::string(path) + "/{key}";
+    const bool person = kind == RegistryKind::kPerson;
+    router.add(
+        http::Method::kGet, one,
+        [&service, kind](const http::Request& request) {
+          auto r = service.read(*request.principal(), kind, request.param("key"),
+                                exchange::read_context(request));
+          if (!r.ok()) return http::problem(r.error());
+          return http::Response::text(200, std::move(*r), "application/json");
+        },
+        {.permission = "exchange.query"},
+        {.summary = person ? "A person of the population registry (人口库) by 身份证号"
+                           : "An entity of the legal-entity registry (法人库) by 统一社会信用代码",
+         .description = fmt::format(
+             "The golden record merged from the departments' resources, with each shown "
+             "attribute's provenance (resource, batch, time; or the steward's resolution), the "
+             "open conflicts' attributes and warnings (a division code the division table does "
+             "not hold).{}{} Errors: 400 invalid_key; 403 grant_required; 404 record_not_found, "
+             "registry_not_configured.",
+             read_note,
+             person ? " id_number_place names the county of the number's first six digits." : ""),
+         .tag = tag,
+         .params =
+             [&] {
+               auto p = exchange::read_headers();
+               p.insert(p.begin(), {.name = "key", .in = "path", .description = key_name});
+               return p;
+             }(),
+         .responses = {{200, "The golden record", golden_schema()}}});
+
+    router.add(
+        http::Method::kGet, path,
+        [&service, kind](const http::Request& request) {
+          int limit = 50;
+          if (auto l = request.query_param("limit"); l && !l->empty()) {
+            auto n = http::parse_id(*l);
+            if (!n || *n > kMaxPage) return http::bad_page(kMaxPage);
+            limit = static_cast<int>(*n);
+          }
+          auto r = service.search(
+              *request.principal(), kind, request.query_param("name").value_or(""),
+              request.query_param("division").value_or(""), limit,
+              request.query_param("cursor").value_or(""), exchange::read_context(request));
+          if (!r.ok()) return http::problem(r.error());
+          return page_body(*r);
+        },
+        {.permission = "exchange.query"},
+        {.summary = person ? "Search the population registry by name within a division"
+                           : "Search the legal-entity registry by name within a division",
+         .description = "name: the exact name (姓名 / 名称); division: a division code prefix "
+                        "(330302 = 鹿城区, or a town's 9 digits). At least one. Pages in key "
+                        "order." +
+                        read_note +
+                        " Errors: 400 invalid_search, invalid_paging; 403 grant_required.",
+         .tag = tag,
+         .params =
+             [&] {
+               auto p = exchange::read_headers();
+               p.push_back({.name = "name", .description = "Exact name."});
+               p.push_back({.name = "division", .description = "Division code prefix."});
+               p.push_back({.name = "limit", .description = "1 to 200 (default 50)."});
+               p.push_back({.name = "cursor", .description = "next_cursor of the previous page."});
+               return p;
+             }(),
+         .responses = {{200, "Golden records (masked as the access says)",
+                        schema::page(json::object{{"type", "object"}})}}});
+  }
+
+  router.add(
+      http::Method::kGet, "/api/v1/registry/figures/{registry}",
+      [&service](const http::Request& request) {
+        auto kind = kind_of(request.param("registry"));
+        if (!kind.ok()) return http::problem(kind.error());
+        auto f = service.figures(*request.principal(), *kind);
+        if (!f.ok()) return http::problem(f.error());
+        return http::Response::json(200, json::object{{"registry", to_string(*kind)},
+                                                      {"records", f->records},
+                                                      {"open_conflicts", f->open_conflicts},
+                                                      {"by_county", f->by_county}});
+      },
+      {},
+      {.summary = "Registry figures by county",
+       .description = "person: living people per county, by age band (0-17, 18-34, 35-59, 60+) "
+                      "and gender; entity: entities per county by industry (GB/T 4754 section) "
+                      "and status. County \"\" holds records without a division code. For staff "
+                      "(registry.read, analytics.read or exchange.query). Errors: 400 "
+                      "invalid_registry; 403 forbidden.",
+       .tag = tag,
+       .responses = {{200, "Counts",
+                      schema::object({{"registry", schema::str()},
+                                      {"records", schema::integer()},
+                                      {"open_conflicts", schema::integer()},
+                                      {"by_county", json::object{{"type", "object"}}}},
+                                     {"registry", "records", "open_conflicts", "by_county"})}}});
+
+  router.add(
+      http::Method::kGet, "/api/v1/registry/conflicts",
+      [&service](const http::Request& request) {
+        auto kind = kind_of(request.query_param("registry").value_or("person"));
+        if (!kind.ok()) return http::problem(kind.error());
+        auto page = http::page_of(request, kMaxPage);
+        if (!page) return http::bad_page(kMaxPage);
+        auto status = request.query_param("status");
+        if (status && status->empty()) status.reset();
+        auto key = request.query_param("key");
+        if (key && key->empty()) key.reset();
+        auto r =
+            service.conflicts(*request.principal(), *kind, status, key, page->after, page->limit);
+        if (!r.ok()) return http::problem(r.error());
+        json::array items;
+        for (const store::Conflict& c : r->items)
+          items.push_back(conflict_json(c));
+        return http::Response::json(
+            200, json::object{
+                     {"items", std::move(items)},
+                     {"next_cursor", r->next_cursor ? json::value(std::to_string(*r->next_cursor))
+                                                    : json::value(nullptr)}});
+      },
+      {.permission = "registry.manage"},
+      {.summary = "Conflicts between sources (for data stewards)",
+       .description = "Two sources holding different values for one attribute of a person or "
+                      "entity. status: open (default all), resolved, gone (the sources changed "
+                      "since). Errors: 400 invalid_registry, invalid_status, invalid_paging.",
+       .tag = tag,
+       .params = {{.name = "registry", .description = "person (default) or entity."},
+                  {.name = "status", .description = "open, resolved or gone."},
+                  {.name = "key", .description = "One id_number or uscc."},
+                  {.name = "limit", .description = "1 to 200 (default 50)."},
+                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .responses = {{200, "Conflicts by id", schema::page(conflict_schema())}}});
+
+  router.add(
+      http::Method::kPost, "/api/v1/registry/conflicts/{id}/resolve",
+      [&service](const http::Request& request) {
+        auto id = http::parse_id(request.param("id"));
+        if (!id) return http::problem(Error::not_found("conflict_not_found", "No such conflict."));
+        http::JsonBody body(request);
+        const json::value* value =
+            body.object() != nullptr ? body.object()->if_contains("value") : nullptr;
+        if (value == nullptr) {
+          return http::problem(Error::invalid("invalid_value", "Give the value to keep."));
+        }
+        auto note = body.string("note");
+        if (!body.ok()) return body.problem();
+        auto r = service.resolve(*request.principal(), *id, *value, note.value_or(""),
+                                 identity::context_of(request));
+        if (!r.ok()) return http::problem(r.error());
+        return http::Response::json(200, conflict_json(*r));
+      },
+      {.permission = "registry.manage", .accepts = {"application/json"}},
+      {.summary = "Resolve a conflict: keep a value",
+       .description = "The value stands for the attribute while the sources hold what they held "
+                      "when it was chosen; when they change, a new conflict opens. The golden "
+                      "record is merged again and published at once. Audited. Errors: 400 "
+                      "invalid_value, invalid_note; 404 conflict_not_found; 409 "
+                      "conflict_not_open.",
+       .tag = tag,
+       .request_schema =
+           schema::object({{"value", json::object{}}, {"note", schema::str()}}, {"value"}),
+       .responses = {{200, "The resolved conflict", conflict_schema()}}});
+
+  router.add(http::Method::kGet, "/api/v1/registry/configs/{registry}",
+             [&service](const http::Request& request) {
+               auto kind = kind_of(request.param("registry"));
+               if (!kind.ok()) return http::problem(kind.error());
+               auto c = service.config(*request.principal(), *kind);
+               if (!c.ok()) return http::problem(c.error());
+               return http::Response::json(200, config_json(*kind, *c));
+             },
+             {},
+             {.summary = "A registry's golden resource and attribute mappings",
+              .description = "registry.read or registry.manage. Errors: 400 invalid_registry; 403 "
+                             "forbidden; 404 registry_not_configured.",
+              .tag = tag,
+              .responses = {{200, "The configuration", config_schema()}}});
+
+  router.add(
+      http::Method::kPut, "/api/v1/registry/configs/{registry}",
+      [&service](const http::Request& request) {
+        auto kind = kind_of(request.param("registry"));
+        if (!kind.ok()) return http::problem(kind.error());
+        http::JsonBody body(request);
+        store::Config config;
+        config.resource_code = body.string("resource_code", true).value_or("");
+        if (!body.ok()) return body.problem();
+        const json::value* mappings = body.object()->if_contains("mappings");
+        if (mappings == nullptr || !mappings->is_array()) {
+          return http::problem(Error::invalid("invalid_mapping", "mappings is an array."));
+        }
+        for (const json::value& m : mappings->get_array()) {
+          const json::object* o = m.if_object();
+          const json::value* a = o ? o->if_contains("attribute") : nullptr;
+          const json::value* r = o ? o->if_contains("resource_code") : nullptr;
+          const json::value* f = o ? o->if_contains("field") : nullptr;
+          const json::value* p = o ? o->if_contains("priority") : nullptr;
+          if (!a || !a->is_string() || !r || !r->is_string() || !f || !f->is_string() ||
+              (p && !p->is_int64())) {
+            return http::problem(Error::invalid(
+                "invalid_mapping",
+                "Each mapping is {attribute, resource_code, field, priority (integer)}."));
+          }
+          config.mappings.push_back({std::string(a->get_string()), std::string(r->get_string()),
+                                     std::string(f->get_string()),
+                                     p ? static_cast<int>(p->get_int64()) : 0});
+        }
+        auto c = service.configure(*request.principal(), *kind, std::move(config));
+        if (!c.ok()) return http::problem(c.error());
+        return http::Response::json(200, config_json(*kind, *c));
+      },
+      {.permission = "registry.manage", .accepts = {"application/json"}},
+      {.summary = "Set a registry's golden resource and attribute mappings",
+       .description = "resource_code: the catalog resource the golden records are published as "
+                      "(key field id_number or uscc, an indexed name field, the attributes as "
+                      "its fields). mappings: attribute ← resource_code.field with a priority "
+                      "(higher wins; equal: the latest change wins). Each source maps the key "
+                      "attribute from its own single key field, and grants the registry's "
+                      "department its mapped fields unmasked. Audited. Errors: 400 "
+                      "invalid_registry, invalid_mapping; 403 forbidden.",
+       .tag = tag,
+       .request_schema = config_schema(),
+       .responses = {{200, "The configuration", config_schema()}}});
+
+  for (auto [suffix, rebuild] : {std::pair{"sync", false}, std::pair{"rebuild", true}}) {
+    router.add(http::Method::kPost, std::string("/api/v1/registry/configs/{registry}/") + suffix,
+               [&service, rebuild](const http::Request& request) {
+                 auto kind = kind_of(request.param("registry"));
+                 if (!kind.ok()) return http::problem(kind.error());
+                 auto r =
+                     rebuild ? service.rebuild(*request.principal(), *kind) : service.sync(*kind);
+                 if (!r.ok()) return http::problem(r.error());
+                 return http::Response::json(200, sync_json(*r));
+               },
+               {.permission = "registry.manage"},
+               {.summary = rebuild ? "Rebuild a registry from the change feeds"
+                                   : "Consume the sources' change feeds now",
+                .description = rebuild ? "Empties the registry (resolutions stay) and merges every "
+                                         "source's feed from its beginning. Audited."
+                                       : "The server also does this every few seconds.",
+                .tag = tag,
+                .responses = {{200, "What was done",
+                               schema::object({{"changes", schema::integer()},
+                                               {"published", schema::integer()},
+                                               {"conflicts_opened", schema::integer()}},
+                                              {"changes", "published", "conflicts_opened"})}}});
+  }
+
+  router.add(
+      http::Method::kGet, "/api/v1/me/data-access",
+      [&service](const http::Request& request) {
+        auto limit = http::page_of(request, kMaxPage);
+        if (!limit) return http::bad_page(kMaxPage);
+        std::optional<std::int64_t> cursor;
+        if (limit->after > 0) cursor = limit->after;
+        auto r = service.data_access(*request.principal(), cursor, limit->limit);
+        if (!r.ok()) return http::problem(r.error());
+        json::array items;
+        for (const DataAccessEntry& e : r->items) {
+          items.push_back(json::object{{"id", e.audit_id},
+                                       {"time", core::format_iso8601(e.time)},
+                                       {"department", e.department},
+                                       {"resource_code", e.resource_code},
+                                       {"resource_name", e.resource_name},
+                                       {"purpose", e.purpose},
+                                       {"case_id", e.case_id}});
+        }
+        return http::Response::json(
+            200, json::object{
+                     {"items", std::move(items)},
+                     {"next_cursor", r->next_cursor ? json::value(std::to_string(*r->next_cursor))
+                                                    : json::value(nullptr)}});
+      },
+      {},
+      {.summary = "谁用了我的数据: every read of my records",
+       .description = "For a signed-in citizen (by the account's 身份证号) or enterprise (统一社会"
+                      "信用代码): from the audit log, every key lookup of a resource keyed by it — "
+                      "the registries' included — newest first: which department, when, for what "
+                      "purpose and case. Errors: 403 forbidden (staff, or no number on the "
+                      "account).",
+       .tag = tag,
+       .params = {{.name = "limit", .description = "1 to 200 (default 50)."},
+                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .responses = {{200, "Reads, newest first",
+                      schema::page(schema::object(
+                          {{"id", schema::integer()},
+                           {"time", schema::str()},
+                           {"department", schema::str()},
+                           {"resource_code", schema::str()},
+                           {"resource_name", schema::str()},
+                           {"purpose", schema::str()},
+                           {"case_id", schema::str()}},
+                          {"id", "time", "department", "resource_code", "purpose", "case_id"}))}}});
+}
+
+}  // namespace zt::registry

@@ -1,0 +1,592 @@
+#include "registry/registry_service.h"
+
+#include "core/time.h"
+#include "identity/service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace zt::registry {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kPublishPage = 5000;
+
+Error forbidden(std::string detail) {
+  return Error{ErrorKind::kForbidden, "forbidden", std::move(detail)};
+}
+
+Error invalid_mapping(std::string detail) {
+  return Error::invalid("invalid_mapping", std::move(detail));
+}
+
+std::optional<json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
+// The single key field of `r`, when it has exactly one.
+const catalog::Field* single_key(const catalog::Resource& r) {
+  auto keys = r.key_fields();
+  return keys.size() == 1 ? keys.front() : nullptr;
+}
+
+std::string age_band(int age) {
+  if (age < 18) return "0-17";
+  if (age < 35) return "18-34";
+  if (age < 60) return "35-59";
+  return "60+";
+}
+
+}  // namespace
+
+RegistryService::RegistryService(db::Database& db, catalog::CatalogService& catalog,
+                                 exchange::ExchangeService& exchange, exchange::QueryService& query,
+                                 identity::IdentityService& identity, audit::AuditLog& audit,
+                                 DivisionService& divisions, const core::Clock& clock)
+    : db_(db),
+      catalog_(catalog),
+      exchange_(exchange),
+      query_(query),
+      identity_(identity),
+      audit_(audit),
+      divisions_(divisions),
+      clock_(clock) {}
+
+// --- configuration ------------------------------------------------------------------------------
+
+Result<RegistryService::Loaded> RegistryService::load(RegistryKind kind) {
+  std::optional<store::Config> config;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(config, store::read_config(conn, kind));
+  }
+  if (!config) {
+    return Error::not_found(
+        "registry_not_configured",
+        fmt::format("The {} registry has no golden resource and mappings yet.", to_string(kind)));
+  }
+  ZT_ASSIGN_OR_RETURN(catalog::Resource golden, catalog_.find(config->resource_code));
+  Loaded l{std::move(*config), std::move(golden), {}};
+  for (const catalog::Field& f : l.golden.fields) {
+    if (!f.key) l.attributes.push_back(f.name);
+  }
+  return l;
+}
+
+Result<store::Config> RegistryService::config(const core::Principal& actor, RegistryKind kind) {
+  if (!actor.has_permission("registry.manage") && !actor.has_permission("registry.read")) {
+    return forbidden("Reading a registry's configuration needs registry.read.");
+  }
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  return std::move(l.config);
+}
+
+Result<store::Config> RegistryService::configure(const core::Principal& actor, RegistryKind kind,
+                                                 store::Config config) {
+  if (!actor.has_permission("registry.manage")) {
+    return forbidden("Configuring a registry needs registry.manage (the data administrator).");
+  }
+  auto golden = catalog_.find(config.resource_code);
+  if (!golden.ok()) {
+    return Error::invalid("invalid_registry",
+                          fmt::format("No catalog resource {}.", config.resource_code));
+  }
+  const std::string_view key = key_attribute(kind);
+  const catalog::Field* golden_key = single_key(*golden);
+  if (golden_key == nullptr || golden_key->name != key) {
+    return Error::invalid(
+        "invalid_registry",
+        fmt::format("The golden resource {} must have the one key field {}.", golden->code, key));
+  }
+  const catalog::Field* name = golden->field("name");
+  if (name == nullptr || !name->indexed) {
+    return Error::invalid("invalid_registry",
+                          fmt::format("The golden resource {} needs an indexed field name (the "
+                                      "registry searches by name).",
+                                      golden->code));
+  }
+  if (config.mappings.empty()) return invalid_mapping("Give at least one mapping.");
+  std::set<std::string> sources;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Mapping& m : config.mappings) {
+    if (!seen.insert({m.attribute, m.resource_code}).second) {
+      return invalid_mapping(
+          fmt::format("{} is mapped twice from {}.", m.attribute, m.resource_code));
+    }
+    if (m.attribute != key && golden->field(m.attribute) == nullptr) {
+      return invalid_mapping(
+          fmt::format("{} is not a field of the golden resource {}.", m.attribute, golden->code));
+    }
+    auto source = catalog_.find(m.resource_code);
+    if (!source.ok())
+      return invalid_mapping(fmt::format("No catalog resource {}.", m.resource_code));
+    if (source->field(m.field) == nullptr) {
+      return invalid_mapping(fmt::format("{} has no field {}.", m.resource_code, m.field));
+    }
+    sources.insert(m.resource_code);
+  }
+  for (const std::string& code : sources) {
+    auto source = catalog_.find(code);
+    const catalog::Field* source_key = single_key(*source);
+    auto it = std::find_if(config.mappings.begin(), config.mappings.end(), [&](const Mapping& m) {
+      return m.resource_code == code && m.attribute == key;
+    });
+    if (it == config.mappings.end() || source_key == nullptr || source_key->name != it->field) {
+      return invalid_mapping(fmt::format("Map {} from the single key field of {}.", key, code));
+    }
+  }
+  config.updated_at = core::to_millis(clock_.now());
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+  ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+  ZT_TRY(store::write_config(conn, kind, config));
+  audit::AuditEntry e;
+  e.by(actor);
+  e.action = "registry.configure";
+  e.object_type = "registry";
+  e.object_id = std::string(to_string(kind));
+  e.detail = json::serialize(
+      json::object{{"resource_code", config.resource_code}, {"mappings", config.mappings.size()}});
+  ZT_TRY(audit_.append(conn, e));
+  ZT_TRY(tx.commit());
+  return config;
+}
+
+core::Principal RegistryService::system_principal(const catalog::Resource& golden) const {
+  core::Principal p;
+  p.kind = core::Principal::Kind::kApiClient;
+  p.name = "registry";
+  p.department_id = golden.department_id;
+  p.permissions = {"exchange.ingest", "exchange.query"};  // sorted
+  return p;
+}
+
+// --- sync ---------------------------------------------------------------------------------------
+
+Result<int> RegistryService::remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
+                                     std::string_view key, std::int64_t now) {
+  ZT_ASSIGN_OR_RETURN(auto sources, store::sources(conn, kind, key));
+  if (sources.empty()) {
+    ZT_TRY(store::delete_record(conn, kind, key, now));
+    return store::sync_conflicts(conn, kind, key, {}, now);
+  }
+  ZT_ASSIGN_OR_RETURN(auto resolutions, store::resolutions(conn, kind, key));
+  Merged merged = merge(kind, l.attributes, l.config.mappings, sources, resolutions);
+  ZT_TRY(store::put_record(conn, kind, key, merged, now));
+  return store::sync_conflicts(conn, kind, key, merged.conflicts, now);
+}
+
+Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryKind kind) {
+  const core::Principal registry = system_principal(l.golden);
+  const std::string_view key = key_attribute(kind);
+  std::int64_t published = 0;
+  while (true) {
+    std::vector<store::PendingRecord> rows;
+    {
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+      ZT_ASSIGN_OR_RETURN(rows, store::pending(conn, kind, kPublishPage));
+    }
+    if (rows.empty()) break;
+    std::string body;
+    for (const store::PendingRecord& r : rows) {
+      json::object o;
+      if (r.deleted) {
+        o["_op"] = "delete";
+      } else if (auto values = parse_object(r.values)) {
+        o = std::move(*values);
+      }
+      o[key] = r.key;
+      body += json::serialize(o);
+      body += '\n';
+    }
+    bool sent = false;
+    auto report = exchange_.ingest(
+        registry, l.golden.code, exchange::IngestOptions{},
+        [&](std::string& piece) -> Result<bool> {
+          if (sent) return false;
+          piece = std::move(body);
+          sent = true;
+          return true;
+        },
+        identity::RequestContext{"", "registry-publish"});
+    if (!report.ok()) return std::move(report).error();
+    if (report->batch.rejected > 0) {
+      spdlog::warn("registry {}: {} golden records rejected by {} (batch {})", to_string(kind),
+                   report->batch.rejected, l.golden.code, report->batch.id);
+    }
+    {
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+      for (const store::PendingRecord& r : rows)
+        ZT_TRY(store::mark_published(conn, kind, r));
+      ZT_TRY(tx.commit());
+    }
+    published += static_cast<std::int64_t>(rows.size());
+    if (rows.size() < static_cast<std::size_t>(kPublishPage)) break;
+  }
+  return published;
+}
+
+Result<SyncReport> RegistryService::sync(RegistryKind kind) {
+  std::lock_guard lock(sync_mutex_);
+  return sync_locked(kind);
+}
+
+Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
+  SyncReport report;
+  auto loaded = load(kind);
+  if (!loaded.ok()) {
+    if (loaded.error().code == "registry_not_configured") return report;
+    return std::move(loaded).error();
+  }
+  const Loaded& l = *loaded;
+  ZT_ASSIGN_OR_RETURN(report.published, publish_pending(l, kind));  // a failed one, first
+  const core::Principal registry = system_principal(l.golden);
+  const std::string_view key_attr = key_attribute(kind);
+  std::set<std::string> codes;
+  for (const Mapping& m : l.config.mappings)
+    codes.insert(m.resource_code);
+  for (const std::string& code : codes) {
+    std::string key_field;
+    std::vector<const Mapping*> mappings;
+    for (const Mapping& m : l.config.mappings) {
+      if (m.resource_code != code) continue;
+      if (m.attribute == key_attr) key_field = m.field;
+      mappings.push_back(&m);
+    }
+    while (true) {
+      std::int64_t after = 0;
+      {
+        ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+        ZT_ASSIGN_OR_RETURN(after, store::cursor(conn, kind, code));
+      }
+      ZT_ASSIGN_OR_RETURN(
+          exchange::ChangePage page,
+          exchange_.changes(registry, code, after, kSyncPage, std::string(kSyncPurpose),
+                            identity::RequestContext{"", "registry-sync"}));
+      if (page.items.empty()) break;
+      const std::int64_t now = core::to_millis(clock_.now());
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+      for (const exchange::Change& change : page.items) {
+        auto data = parse_object(change.data);
+        if (!data) continue;
+        auto k = data->find(key_field);
+        if (k == data->end() || !k->value().is_string()) continue;
+        const std::string key(k->value().get_string());
+        if (change.op == "delete") {
+          ZT_TRY(store::delete_source(conn, kind, key, code));
+        } else {
+          SourceValues s{code, {}, change.batch_id, change.seq, change.changed_at};
+          for (const Mapping* m : mappings) {
+            if (m->attribute == key_attr) continue;
+            auto v = data->find(m->field);
+            if (v != data->end() && !v->value().is_null()) s.values[m->attribute] = v->value();
+          }
+          ZT_TRY(store::put_source(conn, kind, key, s));
+        }
+        ZT_ASSIGN_OR_RETURN(int opened, remerge(conn, l, kind, key, now));
+        report.conflicts_opened += opened;
+      }
+      ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));
+      ZT_TRY(tx.commit());
+      report.changes += static_cast<std::int64_t>(page.items.size());
+      if (page.next_cursor >= page.last_seq) break;
+    }
+  }
+  ZT_ASSIGN_OR_RETURN(std::int64_t published, publish_pending(l, kind));
+  report.published += published;
+  return report;
+}
+
+Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind) {
+  if (!actor.has_permission("registry.manage")) {
+    return forbidden("Rebuilding a registry needs registry.manage.");
+  }
+  std::lock_guard lock(sync_mutex_);
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_TRY(store::clear(conn, kind));
+    audit::AuditEntry e;
+    e.by(actor);
+    e.action = "registry.rebuild";
+    e.object_type = "registry";
+    e.object_id = std::string(to_string(kind));
+    ZT_TRY(audit_.append(conn, e));
+    ZT_TRY(tx.commit());
+  }
+  return sync_locked(kind);
+}
+
+// --- reads --------------------------------------------------------------------------------------
+
+Result<std::string> RegistryService::read(const core::Principal& actor, RegistryKind kind,
+                                          std::string_view key,
+                                          const exchange::ReadContext& context) {
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  ZT_ASSIGN_OR_RETURN(std::string text, query_.record(actor, l.golden.code, key, {}, context));
+  auto record = parse_object(text);
+  if (!record) return Error::internal("registry_corrupt", "the golden record is not JSON");
+  // The key as stored (validated and normalised by the lookup above).
+  std::string stored_key(key);
+  if (kind == RegistryKind::kPerson && !stored_key.empty() && stored_key.back() == 'x') {
+    stored_key.back() = 'X';
+  }
+  json::object provenance;
+  json::array open;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(auto golden, store::record(conn, kind, stored_key));
+    if (golden) {
+      if (auto all = parse_object(golden->provenance)) {
+        for (const auto& [name, value] : *all) {
+          if (record->contains(name)) provenance[name] = value;
+        }
+      }
+    }
+    ZT_ASSIGN_OR_RETURN(auto conflicts,
+                        store::conflicts(conn, kind, std::string("open"), stored_key, 0, 100));
+    for (const store::Conflict& c : conflicts) {
+      json::array from;
+      boost::system::error_code ec;
+      if (auto candidates = json::parse(c.candidates, ec); !ec && candidates.is_array()) {
+        for (const json::value& cand : candidates.get_array()) {
+          from.push_back(cand.at("resource_code"));
+        }
+      }
+      open.push_back(json::object{{"id", c.id}, {"attribute", c.attribute}, {"sources", from}});
+    }
+  }
+  json::array warnings;
+  json::value place = nullptr;
+  if (auto d = record->find("division_code"); d != record->end() && d->value().is_string()) {
+    auto lookup = divisions_.lookup(d->value().get_string());
+    if (lookup.ok() && lookup->warning) warnings.push_back(json::string(*lookup->warning));
+  }
+  if (kind == RegistryKind::kPerson) {
+    auto lookup = divisions_.place_of_id_number(stored_key);
+    if (lookup.ok()) {
+      place = json::object{{"code", lookup->code}, {"name", lookup->full_name}};
+      if (lookup->warning) warnings.push_back(json::string(*lookup->warning));
+    }
+  }
+  json::object out{{"registry", to_string(kind)},       {"resource_code", l.golden.code},
+                   {"record", std::move(*record)},      {"provenance", std::move(provenance)},
+                   {"open_conflicts", std::move(open)}, {"warnings", std::move(warnings)}};
+  if (kind == RegistryKind::kPerson) out["id_number_place"] = std::move(place);
+  return json::serialize(out);
+}
+
+Result<exchange::QueryPage> RegistryService::search(const core::Principal& actor, RegistryKind kind,
+                                                    std::string_view name,
+                                                    std::string_view division, int limit,
+                                                    std::string cursor,
+                                                    const exchange::ReadContext& context) {
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  exchange::QueryInput input;
+  if (!name.empty()) input.filters.emplace_back("name", std::string(name));
+  if (!division.empty()) {
+    if (l.golden.field("division_code") == nullptr) {
+      return Error::invalid("field_not_filterable",
+                            fmt::format("{} has no division_code.", l.golden.code));
+    }
+    input.filters.emplace_back("division_code__prefix", std::string(division));
+  }
+  if (input.filters.empty()) {
+    return Error::invalid("invalid_search", "Search by name, by division, or both.");
+  }
+  input.limit = limit;
+  input.cursor = std::move(cursor);
+  return query_.query(actor, l.golden.code, input, context);
+}
+
+// --- conflicts ----------------------------------------------------------------------------------
+
+Result<ConflictPage> RegistryService::conflicts(const core::Principal& actor, RegistryKind kind,
+                                                std::optional<std::string> status,
+                                                std::optional<std::string> key, std::int64_t after,
+                                                int limit) {
+  if (!actor.has_permission("registry.manage")) {
+    return forbidden("Registry conflicts are the data stewards' (registry.manage).");
+  }
+  if (status && *status != "open" && *status != "resolved" && *status != "gone") {
+    return Error::invalid("invalid_status", "status is open, resolved or gone.");
+  }
+  limit = std::clamp(limit, 1, 500);
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto items, store::conflicts(conn, kind, std::move(status), std::move(key),
+                                                   after, limit + 1));
+  ConflictPage page;
+  if (items.size() > static_cast<std::size_t>(limit)) {
+    items.resize(limit);
+    page.next_cursor = items.back().id;
+  }
+  page.items = std::move(items);
+  return page;
+}
+
+Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, std::int64_t id,
+                                                 const json::value& value, std::string note,
+                                                 const identity::RequestContext& context) {
+  if (!actor.has_permission("registry.manage")) {
+    return forbidden("Resolving registry conflicts needs registry.manage.");
+  }
+  if (!value.is_string() && !value.is_number() && !value.is_bool()) {
+    return Error::invalid("invalid_value", "value is a string, number or boolean.");
+  }
+  if (note.size() > 1000) return Error::invalid("invalid_note", "note is at most 1000 bytes.");
+  std::optional<store::Conflict> found;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(found, store::conflict(conn, id));
+  }
+  if (!found) return Error::not_found("conflict_not_found", fmt::format("No conflict {}.", id));
+  const auto kind = registry_kind_from(found->registry);
+  if (!kind) return Error::internal("registry_corrupt", "conflict of an unknown registry");
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(*kind));
+  std::lock_guard lock(sync_mutex_);
+  {
+    const std::int64_t now = core::to_millis(clock_.now());
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_ASSIGN_OR_RETURN(auto current, store::conflict(conn, id));
+    if (!current || current->status != "open") {
+      return Error::conflict("conflict_not_open",
+                             fmt::format("Conflict {} is {}: only an open one is resolved.", id,
+                                         current ? current->status : "gone"));
+    }
+    ZT_TRY(
+        store::resolve_conflict(conn, id, json::serialize(value), note, actor.id, actor.name, now));
+    ZT_TRY(remerge(conn, l, *kind, current->key, now));
+    audit::AuditEntry e;
+    e.by(actor);
+    e.action = "registry.conflict.resolve";
+    e.object_type = "registry_conflict";
+    e.object_id = std::to_string(id);
+    e.source_address = context.remote_address;
+    e.request_id = context.request_id;
+    e.detail = json::serialize(json::object{{"attribute", current->attribute}, {"note", note}});
+    ZT_TRY(audit_.append(conn, e));
+    ZT_TRY(tx.commit());
+  }
+  ZT_TRY(publish_pending(l, *kind));
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto resolved, store::conflict(conn, id));
+  return std::move(*resolved);
+}
+
+// --- figures ------------------------------------------------------------------------------------
+
+Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, RegistryKind kind) {
+  if (!actor.has_permission("registry.read") && !actor.has_permission("analytics.read") &&
+      !actor.has_permission("exchange.query")) {
+    return forbidden("Registry figures are for government staff.");
+  }
+  RegistryFigures out;
+  std::vector<store::FigureRow> rows;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(out.records, store::count_records(conn, kind));
+    ZT_ASSIGN_OR_RETURN(out.open_conflicts, store::count_conflicts(conn, kind, "open"));
+    ZT_ASSIGN_OR_RETURN(rows, store::figures(conn, kind, ""));
+  }
+  const int year = static_cast<int>(core::china_date(clock_.now()).year());
+  std::map<std::string, std::string> names;
+  for (const store::FigureRow& row : rows) {
+    const auto bar = row.group.find('|');
+    std::string first = row.group.substr(0, bar);
+    const std::string second = bar == std::string::npos ? "" : row.group.substr(bar + 1);
+    if (kind == RegistryKind::kPerson) {
+      if (first.size() != 4) continue;
+      first = age_band(year - std::atoi(first.c_str()));
+    }
+    if (!out.by_county.contains(row.county_code)) {
+      std::string name;
+      if (!row.county_code.empty()) {
+        auto lookup = divisions_.lookup(row.county_code);
+        if (lookup.ok()) name = lookup->full_name;
+      }
+      out.by_county[row.county_code] =
+          json::object{{"name", name}, {"total", 0}, {"groups", json::object{}}};
+    }
+    json::object& county = out.by_county[row.county_code].as_object();
+    county["total"] = county["total"].to_number<std::int64_t>() + row.count;
+    json::object& groups = county["groups"].as_object();
+    if (!groups.contains(first)) groups[first] = json::object{};
+    json::object& g = groups[first].as_object();
+    const std::string label = second.empty() ? "unknown" : second;
+    g[label] = (g.contains(label) ? g[label].to_number<std::int64_t>() : 0) + row.count;
+  }
+  return out;
+}
+
+// --- 谁用了我的数据
+// --------------------------------------------------------------------------------
+
+Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor,
+                                                    std::optional<std::int64_t> cursor, int limit) {
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  std::optional<std::string> subject;
+  catalog::FieldType type = catalog::FieldType::kIdNumber;
+  if (user.kind == identity::UserKind::kCitizen) {
+    subject = user.id_number;
+  } else if (user.kind == identity::UserKind::kEnterprise) {
+    subject = user.uscc;
+    type = catalog::FieldType::kUscc;
+  }
+  if (!subject || subject->empty()) {
+    return forbidden(
+        "谁用了我的数据 is for citizens and enterprises with an ID number or a "
+        "credit code on their account.");
+  }
+  ZT_ASSIGN_OR_RETURN(auto resources, catalog_.published());
+  std::map<std::string, std::string> names;  // code → name of resources keyed by the subject
+  audit::RecordFilter filter;
+  filter.action = "exchange.record.read";
+  filter.object_type = "record";
+  filter.outcome = "success";
+  for (const catalog::Resource& r : resources) {
+    const catalog::Field* key = single_key(r);
+    if (key == nullptr || key->type != type) continue;
+    names[r.code] = r.name;
+    filter.object_ids.push_back(r.code + "/" + *subject);
+  }
+  DataAccessPage page;
+  if (filter.object_ids.empty()) return page;
+  ZT_ASSIGN_OR_RETURN(
+      audit::AuditPage records,
+      audit_.list(filter, cursor, static_cast<std::size_t>(std::clamp(limit, 1, 200))));
+  std::map<std::int64_t, std::string> departments;
+  for (const audit::AuditRecord& r : records.items) {
+    DataAccessEntry e;
+    e.audit_id = r.id;
+    e.time = r.time;
+    if (r.entry.department_id) {
+      auto it = departments.find(*r.entry.department_id);
+      if (it == departments.end()) {
+        auto d = identity_.find_department(*r.entry.department_id);
+        it = departments.emplace(*r.entry.department_id, d.ok() ? d->name : "").first;
+      }
+      e.department = it->second;
+    }
+    e.resource_code = r.entry.object_id.substr(0, r.entry.object_id.find('/'));
+    e.resource_name = names[e.resource_code];
+    e.purpose = r.entry.purpose;
+    e.case_id = r.entry.case_id;
+    page.items.push_back(std::move(e));
+  }
+  page.next_cursor = records.next_cursor;
+  return page;
+}
+
+}  // namespace zt::registry

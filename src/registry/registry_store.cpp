@@ -1,0 +1,459 @@
+#include "registry/registry_store.h"
+
+#include "db/rows.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+namespace zt::registry {
+
+namespace json = boost::json;
+
+std::vector<db::Migration> registry_migrations() {
+  return {
+      {.version = 520, .name = "create_registry_tables", .sql = R"sql(
+CREATE TABLE registry_config (
+  registry TEXT PRIMARY KEY,
+  resource_code TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE registry_mapping (
+  registry TEXT NOT NULL,
+  attribute TEXT NOT NULL,
+  resource_code TEXT NOT NULL,
+  field TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  PRIMARY KEY (registry, attribute, resource_code)
+);
+CREATE TABLE registry_cursor (
+  registry TEXT NOT NULL,
+  resource_code TEXT NOT NULL,
+  last_seq BIGINT NOT NULL,
+  PRIMARY KEY (registry, resource_code)
+);
+CREATE TABLE registry_source (
+  registry TEXT NOT NULL,
+  rkey TEXT NOT NULL,
+  resource_code TEXT NOT NULL,
+  vals TEXT NOT NULL,
+  batch_id BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  PRIMARY KEY (registry, rkey, resource_code)
+);
+CREATE TABLE registry_record (
+  registry TEXT NOT NULL,
+  rkey TEXT NOT NULL,
+  name TEXT,
+  county_code TEXT NOT NULL,
+  birth_year TEXT,
+  gender TEXT,
+  alive INTEGER NOT NULL,
+  category TEXT,
+  status TEXT,
+  vals TEXT NOT NULL,
+  provenance TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  pending INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (registry, rkey)
+);
+CREATE INDEX registry_record_county ON registry_record (registry, county_code);
+CREATE INDEX registry_record_pending ON registry_record (registry, pending);
+CREATE TABLE registry_conflict (
+  id {{id}},
+  registry TEXT NOT NULL,
+  rkey TEXT NOT NULL,
+  attribute TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  candidates TEXT NOT NULL,
+  status TEXT NOT NULL,
+  resolution TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  resolved_by BIGINT,
+  resolved_by_name TEXT NOT NULL DEFAULT '',
+  resolved_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX registry_conflict_status ON registry_conflict (registry, status, id);
+CREATE INDEX registry_conflict_key ON registry_conflict (registry, rkey, attribute);
+)sql"},
+  };
+}
+
+namespace store {
+
+namespace {
+
+Status done(Result<std::int64_t> r) {
+  if (!r.ok()) return std::move(r).error();
+  return {};
+}
+
+std::string name_of(RegistryKind kind) {
+  return std::string(to_string(kind));
+}
+
+std::optional<std::string> text_of(const Merged& m, std::string_view attribute) {
+  auto it = m.values.find(attribute);
+  if (it == m.values.end() || it->second.is_null()) return std::nullopt;
+  if (it->second.is_string()) return std::string(it->second.get_string());
+  return json::serialize(it->second);
+}
+
+Conflict conflict_of(const db::Row& row) {
+  Conflict c;
+  c.id = row.get<std::int64_t>("id");
+  c.registry = row.get<std::string>("registry");
+  c.key = row.get<std::string>("rkey");
+  c.attribute = row.get<std::string>("attribute");
+  c.digest = row.get<std::string>("digest");
+  c.candidates = row.get<std::string>("candidates");
+  c.status = row.get<std::string>("status");
+  if (!row.is_null("resolution")) c.resolution = row.get<std::string>("resolution");
+  c.note = row.get<std::string>("note");
+  if (!row.is_null("resolved_by")) c.resolved_by = row.get<std::int64_t>("resolved_by");
+  c.resolved_by_name = row.get<std::string>("resolved_by_name");
+  if (!row.is_null("resolved_at")) c.resolved_at = row.get<std::int64_t>("resolved_at");
+  c.created_at = row.get<std::int64_t>("created_at");
+  return c;
+}
+
+constexpr std::string_view kConflictColumns =
+    "id, registry, rkey, attribute, digest, candidates, status, resolution, note, resolved_by, "
+    "resolved_by_name, resolved_at, created_at";
+
+}  // namespace
+
+Result<std::optional<Config>> read_config(db::Connection& conn, RegistryKind kind) {
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query("SELECT resource_code, updated_at FROM registry_config WHERE "
+                                 "registry = ?",
+                                 name_of(kind)));
+  if (rows.empty()) return std::optional<Config>();
+  Config c;
+  c.resource_code = rows[0].get<std::string>(0);
+  c.updated_at = rows[0].get<std::int64_t>(1);
+  ZT_ASSIGN_OR_RETURN(auto maps, conn.query("SELECT attribute, resource_code, field, priority "
+                                            "FROM registry_mapping WHERE registry = ? ORDER BY "
+                                            "attribute, priority DESC, resource_code",
+                                            name_of(kind)));
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    c.mappings.push_back({maps[i].get<std::string>(0), maps[i].get<std::string>(1),
+                          maps[i].get<std::string>(2), maps[i].get<int>(3)});
+  }
+  return std::optional<Config>(std::move(c));
+}
+
+Status write_config(db::Connection& conn, RegistryKind kind, const Config& config) {
+  const std::string r = name_of(kind);
+  ZT_TRY(done(conn.exec("DELETE FROM registry_config WHERE registry = ?", r)));
+  ZT_TRY(
+      done(conn.exec("INSERT INTO registry_config (registry, resource_code, updated_at) "
+                     "VALUES (?, ?, ?)",
+                     r, config.resource_code, config.updated_at)));
+  ZT_TRY(done(conn.exec("DELETE FROM registry_mapping WHERE registry = ?", r)));
+  for (const Mapping& m : config.mappings) {
+    ZT_TRY(
+        done(conn.exec("INSERT INTO registry_mapping (registry, attribute, resource_code, "
+                       "field, priority) VALUES (?, ?, ?, ?, ?)",
+                       r, m.attribute, m.resource_code, m.field, m.priority)));
+  }
+  return {};
+}
+
+Result<std::int64_t> cursor(db::Connection& conn, RegistryKind kind, std::string_view resource) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT last_seq FROM registry_cursor WHERE registry "
+                                            "= ? AND resource_code = ?",
+                                            name_of(kind), resource));
+  return rows.empty() ? 0 : rows[0].get<std::int64_t>(0);
+}
+
+Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view resource,
+                  std::int64_t seq) {
+  return done(
+      conn.exec("INSERT INTO registry_cursor (registry, resource_code, last_seq) VALUES "
+                "(?, ?, ?) ON CONFLICT (registry, resource_code) DO UPDATE SET last_seq "
+                "= excluded.last_seq",
+                name_of(kind), resource, seq));
+}
+
+Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kind,
+                                          std::string_view key) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT resource_code, vals, batch_id, seq, "
+                                            "changed_at FROM registry_source WHERE registry = ? "
+                                            "AND rkey = ? ORDER BY resource_code",
+                                            name_of(kind), key));
+  std::vector<SourceValues> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SourceValues s;
+    s.resource_code = rows[i].get<std::string>(0);
+    boost::system::error_code ec;
+    json::value v = json::parse(rows[i].get<std::string>(1), ec);
+    if (ec || !v.is_object()) {
+      return Error::internal("registry_corrupt", fmt::format("registry_source {} of {} is not "
+                                                             "a JSON object",
+                                                             s.resource_code, key));
+    }
+    for (const auto& [name, value] : v.get_object())
+      s.values.emplace(std::string(name), value);
+    s.batch_id = rows[i].get<std::int64_t>(2);
+    s.seq = rows[i].get<std::int64_t>(3);
+    s.changed_at = rows[i].get<std::int64_t>(4);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
+                  const SourceValues& source) {
+  json::object values;
+  for (const auto& [name, value] : source.values)
+    values[name] = value;
+  return done(conn.exec(
+      "INSERT INTO registry_source (registry, rkey, resource_code, vals, batch_id, seq, "
+      "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (registry, rkey, resource_code) DO "
+      "UPDATE SET vals = excluded.vals, batch_id = excluded.batch_id, seq = excluded.seq, "
+      "changed_at = excluded.changed_at",
+      name_of(kind), key, source.resource_code, json::serialize(values), source.batch_id,
+      source.seq, source.changed_at));
+}
+
+Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view key,
+                     std::string_view resource) {
+  return done(
+      conn.exec("DELETE FROM registry_source WHERE registry = ? AND rkey = ? AND "
+                "resource_code = ?",
+                name_of(kind), key, resource));
+}
+
+Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind kind,
+                                           std::string_view key) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT vals, provenance, updated_at FROM "
+                                            "registry_record WHERE registry = ? AND rkey = ? AND "
+                                            "deleted = 0",
+                                            name_of(kind), key));
+  if (rows.empty()) return std::optional<GoldenRecord>();
+  return std::optional<GoldenRecord>(GoldenRecord{std::string(key), rows[0].get<std::string>(0),
+                                                  rows[0].get<std::string>(1),
+                                                  rows[0].get<std::int64_t>(2)});
+}
+
+Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
+                  const Merged& merged, std::int64_t now) {
+  json::object values, provenance;
+  for (const auto& [name, value] : merged.values)
+    values[name] = value;
+  for (const auto& [name, p] : merged.provenance) {
+    json::object o{
+        {"resource_code", p.resource_code}, {"batch_id", p.batch_id}, {"changed_at", p.changed_at}};
+    if (p.resolution_id) o["resolution_id"] = *p.resolution_id;
+    provenance[name] = std::move(o);
+  }
+  const bool person = kind == RegistryKind::kPerson;
+  const std::string division = text_of(merged, "division_code").value_or("");
+  const std::string county = division.size() >= 6 ? division.substr(0, 6) : "";
+  const auto birth = text_of(merged, "birth_date");
+  const std::optional<std::string> birth_year =
+      birth && birth->size() >= 4 ? std::optional<std::string>(birth->substr(0, 4)) : std::nullopt;
+  const auto alive = text_of(merged, "alive");
+  return done(conn.exec(
+      "INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, gender, alive, "
+      "category, status, vals, provenance, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, 0, 1) ON CONFLICT (registry, rkey) DO UPDATE SET deleted = 0, pending = "
+      "1,  name = excluded.name, county_code = "
+      "excluded.county_code, birth_year = excluded.birth_year, gender = excluded.gender, alive = "
+      "excluded.alive, category = excluded.category, status = excluded.status, vals = "
+      "excluded.vals, provenance = excluded.provenance, updated_at = CASE WHEN "
+      "excluded.updated_at > registry_record.updated_at THEN excluded.updated_at ELSE "
+      "registry_record.updated_at + 1 END",
+      name_of(kind), key, text_of(merged, "name"), county, person ? birth_year : std::nullopt,
+      person ? text_of(merged, "gender") : std::nullopt, std::int64_t{alive != "false" ? 1 : 0},
+      person ? std::nullopt : text_of(merged, "industry"),
+      person ? std::nullopt : text_of(merged, "status"), json::serialize(values),
+      json::serialize(provenance), now));
+}
+
+Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
+                     std::int64_t now) {
+  // updated_at only grows, so mark_published can tell a later change from the one published.
+  return done(
+      conn.exec("UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', "
+                "provenance = '{}', updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
+                "updated_at + 1 END WHERE registry = ? AND rkey = ?",
+                now, now, name_of(kind), key));
+}
+
+Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind, int limit) {
+  return db::map_rows<PendingRecord>(
+      conn.query(fmt::format("SELECT rkey, vals, deleted, updated_at FROM registry_record WHERE "
+                             "registry = ? AND pending = 1 ORDER BY rkey LIMIT {}",
+                             limit),
+                 name_of(kind)),
+      [](const db::Row& row) {
+        return PendingRecord{row.get<std::string>(0), row.get<std::string>(1),
+                             row.get<std::int64_t>(2) != 0, row.get<std::int64_t>(3)};
+      });
+}
+
+Status mark_published(db::Connection& conn, RegistryKind kind, const PendingRecord& record) {
+  if (record.deleted) {
+    return done(
+        conn.exec("DELETE FROM registry_record WHERE registry = ? AND rkey = ? AND "
+                  "deleted = 1 AND updated_at = ?",
+                  name_of(kind), record.key, record.updated_at));
+  }
+  return done(
+      conn.exec("UPDATE registry_record SET pending = 0 WHERE registry = ? AND rkey = ? "
+                "AND updated_at = ?",
+                name_of(kind), record.key, record.updated_at));
+}
+
+Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind kind,
+                                            std::string_view key) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT id, attribute, digest, resolution, "
+                                            "resolved_at FROM registry_conflict WHERE registry "
+                                            "= ? AND rkey = ? AND status = 'resolved'",
+                                            name_of(kind), key));
+  std::vector<Resolution> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    boost::system::error_code ec;
+    json::value v = json::parse(rows[i].get<std::string>(3), ec);
+    if (ec) continue;
+    out.push_back({rows[i].get<std::int64_t>(0), rows[i].get<std::string>(1),
+                   rows[i].get<std::string>(2), std::move(v), rows[i].get<std::int64_t>(4)});
+  }
+  return out;
+}
+
+Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
+                           const std::vector<MergeConflict>& open, std::int64_t now) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT id, attribute, digest FROM registry_conflict "
+                                            "WHERE registry = ? AND rkey = ? AND status = "
+                                            "'open'",
+                                            name_of(kind), key));
+  std::vector<bool> still(open.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string attribute = rows[i].get<std::string>(1);
+    const std::string digest = rows[i].get<std::string>(2);
+    bool kept = false;
+    for (std::size_t j = 0; j < open.size(); ++j) {
+      if (!still[j] && open[j].attribute == attribute && open[j].digest == digest) {
+        still[j] = kept = true;
+      }
+    }
+    if (!kept) {
+      ZT_TRY(
+          done(conn.exec("UPDATE registry_conflict SET status = 'gone', updated_at = ? WHERE "
+                         "id = ?",
+                         now, rows[i].get<std::int64_t>(0))));
+    }
+  }
+  int opened = 0;
+  for (std::size_t j = 0; j < open.size(); ++j) {
+    if (still[j]) continue;
+    json::array candidates;
+    for (const Candidate& c : open[j].candidates) {
+      candidates.push_back(json::object{{"resource_code", c.resource_code},
+                                        {"value", c.value},
+                                        {"priority", c.priority},
+                                        {"changed_at", c.changed_at}});
+    }
+    ZT_TRY(
+        done(conn.exec("INSERT INTO registry_conflict (registry, rkey, attribute, digest, "
+                       "candidates, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                       "'open', ?, ?)",
+                       name_of(kind), key, open[j].attribute, open[j].digest,
+                       json::serialize(candidates), now, now)));
+    ++opened;
+  }
+  return opened;
+}
+
+Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
+                                        std::optional<std::string> status,
+                                        std::optional<std::string> key, std::int64_t after_id,
+                                        int limit) {
+  std::string sql = fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND id > ?",
+                                kConflictColumns);
+  const std::string registry = name_of(kind);  // outlives params, which view it
+  std::vector<db::Param> params{db::Param(registry), db::Param(after_id)};
+  if (status) {
+    sql += " AND status = ?";
+    params.emplace_back(std::string_view(*status));
+  }
+  if (key) {
+    sql += " AND rkey = ?";
+    params.emplace_back(std::string_view(*key));
+  }
+  sql += fmt::format(" ORDER BY id LIMIT {}", limit);
+  return db::map_rows<Conflict>(conn.query(sql, params), conflict_of);
+}
+
+Result<std::optional<Conflict>> conflict(db::Connection& conn, std::int64_t id) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE id = ?", kConflictColumns),
+                 id));
+  if (rows.empty()) return std::optional<Conflict>();
+  return std::optional<Conflict>(conflict_of(rows[0]));
+}
+
+Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view value_json,
+                        std::string_view note, std::int64_t by, std::string_view by_name,
+                        std::int64_t now) {
+  return done(
+      conn.exec("UPDATE registry_conflict SET status = 'resolved', resolution = ?, note "
+                "= ?, resolved_by = ?, resolved_by_name = ?, resolved_at = ?, "
+                "updated_at = ? WHERE id = ?",
+                value_json, note, by, by_name, now, now, id));
+}
+
+Result<std::int64_t> count_records(db::Connection& conn, RegistryKind kind) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT COUNT(*) FROM registry_record WHERE "
+                                            "registry = ? AND deleted = 0",
+                                            name_of(kind)));
+  return rows[0].get<std::int64_t>(0);
+}
+
+Result<std::int64_t> count_conflicts(db::Connection& conn, RegistryKind kind,
+                                     std::string_view status) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT COUNT(*) FROM registry_conflict WHERE "
+                                            "registry = ? AND status = ?",
+                                            name_of(kind), status));
+  return rows[0].get<std::int64_t>(0);
+}
+
+Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
+                                       std::string_view /*today*/) {
+  const bool person = kind == RegistryKind::kPerson;
+  const std::string sql =
+      person
+          ? "SELECT county_code, COALESCE(birth_year, '') || '|' || COALESCE(gender, ''), "
+            "COUNT(*) FROM registry_record WHERE registry = 'person' AND alive = 1 AND deleted = 0 "
+            "GROUP BY "
+            "county_code, birth_year, gender ORDER BY 1, 2"
+          : "SELECT county_code, COALESCE(category, '') || '|' || COALESCE(status, ''), "
+            "COUNT(*) FROM registry_record WHERE registry = 'entity' AND deleted = 0 GROUP BY "
+            "county_code, "
+            "category, status ORDER BY 1, 2";
+  return db::map_rows<FigureRow>(conn.query(sql), [](const db::Row& row) {
+    return FigureRow{row.get<std::string>(0), row.get<std::string>(1), row.get<std::int64_t>(2)};
+  });
+}
+
+Status clear(db::Connection& conn, RegistryKind kind) {
+  const std::string r = name_of(kind);
+  ZT_TRY(done(conn.exec("DELETE FROM registry_source WHERE registry = ?", r)));
+  ZT_TRY(done(conn.exec("DELETE FROM registry_record WHERE registry = ?", r)));
+  ZT_TRY(done(conn.exec("DELETE FROM registry_cursor WHERE registry = ?", r)));
+  return done(
+      conn.exec("DELETE FROM registry_conflict WHERE registry = ? AND status <> "
+                "'resolved'",
+                r));
+}
+
+}  // namespace store
+
+}  // namespace zt::registry

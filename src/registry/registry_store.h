@@ -1,0 +1,126 @@
+// Storage of the person and entity registries: their configuration (the golden resource and the
+// attribute mappings), the change-feed cursors, what each source holds per key, the golden
+// records with provenance, and the conflicts with their resolutions. The only SQL of the merge.
+//
+// Tables (migrations 520-539): registry_config, registry_mapping, registry_cursor,
+// registry_source (registry, rkey, resource_code → the source's mapped values as JSON),
+// registry_record (the golden record: a few columns for search and figures, all values and the
+// provenance as JSON), registry_conflict (open / resolved / gone).
+// Thread-safety: stateless functions; a Connection is used by one thread at a time.
+#pragma once
+
+#include "core/result.h"
+#include "db/connection.h"
+#include "db/migration.h"
+#include "registry/merge.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zt::registry {
+
+std::vector<db::Migration> registry_migrations();
+
+namespace store {
+
+struct Config {
+  std::string resource_code;  // the catalog resource the golden records are published as
+  std::vector<Mapping> mappings;
+  std::int64_t updated_at = 0;
+};
+
+struct GoldenRecord {
+  std::string key;
+  std::string values;      // JSON object attribute → value
+  std::string provenance;  // JSON object attribute → {resource_code, batch_id, changed_at, …}
+  std::int64_t updated_at = 0;
+};
+
+struct Conflict {
+  std::int64_t id = 0;
+  std::string registry;
+  std::string key;
+  std::string attribute;
+  std::string digest;
+  std::string candidates;  // JSON array [{resource_code, value, priority, changed_at}]
+  std::string status;      // open, resolved, gone
+  std::optional<std::string> resolution;  // JSON value
+  std::string note;
+  std::optional<std::int64_t> resolved_by;
+  std::string resolved_by_name;
+  std::optional<std::int64_t> resolved_at;
+  std::int64_t created_at = 0;
+};
+
+struct FigureRow {
+  std::string county_code;
+  std::string group;  // person: "<age band>|<gender>"; entity: "<industry>|<status>"
+  std::int64_t count = 0;
+};
+
+Result<std::optional<Config>> read_config(db::Connection& conn, RegistryKind kind);
+Status write_config(db::Connection& conn, RegistryKind kind, const Config& config);
+
+Result<std::int64_t> cursor(db::Connection& conn, RegistryKind kind, std::string_view resource);
+Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view resource,
+                  std::int64_t seq);
+
+// Every source's values for `key`.
+Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kind,
+                                          std::string_view key);
+Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
+                  const SourceValues& source);
+Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view key,
+                     std::string_view resource);
+
+Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind kind,
+                                           std::string_view key);
+// Writes the golden record (the columns for search and figures taken from `merged`).
+Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
+                  const Merged& merged, std::int64_t now);
+// Marks the record deleted (every source deleted it): pending until the deletion is published.
+Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
+                     std::int64_t now);
+
+// Records changed since they were last published (put_record and delete_record set pending).
+struct PendingRecord {
+  std::string key;
+  std::string values;  // JSON object
+  bool deleted = false;
+  std::int64_t updated_at = 0;
+};
+Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind, int limit);
+// Clears pending (drops a deleted row) unless the record changed again since it was read.
+Status mark_published(db::Connection& conn, RegistryKind kind, const PendingRecord& record);
+
+// Resolutions kept for `key` (resolved conflicts).
+Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind kind,
+                                            std::string_view key);
+// Open conflicts of `key` become exactly `open`: new ones inserted, those no longer found
+// marked gone. Returns how many were opened.
+Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
+                           const std::vector<MergeConflict>& open, std::int64_t now);
+Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
+                                        std::optional<std::string> status,
+                                        std::optional<std::string> key, std::int64_t after_id,
+                                        int limit);
+Result<std::optional<Conflict>> conflict(db::Connection& conn, std::int64_t id);
+Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view value_json,
+                        std::string_view note, std::int64_t by, std::string_view by_name,
+                        std::int64_t now);
+Result<std::int64_t> count_records(db::Connection& conn, RegistryKind kind);
+Result<std::int64_t> count_conflicts(db::Connection& conn, RegistryKind kind,
+                                     std::string_view status);
+
+// Figures: records per county (first 6 digits of the division code, "" when none) and group.
+Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
+                                       std::string_view today);
+
+// Empties the registry's sources, records, cursors and open conflicts (resolutions stay).
+Status clear(db::Connection& conn, RegistryKind kind);
+
+}  // namespace store
+
+}  // namespace zt::registry
