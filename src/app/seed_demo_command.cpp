@@ -2,16 +2,20 @@
 #include "app/data_key.h"
 #include "app/migrations.h"
 #include "audit/service.h"
+#include "audit/writer.h"
 #include "catalog/service.h"
 #include "core/crypto_openssl.h"
 #include "core/time.h"
 #include "db/database.h"
 #include "db/migration.h"
+#include "demo/registry_setup.h"
 #include "demo/seed.h"
+#include "exchange/query.h"
 #include "exchange/service.h"
 #include "exchange/sharing.h"
 #include "identity/service.h"
 #include "registry/division_service.h"
+#include "registry/registry_service.h"
 
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -105,6 +109,10 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock, 1);
   exchange::ExchangeService late_exchange(database, catalog, sharing, audit_log, late_clock, 1);
   registry::DivisionService divisions(database);
+  audit::AuditWriter audit_writer(audit_log);
+  exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
+  registry::RegistryService registries(database, catalog, exchange, query, **identity, audit_log,
+                                       divisions, clock);
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   demo::DemoSeeder seeder(**identity, catalog, exchange, late_exchange, divisions,
@@ -128,6 +136,12 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   auto report =
       seeder.run({.city_code = options.city, .people = options.people, .seed = options.seed});
   if (!report.ok()) return fail("seeding failed", report.error());
+  // The base registries: golden resources, grants, mappings, and the first merge.
+  if (Status s = demo::setup_registries(**identity, catalog, sharing, registries, options.city,
+                                        [](std::string_view line) { std::cerr << line << '\n'; });
+      !s.ok()) {
+    return fail("setting up the registries failed", s.error());
+  }
 
   std::string text = fmt::format(
       "\n================================================================================\n"
@@ -153,10 +167,9 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
     out << accounts_json(*report);
     // Passwords: readable by the owner only.
     std::error_code ignored;
-    std::filesystem::permissions(options.accounts_out,
-                                 std::filesystem::perms::owner_read |
-                                     std::filesystem::perms::owner_write,
-                                 ignored);
+    std::filesystem::permissions(
+        options.accounts_out,
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ignored);
     if (!out.flush()) {
       std::cerr << fmt::format("seed-demo: cannot write {}\n", options.accounts_out.string());
       return 1;

@@ -158,3 +158,93 @@ std::vector<catalog::Resource> demo_resources() {
 }
 
 }  // namespace zt::demo
+
+namespace zt::demo {
+
+std::vector<catalog::Resource> registry_resources() {
+  const auto sources = demo_resources();
+  // A golden field is its source field's definition, optional (not every person has a record
+  // in every source), `name` and division_code indexed for the registry's search.
+  auto from = [&](std::string_view code, std::string_view name) {
+    for (const catalog::Resource& r : sources) {
+      if (r.code != code) continue;
+      for (catalog::Field f : r.fields) {
+        if (f.name != name) continue;
+        f.required = f.key;
+        f.indexed = !f.key && (f.name == "name" || f.name == "division_code");
+        return f;
+      }
+    }
+    return catalog::Field{};
+  };
+  std::vector<catalog::Resource> out;
+  auto person = base(resource::kPersonRegistry, "人口基础库",
+                     "由公安、民政、人社、卫健共享数据归集融合的全市人口基础信息（一人一档）",
+                     catalog::UpdateCycle::kDaily, {"人口", "基础库", "一人一档"});
+  for (auto [code, name] : {std::pair{resource::kHousehold, "id_number"},
+                            {resource::kHousehold, "name"},
+                            {resource::kHousehold, "gender"},
+                            {resource::kHousehold, "birth_date"},
+                            {resource::kHousehold, "nationality"},
+                            {resource::kHousehold, "household_address"},
+                            {resource::kHousehold, "division_code"},
+                            {resource::kMarriage, "marital_status"},
+                            {resource::kInsurance, "employment_status"},
+                            {resource::kInsurance, "insurance_status"},
+                            {resource::kHousehold, "alive"},
+                            {resource::kDeath, "death_date"}}) {
+    person.fields.push_back(from(code, name));
+  }
+  out.push_back(std::move(person));
+  auto entity = base(resource::kEntityRegistry, "法人基础库",
+                     "由市场监管、税务共享数据归集融合的全市法人基础信息（一企一档）",
+                     catalog::UpdateCycle::kDaily, {"法人", "企业", "基础库"});
+  for (auto [code, name] : {std::pair{resource::kEnterprise, "uscc"},
+                            {resource::kEnterprise, "name"},
+                            {resource::kEnterprise, "entity_type"},
+                            {resource::kEnterprise, "legal_representative"},
+                            {resource::kEnterprise, "registered_capital"},
+                            {resource::kEnterprise, "address"},
+                            {resource::kEnterprise, "division_code"},
+                            {resource::kEnterprise, "industry"},
+                            {resource::kEnterprise, "established_on"},
+                            {resource::kEnterprise, "status"},
+                            {resource::kTax, "tax_status"},
+                            {resource::kTax, "employee_count"}}) {
+    entity.fields.push_back(from(code, name));
+  }
+  out.push_back(std::move(entity));
+  return out;
+}
+
+std::vector<registry::Mapping> registry_mappings(bool person) {
+  std::vector<registry::Mapping> out;
+  auto map = [&](std::string_view code, std::initializer_list<const char*> attributes,
+                 int priority) {
+    for (const char* a : attributes) {
+      out.push_back({a, std::string(code), a, priority});
+    }
+  };
+  if (person) {
+    map(resource::kHousehold,
+        {"id_number", "name", "gender", "birth_date", "nationality", "household_address",
+         "division_code", "alive"},
+        10);
+    map(resource::kMarriage, {"id_number", "name", "household_address", "division_code"}, 5);
+    map(resource::kMarriage, {"marital_status"}, 10);
+    map(resource::kInsurance, {"id_number", "name"}, 3);
+    map(resource::kInsurance, {"employment_status", "insurance_status"}, 10);
+    map(resource::kDeath, {"id_number", "name"}, 3);
+    map(resource::kDeath, {"death_date"}, 10);
+  } else {
+    map(resource::kEnterprise,
+        {"uscc", "name", "entity_type", "legal_representative", "registered_capital", "address",
+         "division_code", "industry", "established_on", "status"},
+        10);
+    map(resource::kTax, {"uscc", "name"}, 5);
+    map(resource::kTax, {"tax_status", "employee_count"}, 10);
+  }
+  return out;
+}
+
+}  // namespace zt::demo

@@ -30,6 +30,7 @@
 #pragma once
 
 #include "catalog/model.h"
+#include "registry/merge.h"
 
 #include <string_view>
 #include <vector>
@@ -43,6 +44,8 @@ inline constexpr std::string_view kInsurance = "RS-0001";   // 社保参保 (人
 inline constexpr std::string_view kDeath = "WJ-0001";       // 死亡登记 (卫健)
 inline constexpr std::string_view kEnterprise = "SJ-0001";  // 企业登记 (市场监管)
 inline constexpr std::string_view kTax = "SW-0001";         // 税务登记 (税务)
+inline constexpr std::string_view kPersonRegistry = "DSJ-RK01";  // 人口基础库 (大数据管理中心)
+inline constexpr std::string_view kEntityRegistry = "DSJ-FR01";  // 法人基础库 (大数据管理中心)
 }  // namespace resource
 
 // The demo department (demo/departments.h) that publishes each resource, by its short code.
@@ -51,5 +54,13 @@ std::string_view publisher_of(std::string_view resource_code);
 // The six resources with their metadata and typed fields, for `department_id` of each
 // publisher (filled by the caller).
 std::vector<catalog::Resource> demo_resources();
+
+// The golden resources of the person and entity registries (大数据管理中心 publishes them): each
+// field defined as in its source resource, optional, name and division_code indexed.
+std::vector<catalog::Resource> registry_resources();
+// The attribute mappings of the person (true) or entity registry onto those six resources, with
+// their priorities (公安 first for identity, 民政 for marriage, 人社 for employment, 卫健 for
+// deaths; 市场监管 first for entities, 税务 for tax).
+std::vector<registry::Mapping> registry_mappings(bool person);
 
 }  // namespace zt::demo
