@@ -1,6 +1,6 @@
 // Starts a real `zhengtong serve` on a fresh SQLite database and a free port, serving web/dist.
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,11 +16,12 @@ function freePort() {
   })
 }
 
+/** Its database lives in `dir`, or in a new temporary folder that stop() removes. */
 export async function startServer({ binary, webRoot, dir }) {
+  const ownDir = !dir
   dir ??= mkdtempSync(join(tmpdir(), 'zt-e2e-'))
   const port = await freePort()
   const config = join(dir, 'zhengtong.toml')
-  const { writeFileSync } = await import('node:fs')
   writeFileSync(config, `[server]\nlisten = "127.0.0.1:${port}"\nweb_root = "${webRoot}"\n`)
   const child = spawn(binary, ['--config', config, 'serve'], {
     env: { ...process.env, ZT_DATABASE_URL: `sqlite:${join(dir, 'zt.db')}`, ZT_LISTEN: `127.0.0.1:${port}`, ZT_LOG_LEVEL: 'warn' },
@@ -45,11 +46,14 @@ export async function startServer({ binary, webRoot, dir }) {
     base,
     dir,
     stderr: () => stderr,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.on('exit', resolve)
-        child.kill('SIGTERM')
-      }),
+    stop: async () => {
+      if (child.exitCode === null) {
+        await new Promise((resolve) => {
+          child.on('exit', resolve)
+          child.kill('SIGTERM')
+        })
+      }
+      if (ownDir) rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
