@@ -279,6 +279,7 @@ try {
     await audit.click('[data-test=change-password]')
     await audit.waitForSelector('[data-test=totp-must-enrol]')
     await audit.click('[data-test=totp-start]')
+    await audit.waitForSelector('[data-test=totp-qr]')
     who.totp = (await audit.locator('[data-test=totp-secret]').innerText()).trim()
     await shot(audit, '13-totp-enrolment')
     await audit.fill('[data-test=totp-code]', await freshTotp(who.totp))
@@ -308,6 +309,11 @@ try {
     if ((await ga.locator('canvas').count()) < 2) throw new Error('no charts')
     await ga.waitForTimeout(1200) // let the charts finish their animation for the screenshot
     await shot(ga, '15-dashboard-figures')
+    await ga.goto(`${server.base}/console/catalog/${RES}`)
+    await ga.click('.el-tabs__item:has-text("数据质量")')
+    await ga.locator('[data-test=resource-figures]').filter({ hasText: /生效授权\s*1/ }).waitFor()
+    await ga.waitForTimeout(800)
+    await shot(ga, '15b-resource-quality')
   })
 
   const sys = await newPage()

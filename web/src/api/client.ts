@@ -38,6 +38,7 @@ export interface RequestOptions {
 
 let token: string | null = null
 let onUnauthorized: ((p: ApiError) => void) | null = null
+let onSetupRequired: ((p: ApiError) => void) | null = null
 
 export function setToken(t: string | null) {
   token = t
@@ -49,6 +50,11 @@ export function getToken() {
 export function setUnauthorizedHandler(h: (p: ApiError) => void) {
   onUnauthorized = h
 }
+/** Called on 403 password_change_required / totp_enrolment_required (e.g. a password expired). */
+export function setSetupRequiredHandler(h: (p: ApiError) => void) {
+  onSetupRequired = h
+}
+const kSetupCodes = ['password_change_required', 'totp_enrolment_required']
 
 export function buildUrl(path: string, query?: Query): string {
   const qs = new URLSearchParams()
@@ -97,6 +103,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!response.ok) {
     const err = new ApiError(problemFrom(response.status, response.statusText, text))
     if (response.status === 401 && token && !opts.noAuthRedirect && onUnauthorized) onUnauthorized(err)
+    if (response.status === 403 && kSetupCodes.includes(err.code) && onSetupRequired) onSetupRequired(err)
     throw err
   }
   if (!text) return undefined as T

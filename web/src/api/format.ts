@@ -22,3 +22,11 @@ export function splitList(s: string): string[] {
 export function headerText(s: string): string {
   return Array.from(new TextEncoder().encode(s), (b) => String.fromCharCode(b)).join('')
 }
+
+/** The last `n` days as YYYY-MM-DD in Beijing time (as the API counts days), oldest first. */
+export function lastDays(n: number): string[] {
+  const out: string[] = []
+  const now = Date.now() + 8 * 3600_000
+  for (let i = n - 1; i >= 0; i--) out.push(new Date(now - i * 86400_000).toISOString().slice(0, 10))
+  return out
+}

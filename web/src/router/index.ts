@@ -3,7 +3,7 @@
 // same list, so menus follow the user's roles.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from '@/stores/auth'
-import { ApiError, setUnauthorizedHandler } from '@/api/client'
+import { ApiError, setSetupRequiredHandler, setUnauthorizedHandler } from '@/api/client'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -106,6 +106,13 @@ router.beforeEach(async (to) => {
   const anyOf = to.meta.anyOf
   if (anyOf && !anyOf.some((p) => auth.can(p))) return { name: 'dashboard' }
   return true
+})
+
+// The API says the account must finish its set-up first (a password that expired while signed in).
+setSetupRequiredHandler((err) => {
+  const auth = useAuth()
+  if (err.code === 'totp_enrolment_required') auth.totpEnrolmentRequired = true
+  void auth.loadMe().finally(() => router.push({ name: 'account' }))
 })
 
 // A 401 on a signed-in call (idle or absolute timeout, sign-out elsewhere): back to sign-in, saying why.
