@@ -16,8 +16,8 @@ constexpr std::uint64_t kEnterpriseStream = 2;
 constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";  // GB 32100
 constexpr std::uint64_t kEnterpriseAllocation = 5;
 // Organisation codes of one cell: offset + rank × stride, in base 31 (8 digits: 31^8 ≈ 8.5e11).
-constexpr std::uint64_t kOrgOffset = 586697191443ull;  // "MA200000": as codes since 2015 begin
-constexpr std::uint64_t kOrgStride = 37;
+constexpr std::uint64_t kOrgOffset = 586698425789ull;  // "MA2…", as codes since 2015 begin
+constexpr std::uint64_t kOrgStride = 4111;             // 3 M enterprises: MA2… to MP…
 
 struct Industry {
   char letter;

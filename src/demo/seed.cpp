@@ -330,13 +330,15 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
     std::string id_number, name;
   };
   std::vector<Citizen> citizens;
-  ZT_TRY(push(
-      resource::kHousehold, exchange_, each_person([&citizens](const Person& p, std::string& out) {
-        if (citizens.size() < 3 && p.alive && p.age >= 25 && p.age <= 60 && !p.moved_address) {
-          citizens.push_back({p.id_number, p.name});
-        }
-        return records::household(p, out);
-      })));
+  ZT_TRY(push(resource::kHousehold, exchange_,
+              each_person([&citizens, &city](const Person& p, std::string& out) {
+                // Citizens of working age, born in the city.
+                if (citizens.size() < 3 && p.alive && p.age >= 25 && p.age <= 60 &&
+                    !p.moved_address && p.id_number.compare(0, 4, city.city_code(), 0, 4) == 0) {
+                  citizens.push_back({p.id_number, p.name});
+                }
+                return records::household(p, out);
+              })));
   ZT_TRY(push(resource::kMarriage, exchange_, each_person(&records::marriage)));
   ZT_TRY(push(resource::kInsurance, exchange_,
               each_person([&city, &plan](const Person& p, std::string& out) {
