@@ -374,6 +374,32 @@ try {
     await mz.waitForSelector('[data-test=login-notice]')
   })
 
+  await step('a citizen sees the department\'s read under 我的数据被谁用了', async () => {
+    await sys.goto(`${server.base}/console/admin/users`)
+    await sys.click('[data-test=new-user]')
+    await sys.click('[data-test=kind-citizen]')
+    await sys.fill('[data-test=user-username]', 'zhangsan')
+    await sys.fill('[data-test=user-display-name]', '张三')
+    await sys.fill('[data-test=user-id-number]', '330302198001010019')
+    await sys.click('[data-test=user-create]')
+    const initial = (await sys.locator('[data-test=one-time]').innerText()).replace(/^zhangsan:\s*/, '').trim()
+    const citizen = await newPage()
+    await citizen.goto(`${server.base}/login`)
+    await citizen.fill('[data-test=username]', 'zhangsan')
+    await citizen.fill('[data-test=password]', initial)
+    await citizen.click('[data-test=sign-in]')
+    await citizen.waitForSelector('[data-test=must-change]')
+    await citizen.fill('[data-test=current-password]', initial)
+    await citizen.fill('[data-test=new-password]', 'Lc-2026-Wz8!tRq5')
+    await citizen.fill('[data-test=repeat-password]', 'Lc-2026-Wz8!tRq5')
+    await citizen.click('[data-test=change-password]')
+    await citizen.waitForURL(/\/console\/my-data/)
+    const menu = await citizen.locator('[data-test=side-menu]').innerText()
+    if (menu.includes('资源目录') || menu.includes('工作台')) throw new Error(`a citizen's menu: ${menu}`)
+    await citizen.locator('[data-test=my-data-access]').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
+    await shot(citizen, '18b-my-data-access')
+  })
+
   await step('an idle session returns to sign-in with a notice', async () => {
     // Set the 3-second limit from the portal, where no idle timer runs, then open the console.
     await ga.goto(`${server.base}/`)

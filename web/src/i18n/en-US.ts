@@ -130,6 +130,16 @@ const enUS: typeof zhCN = {
     needsSignIn: 'The public API for open resources is not available yet; sign in to browse the whole catalog.',
     f1: 'Catalog: one register of resources, described by GB/T 21063 metadata', f2: 'Ingest: validated row by row, every rejected row with its reason', f3: 'Sharing: grants by purpose, masking by field', f4: 'Audit: an SM3 hash chain detects tampering',
   },
+  registry: {
+    person: 'Population', entity: 'Legal entities', lookup: 'Look up', byName: 'By name', golden: 'Golden record', place: 'Place of the ID number',
+    source: 'Source', resolved: 'Resolved by a steward', conflict: 'Conflict', figures: 'Figures', openConflicts: 'Open conflicts', byCounty: 'By county',
+    conflicts: 'Conflicts', candidates: 'Values by source', keep: 'Keep this value', resolution: 'Resolution', resolve: 'Resolve the conflict', resolveNote: 'Note (optional)',
+    status: { open: 'Open', resolved: 'Resolved', gone: 'Gone' },
+  },
+  myData: {
+    intro: '{who}, here is every read of your data by a department: which department, when, for what purpose and case.', none: 'No department has read your data yet',
+    department: 'Department', resource: 'Resource', purpose: 'Purpose', caseId: 'Case number',
+  },
   errors: { notFound: 'Page not found', forbidden: 'This account may not open this page', generic: 'Something went wrong' },
 }
 export default enUS

@@ -127,6 +127,16 @@ const zhCN = {
     openResources: '开放数据资源', apiDoc: '接口文档（OpenAPI）', console: '工作人员登录', searchOpen: '搜索开放资源',
     needsSignIn: '开放资源目录的公开接口尚未提供，登录后可浏览全部资源目录。', f1: '资源目录：统一编目，按 GB/T 21063 元数据描述', f2: '数据归集：逐行校验，错误行写明原因', f3: '共享申请：按用途授权，按信息项脱敏', f4: '安全审计：SM3 哈希链防篡改',
   },
+  registry: {
+    person: '人口库', entity: '法人库', lookup: '查询', byName: '按姓名/名称', golden: '标准记录', place: '身份证号所属地',
+    source: '来源', resolved: '人工裁定', conflict: '冲突', figures: '统计', openConflicts: '待处理冲突', byCounty: '各区县分布',
+    conflicts: '冲突处理', candidates: '各来源的值', keep: '采用此值', resolution: '裁定结果', resolve: '裁定冲突', resolveNote: '裁定说明（可选）',
+    status: { open: '待处理', resolved: '已裁定', gone: '已消除' },
+  },
+  myData: {
+    intro: '{who}，这里列出各部门每一次查询您的数据的记录：哪个部门、什么时间、用于什么用途和办件。', none: '暂无部门查询您的数据',
+    department: '查询部门', resource: '数据资源', purpose: '用途', caseId: '办件编号',
+  },
   errors: { notFound: '页面不存在', forbidden: '当前账号没有访问该页面的权限', generic: '出错了' },
 }
 export default zhCN

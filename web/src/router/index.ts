@@ -18,6 +18,7 @@ const console_: RouteRecordRaw = {
   component: () => import('@/views/console/ConsoleLayout.vue'),
   children: [
     { path: '', name: 'dashboard', component: () => import('@/views/console/DashboardPage.vue'), meta: { title: 'menu.dashboard' } },
+    { path: 'my-data', name: 'my-data', component: () => import('@/views/me/MyDataAccessPage.vue'), meta: { title: 'menu.myData' } },
     { path: 'account', name: 'account', component: () => import('@/views/console/AccountPage.vue'), meta: { title: 'menu.account' } },
     {
       path: 'catalog', name: 'catalog', component: () => import('@/views/catalog/CatalogSearch.vue'),
@@ -50,6 +51,10 @@ const console_: RouteRecordRaw = {
     {
       path: 'query', name: 'query', component: () => import('@/views/query/QueryPage.vue'),
       meta: { title: 'menu.query', anyOf: ['exchange.query'] },
+    },
+    {
+      path: 'registry', name: 'registry', component: () => import('@/views/registry/RegistryPage.vue'),
+      meta: { title: 'menu.registry', anyOf: ['registry.read', 'registry.manage', 'exchange.query', 'analytics.read'] },
     },
     {
       path: 'subscriptions', name: 'subscriptions', component: () => import('@/views/subscriptions/SubscriptionsPage.vue'),
@@ -103,6 +108,8 @@ router.beforeEach(async (to) => {
   }
   const setup = setupRoute(auth)
   if (setup && to.name !== 'account') return setup
+  // Citizens and enterprises have no console of their own: their page is 我的数据被谁用了.
+  if (auth.user && auth.user.kind !== 'staff' && to.name === 'dashboard') return { name: 'my-data' }
   const anyOf = to.meta.anyOf
   if (anyOf && !anyOf.some((p) => auth.can(p))) return { name: 'dashboard' }
   return true

@@ -3,15 +3,19 @@ export interface MenuItem {
   path: string
   title: string
   anyOf?: string[]
+  /** Only for these kinds of user (citizen, enterprise, staff). */
+  kinds?: string[]
   children?: MenuItem[]
 }
 
 export const menu: MenuItem[] = [
-  { path: '/console', title: 'menu.dashboard' },
+  { path: '/console', title: 'menu.dashboard', kinds: ['staff'] },
+  { path: '/console/my-data', title: 'menu.myData', kinds: ['citizen', 'enterprise'] },
   { path: '/console/catalog', title: 'menu.catalog', anyOf: ['catalog.resources.read', 'catalog.manage'] },
   { path: '/console/ingest', title: 'menu.ingest', anyOf: ['exchange.ingest'] },
   { path: '/console/sharing', title: 'menu.sharing', anyOf: ['exchange.query', 'exchange.grants.manage'] },
   { path: '/console/query', title: 'menu.query', anyOf: ['exchange.query'] },
+  { path: '/console/registry', title: 'menu.registry', kinds: ['staff'], anyOf: ['registry.read', 'registry.manage', 'exchange.query', 'analytics.read'] },
   { path: '/console/subscriptions', title: 'menu.subscriptions', anyOf: ['exchange.query'] },
   {
     path: '/console/admin', title: 'menu.admin', anyOf: ['identity.departments.manage', 'identity.users.manage', 'identity.roles.assign'],
@@ -23,8 +27,8 @@ export const menu: MenuItem[] = [
   { path: '/console/audit', title: 'menu.audit', anyOf: ['audit.read'] },
 ]
 
-export function visible(items: MenuItem[], can: (p: string) => boolean): MenuItem[] {
+export function visible(items: MenuItem[], can: (p: string) => boolean, kind: string): MenuItem[] {
   return items
-    .filter((i) => !i.anyOf || i.anyOf.some(can))
-    .map((i) => (i.children ? { ...i, children: visible(i.children, can) } : i))
+    .filter((i) => (!i.anyOf || i.anyOf.some(can)) && (!i.kinds || i.kinds.includes(kind)))
+    .map((i) => (i.children ? { ...i, children: visible(i.children, can, kind) } : i))
 }
