@@ -176,15 +176,17 @@ TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
   EXPECT_EQ(counts.at("rows").as_int64(),
             counts.at("inserted").as_int64() + counts.at("rejected").as_int64());
 
-  // The data admin sees the quality of all six; 税务's monthly resource, pushed 40 days ago, is
-  // stale.
+  // The data admin sees the quality of the six sources; 税务's monthly resource, pushed 40 days
+  // ago, is stale.
   const std::string data_admin = sign_in(a, "data_admin");
   auto quality = get(a, data_admin, "/api/v1/exchange/quality");
   ASSERT_TRUE(quality.is_object());
   std::map<std::string, bool> stale;
   for (const auto& q : quality.at("resources").as_array())
     stale[std::string(q.at("resource").as_string())] = q.at("stale").as_bool();
-  EXPECT_EQ(stale.size(), 6u);
+  for (const char* code : {"GA-0001", "MZ-0001", "RS-0001", "WJ-0001", "SJ-0001", "SW-0001"}) {
+    EXPECT_TRUE(stale.count(code)) << code;  // the six sources (the registries publish more)
+  }
   EXPECT_TRUE(stale["SW-0001"]);
   EXPECT_FALSE(stale["GA-0001"]);
 
