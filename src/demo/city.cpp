@@ -70,6 +70,12 @@ Result<CityPlan> CityPlan::load(registry::DivisionService& divisions, std::strin
     county_index[c.code] = plan.counties_.size();
     plan.counties_.push_back({c.code, c.name, {}});
   }
+  // A city without counties (东莞, 中山, 儋州, 嘉峪关) governs its towns itself: it is its own
+  // only county-level place.
+  if (plan.counties_.empty()) {
+    county_index[plan.city_code_] = 0;
+    plan.counties_.push_back({plan.city_code_, plan.city_name_, {}});
+  }
   std::map<std::string, const Division*> town_by_code;
   for (const Division& t : *towns)
     town_by_code[t.code] = &t;

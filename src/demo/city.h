@@ -39,6 +39,7 @@ class CityPlan {
   const std::string& province_name() const { return province_name_; }
   // 温州市; for a municipality (市辖区 under 北京市) the province's name.
   const std::string& city_name() const { return city_name_; }
+  // The counties; for a city without counties (东莞), the city itself.
   const std::vector<County>& counties() const { return counties_; }
   // County codes outside the city where some residents were born (GB/T 2260, current).
   const std::vector<std::string>& birth_counties_elsewhere() const { return elsewhere_; }

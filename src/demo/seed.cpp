@@ -169,6 +169,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
   }
   std::vector<identity::Department> districts;
   for (const County& county : city.counties()) {
+    if (county.code == city.city_code()) continue;  // a city without counties (东莞)
     auto d = identity_.create_department(op,
                                          {.code = county.code + "-GOV",
                                           .name = county.name + "人民政府",
@@ -240,7 +241,9 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
     if (!made.ok()) return std::move(made).error();
   }
   {
-    auto clerk = staff("district_clerk", districts.front(), identity::role::kWindowClerk);
+    // A window clerk of the first district's government (of the city's, when it has none).
+    auto clerk = staff("district_clerk", districts.empty() ? *root : districts.front(),
+                       identity::role::kWindowClerk);
     if (!clerk.ok()) return std::move(clerk).error();
   }
   progress_(fmt::format("seed-demo: {} departments, {} staff accounts ({:.1f} s)",
