@@ -95,6 +95,28 @@ Status setup_registries(identity::IdentityService& identity, catalog::CatalogSer
                                 {.resource_code = std::string(person ? resource::kPersonRegistry
                                                                      : resource::kEntityRegistry),
                                  .mappings = mappings}));
+    // The departments that feed the registry may read it back, masked: a sharing request each,
+    // approved by the 大数据管理中心.
+    ZT_ASSIGN_OR_RETURN(catalog::Resource golden, catalog.find(person ? resource::kPersonRegistry
+                                                                      : resource::kEntityRegistry));
+    std::vector<std::string> golden_fields;
+    for (const catalog::Field& f : golden.fields)
+      golden_fields.push_back(f.name);
+    for (const auto& entry : fields) {
+      ZT_ASSIGN_OR_RETURN(catalog::Resource source, catalog.find(entry.first));
+      const core::Principal consumer =
+          acting_for(source.department_id, {"catalog.resources.read", "exchange.query"});
+      ZT_ASSIGN_OR_RETURN(
+          auto request,
+          sharing.file_request(consumer,
+                               {.resource_code = golden.code,
+                                .purpose = person ? "人口信息核验" : "法人信息核验",
+                                .legal_basis = "《浙江省公共数据条例》第二十二条（共享使用）",
+                                .fields = golden_fields,
+                                .duration_days = 365},
+                               context));
+      ZT_TRY(sharing.approve(steward, request.id, {}, context));
+    }
     const auto started = std::chrono::steady_clock::now();
     ZT_ASSIGN_OR_RETURN(registry::SyncReport report, registries.sync(kind));
     const double seconds =

@@ -1,9 +1,10 @@
 // The demo city's base registries, after its records are in: the 大数据管理中心 publishes the
 // golden resources 人口基础库 and 法人基础库 (resources.h), files a sharing request to each source
 // department for its mapped fields — which that department approves with the personal fields
-// unmasked — configures the mappings, and runs the first merge from the change feeds, as the
-// running server then keeps doing. Acts through the services, with principals of the
-// departments concerned (as the seeder's operator acts without a signed-in user).
+// unmasked — configures the mappings, grants those departments masked reads of the registry,
+// and runs the first merge from the change feeds, as the running server then keeps doing. Acts
+// through the services, with principals of the departments concerned (as the seeder's operator acts
+// without a signed-in user).
 //
 // Thread-safety: one run at a time.
 #pragma once

@@ -203,6 +203,11 @@ Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryK
         o["_op"] = "delete";
       } else if (auto values = parse_object(r.values)) {
         o = std::move(*values);
+        // Decimals come back from JSON as doubles, which serialize as 1.25E1: give them as the
+        // shortest plain text instead, which ingest reads as the same decimal.
+        for (auto& [name, value] : o) {
+          if (value.is_double()) value = fmt::format("{}", value.get_double());
+        }
       }
       o[key] = r.key;
       body += json::serialize(o);
@@ -277,24 +282,52 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
       const std::int64_t now = core::to_millis(clock_.now());
       ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
       ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+      // This source's state per key at the end of the page (a later change of a key in the
+      // page replaces an earlier one; nullopt: deleted).
+      std::map<std::string, std::optional<SourceValues>, std::less<>> latest;
       for (const exchange::Change& change : page.items) {
         auto data = parse_object(change.data);
         if (!data) continue;
         auto k = data->find(key_field);
         if (k == data->end() || !k->value().is_string()) continue;
-        const std::string key(k->value().get_string());
+        std::optional<SourceValues>& slot = latest[std::string(k->value().get_string())];
         if (change.op == "delete") {
-          ZT_TRY(store::delete_source(conn, kind, key, code));
-        } else {
-          SourceValues s{code, {}, change.batch_id, change.seq, change.changed_at};
-          for (const Mapping* m : mappings) {
-            if (m->attribute == key_attr) continue;
-            auto v = data->find(m->field);
-            if (v != data->end() && !v->value().is_null()) s.values[m->attribute] = v->value();
-          }
-          ZT_TRY(store::put_source(conn, kind, key, s));
+          slot.reset();
+          continue;
         }
-        ZT_ASSIGN_OR_RETURN(int opened, remerge(conn, l, kind, key, now));
+        SourceValues s{code, {}, change.batch_id, change.seq, change.changed_at};
+        for (const Mapping* m : mappings) {
+          if (m->attribute == key_attr) continue;
+          auto v = data->find(m->field);
+          if (v != data->end() && !v->value().is_null()) s.values[m->attribute] = v->value();
+        }
+        slot = std::move(s);
+      }
+      std::vector<std::string> keys;
+      keys.reserve(latest.size());
+      for (const auto& entry : latest)
+        keys.push_back(entry.first);
+      ZT_ASSIGN_OR_RETURN(auto states, store::states(conn, kind, keys));
+      for (auto& [key, value] : latest) {
+        store::KeyState& state = states[key];
+        auto& sources = state.sources;
+        const auto before = sources.size();
+        std::erase_if(sources, [&](const SourceValues& s) { return s.resource_code == code; });
+        if (value) {
+          ZT_TRY(store::put_source(conn, kind, key, *value));
+          sources.push_back(std::move(*value));
+        } else if (sources.size() != before) {
+          ZT_TRY(store::delete_source(conn, kind, key, code));
+        }
+        if (sources.empty()) {
+          ZT_TRY(store::delete_record(conn, kind, key, now));
+          ZT_TRY(store::sync_conflicts(conn, kind, key, state.open, {}, now));
+          continue;
+        }
+        Merged merged = merge(kind, l.attributes, l.config.mappings, sources, state.resolutions);
+        ZT_TRY(store::put_record(conn, kind, key, merged, now));
+        ZT_ASSIGN_OR_RETURN(
+            int opened, store::sync_conflicts(conn, kind, key, state.open, merged.conflicts, now));
         report.conflicts_opened += opened;
       }
       ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));

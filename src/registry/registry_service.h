@@ -45,7 +45,7 @@
 namespace zt::registry {
 
 inline constexpr std::string_view kSyncPurpose = "基础库建设";
-inline constexpr int kSyncPage = 2000;
+inline constexpr int kSyncPage = 5000;
 
 struct SyncReport {
   std::int64_t changes = 0;    // feed entries applied

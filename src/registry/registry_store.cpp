@@ -3,6 +3,8 @@
 #include "db/rows.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace zt::registry {
@@ -206,6 +208,66 @@ Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kin
   return out;
 }
 
+Result<std::map<std::string, KeyState, std::less<>>> states(db::Connection& conn, RegistryKind kind,
+                                                            const std::vector<std::string>& keys) {
+  std::map<std::string, KeyState, std::less<>> out;
+  const std::string registry = name_of(kind);
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t start = 0; start < keys.size(); start += kChunk) {
+    const std::size_t n = std::min(kChunk, keys.size() - start);
+    std::string in = "?";
+    for (std::size_t i = 1; i < n; ++i)
+      in += ", ?";
+    std::vector<db::Param> params{db::Param(registry)};
+    for (std::size_t i = 0; i < n; ++i)
+      params.emplace_back(std::string_view(keys[start + i]));
+    ZT_ASSIGN_OR_RETURN(auto rows,
+                        conn.query(fmt::format("SELECT rkey, resource_code, vals, batch_id, seq, "
+                                               "changed_at FROM registry_source WHERE registry = "
+                                               "? AND rkey IN ({}) ORDER BY rkey, resource_code",
+                                               in),
+                                   params));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      SourceValues s;
+      s.resource_code = rows[i].get<std::string>(1);
+      boost::system::error_code ec;
+      json::value v = json::parse(rows[i].get<std::string>(2), ec);
+      if (ec || !v.is_object()) {
+        return Error::internal("registry_corrupt", "a registry_source row is not a JSON object");
+      }
+      for (const auto& [name, value] : v.get_object())
+        s.values.emplace(std::string(name), value);
+      s.batch_id = rows[i].get<std::int64_t>(3);
+      s.seq = rows[i].get<std::int64_t>(4);
+      s.changed_at = rows[i].get<std::int64_t>(5);
+      out[rows[i].get<std::string>(0)].sources.push_back(std::move(s));
+    }
+    ZT_ASSIGN_OR_RETURN(auto conflicts,
+                        conn.query(fmt::format("SELECT rkey, id, attribute, digest, status, "
+                                               "resolution, resolved_at FROM registry_conflict "
+                                               "WHERE registry = ? AND rkey IN ({}) AND status IN "
+                                               "('open', 'resolved')",
+                                               in),
+                                   params));
+    for (std::size_t i = 0; i < conflicts.size(); ++i) {
+      KeyState& state = out[conflicts[i].get<std::string>(0)];
+      const std::int64_t id = conflicts[i].get<std::int64_t>(1);
+      std::string attribute = conflicts[i].get<std::string>(2);
+      std::string digest = conflicts[i].get<std::string>(3);
+      if (conflicts[i].get<std::string>(4) == "open") {
+        state.open.push_back({id, std::move(attribute), std::move(digest)});
+        continue;
+      }
+      boost::system::error_code ec;
+      json::value value = json::parse(conflicts[i].get<std::string>(5), ec);
+      if (ec) continue;
+      state.resolutions.push_back({id, std::move(attribute), std::move(digest), std::move(value),
+                                   conflicts[i].get<std::int64_t>(6)});
+    }
+  }
+  return out;
+}
+
 Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
                   const SourceValues& source) {
   json::object values;
@@ -333,13 +395,22 @@ Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_
                                             "WHERE registry = ? AND rkey = ? AND status = "
                                             "'open'",
                                             name_of(kind), key));
-  std::vector<bool> still(open.size(), false);
+  std::vector<OpenConflict> known;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const std::string attribute = rows[i].get<std::string>(1);
-    const std::string digest = rows[i].get<std::string>(2);
+    known.push_back(
+        {rows[i].get<std::int64_t>(0), rows[i].get<std::string>(1), rows[i].get<std::string>(2)});
+  }
+  return sync_conflicts(conn, kind, key, known, open, now);
+}
+
+Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
+                           const std::vector<OpenConflict>& known,
+                           const std::vector<MergeConflict>& open, std::int64_t now) {
+  std::vector<bool> still(open.size(), false);
+  for (const OpenConflict& k : known) {
     bool kept = false;
     for (std::size_t j = 0; j < open.size(); ++j) {
-      if (!still[j] && open[j].attribute == attribute && open[j].digest == digest) {
+      if (!still[j] && open[j].attribute == k.attribute && open[j].digest == k.digest) {
         still[j] = kept = true;
       }
     }
@@ -347,7 +418,7 @@ Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_
       ZT_TRY(
           done(conn.exec("UPDATE registry_conflict SET status = 'gone', updated_at = ? WHERE "
                          "id = ?",
-                         now, rows[i].get<std::int64_t>(0))));
+                         now, k.id)));
     }
   }
   int opened = 0;

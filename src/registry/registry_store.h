@@ -15,6 +15,7 @@
 #include "registry/merge.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,21 @@ Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view reso
 // Every source's values for `key`.
 Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kind,
                                           std::string_view key);
+
+// What a page of the feeds needs about its keys, read with a few IN queries instead of several
+// queries per change: every source's values, the kept resolutions and the open conflicts.
+struct OpenConflict {
+  std::int64_t id = 0;
+  std::string attribute;
+  std::string digest;
+};
+struct KeyState {
+  std::vector<SourceValues> sources;
+  std::vector<Resolution> resolutions;
+  std::vector<OpenConflict> open;
+};
+Result<std::map<std::string, KeyState, std::less<>>> states(db::Connection& conn, RegistryKind kind,
+                                                            const std::vector<std::string>& keys);
 Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
                   const SourceValues& source);
 Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view key,
@@ -101,6 +117,10 @@ Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind k
 // Open conflicts of `key` become exactly `open`: new ones inserted, those no longer found
 // marked gone. Returns how many were opened.
 Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
+                           const std::vector<MergeConflict>& open, std::int64_t now);
+// The same when the key's open conflicts are known (`known`, from states()).
+Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
+                           const std::vector<OpenConflict>& known,
                            const std::vector<MergeConflict>& open, std::int64_t now);
 Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
                                         std::optional<std::string> status,

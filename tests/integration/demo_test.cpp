@@ -184,11 +184,26 @@ TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
   std::map<std::string, bool> stale;
   for (const auto& q : quality.at("resources").as_array())
     stale[std::string(q.at("resource").as_string())] = q.at("stale").as_bool();
-  for (const char* code : {"GA-0001", "MZ-0001", "RS-0001", "WJ-0001", "SJ-0001", "SW-0001"}) {
-    EXPECT_TRUE(stale.count(code)) << code;  // the six sources (the registries publish more)
-  }
+  EXPECT_EQ(stale.size(), 8u) << "the six sources and the two registries' golden resources";
   EXPECT_TRUE(stale["SW-0001"]);
   EXPECT_FALSE(stale["GA-0001"]);
+
+  // The registries are merged: a demo citizen's golden record answers a 公安 officer (masked,
+  // with provenance), and the entity registry holds the enterprises.
+  std::string citizen;
+  for (const json::value& acc : a.accounts) {
+    if (acc.at("kind") == "citizen") citizen = std::string(acc.at("username").as_string());
+  }
+  ASSERT_FALSE(citizen.empty());
+  const std::string police = sign_in(a, "police_officer");
+  auto person = get(a, police, "/api/v1/registry/persons/" + citizen);
+  ASSERT_TRUE(person.is_object());
+  EXPECT_EQ(person.at("resource_code"), "DSJ-RK01");
+  EXPECT_TRUE(person.at("record").as_object().contains("name"));
+  EXPECT_EQ(person.at("provenance").at("name").at("resource_code"), "GA-0001");
+  auto figures = get(a, data_admin, "/api/v1/registry/figures/entity");
+  ASSERT_TRUE(figures.is_object());
+  EXPECT_GT(figures.at("records").as_int64(), 0);
 
   const auto people_a = records(a, officer, "GA-0001", "id_number");
   EXPECT_EQ(people_a.size(), static_cast<std::size_t>(kPeople));
