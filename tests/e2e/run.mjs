@@ -38,6 +38,14 @@ const pages = []
 
 const server = await startServer({ binary, webRoot })
 let browser
+// Ctrl-C or a closed output pipe (`| head`) must not leave the server running.
+async function abort() {
+  await browser?.close().catch(() => {})
+  await server.stop()
+  process.exit(130)
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, abort)
+process.stdout.on('error', abort)
 try {
   const city = await readyCity(server.base, server.stderr(), { leaveForUi: ['auditadmin'] })
   const acct = city.accounts
