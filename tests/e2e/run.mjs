@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { startServer } from './lib/server.mjs'
-import { readyCity } from './lib/city.mjs'
+import { Api, readyCity } from './lib/city.mjs'
 import { freshTotp } from './lib/totp.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
@@ -254,6 +254,48 @@ try {
     await shot(mz, '12-subscriptions')
   })
 
+  await step('the data administrators look up the person in the population registry', async () => {
+    // Set-up through the API, as a data steward would: the golden resource, a grant from 公安 for
+    // the mapped fields (unmasked), the mappings, and a first merge.
+    const api = new Api(server.base)
+    const login = async (who) => (await api.call('POST', '/api/v1/auth/login', null, { username: who.username, password: who.password })).token
+    const dsj = await login(acct.dsj_admin)
+    const gaToken = await login(acct.ga_admin)
+    await api.call('POST', '/api/v1/catalog/resources', dsj, {
+      code: '330300-DSJ-0001', name: '人口基础库', category: 'base', share_type: 'conditional', share_condition: '政务服务',
+      share_mode: 'api', open_type: 'closed', update_cycle: 'realtime',
+      fields: [
+        { name: 'id_number', label: '公民身份号码', type: 'id_number', key: true, personal: true },
+        { name: 'name', label: '姓名', type: 'string', indexed: true, personal: true, mask: 'name' },
+        { name: 'phone', label: '联系电话', type: 'phone', personal: true },
+      ],
+    })
+    await api.call('POST', '/api/v1/catalog/resources/330300-DSJ-0001/publish', dsj)
+    const request = await api.call('POST', '/api/v1/sharing/requests', dsj, {
+      resource: RES, purpose: '人口基础库归集', legal_basis: '政务数据共享管理办法', fields: ['id_number', 'name', 'phone'],
+    })
+    await api.call('POST', `/api/v1/sharing/requests/${request.id}/approve`, gaToken, { unmasked: ['id_number', 'name', 'phone'] })
+    await api.call('PUT', '/api/v1/registry/configs/person', dsj, {
+      resource_code: '330300-DSJ-0001',
+      mappings: ['id_number', 'name', 'phone'].map((f) => ({ attribute: f, resource_code: RES, field: f, priority: 1 })),
+    })
+    await api.call('POST', '/api/v1/registry/configs/person/rebuild', dsj)
+
+    const page = await newPage()
+    await signIn(page, acct.dsj_admin)
+    await page.click('[data-test=side-menu] >> text=基础库')
+    await page.fill('[data-test=registry-purpose]', '人口信息核验')
+    await page.fill('[data-test=registry-key]', '330302198001010019')
+    await page.click('[data-test=registry-lookup]')
+    const record = page.locator('[data-test=golden-record]')
+    await record.filter({ hasText: '张三' }).filter({ hasText: RES }).waitFor()
+    await shot(page, '11b-registry-person')
+    await page.click('.el-tabs__item:has-text("统计")')
+    await page.locator('.el-statistic').filter({ hasText: /记录数\s*2/ }).waitFor()
+    await page.waitForTimeout(800)
+    await shot(page, '11c-registry-figures')
+  })
+
   await step('an API error is shown as its readable detail, not raw JSON', async () => {
     expected = ['/api/v1/catalog/resources/330300-XX-9999']
     await mz.goto(`${server.base}/console/catalog/330300-XX-9999`)
@@ -313,13 +355,13 @@ try {
     await ga.goto(`${server.base}/console`)
     const cards = ga.locator('[data-test=dashboard-cards]')
     await cards.filter({ hasText: /记录数\s*2/ }).waitFor()
-    await cards.filter({ hasText: /生效授权\s*1/ }).waitFor()
+    await cards.filter({ hasText: /生效授权\s*2/ }).waitFor() // to 民政 and to the registry
     if ((await ga.locator('canvas').count()) < 2) throw new Error('no charts')
     await ga.waitForTimeout(1200) // let the charts finish their animation for the screenshot
     await shot(ga, '15-dashboard-figures')
     await ga.goto(`${server.base}/console/catalog/${RES}`)
     await ga.click('.el-tabs__item:has-text("数据质量")')
-    await ga.locator('[data-test=resource-figures]').filter({ hasText: /生效授权\s*1/ }).waitFor()
+    await ga.locator('[data-test=resource-figures]').filter({ hasText: /生效授权\s*2/ }).waitFor()
     await ga.waitForTimeout(800)
     await shot(ga, '15b-resource-quality')
   })
@@ -405,6 +447,8 @@ try {
     const menu = await citizen.locator('[data-test=side-menu]').innerText()
     if (menu.includes('资源目录') || menu.includes('工作台')) throw new Error(`a citizen's menu: ${menu}`)
     await citizen.locator('[data-test=my-data-access]').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
+    // The registry lookup is a read of the citizen's data too.
+    await citizen.locator('[data-test=my-data-access]').filter({ hasText: '人口信息核验' }).waitFor()
     await shot(citizen, '18b-my-data-access')
   })
 

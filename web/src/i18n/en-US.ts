@@ -23,7 +23,7 @@ const enUS: typeof zhCN = {
     expiredNotice: 'Your session has ended. Please sign in again.',
     changePassword: 'Change password', mustChange: 'This is your first sign-in or your password has expired: change it to continue.',
     currentPassword: 'Current password', newPassword: 'New password', repeatPassword: 'Repeat new password',
-    passwordMismatch: 'The new passwords do not match', passwordChanged: 'Password changed. Sign in with the new password.',
+    passwordMismatch: 'The new passwords do not match', passwordChanged: 'Password changed; your other sessions have ended.',
     passwordRule: 'At least 12 characters with three of: upper case, lower case, digits, symbols; not containing the username.',
     totpSetup: 'Enable two-factor authentication', totpMustEnrol: 'Your role requires two-factor authentication (TOTP): add the secret to an authenticator app and enter a code.',
     totpSecret: 'Secret', totpUri: 'Set-up link', totpStart: 'Generate secret', totpConfirm: 'Enable', totpEnabled: 'Two-factor authentication is on',

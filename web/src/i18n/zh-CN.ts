@@ -21,7 +21,7 @@ const zhCN = {
     expiredNotice: '登录已失效，请重新登录。',
     changePassword: '修改密码', mustChange: '首次登录或密码已过期，请先修改密码后再继续使用。',
     currentPassword: '当前密码', newPassword: '新密码', repeatPassword: '确认新密码',
-    passwordMismatch: '两次输入的新密码不一致', passwordChanged: '密码已修改，请使用新密码重新登录。',
+    passwordMismatch: '两次输入的新密码不一致', passwordChanged: '密码已修改，其他会话已退出。',
     passwordRule: '至少 12 位，包含大写字母、小写字母、数字、符号中的三类，不得包含用户名。',
     totpSetup: '启用双因素认证', totpMustEnrol: '您的角色要求启用双因素认证（TOTP），请使用身份验证器扫描或输入密钥后填写验证码。',
     totpSecret: '密钥', totpUri: '配置链接', totpStart: '生成密钥', totpConfirm: '确认启用', totpEnabled: '双因素认证已启用',
