@@ -20,7 +20,7 @@ import { Api, readyCity } from './lib/city.mjs'
 import { freshTotp } from './lib/totp.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
-const binary = process.env.ZT_BINARY ?? ['build/release/zhengtong', 'build/test/zhengtong'].map((p) => join(root, p)).find(existsSync)
+const binary = process.env.ZT_BINARY ? resolve(process.env.ZT_BINARY) : ['build/release/zhengtong', 'build/test/zhengtong'].map((p) => join(root, p)).find(existsSync)
 const webRoot = resolve(process.env.ZT_WEB_ROOT ?? join(root, 'web/dist'))
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium'
 const shots = process.env.ZT_E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'zt-e2e-shots-'))

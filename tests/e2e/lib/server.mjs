@@ -23,7 +23,9 @@ export async function startServer({ binary, webRoot, dir }) {
   const port = await freePort()
   const config = join(dir, 'zhengtong.toml')
   writeFileSync(config, `[server]\nlisten = "127.0.0.1:${port}"\nweb_root = "${webRoot}"\n`)
+  // Run in `dir`, so that what the server keeps beside it (its data key under ./data) goes too.
   const child = spawn(binary, ['--config', config, 'serve'], {
+    cwd: dir,
     env: { ...process.env, ZT_DATABASE_URL: `sqlite:${join(dir, 'zt.db')}`, ZT_LISTEN: `127.0.0.1:${port}`, ZT_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
