@@ -204,6 +204,19 @@ try {
     await shot(ga, '07-ingest-report')
   })
 
+  await step('all or nothing: one bad row and nothing is written, with the report', async () => {
+    expected = [`/api/v1/resources/${RES}/records`]
+    const csv = 'id_number,name,phone\n330304199003150038,王五,13957700002\n330304199003150039,王五,13957700002\n'
+    await ga.click('[data-test=mode-all]')
+    await ga.setInputFiles('[data-test=ingest-file]', { name: 'people2.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await ga.click('[data-test=ingest-start]')
+    await ga.locator('[data-test=api-error]').waitFor()
+    await ga.locator('[data-test=batch-report]').filter({ hasText: '已拒绝' }).waitFor()
+    const inserted = await ga.locator('[data-test=count-inserted] .n').innerText()
+    if (inserted !== '0') throw new Error(`inserted ${inserted} in all-or-nothing mode`)
+    await shot(ga, '07b-ingest-all-or-nothing')
+  })
+
   await step('another department files a sharing request', async () => {
     await signIn(mz, acct.mz_officer)
     await mz.goto(`${server.base}/console/sharing?new=${RES}`)
@@ -348,6 +361,12 @@ try {
     await audit.fill('[data-test=audit-action]', 'exchange.record.read')
     await audit.keyboard.press('Enter')
     await audit.locator('[data-test=audit-records]').filter({ hasText: '婚姻登记核验' }).waitFor()
+    const [download] = await Promise.all([audit.waitForEvent('download'), audit.click('[data-test=audit-export]')])
+    const csv = await new Promise((resolve, reject) => download.createReadStream().then((s) => {
+      let text = ''
+      s.on('data', (d) => (text += d)).on('end', () => resolve(text)).on('error', reject)
+    }, reject))
+    if (!csv.includes('exchange.record.read')) throw new Error(`export: ${csv.slice(0, 200)}`)
     await shot(audit, '14-audit')
   })
 
