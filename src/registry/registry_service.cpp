@@ -255,6 +255,18 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
   }
   const Loaded& l = *loaded;
   ZT_ASSIGN_OR_RETURN(report.published, publish_pending(l, kind));  // a failed one, first
+  // A fresh build (the first, or a rebuild) takes the bulk path: the feeds only fill the source
+  // rows, then one ordered pass merges every key once — instead of once per source.
+  bool fresh = false;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(std::int64_t records, store::count_records(conn, kind));
+    fresh = records == 0;
+    for (const Mapping& m : l.config.mappings) {
+      ZT_ASSIGN_OR_RETURN(std::int64_t at, store::cursor(conn, kind, m.resource_code));
+      fresh = fresh && at == 0;
+    }
+  }
   const core::Principal registry = system_principal(l.golden);
   const std::string_view key_attr = key_attribute(kind);
   std::set<std::string> codes;
@@ -303,6 +315,20 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
         }
         slot = std::move(s);
       }
+      if (fresh) {
+        for (auto& [key, value] : latest) {
+          if (value) {
+            ZT_TRY(store::put_source(conn, kind, key, *value));
+          } else {
+            ZT_TRY(store::delete_source(conn, kind, key, code));
+          }
+        }
+        ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));
+        ZT_TRY(tx.commit());
+        report.changes += static_cast<std::int64_t>(page.items.size());
+        if (page.next_cursor >= page.last_seq) break;
+        continue;
+      }
       std::vector<std::string> keys;
       keys.reserve(latest.size());
       for (const auto& entry : latest)
@@ -336,9 +362,63 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
       if (page.next_cursor >= page.last_seq) break;
     }
   }
+  if (fresh) ZT_TRY(merge_all(l, kind, report));
   ZT_ASSIGN_OR_RETURN(std::int64_t published, publish_pending(l, kind));
   report.published += published;
   return report;
+}
+
+Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport& report) {
+  constexpr int kRows = 20000;
+  bool resolved = false;  // a rebuild keeps the stewards' resolutions
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(std::int64_t n, store::count_conflicts(conn, kind, "resolved"));
+    resolved = n > 0;
+  }
+  std::string after;
+  while (true) {
+    std::vector<std::pair<std::string, SourceValues>> rows;
+    {
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+      ZT_ASSIGN_OR_RETURN(rows, store::source_range(conn, kind, after, kRows));
+    }
+    if (rows.empty()) break;
+    if (rows.size() == static_cast<std::size_t>(kRows) && rows.front().first != rows.back().first) {
+      // The last key may go on in the next rows: leave it whole to the next round.
+      const std::string last = rows.back().first;
+      while (rows.back().first == last)
+        rows.pop_back();
+    }
+    const std::int64_t now = core::to_millis(clock_.now());
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    std::map<std::string, store::KeyState, std::less<>> states;
+    if (resolved) {
+      std::vector<std::string> keys;
+      for (const auto& row : rows) {
+        if (keys.empty() || keys.back() != row.first) keys.push_back(row.first);
+      }
+      ZT_ASSIGN_OR_RETURN(states, store::states(conn, kind, keys));
+    }
+    const std::vector<Resolution> none;
+    for (std::size_t i = 0; i < rows.size();) {
+      const std::string& key = rows[i].first;
+      std::vector<SourceValues> sources;
+      for (; i < rows.size() && rows[i].first == key; ++i)
+        sources.push_back(std::move(rows[i].second));
+      auto state = states.find(key);
+      Merged merged = merge(kind, l.attributes, l.config.mappings, sources,
+                            state != states.end() ? state->second.resolutions : none);
+      ZT_TRY(store::put_record(conn, kind, key, merged, now));
+      ZT_ASSIGN_OR_RETURN(int opened,
+                          store::sync_conflicts(conn, kind, key, {}, merged.conflicts, now));
+      report.conflicts_opened += opened;
+      after = key;
+    }
+    ZT_TRY(tx.commit());
+  }
+  return {};
 }
 
 Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind) {

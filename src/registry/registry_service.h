@@ -11,7 +11,9 @@
 // ExchangeService::changes as the system principal "registry" of the golden resource's
 // department — so the sources must grant that department their mapped fields, unmasked — from
 // its cursor, a page at a time; each page in one transaction updates the source values, the
-// golden records and the conflicts and moves the cursor. Golden records that changed are then
+// golden records and the conflicts and moves the cursor. A fresh build (no golden record, every
+// cursor at the start) instead fills the source values from the feeds and then merges every key
+// once in key order. Golden records that changed are then
 // published into the golden resource through ExchangeService::ingest (the real ingest path), so
 // other departments read them — granted, masked and audited — and subscribe to their changes.
 // A record stays `pending` until published; a failed publication is retried by the next sync.
@@ -136,6 +138,8 @@ class RegistryService {
   Result<int> remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
                       std::string_view key, std::int64_t now);
   Result<std::int64_t> publish_pending(const Loaded& l, RegistryKind kind);
+  // The bulk merge of a fresh build: every key once, in key order.
+  Status merge_all(const Loaded& l, RegistryKind kind, SyncReport& report);
 
   db::Database& db_;
   catalog::CatalogService& catalog_;

@@ -61,7 +61,7 @@ CREATE TABLE registry_record (
   PRIMARY KEY (registry, rkey)
 );
 CREATE INDEX registry_record_county ON registry_record (registry, county_code);
-CREATE INDEX registry_record_pending ON registry_record (registry, pending);
+CREATE INDEX registry_record_pending ON registry_record (registry, pending, rkey);
 CREATE TABLE registry_conflict (
   id {{id}},
   registry TEXT NOT NULL,
@@ -204,6 +204,36 @@ Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kin
     s.seq = rows[i].get<std::int64_t>(3);
     s.changed_at = rows[i].get<std::int64_t>(4);
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, SourceValues>>> source_range(db::Connection& conn,
+                                                                       RegistryKind kind,
+                                                                       std::string_view after_key,
+                                                                       int limit) {
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query(fmt::format("SELECT rkey, resource_code, vals, batch_id, seq, "
+                                             "changed_at FROM registry_source WHERE registry = ? "
+                                             "AND rkey > ? ORDER BY rkey, resource_code LIMIT {}",
+                                             limit),
+                                 name_of(kind), after_key));
+  std::vector<std::pair<std::string, SourceValues>> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SourceValues s;
+    s.resource_code = rows[i].get<std::string>(1);
+    boost::system::error_code ec;
+    json::value v = json::parse(rows[i].get<std::string>(2), ec);
+    if (ec || !v.is_object()) {
+      return Error::internal("registry_corrupt", "a registry_source row is not a JSON object");
+    }
+    for (const auto& [name, value] : v.get_object())
+      s.values.emplace(std::string(name), value);
+    s.batch_id = rows[i].get<std::int64_t>(3);
+    s.seq = rows[i].get<std::int64_t>(4);
+    s.changed_at = rows[i].get<std::int64_t>(5);
+    out.emplace_back(rows[i].get<std::string>(0), std::move(s));
   }
   return out;
 }

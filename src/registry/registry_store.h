@@ -72,6 +72,13 @@ Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view reso
 Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kind,
                                           std::string_view key);
 
+// Source rows of keys after `after_key`, in key order (then resource), at most `limit` rows: the
+// bulk merge of a fresh build walks them in order.
+Result<std::vector<std::pair<std::string, SourceValues>>> source_range(db::Connection& conn,
+                                                                       RegistryKind kind,
+                                                                       std::string_view after_key,
+                                                                       int limit);
+
 // What a page of the feeds needs about its keys, read with a few IN queries instead of several
 // queries per change: every source's values, the kept resolutions and the open conflicts.
 struct OpenConflict {
