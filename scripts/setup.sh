@@ -51,7 +51,7 @@ for arg in "$@"; do
   divisions=no
   case "$arg" in
     --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool chromium fonts-wqy-zenhei) ;;
-    --bench) packages+=(libbenchmark-dev wrk nginx-light) ;;
+    --bench) packages+=(libbenchmark-dev wrk nginx-light time) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -231,8 +231,12 @@ Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryK
     {
       ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
       ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+      // The page is every pending record from its first key to its last (read in key order), and
+      // nothing changes records meanwhile: sync and resolve hold sync_mutex_ around this.
+      std::int64_t read_at = 0;
       for (const store::PendingRecord& r : rows)
-        ZT_TRY(store::mark_published(conn, kind, r));
+        read_at = std::max(read_at, r.updated_at);
+      ZT_TRY(store::mark_published(conn, kind, rows.front().key, rows.back().key, read_at));
       ZT_TRY(tx.commit());
     }
     published += static_cast<std::int64_t>(rows.size());

@@ -389,17 +389,17 @@ Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind ki
       });
 }
 
-Status mark_published(db::Connection& conn, RegistryKind kind, const PendingRecord& record) {
-  if (record.deleted) {
-    return done(
-        conn.exec("DELETE FROM registry_record WHERE registry = ? AND rkey = ? AND "
-                  "deleted = 1 AND updated_at = ?",
-                  name_of(kind), record.key, record.updated_at));
-  }
+Status mark_published(db::Connection& conn, RegistryKind kind, std::string_view first_key,
+                      std::string_view last_key, std::int64_t read_at) {
+  const std::string registry = name_of(kind);
+  ZT_TRY(
+      done(conn.exec("DELETE FROM registry_record WHERE registry = ? AND pending = 1 AND rkey "
+                     ">= ? AND rkey <= ? AND deleted = 1 AND updated_at <= ?",
+                     registry, first_key, last_key, read_at)));
   return done(
-      conn.exec("UPDATE registry_record SET pending = 0 WHERE registry = ? AND rkey = ? "
-                "AND updated_at = ?",
-                name_of(kind), record.key, record.updated_at));
+      conn.exec("UPDATE registry_record SET pending = 0 WHERE registry = ? AND pending = "
+                "1 AND rkey >= ? AND rkey <= ? AND updated_at <= ?",
+                registry, first_key, last_key, read_at));
 }
 
 Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind kind,

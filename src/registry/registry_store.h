@@ -115,8 +115,10 @@ struct PendingRecord {
   std::int64_t updated_at = 0;
 };
 Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind, int limit);
-// Clears pending (drops a deleted row) unless the record changed again since it was read.
-Status mark_published(db::Connection& conn, RegistryKind kind, const PendingRecord& record);
+// Clears pending (drops deleted rows) of the records from first_key to last_key that have not
+// changed since `read_at` (the largest updated_at of the page read; updated_at only grows).
+Status mark_published(db::Connection& conn, RegistryKind kind, std::string_view first_key,
+                      std::string_view last_key, std::int64_t read_at);
 
 // Resolutions kept for `key` (resolved conflicts).
 Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind kind,
