@@ -143,6 +143,86 @@ http::Response search(CatalogService& service, const http::Request& request) {
                         {"facets", std::move(facets)}});
 }
 
+// What the public portal shows of a resource: its metadata and its fields' names, labels and
+// types; nothing about sharing, masking or who changed it.
+json::object open_json(const Resource& r) {
+  json::array fields;
+  for (const Field& f : r.fields) {
+    fields.push_back(json::object{
+        {"name", f.name}, {"label", f.label}, {"type", std::string(to_string(f.type))}});
+  }
+  return json::object{
+      {"code", r.code},
+      {"name", r.name},
+      {"department_name", r.department_name},
+      {"category", to_string(r.category)},
+      {"summary", r.summary},
+      {"format", r.format},
+      {"open_type", to_string(r.open_type)},
+      {"open_condition", r.open_condition},
+      {"update_cycle", to_string(r.update_cycle)},
+      {"publish_date", r.publish_date ? json::value(*r.publish_date) : json::value(nullptr)},
+      {"keywords",
+       [&] {
+         json::array a;
+         for (const auto& k : r.keywords)
+           a.emplace_back(k);
+         return a;
+       }()},
+      {"fields", std::move(fields)},
+  };
+}
+
+json::object open_resource_schema() {
+  return schema::object(
+      {{"code", schema::str()},
+       {"name", schema::str()},
+       {"department_name", schema::str()},
+       {"category", schema::enumeration({"base", "theme", "department"})},
+       {"summary", schema::str()},
+       {"format", schema::str()},
+       {"open_type", schema::enumeration({"open", "conditional"})},
+       {"open_condition", schema::str()},
+       {"update_cycle", schema::enumeration({"realtime", "daily", "weekly", "monthly", "quarterly",
+                                             "yearly", "irregular"})},
+       {"publish_date", schema::nstr()},
+       {"keywords", schema::strings()},
+       {"fields",
+        schema::array_of(schema::object(
+            {{"name", schema::str()}, {"label", schema::str()}, {"type", schema::str()}}))}});
+}
+
+http::Response open_resources(CatalogService& service, const http::Request& request) {
+  SearchQuery q;
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  q.after_id = page->after;
+  q.limit = page->limit;
+  if (auto text = request.query_param("q")) {
+    if (text->size() > 200) {
+      return http::problem(400, "invalid_query", "q is at most 200 bytes.");
+    }
+    q.text = *text;
+  }
+  if (!read_choice(request, "open_type", q.open_type, parse_open_type) ||
+      !read_choice(request, "category", q.category, parse_category)) {
+    return http::problem(400, "invalid_query",
+                         "open_type is open or conditional; category is base, theme or "
+                         "department.");
+  }
+  auto result = service.open_resources(std::move(q));
+  if (!result.ok()) return http::problem(result.error());
+  json::array items;
+  for (const Resource& r : result->items)
+    items.push_back(open_json(r));
+  return http::Response::json(
+      200, json::object{{"items", std::move(items)},
+                        {"next_cursor", result->next_cursor
+                                            ? json::value(std::to_string(*result->next_cursor))
+                                            : json::value(nullptr)},
+                        {"total", result->total}});
+}
+
 // The body as a resource, or the problem to answer.
 Result<Resource> body_resource(const http::Request& request) {
   const json::value* v = request.json();
@@ -193,6 +273,27 @@ void add_routes(http::Router& router, CatalogService& service) {
                                       {"next_cursor", schema::nstr()},
                                       {"total", schema::integer()},
                                       {"facets", facets_schema()}})}}});
+
+  router.add(
+      http::Method::kGet, "/api/v1/catalog/open-resources",
+      [&service](const http::Request& request) { return open_resources(service, request); },
+      {.access = http::Access::kPublic},
+      {.summary = "The open resources of the catalog (数据开放, no sign-in)",
+       .description =
+           "Published resources whose open_type is open (无条件开放) or conditional (有条件开放), "
+           "with their metadata and their fields' names, labels and types: never records. "
+           "Keyword search as in the catalog search. Public. Errors: 400 invalid_query, "
+           "invalid_paging.",
+       .tag = tag,
+       .params = {{.name = "q", .description = "Keywords, space-separated; all must match."},
+                  {.name = "open_type", .description = "open or conditional."},
+                  {.name = "category", .description = "base, theme or department."},
+                  {.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
+                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .responses = {{200, "Open resources, newest first",
+                      schema::object({{"items", schema::array_of(open_resource_schema())},
+                                      {"next_cursor", schema::nstr()},
+                                      {"total", schema::integer()}})}}});
 
   router.add(
       http::Method::kPost, "/api/v1/catalog/resources",

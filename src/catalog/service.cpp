@@ -298,6 +298,19 @@ Result<SearchResult> CatalogService::search(const core::Principal& actor, Search
   } else {
     query.own_department.reset();
   }
+  query.open_only = false;
+  return run_search(query);
+}
+
+Result<SearchResult> CatalogService::open_resources(SearchQuery query) {
+  query.status = ResourceStatus::kPublished;
+  query.own_department.reset();
+  query.open_only = true;
+  if (query.open_type == OpenType::kClosed) return SearchResult{};
+  return run_search(query);
+}
+
+Result<SearchResult> CatalogService::run_search(const SearchQuery& query) {
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(SearchResult result, store::search(conn, query));
   std::map<std::int64_t, std::string> names;

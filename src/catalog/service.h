@@ -71,6 +71,10 @@ class CatalogService {
 
   Result<Resource> get(const core::Principal& actor, std::string_view code);
   Result<SearchResult> search(const core::Principal& actor, SearchQuery query);
+  // For anyone, signed in or not (the public portal): the published resources whose open_type is
+  // open or conditional, searched and paged as search() does; the query's status and visibility
+  // are overridden. The caller shows only their metadata and field names: never records.
+  Result<SearchResult> open_resources(SearchQuery query);
   Result<std::vector<ResourceVersion>> history(const core::Principal& actor, std::string_view code);
 
   // For other modules (exchange): the resource by code, with no visibility check.
@@ -88,6 +92,8 @@ class CatalogService {
   Result<Resource> transition(const core::Principal& actor, std::string_view code,
                               ResourceStatus to, const identity::RequestContext& context);
   Status fill_department_name(Resource& resource);
+  // search() and open_resources(): the query's page with department names filled.
+  Result<SearchResult> run_search(const SearchQuery& query);
   Status validate(Resource& resource);
 
   db::Database& db_;

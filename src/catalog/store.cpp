@@ -244,6 +244,8 @@ Where where_of(db::Backend backend, const SearchQuery& q, std::string_view skip_
       w.params.emplace_back(w.text[t++]);
     }
   }
+  // Clauses without a parameter go last, after the parameters are placed.
+  if (q.open_only) clauses.push_back("open_type <> 'closed'");
   for (std::size_t c = 0; c < clauses.size(); ++c)
     w.sql += (c ? " AND " : " WHERE ") + clauses[c];
   return w;

@@ -33,6 +33,8 @@ struct SearchQuery {
   // Visibility, decided by the service: when set, only these departments' resources plus the
   // published ones of others whose share_type is not none.
   std::optional<std::int64_t> own_department;
+  // The public portal's view: only resources whose open_type is open or conditional.
+  bool open_only = false;
   std::int64_t after_id = 0;  // cursor: resources with a smaller id (newest first)
   int limit = 50;
 };

@@ -196,5 +196,83 @@ TEST_F(CatalogTest, SearchInChineseWithFacetsAndVisibility) {
   EXPECT_NE(second.at("items").at(0).at("code"), first.at("items").at(0).at("code"));
 }
 
+// The public portal's list: published resources open or conditionally open, without a token,
+// with their fields' names, labels and types only; drafts, closed and retired ones are not listed.
+TEST_F(CatalogTest, OpenResourcesAreListedWithoutSignIn) {
+  ASSERT_TRUE(open_city());
+  const std::string base = "/api/v1/catalog/resources";
+  auto make = [&](const std::string& code, const std::string& name, const char* open_type,
+                  const std::string& token, bool publish_it) {
+    json::object r = population(code);
+    r["name"] = name;
+    r["open_type"] = open_type;
+    r["summary"] = name + "，按季度更新";
+    r["keywords"] = json::array{};
+    if (std::string_view(open_type) == "conditional") r["open_condition"] = "签署数据使用协议";
+    auto created = city().call("POST", base, token, r);
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    if (publish_it) {
+      auto p = city().call("POST", base + "/" + code + "/publish", token);
+      ASSERT_TRUE(p);
+      ASSERT_EQ(p->status, 200) << p->body;
+    }
+  };
+  make("330300-GA-0001", "户籍人口统计", "open", ga_admin_, true);
+  make("330300-GA-0002", "流动人口统计", "open", ga_admin_, false);  // a draft
+  make("330300-GA-0003", "户籍人口基本信息", "closed", ga_admin_, true);
+  make("330300-MZ-0001", "婚姻登记统计", "conditional", mz_admin_, true);
+  make("330300-MZ-0002", "殡葬服务统计", "open", mz_admin_, true);
+  auto retired = city().call("POST", base + "/330300-MZ-0002/retire", mz_admin_);
+  ASSERT_TRUE(retired);
+  ASSERT_EQ(retired->status, 200) << retired->body;
+
+  const std::string open = "/api/v1/catalog/open-resources";
+  // The staff catalog still needs a token; the open list does not.
+  EXPECT_TRUE(IsProblem(city().call("GET", base, ""), 401, "unauthenticated"));
+  auto all = city().call("GET", open, "");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  json::value page = all->json();
+  EXPECT_EQ(codes(page), (std::vector<std::string>{"330300-GA-0001", "330300-MZ-0001"}));
+  EXPECT_EQ(page.at("total"), 2);
+  for (const auto& item : page.at("items").as_array()) {
+    const json::object& o = item.as_object();
+    // Metadata only: nothing about sharing, masking or who changed it, and no records.
+    for (const char* hidden : {"share_type", "share_condition", "id", "created_by", "records"}) {
+      EXPECT_FALSE(o.contains(hidden)) << hidden;
+    }
+    const json::object& first = o.at("fields").as_array().at(0).as_object();
+    EXPECT_EQ(first.at("name"), "id_number");
+    EXPECT_EQ(first.at("label"), "公民身份号码");
+    EXPECT_EQ(first.at("type"), "id_number");
+    EXPECT_EQ(first.size(), 3u);
+  }
+  EXPECT_EQ(page.at("items").at(0).at("department_name"), "温州市民政局");
+  EXPECT_EQ(page.at("items").at(0).at("open_condition"), "签署数据使用协议");
+
+  // Keyword search as the catalog's: 婚姻 (substring) and 户籍人口 (trigram index).
+  auto search = [&](const std::string& query) {
+    auto r = city().call("GET", open + "?" + query, "");
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no response");
+    return r ? codes(r->json()) : std::vector<std::string>{};
+  };
+  EXPECT_EQ(search("q=%E5%A9%9A%E5%A7%BB"), (std::vector<std::string>{"330300-MZ-0001"}));
+  EXPECT_EQ(search("q=%E6%88%B7%E7%B1%8D%E4%BA%BA%E5%8F%A3"),
+            (std::vector<std::string>{"330300-GA-0001"}));
+  EXPECT_EQ(search("open_type=conditional"), (std::vector<std::string>{"330300-MZ-0001"}));
+  EXPECT_EQ(search("open_type=closed"), (std::vector<std::string>{}));
+  // Paging by cursor.
+  auto first = city().call("GET", open + "?limit=1", "");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  ASSERT_TRUE(first->json().at("next_cursor").is_string());
+  EXPECT_EQ(search("limit=1&cursor=" + std::string(first->json().at("next_cursor").as_string())),
+            (std::vector<std::string>{"330300-GA-0001"}));
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", open + "?open_type=sometimes", ""), 400, "invalid_query"));
+  EXPECT_TRUE(IsProblem(city().call("GET", open + "?limit=0", ""), 400, "invalid_paging"));
+}
+
 }  // namespace
 }  // namespace zt::test
