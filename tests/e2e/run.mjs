@@ -1,5 +1,7 @@
 // Browser tests of the web front end: playwright-core drives Debian's chromium against a real
-// `zhengtong serve` on a fresh SQLite database, readied through the API (lib/city.mjs).
+// `zhengtong serve` on a fresh SQLite database seeded with a small demo city (温州, 2 000 people,
+// seed 1: `registry import-divisions` and `seed-demo`, lib/server.mjs); the administrators are
+// readied through the API (lib/city.mjs) and the demo accounts sign in as seed-demo made them.
 //
 //   tests/e2e/run.sh [BINARY]         (builds the web if needed, installs playwright-core, runs this)
 //
@@ -29,6 +31,9 @@ if (!binary || !existsSync(binary)) throw new Error('no zhengtong binary: build 
 if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no built front end at ${webRoot}: run scripts/build_web.sh`)
 
 const RES = '330300-GA-0101'
+const divisions = join(root, 'tests/data/divisions-330300')
+// A thousands separator may show between the digits of a figure.
+const figure = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',?')
 const results = []
 let expected = [] // response URL fragments whose 4xx this step provokes on purpose
 let previousExpected = [] // the previous step's
@@ -36,7 +41,9 @@ let problems = []
 let failedResponses = [] // 4xx/5xx answers seen during the current step
 const pages = []
 
-const server = await startServer({ binary, webRoot })
+const seedStarted = Date.now()
+const server = await startServer({ binary, webRoot, demo: { divisions, city: '330300', people: 2000, seed: 1 } })
+console.log(`server started, demo city seeded (${Date.now() - seedStarted} ms)`)
 let browser
 // Ctrl-C or a closed output pipe (`| head`) must not leave the server running.
 async function abort() {
@@ -47,8 +54,13 @@ async function abort() {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, abort)
 process.stdout.on('error', abort)
 try {
-  const city = await readyCity(server.base, server.stderr(), { leaveForUi: ['auditadmin'] })
+  const city = await readyCity(server.base, server.stderr(), { leaveForUi: ['auditadmin'], demoAccounts: server.demoAccounts })
   const acct = city.accounts
+  // The demo citizen whose data the steps read: 民政 through the new resource, 公安 in 基础库.
+  const citizen = city.citizens[0]
+  if (!citizen) throw new Error('seed-demo made no citizen account')
+  const cid = citizen.username
+  const cidMasked = `${cid.slice(0, 6)}********${cid.slice(14)}`
   browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
 
   async function newPage() {
@@ -116,17 +128,20 @@ try {
   const mz = await newPage()
   const audit = await newPage()
 
-  await step('public portal shows the platform and the API document link', async () => {
+  await step('public portal shows the platform, the open resources and the API document link', async () => {
     await ga.goto(server.base + '/')
     await ga.waitForSelector('[data-test=openapi-link]')
     if ((await ga.getAttribute('[data-test=openapi-link]', 'href')) !== '/api/openapi.json') throw new Error('no link to /api/openapi.json')
+    // Without sign-in: the open list answers (the demo city's resources are all 不予开放).
+    await ga.waitForSelector('[data-test=portal-results]')
+    if (await ga.locator('[data-test=api-error]').count()) throw new Error('the portal shows an error')
     await shot(ga, '01-portal')
   })
 
   await step('a wrong password shows the API\'s readable message', async () => {
     expected = ['/api/v1/auth/login']
     await ga.goto(`${server.base}/login`)
-    await ga.fill('[data-test=username]', 'ga_admin')
+    await ga.fill('[data-test=username]', 'police_admin')
     await ga.fill('[data-test=password]', 'not-the-password')
     await ga.click('[data-test=sign-in]')
     const text = await ga.locator('[data-test=login-error]').innerText()
@@ -135,7 +150,7 @@ try {
   })
 
   await step('sign in as a department admin; the menu follows the roles', async () => {
-    await signIn(ga, acct.ga_admin)
+    await signIn(ga, acct.police_admin)
     const menu = await ga.locator('[data-test=side-menu]').innerText()
     for (const item of ['工作台', '资源目录', '数据归集', '共享申请']) if (!menu.includes(item)) throw new Error(`menu lacks ${item}: ${menu}`)
     if (menu.includes('安全审计') || menu.includes('系统管理')) throw new Error(`menu shows admin items to a dept_admin: ${menu}`)
@@ -149,6 +164,9 @@ try {
     await ga.fill('[data-test=res-code]', RES)
     await ga.fill('[data-test=res-name]', '户籍人口基本信息（测试）')
     await ga.fill('[data-test=res-share-condition]', '用于政务服务办理')
+    await ga.click('[data-test=res-open-type]')
+    await option(ga, '有条件开放').click()
+    await ga.fill('[data-test=res-open-condition]', '签署数据使用协议')
     const defs = [
       ['id_number', '公民身份号码', '身份证号', true, null],
       ['name', '姓名', null, false, '姓名（保留姓）'],
@@ -181,6 +199,22 @@ try {
     await shot(ga, '05-resource-detail')
   })
 
+  await step('the public portal lists the open resource without sign-in, with search', async () => {
+    const anonymous = await newPage()
+    await anonymous.goto(server.base + '/')
+    await anonymous.fill('[data-test=portal-q]', '户籍人口基本')
+    await anonymous.click('[data-test=portal-search]')
+    const results = anonymous.locator('[data-test=portal-results]')
+    await results.filter({ hasText: RES }).filter({ hasText: '有条件开放' }).waitFor()
+    // Only its metadata and fields: the demo's closed 户籍人口信息 (GA-0001) is not listed.
+    if ((await results.innerText()).includes('GA-0001 ')) throw new Error('a closed resource is listed')
+    await results.locator('.el-table__expand-icon').first().click()
+    await anonymous.locator(`[data-test=portal-fields-${RES}]`).filter({ hasText: '公民身份号码' }).filter({ hasText: '身份证号' }).waitFor()
+    await anonymous.locator('text=签署数据使用协议').waitFor()
+    await shot(anonymous, '05b-portal-open-resources')
+    await anonymous.close()
+  })
+
   await step('search the catalog by a Chinese keyword, with facets', async () => {
     await ga.goto(`${server.base}/console/catalog`)
     await ga.fill('[data-test=catalog-q]', '户籍')
@@ -193,7 +227,8 @@ try {
 
   await step('upload a CSV with one bad row and see the batch report', async () => {
     await ga.goto(`${server.base}/console/ingest?resource=${RES}`)
-    const csv = 'id_number,name,phone\n330302198001010019,张三,13857712345\n330302198001010018,李四,13857700000\n330303198512310028,王芳,13957711111\n'
+    // The first row is the demo citizen's: 民政's read of it shows under 我的数据被谁用了.
+    const csv = `id_number,name,phone\n${cid},张三,13857712345\n330302198001010018,李四,13857700000\n330303198512310028,王芳,13957711111\n`
     await ga.setInputFiles('[data-test=ingest-file]', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
     await ga.click('[data-test=ingest-start]')
     await ga.waitForSelector('[data-test=batch-report]')
@@ -220,7 +255,7 @@ try {
   })
 
   await step('another department files a sharing request', async () => {
-    await signIn(mz, acct.mz_officer)
+    await signIn(mz, acct.civil_officer)
     await mz.goto(`${server.base}/console/sharing?new=${RES}`)
     await mz.waitForSelector('[data-test=request-form] .el-checkbox')
     await mz.fill('[data-test=request-purpose]', '婚姻登记核验')
@@ -246,11 +281,32 @@ try {
   await step('the consumer queries the record and sees it masked', async () => {
     await mz.goto(`${server.base}/console/query?resource=${RES}`)
     await mz.fill('[data-test=query-purpose]', '婚姻登记核验')
-    await mz.fill('[data-test=query-key]', '330302198001010019')
+    await mz.fill('[data-test=query-key]', cid)
     await mz.click('[data-test=query-run]')
     const text = await mz.locator('[data-test=query-result]').innerText()
-    if (!text.includes('330302********0019') || !text.includes('张*') || !text.includes('13857712345')) throw new Error(`result: ${text}`)
+    if (!text.includes(cidMasked) || !text.includes('张*') || !text.includes('13857712345')) throw new Error(`result: ${text}`)
     await shot(mz, '11-query-masked')
+  })
+
+  await step('the consumer reports the record as wrong; the provider answers (数据纠错)', async () => {
+    await mz.click('[data-test=report-correction]')
+    await mz.waitForURL(/\/console\/corrections/)
+    await mz.fill('[data-test=correction-fields]', 'phone')
+    await mz.fill('[data-test=correction-reason]', '联系电话与婚姻登记时留存的不一致')
+    await shot(mz, '11d-correction-report')
+    await mz.click('[data-test=correction-submit]')
+    await mz.locator('[data-test=corrections]').filter({ hasText: cid }).filter({ hasText: '待处理' }).waitFor()
+    await ga.goto(`${server.base}/console/corrections?box=inbox`)
+    await ga.locator('[data-test=corrections]').filter({ hasText: '联系电话与婚姻登记时留存的不一致' }).waitFor()
+    await ga.click('[data-test=answer-correction]')
+    await ga.click('[data-test=outcome-answered]')
+    await ga.fill('[data-test=correction-answer]', '经核实，该号码为本人最新登记的号码')
+    await ga.click('[data-test=answer-submit]')
+    await ga.locator('[data-test=corrections]').filter({ hasText: '已答复' }).waitFor()
+    await ga.locator('[data-test=answer-submit]').waitFor({ state: 'hidden' })
+    await shot(ga, '11e-correction-inbox')
+    await mz.reload()
+    await mz.locator('[data-test=corrections]').filter({ hasText: '经核实，该号码为本人最新登记的号码' }).waitFor()
   })
 
   await step('the consumer subscribes to the changes by webhook', async () => {
@@ -269,44 +325,25 @@ try {
     await shot(mz, '12-subscriptions')
   })
 
-  await step('the data administrators look up the person in the population registry', async () => {
-    // Set-up through the API, as a data steward would: the golden resource, a grant from 公安 for
-    // the mapped fields (unmasked), the mappings, and a first merge.
-    const api = new Api(server.base)
-    const login = async (who) => (await api.call('POST', '/api/v1/auth/login', null, { username: who.username, password: who.password })).token
-    const dsj = await login(acct.dsj_admin)
-    const gaToken = await login(acct.ga_admin)
-    await api.call('POST', '/api/v1/catalog/resources', dsj, {
-      code: '330300-DSJ-0001', name: '人口基础库', category: 'base', share_type: 'conditional', share_condition: '政务服务',
-      share_mode: 'api', open_type: 'closed', update_cycle: 'realtime',
-      fields: [
-        { name: 'id_number', label: '公民身份号码', type: 'id_number', key: true, personal: true },
-        { name: 'name', label: '姓名', type: 'string', indexed: true, personal: true, mask: 'name' },
-        { name: 'phone', label: '联系电话', type: 'phone', personal: true },
-      ],
-    })
-    await api.call('POST', '/api/v1/catalog/resources/330300-DSJ-0001/publish', dsj)
-    const request = await api.call('POST', '/api/v1/sharing/requests', dsj, {
-      resource: RES, purpose: '人口基础库归集', legal_basis: '政务数据共享管理办法', fields: ['id_number', 'name', 'phone'],
-    })
-    await api.call('POST', `/api/v1/sharing/requests/${request.id}/approve`, gaToken, { unmasked: ['id_number', 'name', 'phone'] })
-    await api.call('PUT', '/api/v1/registry/configs/person', dsj, {
-      resource_code: '330300-DSJ-0001',
-      mappings: ['id_number', 'name', 'phone'].map((f) => ({ attribute: f, resource_code: RES, field: f, priority: 1 })),
-    })
-    await api.call('POST', '/api/v1/registry/configs/person/rebuild', dsj)
-
+  await step('a police officer looks up the demo citizen in the population registry', async () => {
+    // seed-demo granted 公安 a masked read of the golden 人口基础库 (DSJ-RK01).
     const page = await newPage()
-    await signIn(page, acct.dsj_admin)
+    await signIn(page, acct.police_officer)
     await page.click('[data-test=side-menu] >> text=基础库')
-    await page.fill('[data-test=registry-purpose]', '人口信息核验')
-    await page.fill('[data-test=registry-key]', '330302198001010019')
+    await page.fill('[data-test=registry-purpose]', '户籍核验')
+    await page.fill('[data-test=registry-key]', cid)
     await page.click('[data-test=registry-lookup]')
     const record = page.locator('[data-test=golden-record]')
-    await record.filter({ hasText: '张三' }).filter({ hasText: RES }).waitFor()
+    // Each attribute with its source: 公安's 户籍人口信息.
+    await record.filter({ hasText: 'GA-0001' }).filter({ hasText: citizen.display_name.slice(0, 1) }).waitFor()
     await shot(page, '11b-registry-person')
+    // The figures count every golden record of the 2 000-person city.
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: acct.police_officer.username, password: acct.police_officer.password })
+    const { records } = await api.call('GET', '/api/v1/registry/figures/person', token)
+    if (!(records > 1000)) throw new Error(`the person registry holds ${records} records`)
     await page.click('.el-tabs__item:has-text("统计")')
-    await page.locator('.el-statistic').filter({ hasText: /记录数\s*2/ }).waitFor()
+    await page.locator('.el-statistic').filter({ hasText: new RegExp(`记录数\\s*${figure(records)}\\b`) }).waitFor()
     await page.waitForTimeout(800)
     await shot(page, '11c-registry-figures')
   })
@@ -373,16 +410,26 @@ try {
   })
 
   await step('the dashboard shows the figures and charts of the department', async () => {
+    // The figures the page draws from, read through the API as the same user.
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: acct.police_admin.username, password: acct.police_admin.password })
+    const quality = await api.call('GET', '/api/v1/exchange/quality', token)
+    const stats = await api.call('GET', '/api/v1/exchange/stats?days=30', token)
+    const records = quality.departments.reduce((a, d) => a + d.records, 0)
+    const grants = stats.resources.reduce((a, r) => a + r.grants_active, 0)
+    const own = stats.resources.find((r) => r.resource === RES)
+    if (records < 1000 || grants < 2) throw new Error(`records ${records}, grants ${grants}`)
     await ga.goto(`${server.base}/console`)
     const cards = ga.locator('[data-test=dashboard-cards]')
-    await cards.filter({ hasText: /记录数\s*2/ }).waitFor()
-    await cards.filter({ hasText: /生效授权\s*2/ }).waitFor() // to 民政 and to the registry
+    await cards.filter({ hasText: new RegExp(`记录数\\s*${figure(records)}\\b`) }).waitFor()
+    await cards.filter({ hasText: new RegExp(`生效授权\\s*${figure(grants)}\\b`) }).waitFor()
     if ((await ga.locator('canvas').count()) < 2) throw new Error('no charts')
     await ga.waitForTimeout(1200) // let the charts finish their animation for the screenshot
     await shot(ga, '15-dashboard-figures')
     await ga.goto(`${server.base}/console/catalog/${RES}`)
     await ga.click('.el-tabs__item:has-text("数据质量")')
-    await ga.locator('[data-test=resource-figures]').filter({ hasText: /生效授权\s*2/ }).waitFor()
+    // The new resource: granted to 民政 only.
+    await ga.locator('[data-test=resource-figures]').filter({ hasText: new RegExp(`生效授权\\s*${own?.grants_active ?? 1}\\b`) }).waitFor()
     await ga.waitForTimeout(800)
     await shot(ga, '15b-resource-quality')
   })
@@ -445,32 +492,20 @@ try {
     await mz.waitForSelector('[data-test=login-notice]')
   })
 
-  await step('a citizen sees the department\'s read under 我的数据被谁用了', async () => {
-    await sys.goto(`${server.base}/console/admin/users`)
-    await sys.click('[data-test=new-user]')
-    await sys.click('[data-test=kind-citizen]')
-    await sys.fill('[data-test=user-username]', 'zhangsan')
-    await sys.fill('[data-test=user-display-name]', '张三')
-    await sys.fill('[data-test=user-id-number]', '330302198001010019')
-    await sys.click('[data-test=user-create]')
-    const initial = (await sys.locator('[data-test=one-time]').innerText()).replace(/^zhangsan:\s*/, '').trim()
-    const citizen = await newPage()
-    await citizen.goto(`${server.base}/login`)
-    await citizen.fill('[data-test=username]', 'zhangsan')
-    await citizen.fill('[data-test=password]', initial)
-    await citizen.click('[data-test=sign-in]')
-    await citizen.waitForSelector('[data-test=must-change]')
-    await citizen.fill('[data-test=current-password]', initial)
-    await citizen.fill('[data-test=new-password]', 'Lc-2026-Wz8!tRq5')
-    await citizen.fill('[data-test=repeat-password]', 'Lc-2026-Wz8!tRq5')
-    await citizen.click('[data-test=change-password]')
-    await citizen.waitForURL(/\/console\/my-data/)
-    const menu = await citizen.locator('[data-test=side-menu]').innerText()
+  await step('the demo citizen sees both departments\' reads under 我的数据被谁用了', async () => {
+    const page = await newPage()
+    await page.goto(`${server.base}/login`)
+    await page.fill('[data-test=username]', citizen.username)
+    await page.fill('[data-test=password]', citizen.password)
+    await page.click('[data-test=sign-in]')
+    await page.waitForURL(/\/console\/my-data/)
+    const menu = await page.locator('[data-test=side-menu]').innerText()
     if (menu.includes('资源目录') || menu.includes('工作台')) throw new Error(`a citizen's menu: ${menu}`)
-    await citizen.locator('[data-test=my-data-access]').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
+    const reads = page.locator('[data-test=my-data-access]')
+    await reads.filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
     // The registry lookup is a read of the citizen's data too.
-    await citizen.locator('[data-test=my-data-access]').filter({ hasText: '人口信息核验' }).waitFor()
-    await shot(citizen, '18b-my-data-access')
+    await reads.filter({ hasText: '温州市公安局' }).filter({ hasText: '户籍核验' }).waitFor()
+    await shot(page, '18b-my-data-access')
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {

@@ -1,7 +1,9 @@
-// Readies a small city on a fresh Zhengtong server, through the API only (as tests/integration/city.cpp
-// does): the three administrators change their one-time passwords and enrol TOTP, the system admin
-// creates two departments and their staff, the security admin gives them roles, and each staff
-// member changes the initial password. Returns every account's username, password and TOTP secret.
+// Readies a city on a fresh Zhengtong server, through the API only (as tests/integration/city.cpp
+// does): the three administrators change their one-time passwords and enrol TOTP. On a seeded demo
+// city the demo accounts are added as they are (they sign in with their demo passwords); otherwise
+// the system admin creates three departments and their staff, the security admin gives them
+// roles, and each staff member changes the initial password. Returns every account's username,
+// password and TOTP secret.
 import { freshTotp } from './totp.mjs'
 
 export class Api {
@@ -34,7 +36,7 @@ export function initialPasswords(stderr) {
  * `leaveForUi` names administrators left as the first start made them (one-time password, no
  * TOTP), for a test to take through their first sign-in in the browser.
  */
-export async function readyCity(base, firstStartStderr, { leaveForUi = [] } = {}) {
+export async function readyCity(base, firstStartStderr, { leaveForUi = [], demoAccounts = null } = {}) {
   const api = new Api(base)
   const initial = initialPasswords(firstStartStderr)
   if (Object.keys(initial).length !== 3) throw new Error(`no administrator passwords in: ${firstStartStderr}`)
@@ -55,6 +57,12 @@ export async function readyCity(base, firstStartStderr, { leaveForUi = [] } = {}
   for (const username of ['auditadmin']) {
     if (leaveForUi.includes(username)) accounts[username] = { username, initial: initial[username] }
     else await readyAdmin(username)
+  }
+
+  if (demoAccounts) {
+    for (const a of demoAccounts) accounts[a.username] = { ...a }
+    const citizens = demoAccounts.filter((a) => a.kind === 'citizen')
+    return { accounts, citizens, departments: {} }
   }
 
   const departments = {}

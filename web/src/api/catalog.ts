@@ -1,5 +1,5 @@
 import { api, type Query } from './client'
-import type { Resource, ResourceInput, ResourceVersion, SearchAnswer, Page } from './types'
+import type { Category, FieldType, OpenType, Page, Resource, ResourceInput, ResourceVersion, SearchAnswer, UpdateCycle } from './types'
 
 const base = '/api/v1/catalog/resources'
 const enc = encodeURIComponent
@@ -12,6 +12,26 @@ export const catalog = {
   publish: (code: string) => api.post<Resource>(`${base}/${enc(code)}/publish`),
   retire: (code: string) => api.post<Resource>(`${base}/${enc(code)}/retire`),
   versions: (code: string) => api.get<Page<ResourceVersion>>(`${base}/${enc(code)}/versions`, { limit: 200 }),
+}
+
+// What the public portal lists (no sign-in): metadata and the fields' names, labels and types.
+export interface OpenResource {
+  code: string
+  name: string
+  department_name: string
+  category: Category
+  summary: string
+  format: string
+  open_type: Exclude<OpenType, 'closed'>
+  open_condition: string
+  update_cycle: UpdateCycle
+  publish_date: string | null
+  keywords: string[]
+  fields: { name: string; label: string; type: FieldType }[]
+}
+
+export const openData = {
+  resources: (q: Query) => api.get<Page<OpenResource> & { total: number }>('/api/v1/catalog/open-resources', q),
 }
 
 export interface QualityField {

@@ -13,7 +13,7 @@ const enUS: typeof zhCN = {
   menu: {
     dashboard: 'Dashboard', catalog: 'Resource catalog', ingest: 'Ingest', sharing: 'Sharing requests', query: 'Data query',
     subscriptions: 'Subscriptions', registry: 'Base registries', myData: 'Who used my data', admin: 'System admin',
-    departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security',
+    departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security', corrections: 'Correction reports',
   },
   auth: {
     title: 'Unified identity', signIn: 'Sign in', signOut: 'Sign out', username: 'Username', password: 'Password',
@@ -124,10 +124,14 @@ const enUS: typeof zhCN = {
     chainBroken: 'The hash chain does not verify', actor: 'Actor', action: 'Action', object: 'Object', outcome: 'Outcome', ip: 'Address',
     from: 'From', to: 'To', export: 'Export', detail: 'Detail', checked: 'Records checked', seq: 'Seq', purpose: 'Purpose',
   },
+  corrections: {
+    title: 'Correction reports', report: 'Report a wrong record', outbox: 'Filed by us', inbox: 'To answer', key: 'Record key', fields: 'Wrong fields',
+    fieldsHint: 'Field names, comma-separated; optional', reason: 'Reason', reported: 'Reported by', answer: 'Answer', doAnswer: 'Answer',
+    outcome: 'Outcome', status: { open: 'Open', corrected: 'Corrected', answered: 'Answered' },
+  },
   portal: {
     hero: 'Government data sharing and exchange', intro: 'Zhengtong puts a resource catalog and base registries (population, legal entities, e-certificates, credit) at the heart of a city\'s government: departments share data by the catalog, read it under grants, and every access is audited. One-stop services, e-certificates, the 12345 line, public credit and open data stand on it.',
     openResources: 'Open data resources', apiDoc: 'API document (OpenAPI)', console: 'Staff sign-in', searchOpen: 'Search open resources',
-    needsSignIn: 'The public API for open resources is not available yet; sign in to browse the whole catalog.',
     f1: 'Catalog: one register of resources, described by GB/T 21063 metadata', f2: 'Ingest: validated row by row, every rejected row with its reason', f3: 'Sharing: grants by purpose, masking by field', f4: 'Audit: an SM3 hash chain detects tampering',
   },
   registry: {

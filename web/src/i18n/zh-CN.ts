@@ -11,7 +11,7 @@ const zhCN = {
   menu: {
     dashboard: '工作台', catalog: '资源目录', ingest: '数据归集', sharing: '共享申请', query: '数据查询',
     subscriptions: '订阅', registry: '基础库', myData: '我的数据被谁用了', admin: '系统管理', departments: '部门管理',
-    users: '用户管理', audit: '安全审计', portal: '门户首页', account: '账号安全',
+    users: '用户管理', audit: '安全审计', portal: '门户首页', account: '账号安全', corrections: '数据纠错',
   },
   auth: {
     title: '统一身份认证', signIn: '登录', signOut: '退出登录', username: '用户名', password: '密码',
@@ -122,10 +122,15 @@ const zhCN = {
     chainBroken: '哈希链校验失败', actor: '操作人', action: '操作', object: '对象', outcome: '结果', ip: '来源地址',
     from: '开始时间', to: '结束时间', export: '导出', detail: '详情', checked: '已校验记录数', seq: '序号', purpose: '用途',
   },
+  corrections: {
+    title: '数据纠错', report: '提交纠错', outbox: '我提交的', inbox: '待我处理', key: '记录主键', fields: '有误的信息项',
+    fieldsHint: '字段名，用逗号分隔，可不填', reason: '纠错理由', reported: '提交人', answer: '处理结果', doAnswer: '处理',
+    outcome: '处理方式', status: { open: '待处理', corrected: '已更正', answered: '已答复' },
+  },
   portal: {
     hero: '政务数据共享交换平台', intro: '政通以政务信息资源目录和人口、法人、电子证照、信用等基础库为核心，让各部门的数据按目录共享、按授权使用、全程留痕审计，支撑一网通办、电子证照、12345 诉求、公共信用和数据开放。',
     openResources: '开放数据资源', apiDoc: '接口文档（OpenAPI）', console: '工作人员登录', searchOpen: '搜索开放资源',
-    needsSignIn: '开放资源目录的公开接口尚未提供，登录后可浏览全部资源目录。', f1: '资源目录：统一编目，按 GB/T 21063 元数据描述', f2: '数据归集：逐行校验，错误行写明原因', f3: '共享申请：按用途授权，按信息项脱敏', f4: '安全审计：SM3 哈希链防篡改',
+    f1: '资源目录：统一编目，按 GB/T 21063 元数据描述', f2: '数据归集：逐行校验，错误行写明原因', f3: '共享申请：按用途授权，按信息项脱敏', f4: '安全审计：SM3 哈希链防篡改',
   },
   registry: {
     person: '人口库', entity: '法人库', lookup: '查询', byName: '按姓名/名称', golden: '标准记录', place: '身份证号所属地',

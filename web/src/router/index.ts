@@ -57,6 +57,10 @@ const console_: RouteRecordRaw = {
       meta: { title: 'menu.registry', anyOf: ['registry.read', 'registry.manage', 'exchange.query', 'analytics.read'] },
     },
     {
+      path: 'corrections', name: 'corrections', component: () => import('@/views/corrections/CorrectionsPage.vue'),
+      meta: { title: 'menu.corrections', anyOf: ['exchange.query', 'exchange.grants.manage', 'exchange.ingest'] },
+    },
+    {
       path: 'subscriptions', name: 'subscriptions', component: () => import('@/views/subscriptions/SubscriptionsPage.vue'),
       meta: { title: 'menu.subscriptions', anyOf: ['exchange.query'] },
     },

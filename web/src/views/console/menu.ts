@@ -16,6 +16,7 @@ export const menu: MenuItem[] = [
   { path: '/console/sharing', title: 'menu.sharing', anyOf: ['exchange.query', 'exchange.grants.manage'] },
   { path: '/console/query', title: 'menu.query', anyOf: ['exchange.query'] },
   { path: '/console/registry', title: 'menu.registry', kinds: ['staff'], anyOf: ['registry.read', 'registry.manage', 'exchange.query', 'analytics.read'] },
+  { path: '/console/corrections', title: 'menu.corrections', anyOf: ['exchange.query', 'exchange.grants.manage', 'exchange.ingest'] },
   { path: '/console/subscriptions', title: 'menu.subscriptions', anyOf: ['exchange.query'] },
   {
     path: '/console/admin', title: 'menu.admin', anyOf: ['identity.departments.manage', 'identity.users.manage', 'identity.roles.assign'],
