@@ -149,6 +149,24 @@ try {
     await shot(ga, '02-login-error')
   })
 
+  await step('repeated wrong passwords lock the account; the page says so', async () => {
+    // hrss_officer takes no other part. The API answers a locked account as a wrong password
+    // (no account enumeration): after the default 5 failures even the right one is refused.
+    expected = ['/api/v1/auth/login']
+    const who = acct.hrss_officer
+    const attempt = async (password) => {
+      await ga.fill('[data-test=username]', who.username)
+      await ga.fill('[data-test=password]', password)
+      const [answer] = await Promise.all([ga.waitForResponse((r) => r.url().includes('/api/v1/auth/login')), ga.click('[data-test=sign-in]')])
+      return answer.status()
+    }
+    for (let i = 0; i < 5; i++) if ((await attempt(`wrong-${i}`)) !== 401) throw new Error('a wrong password was not refused')
+    if ((await attempt(who.password)) !== 401) throw new Error('the locked account signed in')
+    const text = await ga.locator('[data-test=login-error]').innerText()
+    if (!text.includes('锁定')) throw new Error(`no lockout message: ${text}`)
+    await shot(ga, '02b-login-lockout')
+  })
+
   await step('sign in as a department admin; the menu follows the roles', async () => {
     await signIn(ga, acct.police_admin)
     const menu = await ga.locator('[data-test=side-menu]').innerText()

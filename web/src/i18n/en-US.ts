@@ -27,7 +27,7 @@ const enUS: typeof zhCN = {
     passwordRule: 'At least 12 characters with three of: upper case, lower case, digits, symbols; not containing the username.',
     totpSetup: 'Enable two-factor authentication', totpMustEnrol: 'Your role requires two-factor authentication (TOTP): add the secret to an authenticator app and enter a code.',
     totpSecret: 'Secret', totpUri: 'Set-up link', totpStart: 'Generate secret', totpConfirm: 'Enable', totpEnabled: 'Two-factor authentication is on',
-    portalLink: 'Back to the portal',
+    portalLink: 'Back to the portal', lockoutHint: 'After several wrong passwords in a row the account is locked for a while, and even the right password is refused until then. Try again later, or ask the security administrator.',
   },
   roles: {
     window_clerk: 'Window clerk', dept_officer: 'Department officer', dept_admin: 'Department admin', data_admin: 'Data administrator',

@@ -25,7 +25,7 @@ const zhCN = {
     passwordRule: '至少 12 位，包含大写字母、小写字母、数字、符号中的三类，不得包含用户名。',
     totpSetup: '启用双因素认证', totpMustEnrol: '您的角色要求启用双因素认证（TOTP），请使用身份验证器扫描或输入密钥后填写验证码。',
     totpSecret: '密钥', totpUri: '配置链接', totpStart: '生成密钥', totpConfirm: '确认启用', totpEnabled: '双因素认证已启用',
-    portalLink: '返回门户',
+    portalLink: '返回门户', lockoutHint: '连续多次输错密码后，账号将被临时锁定，锁定期间即使密码正确也无法登录。请稍后再试，或联系安全管理员。',
   },
   roles: {
     window_clerk: '综合窗口', dept_officer: '部门经办', dept_admin: '部门管理员', data_admin: '大数据管理中心',
