@@ -380,6 +380,33 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
   }
 
   router.add(
+      http::Method::kGet, "/api/v1/me/record",
+      [&service](const http::Request& request) {
+        auto r = service.own_record(*request.principal(), identity::context_of(request));
+        if (!r.ok()) return http::problem(r.error());
+        return http::Response::text(200, std::move(*r), "application/json");
+      },
+      {},
+      {.summary = "My own registry record (一人一档 / 一企一档)",
+       .description = "For a signed-in citizen: their golden record of the population registry "
+                      "(by the account's 身份证号); for an enterprise: of the legal-entity "
+                      "registry (统一社会信用代码). Unmasked — it is theirs — each field with its "
+                      "source resource and time. Audited. Errors: 403 forbidden (staff, or no "
+                      "number on the account); 404 record_not_found, registry_not_configured.",
+       .tag = tag,
+       .responses = {{200, "My record",
+                      schema::object({{"registry", schema::enumeration({"person", "entity"})},
+                                      {"resource_code", schema::str()},
+                                      {"fields", schema::array_of(schema::object(
+                                                     {{"name", schema::str()},
+                                                      {"label", schema::str()},
+                                                      {"value", json::object{}},
+                                                      {"source", schema::nstr()},
+                                                      {"changed_at", schema::nstr()}},
+                                                     {"name", "label", "value"}))}},
+                                     {"registry", "resource_code", "fields"})}}});
+
+  router.add(
       http::Method::kGet, "/api/v1/me/data-access",
       [&service](const http::Request& request) {
         auto limit = http::page_of(request, kMaxPage);

@@ -12,6 +12,7 @@
 //   PUT  /api/v1/registry/configs/{registry}
 //   POST /api/v1/registry/configs/{registry}/sync     consume the feeds now
 //   POST /api/v1/registry/configs/{registry}/rebuild  start again from the feeds
+//   GET  /api/v1/me/record                            my own golden record (citizen, enterprise)
 //   GET  /api/v1/me/data-access                       谁用了我的数据: reads of my records
 //
 // {registry} is person or entity. Thread-safety: handlers run concurrently on the worker pool;

@@ -650,6 +650,69 @@ Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, R
 // --- 谁用了我的数据
 // --------------------------------------------------------------------------------
 
+Result<std::string> RegistryService::own_record(const core::Principal& actor,
+                                                const identity::RequestContext& context) {
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  std::optional<std::string> subject;
+  RegistryKind kind = RegistryKind::kPerson;
+  if (user.kind == identity::UserKind::kCitizen) {
+    subject = user.id_number;
+  } else if (user.kind == identity::UserKind::kEnterprise) {
+    subject = user.uscc;
+    kind = RegistryKind::kEntity;
+  }
+  if (!subject || subject->empty()) {
+    return forbidden(
+        "My record is for citizens and enterprises with an ID number or a credit "
+        "code on their account.");
+  }
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  std::optional<store::GoldenRecord> golden;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(golden, store::record(conn, kind, *subject));
+  }
+  if (!golden) {
+    return Error::not_found(
+        "record_not_found",
+        fmt::format("The {} registry holds no record of yours yet.", to_string(kind)));
+  }
+  const json::object values = parse_object(golden->values).value_or(json::object{});
+  const json::object provenance = parse_object(golden->provenance).value_or(json::object{});
+  json::array fields;
+  for (const catalog::Field& f : l.golden.fields) {
+    json::object item{{"name", f.name}, {"label", f.label}};
+    if (f.key) {
+      item["value"] = *subject;
+    } else if (auto v = values.find(f.name); v != values.end()) {
+      item["value"] = v->value();
+    } else {
+      item["value"] = nullptr;
+    }
+    if (auto p = provenance.find(f.name); p != provenance.end() && p->value().is_object()) {
+      item["source"] = p->value().as_object().contains("resource_code")
+                           ? p->value().at("resource_code")
+                           : json::value(nullptr);
+      item["changed_at"] = p->value().as_object().contains("changed_at")
+                               ? json::value(core::format_iso8601(core::from_millis(
+                                     p->value().at("changed_at").to_number<std::int64_t>())))
+                               : json::value(nullptr);
+    }
+    fields.push_back(std::move(item));
+  }
+  audit::AuditEntry e;
+  e.by(actor);
+  e.action = "registry.self_read";
+  e.object_type = std::string(to_string(kind));
+  e.object_id = *subject;
+  e.source_address = context.remote_address;
+  e.request_id = context.request_id;
+  ZT_TRY(audit_.append(std::move(e)));
+  return json::serialize(json::object{{"registry", to_string(kind)},
+                                      {"resource_code", l.golden.code},
+                                      {"fields", std::move(fields)}});
+}
+
 Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor,
                                                     std::optional<std::int64_t> cursor, int limit) {
   ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));

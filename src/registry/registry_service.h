@@ -121,6 +121,12 @@ class RegistryService {
   // Staff (any of registry.read, analytics.read, exchange.query).
   Result<RegistryFigures> figures(const core::Principal& actor, RegistryKind kind);
 
+  // A signed-in citizen's (enterprise's) own golden record, unmasked — it is theirs — as JSON
+  // {registry, resource_code, fields: [{name, label, value, source, changed_at}]}. Audited
+  // ("registry.self_read"). 404 "record_not_found" when the registry has none.
+  Result<std::string> own_record(const core::Principal& actor,
+                                 const identity::RequestContext& context);
+
   // A citizen's (id_number) or an enterprise's (uscc) reads of their own records.
   Result<DataAccessPage> data_access(const core::Principal& actor,
                                      std::optional<std::int64_t> cursor, int limit);

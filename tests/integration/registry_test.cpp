@@ -379,6 +379,20 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   EXPECT_TRUE(seen) << last;
   EXPECT_TRUE(
       IsProblem(city().call("GET", "/api/v1/me/data-access", mz_officer_), 403, "forbidden"));
+
+  // The citizen's own record: unmasked, each field with its source.
+  auto own = city().call("GET", "/api/v1/me/record", token);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->status, 200) << own->body;
+  const json::value own_body = own->json();
+  std::map<std::string, json::value> own_fields;
+  for (const json::value& f : own_body.at("fields").as_array()) {
+    own_fields[std::string(f.at("name").as_string())] = f;
+  }
+  EXPECT_EQ(own_fields["name"].at("value"), "李四") << own->body;
+  EXPECT_EQ(own_fields["id_number"].at("value"), json::value(p2));
+  EXPECT_EQ(own_fields["household_address"].at("source"), json::value(ga)) << own->body;
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/me/record", mz_officer_), 403, "forbidden"));
 }
 
 }  // namespace
