@@ -510,7 +510,7 @@ try {
     await mz.waitForSelector('[data-test=login-notice]')
   })
 
-  await step('the demo citizen sees both departments\' reads under 我的数据被谁用了', async () => {
+  await step('the demo citizen sees their own record and both departments\' reads under 我的数据被谁用了', async () => {
     const page = await newPage()
     await page.goto(`${server.base}/login`)
     await page.fill('[data-test=username]', citizen.username)
@@ -523,6 +523,9 @@ try {
     await reads.filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
     // The registry lookup is a read of the citizen's data too.
     await reads.filter({ hasText: '温州市公安局' }).filter({ hasText: '户籍核验' }).waitFor()
+    // Their own record, unmasked, with its sources.
+    const own = page.locator('[data-test=my-record]')
+    await own.filter({ hasText: citizen.display_name }).filter({ hasText: 'GA-0001' }).waitFor()
     await shot(page, '18b-my-data-access')
   })
 

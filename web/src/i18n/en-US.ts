@@ -143,6 +143,8 @@ const enUS: typeof zhCN = {
   myData: {
     intro: '{who}, here is every read of your data by a department: which department, when, for what purpose and case.', none: 'No department has read your data yet',
     department: 'Department', resource: 'Resource', purpose: 'Purpose', caseId: 'Case number',
+    myRecord: 'My record', myRecordIntro: 'Your record in the base registries, each item with its source resource and time.', noRecord: 'The base registries hold no record of yours yet',
+    item: 'Item', value: 'Value', source: 'Source', updated: 'Updated', accessLog: 'Reads of my data',
   },
   errors: { notFound: 'Page not found', forbidden: 'This account may not open this page', generic: 'Something went wrong' },
 }

@@ -141,6 +141,8 @@ const zhCN = {
   myData: {
     intro: '{who}，这里列出各部门每一次查询您的数据的记录：哪个部门、什么时间、用于什么用途和办件。', none: '暂无部门查询您的数据',
     department: '查询部门', resource: '数据资源', purpose: '用途', caseId: '办件编号',
+    myRecord: '我的档案', myRecordIntro: '基础库中您的信息，每一项注明来源部门资源与更新时间。', noRecord: '基础库中暂无您的档案',
+    item: '信息项', value: '内容', source: '来源', updated: '更新时间', accessLog: '查询记录',
   },
   errors: { notFound: '页面不存在', forbidden: '当前账号没有访问该页面的权限', generic: '出错了' },
 }
