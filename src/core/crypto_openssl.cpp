@@ -244,12 +244,23 @@ bool is_strict_der_signature(std::string_view signature) {
   return same;
 }
 
+// SM3 fetched from the default provider once. EVP_sm3() is a legacy handle that makes every
+// EVP_Digest fetch the implementation again (a lock and a lookup in the method store); the
+// audit chain hashes one record per read. Kept for the life of the process; nullptr when the
+// fetch failed (EVP_sm3() then, which reports the failure per call).
+const EVP_MD* fetched_sm3() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SM3", nullptr);
+  return md;
+}
+
 }  // namespace
 
 Result<std::string> OpenSslCryptoProvider::sm3(std::string_view data) const {
   std::string digest(kSm3DigestSize, '\0');
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), bytes(digest), &len, EVP_sm3(), nullptr) != 1 ||
+  const EVP_MD* md = fetched_sm3();
+  if (EVP_Digest(data.data(), data.size(), bytes(digest), &len, md ? md : EVP_sm3(), nullptr) !=
+          1 ||
       len != kSm3DigestSize) {
     return crypto_error("EVP_Digest SM3");
   }

@@ -119,7 +119,8 @@ QueryService::QueryService(db::Database& db, catalog::CatalogService& catalog,
                            const core::Clock& clock)
     : db_(db), catalog_(catalog), sharing_(sharing), audit_(audit), clock_(clock) {}
 
-Result<Resource> QueryService::resource(std::string_view code) {
+Result<std::shared_ptr<const QueryService::CachedResource>> QueryService::cached_resource(
+    std::string_view code) {
   const std::int64_t now = core::to_millis(clock_.now());
   {
     std::lock_guard lock(mutex_);
@@ -129,17 +130,26 @@ Result<Resource> QueryService::resource(std::string_view code) {
     }
   }
   ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(code));
+  std::string sql = records::key_lookup_sql(db_.backend(), r);
+  auto cached =
+      std::make_shared<const CachedResource>(CachedResource{std::move(r), std::move(sql)});
   std::lock_guard lock(mutex_);
   if (resources_.size() > 10000) resources_.clear();
-  resources_[std::string(code)] = {r, now};
-  return r;
+  resources_[std::string(code)] = {cached, now};
+  return cached;
+}
+
+Result<Resource> QueryService::resource(std::string_view code) {
+  ZT_ASSIGN_OR_RETURN(auto cached, cached_resource(code));
+  return cached->resource;
 }
 
 Result<QueryService::Prepared> QueryService::prepare(const core::Principal& actor,
                                                      std::string_view code,
                                                      const std::vector<std::string>& fields,
                                                      const ReadContext& context) {
-  ZT_ASSIGN_OR_RETURN(Resource r, resource(code));
+  ZT_ASSIGN_OR_RETURN(auto cached, cached_resource(code));
+  const Resource& r = cached->resource;
   if (r.status == catalog::ResourceStatus::kDraft) {
     return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
   }
@@ -159,7 +169,7 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
   if (purpose.size() > 500 || context.case_id.size() > 100) {
     return Error::invalid("invalid_purpose", "X-Purpose is at most 500 bytes, X-Case-Id 100.");
   }
-  return Prepared{std::move(r), std::move(access), std::move(purpose)};
+  return Prepared{std::move(cached), std::move(access), std::move(purpose)};
 }
 
 void QueryService::audit(const core::Principal& actor, const Prepared& p,
@@ -183,25 +193,31 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
                                          const std::vector<std::string>& fields,
                                          const ReadContext& context) {
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, fields, context));
-  const Resource& r = p.resource;
-  const auto keys = key_indexes(r);
+  const Resource& r = p.resource();
   ZT_ASSIGN_OR_RETURN(auto values, parse_record_key(r, key, core::china_date(clock_.now())));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  std::optional<TypedRow> found;
-  std::vector<records::Condition> exact;
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    exact.push_back({keys[k], records::Condition::Op::kEq, values[k], {}});
-  }
-  ZT_TRY(records::scan_records(conn, r, exact, {}, 1, [&](const TypedRow& row) { found = row; }));
+  ZT_ASSIGN_OR_RETURN(std::optional<TypedRow> found,
+                      records::lookup_record(conn, r, p.cached->lookup_sql, values));
   if (!found) {
     return Error::not_found("record_not_found", fmt::format("No record {} in {}.", key, r.code));
   }
   std::string out;
   append_projected_json(out, r, p.access, *found);
-  json::array shown;
+  // The detail as boost::json would serialise {"basis", "grant_id", "fields"}, written directly:
+  // basis names and field names (a-z, 0-9, _) need no escaping.
+  std::string detail =
+      fmt::format(R"({{"basis":"{}","grant_id":{},"fields":[)", to_string(p.access.basis),
+                  p.access.grant_id ? std::to_string(*p.access.grant_id) : std::string("null"));
+  bool first = true;
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
-    if (p.access.can_read(i)) shown.emplace_back(r.fields[i].name);
+    if (!p.access.can_read(i)) continue;
+    if (!first) detail += ',';
+    first = false;
+    detail += '"';
+    detail += r.fields[i].name;
+    detail += '"';
   }
+  detail += "]}";
   // The object names the key as stored (validated, normalised), so a person's reads are found
   // by their id_number however the reader typed it (谁用了我的数据).
   std::string object_id = r.code + "/";
@@ -210,12 +226,7 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
     object_id +=
         values[k].kind == TypedValue::Kind::kText ? values[k].text : std::to_string(values[k].i);
   }
-  audit(
-      actor, p, context, "exchange.record.read", std::move(object_id),
-      json::serialize(json::object{
-          {"basis", to_string(p.access.basis)},
-          {"grant_id", p.access.grant_id ? json::value(*p.access.grant_id) : json::value(nullptr)},
-          {"fields", std::move(shown)}}));
+  audit(actor, p, context, "exchange.record.read", std::move(object_id), std::move(detail));
   return out;
 }
 
@@ -285,7 +296,7 @@ Result<std::vector<records::Condition>> QueryService::conditions(const Resource&
 Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_view code,
                                       const QueryInput& input, const ReadContext& context) {
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, input.fields, context));
-  const Resource& r = p.resource;
+  const Resource& r = p.resource();
   ZT_ASSIGN_OR_RETURN(auto conds, conditions(r, input));
   std::vector<TypedValue> after;
   if (!input.cursor.empty()) {
@@ -327,7 +338,7 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
                                                 ExportFormat format, const QueryInput& filters,
                                                 const ReadContext& context) {
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, filters.fields, context));
-  ZT_ASSIGN_OR_RETURN(auto conds, conditions(p.resource, filters));
+  ZT_ASSIGN_OR_RETURN(auto conds, conditions(p.resource(), filters));
   ExportPlan plan;
   plan.content_type =
       format == ExportFormat::kCsv ? "text/csv; charset=utf-8" : "application/x-ndjson";
@@ -337,7 +348,7 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
     filter_json[k] = v;
   plan.write = [this, p = std::move(p), conds = std::move(conds), format, who, context,
                 filter_json](const std::function<bool(std::string_view)>& emit) -> Status {
-    const Resource& r = p.resource;
+    const Resource& r = p.resource();
     std::string out;
     if (format == ExportFormat::kCsv) append_csv_header(out, r, p.access);
     std::vector<TypedValue> after;

@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 
 namespace zt::exchange {
@@ -90,11 +91,19 @@ class QueryService {
   Result<catalog::Resource> resource(std::string_view code);
 
  private:
-  struct Prepared {
+  // A resource as the cache keeps it, shared by the requests that read it (never copied per
+  // request), with what key lookups need made once per resource version.
+  struct CachedResource {
     catalog::Resource resource;
+    std::string lookup_sql;  // records::key_lookup_sql for db_'s backend
+  };
+  struct Prepared {
+    std::shared_ptr<const CachedResource> cached;
     Access access;
     std::string purpose;
+    const catalog::Resource& resource() const { return cached->resource; }
   };
+  Result<std::shared_ptr<const CachedResource>> cached_resource(std::string_view code);
   Result<Prepared> prepare(const core::Principal& actor, std::string_view code,
                            const std::vector<std::string>& fields, const ReadContext& context);
   Result<std::vector<records::Condition>> conditions(const catalog::Resource& resource,
@@ -108,7 +117,9 @@ class QueryService {
   audit::AuditWriter& audit_;
   const core::Clock& clock_;
   std::mutex mutex_;  // guards resources_
-  std::map<std::string, std::pair<catalog::Resource, std::int64_t>, std::less<>> resources_;
+  // code → (resource, when it was read from the catalog)
+  std::map<std::string, std::pair<std::shared_ptr<const CachedResource>, std::int64_t>, std::less<>>
+      resources_;
 };
 
 }  // namespace zt::exchange

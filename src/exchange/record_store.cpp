@@ -823,6 +823,28 @@ Result<std::optional<std::string>> find_record(db::Connection& conn, const Resou
   return std::optional<std::string>(record_json(r, rows[0]));
 }
 
+std::string key_lookup_sql(db::Backend backend, const Resource& r) {
+  const bool pg = backend == db::Backend::kPostgres;
+  std::string where;
+  for (const Field& f : r.fields) {
+    if (!f.key) continue;
+    where += fmt::format("{}{} = {}", where.empty() ? "" : " AND ", column(f), placeholder(f, pg));
+  }
+  return fmt::format("SELECT {} FROM {} WHERE {}", select_list(r, pg), table(r.id), where);
+}
+
+Result<std::optional<TypedRow>> lookup_record(db::Connection& conn, const Resource& r,
+                                              std::string_view sql,
+                                              std::span<const TypedValue> key) {
+  std::vector<db::Param> params;
+  params.reserve(key.size());
+  for (const TypedValue& v : key)
+    params.push_back(param_of(v));
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, params));
+  if (rows.empty()) return std::optional<TypedRow>();
+  return std::optional<TypedRow>(typed_row_of(r, rows[0]));
+}
+
 Status scan_records(db::Connection& conn, const Resource& r, std::span<const Condition> conditions,
                     std::span<const TypedValue> after, int limit,
                     const std::function<void(const TypedRow&)>& visit) {

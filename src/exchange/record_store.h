@@ -106,6 +106,18 @@ Result<std::optional<std::string>> find_record(db::Connection& conn,
                                                const catalog::Resource& resource,
                                                std::span<const TypedValue> key);
 
+// The SELECT of one record by its key: a parameter per key field, in key order, reading every
+// field as scan_records does. Built once per resource version by callers that look records up
+// often (key lookups), rather than per call.
+std::string key_lookup_sql(db::Backend backend, const catalog::Resource& resource);
+
+// The record with the given key values (one per key field, in key order) read with `sql` from
+// key_lookup_sql(conn.backend(), resource), as typed values in field order; nullopt when absent.
+Result<std::optional<TypedRow>> lookup_record(db::Connection& conn,
+                                              const catalog::Resource& resource,
+                                              std::string_view sql,
+                                              std::span<const TypedValue> key);
+
 // One filter of a query on a key or indexed field. kPrefix matches text starting with `value`
 // (`upper` is the exclusive end of its range, made by the caller: value + U+FFFF).
 struct Condition {

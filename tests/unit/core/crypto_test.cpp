@@ -151,6 +151,28 @@ TEST_F(CryptoTest, Sm3MatchesGbT32905Examples) {
   EXPECT_EQ(sm3_hex(""), "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b");
 }
 
+// The SM3 implementation is fetched once and shared: digests from many threads at once are
+// the reference ones.
+TEST_F(CryptoTest, Sm3FromManyThreadsAtOnce) {
+  std::vector<std::string> got(8);
+  {
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 200; ++i) {
+          Result<std::string> r = crypto_.sm3("abc");
+          if (!r.ok()) return;
+          got[t] = to_hex(*r);
+        }
+      });
+    }
+    for (std::thread& t : threads)
+      t.join();
+  }
+  for (const std::string& hex : got)
+    EXPECT_EQ(hex, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
 // ---- HMAC-SM3 (expected values: `openssl mac -digest SM3 ... HMAC`, see the file comment) ----
 
 TEST_F(CryptoTest, HmacSm3MatchesOpenSslCommandLine) {

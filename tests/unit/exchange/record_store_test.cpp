@@ -245,6 +245,24 @@ class RecordStoreTest : public ::testing::Test {
     return find({TypedValue{TypedValue::Kind::kText, 0, id}}, r);
   }
 
+  // The same through the key lookup of QueryService (key_lookup_sql + lookup_record), as the
+  // record's JSON of every field.
+  std::string lookup(std::vector<TypedValue> key, const Resource* r = nullptr) {
+    const Resource& res = r ? *r : resource_;
+    auto conn = db_->acquire(db::Access::kRead);
+    if (!conn.ok()) return "error " + conn.error().code;
+    const std::string sql = records::key_lookup_sql(conn->backend(), res);
+    auto found = records::lookup_record(*conn, res, sql, key);
+    if (!found.ok()) return "error " + found.error().code + ": " + found.error().detail;
+    if (!*found) return "absent";
+    std::string out;
+    append_row_json(out, res.fields, **found);
+    return out;
+  }
+  std::string lookup(const std::string& id) {
+    return lookup({TypedValue{TypedValue::Kind::kText, 0, id}});
+  }
+
   std::vector<std::int64_t> filled(const Resource* r = nullptr) {
     auto conn = db_->acquire(db::Access::kRead);
     EXPECT_TRUE(conn.ok());
@@ -438,6 +456,10 @@ TEST_F(RecordStoreTest, FindRecordGivesTheCanonicalValues) {
   EXPECT_EQ(find(id_number(2)), record(id_number(2), kRow2));
   EXPECT_EQ(find(id_number(3)), record(id_number(3), kRow3));
   EXPECT_EQ(find(id_number(4)), "absent");
+  // The key lookup's prepared SQL reads the same values.
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_EQ(lookup(id_number(i)), find(id_number(i)));
+  EXPECT_EQ(lookup(id_number(4)), "absent");
   // Every key field needs a value.
   EXPECT_EQ(find(std::vector<TypedValue>{}).substr(0, 17), "error invalid_key");
 }
@@ -632,6 +654,9 @@ TEST_F(RecordStoreTest, CompositeKeyWithoutOtherFields) {
   EXPECT_EQ(find({text("330303"), text("2026-03-01")}, &r),
             R"({"division":"330303","day":"2026-03-01"})");
   EXPECT_EQ(find({text("330302"), text("2026-03-02")}, &r), "absent");
+  EXPECT_EQ(lookup({text("330303"), text("2026-03-01")}, &r),
+            R"({"division":"330303","day":"2026-03-01"})");
+  EXPECT_EQ(lookup({text("330302"), text("2026-03-02")}, &r), "absent");
   EXPECT_EQ(find({text("330302")}, &r).substr(0, 17), "error invalid_key");
   const StorageState s = state(8);
   EXPECT_EQ(s.last_seq, 4);
@@ -663,6 +688,7 @@ TEST_F(RecordStoreTest, IntegerAndDatetimeKeys) {
       TypedValue{TypedValue::Kind::kInt, -5, ""},
       TypedValue{TypedValue::Kind::kText, 0, "2026-02-01T00:00:00+08:00"}};
   EXPECT_EQ(find(key, &r), R"({"seq":-5,"at":"2026-02-01T00:00:00+08:00","flag":false})");
+  EXPECT_EQ(lookup(key, &r), R"({"seq":-5,"at":"2026-02-01T00:00:00+08:00","flag":false})");
   EXPECT_EQ(show(apply(typed({{1, {str("-5"), str("2026-01-31T16:00:00Z")}, true}}, &r), &r)),
             "i0 u0 n0 d1 seq 3-3");
   EXPECT_EQ(find(key, &r), "absent");
