@@ -188,16 +188,30 @@ Result<int> RegistryService::remerge(db::Connection& conn, const Loaded& l, Regi
 Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryKind kind) {
   const core::Principal registry = system_principal(l.golden);
   const std::string_view key = key_attribute(kind);
+  // One ingest streams every pending record, read a page at a time in key order as the ingest
+  // asks for more; the pages are marked published only when the whole ingest has succeeded (an
+  // ingest that fails part way leaves them pending, and publishing them again changes nothing).
+  struct Range {
+    std::string first, last;
+    std::int64_t read_at = 0;
+  };
+  std::vector<Range> ranges;
   std::int64_t published = 0;
-  while (true) {
+  std::string after;
+  bool done = false;
+  auto next_piece = [&](std::string& piece) -> Result<bool> {
+    if (done) return false;
     std::vector<store::PendingRecord> rows;
     {
       ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-      ZT_ASSIGN_OR_RETURN(rows, store::pending(conn, kind, kPublishPage));
+      ZT_ASSIGN_OR_RETURN(rows, store::pending(conn, kind, after, kPublishPage));
     }
-    if (rows.empty()) break;
-    std::string body;
+    if (rows.size() < static_cast<std::size_t>(kPublishPage)) done = true;
+    if (rows.empty()) return false;
+    piece.clear();
+    Range range{rows.front().key, rows.back().key, 0};
     for (const store::PendingRecord& r : rows) {
+      range.read_at = std::max(range.read_at, r.updated_at);
       json::object o;
       if (r.deleted) {
         o["_op"] = "delete";
@@ -210,38 +224,39 @@ Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryK
         }
       }
       o[key] = r.key;
-      body += json::serialize(o);
-      body += '\n';
+      piece += json::serialize(o);
+      piece += '\n';
     }
-    bool sent = false;
-    auto report = exchange_.ingest(
-        registry, l.golden.code, exchange::IngestOptions{},
-        [&](std::string& piece) -> Result<bool> {
-          if (sent) return false;
-          piece = std::move(body);
-          sent = true;
-          return true;
-        },
-        identity::RequestContext{"", "registry-publish"});
-    if (!report.ok()) return std::move(report).error();
-    if (report->batch.rejected > 0) {
-      spdlog::warn("registry {}: {} golden records rejected by {} (batch {})", to_string(kind),
-                   report->batch.rejected, l.golden.code, report->batch.id);
-    }
-    {
-      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-      // The page is every pending record from its first key to its last (read in key order), and
-      // nothing changes records meanwhile: sync and resolve hold sync_mutex_ around this.
-      std::int64_t read_at = 0;
-      for (const store::PendingRecord& r : rows)
-        read_at = std::max(read_at, r.updated_at);
-      ZT_TRY(store::mark_published(conn, kind, rows.front().key, rows.back().key, read_at));
-      ZT_TRY(tx.commit());
-    }
+    after = rows.back().key;
     published += static_cast<std::int64_t>(rows.size());
-    if (rows.size() < static_cast<std::size_t>(kPublishPage)) break;
+    ranges.push_back(std::move(range));
+    return true;
+  };
+  {
+    // Nothing pending: no empty batch.
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(auto first, store::pending(conn, kind, "", 1));
+    if (first.empty()) return 0;
   }
+  auto report = exchange_.ingest(registry, l.golden.code, exchange::IngestOptions{}, next_piece,
+                                 identity::RequestContext{"", "registry-publish"});
+  if (!report.ok()) return std::move(report).error();
+  if (report->batch.status != "completed") {
+    return Error::unavailable("registry_publish_failed",
+                              fmt::format("Publishing into {} ended {}: {}", l.golden.code,
+                                          report->batch.status, report->batch.error_detail));
+  }
+  if (report->batch.rejected > 0) {
+    spdlog::warn("registry {}: {} golden records rejected by {} (batch {})", to_string(kind),
+                 report->batch.rejected, l.golden.code, report->batch.id);
+  }
+  // Nothing changes records meanwhile: sync and resolve hold sync_mutex_ around this.
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+  ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+  for (const Range& r : ranges) {
+    ZT_TRY(store::mark_published(conn, kind, r.first, r.last, r.read_at));
+  }
+  ZT_TRY(tx.commit());
   return published;
 }
 

@@ -377,12 +377,13 @@ Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view k
                 now, now, name_of(kind), key));
 }
 
-Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind, int limit) {
+Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind,
+                                           std::string_view after_key, int limit) {
   return db::map_rows<PendingRecord>(
       conn.query(fmt::format("SELECT rkey, vals, deleted, updated_at FROM registry_record WHERE "
-                             "registry = ? AND pending = 1 ORDER BY rkey LIMIT {}",
+                             "registry = ? AND pending = 1 AND rkey > ? ORDER BY rkey LIMIT {}",
                              limit),
-                 name_of(kind)),
+                 name_of(kind), after_key),
       [](const db::Row& row) {
         return PendingRecord{row.get<std::string>(0), row.get<std::string>(1),
                              row.get<std::int64_t>(2) != 0, row.get<std::int64_t>(3)};

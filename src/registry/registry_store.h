@@ -114,7 +114,9 @@ struct PendingRecord {
   bool deleted = false;
   std::int64_t updated_at = 0;
 };
-Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind, int limit);
+// In key order, after `after_key` ("" for the first).
+Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind,
+                                           std::string_view after_key, int limit);
 // Clears pending (drops deleted rows) of the records from first_key to last_key that have not
 // changed since `read_at` (the largest updated_at of the page read; updated_at only grows).
 Status mark_published(db::Connection& conn, RegistryKind kind, std::string_view first_key,
