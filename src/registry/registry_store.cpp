@@ -122,6 +122,26 @@ Conflict conflict_of(const db::Row& row) {
   return c;
 }
 
+// One registry_source row as SourceValues: the columns resource_code, vals, batch_id, seq,
+// changed_at from column `first` on.
+Result<SourceValues> source_of(const db::Row& row, std::size_t first) {
+  SourceValues s;
+  s.resource_code = row.get<std::string>(first);
+  boost::system::error_code ec;
+  json::value v = json::parse(row.get<std::string>(first + 1), ec);
+  if (ec || !v.is_object()) {
+    return Error::internal(
+        "registry_corrupt",
+        fmt::format("a registry_source row of {} is not a JSON object", s.resource_code));
+  }
+  for (const auto& [name, value] : v.get_object())
+    s.values.emplace(std::string(name), value);
+  s.batch_id = row.get<std::int64_t>(first + 2);
+  s.seq = row.get<std::int64_t>(first + 3);
+  s.changed_at = row.get<std::int64_t>(first + 4);
+  return s;
+}
+
 constexpr std::string_view kConflictColumns =
     "id, registry, rkey, attribute, digest, candidates, status, resolution, note, resolved_by, "
     "resolved_by_name, resolved_at, created_at";
@@ -189,20 +209,7 @@ Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kin
                                             name_of(kind), key));
   std::vector<SourceValues> out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    SourceValues s;
-    s.resource_code = rows[i].get<std::string>(0);
-    boost::system::error_code ec;
-    json::value v = json::parse(rows[i].get<std::string>(1), ec);
-    if (ec || !v.is_object()) {
-      return Error::internal("registry_corrupt", fmt::format("registry_source {} of {} is not "
-                                                             "a JSON object",
-                                                             s.resource_code, key));
-    }
-    for (const auto& [name, value] : v.get_object())
-      s.values.emplace(std::string(name), value);
-    s.batch_id = rows[i].get<std::int64_t>(2);
-    s.seq = rows[i].get<std::int64_t>(3);
-    s.changed_at = rows[i].get<std::int64_t>(4);
+    ZT_ASSIGN_OR_RETURN(SourceValues s, source_of(rows[i], 0));
     out.push_back(std::move(s));
   }
   return out;
@@ -221,18 +228,7 @@ Result<std::vector<std::pair<std::string, SourceValues>>> source_range(db::Conne
   std::vector<std::pair<std::string, SourceValues>> out;
   out.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    SourceValues s;
-    s.resource_code = rows[i].get<std::string>(1);
-    boost::system::error_code ec;
-    json::value v = json::parse(rows[i].get<std::string>(2), ec);
-    if (ec || !v.is_object()) {
-      return Error::internal("registry_corrupt", "a registry_source row is not a JSON object");
-    }
-    for (const auto& [name, value] : v.get_object())
-      s.values.emplace(std::string(name), value);
-    s.batch_id = rows[i].get<std::int64_t>(3);
-    s.seq = rows[i].get<std::int64_t>(4);
-    s.changed_at = rows[i].get<std::int64_t>(5);
+    ZT_ASSIGN_OR_RETURN(SourceValues s, source_of(rows[i], 1));
     out.emplace_back(rows[i].get<std::string>(0), std::move(s));
   }
   return out;
@@ -258,18 +254,7 @@ Result<std::map<std::string, KeyState, std::less<>>> states(db::Connection& conn
                                                in),
                                    params));
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      SourceValues s;
-      s.resource_code = rows[i].get<std::string>(1);
-      boost::system::error_code ec;
-      json::value v = json::parse(rows[i].get<std::string>(2), ec);
-      if (ec || !v.is_object()) {
-        return Error::internal("registry_corrupt", "a registry_source row is not a JSON object");
-      }
-      for (const auto& [name, value] : v.get_object())
-        s.values.emplace(std::string(name), value);
-      s.batch_id = rows[i].get<std::int64_t>(3);
-      s.seq = rows[i].get<std::int64_t>(4);
-      s.changed_at = rows[i].get<std::int64_t>(5);
+      ZT_ASSIGN_OR_RETURN(SourceValues s, source_of(rows[i], 1));
       out[rows[i].get<std::string>(0)].sources.push_back(std::move(s));
     }
     ZT_ASSIGN_OR_RETURN(auto conflicts,
