@@ -3,6 +3,7 @@
 // One writer connection serves kWrite leases, so writes from this process serialise; up to
 // Options::pool_size read-only reader connections serve kRead leases and, thanks to WAL, read
 // while the writer writes. `sqlite::memory:` has no readers: every lease gets the one connection.
+// A file database's WAL is copied back into the file by a Checkpointer thread (checkpointer.h).
 //
 // Thread-safety: as Database; each connection is used by one lease holder at a time (SQLite is
 // opened in multi-thread mode, without per-connection mutexes).
@@ -15,6 +16,8 @@
 #include "db/url.h"
 
 namespace zt::db {
+
+class Checkpointer;
 
 class SqliteDatabase final : public Database {
  public:
@@ -32,6 +35,7 @@ class SqliteDatabase final : public Database {
   SqliteDatabase(const DatabaseUrl& url, const Options& options);
 
   std::string path_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // null for :memory:; outlives the writer
   std::unique_ptr<detail::Pool> writer_;
   std::unique_ptr<detail::Pool> readers_;  // null for :memory:
 };
