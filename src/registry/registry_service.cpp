@@ -185,6 +185,23 @@ Result<int> RegistryService::remerge(db::Connection& conn, const Loaded& l, Regi
   return store::sync_conflicts(conn, kind, key, merged.conflicts, now);
 }
 
+Result<json::object> RegistryService::provenance(db::Connection& conn, const Loaded& l,
+                                                 RegistryKind kind, const std::string& key) {
+  ZT_ASSIGN_OR_RETURN(auto states, store::states(conn, kind, {key}));
+  json::object out;
+  auto state = states.find(key);
+  if (state == states.end() || state->second.sources.empty()) return out;
+  const Merged merged = merge(kind, l.attributes, l.config.mappings, state->second.sources,
+                              state->second.resolutions);
+  for (const auto& [name, p] : merged.provenance) {
+    json::object o{
+        {"resource_code", p.resource_code}, {"batch_id", p.batch_id}, {"changed_at", p.changed_at}};
+    if (p.resolution_id) o["resolution_id"] = *p.resolution_id;
+    out[name] = std::move(o);
+  }
+  return out;
+}
+
 Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryKind kind) {
   const core::Principal registry = system_principal(l.golden);
   const std::string_view key = key_attribute(kind);
@@ -478,13 +495,9 @@ Result<std::string> RegistryService::read(const core::Principal& actor, Registry
   json::array open;
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-    ZT_ASSIGN_OR_RETURN(auto golden, store::record(conn, kind, stored_key));
-    if (golden) {
-      if (auto all = parse_object(golden->provenance)) {
-        for (const auto& [name, value] : *all) {
-          if (record->contains(name)) provenance[name] = value;
-        }
-      }
+    ZT_ASSIGN_OR_RETURN(json::object all, this->provenance(conn, l, kind, stored_key));
+    for (const auto& [name, value] : all) {
+      if (record->contains(name)) provenance[name] = value;
     }
     ZT_ASSIGN_OR_RETURN(auto conflicts,
                         store::conflicts(conn, kind, std::string("open"), stored_key, 0, 100));
@@ -683,9 +696,13 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
   }
   ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
   std::optional<store::GoldenRecord> golden;
+  json::object provenance;
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
     ZT_ASSIGN_OR_RETURN(golden, store::record(conn, kind, *subject));
+    if (golden) {
+      ZT_ASSIGN_OR_RETURN(provenance, this->provenance(conn, l, kind, *subject));
+    }
   }
   if (!golden) {
     return Error::not_found(
@@ -693,7 +710,6 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
         fmt::format("The {} registry holds no record of yours yet.", to_string(kind)));
   }
   const json::object values = parse_object(golden->values).value_or(json::object{});
-  const json::object provenance = parse_object(golden->provenance).value_or(json::object{});
   json::array fields;
   for (const catalog::Field& f : l.golden.fields) {
     json::object item{{"name", f.name}, {"label", f.label}};

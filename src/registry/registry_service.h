@@ -144,6 +144,10 @@ class RegistryService {
   Result<int> remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
                       std::string_view key, std::int64_t now);
   Result<std::int64_t> publish_pending(const Loaded& l, RegistryKind kind);
+  // The provenance of `key`'s golden record as JSON {attribute: {resource_code, batch_id,
+  // changed_at[, resolution_id]}}: merge() of its sources and resolutions (empty without sources).
+  Result<boost::json::object> provenance(db::Connection& conn, const Loaded& l, RegistryKind kind,
+                                         const std::string& key);
   // The bulk merge of a fresh build: every key once, in key order.
   Status merge_all(const Loaded& l, RegistryKind kind, SyncReport& report);
 

@@ -81,6 +81,12 @@ CREATE TABLE registry_conflict (
 CREATE INDEX registry_conflict_status ON registry_conflict (registry, status, id);
 CREATE INDEX registry_conflict_key ON registry_conflict (registry, rkey, attribute);
 )sql"},
+      // A golden record's provenance follows from its sources and resolutions (merge() is
+      // deterministic): it is derived when a record is read instead of stored with each record,
+      // where it was two thirds of the row (~800 bytes a person).
+      {.version = 521,
+       .name = "registry_record_without_provenance",
+       .sql = "ALTER TABLE registry_record DROP COLUMN provenance;"},
   };
 }
 
@@ -307,27 +313,19 @@ Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view k
 
 Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind kind,
                                            std::string_view key) {
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT vals, provenance, updated_at FROM "
-                                            "registry_record WHERE registry = ? AND rkey = ? AND "
-                                            "deleted = 0",
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT vals, updated_at FROM registry_record WHERE "
+                                            "registry = ? AND rkey = ? AND deleted = 0",
                                             name_of(kind), key));
   if (rows.empty()) return std::optional<GoldenRecord>();
-  return std::optional<GoldenRecord>(GoldenRecord{std::string(key), rows[0].get<std::string>(0),
-                                                  rows[0].get<std::string>(1),
-                                                  rows[0].get<std::int64_t>(2)});
+  return std::optional<GoldenRecord>(
+      GoldenRecord{std::string(key), rows[0].get<std::string>(0), rows[0].get<std::int64_t>(1)});
 }
 
 Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
                   const Merged& merged, std::int64_t now) {
-  json::object values, provenance;
+  json::object values;
   for (const auto& [name, value] : merged.values)
     values[name] = value;
-  for (const auto& [name, p] : merged.provenance) {
-    json::object o{
-        {"resource_code", p.resource_code}, {"batch_id", p.batch_id}, {"changed_at", p.changed_at}};
-    if (p.resolution_id) o["resolution_id"] = *p.resolution_id;
-    provenance[name] = std::move(o);
-  }
   const bool person = kind == RegistryKind::kPerson;
   const std::string division = text_of(merged, "division_code").value_or("");
   const std::string county = division.size() >= 6 ? division.substr(0, 6) : "";
@@ -337,19 +335,18 @@ Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
   const auto alive = text_of(merged, "alive");
   return done(conn.exec(
       "INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, gender, alive, "
-      "category, status, vals, provenance, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, 0, 1) ON CONFLICT (registry, rkey) DO UPDATE SET deleted = 0, pending = "
+      "category, status, vals, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, 0, 1) ON CONFLICT (registry, rkey) DO UPDATE SET deleted = 0, pending = "
       "1,  name = excluded.name, county_code = "
       "excluded.county_code, birth_year = excluded.birth_year, gender = excluded.gender, alive = "
       "excluded.alive, category = excluded.category, status = excluded.status, vals = "
-      "excluded.vals, provenance = excluded.provenance, updated_at = CASE WHEN "
+      "excluded.vals, updated_at = CASE WHEN "
       "excluded.updated_at > registry_record.updated_at THEN excluded.updated_at ELSE "
       "registry_record.updated_at + 1 END",
       name_of(kind), key, text_of(merged, "name"), county, person ? birth_year : std::nullopt,
       person ? text_of(merged, "gender") : std::nullopt, std::int64_t{alive != "false" ? 1 : 0},
       person ? std::nullopt : text_of(merged, "industry"),
-      person ? std::nullopt : text_of(merged, "status"), json::serialize(values),
-      json::serialize(provenance), now));
+      person ? std::nullopt : text_of(merged, "status"), json::serialize(values), now));
 }
 
 Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
@@ -357,7 +354,7 @@ Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view k
   // updated_at only grows, so mark_published can tell a later change from the one published.
   return done(
       conn.exec("UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', "
-                "provenance = '{}', updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
+                "updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
                 "updated_at + 1 END WHERE registry = ? AND rkey = ?",
                 now, now, name_of(kind), key));
 }

@@ -1,11 +1,12 @@
 // Storage of the person and entity registries: their configuration (the golden resource and the
 // attribute mappings), the change-feed cursors, what each source holds per key, the golden
-// records with provenance, and the conflicts with their resolutions. The only SQL of the merge.
+// records, and the conflicts with their resolutions. The only SQL of the merge.
 //
 // Tables (migrations 520-539): registry_config, registry_mapping, registry_cursor,
 // registry_source (registry, rkey, resource_code → the source's mapped values as JSON),
-// registry_record (the golden record: a few columns for search and figures, all values and the
-// provenance as JSON), registry_conflict (open / resolved / gone).
+// registry_record (the golden record: a few columns for search and figures, all values as JSON;
+// its provenance is not stored but derived by merge() from the sources and resolutions),
+// registry_conflict (open / resolved / gone).
 // Thread-safety: stateless functions; a Connection is used by one thread at a time.
 #pragma once
 
@@ -34,8 +35,7 @@ struct Config {
 
 struct GoldenRecord {
   std::string key;
-  std::string values;      // JSON object attribute → value
-  std::string provenance;  // JSON object attribute → {resource_code, batch_id, changed_at, …}
+  std::string values;  // JSON object attribute → value (provenance: merge() of the sources)
   std::int64_t updated_at = 0;
 };
 
