@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -39,6 +40,15 @@ const catalog::Field* single_key(const catalog::Resource& r) {
   auto keys = r.key_fields();
   return keys.size() == 1 ? keys.front() : nullptr;
 }
+
+// A page of one source's change feed as the registry applies it: the source's state per key at
+// the end of the page (a later change of a key in the page replaces an earlier one; nullopt:
+// deleted).
+struct FeedPage {
+  std::map<std::string, std::optional<SourceValues>, std::less<>> latest;
+  std::int64_t changes = 0;
+  std::int64_t next_cursor = 0;
+};
 
 std::string age_band(int age) {
   if (age < 18) return "0-17";
@@ -290,6 +300,13 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
     return std::move(loaded).error();
   }
   const Loaded& l = *loaded;
+  auto lap_start = std::chrono::steady_clock::now();
+  auto lap = [&lap_start] {  // seconds since the last lap
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - lap_start).count();
+    lap_start = now;
+    return seconds;
+  };
   ZT_ASSIGN_OR_RETURN(report.published, publish_pending(l, kind));  // a failed one, first
   // A fresh build (the first, or a rebuild) takes the bulk path: the feeds only fill the source
   // rows, then one ordered pass merges every key once — instead of once per source.
@@ -316,29 +333,26 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
       if (m.attribute == key_attr) key_field = m.field;
       mappings.push_back(&m);
     }
+    std::int64_t after = 0;
+    {
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+      ZT_ASSIGN_OR_RETURN(after, store::cursor(conn, kind, code));
+    }
     while (true) {
-      std::int64_t after = 0;
-      {
-        ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-        ZT_ASSIGN_OR_RETURN(after, store::cursor(conn, kind, code));
-      }
       ZT_ASSIGN_OR_RETURN(
-          exchange::ChangePage page,
+          exchange::ChangePage changes,
           exchange_.changes(registry, code, after, kSyncPage, std::string(kSyncPurpose),
                             identity::RequestContext{"", "registry-sync"}));
-      if (page.items.empty()) break;
-      const std::int64_t now = core::to_millis(clock_.now());
-      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-      // This source's state per key at the end of the page (a later change of a key in the
-      // page replaces an earlier one; nullopt: deleted).
-      std::map<std::string, std::optional<SourceValues>, std::less<>> latest;
-      for (const exchange::Change& change : page.items) {
+      if (changes.items.empty()) break;
+      FeedPage page;
+      page.changes = static_cast<std::int64_t>(changes.items.size());
+      page.next_cursor = changes.next_cursor;
+      for (const exchange::Change& change : changes.items) {
         auto data = parse_object(change.data);
         if (!data) continue;
         auto k = data->find(key_field);
         if (k == data->end() || !k->value().is_string()) continue;
-        std::optional<SourceValues>& slot = latest[std::string(k->value().get_string())];
+        std::optional<SourceValues>& slot = page.latest[std::string(k->value().get_string())];
         if (change.op == "delete") {
           slot.reset();
           continue;
@@ -351,6 +365,12 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
         }
         slot = std::move(s);
       }
+      const bool last_page = changes.next_cursor >= changes.last_seq;
+      after = changes.next_cursor;
+      const std::int64_t now = core::to_millis(clock_.now());
+      ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+      ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+      auto& latest = page.latest;
       if (fresh) {
         for (auto& [key, value] : latest) {
           if (value) {
@@ -361,8 +381,8 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
         }
         ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));
         ZT_TRY(tx.commit());
-        report.changes += static_cast<std::int64_t>(page.items.size());
-        if (page.next_cursor >= page.last_seq) break;
+        report.changes += page.changes;
+        if (last_page) break;
         continue;
       }
       std::vector<std::string> keys;
@@ -394,13 +414,16 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
       }
       ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));
       ZT_TRY(tx.commit());
-      report.changes += static_cast<std::int64_t>(page.items.size());
-      if (page.next_cursor >= page.last_seq) break;
+      report.changes += page.changes;
+      if (last_page) break;
     }
   }
+  report.feed_seconds = lap();
   if (fresh) ZT_TRY(merge_all(l, kind, report));
+  report.merge_seconds = lap();
   ZT_ASSIGN_OR_RETURN(std::int64_t published, publish_pending(l, kind));
   report.published += published;
+  report.publish_seconds = lap();
   return report;
 }
 

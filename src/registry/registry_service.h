@@ -53,6 +53,11 @@ struct SyncReport {
   std::int64_t changes = 0;    // feed entries applied
   std::int64_t published = 0;  // golden records written to the golden resource
   std::int64_t conflicts_opened = 0;
+  // Where the time went: reading the feeds (with an incremental merge), the bulk merge of a
+  // fresh build, publishing the golden records.
+  double feed_seconds = 0;
+  double merge_seconds = 0;
+  double publish_seconds = 0;
 };
 
 struct ConflictPage {
