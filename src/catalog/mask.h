@@ -8,7 +8,7 @@
 //   kNone      the value unchanged
 //
 // A value too short to keep both ends is masked whole (every character '*').
-// Thread-safety: pure function.
+// Thread-safety: pure functions.
 #pragma once
 
 #include "catalog/model.h"
@@ -19,5 +19,8 @@
 namespace zt::catalog {
 
 std::string mask_value(MaskRule rule, std::string_view value);
+
+// The same, appended to `out` without allocating anything else (exports mask every row).
+void append_masked(std::string& out, MaskRule rule, std::string_view value);
 
 }  // namespace zt::catalog

@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <array>
+#include <charconv>
+
 namespace zt::exchange {
 
 namespace json = boost::json;
@@ -77,17 +80,43 @@ std::string text_of(const TypedValue& v) {
   return {};
 }
 
-void append_csv_cell(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
+// The bytes that make a CSV cell quoted.
+constexpr std::array<bool, 256> kCsvSpecial = [] {
+  std::array<bool, 256> special{};
+  for (unsigned char c : {',', '"', '\r', '\n'})
+    special[c] = true;
+  return special;
+}();
+
+bool needs_quotes(std::string_view s) {
+  for (char c : s) {
+    if (kCsvSpecial[static_cast<unsigned char>(c)]) return true;
   }
+  return false;
+}
+
+void append_quoted(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+void append_csv_cell(std::string& out, std::string_view s) {
+  if (needs_quotes(s)) {
+    append_quoted(out, s);
+  } else {
+    out += s;
+  }
+}
+
+// The text of an integer or boolean view (text_of's), in `buffer`.
+std::string_view number_text(const ValueView& v, std::array<char, 24>& buffer) {
+  if (v.kind == TypedValue::Kind::kBool) return v.i ? "true" : "false";
+  const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v.i).ptr;
+  return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
 }
 
 }  // namespace
@@ -117,33 +146,53 @@ void append_projected_json(std::string& out, const catalog::Resource& r, const A
   out += '}';
 }
 
-void append_projected_csv(std::string& out, const catalog::Resource& r, const Access& access,
-                          const TypedRow& row) {
-  bool first = true;
-  for (std::size_t i = 0; i < r.fields.size() && i < row.values.size(); ++i) {
-    if (!access.can_read(i)) continue;
-    if (!first) out += ',';
-    first = false;
-    const TypedValue& v = row.values[i];
-    if (v.kind == TypedValue::Kind::kNull) continue;
-    if (access.masks(r, i)) {
-      append_csv_cell(out, catalog::mask_value(r.fields[i].mask, text_of(v)));
-    } else if (v.kind == TypedValue::Kind::kText) {
-      append_csv_cell(out, v.text);
-    } else {
-      out += text_of(v);
-    }
-  }
-  out += "\r\n";
-}
-
-void append_csv_header(std::string& out, const catalog::Resource& r, const Access& access) {
-  bool first = true;
+Projection::Projection(const catalog::Resource& r, const Access& access)
+    : readable_(r.fields.size(), false) {
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
     if (!access.can_read(i)) continue;
+    readable_[i] = true;
+    Column c;
+    c.field = i;
+    if (access.masks(r, i)) c.mask = r.fields[i].mask;
+    columns_.push_back(c);
+    if (!header_.empty()) header_ += ',';
+    header_ += r.fields[i].name;
+  }
+  header_ += "\r\n";
+}
+
+void Projection::append_csv_header(std::string& out) const {
+  out += header_;
+}
+
+void Projection::append_csv(std::string& out, std::span<const ValueView> row) const {
+  std::array<char, 24> number;
+  bool first = true;
+  for (const Column& c : columns_) {
     if (!first) out += ',';
     first = false;
-    out += r.fields[i].name;
+    if (c.field >= row.size()) continue;
+    const ValueView& v = row[c.field];
+    if (v.kind == TypedValue::Kind::kNull) continue;
+    const std::string_view text =
+        v.kind == TypedValue::Kind::kText ? v.text : number_text(v, number);
+    if (!c.mask) {
+      // Numbers and booleans never need quotes.
+      if (v.kind == TypedValue::Kind::kText) {
+        append_csv_cell(out, text);
+      } else {
+        out += text;
+      }
+      continue;
+    }
+    // Masked in place; quoted afterwards in the rare case the kept ends need it.
+    const std::size_t at = out.size();
+    catalog::append_masked(out, *c.mask, text);
+    if (needs_quotes(std::string_view(out).substr(at))) {
+      const std::string masked = out.substr(at);
+      out.resize(at);
+      append_quoted(out, masked);
+    }
   }
   out += "\r\n";
 }

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,12 +52,37 @@ std::string_view to_string(Access::Basis basis);
 Result<std::string> project(const catalog::Resource& resource, const Access& access,
                             std::string_view data);
 
-// The same from typed values (a TypedRow of every field), appended: a JSON object, or a CSV
-// record (RFC 4180, "\r\n") of the readable fields in field order; csv_header gives their names.
+// The same from typed values (a TypedRow of every field), appended as a JSON object.
 void append_projected_json(std::string& out, const catalog::Resource& resource,
                            const Access& access, const TypedRow& row);
-void append_projected_csv(std::string& out, const catalog::Resource& resource, const Access& access,
-                          const TypedRow& row);
-void append_csv_header(std::string& out, const catalog::Resource& resource, const Access& access);
+
+// An Access applied to one resource, worked out once for the many records of an export: the
+// readable fields in field order and, for each, whether it is masked and by which rule. Writes
+// CSV (RFC 4180, "\r\n" line ends; a cell is quoted when it holds , " CR or LF, a quote
+// doubled; null is an empty cell; integers in decimal, booleans true/false; masked values
+// masked from that text).
+//
+// Thread-safety: immutable after construction; a value, it keeps no reference to its inputs.
+class Projection {
+ public:
+  Projection(const catalog::Resource& resource, const Access& access);
+
+  // Per field of the resource: whether it is read (what scan_record_views needs to select).
+  const std::vector<bool>& readable() const { return readable_; }
+  // Appends the header line: the readable fields' names.
+  void append_csv_header(std::string& out) const;
+  // Appends one record — views of every field in field order, as scan_record_views gives them —
+  // as a CSV line of the readable fields. Allocates nothing beyond `out`'s growth.
+  void append_csv(std::string& out, std::span<const ValueView> row) const;
+
+ private:
+  struct Column {
+    std::size_t field = 0;
+    std::optional<catalog::MaskRule> mask;  // set when the value is shown masked
+  };
+  std::vector<Column> columns_;
+  std::vector<bool> readable_;
+  std::string header_;
+};
 
 }  // namespace zt::exchange

@@ -647,24 +647,26 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
 }
 
-// Reads every field as text in its canonical form (see validate.h).
+// Reads a field as text in its canonical form (see validate.h).
+std::string select_column(const Field& f, bool pg) {
+  const std::string c = column(f);
+  if (pg && f.type == FieldType::kDate) return fmt::format("to_char({}, 'YYYY-MM-DD')", c);
+  if (pg && f.type == FieldType::kDatetime) {
+    return fmt::format(
+        "to_char(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')",
+        c);
+  }
+  if (pg && f.type == FieldType::kDecimal) return fmt::format("CAST({} AS TEXT)", c);
+  return c;
+}
+
+// Reads every field, in field order.
 std::string select_list(const Resource& r, bool pg) {
   std::string out;
   for (const Field& f : r.fields) {
     if (!out.empty()) out += ", ";
-    const std::string c = column(f);
-    if (pg && f.type == FieldType::kDate) {
-      out += fmt::format("to_char({}, 'YYYY-MM-DD')", c);
-    } else if (pg && f.type == FieldType::kDatetime) {
-      out += fmt::format(
-          "to_char(({} AT TIME ZONE 'UTC') + INTERVAL '8 hours', "
-          "'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"')",
-          c);
-    } else if (pg && f.type == FieldType::kDecimal) {
-      out += fmt::format("CAST({} AS TEXT)", c);
-    } else {
-      out += c;
-    }
+    out += select_column(f, pg);
   }
   return out;
 }
@@ -845,12 +847,20 @@ Result<std::optional<TypedRow>> lookup_record(db::Connection& conn, const Resour
   return std::optional<TypedRow>(typed_row_of(r, rows[0]));
 }
 
-Status scan_records(db::Connection& conn, const Resource& r, std::span<const Condition> conditions,
-                    std::span<const TypedValue> after, int limit,
-                    const std::function<void(const TypedRow&)>& visit) {
-  const bool pg = is_pg(conn);
+namespace {
+
+// The SELECT of a scan and what its columns are.
+struct ScanQuery {
+  std::string sql;
+  std::vector<db::Param> params;    // views into the conditions and `after`
+  std::vector<std::size_t> fields;  // the field index of each selected column
+};
+
+ScanQuery scan_query(const Resource& r, std::span<const Condition> conditions,
+                     std::span<const TypedValue> after, int limit,
+                     const std::vector<bool>& selected, bool pg) {
+  ScanQuery q;
   std::vector<std::string> clauses;
-  std::vector<db::Param> params;
   for (const Condition& c : conditions) {
     const Field& f = r.fields.at(c.field);
     const std::string col = column(f);
@@ -864,44 +874,105 @@ Status scan_records(db::Connection& conn, const Resource& r, std::span<const Con
       case Condition::Op::kPrefix:
         // A range on the index: [prefix, prefix + U+FFFF) covers every text starting with it.
         clauses.push_back(fmt::format("{0} >= ? AND {0} < ?", col));
-        params.push_back(param_of(c.value));
-        params.emplace_back(std::string_view(c.upper));
+        q.params.push_back(param_of(c.value));
+        q.params.emplace_back(std::string_view(c.upper));
         continue;
     }
-    params.push_back(param_of(c.value));
+    q.params.push_back(param_of(c.value));
   }
   // Keyset paging: rows after the last key of the previous page, in key order.
-  std::vector<const Field*> keys;
+  std::string lhs, rhs, order;
   for (const Field& f : r.fields) {
-    if (f.key) keys.push_back(&f);
+    if (!f.key) continue;
+    if (!order.empty()) {
+      lhs += ", ";
+      rhs += ", ";
+      order += ", ";
+    }
+    lhs += column(f);
+    rhs += placeholder(f, pg);
+    order += column(f);
   }
   if (!after.empty()) {
-    if (after.size() != keys.size()) {
-      return Error::invalid("invalid_cursor", "The cursor does not belong to this resource.");
-    }
-    std::string lhs, rhs;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (i > 0) {
-        lhs += ", ";
-        rhs += ", ";
-      }
-      lhs += column(*keys[i]);
-      rhs += placeholder(*keys[i], pg);
-      params.push_back(param_of(after[i]));
-    }
+    for (const TypedValue& v : after)
+      q.params.push_back(param_of(v));
     clauses.push_back(fmt::format("({}) > ({})", lhs, rhs));
   }
-  std::string sql = fmt::format("SELECT {} FROM {}", select_list(r, pg), table(r.id));
+  std::string list;
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    const Field& f = r.fields[i];
+    if (!f.key && !selected.empty() && !(i < selected.size() && selected[i])) continue;
+    if (!list.empty()) list += ", ";
+    list += select_column(f, pg);
+    q.fields.push_back(i);
+  }
+  q.sql = fmt::format("SELECT {} FROM {}", list, table(r.id));
   for (std::size_t i = 0; i < clauses.size(); ++i)
-    sql += (i ? " AND " : " WHERE ") + clauses[i];
-  std::string order;
-  for (const Field* f : keys)
-    order += (order.empty() ? "" : ", ") + column(*f);
-  sql += fmt::format(" ORDER BY {} LIMIT {}", order, limit);
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, params));
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    visit(typed_row_of(r, rows[i]));
+    q.sql += (i ? " AND " : " WHERE ") + clauses[i];
+  q.sql += fmt::format(" ORDER BY {} LIMIT {}", order, limit);
+  return q;
+}
+
+std::size_t key_count(const Resource& r) {
+  return static_cast<std::size_t>(
+      std::count_if(r.fields.begin(), r.fields.end(), [](const Field& f) { return f.key; }));
+}
+
+}  // namespace
+
+Status scan_record_views(db::Connection& conn, const Resource& r,
+                         std::span<const Condition> conditions, std::span<const TypedValue> after,
+                         int limit, const std::vector<bool>& selected,
+                         const std::function<void(std::span<const ValueView>)>& visit) {
+  if (!after.empty() && after.size() != key_count(r)) {
+    return Error::invalid("invalid_cursor", "The cursor does not belong to this resource.");
+  }
+  const ScanQuery q = scan_query(r, conditions, after, limit, selected, is_pg(conn));
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(q.sql, q.params));
+  // One view per field, reused for every row; `numbers` holds the text of values the database
+  // gives as numbers (SQLite's NUMERIC columns) for text-typed fields.
+  std::vector<ValueView> views(r.fields.size());
+  std::vector<std::string> numbers(r.fields.size());
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    const db::Row row = rows[n];
+    for (std::size_t c = 0; c < q.fields.size(); ++c) {
+      const std::size_t i = q.fields[c];
+      ValueView& v = views[i];
+      const db::ValueType type = row.type(c);
+      if (type == db::ValueType::kNull) {
+        v.kind = TypedValue::Kind::kNull;
+      } else if (r.fields[i].type == FieldType::kInteger) {
+        v.kind = TypedValue::Kind::kInt;
+        v.i = row.get<std::int64_t>(c);
+      } else if (r.fields[i].type == FieldType::kBoolean) {
+        v.kind = TypedValue::Kind::kBool;
+        v.i = row.get<bool>(c) ? 1 : 0;
+      } else {
+        v.kind = TypedValue::Kind::kText;
+        if (type == db::ValueType::kText || type == db::ValueType::kBlob) {
+          v.text = row.get<std::string_view>(c);
+        } else {
+          numbers[i] = row.get<std::string>(c);
+          v.text = numbers[i];
+        }
+      }
+    }
+    visit(views);
+  }
   return {};
+}
+
+Status scan_records(db::Connection& conn, const Resource& r, std::span<const Condition> conditions,
+                    std::span<const TypedValue> after, int limit,
+                    const std::function<void(const TypedRow&)>& visit) {
+  return scan_record_views(conn, r, conditions, after, limit, {},
+                           [&](std::span<const ValueView> views) {
+                             TypedRow typed;
+                             typed.values.reserve(views.size());
+                             for (const ValueView& v : views)
+                               typed.values.push_back({v.kind, v.i, std::string(v.text)});
+                             visit(typed);
+                           });
 }
 
 Result<std::vector<std::string>> find_records(db::Connection& conn, const Resource& r,

@@ -134,6 +134,15 @@ Status scan_records(db::Connection& conn, const catalog::Resource& resource,
                     std::span<const Condition> conditions, std::span<const TypedValue> after,
                     int limit, const std::function<void(const TypedRow&)>& visit);
 
+// The same as views borrowed from the rows read (valid only during the call to `visit`), one per
+// field in field order, with only the `selected` fields (and the key fields) read: the others
+// are kNull. An empty `selected` reads every field. For exports, which read many rows and
+// copy each value once, into their output.
+Status scan_record_views(db::Connection& conn, const catalog::Resource& resource,
+                         std::span<const Condition> conditions, std::span<const TypedValue> after,
+                         int limit, const std::vector<bool>& selected,
+                         const std::function<void(std::span<const ValueView>)>& visit);
+
 // The same, each as the JSON object find_record gives.
 Result<std::vector<std::string>> find_records(db::Connection& conn,
                                               const catalog::Resource& resource,

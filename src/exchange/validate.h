@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zt::exchange {
@@ -33,6 +34,14 @@ struct TypedValue {
   Kind kind = Kind::kNull;
   std::int64_t i = 0;  // kInt, kBool (0/1)
   std::string text;    // kText
+};
+
+// A value borrowed from a row being read (record scans): `text` points into the reader's row
+// and is valid only while the row is being visited.
+struct ValueView {
+  TypedValue::Kind kind = TypedValue::Kind::kNull;
+  std::int64_t i = 0;     // kInt, kBool (0/1)
+  std::string_view text;  // kText
 };
 
 struct FieldError {

@@ -16,9 +16,10 @@
 
 namespace zt::http {
 
-// Where a streamed body goes. write() buffers and, every 64 KiB, blocks until the connection has
-// sent the previous piece, so a body of any size needs constant memory. It returns false when
-// the client is gone: the writer should stop.
+// Where a streamed body goes. write() buffers and, every 64 KiB (or at once for a larger write),
+// hands the piece to the connection, blocking until the connection has taken the previous one:
+// the writer makes a piece while the previous one is sent, and a body of any size needs constant
+// memory (three pieces). It returns false when the client is gone: the writer should stop.
 class BodySink {
  public:
   virtual ~BodySink() = default;

@@ -167,13 +167,14 @@ struct Connection : std::enable_shared_from_this<Connection> {
 
 // The hand-over between a BodyWriter on the worker pool and the connection's coroutine: one
 // piece at a time. The worker fills `pending` and wakes the coroutine by cancelling `wake`; the
-// coroutine sends it and signals `sent`.
+// coroutine takes it, signals `taken`, and sends it while the worker makes the next piece (so at
+// most one piece is being sent, one pending and one being made).
 struct StreamState {
   explicit StreamState(asio::io_context& io) : wake(io, Clock::time_point::max()) {}
 
   asio::steady_timer wake;  // touched only on the connection's thread
   std::mutex mutex;         // guards the fields below
-  std::condition_variable sent;
+  std::condition_variable taken;
   std::optional<std::string> pending;
   bool finished = false;  // the writer returned
   bool failed = false;    // the connection is gone
@@ -191,17 +192,18 @@ class StreamSink final : public BodySink {
     return buffer_.size() < kPiece || hand_over();
   }
 
-  // Sends what is buffered and waits until the connection took it; false if it is gone.
+  // Hands what is buffered to the connection once it has taken the previous piece; false if it
+  // is gone.
   bool hand_over() {
     if (buffer_.empty()) return true;
     std::unique_lock lock(state_->mutex);
+    state_->taken.wait(lock, [&] { return !state_->pending || state_->failed; });
     if (state_->failed) return false;
     state_->bytes += buffer_.size();
     state_->pending = std::move(buffer_);
     buffer_.clear();
     wake();
-    state_->sent.wait(lock, [&] { return !state_->pending || state_->failed; });
-    return !state_->failed;
+    return true;
   }
 
   void finish(Status result) {
@@ -520,18 +522,23 @@ asio::awaitable<std::optional<std::size_t>> Server::Impl::send_stream(Connection
       state->pending.reset();
       finished = state->finished;
       ok = ok && (!finished || state->result.ok());
+      if (piece) state->taken.notify_all();
     }
     if (piece) {
-      std::string framed = fmt::format("{:x}\r\n", piece->size());
-      framed += *piece;
-      framed += "\r\n";
+      // The chunk's size line, the piece and its CRLF in one gathered write, without copying.
+      const std::string size_line = fmt::format("{:x}\r\n", piece->size());
+      static constexpr std::string_view kCrlf = "\r\n";
+      const std::array<asio::const_buffer, 3> chunk{asio::buffer(size_line), asio::buffer(*piece),
+                                                    asio::buffer(kCrlf.data(), kCrlf.size())};
       conn.set_deadline(config.write_timeout);
-      auto [ec, n] = co_await asio::async_write(conn.socket, asio::buffer(framed), kUseTuple);
+      auto [ec, n] = co_await asio::async_write(conn.socket, chunk, kUseTuple);
       (void)n;
       std::lock_guard lock(state->mutex);
-      if (ec || conn.timed_out) state->failed = true;
-      state->sent.notify_all();
-      if (state->failed) break;
+      if (ec || conn.timed_out) {
+        state->failed = true;
+        state->taken.notify_all();
+        break;
+      }
       continue;
     }
     if (finished) break;

@@ -288,5 +288,105 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
   ASSERT_GE(exports.size(), 2u);
 }
 
+// The export over more pages than it reads at a time (5 000 records), with values CSV must quote,
+// nulls and integers: its CSV is exactly the records query's items, page after page, written as
+// CSV, and its NDJSON exactly those items.
+TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
+  ASSERT_TRUE(open_city());
+  const std::string code = "330300-GA-0004";
+  json::object resource = population(code);
+  resource["share_type"] = "unconditional";
+  ASSERT_TRUE(publish(resource, ga_admin_));
+  constexpr int kRecords = 12001;
+  const char* names[] = {"张三", "欧阳娜娜", "李"};
+  std::string rows;
+  for (int i = 0; i < kRecords; ++i) {
+    json::object row{{"id_number", id_number(fmt::format("198001{:02}", 1 + i / 1000), i % 1000)},
+                     {"name", names[i % 3]},
+                     {"gender", i % 2 ? "女" : "男"},
+                     {"birth_date", "1980-01-01"},
+                     {"address", i % 4 ? fmt::format("温州市鹿城区\"五马\"街道,{}号", i)
+                                       : std::string("浙江省温州市鹿城区五马街道1号")},
+                     {"division_code", "330302"},
+                     {"household_size", i % 7 - 3}};
+    if (i % 3) row["phone"] = fmt::format("138{:08}", i);
+    rows += json::serialize(row) + "\n";
+  }
+  auto ingested = city().send("POST", "/api/v1/resources/" + code + "/records", ga_officer_, rows,
+                              {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_TRUE(ingested);
+  ASSERT_EQ(ingested->status, 200) << ingested->body;
+
+  // The records query, page by page, as 民政 (masked), turned into CSV here.
+  const Headers purpose{{"X-Purpose", "低保资格核查"}};
+  const std::vector<std::string> header{
+      "id_number",     "name",  "gender",        "birth_date",     "address",
+      "division_code", "phone", "registered_at", "household_size", "income"};
+  std::string expected =
+      "id_number,name,gender,birth_date,address,division_code,phone,"
+      "registered_at,household_size,income\r\n";
+  std::vector<json::value> items;
+  std::string cursor;
+  do {
+    auto page = city().call("GET",
+                            "/api/v1/resources/" + code + "/records?limit=1000" +
+                                (cursor.empty() ? "" : "&cursor=" + cursor),
+                            mz_officer_, nullptr, purpose);
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->status, 200) << page->body;
+    const json::value body = page->json();
+    for (const json::value& item : body.at("items").as_array())
+      items.push_back(item);
+    const json::value& next = body.at("next_cursor");
+    cursor = next.is_string() ? std::string(next.as_string()) : "";
+  } while (!cursor.empty());
+  ASSERT_EQ(items.size(), static_cast<std::size_t>(kRecords));
+  for (const json::value& item : items) {
+    for (std::size_t f = 0; f < header.size(); ++f) {
+      if (f > 0) expected += ',';
+      const json::value* v = item.as_object().if_contains(header[f]);
+      if (!v || v->is_null()) continue;
+      if (v->is_int64()) {
+        expected += std::to_string(v->as_int64());
+        continue;
+      }
+      const std::string text(v->as_string());
+      if (text.find_first_of(",\"\r\n") == std::string::npos) {
+        expected += text;
+        continue;
+      }
+      expected += '"';
+      for (char c : text)
+        expected += c == '"' ? std::string("\"\"") : std::string(1, c);
+      expected += '"';
+    }
+    expected += "\r\n";
+  }
+  EXPECT_NE(expected.find("欧**"), std::string::npos);
+  EXPECT_NE(expected.find("\"温州市鹿城区\"\"五马\"\"街道,1号\""), std::string::npos);
+
+  auto csv = city().call("GET", "/api/v1/resources/" + code + "/export?format=csv", mz_officer_,
+                         nullptr, purpose);
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body.substr(0, 1000);
+  ASSERT_EQ(csv->body.size(), expected.size());
+  EXPECT_TRUE(csv->body == expected);
+
+  auto ndjson = city().call("GET", "/api/v1/resources/" + code + "/export?format=ndjson",
+                            mz_officer_, nullptr, purpose);
+  ASSERT_TRUE(ndjson);
+  ASSERT_EQ(ndjson->status, 200) << ndjson->body.substr(0, 1000);
+  std::size_t line = 0, at = 0;
+  while (at < ndjson->body.size()) {
+    const std::size_t end = ndjson->body.find('\n', at);
+    ASSERT_NE(end, std::string::npos);
+    ASSERT_LT(line, items.size());
+    EXPECT_EQ(json::parse(ndjson->body.substr(at, end - at)), items[line]) << "line " << line;
+    ++line;
+    at = end + 1;
+  }
+  EXPECT_EQ(line, items.size());
+}
+
 }  // namespace
 }  // namespace zt::test

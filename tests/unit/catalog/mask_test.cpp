@@ -33,5 +33,21 @@ TEST(Mask, NoneKeepsTheValue) {
   EXPECT_EQ(mask_value(MaskRule::kNone, "温州市"), "温州市");
 }
 
+TEST(Mask, AppendMaskedAppendsWhatMaskValueGives) {
+  std::string out = "x,";
+  append_masked(out, MaskRule::kIdNumber, "330302198001010019");
+  out += ',';
+  append_masked(out, MaskRule::kName, "欧阳娜娜");
+  out += ',';
+  append_masked(out, MaskRule::kPhone, "123");
+  out += ',';
+  append_masked(out, MaskRule::kHidden, "");
+  out += ',';
+  append_masked(out, MaskRule::kNone, "温州市");
+  EXPECT_EQ(out, "x,330302********0019,欧***,***,******,温州市");
+  // Invalid UTF-8 (a stray continuation byte first) is counted by character starts, as before.
+  EXPECT_EQ(mask_value(MaskRule::kName, "\x80张三"), "\x80张*");
+}
+
 }  // namespace
 }  // namespace zt::catalog

@@ -464,6 +464,56 @@ TEST_F(RecordStoreTest, FindRecordGivesTheCanonicalValues) {
   EXPECT_EQ(find(std::vector<TypedValue>{}).substr(0, 17), "error invalid_key");
 }
 
+TEST_F(RecordStoreTest, ScanRecordViewsReadTheCanonicalValuesOfTheSelectedFields) {
+  ASSERT_EQ(show(apply(typed(first_rows()))), "i3 u0 n0 d0 seq 1-3");
+  auto conn = db_->acquire(db::Access::kRead);
+  ASSERT_OK(conn);
+  // Every field: the same canonical values as find_record gives, for every type and null.
+  std::vector<std::string> all;
+  ASSERT_OK(records::scan_record_views(*conn, resource_, {}, {}, 10, {},
+                                       [&](std::span<const ValueView> views) {
+                                         ASSERT_EQ(views.size(), resource_.fields.size());
+                                         TypedRow row;
+                                         for (const ValueView& v : views)
+                                           row.values.push_back({v.kind, v.i, std::string(v.text)});
+                                         std::string json;
+                                         append_row_json(json, resource_.fields, row);
+                                         all.push_back(json);
+                                       }));
+  EXPECT_THAT(all, ElementsAre(find(id_number(1)), find(id_number(2)), find(id_number(3))));
+  EXPECT_EQ(all[0], record(id_number(1), kRow1));
+  // scan_records gives the same.
+  std::vector<std::string> typed_rows;
+  ASSERT_OK(records::scan_records(*conn, resource_, {}, {}, 10, [&](const TypedRow& row) {
+    std::string json;
+    append_row_json(json, resource_.fields, row);
+    typed_rows.push_back(json);
+  }));
+  EXPECT_EQ(typed_rows, all);
+  // Only name and amount selected (the key comes too), after the first key, at most one row.
+  std::vector<bool> selected(resource_.fields.size(), false);
+  selected[1] = true;
+  selected[3] = true;
+  const std::vector<TypedValue> after{TypedValue{TypedValue::Kind::kText, 0, id_number(1)}};
+  std::vector<std::string> seen;
+  ASSERT_OK(records::scan_record_views(
+      *conn, resource_, {}, after, 1, selected, [&](std::span<const ValueView> views) {
+        std::string line;
+        for (const ValueView& v : views) {
+          line += v.kind == TypedValue::Kind::kNull ? "null" : std::string(v.text);
+          line += ';';
+        }
+        seen.push_back(line);
+      }));
+  EXPECT_THAT(seen, ElementsAre(id_number(2) + ";李四;null;-0.25;null;null;null;null;"));
+  // A cursor of the wrong length.
+  const std::vector<TypedValue> two(2, after[0]);
+  const Status bad = records::scan_record_views(*conn, resource_, {}, two, 1, {},
+                                                [](std::span<const ValueView>) {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "invalid_cursor");
+}
+
 TEST_F(RecordStoreTest, TextIsStoredExactly) {
   // Characters that COPY's text format and JSON must escape, and the empty string (not null).
   const std::string odd = "a\tb\\c\nd\re\"f\x01g\\N";
