@@ -130,6 +130,43 @@ std::string PersonStream::address_in(const Place& place, Random& random) const {
   return out;
 }
 
+// 文化程度 reached at `age` by someone born in `birth_year`: in school by age, then by birth
+// cohort, roughly as China's 2020 census gives them (the young far more often to college).
+std::optional<std::string> education_of(Random& random, int age, int birth_year) {
+  if (age < 6) return std::nullopt;
+  if (age < 12) return "primary";
+  if (age < 15) return random.chance(0.5) ? "primary" : "junior_secondary";
+  if (age < 18) return "junior_secondary";
+  // Shares in 1/1000 of: none, primary, junior, senior, junior college, bachelor or above.
+  struct Cohort {
+    int born_from;
+    int share[6];
+  };
+  static constexpr Cohort kCohorts[] = {{1990, {2, 28, 220, 250, 200, 300}},
+                                        {1970, {10, 130, 420, 220, 100, 120}},
+                                        {1950, {60, 300, 380, 180, 40, 40}},
+                                        {0, {250, 450, 180, 80, 20, 20}}};
+  const Cohort* cohort = &kCohorts[3];
+  for (const Cohort& c : kCohorts) {
+    if (birth_year >= c.born_from) {
+      cohort = &c;
+      break;
+    }
+  }
+  static constexpr const char* kLevels[] = {
+      "none", "primary", "junior_secondary", "senior_secondary", "junior_college", "bachelor"};
+  int r = static_cast<int>(random.below(1000));
+  std::size_t level = 0;
+  while (level < 5 && r >= cohort->share[level])
+    r -= cohort->share[level++];
+  if (age < 22 && level > 3) level = 3;  // still studying
+  if (level == 5) {
+    const double r2 = static_cast<double>(random.below(1000)) / 1000;
+    return r2 < 0.85 ? "bachelor" : r2 < 0.98 ? "master" : "doctorate";
+  }
+  return kLevels[level];
+}
+
 Person PersonStream::next() {
   advance();
   Person p;
@@ -165,6 +202,18 @@ Person PersonStream::next() {
         date_between(random, std::max(sys_days(p.birth_date), today - days(3 * 365)), today);
     p.death_place = random.chance(0.7) ? fmt::format("{}人民医院", city_.city_name()) : "家中";
     p.police_knows_death = random.chance(0.8);
+  }
+
+  // Education; 公安 records a change of 文化程度 only when told, so for some adults 户籍 still
+  // holds the level before their last diploma.
+  p.education = education_of(random, p.age, static_cast<int>(p.birth_date.year()));
+  if (p.education && p.age >= 22 && random.chance(0.02)) {
+    const std::string_view e = *p.education;
+    if (e == "bachelor" || e == "master" || e == "doctorate" || e == "junior_college") {
+      p.household_education = "senior_secondary";
+    } else if (e == "senior_secondary") {
+      p.household_education = "junior_secondary";
+    }
   }
 
   // Marriage.

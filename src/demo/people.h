@@ -54,7 +54,11 @@ struct Person {
   std::optional<std::string> moved_division;
   bool bad_check_digit_in_insurance = false;  // 人社 typed the ID number wrongly
 
-  std::string marital_status;  // unmarried, married, divorced, widowed
+  // 文化程度 from 6 (none, primary, junior_secondary, senior_secondary, junior_college,
+  // bachelor, master, doctorate); 户籍 holds an older level for some, which 社保 has current.
+  std::optional<std::string> education;
+  std::optional<std::string> household_education;  // 户籍's, when older than `education`
+  std::string marital_status;                      // unmarried, married, divorced, widowed
   std::optional<std::chrono::year_month_day> married_on;
   // 社保: none below 16 and for most students
   std::optional<std::string> employment_status;

@@ -43,14 +43,15 @@ std::string wrong_check_character(std::string id) {
 
 std::string header(std::string_view code) {
   if (code == resource::kHousehold) {
-    return "id_number,name,gender,birth_date,nationality,household_address,division_code,alive\n";
+    return "id_number,name,gender,birth_date,nationality,education,household_address,"
+           "division_code,alive\n";
   }
   if (code == resource::kMarriage) {
     return "id_number,name,marital_status,registered_on,household_address,division_code\n";
   }
   if (code == resource::kInsurance) {
     return "id_number,name,employment_status,insurance_status,insurance_type,employer_uscc,"
-           "insured_since\n";
+           "insured_since,education\n";
   }
   if (code == resource::kDeath) return "id_number,name,death_date,death_place\n";
   if (code == resource::kEnterprise) {
@@ -63,14 +64,16 @@ std::string header(std::string_view code) {
 bool household(const Person& p, std::string& out) {
   const bool alive = p.alive || !p.police_knows_death;
   line(out, p.id_number, p.name, p.male ? "male" : "female", iso_date(p.birth_date), p.nationality,
-       p.address, p.division_code, alive ? "true" : "false");
+       p.household_education.value_or(p.education.value_or("")), p.address, p.division_code,
+       alive ? "true" : "false");
   return true;
 }
 
 bool household_late(const Person& p, std::string& out) {
   if (!p.moved_address) return false;
   line(out, p.id_number, p.name, p.male ? "male" : "female", iso_date(p.birth_date), p.nationality,
-       *p.moved_address, *p.moved_division, "true");
+       p.household_education.value_or(p.education.value_or("")), *p.moved_address,
+       *p.moved_division, "true");
   return true;
 }
 
@@ -88,7 +91,7 @@ bool insurance(const Person& p, const CityPlan& city, const EnterprisePlan& plan
   const std::string employer = p.employer ? uscc_of(city, plan, *p.employer) : std::string();
   line(out, p.bad_check_digit_in_insurance ? wrong_check_character(p.id_number) : p.id_number,
        p.name, *p.employment_status, p.insurance_status, p.insurance_type, employer,
-       iso_date(*p.insured_since));
+       iso_date(*p.insured_since), p.education.value_or(""));
   return true;
 }
 

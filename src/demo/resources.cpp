@@ -58,6 +58,15 @@ catalog::Resource base(std::string_view code, std::string name, std::string summ
   return r;
 }
 
+// 文化程度, as 户籍 and 社保 both record it (none below school age).
+Field education() {
+  Field f = choice("education", "文化程度",
+                   {"none", "primary", "junior_secondary", "senior_secondary", "junior_college",
+                    "bachelor", "master", "doctorate"});
+  f.required = false;
+  return f;
+}
+
 }  // namespace
 
 std::string_view publisher_of(std::string_view code) {
@@ -77,10 +86,11 @@ std::vector<catalog::Resource> demo_resources() {
                       choice("gender", "性别", {"male", "female"}),
                       typed("birth_date", "出生日期", FieldType::kDate, true),
                       text("nationality", "民族", true),
+                      education(),
                       text("household_address", "户籍地址", true, true, MaskRule::kHidden),
                       typed("division_code", "户籍地行政区划代码", FieldType::kDivisionCode, true),
                       typed("alive", "生存状态", FieldType::kBoolean, true)};
-  household.fields[6].indexed = true;
+  household.fields[7].indexed = true;
   out.push_back(std::move(household));
 
   auto marriage = base(resource::kMarriage, "婚姻登记信息",
@@ -106,7 +116,8 @@ std::vector<catalog::Resource> demo_resources() {
       choice("insurance_status", "参保状态", {"insured", "suspended", "not_insured"}, true),
       choice("insurance_type", "参保类别", {"employee", "resident"}),
       typed("employer_uscc", "参保单位统一社会信用代码", FieldType::kUscc),
-      typed("insured_since", "首次参保日期", FieldType::kDate)};
+      typed("insured_since", "首次参保日期", FieldType::kDate),
+      education()};
   out.push_back(std::move(insurance));
 
   auto death =
@@ -186,6 +197,7 @@ std::vector<catalog::Resource> registry_resources() {
                             {resource::kHousehold, "gender"},
                             {resource::kHousehold, "birth_date"},
                             {resource::kHousehold, "nationality"},
+                            {resource::kHousehold, "education"},
                             {resource::kHousehold, "household_address"},
                             {resource::kHousehold, "division_code"},
                             {resource::kMarriage, "marital_status"},
@@ -232,6 +244,9 @@ std::vector<registry::Mapping> registry_mappings(bool person) {
         10);
     map(resource::kMarriage, {"id_number", "name", "household_address", "division_code"}, 5);
     map(resource::kMarriage, {"marital_status"}, 10);
+    // 文化程度: 社保's is declared at each enrolment, 户籍's only when the person reports it.
+    map(resource::kHousehold, {"education"}, 5);
+    map(resource::kInsurance, {"education"}, 10);
     map(resource::kInsurance, {"id_number", "name"}, 3);
     map(resource::kInsurance, {"employment_status", "insurance_status"}, 10);
     map(resource::kDeath, {"id_number", "name"}, 3);

@@ -71,7 +71,8 @@ TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
   std::set<std::string> counties;
   for (const County& c : city_->counties())
     counties.insert(c.code);
-  int bad_in_insurance = 0, moved = 0, dead = 0, civil_address = 0;
+  int bad_in_insurance = 0, moved = 0, dead = 0, civil_address = 0, college = 0,
+      older_in_household = 0;
   for (int i = 0; i < 20000; ++i) {
     const Person p = stream.next();
     ASSERT_EQ(p.index, static_cast<std::uint64_t>(i));
@@ -90,6 +91,13 @@ TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
     moved += p.moved_address.has_value();
     dead += !p.alive;
     civil_address += p.civil_affairs_address.has_value();
+    EXPECT_EQ(p.education.has_value(), p.age >= 6) << p.age;
+    if (p.education && p.age < 18) {
+      EXPECT_TRUE(*p.education == "primary" || *p.education == "junior_secondary");
+    }
+    college += p.education && (*p.education == "bachelor" || *p.education == "master" ||
+                               *p.education == "doctorate");
+    older_in_household += p.household_education.has_value();
     if (p.employer) {
       EXPECT_LT(*p.employer, 300u);
     }
@@ -102,6 +110,12 @@ TEST_F(DemoTest, PeopleHaveValidUniqueIdNumbersFromTheCity) {
   EXPECT_GT(dead, 60);
   EXPECT_LT(dead, 400);
   EXPECT_GT(civil_address, 200);
+  // 文化程度: about one in ten with a degree; 户籍 behind for ~2 % of the adults with more than
+  // junior secondary school.
+  EXPECT_GT(college, 1000);
+  EXPECT_LT(college, 4000);
+  EXPECT_GT(older_in_household, 50);
+  EXPECT_LT(older_in_household, 350);
 }
 
 TEST_F(DemoTest, TheSameSeedMakesTheSameCity) {
