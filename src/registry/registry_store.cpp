@@ -87,6 +87,13 @@ CREATE INDEX registry_conflict_key ON registry_conflict (registry, rkey, attribu
       {.version = 521,
        .name = "registry_record_without_provenance",
        .sql = "ALTER TABLE registry_record DROP COLUMN provenance;"},
+      // The figures by county count from this index alone (a fraction of the table's bytes),
+      // in group order; it replaces the county index, which nothing else read.
+      {.version = 522, .name = "registry_record_figures_index", .sql = R"sql(
+DROP INDEX registry_record_county;
+CREATE INDEX registry_record_figures ON registry_record
+  (registry, deleted, alive, county_code, birth_year, gender, category, status);
+)sql"},
   };
 }
 

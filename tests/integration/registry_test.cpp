@@ -5,7 +5,7 @@
 // 民政 death record mark the person deceased although 公安 (the higher priority) says alive.
 // A rebuild from the feeds gives the same records; a person read is masked, audited, and shows
 // up in the citizen's 谁用了我的数据; an ID number of an abolished county is accepted with a
-// warning.
+// warning. An enterprise likewise sees which departments read its records.
 #include "integration/hub_test.h"
 
 #include <fmt/format.h>
@@ -28,6 +28,17 @@ std::string id_number(std::string_view prefix, std::string_view birth, int n) {
     sum += (id[i] - '0') * kWeights[i];
   id += "10X98765432"[sum % 11];
   return id;
+}
+
+// A credit code with its GB 32100 check character.
+std::string uscc(std::string_view first17) {
+  static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static constexpr int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                       29, 25, 13, 8,  24, 10, 30, 28};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i)
+    sum += static_cast<int>(kAlphabet.find(first17[i])) * kWeights[i];
+  return std::string(first17) + kAlphabet[(31 - sum % 31) % 31];
 }
 
 json::object field(const char* name, const char* label, const char* type, bool personal = false) {
@@ -393,6 +404,78 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   EXPECT_EQ(own_fields["id_number"].at("value"), json::value(p2));
   EXPECT_EQ(own_fields["household_address"].at("source"), json::value(ga)) << own->body;
   EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/me/record", mz_officer_), 403, "forbidden"));
+}
+
+// 谁用了我的数据 for an enterprise: a read of a record keyed by its credit code, by another
+// department, is listed for the enterprise's account with department, purpose and case — and
+// a read of another enterprise's record is not.
+TEST_F(RegistryTest, AnEnterpriseSeesWhichDepartmentsReadItsRecords) {
+  ASSERT_TRUE(open_city());
+  const std::string code = "330300-GA-ZDDW";
+  json::object key = field("uscc", "统一社会信用代码", "uscc");
+  key["key"] = true;
+  json::object units = resource(code, "治安重点单位",
+                                json::array{key, field("name", "单位名称", "string"),
+                                            field("address", "单位地址", "string")});
+  units["share_type"] = "unconditional";
+  ASSERT_TRUE(publish(units, ga_admin_));
+  const std::string ours = uscc("91330302MA2H3K4L5");
+  const std::string theirs = uscc("91330304MA7B8C9D1");
+  ingest(code, ga_officer_,
+         json::array{json::object{{"uscc", ours},
+                                  {"name", "温州市鹿城区某某鞋业有限公司"},
+                                  {"address", "鹿城区五马街道1号"}},
+                     json::object{{"uscc", theirs},
+                                  {"name", "温州市瓯海区某某眼镜有限公司"},
+                                  {"address", "瓯海区新桥街道2号"}}});
+  for (const std::string& k : {ours, theirs}) {
+    auto read = city().call("GET", "/api/v1/resources/" + code + "/records/" + k, mz_officer_, {},
+                            {{"X-Purpose", "社会组织登记核验"}, {"X-Case-Id", "MZ-2026-0042"}});
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->status, 200) << read->body;
+  }
+
+  auto company = city().call("POST", "/api/v1/users", city().sysadmin(),
+                             json::object{{"kind", "enterprise"},
+                                          {"display_name", "温州市鹿城区某某鞋业有限公司"},
+                                          {"uscc", ours},
+                                          {"responsible_person", "张三"}});
+  ASSERT_TRUE(company);
+  ASSERT_EQ(company->status, 201) << company->body;
+  const json::value created = company->json();
+  const std::string username(created.at("user").at("username").as_string());
+  const std::string initial(created.at("initial_password").as_string());
+  auto login = city().call("POST", "/api/v1/auth/login", "",
+                           json::object{{"username", username}, {"password", initial}});
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  const std::string token(login->json().at("token").as_string());
+  auto changed = city().call(
+      "POST", "/api/v1/auth/password", token,
+      json::object{{"current_password", initial}, {"new_password", "Wz-Company-2026!ok"}});
+  ASSERT_TRUE(changed);
+  ASSERT_EQ(changed->status, 204) << changed->body;
+
+  // Reads are audited through the group-commit writer: durable within its flush interval.
+  std::size_t seen = 0;
+  std::string last;
+  for (int attempt = 0; attempt < 50 && seen == 0; ++attempt) {
+    auto mine = city().call("GET", "/api/v1/me/data-access", token);
+    ASSERT_TRUE(mine);
+    ASSERT_EQ(mine->status, 200) << mine->body;
+    last = mine->body;
+    const json::value body = mine->json();  // kept: the loop runs over a part of it
+    seen = body.at("items").as_array().size();
+    for (const json::value& e : body.at("items").as_array()) {
+      EXPECT_EQ(e.at("department"), "温州市民政局") << last;
+      EXPECT_EQ(e.at("purpose"), "社会组织登记核验");
+      EXPECT_EQ(e.at("case_id"), "MZ-2026-0042");
+      EXPECT_EQ(e.at("resource_code"), json::value(code));
+      EXPECT_EQ(e.at("resource_name"), "治安重点单位");
+    }
+    if (seen == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(seen, 1u) << last;  // its own record's read, not the other company's
 }
 
 }  // namespace

@@ -30,3 +30,17 @@ export function lastDays(n: number): string[] {
   for (let i = n - 1; i >= 0; i--) out.push(new Date(now - i * 86400_000).toISOString().slice(0, 10))
   return out
 }
+
+/**
+ * The label of a coded value (an enum field's value such as `married` or `bachelor`) in the
+ * current language, from the i18n messages `codes.<field>.<value>`; the value itself when no
+ * label is known.
+ */
+export function codeLabel(
+  i18n: { t: (key: string) => string; te: (key: string) => boolean },
+  field: string,
+  value: string,
+): string {
+  const key = `codes.${field}.${value}`
+  return i18n.te(key) ? i18n.t(key) : value
+}

@@ -146,6 +146,17 @@ const enUS: typeof zhCN = {
     myRecord: 'My record', myRecordIntro: 'Your record in the base registries, each item with its source resource and time.', noRecord: 'The base registries hold no record of yours yet',
     item: 'Item', value: 'Value', source: 'Source', updated: 'Updated', accessLog: 'Reads of my data',
   },
+  codes: {
+    gender: { male: 'Male', female: 'Female' },
+    marital_status: { unmarried: 'Unmarried', married: 'Married', divorced: 'Divorced', widowed: 'Widowed' },
+    education: {
+      none: 'No schooling', primary: 'Primary school', junior_secondary: 'Junior secondary',
+      senior_secondary: 'Senior secondary', junior_college: 'Junior college', bachelor: "Bachelor's degree",
+      master: "Master's degree", doctorate: 'Doctorate',
+    },
+    employment_status: { employed: 'Employed', self_employed: 'Self-employed', unemployed: 'Unemployed', retired: 'Retired' },
+    insurance_status: { insured: 'Insured', suspended: 'Suspended', not_insured: 'Not insured' },
+  },
   errors: { notFound: 'Page not found', forbidden: 'This account may not open this page', generic: 'Something went wrong' },
 }
 export default enUS

@@ -144,6 +144,16 @@ const zhCN = {
     myRecord: '我的档案', myRecordIntro: '基础库中您的信息，每一项注明来源部门资源与更新时间。', noRecord: '基础库中暂无您的档案',
     item: '信息项', value: '内容', source: '来源', updated: '更新时间', accessLog: '查询记录',
   },
+  codes: {
+    gender: { male: '男', female: '女' },
+    marital_status: { unmarried: '未婚', married: '已婚', divorced: '离婚', widowed: '丧偶' },
+    education: {
+      none: '未上过学', primary: '小学', junior_secondary: '初中', senior_secondary: '高中/中专',
+      junior_college: '大学专科', bachelor: '大学本科', master: '硕士研究生', doctorate: '博士研究生',
+    },
+    employment_status: { employed: '在职', self_employed: '灵活就业', unemployed: '失业', retired: '退休' },
+    insurance_status: { insured: '正常参保', suspended: '暂停参保', not_insured: '未参保' },
+  },
   errors: { notFound: '页面不存在', forbidden: '当前账号没有访问该页面的权限', generic: '出错了' },
 }
 export default zhCN
