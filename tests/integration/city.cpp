@@ -152,6 +152,18 @@ std::string City::staff(std::string_view username, std::int64_t department,
   if (!assigned || assigned->status != 200) {
     return fail(fmt::format("roles of {}", username), assigned), "";
   }
+  return first_sign_in(std::string(username), initial);
+}
+
+std::string City::account(const json::object& user) {
+  auto created = call("POST", "/api/v1/users", sys_, user);
+  if (!created || created->status != 201) return fail("account", created), "";
+  const json::value body = created->json();
+  return first_sign_in(std::string(body.at("user").at("username").as_string()),
+                       std::string(body.at("initial_password").as_string()));
+}
+
+std::string City::first_sign_in(const std::string& username, const std::string& initial) {
   auto login = call("POST", "/api/v1/auth/login", "",
                     json::object{{"username", username}, {"password", initial}});
   if (!login || login->status != 200) return fail(fmt::format("login {}", username), login), "";

@@ -54,6 +54,9 @@ class City {
   // "" on failure.
   std::string staff(std::string_view username, std::int64_t department,
                     const std::vector<std::string>& roles);
+  // A citizen or enterprise account (`user`: the body of POST /api/v1/users), signed in with a
+  // changed password: its token, or "" on failure.
+  std::string account(const boost::json::object& user);
   // An API client of `department` with `permissions`: its key, or "".
   std::string api_client(std::string_view name, std::int64_t department,
                          const std::vector<std::string>& permissions);
@@ -68,6 +71,8 @@ class City {
 
  private:
   bool fail(std::string what, const std::optional<HttpResponse>& response);
+  // Signs `username` in with its initial password and changes it: the token, or "".
+  std::string first_sign_in(const std::string& username, const std::string& initial);
   std::uint16_t port_;
   std::string sys_, sec_, audit_;
   std::string error_;

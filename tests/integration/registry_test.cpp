@@ -354,22 +354,9 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   EXPECT_FALSE(masked["record"].as_object().contains("household_address"));
 
   // … and the citizen sees that read under 谁用了我的数据, with department, purpose and case.
-  auto citizen = city().call(
-      "POST", "/api/v1/users", city().sysadmin(),
-      json::object{
-          {"kind", "citizen"}, {"username", "lisi"}, {"display_name", "李四"}, {"id_number", p2}});
-  ASSERT_TRUE(citizen);
-  ASSERT_EQ(citizen->status, 201) << citizen->body;
-  const std::string initial(citizen->json().at("initial_password").as_string());
-  auto login = city().call("POST", "/api/v1/auth/login", "",
-                           json::object{{"username", "lisi"}, {"password", initial}});
-  ASSERT_TRUE(login);
-  const std::string token(login->json().at("token").as_string());
-  auto changed = city().call(
-      "POST", "/api/v1/auth/password", token,
-      json::object{{"current_password", initial}, {"new_password", "Wz-Citizen-2026!ok"}});
-  ASSERT_TRUE(changed);
-  ASSERT_EQ(changed->status, 204) << changed->body;
+  const std::string token = city().account(json::object{
+      {"kind", "citizen"}, {"username", "lisi"}, {"display_name", "李四"}, {"id_number", p2}});
+  ASSERT_FALSE(token.empty()) << city().error();
   // Reads are audited through the group-commit writer: durable within its flush interval.
   bool seen = false;
   std::string last;
@@ -435,26 +422,12 @@ TEST_F(RegistryTest, AnEnterpriseSeesWhichDepartmentsReadItsRecords) {
     ASSERT_EQ(read->status, 200) << read->body;
   }
 
-  auto company = city().call("POST", "/api/v1/users", city().sysadmin(),
-                             json::object{{"kind", "enterprise"},
-                                          {"display_name", "温州市鹿城区某某鞋业有限公司"},
-                                          {"uscc", ours},
-                                          {"responsible_person", "张三"}});
-  ASSERT_TRUE(company);
-  ASSERT_EQ(company->status, 201) << company->body;
-  const json::value created = company->json();
-  const std::string username(created.at("user").at("username").as_string());
-  const std::string initial(created.at("initial_password").as_string());
-  auto login = city().call("POST", "/api/v1/auth/login", "",
-                           json::object{{"username", username}, {"password", initial}});
-  ASSERT_TRUE(login);
-  ASSERT_EQ(login->status, 200) << login->body;
-  const std::string token(login->json().at("token").as_string());
-  auto changed = city().call(
-      "POST", "/api/v1/auth/password", token,
-      json::object{{"current_password", initial}, {"new_password", "Wz-Company-2026!ok"}});
-  ASSERT_TRUE(changed);
-  ASSERT_EQ(changed->status, 204) << changed->body;
+  const std::string token =
+      city().account(json::object{{"kind", "enterprise"},
+                                  {"display_name", "温州市鹿城区某某鞋业有限公司"},
+                                  {"uscc", ours},
+                                  {"responsible_person", "张三"}});
+  ASSERT_FALSE(token.empty()) << city().error();
 
   // Reads are audited through the group-commit writer: durable within its flush interval.
   std::size_t seen = 0;
