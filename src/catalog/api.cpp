@@ -92,8 +92,9 @@ bool read_choice(const http::Request& request, std::string_view name, std::optio
   return out.has_value();
 }
 
-http::Response search(CatalogService& service, const http::Request& request) {
-  SearchQuery q;
+// The page (cursor, limit) and the text `q` of a catalog search into `q`; the problem to answer
+// when one is malformed.
+std::optional<http::Response> read_page_and_text(const http::Request& request, SearchQuery& q) {
   auto page = http::page_of(request, kMaxPage);
   if (!page) return http::bad_page(kMaxPage);
   q.after_id = page->after;
@@ -104,6 +105,12 @@ http::Response search(CatalogService& service, const http::Request& request) {
     }
     q.text = *text;
   }
+  return std::nullopt;
+}
+
+http::Response search(CatalogService& service, const http::Request& request) {
+  SearchQuery q;
+  if (auto bad = read_page_and_text(request, q)) return std::move(*bad);
   if (auto d = request.query_param("department_id"); d && !d->empty()) {
     q.department_id = http::parse_id(*d);
     if (!q.department_id) {
@@ -194,16 +201,7 @@ json::object open_resource_schema() {
 
 http::Response open_resources(CatalogService& service, const http::Request& request) {
   SearchQuery q;
-  auto page = http::page_of(request, kMaxPage);
-  if (!page) return http::bad_page(kMaxPage);
-  q.after_id = page->after;
-  q.limit = page->limit;
-  if (auto text = request.query_param("q")) {
-    if (text->size() > 200) {
-      return http::problem(400, "invalid_query", "q is at most 200 bytes.");
-    }
-    q.text = *text;
-  }
+  if (auto bad = read_page_and_text(request, q)) return std::move(*bad);
   if (!read_choice(request, "open_type", q.open_type, parse_open_type) ||
       !read_choice(request, "category", q.category, parse_category)) {
     return http::problem(400, "invalid_query",

@@ -131,14 +131,7 @@ TEST_F(CatalogTest, SearchInChineseWithFacetsAndVisibility) {
     r["share_type"] = share;
     r["keywords"] = json::array{};
     r["summary"] = name + "，按日更新";
-    auto created = city().call("POST", base, token, r);
-    ASSERT_TRUE(created);
-    ASSERT_EQ(created->status, 201) << created->body;
-    if (publish_it) {
-      auto p = city().call("POST", base + "/" + code + "/publish", token);
-      ASSERT_TRUE(p);
-      ASSERT_EQ(p->status, 200) << p->body;
-    }
+    ASSERT_TRUE(publish_it ? publish(r, token) : create(r, token));
   };
   make("330300-GA-0001", "户籍人口基本信息", "base", "conditional", ga_admin_, true);
   make("330300-GA-0002", "流动人口居住登记", "theme", "unconditional", ga_admin_, true);
@@ -209,14 +202,7 @@ TEST_F(CatalogTest, OpenResourcesAreListedWithoutSignIn) {
     r["summary"] = name + "，按季度更新";
     r["keywords"] = json::array{};
     if (std::string_view(open_type) == "conditional") r["open_condition"] = "签署数据使用协议";
-    auto created = city().call("POST", base, token, r);
-    ASSERT_TRUE(created);
-    ASSERT_EQ(created->status, 201) << created->body;
-    if (publish_it) {
-      auto p = city().call("POST", base + "/" + code + "/publish", token);
-      ASSERT_TRUE(p);
-      ASSERT_EQ(p->status, 200) << p->body;
-    }
+    ASSERT_TRUE(publish_it ? publish(r, token) : create(r, token));
   };
   make("330300-GA-0001", "户籍人口统计", "open", ga_admin_, true);
   make("330300-GA-0002", "流动人口统计", "open", ga_admin_, false);  // a draft

@@ -78,13 +78,18 @@ class HubTest : public ServerTest {
                                field("income", "年收入", "decimal")}}};
   }
 
-  // Creates and publishes `resource` as `token`; true when both answered as expected.
-  bool publish(const boost::json::object& resource, const std::string& token) {
+  // Creates `resource` (a draft) as `token`; true when it answered 201.
+  bool create(const boost::json::object& resource, const std::string& token) {
     auto created = city_->call("POST", "/api/v1/catalog/resources", token, resource);
     if (!created || created->status != 201) {
       ADD_FAILURE() << "create: " << (created ? created->body : city_->error());
       return false;
     }
+    return true;
+  }
+  // Creates and publishes `resource` as `token`; true when both answered as expected.
+  bool publish(const boost::json::object& resource, const std::string& token) {
+    if (!create(resource, token)) return false;
     const std::string code(resource.at("code").as_string());
     auto published = city_->call("POST", "/api/v1/catalog/resources/" + code + "/publish", token);
     if (!published || published->status != 200) {
