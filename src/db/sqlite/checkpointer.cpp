@@ -36,6 +36,10 @@ void Checkpointer::attach(sqlite3* writer) {
 int Checkpointer::on_commit(void* self, sqlite3* writer, const char* schema, int frames) {
   auto* c = static_cast<Checkpointer*>(self);
   if (frames >= kBackstopFrames) {
+    // SQLite refuses a second checkpoint while one runs (busy, never waited for), so the writer
+    // waits here for the thread's to end: its own then copies the rest, and the next write
+    // restarts the WAL from its beginning.
+    std::lock_guard checkpointing(c->checkpointing_);
     sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     c->woken_at_ = 0;
     return SQLITE_OK;
@@ -81,8 +85,8 @@ bool Checkpointer::checkpoint() {
       return false;
     }
   }
-  // Passive: copies what no reader still needs, and never waits on a lock. A busy result (the
-  // writer's backstop checkpoint is running) is simply the next wake-up's work.
+  // Passive: copies what no reader still needs, and never waits on a lock.
+  std::lock_guard checkpointing(checkpointing_);
   sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   return true;
 }

@@ -6,7 +6,8 @@
 // and syncing the file) while every other writer waits. Here the writer's commit only wakes this
 // thread, which runs a passive checkpoint on its own connection beside the writer: it never
 // blocks a writer or a reader. When the WAL has grown large all the same, the writer checkpoints
-// as before (a backstop), and then finds little or nothing left to copy.
+// as before (a backstop): it waits for this thread's checkpoint to end, so its own is never
+// refused as busy, and then finds little or nothing left to copy.
 #pragma once
 
 #include <atomic>
@@ -40,6 +41,7 @@ class Checkpointer {
   const std::string path_;
   sqlite3* db_ = nullptr;          // used by the thread only
   std::atomic<int> woken_at_ = 0;  // WAL frames at the last wake-up (the writer's thread)
+  std::mutex checkpointing_;       // held by whoever checkpoints: this thread or the backstop
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false;
