@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "db/database.h"
 #include "db/migration.h"
+#include "db/read_snapshot.h"
 #include "db/url.h"
 #include "exchange/correction.h"
 #include "exchange/query.h"
@@ -160,6 +161,8 @@ int run_serve(const Config& config) {
   server.set_fallback([&web](const http::Request& request) {
     return web.serve(request.path(), request.header("If-None-Match"));
   });
+  // Key lookups and filtered reads: sign-in check, grant and records in one read transaction.
+  server.set_read_scope([&database] { return std::make_shared<db::ReadSnapshot>(database); });
   server.set_authenticator([&identity](const http::Request& request) {
     std::optional<std::string_view> bearer;
     if (auto authorization = request.header("Authorization")) {

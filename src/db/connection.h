@@ -80,9 +80,13 @@ class Connection {
   friend class BulkLoader;
   detail::ConnectionImpl& impl() { return *impl_; }
   Connection(std::unique_ptr<detail::ConnectionImpl> impl, detail::Pool* pool, Access access);
+  friend class ReadSnapshot;
+  // A lease of the connection a ReadSnapshot holds: not given back when it ends.
+  Connection(detail::ConnectionImpl* shared, Access access);
   void release();
 
-  std::unique_ptr<detail::ConnectionImpl> impl_;
+  std::unique_ptr<detail::ConnectionImpl> owned_;
+  detail::ConnectionImpl* impl_ = nullptr;  // owned_, or the snapshot's connection
   detail::Pool* pool_ = nullptr;
   Access access_ = Access::kRead;
 };

@@ -2,8 +2,11 @@
 
 #include "db/driver.h"
 #include "db/pg/pg_database.h"
+#include "db/read_snapshot.h"
 #include "db/sqlite/sqlite_database.h"
 #include "db/url.h"
+
+#include <utility>
 
 namespace zt::db {
 
@@ -15,6 +18,9 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url, const Opt
 }
 
 Result<Connection> Database::acquire(Access access, std::chrono::milliseconds timeout) {
+  if (access == Access::kRead) {
+    if (ReadSnapshot* snapshot = ReadSnapshot::current(*this)) return snapshot->lease(timeout);
+  }
   detail::Pool& p = pool(access);
   auto impl = p.take(timeout);
   if (!impl.ok()) return std::move(impl).error();
@@ -31,15 +37,22 @@ Status Database::ping() {
 
 Connection::Connection(std::unique_ptr<detail::ConnectionImpl> impl, detail::Pool* pool,
                        Access access)
-    : impl_(std::move(impl)), pool_(pool), access_(access) {}
+    : owned_(std::move(impl)), impl_(owned_.get()), pool_(pool), access_(access) {}
+
+Connection::Connection(detail::ConnectionImpl* shared, Access access)
+    : impl_(shared), access_(access) {}
 
 Connection::Connection(Connection&& other) noexcept
-    : impl_(std::move(other.impl_)), pool_(other.pool_), access_(other.access_) {}
+    : owned_(std::move(other.owned_)),
+      impl_(std::exchange(other.impl_, nullptr)),
+      pool_(other.pool_),
+      access_(other.access_) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     release();
-    impl_ = std::move(other.impl_);
+    owned_ = std::move(other.owned_);
+    impl_ = std::exchange(other.impl_, nullptr);
     pool_ = other.pool_;
     access_ = other.access_;
   }
@@ -51,7 +64,11 @@ Connection::~Connection() {
 }
 
 void Connection::release() {
-  if (impl_) pool_->give_back(std::move(impl_));
+  impl_ = nullptr;
+  if (!owned_) return;  // none, or a snapshot's connection
+  pool_->give_back(std::move(owned_));
+  // Reads after a write see it: a snapshot open on this thread starts a new transaction.
+  if (access_ == Access::kWrite) ReadSnapshot::after_write(pool_);
 }
 
 Backend Connection::backend() const {

@@ -71,6 +71,7 @@ class Database {
   virtual PoolStats stats() const = 0;
 
  protected:
+  friend class ReadSnapshot;
   explicit Database(Options options) : options_(std::move(options)) {}
   // The backend's pool for `access`.
   virtual detail::Pool& pool(Access access) = 0;

@@ -361,7 +361,7 @@ void add_sharing_routes(http::Router& router, SharingService& sharing, QueryServ
         http::Response response = http::Response::text(200, std::move(*r), "application/json");
         return response;
       },
-      {},
+      {.read_scope = true},
       {.summary = "One record by key (共享查询)",
        .description = "Fields outside your access are absent; personal fields are masked unless "
                       "your grant unmasks them. Composite keys: values comma-separated in key "
@@ -393,7 +393,7 @@ void add_sharing_routes(http::Router& router, SharingService& sharing, QueryServ
         body += '}';
         return http::Response::text(200, std::move(body), "application/json");
       },
-      {},
+      {.read_scope = true},
       {.summary = "Records by filters on indexed fields",
        .description = "field=value, field__gt/__gte/__lt/__lte=value, field__prefix=text on the "
                       "key or indexed fields (others: 400 field_not_filterable); fields=a,b; "

@@ -65,6 +65,10 @@ struct RouteOptions {
   // lasts. When the handler answers before the end of the body, the connection closes after the
   // answer.
   bool stream_body = false;
+  // Short read-only routes: the sign-in check and the handler run inside the server's request
+  // scope (Server::set_read_scope), where their database reads share one snapshot — one read
+  // transaction for the request rather than one per query.
+  bool read_scope = false;
 };
 
 struct ParamDoc {

@@ -301,6 +301,7 @@ struct Server::Impl {
   spdlog::logger& log;
   Handler fallback;
   Authenticator authenticator;
+  ReadScope read_scope;
 
   std::vector<std::unique_ptr<ThreadContext>> threads;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -432,6 +433,8 @@ std::string Server::Impl::serialize(const Response& r, bool keep_alive, bool hea
 // throws is a bug: the client gets 500 and the log says what happened.
 Response Server::Impl::invoke(const Route* route, const Handler& handler, Request& request) {
   try {
+    const std::shared_ptr<void> scope =
+        route && route->options.read_scope && read_scope ? read_scope() : nullptr;
     core::Principal principal;
     if (route && route->options.access != Access::kPublic) {
       if (!authenticator) {
@@ -1022,6 +1025,10 @@ void Server::set_fallback(Handler handler) {
 
 void Server::set_authenticator(Authenticator authenticator) {
   impl_->authenticator = std::move(authenticator);
+}
+
+void Server::set_read_scope(ReadScope scope) {
+  impl_->read_scope = std::move(scope);
 }
 
 Result<std::uint16_t> Server::listen() {

@@ -33,6 +33,10 @@ namespace zt::http {
 // credentials; any other error maps as usual.
 using Authenticator = std::function<Result<core::Principal>(const Request&)>;
 
+// Opens what a route with RouteOptions::read_scope runs inside (the database's read snapshot);
+// what it returns is kept until the handler has returned, on the same thread.
+using ReadScope = std::function<std::shared_ptr<void>()>;
+
 class AccessLog;
 class Metrics;
 class WorkerPool;
@@ -68,6 +72,9 @@ class Server {
 
   // Authenticates the requests of signed-in routes. Without one, such routes answer 401.
   void set_authenticator(Authenticator authenticator);
+
+  // Opens the scope of read_scope routes. Without one, they run as any other route.
+  void set_read_scope(ReadScope scope);
 
   // Binds and listens. Returns the bound port, or Error unavailable "listen_failed".
   Result<std::uint16_t> listen();

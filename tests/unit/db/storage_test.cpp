@@ -25,6 +25,7 @@
 #include "db/database.h"
 #include "db/dialect.h"
 #include "db/migration.h"
+#include "db/read_snapshot.h"
 #include "db/transaction.h"
 #include "db/url.h"
 #include "support/test_database.h"
@@ -656,6 +657,49 @@ TEST_F(StorageTest, SqliteWalStaysBoundedUnderSustainedWrites) {
   EXPECT_EQ(count("wal_load"), 96 * 16);
   reopen(options_);
   EXPECT_EQ(count("wal_load"), 96 * 16);
+}
+
+// Under a ReadSnapshot this thread's reads share one connection: on SQLite one read
+// transaction, so a commit made meanwhile on another thread is not seen until a write lease is
+// given back on this thread (reads after a write see it) or the snapshot ends; on PostgreSQL
+// every statement sees the latest commit. A snapshot opened inside another does nothing.
+TEST_F(StorageTest, ReadSnapshotSharesOneTransactionUntilAWriteOnThisThread) {
+  ASSERT_OK(writer().execute("CREATE TABLE snap (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)"));
+  ASSERT_OK(writer().exec("INSERT INTO snap (id, v) VALUES (1, 1)"));
+  auto read_v = [&] {
+    auto conn = db_->acquire(Access::kRead);
+    EXPECT_TRUE(conn.ok());
+    auto rows = conn->query("SELECT v FROM snap WHERE id = 1");
+    EXPECT_TRUE(rows.ok());
+    return (*rows)[0].get<std::int64_t>(0);
+  };
+  auto set_v_elsewhere = [&](std::int64_t v) {  // a commit on another thread
+    std::thread([&] { ASSERT_OK(writer().exec("UPDATE snap SET v = ? WHERE id = 1", v)); }).join();
+  };
+  const bool sqlite = backend_ == Backend::kSqlite;
+  {
+    ReadSnapshot snapshot(*db_);
+    EXPECT_EQ(read_v(), 1);
+    set_v_elsewhere(2);
+    EXPECT_EQ(read_v(), sqlite ? 1 : 2);
+    {
+      ReadSnapshot nested(*db_);  // does nothing: the outer one goes on
+      EXPECT_EQ(read_v(), sqlite ? 1 : 2);
+    }
+    EXPECT_EQ(read_v(), sqlite ? 1 : 2);
+    ASSERT_OK(writer().exec("UPDATE snap SET v = 3 WHERE id = 1"));  // a write on this thread
+    EXPECT_EQ(read_v(), 3);
+    set_v_elsewhere(4);
+    EXPECT_EQ(read_v(), sqlite ? 3 : 4);
+    // Leases taken at once share the one connection (the pool is not drawn on).
+    auto a = db_->acquire(Access::kRead);
+    auto b = db_->acquire(Access::kRead);
+    ASSERT_OK(a);
+    ASSERT_OK(b);
+    EXPECT_EQ(db_->stats().in_use, 1u);
+  }
+  EXPECT_EQ(db_->stats().in_use, 0u);  // given back when the snapshot ended
+  EXPECT_EQ(read_v(), 4);
 }
 
 TEST_F(StorageTest, BulkLoadErrorRollsBackFully) {
