@@ -135,11 +135,9 @@ class SqliteConnection final : public detail::ConnectionImpl {
     sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
     // The writer gets a 64 MiB page cache (SQLite's default is 2 MiB): bulk ingest touches a page
     // per row in random key order, and a small cache re-reads and re-writes them many times.
-    // Readers map the file (up to SQLite's limit, 2 GB in Debian's build): a key lookup's pages
-    // are then read in place from the OS page cache, not copied by a read system call each.
     const char* setup = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                  "PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;"
-                               : "PRAGMA foreign_keys=ON; PRAGMA mmap_size=68719476736;";
+                               : "PRAGMA foreign_keys=ON;";
     if (Status s = conn->execute(setup); !s.ok()) {
       return Error::unavailable("database_unavailable", "cannot set up SQLite database '" + path +
                                                             "': " + s.error().detail);
