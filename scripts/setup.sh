@@ -43,7 +43,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev libargon2-dev
-  libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev libgoogle-perftools-dev
   nodejs npm
 )
 divisions=yes

@@ -59,8 +59,8 @@ Status insert_many(db::Transaction& tx, std::span<const AuditRecord> records);
 
 // Up to `limit` records matching `filter`, in `order`, strictly after `cursor` in that order
 // (newest first: id < cursor; oldest first: id > cursor). Filtered by object, it asks span by
-// span of 65 536 ids (the object index is kept per span so that appends stay local), so its cost
-// grows with the log's length / 65 536 when the object has few records.
+// span of 4 096 ids (the object index is kept per span so that appends stay local), so its cost
+// grows with the log's length / 4 096 when the object has few records.
 Result<std::vector<AuditRecord>> list(db::Connection& conn, const RecordFilter& filter,
                                       std::optional<std::int64_t> cursor, std::size_t limit,
                                       Order order);

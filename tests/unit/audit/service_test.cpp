@@ -318,8 +318,8 @@ TEST_F(AuditQueryTest, CursorPagingVisitsEveryRecordOnce) {
   EXPECT_EQ(clamped->items.size(), 1u);
 }
 
-// The object index is kept per span of 65 536 ids: asking by object goes span by span, in
-// the order asked, and pages across spans. Records far apart in id (spans 0, 1 and 3) are
+// The object index is kept per span of 4 096 ids: asking by object goes span by span, in
+// the order asked, and pages across spans. Records far apart in id (spans 0, 17, 32 and 48) are
 // placed directly with ids of their own.
 TEST_F(AuditQueryTest, ObjectQueriesFindRecordsInEverySpanInOrder) {
   {
