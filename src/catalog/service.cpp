@@ -19,10 +19,6 @@ Error not_found(std::string_view code) {
   return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
 }
 
-Error forbidden(std::string_view what) {
-  return Error{ErrorKind::kForbidden, "forbidden", std::string(what)};
-}
-
 audit::AuditEntry event(const core::Principal& actor, std::string action, const Resource& r,
                         const identity::RequestContext& context, std::string detail = {}) {
   audit::AuditEntry e;
@@ -111,7 +107,8 @@ Result<Resource> CatalogService::create(const core::Principal& actor, Resource i
                                         const identity::RequestContext& context) {
   const bool manager = actor.has_permission(permission::kManage);
   if (!manager && !actor.has_permission(permission::kPublish)) {
-    return forbidden("Creating a resource needs catalog.resources.publish or catalog.manage.");
+    return Error::forbidden(
+        "forbidden", "Creating a resource needs catalog.resources.publish or catalog.manage.");
   }
   if (input.department_id == 0) {
     if (!actor.department_id) {
@@ -120,7 +117,7 @@ Result<Resource> CatalogService::create(const core::Principal& actor, Resource i
     }
     input.department_id = *actor.department_id;
   } else if (!manager && input.department_id != actor.department_id.value_or(0)) {
-    return forbidden("A department publishes its own resources only.");
+    return Error::forbidden("forbidden", "A department publishes its own resources only.");
   }
   if (!identity_.find_department(input.department_id).ok()) {
     return Error::invalid("invalid_department",
@@ -164,7 +161,8 @@ Result<Resource> CatalogService::update(const core::Principal& actor, std::strin
   if (!found || !visible_to(actor, *found)) return not_found(code);
   const Resource before = std::move(*found);
   if (!may_write(actor, before)) {
-    return forbidden("Only the providing department's administrators change a resource.");
+    return Error::forbidden("forbidden",
+                            "Only the providing department's administrators change a resource.");
   }
   if (before.status == ResourceStatus::kRetired) {
     return Error::conflict("resource_retired", "A retired resource cannot change.");
@@ -235,7 +233,8 @@ Result<Resource> CatalogService::transition(const core::Principal& actor, std::s
   if (!found || !visible_to(actor, *found)) return not_found(code);
   Resource r = std::move(*found);
   if (!may_write(actor, r)) {
-    return forbidden("Only the providing department's administrators change a resource.");
+    return Error::forbidden("forbidden",
+                            "Only the providing department's administrators change a resource.");
   }
   const ResourceStatus from =
       to == ResourceStatus::kPublished ? ResourceStatus::kDraft : ResourceStatus::kPublished;
@@ -292,7 +291,7 @@ Result<Resource> CatalogService::get(const core::Principal& actor, std::string_v
 Result<SearchResult> CatalogService::search(const core::Principal& actor, SearchQuery query) {
   if (!identity::has_city_scope(actor)) {
     if (!actor.has_permission(permission::kRead)) {
-      return forbidden("Browsing the catalog needs catalog.resources.read.");
+      return Error::forbidden("forbidden", "Browsing the catalog needs catalog.resources.read.");
     }
     query.own_department = actor.department_id.value_or(0);
   } else {

@@ -37,6 +37,9 @@ struct Error {
   static Error invalid(std::string code, std::string detail) {
     return {ErrorKind::kInvalidInput, std::move(code), std::move(detail)};
   }
+  static Error forbidden(std::string code, std::string detail) {
+    return {ErrorKind::kForbidden, std::move(code), std::move(detail)};
+  }
   static Error not_found(std::string code, std::string detail) {
     return {ErrorKind::kNotFound, std::move(code), std::move(detail)};
   }

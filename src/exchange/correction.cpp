@@ -21,10 +21,6 @@ namespace {
 
 constexpr std::size_t kMaxKeyBytes = 1000;
 
-Error forbidden(std::string detail) {
-  return Error{ErrorKind::kForbidden, "forbidden", std::move(detail)};
-}
-
 Error correction_not_found(std::int64_t id) {
   return Error::not_found("correction_not_found", fmt::format("No correction report {}.", id));
 }
@@ -64,7 +60,8 @@ CorrectionService::CorrectionService(db::Database& db, catalog::CatalogService& 
 Result<Correction> CorrectionService::report(const core::Principal& actor, CorrectionInput input,
                                              const identity::RequestContext& context) {
   if (!staff_like(actor) || !actor.has_permission(permission::kQuery)) {
-    return forbidden("Reporting a record as wrong needs a department and exchange.query.");
+    return Error::forbidden("forbidden",
+                            "Reporting a record as wrong needs a department and exchange.query.");
   }
   ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(input.resource_code));
   // The rules of reading decide who may report: 404 for what the actor may not know of (none,
@@ -151,7 +148,8 @@ Result<Correction> CorrectionService::answer(const core::Principal& actor, std::
   Correction c = std::move(*found);
   if (dept != c.provider_department_id || (!actor.has_permission(permission::kGrantsManage) &&
                                            !actor.has_permission(permission::kIngest))) {
-    return forbidden(
+    return Error::forbidden(
+        "forbidden",
         "Only the providing department (exchange.grants.manage or exchange.ingest) answers.");
   }
   if (c.status != "open") {
@@ -204,7 +202,8 @@ Result<Correction> CorrectionService::get(const core::Principal& actor, std::int
 Result<std::vector<Correction>> CorrectionService::list(const core::Principal& actor, bool inbox,
                                                         std::optional<std::string> status,
                                                         std::int64_t before, int limit) {
-  if (!staff_like(actor)) return forbidden("Correction reports belong to departments.");
+  if (!staff_like(actor))
+    return Error::forbidden("forbidden", "Correction reports belong to departments.");
   if (status && *status != "open" && *status != "corrected" && *status != "answered") {
     return Error::invalid("invalid_status", "status is open, corrected or answered.");
   }

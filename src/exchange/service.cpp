@@ -78,8 +78,8 @@ Result<IngestReport> ExchangeService::ingest(const core::Principal& actor, std::
   if (!catalog::CatalogService::visible_to(actor, resource)) return not_found(code);
   if (!actor.has_permission(permission::kIngest) || !actor.department_id ||
       *actor.department_id != resource.department_id) {
-    return Error{ErrorKind::kForbidden, "forbidden",
-                 "Only the providing department ingests records into its resource."};
+    return Error::forbidden("forbidden",
+                            "Only the providing department ingests records into its resource.");
   }
   if (resource.status == ResourceStatus::kDraft) {
     return Error::conflict("resource_not_published",
@@ -200,9 +200,10 @@ Result<Resource> ExchangeService::readable(const core::Principal& actor, std::st
   if (!catalog::CatalogService::visible_to(actor, r)) return not_found(code);
   const bool own = actor.department_id && *actor.department_id == r.department_id;
   if (!own && !identity::has_city_scope(actor)) {
-    return Error{ErrorKind::kForbidden, "not_granted",
-                 "Only the providing department and the data administrators read this; other "
-                 "departments need a sharing grant."};
+    return Error::forbidden(
+        "not_granted",
+        "Only the providing department and the data administrators read this; other "
+        "departments need a sharing grant.");
   }
   return r;
 }

@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
-Error forbidden(std::string detail) {
-  return Error{ErrorKind::kForbidden, "forbidden", std::move(detail)};
-}
-
 Error request_not_found(std::int64_t id) {
   return Error::not_found("request_not_found", fmt::format("No sharing request {}.", id));
 }
@@ -82,7 +78,8 @@ Result<SharingRequest> SharingService::file_request(const core::Principal& actor
                                                     RequestInput input,
                                                     const identity::RequestContext& context) {
   if (!staff_like(actor) || !actor.has_permission(permission::kQuery)) {
-    return forbidden("Filing a sharing request needs a department and exchange.query.");
+    return Error::forbidden("forbidden",
+                            "Filing a sharing request needs a department and exchange.query.");
   }
   ZT_ASSIGN_OR_RETURN(Resource r, catalog_.get(actor, input.resource_code));
   if (r.department_id == *actor.department_id) {
@@ -159,11 +156,12 @@ Result<SharingRequest> SharingService::decided(const core::Principal& actor,
   }
   if (withdrawing) {
     if (dept != req.consumer_department_id || !actor.has_permission(permission::kQuery)) {
-      return forbidden("Only the requesting department withdraws its request.");
+      return Error::forbidden("forbidden", "Only the requesting department withdraws its request.");
     }
   } else if (dept != req.provider_department_id ||
              !actor.has_permission(permission::kGrantsManage)) {
-    return forbidden(
+    return Error::forbidden(
+        "forbidden",
         "Only the providing department's administrator (exchange.grants.manage) decides.");
   }
   if (req.status != "pending") {
@@ -272,7 +270,8 @@ Result<std::vector<SharingRequest>> SharingService::requests(const core::Princip
                                                              bool inbox,
                                                              std::optional<std::string> status,
                                                              std::int64_t before, int limit) {
-  if (!staff_like(actor)) return forbidden("Sharing requests belong to departments.");
+  if (!staff_like(actor))
+    return Error::forbidden("forbidden", "Sharing requests belong to departments.");
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto list, sharing::list_requests(conn, *actor.department_id, inbox,
                                                         std::move(status), before, limit));
@@ -283,7 +282,7 @@ Result<std::vector<SharingRequest>> SharingService::requests(const core::Princip
 
 Result<std::vector<Grant>> SharingService::grants(const core::Principal& actor, bool inbox,
                                                   std::int64_t before, int limit) {
-  if (!staff_like(actor)) return forbidden("Grants belong to departments.");
+  if (!staff_like(actor)) return Error::forbidden("forbidden", "Grants belong to departments.");
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto list,
                       sharing::list_grants(conn, *actor.department_id, inbox, before, limit));
@@ -318,7 +317,8 @@ Result<Grant> SharingService::revoke(const core::Principal& actor, std::int64_t 
   }
   Grant g = std::move(*found);
   if (dept != g.provider_department_id || !actor.has_permission(permission::kGrantsManage)) {
-    return forbidden(
+    return Error::forbidden(
+        "forbidden",
         "Only the providing department's administrator (exchange.grants.manage) revokes.");
   }
   const std::int64_t now = core::to_millis(clock_.now());
@@ -351,10 +351,11 @@ Result<Access> SharingService::decide(db::Connection& conn, std::int64_t departm
   }
   ZT_ASSIGN_OR_RETURN(auto grants, sharing::active_grants(conn, department_id, r.id, now));
   if (grants.empty()) {
-    return Error{ErrorKind::kForbidden, "grant_required",
-                 fmt::format("{} is shared on conditions: file a sharing request and read it "
-                             "once the provider grants it.",
-                             r.code)};
+    return Error::forbidden(
+        "grant_required",
+        fmt::format("{} is shared on conditions: file a sharing request and read it "
+                    "once the provider grants it.",
+                    r.code));
   }
   Access a;
   a.basis = Access::Basis::kGrant;
@@ -404,7 +405,8 @@ Result<Access> SharingService::access_for_department(std::int64_t department_id,
 
 Result<Access> SharingService::access(const core::Principal& actor, const Resource& r) {
   if (!staff_like(actor)) {
-    return forbidden("Shared data is read by government departments and their systems.");
+    return Error::forbidden("forbidden",
+                            "Shared data is read by government departments and their systems.");
   }
   if (*actor.department_id != r.department_id && identity::has_city_scope(actor)) {
     if (r.share_type == catalog::ShareType::kNone || r.status == catalog::ResourceStatus::kDraft) {

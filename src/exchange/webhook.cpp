@@ -24,10 +24,6 @@ constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kMaxUrlLength = 2000;
 constexpr int kDuePage = 200;
 
-Error forbidden(std::string detail) {
-  return Error{ErrorKind::kForbidden, "forbidden", std::move(detail)};
-}
-
 Error subscription_not_found(std::int64_t id) {
   return Error::not_found("subscription_not_found", fmt::format("No subscription {}.", id));
 }
@@ -188,7 +184,7 @@ Result<CreatedSubscription> SubscriptionService::create(const core::Principal& a
                                                         const NewSubscription& input,
                                                         const identity::RequestContext& context) {
   if (!actor.has_permission(kSubscribe) || !actor.department_id) {
-    return forbidden("Subscribing takes exchange.query and a department.");
+    return Error::forbidden("forbidden", "Subscribing takes exchange.query and a department.");
   }
   ZT_ASSIGN_OR_RETURN(std::string url, check_webhook_url(input.url));
   ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog_.find(input.resource_code));

@@ -30,8 +30,7 @@ Error unauthenticated(std::string code, std::string detail) {
 }
 
 Error forbidden(std::string_view permission) {
-  return {ErrorKind::kForbidden, "forbidden",
-          fmt::format("This needs the permission {}.", permission)};
+  return Error::forbidden("forbidden", fmt::format("This needs the permission {}.", permission));
 }
 
 Status require(const core::Principal& actor, std::string_view permission) {
@@ -41,7 +40,7 @@ Status require(const core::Principal& actor, std::string_view permission) {
 
 Status require_staff_or_client(const core::Principal& actor) {
   if (actor.kind == core::Principal::Kind::kApiClient || actor.user_kind == "staff") return {};
-  return Error{ErrorKind::kForbidden, "forbidden", "Only staff and API clients may do this."};
+  return Error::forbidden("forbidden", "Only staff and API clients may do this.");
 }
 
 // Replaces a db "duplicate" error with a module code.

@@ -22,10 +22,6 @@ constexpr int kPublishPage = 5000;
 // Keys whose sources a fresh build writes per transaction.
 constexpr std::size_t kFreshBatch = 50000;
 
-Error forbidden(std::string detail) {
-  return Error{ErrorKind::kForbidden, "forbidden", std::move(detail)};
-}
-
 Error invalid_mapping(std::string detail) {
   return Error::invalid("invalid_mapping", std::move(detail));
 }
@@ -96,7 +92,7 @@ Result<RegistryService::Loaded> RegistryService::load(RegistryKind kind) {
 
 Result<store::Config> RegistryService::config(const core::Principal& actor, RegistryKind kind) {
   if (!actor.has_permission("registry.manage") && !actor.has_permission("registry.read")) {
-    return forbidden("Reading a registry's configuration needs registry.read.");
+    return Error::forbidden("forbidden", "Reading a registry's configuration needs registry.read.");
   }
   ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
   return std::move(l.config);
@@ -105,7 +101,8 @@ Result<store::Config> RegistryService::config(const core::Principal& actor, Regi
 Result<store::Config> RegistryService::configure(const core::Principal& actor, RegistryKind kind,
                                                  store::Config config) {
   if (!actor.has_permission("registry.manage")) {
-    return forbidden("Configuring a registry needs registry.manage (the data administrator).");
+    return Error::forbidden(
+        "forbidden", "Configuring a registry needs registry.manage (the data administrator).");
   }
   auto golden = catalog_.find(config.resource_code);
   if (!golden.ok()) {
@@ -492,7 +489,7 @@ Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport
 
 Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind) {
   if (!actor.has_permission("registry.manage")) {
-    return forbidden("Rebuilding a registry needs registry.manage.");
+    return Error::forbidden("forbidden", "Rebuilding a registry needs registry.manage.");
   }
   std::lock_guard lock(sync_mutex_);
   {
@@ -595,7 +592,8 @@ Result<ConflictPage> RegistryService::conflicts(const core::Principal& actor, Re
                                                 std::optional<std::string> key, std::int64_t after,
                                                 int limit) {
   if (!actor.has_permission("registry.manage")) {
-    return forbidden("Registry conflicts are the data stewards' (registry.manage).");
+    return Error::forbidden("forbidden",
+                            "Registry conflicts are the data stewards' (registry.manage).");
   }
   if (status && *status != "open" && *status != "resolved" && *status != "gone") {
     return Error::invalid("invalid_status", "status is open, resolved or gone.");
@@ -617,7 +615,7 @@ Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, s
                                                  const json::value& value, std::string note,
                                                  const identity::RequestContext& context) {
   if (!actor.has_permission("registry.manage")) {
-    return forbidden("Resolving registry conflicts needs registry.manage.");
+    return Error::forbidden("forbidden", "Resolving registry conflicts needs registry.manage.");
   }
   if (!value.is_string() && !value.is_number() && !value.is_bool()) {
     return Error::invalid("invalid_value", "value is a string, number or boolean.");
@@ -668,7 +666,7 @@ Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, s
 Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, RegistryKind kind) {
   if (!actor.has_permission("registry.read") && !actor.has_permission("analytics.read") &&
       !actor.has_permission("exchange.query")) {
-    return forbidden("Registry figures are for government staff.");
+    return Error::forbidden("forbidden", "Registry figures are for government staff.");
   }
   RegistryFigures out;
   std::vector<store::FigureRow> rows;
@@ -723,7 +721,8 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
     kind = RegistryKind::kEntity;
   }
   if (!subject || subject->empty()) {
-    return forbidden(
+    return Error::forbidden(
+        "forbidden",
         "My record is for citizens and enterprises with an ID number or a credit "
         "code on their account.");
   }
@@ -789,9 +788,9 @@ Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor
     type = catalog::FieldType::kUscc;
   }
   if (!subject || subject->empty()) {
-    return forbidden(
-        "谁用了我的数据 is for citizens and enterprises with an ID number or a "
-        "credit code on their account.");
+    return Error::forbidden("forbidden",
+                            "谁用了我的数据 is for citizens and enterprises with an ID number or a "
+                            "credit code on their account.");
   }
   ZT_ASSIGN_OR_RETURN(auto resources, catalog_.published());
   std::map<std::string, std::string> names;  // code → name of resources keyed by the subject

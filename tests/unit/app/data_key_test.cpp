@@ -1,5 +1,6 @@
 #include "app/data_key.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -49,7 +50,7 @@ TEST_F(DataKeyTest, CreatedOnFirstUseWithMode0600AndReadAfterwards) {
 TEST_F(DataKeyTest, AFileOfTheWrongSizeIsRefused) {
   fs::create_directories(dir);
   for (std::size_t size : {0u, 31u, 33u, 64u}) {
-    const fs::path path = dir / ("k" + std::to_string(size));
+    const fs::path path = dir / fmt::format("k{}", size);
     std::ofstream(path, std::ios::binary) << std::string(size, 'x');
     auto key = load_or_create_data_key(path, crypto);
     ASSERT_FALSE(key.ok()) << size;
