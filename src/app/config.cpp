@@ -77,7 +77,7 @@ Status check_known_keys(const toml::table& table) {
       {"log", {"level", "access"}},
       {"debug", {"sleep_route"}},
       {"audit", {"flush_interval_ms"}},
-      {"exchange", {"webhook_backoff_ms", "webhook_max_failures"}},
+      {"exchange", {"webhook_backoff_ms", "webhook_max_failures", "webhook_allowed_networks"}},
       {"security", {"data_key_file"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
@@ -204,6 +204,22 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, backoff_ms));
   config.webhook_backoff = std::chrono::milliseconds(backoff_ms);
   ZT_TRY(read_int(table, "exchange.webhook_max_failures", 1, 100, config.webhook_max_failures));
+  if (auto node = table.at_path("exchange.webhook_allowed_networks")) {
+    constexpr std::string_view kWhat =
+        "must be a list of IP networks such as \"10.0.0.0/8\" or \"fd00::/8\"";
+    const toml::array* list = node.as_array();
+    if (!list) return invalid("exchange.webhook_allowed_networks", kWhat);
+    std::vector<std::string> blocks;
+    for (const auto& item : *list) {
+      if (!item.is_string()) return invalid("exchange.webhook_allowed_networks", kWhat);
+      blocks.push_back(*item.value<std::string>());
+    }
+    auto networks = http::NetworkList::parse(blocks);
+    if (!networks.ok()) {
+      return invalid("exchange.webhook_allowed_networks", networks.error().detail);
+    }
+    config.webhook_allowed_networks = std::move(networks).value();
+  }
   std::string data_key_file;
   ZT_TRY(read_string(table, "security.data_key_file", data_key_file));
   if (!data_key_file.empty()) config.data_key_file = data_key_file;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "http/network_list.h"
 #include "http/server.h"
 #include "identity/model.h"
 
@@ -32,6 +33,9 @@ struct Config {
   // to 5 min); webhook_max_failures: consecutive failures that park a subscription.
   std::chrono::milliseconds webhook_backoff{1000};
   int webhook_max_failures = 8;
+  // [exchange] webhook_allowed_networks: where deliveries may connect (CIDR blocks); empty: any
+  // address but loopback, link-local, multicast and unspecified (http/network_list.h).
+  http::NetworkList webhook_allowed_networks;
   // [security] data_key_file: the 32-byte SM4 data key, created (mode 0600) on first start.
   std::filesystem::path data_key_file = "./data/zhengtong.key";
   identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP

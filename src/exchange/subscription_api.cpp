@@ -154,7 +154,10 @@ void add_subscription_routes(http::Router& router, SubscriptionService& service)
            "advances the cursor; other answers and timeouts (5 s) are retried with exponential "
            "backoff, and after repeated failures the subscription is parked. Delivery is "
            "at-least-once: deduplicate by seq. Only http:// URLs (no TLS yet): 400 invalid_url "
-           "otherwise. The secret is in this answer only.",
+           "otherwise. Loopback, link-local, multicast and unspecified addresses are refused "
+           "(400 address_not_allowed; names are checked on what they resolve to at delivery), "
+           "and when the operator lists webhook_allowed_networks only those networks are "
+           "allowed. The secret is in this answer only.",
        .tag = tag,
        .request_schema = schema::object({{"resource", schema::str()},
                                          {"url", schema::str()},

@@ -187,6 +187,7 @@ Result<CreatedSubscription> SubscriptionService::create(const core::Principal& a
     return Error::forbidden("forbidden", "Subscribing takes exchange.query and a department.");
   }
   ZT_ASSIGN_OR_RETURN(std::string url, check_webhook_url(input.url));
+  ZT_TRY(transport_.check_destination(url));
   ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog_.find(input.resource_code));
   if (!catalog::CatalogService::visible_to(actor, r)) {
     return Error::not_found("resource_not_found",

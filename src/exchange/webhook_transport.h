@@ -26,9 +26,16 @@ class WebhookTransport {
   // connecting, sending and the status line of the answer.
   // Success: the HTTP status of the answer, whatever it is (the caller decides what 2xx means).
   // Failure, with stable codes: "invalid_url" (kInvalidInput), "timeout", "connection_failed"
-  // (name not resolved, refused, unreachable), "send_failed", "invalid_response" (kUnavailable).
+  // (name not resolved, refused, unreachable), "send_failed", "invalid_response" (kUnavailable);
+  // "address_not_allowed" (kInvalidInput) when the transport's outbound policy refuses every
+  // address the host stands for.
   virtual Result<int> post(const std::string& url, const Headers& headers, const std::string& body,
                            std::chrono::milliseconds timeout) = 0;
+
+  // At subscription time: "address_not_allowed" when the URL's host is an address the
+  // transport will never connect to, so that the subscriber hears it at once rather than from
+  // failed deliveries.
+  virtual Status check_destination(const std::string& url) const = 0;
 };
 
 }  // namespace zt::exchange

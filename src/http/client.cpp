@@ -50,9 +50,18 @@ Error timed_out(std::chrono::milliseconds timeout) {
 }
 
 // One exchange on `io`'s thread; sets `out` unless the io_context stops first (timeout).
-asio::awaitable<void> exchange(const Target& t, const Client::Headers& headers,
-                               const std::string& body, std::chrono::milliseconds timeout,
-                               std::optional<Result<int>>& out) {
+Error address_refused(const std::string& address) {
+  return Error::invalid(
+      "address_not_allowed",
+      fmt::format("Connecting to {} is refused: loopback, link-local, multicast and unspecified "
+                  "addresses are never webhook receivers, and when [exchange] "
+                  "webhook_allowed_networks lists networks only those are allowed.",
+                  address));
+}
+
+asio::awaitable<void> exchange(const Target& t, const NetworkList& allowed,
+                               const Client::Headers& headers, const std::string& body,
+                               std::chrono::milliseconds timeout, std::optional<Result<int>>& out) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto executor = co_await asio::this_coro::executor;
   auto failed = [&](const beast::error_code& ec, std::string code, std::string_view what) {
@@ -66,9 +75,19 @@ asio::awaitable<void> exchange(const Target& t, const Client::Headers& headers,
     out = failed(resolve_ec, "connection_failed", fmt::format("Cannot resolve {}", t.host));
     co_return;
   }
+  // Only to addresses the policy allows: checked on what the name resolved to, right before
+  // connecting, so a name cannot point elsewhere between a check and the connection.
+  std::vector<tcp::endpoint> permitted;
+  for (const auto& entry : endpoints) {
+    if (outbound_allowed(allowed, entry.endpoint().address())) permitted.push_back(entry);
+  }
+  if (permitted.empty()) {
+    out = address_refused(endpoints.begin()->endpoint().address().to_string());
+    co_return;
+  }
   beast::tcp_stream stream(executor);
   stream.expires_at(deadline);
-  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kUseTuple);
+  auto [connect_ec, endpoint] = co_await stream.async_connect(permitted, kUseTuple);
   if (connect_ec) {
     out =
         failed(connect_ec, "connection_failed", fmt::format("Cannot connect to {}", t.host_header));
@@ -115,6 +134,16 @@ asio::awaitable<void> exchange(const Target& t, const Client::Headers& headers,
 
 }  // namespace
 
+Client::Client(NetworkList allowed) : allowed_(std::move(allowed)) {}
+
+Status Client::check_destination(const std::string& url) const {
+  ZT_ASSIGN_OR_RETURN(Target target, parse_target(url));
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(target.host, ec);
+  if (ec || outbound_allowed(allowed_, address)) return {};  // names are checked on delivery
+  return address_refused(target.host);
+}
+
 Result<int> Client::post(const std::string& url, const Headers& headers, const std::string& body,
                          std::chrono::milliseconds timeout) {
   ZT_ASSIGN_OR_RETURN(Target target, parse_target(url));
@@ -123,7 +152,7 @@ Result<int> Client::post(const std::string& url, const Headers& headers, const s
     // Declared after everything the exchange refers to: destroying it first ends the exchange
     // (its coroutine frame, socket and resolver) when the timeout stops run_for().
     asio::io_context io(1);
-    asio::co_spawn(io, exchange(target, headers, body, timeout, outcome),
+    asio::co_spawn(io, exchange(target, allowed_, headers, body, timeout, outcome),
                    [&outcome](std::exception_ptr e) {
                      if (e && !outcome) {
                        outcome = Error::internal("http_client_error", "The request failed.");

@@ -10,10 +10,15 @@
 // here and by exchange::check_webhook_url at subscription time. Redirects are not followed (a
 // 3xx is a status like any other).
 //
-// Thread-safety: post() may be called from many threads at once; the client holds no state.
+// It connects only where the outbound policy allows (http/network_list.h): a URL whose host is,
+// or resolves only to, a refused address fails with "address_not_allowed".
+//
+// Thread-safety: post() may be called from many threads at once; the client's only state is its
+// policy, fixed at construction.
 #pragma once
 
 #include "exchange/webhook_transport.h"
+#include "http/network_list.h"
 
 #include <cstdint>
 
@@ -24,13 +29,25 @@ class Client final : public exchange::WebhookTransport {
   // Answers whose status line and headers are longer than this fail with "invalid_response".
   static constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
+  // `allowed`: the networks deliveries may go to; empty for the default rule
+  // (outbound_allowed()).
+  explicit Client(NetworkList allowed = {});
+
   // POSTs `body` to `url` (see WebhookTransport::post): adds Host, Content-Length, Connection:
   // close and, unless given, User-Agent. Success: the answer's status. Failure: "invalid_url"
   // (not an absolute http:// URL with a host: parsed by Boost.URL), "timeout" (nothing complete
   // within `timeout`), "connection_failed" (the host does not resolve or refuses), "send_failed",
-  // "invalid_response" (not HTTP/1.x, or headers too long).
+  // "invalid_response" (not HTTP/1.x, or headers too long), "address_not_allowed" (kInvalidInput:
+  // the host resolves only to addresses the policy refuses).
   Result<int> post(const std::string& url, const Headers& headers, const std::string& body,
                    std::chrono::milliseconds timeout) override;
+
+  // "address_not_allowed" when the URL's host is an IP address the policy refuses; names are
+  // judged by what they resolve to at each delivery.
+  Status check_destination(const std::string& url) const override;
+
+ private:
+  NetworkList allowed_;
 };
 
 }  // namespace zt::http

@@ -25,6 +25,8 @@ url = "sqlite:$work/zt.db"
 data_key_file = "$work/data.key"
 [log]
 level = "warn"
+[exchange]
+webhook_allowed_networks = ["127.0.0.0/8"]
 TOML
 env -u ZT_DATABASE_URL -u ZT_LISTEN "$binary" --config zhengtong.toml serve > server.out 2> server.err &
 server_pid=$!

@@ -166,6 +166,13 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
            << "[exchange]\n"
            << "webhook_backoff_ms = " << options.webhook_backoff_ms << "\n"
            << "webhook_max_failures = " << options.webhook_max_failures << "\n";
+    if (!options.webhook_allowed_networks.empty()) {
+      config << "webhook_allowed_networks = [";
+      for (std::size_t i = 0; i < options.webhook_allowed_networks.size(); ++i) {
+        config << (i ? ", " : "") << toml_string(options.webhook_allowed_networks[i]);
+      }
+      config << "]\n";
+    }
     if (!config) {
       error = "cannot write " + config_file.string();
       return nullptr;

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace zt::test {
 
@@ -53,6 +54,9 @@ struct ServerOptions {
   // [exchange]: webhook retries (the server's defaults: 1000 ms doubling, parked after 8).
   int webhook_backoff_ms = 1000;
   int webhook_max_failures = 8;
+  // [exchange] webhook_allowed_networks: the tests' receivers listen on loopback, which the
+  // server refuses by default; empty writes no list (the server's default rule).
+  std::vector<std::string> webhook_allowed_networks = {"127.0.0.0/8"};
 };
 
 class ServerProcess {

@@ -526,6 +526,39 @@ TEST_F(WebhookTest, AFailingReceiverIsRetriedWithBackoffParkedAndResumedWithItsB
       IsProblem(city().call("POST", sub + "/resume", ga_officer_), 409, "subscription_not_parked"));
 }
 
+// Without webhook_allowed_networks the server never posts to loopback (nor link-local,
+// multicast, unspecified): an address is refused at subscription time, a name that resolves
+// there at delivery — recorded in the history, and the receiver gets nothing.
+TEST_F(WebhookTest, TheServerItselfAndLinkLocalAddressesAreNotReceivers) {
+  ServerOptions options;
+  options.webhook_allowed_networks.clear();
+  options.webhook_backoff_ms = 200;
+  options.webhook_max_failures = 1;
+  ASSERT_TRUE(open_city(options));
+  ASSERT_TRUE(publish(population(kCode), ga_admin_));
+  for (const char* url : {"http://127.0.0.1:9/hook", "http://[::1]:9/hook",
+                          "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:8080/h"}) {
+    EXPECT_TRUE(IsProblem(city().call("POST", kSubscriptions, ga_officer_,
+                                      json::object{{"resource", kCode}, {"url", url}}),
+                          400, "address_not_allowed"))
+        << url;
+  }
+  WebhookReceiver receiver;  // on 127.0.0.1, reached by name
+  std::string by_name = receiver.url();
+  by_name.replace(by_name.find("127.0.0.1"), 9, "localhost");
+  auto created = subscribe(ga_officer_, kCode, by_name);
+  ASSERT_TRUE(created);
+  const std::int64_t id = created->at("id").as_int64();
+  ASSERT_TRUE(ingest(kCode, person(id_number("19800101", 1), "张三", "男")));
+  ASSERT_TRUE(eventually([&] { return subscription(id, ga_officer_).at("status") == "parked"; }));
+  const json::value s = subscription(id, ga_officer_);
+  EXPECT_EQ(s.at("last_error"), "address_not_allowed");
+  json::value history = get(fmt::format("{}/{}/deliveries", kSubscriptions, id), ga_officer_);
+  ASSERT_FALSE(history.at("items").as_array().empty());
+  EXPECT_EQ(history.at("items").at(0).at("error"), "address_not_allowed");
+  EXPECT_EQ(receiver.count(), 0u);
+}
+
 TEST_F(WebhookTest, RefusedWithoutAccessOrWithABadRequest) {
   ASSERT_TRUE(open_city());
   ASSERT_TRUE(publish(population(kCode), ga_admin_));  // conditional

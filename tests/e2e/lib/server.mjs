@@ -28,7 +28,10 @@ export async function startServer({ binary, webRoot, dir, demo }) {
   dir ??= mkdtempSync(join(tmpdir(), 'zt-e2e-'))
   const port = await freePort()
   const config = join(dir, 'zhengtong.toml')
-  writeFileSync(config, `[server]\nlisten = "127.0.0.1:${port}"\nweb_root = "${webRoot}"\n`)
+  // The subscription test's webhook receiver address is on loopback, which the server refuses
+  // unless its operator allows it.
+  writeFileSync(config, `[server]\nlisten = "127.0.0.1:${port}"\nweb_root = "${webRoot}"\n` +
+    '[exchange]\nwebhook_allowed_networks = ["127.0.0.0/8"]\n')
   // Run in `dir`, so that what the server keeps beside it (its data key under ./data) goes too.
   const env = { ...process.env, ZT_DATABASE_URL: `sqlite:${join(dir, 'zt.db')}`, ZT_LISTEN: `127.0.0.1:${port}`, ZT_LOG_LEVEL: 'warn' }
   const child = spawn(binary, ['--config', config, 'serve'], {

@@ -69,6 +69,26 @@ TEST_F(ConfigTest, ExchangeSectionSetsWebhookRetries) {
   EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
 }
 
+TEST_F(ConfigTest, WebhookAllowedNetworksAreIpNetworks) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->webhook_allowed_networks.empty());  // the default rule
+  write("[exchange]\nwebhook_allowed_networks = [\"10.0.0.0/8\", \"fd00::/8\"]\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_TRUE(config->webhook_allowed_networks.contains(boost::asio::ip::make_address("10.9.8.7")));
+  EXPECT_FALSE(
+      config->webhook_allowed_networks.contains(boost::asio::ip::make_address("192.168.0.1")));
+  for (const char* bad :
+       {"[\"10.0.0.0/40\"]", "[\"hooks.example.gov.cn\"]", "\"10.0.0.0/8\"", "[8]"}) {
+    write(std::string("[exchange]\nwebhook_allowed_networks = ") + bad + "\n");
+    auto refused = load_config(file, env.getenv());
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, "invalid_config");
+    EXPECT_NE(refused.error().detail.find("exchange.webhook_allowed_networks"), std::string::npos);
+  }
+}
+
 TEST_F(ConfigTest, FileValuesApply) {
   write(R"(
 [server]

@@ -59,6 +59,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
                      std::chrono::milliseconds) override {
       return 200;
     }
+    Status check_destination(const std::string&) const override { return {}; }
   } transport;
   exchange::SubscriptionService subscriptions(
       **db, catalog, audit_log, audit_writer, crypto, clock, transport,

@@ -1,8 +1,8 @@
 // The outbound client (webhook transport) against a raw loopback server on port 0: what it sends
 // (request line, Host, Content-Length, the caller's headers, the exact body), the status it
 // returns for 2xx and other answers, and each failure code — an https:// URL, a refused
-// connection, a server that never answers (bounded by the timeout), and an answer that is not
-// HTTP.
+// connection, a server that never answers (bounded by the timeout), an answer that is not
+// HTTP, and a loopback address refused by the default outbound policy.
 #include "http/client.h"
 
 #include <arpa/inet.h>
@@ -103,9 +103,16 @@ std::string url(std::uint16_t port, std::string_view path = "/hook?x=1") {
   return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
 }
 
+// The raw servers listen on loopback, which the default policy refuses: these clients allow it.
+NetworkList loopback() {
+  auto networks = NetworkList::parse({"127.0.0.0/8"});
+  EXPECT_TRUE(networks.ok());
+  return networks.ok() ? *networks : NetworkList{};
+}
+
 TEST(HttpClient, SendsTheRequestAndReturnsTheStatus) {
   RawServer server("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-  Client client;
+  Client client(loopback());
   const std::string body = R"({"changes":[{"seq":1}],"name":"张三"})";
   auto status = client.post(url(server.port()),
                             {{"Content-Type", "application/json"}, {"X-Zhengtong-Delivery", "7"}},
@@ -127,7 +134,7 @@ TEST(HttpClient, SendsTheRequestAndReturnsTheStatus) {
 TEST(HttpClient, AnyStatusIsReturnedWithoutReadingTheBody) {
   RawServer server(
       "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops!");
-  Client client;
+  Client client(loopback());
   auto status = client.post(url(server.port(), ""), {}, "{}", 2000ms);
   ASSERT_TRUE(status.ok()) << status.error().detail;
   EXPECT_EQ(*status, 500);
@@ -135,7 +142,7 @@ TEST(HttpClient, AnyStatusIsReturnedWithoutReadingTheBody) {
 }
 
 TEST(HttpClient, FailuresHaveStableCodes) {
-  Client client;
+  Client client(loopback());
   auto https = client.post("https://127.0.0.1/hook", {}, "{}", 1000ms);
   ASSERT_FALSE(https.ok());
   EXPECT_EQ(https.error().code, "invalid_url");
@@ -158,7 +165,7 @@ TEST(HttpClient, FailuresHaveStableCodes) {
 
 TEST(HttpClient, ASilentServerIsATimeoutWithinTheLimit) {
   RawServer silent("");
-  Client client;
+  Client client(loopback());
   const auto start = std::chrono::steady_clock::now();
   auto status = client.post(url(silent.port()), {}, "{}", 300ms);
   const auto took = std::chrono::steady_clock::now() - start;
@@ -167,6 +174,36 @@ TEST(HttpClient, ASilentServerIsATimeoutWithinTheLimit) {
   EXPECT_EQ(status.error().kind, ErrorKind::kUnavailable);
   EXPECT_GE(took, 290ms);
   EXPECT_LT(took, 2000ms);
+}
+
+// By default the client never connects to loopback (nor link-local, multicast, unspecified):
+// neither to an address nor to a name that resolves there. A subscription's URL is refused at
+// once when its host is such an address.
+TEST(HttpClient, TheDefaultPolicyRefusesLoopbackWithoutConnecting) {
+  RawServer server("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+  Client client;
+  for (const std::string& target :
+       {url(server.port()), "http://localhost:" + std::to_string(server.port()) + "/hook",
+        std::string("http://[::1]:9/hook"), std::string("http://169.254.169.254/latest")}) {
+    auto status = client.post(target, {}, "{}", 1000ms);
+    ASSERT_FALSE(status.ok()) << target;
+    EXPECT_EQ(status.error().code, "address_not_allowed")
+        << target << ": " << status.error().detail;
+  }
+  EXPECT_EQ(client.check_destination(url(server.port())).error().code, "address_not_allowed");
+  EXPECT_EQ(client.check_destination("http://0.0.0.0/x").error().code, "address_not_allowed");
+  EXPECT_TRUE(client.check_destination("http://10.1.2.3:8080/hook").ok());
+  EXPECT_TRUE(client.check_destination("http://hooks.example.gov.cn/x").ok());  // judged later
+
+  // An operator's list admits exactly its networks.
+  auto only_private = NetworkList::parse({"10.0.0.0/8"});
+  ASSERT_TRUE(only_private.ok());
+  Client strict(*only_private);
+  EXPECT_TRUE(strict.check_destination("http://10.200.0.1/hook").ok());
+  EXPECT_EQ(strict.check_destination("http://203.0.113.9/hook").error().code,
+            "address_not_allowed");
+  EXPECT_EQ(strict.post(url(server.port()), {}, "{}", 1000ms).error().code, "address_not_allowed");
+  EXPECT_EQ(Client(loopback()).post(url(server.port()), {}, "{}", 2000ms).value(), 204);
 }
 
 }  // namespace
