@@ -49,7 +49,6 @@ Error timed_out(std::chrono::milliseconds timeout) {
   return Error::unavailable("timeout", fmt::format("No answer within {} ms.", timeout.count()));
 }
 
-// One exchange on `io`'s thread; sets `out` unless the io_context stops first (timeout).
 Error address_refused(const std::string& address) {
   return Error::invalid(
       "address_not_allowed",
@@ -59,6 +58,7 @@ Error address_refused(const std::string& address) {
                   address));
 }
 
+// One exchange on `io`'s thread; sets `out` unless the io_context stops first (timeout).
 asio::awaitable<void> exchange(const Target& t, const NetworkList& allowed,
                                const Client::Headers& headers, const std::string& body,
                                std::chrono::milliseconds timeout, std::optional<Result<int>>& out) {
@@ -82,7 +82,8 @@ asio::awaitable<void> exchange(const Target& t, const NetworkList& allowed,
     if (outbound_allowed(allowed, entry.endpoint().address())) permitted.push_back(entry);
   }
   if (permitted.empty()) {
-    out = address_refused(endpoints.begin()->endpoint().address().to_string());
+    out = address_refused(endpoints.empty() ? t.host
+                                            : endpoints.begin()->endpoint().address().to_string());
     co_return;
   }
   beast::tcp_stream stream(executor);
