@@ -6,7 +6,6 @@
 // database alone.
 #include "integration/server_test.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -34,17 +33,6 @@ class DemoCityTest : public ::testing::Test {
     return text.str();
   }
 
-  // Runs `zhengtong --config <server's config> ARGS`; its exit code, output in `out`.
-  static int command(ServerProcess& server, const std::string& args, std::string& out) {
-    const auto log = server.dir() / "command.log";
-    const std::string line =
-        fmt::format("'{}' --config '{}' {} >'{}' 2>&1", ZT_BINARY,
-                    (server.dir() / "zhengtong.toml").string(), args, log.string());
-    const int status = std::system(line.c_str());
-    out = read_file(log);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
   // A fresh server whose database got the divisions and a demo city of `seed`.
   static Seeded seeded(std::uint64_t seed) {
     Seeded s;
@@ -55,16 +43,16 @@ class DemoCityTest : public ::testing::Test {
       return s;
     }
     std::string out;
-    if (command(*s.server, fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS),
-                out) != 0) {
+    if (s.server->run_command(
+            fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out) != 0) {
       ADD_FAILURE() << out;
       return s;
     }
     const auto accounts = s.server->dir() / "accounts.json";
-    if (command(*s.server,
-                fmt::format("seed-demo --city 330300 --people {} --seed {} --accounts-out '{}'",
-                            kPeople, seed, accounts.string()),
-                s.output) != 0) {
+    if (s.server->run_command(
+            fmt::format("seed-demo --city 330300 --people {} --seed {} --accounts-out '{}'",
+                        kPeople, seed, accounts.string()),
+            s.output) != 0) {
       ADD_FAILURE() << s.output;
       return s;
     }
@@ -231,9 +219,9 @@ TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
 
   // A seeded database is left alone with --if-empty, refused without it.
   std::string out;
-  EXPECT_EQ(command(*a.server, "seed-demo --people 10 --if-empty", out), 0) << out;
+  EXPECT_EQ(a.server->run_command("seed-demo --people 10 --if-empty", out), 0) << out;
   EXPECT_NE(out.find("nothing seeded"), std::string::npos) << out;
-  EXPECT_EQ(command(*a.server, "seed-demo --people 10", out), 1) << out;
+  EXPECT_EQ(a.server->run_command("seed-demo --people 10", out), 1) << out;
   EXPECT_NE(out.find("demo_exists"), std::string::npos) << out;
 }
 

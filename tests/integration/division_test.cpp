@@ -5,10 +5,6 @@
 // second import changing nothing.
 #include "integration/server_test.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 namespace zt::test {
 namespace {
 
@@ -16,21 +12,6 @@ namespace json = boost::json;
 
 class DivisionRoutesTest : public ServerTest {
  protected:
-  // Runs `zhengtong --config <the server's config> ARGS` to its end; its exit code, output in
-  // `out`.
-  int command(const std::string& args, std::string& out) {
-    const auto log = server().dir() / "command.log";
-    const std::string line =
-        fmt::format("'{}' --config '{}' {} >'{}' 2>&1", ZT_BINARY,
-                    (server().dir() / "zhengtong.toml").string(), args, log.string());
-    const int status = std::system(line.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    out = text.str();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
   json::object get(const std::string& target, int status = 200) {
     auto response = fetch("GET", target);
     if (!response) return {};
@@ -42,7 +23,8 @@ class DivisionRoutesTest : public ServerTest {
 TEST_F(DivisionRoutesTest, ImportedDivisionsAreServedToEveryone) {
   ASSERT_TRUE(start({.fresh_database = true}));
   std::string out;
-  ASSERT_EQ(command(fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
+  ASSERT_EQ(server().run_command(
+                fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
             0)
       << out;
   EXPECT_NE(out.find("added"), std::string::npos) << out;
@@ -99,11 +81,12 @@ TEST_F(DivisionRoutesTest, ImportedDivisionsAreServedToEveryone) {
   EXPECT_TRUE(doc.at("paths").as_object().contains("/api/v1/registry/divisions/{code}"));
 
   // Importing again changes nothing.
-  ASSERT_EQ(command(fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
+  ASSERT_EQ(server().run_command(
+                fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
             0)
       << out;
   EXPECT_NE(out.find(": 0 added, 0 changed,"), std::string::npos) << out;
-  EXPECT_NE(command("registry import-divisions --from /nonexistent", out), 0);
+  EXPECT_NE(server().run_command("registry import-divisions --from /nonexistent", out), 0);
   EXPECT_NE(out.find("divisions_not_found"), std::string::npos) << out;
 }
 

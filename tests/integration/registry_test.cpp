@@ -10,9 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace zt::test {
@@ -68,19 +65,6 @@ json::object key_field() {
 
 class RegistryTest : public HubTest {
  protected:
-  int command(const std::string& args, std::string& out) {
-    const auto log = server().dir() / "command.log";
-    const std::string line =
-        fmt::format("'{}' --config '{}' {} >'{}' 2>&1", ZT_BINARY,
-                    (server().dir() / "zhengtong.toml").string(), args, log.string());
-    const int status = std::system(line.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    out = text.str();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
   void ingest(const std::string& code, const std::string& token, const json::array& rows) {
     std::string body;
     for (const json::value& row : rows)
@@ -143,7 +127,8 @@ class RegistryTest : public HubTest {
 TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths) {
   ASSERT_TRUE(open_city());
   std::string out;
-  ASSERT_EQ(command(fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
+  ASSERT_EQ(server().run_command(
+                fmt::format("registry import-divisions --from '{}'", ZT_TEST_DIVISIONS), out),
             0)
       << out;
 

@@ -364,6 +364,15 @@ std::string ServerProcess::stderr_text() const {
   return stderr_;
 }
 
+int ServerProcess::run_command(const std::string& args, std::string& out) const {
+  const auto log = dir_ / "command.log";
+  const std::string line = fmt::format("'{}' --config '{}' {} >'{}' 2>&1", ZT_BINARY,
+                                       config_file_.string(), args, log.string());
+  const int status = std::system(line.c_str());
+  out = read_all(log);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0 && !exit_code_) {
     terminate();

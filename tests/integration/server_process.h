@@ -90,6 +90,10 @@ class ServerProcess {
   // Everything the server wrote to standard error so far.
   std::string stderr_text() const;
 
+  // Runs `zhengtong --config <this server's config> ARGS` (a CLI command on the same database)
+  // to its end: its exit code (-1 if a signal ended it), its standard output and error in `out`.
+  int run_command(const std::string& args, std::string& out) const;
+
  private:
   ServerProcess() = default;
   bool spawn(std::string& error);  // starts the child and waits until it serves
