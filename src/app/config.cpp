@@ -65,6 +65,21 @@ Status read_string(const toml::table& table, std::string_view path, std::string&
   return {};
 }
 
+// Reads a list of strings into `out` when present; `what` says what the list must be.
+Status read_strings(const toml::table& table, std::string_view path, std::string_view what,
+                    std::optional<std::vector<std::string>>& out) {
+  auto node = table.at_path(path);
+  if (!node) return {};
+  const toml::array* list = node.as_array();
+  if (!list) return invalid(path, what);
+  out.emplace();
+  for (const auto& item : *list) {
+    if (!item.is_string()) return invalid(path, what);
+    out->push_back(*item.value<std::string>());
+  }
+  return {};
+}
+
 // Every key the file may hold; anything else is a typo worth refusing at start-up.
 Status check_known_keys(const toml::table& table) {
   static const std::map<std::string, std::set<std::string>, std::less<>> kKnown = {
@@ -131,17 +146,15 @@ Status apply_identity(const toml::table& table, identity::IdentityConfig& out) {
   out.lockout_duration = std::chrono::minutes(lock);
   ZT_TRY(read_int(table, "identity.address_failures_per_hour", 1, 1'000'000,
                   out.address_failures_per_hour));
-  if (auto node = table.at_path("identity.totp_roles")) {
-    const toml::array* roles = node.as_array();
-    if (roles == nullptr) return invalid("identity.totp_roles", "must be an array of role names");
-    out.totp_roles.clear();
-    for (const toml::node& role : *roles) {
-      auto name = role.value<std::string>();
-      if (!role.is_string() || !name || !identity::is_known_role(*name)) {
+  std::optional<std::vector<std::string>> roles;
+  ZT_TRY(read_strings(table, "identity.totp_roles", "must be an array of role names", roles));
+  if (roles) {
+    for (const std::string& role : *roles) {
+      if (!identity::is_known_role(role)) {
         return invalid("identity.totp_roles", "must list roles such as \"dept_officer\"");
       }
-      out.totp_roles.push_back(*name);
     }
+    out.totp_roles = std::move(*roles);
   }
   return {};
 }
@@ -167,17 +180,14 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_ms(table, "server.idle_timeout_ms", config.server.idle_timeout));
   ZT_TRY(read_ms(table, "server.write_timeout_ms", config.server.write_timeout));
   ZT_TRY(read_ms(table, "server.shutdown_timeout_ms", config.server.shutdown_timeout));
-  if (auto node = table.at_path("server.trusted_proxies")) {
-    const toml::array* list = node.as_array();
-    if (!list) return invalid("server.trusted_proxies", "must be a list of IP addresses");
-    config.server.trusted_proxies.clear();
-    for (const auto& item : *list) {
-      auto text = item.value<std::string>();
-      if (!item.is_string() || !http::is_ip_address(*text)) {
-        return invalid("server.trusted_proxies", "must be a list of IP addresses");
-      }
-      config.server.trusted_proxies.push_back(*text);
+  constexpr std::string_view kProxies = "must be a list of IP addresses";
+  std::optional<std::vector<std::string>> proxies;
+  ZT_TRY(read_strings(table, "server.trusted_proxies", kProxies, proxies));
+  if (proxies) {
+    for (const std::string& address : *proxies) {
+      if (!http::is_ip_address(address)) return invalid("server.trusted_proxies", kProxies);
     }
+    config.server.trusted_proxies = std::move(*proxies);
   }
   std::string web_root;
   ZT_TRY(read_string(table, "server.web_root", web_root));
@@ -204,17 +214,12 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, backoff_ms));
   config.webhook_backoff = std::chrono::milliseconds(backoff_ms);
   ZT_TRY(read_int(table, "exchange.webhook_max_failures", 1, 100, config.webhook_max_failures));
-  if (auto node = table.at_path("exchange.webhook_allowed_networks")) {
-    constexpr std::string_view kWhat =
-        "must be a list of IP networks such as \"10.0.0.0/8\" or \"fd00::/8\"";
-    const toml::array* list = node.as_array();
-    if (!list) return invalid("exchange.webhook_allowed_networks", kWhat);
-    std::vector<std::string> blocks;
-    for (const auto& item : *list) {
-      if (!item.is_string()) return invalid("exchange.webhook_allowed_networks", kWhat);
-      blocks.push_back(*item.value<std::string>());
-    }
-    auto networks = http::NetworkList::parse(blocks);
+  std::optional<std::vector<std::string>> blocks;
+  ZT_TRY(read_strings(table, "exchange.webhook_allowed_networks",
+                      "must be a list of IP networks such as \"10.0.0.0/8\" or \"fd00::/8\"",
+                      blocks));
+  if (blocks) {
+    auto networks = http::NetworkList::parse(*blocks);
     if (!networks.ok()) {
       return invalid("exchange.webhook_allowed_networks", networks.error().detail);
     }
