@@ -18,6 +18,15 @@ ip::address unmapped(const ip::address& a) {
   return a;
 }
 
+// The address's bytes, IPv4 in the first 4.
+std::array<std::uint8_t, 16> bytes_of(const ip::address& a) {
+  if (a.is_v6()) return a.to_v6().to_bytes();
+  std::array<std::uint8_t, 16> bytes{};
+  const auto b = a.to_v4().to_bytes();
+  std::copy(b.begin(), b.end(), bytes.begin());
+  return bytes;
+}
+
 bool prefix_matches(const std::uint8_t* a, const std::uint8_t* b, unsigned prefix) {
   const unsigned whole = prefix / 8;
   for (unsigned i = 0; i < whole; ++i) {
@@ -54,12 +63,7 @@ Result<NetworkList> NetworkList::parse(const std::vector<std::string>& blocks) {
       auto [end, err] = std::from_chars(first, last, n.prefix);
       if (first == last || err != std::errc() || end != last || n.prefix > max) return bad();
     }
-    if (n.v4) {
-      const auto b = address.to_v4().to_bytes();
-      std::copy(b.begin(), b.end(), n.bytes.begin());
-    } else {
-      n.bytes = address.to_v6().to_bytes();
-    }
+    n.bytes = bytes_of(address);
     out.networks_.push_back(n);
   }
   return out;
@@ -67,13 +71,7 @@ Result<NetworkList> NetworkList::parse(const std::vector<std::string>& blocks) {
 
 bool NetworkList::contains(const ip::address& address) const {
   const ip::address a = unmapped(address);
-  std::array<std::uint8_t, 16> bytes{};
-  if (a.is_v4()) {
-    const auto b = a.to_v4().to_bytes();
-    std::copy(b.begin(), b.end(), bytes.begin());
-  } else {
-    bytes = a.to_v6().to_bytes();
-  }
+  const std::array<std::uint8_t, 16> bytes = bytes_of(a);
   for (const Network& n : networks_) {
     if (n.v4 == a.is_v4() && prefix_matches(n.bytes.data(), bytes.data(), n.prefix)) return true;
   }
