@@ -1,12 +1,6 @@
 #include "app/commands.h"
-#include "app/data_key.h"
-#include "app/migrations.h"
-#include "audit/service.h"
-#include "core/crypto_openssl.h"
+#include "app/platform.h"
 #include "core/time.h"
-#include "db/database.h"
-#include "db/migration.h"
-#include "identity/service.h"
 
 #include <fmt/format.h>
 
@@ -29,35 +23,14 @@ std::string initial_admins_text(const std::vector<identity::InitialAdmin>& admin
 }
 
 int run_admin_init(const Config& config) {
-  auto db = db::Database::open(config.database_url, {.pool_size = config.database_pool});
-  if (!db.ok()) {
-    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", db.error().detail, db.error().code);
-    return 1;
-  }
-  auto migrated = db::migrate(**db, all_migrations());
-  if (!migrated.ok()) {
-    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", migrated.error().detail,
-                             migrated.error().code);
-    return 1;
-  }
-  core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  audit::AuditLog audit_log(**db, crypto, clock);
-  auto data_key = load_or_create_data_key(config.data_key_file, crypto);
-  if (!data_key.ok()) {
-    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", data_key.error().detail,
-                             data_key.error().code);
+  auto platform = Platform::create(config, clock);
+  if (!platform.ok()) {
+    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", platform.error().detail,
+                             platform.error().code);
     return 1;
   }
-  identity::IdentityConfig identity_config = config.identity;
-  identity_config.data_key = std::move(data_key).value();
-  auto service = identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
-  if (!service.ok()) {
-    std::cerr << fmt::format("zhengtong admin init: {} ({})\n", service.error().detail,
-                             service.error().code);
-    return 1;
-  }
-  auto admins = (*service)->init_admins();
+  auto admins = (*platform)->identity().service().init_admins();
   if (!admins.ok()) {
     std::cerr << fmt::format("zhengtong admin init: {} ({})\n", admins.error().detail,
                              admins.error().code);

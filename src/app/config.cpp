@@ -90,7 +90,7 @@ Status check_known_keys(const toml::table& table) {
       {"workers", {"threads", "queue"}},
       {"database", {"url", "pool_size"}},
       {"log", {"level", "access"}},
-      {"debug", {"sleep_route"}},
+      {"debug", {"sleep_route", "controllable_clock"}},
       {"audit", {"flush_interval_ms"}},
       {"exchange", {"webhook_backoff_ms", "webhook_max_failures", "webhook_allowed_networks"}},
       {"security", {"data_key_file"}},
@@ -206,6 +206,14 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
     auto value = node.is_boolean() ? node.value<bool>() : std::nullopt;
     if (!value) return invalid("debug.sleep_route", "must be true or false");
     config.debug_sleep_route = *value;
+  }
+  if (auto node = table.at_path("debug.controllable_clock")) {
+    auto value = node.is_boolean() ? node.value<bool>() : std::nullopt;
+    if (!value) return invalid("debug.controllable_clock", "must be true or false");
+#ifndef ZT_TEST_CLOCK
+    if (*value) return invalid("debug.controllable_clock", "exists only in test builds");
+#endif
+    config.debug_controllable_clock = *value;
   }
   std::int64_t flush_ms = config.audit_flush_interval.count();
   ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, flush_ms));

@@ -27,6 +27,9 @@ struct Config {
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;
   bool debug_sleep_route = false;  // [debug] sleep_route: GET /api/v1/debug/sleep for tests
+  // [debug] controllable_clock: the server's clock stands still unless a test moves it (POST
+  // /api/v1/debug/clock). Test builds only: a release build refuses the key.
+  bool debug_controllable_clock = false;
   // [audit] flush_interval_ms (1–1000): longest wait of a read's audit record before commit.
   std::chrono::milliseconds audit_flush_interval{200};
   // [exchange] webhook_backoff_ms: delay after a webhook delivery's first failure (doubling up

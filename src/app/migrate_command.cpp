@@ -1,6 +1,6 @@
 #include "app/commands.h"
 #include "app/logging.h"
-#include "app/migrations.h"
+#include "app/platform.h"
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/url.h"
@@ -17,7 +17,7 @@ int run_migrate(const Config& config) {
     std::cerr << fmt::format("zhengtong migrate: {} ({})\n", db.error().detail, db.error().code);
     return 1;
   }
-  auto report = db::migrate(**db, all_migrations());
+  auto report = db::migrate(**db, Platform::all_migrations());
   if (!report.ok()) {
     std::cerr << fmt::format("zhengtong migrate: {} ({})\n", report.error().detail,
                              report.error().code);

@@ -1,8 +1,6 @@
 #include "app/commands.h"
-#include "app/migrations.h"
+#include "app/platform.h"
 #include "core/time.h"
-#include "db/database.h"
-#include "db/migration.h"
 #include "registry/division_service.h"
 
 #include <fmt/format.h>
@@ -12,25 +10,20 @@
 namespace zt::app {
 
 int run_import_divisions(const Config& config, const std::filesystem::path& from) {
-  auto db = db::Database::open(config.database_url, {.pool_size = 2});
-  if (!db.ok()) {
-    std::cerr << fmt::format("import-divisions: {} ({})\n", db.error().detail, db.error().code);
+  core::SystemClock clock;
+  auto platform = Platform::create(config, clock);
+  if (!platform.ok()) {
+    std::cerr << fmt::format("import-divisions: {} ({})\n", platform.error().detail,
+                             platform.error().code);
     return 1;
   }
-  auto migrated = db::migrate(**db, all_migrations());
-  if (!migrated.ok()) {
-    std::cerr << fmt::format("import-divisions: migration failed: {} ({})\n",
-                             migrated.error().detail, migrated.error().code);
-    return 1;
-  }
-  registry::DivisionService divisions(**db);
+  registry::DivisionService& divisions = (*platform)->registry().divisions();
   const auto started = std::chrono::steady_clock::now();
   std::cerr << fmt::format("import-divisions: reading {}\n", from.string());
-  auto report = divisions.import(from, core::to_millis(core::SystemClock().now()),
-                                 [](std::string_view file, std::int64_t rows) {
-                                   std::cerr << fmt::format(
-                                       "import-divisions: {:<14} {:>9} rows read\n", file, rows);
-                                 });
+  auto report = divisions.import(
+      from, core::to_millis(clock.now()), [](std::string_view file, std::int64_t rows) {
+        std::cerr << fmt::format("import-divisions: {:<14} {:>9} rows read\n", file, rows);
+      });
   if (!report.ok()) {
     std::cerr << fmt::format("import-divisions: {} ({})\n", report.error().detail,
                              report.error().code);

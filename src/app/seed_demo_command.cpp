@@ -1,16 +1,10 @@
 #include "app/commands.h"
-#include "app/data_key.h"
-#include "app/migrations.h"
-#include "audit/service.h"
-#include "audit/writer.h"
+#include "app/platform.h"
 #include "catalog/service.h"
-#include "core/crypto_openssl.h"
 #include "core/time.h"
 #include "db/database.h"
-#include "db/migration.h"
 #include "demo/registry_setup.h"
 #include "demo/seed.h"
-#include "exchange/query.h"
 #include "exchange/service.h"
 #include "exchange/sharing.h"
 #include "identity/service.h"
@@ -20,6 +14,7 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <boost/json.hpp>
 
 #include <fstream>
 #include <iostream>
@@ -38,37 +33,17 @@ class LateClock final : public core::Clock {
   std::chrono::hours behind_;
 };
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<int>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
+// One account object a line, so the file reads well and diffs well.
 std::string accounts_json(const demo::SeedReport& report) {
   std::string out = "[\n";
   for (std::size_t i = 0; i < report.accounts.size(); ++i) {
     const demo::DemoAccount& a = report.accounts[i];
-    std::string roles;
-    for (const std::string& r : a.roles) {
-      if (!roles.empty()) roles += ',';
-      roles += json_string(r);
-    }
-    out += fmt::format(
-        "  {{\"username\":{},\"password\":{},\"kind\":{},\"display_name\":{},\"roles\":[{}],"
-        "\"department\":{}}}{}\n",
-        json_string(a.username), json_string(a.password), json_string(a.kind),
-        json_string(a.display_name), roles,
-        a.department.empty() ? "null" : json_string(a.department),
-        i + 1 < report.accounts.size() ? "," : "");
+    boost::json::array roles(a.roles.begin(), a.roles.end());
+    boost::json::object account{
+        {"username", a.username},         {"password", a.password},    {"kind", a.kind},
+        {"display_name", a.display_name}, {"roles", std::move(roles)}, {"department", nullptr}};
+    if (!a.department.empty()) account["department"] = a.department;
+    out += "  " + boost::json::serialize(account) + (i + 1 < report.accounts.size() ? ",\n" : "\n");
   }
   return out + "]\n";
 }
@@ -86,36 +61,23 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
     std::cerr << fmt::format("seed-demo: {}: {} ({})\n", what, e.detail, e.code);
     return 1;
   };
-  auto db = db::Database::open(config.database_url, {.pool_size = config.database_pool});
-  if (!db.ok()) return fail("cannot open the database", db.error());
-  db::Database& database = **db;
-  auto migrated = db::migrate(database, all_migrations());
-  if (!migrated.ok()) return fail("migration failed", migrated.error());
-
-  core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
+  auto created = Platform::create(config, clock);
+  if (!created.ok()) return fail("cannot start", created.error());
+  Platform& platform = **created;
+  identity::IdentityService& identity = platform.identity().service();
+  catalog::CatalogService& catalog = platform.catalog().service();
+  exchange::ExchangeService& exchange = platform.exchange().exchange();
+  exchange::SharingService& sharing = platform.exchange().sharing();
+  registry::DivisionService& divisions = platform.registry().divisions();
+  registry::RegistryService& registries = platform.registry().registries();
+  // A department that pushes late: its ingest runs on a clock set back 40 days.
   LateClock late_clock(std::chrono::hours(24 * 40));
-  audit::AuditLog audit_log(database, crypto, clock);
-  auto data_key = load_or_create_data_key(config.data_key_file, crypto);
-  if (!data_key.ok()) return fail("cannot load the data key", data_key.error());
-  identity::IdentityConfig identity_config = config.identity;
-  identity_config.data_key = std::move(data_key).value();
-  auto identity =
-      identity::IdentityService::create(database, crypto, clock, audit_log, identity_config);
-  if (!identity.ok()) return fail("cannot start the identity service", identity.error());
-  catalog::CatalogService catalog(database, audit_log, clock, **identity,
-                                  &exchange::ExchangeService::apply_schema);
-  exchange::SharingService sharing(database, catalog, audit_log, clock);
-  exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock, 1);
-  exchange::ExchangeService late_exchange(database, catalog, sharing, audit_log, late_clock, 1);
-  registry::DivisionService divisions(database);
-  audit::AuditWriter audit_writer(audit_log);
-  exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
-  registry::RegistryService registries(database, catalog, exchange, query, **identity, audit_log,
-                                       divisions, clock);
+  exchange::ExchangeService late_exchange(platform.database(), catalog, sharing,
+                                          platform.audit().log(), late_clock, 1);
 
   const bool tty = isatty(STDERR_FILENO) != 0;
-  demo::DemoSeeder seeder(**identity, catalog, exchange, late_exchange, divisions,
+  demo::DemoSeeder seeder(identity, catalog, exchange, late_exchange, divisions,
                           [tty](std::string_view line, bool final) {
                             if (final) {
                               std::cerr << line << (tty ? "\x1b[K\n" : "\n") << std::flush;
@@ -137,7 +99,7 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
       seeder.run({.city_code = options.city, .people = options.people, .seed = options.seed});
   if (!report.ok()) return fail("seeding failed", report.error());
   // The base registries: golden resources, grants, mappings, and the first merge.
-  if (Status s = demo::setup_registries(**identity, catalog, sharing, registries, options.city,
+  if (Status s = demo::setup_registries(identity, catalog, sharing, registries, options.city,
                                         [](std::string_view line) { std::cerr << line << '\n'; });
       !s.ok()) {
     return fail("setting up the registries failed", s.error());

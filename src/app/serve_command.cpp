@@ -1,82 +1,51 @@
 #include "app/build_info.h"
 #include "app/commands.h"
-#include "app/data_key.h"
 #include "app/logging.h"
-#include "app/migrations.h"
-#include "app/routes.h"
-#include "audit/service.h"
-#include "audit/writer.h"
-#include "catalog/service.h"
-#include "core/crypto_openssl.h"
+#include "app/platform.h"
 #include "core/time.h"
-#include "db/database.h"
-#include "db/migration.h"
 #include "db/read_snapshot.h"
 #include "db/url.h"
-#include "exchange/correction.h"
-#include "exchange/query.h"
-#include "exchange/service.h"
-#include "exchange/sharing.h"
-#include "exchange/stats.h"
-#include "exchange/webhook.h"
 #include "http/access_log.h"
-#include "http/client.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/worker_pool.h"
-#include "identity/service.h"
-#include "registry/division_service.h"
-#include "registry/registry_service.h"
-#include "registry/registry_syncer.h"
+#ifdef ZT_TEST_CLOCK
+#include "app/debug_clock_routes.h"
+#endif
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
+#include <optional>
 
 namespace zt::app {
 
 int run_serve(const Config& config) {
   auto log = make_logger(config.log_level);
 
-  auto db = db::Database::open(config.database_url, {.pool_size = config.database_pool});
-  if (!db.ok()) {
-    log->error("cannot open the database: {} ({})", db.error().detail, db.error().code);
+  core::SystemClock system_clock;
+#ifdef ZT_TEST_CLOCK
+  // A test build may run on a clock the tests move (config.cpp refuses the key elsewhere).
+  std::optional<core::FakeClock> test_clock;
+  if (config.debug_controllable_clock) test_clock.emplace(system_clock.now());
+  const core::Clock& clock =
+      test_clock ? static_cast<const core::Clock&>(*test_clock) : system_clock;
+#else
+  const core::Clock& clock = system_clock;
+#endif
+  auto created = Platform::create(config, clock, {.log = log});
+  if (!created.ok()) {
+    log->error("{} ({})", created.error().detail, created.error().code);
     return 1;
   }
-  db::Database& database = **db;
-  auto migrated = db::migrate(database, all_migrations());
-  if (!migrated.ok()) {
-    log->error("migration failed: {} ({})", migrated.error().detail, migrated.error().code);
-    return 1;
-  }
+  Platform& platform = **created;
   log->info("database {} at schema version {} ({} migrations applied now)",
-            db::redact_database_url(config.database_url), migrated->to_version,
-            migrated->applied.size());
+            db::redact_database_url(config.database_url), platform.migration_report().to_version,
+            platform.migration_report().applied.size());
 
-  // The audit log outlives the server: the writer's destructor flushes after the last request.
-  core::OpenSslCryptoProvider crypto;
-  core::SystemClock clock;
-  audit::AuditLog audit_log(database, crypto, clock);
-  audit::AuditWriter audit_writer(audit_log, {.flush_interval = config.audit_flush_interval});
-
-  auto data_key = load_or_create_data_key(config.data_key_file, crypto);
-  if (!data_key.ok()) {
-    log->error("cannot load the data key: {} ({})", data_key.error().detail, data_key.error().code);
-    return 1;
-  }
-  identity::IdentityConfig identity_config = config.identity;
-  identity_config.data_key = std::move(data_key).value();
-  auto identity_service =
-      identity::IdentityService::create(database, crypto, clock, audit_log, identity_config);
-  if (!identity_service.ok()) {
-    log->error("cannot start the identity service: {} ({})", identity_service.error().detail,
-               identity_service.error().code);
-    return 1;
-  }
-  identity::IdentityService& identity = **identity_service;
+  identity::IdentityService& identity = platform.identity().service();
   // First start on an empty database: the three administrators, with one-time passwords shown
   // on the console only (never in the log, stored only as argon2 hashes).
   if (auto admins = identity.init_admins(); admins.ok()) {
@@ -89,57 +58,17 @@ int run_serve(const Config& config) {
                admins.error().code);
     return 1;
   }
-
-  catalog::CatalogService catalog(database, audit_log, clock, identity,
-                                  &exchange::ExchangeService::apply_schema);
-  exchange::SharingService sharing(database, catalog, audit_log, clock);
-  // Half the worker threads may be busy receiving uploads; the rest keep serving.
-  exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock,
-                                     std::max<std::size_t>(1, config.worker_threads / 2));
-  exchange::QueryService query(database, catalog, sharing, audit_writer, clock);
-  exchange::CorrectionService corrections(database, catalog, sharing, audit_log, clock);
-  exchange::StatsService stats(database, catalog, identity, audit_log, clock);
-  registry::DivisionService divisions(database);
-  registry::RegistryService registries(database, catalog, exchange, query, identity, audit_log,
-                                       divisions, clock);
-  // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
-  // destructor stops it before the audit writer flushes.
-  http::Client webhook_client(config.webhook_allowed_networks);
-  // Deliveries follow the same access rules as every read, checked again before each batch.
-  auto subscription_access = [&sharing](std::int64_t department_id, const catalog::Resource& r) {
-    return sharing.access_for_department(department_id, r);
-  };
-  exchange::SubscriptionService subscriptions(
-      database, catalog, audit_log, audit_writer, crypto, clock, webhook_client,
-      identity_config.data_key, subscription_access,
-      {.backoff_base = config.webhook_backoff, .max_failures = config.webhook_max_failures},
-      [log](const Error& e) { log->warn("webhook delivery: {} ({})", e.detail, e.code); });
-  subscriptions.start();
-  // The registries follow their sources' change feeds.
-  registry::RegistrySyncer registry_syncer(
-      registries, std::chrono::seconds(5),
-      [log](const Error& e) { log->warn("registry sync: {} ({})", e.detail, e.code); });
+  platform.start_workers();
+  db::Database& database = platform.database();
 
   http::WorkerPool pool(config.worker_threads, config.worker_queue);
   http::Metrics metrics;
   http::AccessLog access_log(1, config.access_log);
   http::Router router;
-  add_routes(router, {.build = {kVersion, kCommit},
-                      .metrics = metrics,
-                      .ready = [&database] { return database.ping(); },
-                      .debug_sleep_route = config.debug_sleep_route,
-                      .audit_log = &audit_log,
-                      .audit_writer = &audit_writer,
-                      .identity = &identity,
-                      .catalog = &catalog,
-                      .exchange = &exchange,
-                      .sharing = &sharing,
-                      .query = &query,
-                      .subscriptions = &subscriptions,
-                      .corrections = &corrections,
-                      .stats = &stats,
-                      .divisions = &divisions,
-                      .registries = &registries});
+  platform.add_routes(router, metrics);
+#ifdef ZT_TEST_CLOCK
+  if (test_clock) add_debug_clock_routes(router, *test_clock);
+#endif
 
   metrics.attach(router);
   metrics.add_gauge("zt_worker_pool_queue_depth", "Jobs waiting for a worker thread.",

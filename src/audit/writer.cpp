@@ -8,16 +8,20 @@
 namespace zt::audit {
 
 AuditWriter::AuditWriter(AuditLog& log, WriterOptions options)
-    : log_(log), options_(options), thread_([this] { run(); }) {}
+    : log_(log),
+      options_(options),
+      worker_({.name = "audit-writer", .drain_on_stop = true}, [this] { return write_due(); }) {
+  worker_.start();
+}
 
 AuditWriter::~AuditWriter() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
-  work_.notify_all();
   room_.notify_all();
-  thread_.join();
+  worker_.stop();  // writes what is queued (kShutdownAttempts tries when the database fails)
+  durable_.notify_all();
 }
 
 void AuditWriter::submit(AuditEntry entry) {
@@ -28,7 +32,7 @@ void AuditWriter::submit(AuditEntry entry) {
   const bool was_empty = queue_.empty();
   queue_.push_back({now, std::move(entry)});
   ++submitted_;
-  if (was_empty || queue_.size() >= options_.batch_size) work_.notify_one();
+  if (was_empty || queue_.size() >= options_.batch_size) worker_.wake();
 }
 
 Status AuditWriter::flush(std::chrono::milliseconds timeout) {
@@ -36,7 +40,7 @@ Status AuditWriter::flush(std::chrono::milliseconds timeout) {
   const std::uint64_t target = submitted_;
   if (written_ >= target) return {};
   ++flush_waiters_;
-  work_.notify_one();
+  worker_.wake();
   const bool done = durable_.wait_for(lock, timeout, [&] { return written_ >= target; });
   --flush_waiters_;
   if (done) return {};
@@ -57,56 +61,54 @@ std::optional<Error> AuditWriter::last_error() const {
   return last_error_;
 }
 
-void AuditWriter::run() {
+core::BackgroundWorker::Next AuditWriter::write_due() {
+  using Next = core::BackgroundWorker::Next;
   std::unique_lock lock(mutex_);
-  int failures_at_stop = 0;
+  if (queue_.empty()) return Next::idle();
+  // Let a batch gather: until it is full, its oldest entry has waited flush_interval, someone
+  // flushes, or the writer stops.
+  const bool stopping = worker_.stopping();
+  const SteadyTime deadline = queue_.front().queued_at + options_.flush_interval;
+  if (!stopping && flush_waiters_ == 0 && queue_.size() < options_.batch_size &&
+      std::chrono::steady_clock::now() < deadline) {
+    return Next::at(deadline);
+  }
+  const std::size_t n = std::min(options_.batch_size, queue_.size());
   std::vector<AuditEntry> batch;
   std::vector<SteadyTime> queued_at;
-  while (true) {
-    work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-    if (queue_.empty()) break;  // stopping, and everything is written
-    // Let a batch gather: until it is full, its oldest entry has waited flush_interval, someone
-    // flushes, or the writer stops.
-    const SteadyTime deadline = queue_.front().queued_at + options_.flush_interval;
-    work_.wait_until(lock, deadline, [&] {
-      return stop_ || flush_waiters_ > 0 || queue_.size() >= options_.batch_size;
-    });
-    const std::size_t n = std::min(options_.batch_size, queue_.size());
-    batch.clear();
-    queued_at.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(queue_.front().entry));
-      queued_at.push_back(queue_.front().queued_at);
-      queue_.pop_front();
-    }
-    room_.notify_all();
-
-    lock.unlock();
-    auto result = log_.append_batch(batch);
-    lock.lock();
-
-    if (result.ok()) {
-      written_ += n;
-      ++batches_;
-      failures_at_stop = 0;
-      durable_.notify_all();
-      continue;
-    }
-    ++failures_;
-    last_error_ = std::move(result).error();
-    for (std::size_t i = n; i-- > 0;) {  // back at the front, in order
-      queue_.push_front({queued_at[i], std::move(batch[i])});
-    }
-    if (stop_ && ++failures_at_stop >= kShutdownAttempts) {
-      dropped_ += queue_.size();
-      queue_.clear();
-      break;
-    }
-    // Back off before retrying; a stop cuts the wait short.
-    work_.wait_for(lock, options_.flush_interval, [&] { return stop_ && failures_at_stop == 0; });
+  batch.reserve(n);
+  queued_at.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(queue_.front().entry));
+    queued_at.push_back(queue_.front().queued_at);
+    queue_.pop_front();
   }
   room_.notify_all();
-  durable_.notify_all();
+
+  lock.unlock();
+  auto result = log_.append_batch(batch);
+  lock.lock();
+
+  if (result.ok()) {
+    written_ += n;
+    ++batches_;
+    failures_at_stop_ = 0;
+    durable_.notify_all();
+    return queue_.empty() ? Next::idle() : Next::again();
+  }
+  ++failures_;
+  last_error_ = std::move(result).error();
+  for (std::size_t i = n; i-- > 0;) {  // back at the front, in order
+    queue_.push_front({queued_at[i], std::move(batch[i])});
+  }
+  if (stopping && ++failures_at_stop_ >= kShutdownAttempts) {
+    dropped_ += queue_.size();
+    queue_.clear();
+    room_.notify_all();
+    durable_.notify_all();
+    return Next::idle();
+  }
+  return Next::after(options_.flush_interval);  // back off before retrying
 }
 
 }  // namespace zt::audit

@@ -24,10 +24,10 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "audit/model.h"
 #include "audit/service.h"
+#include "core/background_worker.h"
 #include "core/result.h"
 
 namespace zt::audit {
@@ -53,7 +53,7 @@ class AuditWriter {
     std::size_t queued = 0;       // entries waiting now
   };
 
-  // Starts the background thread.
+  // Starts the background worker.
   explicit AuditWriter(AuditLog& log, WriterOptions options = {});
   ~AuditWriter();
   AuditWriter(const AuditWriter&) = delete;
@@ -79,13 +79,13 @@ class AuditWriter {
     AuditEntry entry;
   };
 
-  void run();
+  // One pass of the worker: writes a batch when one is due, else says when it will be.
+  core::BackgroundWorker::Next write_due();
 
   AuditLog& log_;
   const WriterOptions options_;
 
-  mutable std::mutex mutex_;         // guards everything below
-  std::condition_variable work_;     // the thread: entries, flush request or stop
+  mutable std::mutex mutex_;         // guards everything below but worker_
   std::condition_variable room_;     // submitters: the queue has room
   std::condition_variable durable_;  // flushers: written_ advanced
   std::deque<Queued> queue_;
@@ -96,9 +96,10 @@ class AuditWriter {
   std::uint64_t dropped_ = 0;
   std::size_t flush_waiters_ = 0;
   std::optional<Error> last_error_;
-  bool stop_ = false;
+  int failures_at_stop_ = 0;  // failed batches since the stop request
+  bool stop_ = false;         // submitters stop waiting for room
 
-  std::thread thread_;  // last: starts after every member above exists
+  core::BackgroundWorker worker_;  // last: starts after every member above exists
 };
 
 }  // namespace zt::audit

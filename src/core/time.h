@@ -2,9 +2,10 @@
 //
 // Every API time is ISO 8601 with an offset; Zhengtong serves Chinese cities, so it formats in
 // UTC+08:00 (no DST). Code that decides on deadlines takes a Clock so tests can use a fake one.
-// Thread-safety: SystemClock is stateless; FakeClock is not thread-safe.
+// Thread-safety: SystemClock is stateless; FakeClock is thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -25,14 +26,23 @@ class SystemClock final : public Clock {
   TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
+// A clock that moves only when told: for tests of deadlines, expiry and display periods, in
+// process (the service test harness) and over HTTP (a test build's server on a controllable
+// clock). Thread-safe: request threads read it while the test moves it.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(TimePoint start) : now_(start) {}
-  TimePoint now() const override { return now_; }
-  void advance(std::chrono::system_clock::duration d) { now_ += d; }
+  explicit FakeClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
+  TimePoint now() const override {
+    return TimePoint(TimePoint::duration(now_.load(std::memory_order_acquire)));
+  }
+  void advance(std::chrono::system_clock::duration d) {
+    now_.fetch_add(std::chrono::duration_cast<TimePoint::duration>(d).count(),
+                   std::memory_order_acq_rel);
+  }
+  void set(TimePoint t) { now_.store(t.time_since_epoch().count(), std::memory_order_release); }
 
  private:
-  TimePoint now_;
+  std::atomic<TimePoint::rep> now_;
 };
 
 // "2026-11-23T08:00:00.123+08:00" (milliseconds, always +08:00).

@@ -1,5 +1,7 @@
 #include "db/migration.h"
 
+#include "db/worker_lease.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -198,6 +200,7 @@ std::vector<Migration> foundation_migrations() {
                       "  ('created_at', to_char({{now}} AT TIME ZONE 'UTC',\n"
                       "                         'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'));\n",
   });
+  out.push_back(worker_lease_migration());
   return out;
 }
 

@@ -119,50 +119,29 @@ SubscriptionService::SubscriptionService(db::Database& db, catalog::CatalogServi
       data_key_(std::move(data_key)),
       access_(std::move(access)),
       options_(options),
-      on_error_(std::move(on_error)) {
+      on_error_(std::move(on_error)),
+      worker_({.name = "webhook-delivery", .period = options_.poll_interval}, [this] {
+        auto attempts = deliver_due();
+        if (!attempts.ok() && on_error_) on_error_(attempts.error());
+        // Attempts were made: a backlog longer than one batch goes on at once.
+        return attempts.ok() && *attempts > 0 ? core::BackgroundWorker::Next::again()
+                                              : core::BackgroundWorker::Next::idle();
+      }) {
   auto random = crypto_.random_bytes(8);
   node_id_ =
       random.ok() ? core::to_hex(*random) : fmt::format("node-{}", core::to_millis(clock_.now()));
 }
 
 SubscriptionService::~SubscriptionService() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 void SubscriptionService::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable() || stop_) return;
-  thread_ = std::thread([this] { run(); });
+  worker_.start();
 }
 
 void SubscriptionService::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    wake_ = true;
-  }
-  wake_cv_.notify_all();
-}
-
-void SubscriptionService::run() {
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stop_) return;
-    }
-    auto attempts = deliver_due();
-    if (!attempts.ok() && on_error_) on_error_(attempts.error());
-    std::unique_lock lock(mutex_);
-    if (stop_) return;
-    // Attempts were made: a backlog longer than one batch goes on at once.
-    if (attempts.ok() && *attempts > 0) continue;
-    wake_cv_.wait_for(lock, options_.poll_interval, [this] { return stop_ || wake_; });
-    wake_ = false;
-  }
+  worker_.wake();
 }
 
 Result<SubscriptionView> SubscriptionService::view(db::Connection& conn, Subscription s) {
@@ -357,10 +336,7 @@ Result<int> SubscriptionService::deliver_due() {
       }
     }
     for (const Subscription& s : work) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stop_) return attempts;
-      }
+      if (worker_.stopping()) return attempts;
       ZT_ASSIGN_OR_RETURN(bool attempted, deliver(s));
       attempts += attempted ? 1 : 0;
     }

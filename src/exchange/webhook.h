@@ -68,6 +68,7 @@
 #include "audit/service.h"
 #include "audit/writer.h"
 #include "catalog/service.h"
+#include "core/background_worker.h"
 #include "core/crypto.h"
 #include "core/principal.h"
 #include "core/time.h"
@@ -84,7 +85,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace zt::exchange {
@@ -155,6 +155,8 @@ class SubscriptionService {
   void start();
   // Wakes the worker now (after a subscription was made or resumed, or records were ingested).
   void notify();
+  // The delivery worker (the platform starts and stops it with the other workers).
+  core::BackgroundWorker& worker() { return worker_; }
 
   Result<CreatedSubscription> create(const core::Principal& actor, const NewSubscription& input,
                                      const identity::RequestContext& context);
@@ -183,7 +185,6 @@ class SubscriptionService {
   Result<bool> deliver(const Subscription& listed);
   Result<Subscription> visible(const core::Principal& actor, std::int64_t id);
   Result<SubscriptionView> view(db::Connection& conn, Subscription s);
-  void run();
 
   db::Database& db_;
   catalog::CatalogService& catalog_;
@@ -198,11 +199,7 @@ class SubscriptionService {
   const std::function<void(const Error&)> on_error_;
   std::string node_id_;  // this process's lease owner name; set once in the constructor
 
-  std::mutex mutex_;  // guards wake_, stop_ and thread_
-  std::condition_variable wake_cv_;
-  bool wake_ = false;
-  bool stop_ = false;
-  std::thread thread_;
+  core::BackgroundWorker worker_;  // last: runs deliver_due() once start() is called
 };
 
 }  // namespace zt::exchange

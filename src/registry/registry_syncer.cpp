@@ -2,32 +2,46 @@
 
 namespace zt::registry {
 
-RegistrySyncer::RegistrySyncer(RegistryService& service, std::chrono::milliseconds interval,
-                               std::function<void(const Error&)> on_error)
-    : service_(service),
-      interval_(interval),
-      on_error_(std::move(on_error)),
-      thread_([this] { run(); }) {}
+namespace {
 
-RegistrySyncer::~RegistrySyncer() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+std::function<bool()> claim_of(const db::WorkerLease* lease,
+                               const std::function<void(const Error&)>& on_error) {
+  if (lease == nullptr) return {};
+  return [lease, on_error] {
+    auto held = lease->claim();
+    if (!held.ok()) {
+      if (on_error) on_error(held.error());
+      return false;
+    }
+    return *held;
+  };
 }
 
-void RegistrySyncer::run() {
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    wake_.wait_for(lock, interval_, [this] { return stop_; });
-    lock.unlock();
-    for (RegistryKind kind : {RegistryKind::kPerson, RegistryKind::kEntity}) {
-      auto r = service_.sync(kind);
-      if (!r.ok() && on_error_) on_error_(r.error());
-    }
-    lock.lock();
+}  // namespace
+
+RegistrySyncer::RegistrySyncer(RegistryService& service, std::chrono::milliseconds interval,
+                               std::function<void(const Error&)> on_error,
+                               const db::WorkerLease* lease)
+    : service_(service),
+      on_error_(std::move(on_error)),
+      worker_({.name = "registry-sync",
+               .period = interval,
+               .claim = claim_of(lease, on_error_),
+               .final_pass = true,
+               .idle_at_start = true},
+              [this] {
+                sync_all();
+                return core::BackgroundWorker::Next::idle();
+              }) {}
+
+RegistrySyncer::~RegistrySyncer() {
+  worker_.stop();
+}
+
+void RegistrySyncer::sync_all() {
+  for (RegistryKind kind : {RegistryKind::kPerson, RegistryKind::kEntity}) {
+    auto r = service_.sync(kind);
+    if (!r.ok() && on_error_) on_error_(r.error());
   }
 }
 

@@ -162,7 +162,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
            << "level = " << toml_string(options.log_level) << "\n"
            << "access = " << (options.access_log ? "true" : "false") << "\n\n"
            << "[debug]\n"
-           << "sleep_route = " << (options.sleep_route ? "true" : "false") << "\n\n"
+           << "sleep_route = " << (options.sleep_route ? "true" : "false") << "\n"
+           << "controllable_clock = " << (options.controllable_clock ? "true" : "false") << "\n\n"
            << "[exchange]\n"
            << "webhook_backoff_ms = " << options.webhook_backoff_ms << "\n"
            << "webhook_max_failures = " << options.webhook_max_failures << "\n";

@@ -43,6 +43,9 @@ struct ServerOptions {
   std::string log_level = "info";
   bool access_log = true;
   bool sleep_route = true;
+  // [debug] controllable_clock: the server's clock stands still until the test moves it
+  // (ServerTest::advance_clock; POST /api/v1/debug/clock). Test builds only.
+  bool controllable_clock = false;
   // [server] trusted_proxies = ["127.0.0.1"]: the test client acts as a reverse proxy.
   bool trust_loopback_proxy = false;
   // Files of the web root, by path relative to it ("assets/app-1a2b3c4d.js" → content). The

@@ -48,6 +48,18 @@ class ServerTest : public ::testing::Test {
     return response;
   }
 
+  // Moves a server started with controllable_clock forward; the server's new time (ISO 8601),
+  // or "" (and a test failure).
+  std::string advance_clock(std::chrono::seconds by) {
+    auto r = fetch("POST", "/api/v1/debug/clock", {{"Content-Type", "application/json"}},
+                   "{\"advance_seconds\":" + std::to_string(by.count()) + "}");
+    if (!r || r->status != 200) {
+      ADD_FAILURE() << "cannot move the server's clock: " << (r ? r->body : "no response");
+      return "";
+    }
+    return std::string(r->json().at("now").as_string());
+  }
+
   std::unique_ptr<ServerProcess> server_;
 };
 

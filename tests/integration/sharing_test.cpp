@@ -214,6 +214,49 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   EXPECT_EQ(rejected->json().at("decision_reason"), "缺少法定依据");
 }
 
+// Expiry on the server's own clock, moved by the test (a test build's controllable clock): a
+// 30-day grant reads on day 29 and is refused on day 31, without waiting. The consumer reads with
+// an API key, which does not time out as a session would over a month.
+TEST_F(SharingTest, AGrantExpiresOnTheServersClock) {
+  ServerOptions options;
+  options.controllable_clock = true;
+  ASSERT_TRUE(open_city(options));
+  const std::string code = "330300-GA-0001";
+  ASSERT_TRUE(publish_people(code, "conditional"));
+  const std::string key = id_number("19800101", 1);
+  auto filed = city().call("POST", "/api/v1/sharing/requests", mz_officer_,
+                           json::object{{"resource", code},
+                                        {"purpose", "最低生活保障资格核查"},
+                                        {"legal_basis", "《社会救助暂行办法》"},
+                                        {"fields", json::array{"name"}},
+                                        {"duration_days", 30}});
+  ASSERT_TRUE(filed);
+  ASSERT_EQ(filed->status, 201) << filed->body;
+  auto approved = city().call(
+      "POST", fmt::format("/api/v1/sharing/requests/{}/approve", filed->json().at("id").as_int64()),
+      ga_admin_, json::object{});
+  ASSERT_TRUE(approved);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+  const std::string mz_system = city().api_client("mz-dibao", mz_, {"exchange.query"});
+  ASSERT_FALSE(mz_system.empty()) << city().error();
+  auto read_as_system = [&] {
+    return city().call("GET", "/api/v1/resources/" + code + "/records/" + key, "", nullptr,
+                       {{"X-API-Key", mz_system}, {"X-Purpose", "最低生活保障资格核查"}});
+  };
+  auto fresh = read_as_system();
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 200) << fresh->body;
+
+  ASSERT_FALSE(advance_clock(std::chrono::days(29)).empty());
+  auto day29 = read_as_system();
+  ASSERT_TRUE(day29);
+  EXPECT_EQ(day29->status, 200) << day29->body;
+  EXPECT_EQ(day29->json().at("name"), "张*");  // masked as the grant says
+
+  ASSERT_FALSE(advance_clock(std::chrono::days(2)).empty());
+  EXPECT_TRUE(IsProblem(read_as_system(), 403, "grant_required"));
+}
+
 TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
   ASSERT_TRUE(open_city());
   ASSERT_TRUE(publish_people("330300-GA-0002", "unconditional"));

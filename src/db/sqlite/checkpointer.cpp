@@ -17,15 +17,18 @@ constexpr int kBackstopFrames = 16384;
 
 }  // namespace
 
-Checkpointer::Checkpointer(std::string path) : path_(std::move(path)), thread_([this] { run(); }) {}
+Checkpointer::Checkpointer(std::string path)
+    : path_(std::move(path)),
+      worker_({.name = "sqlite-checkpointer", .idle_at_start = true}, [this] {
+        // Without a connection the writer's backstop does the checkpoints.
+        if (!disabled_) disabled_ = !checkpoint();
+        return core::BackgroundWorker::Next::idle();
+      }) {
+  worker_.start();
+}
 
 Checkpointer::~Checkpointer() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+  worker_.stop();
   sqlite3_close_v2(db_);
 }
 
@@ -49,30 +52,9 @@ int Checkpointer::on_commit(void* self, sqlite3* writer, const char* schema, int
     c->woken_at_ = 0;  // the WAL restarted
   } else if (frames - at >= kWakeFrames) {
     c->woken_at_ = frames;
-    {
-      std::lock_guard lock(c->mutex_);
-      c->wanted_ = true;
-    }
-    c->wake_.notify_one();
+    c->worker_.wake();
   }
   return SQLITE_OK;
-}
-
-void Checkpointer::run() {
-  std::unique_lock lock(mutex_);
-  while (true) {
-    wake_.wait(lock, [this] { return stop_ || wanted_; });
-    if (stop_) return;
-    wanted_ = false;
-    lock.unlock();
-    const bool ok = checkpoint();
-    lock.lock();
-    if (!ok) {
-      // No connection: the writer's backstop does the checkpoints.
-      wake_.wait(lock, [this] { return stop_; });
-      return;
-    }
-  }
 }
 
 bool Checkpointer::checkpoint() {

@@ -10,11 +10,11 @@
 // refused as busy, and then finds little or nothing left to copy.
 #pragma once
 
+#include "core/background_worker.h"
+
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <string>
-#include <thread>
 
 struct sqlite3;
 
@@ -35,18 +35,14 @@ class Checkpointer {
 
  private:
   static int on_commit(void* self, sqlite3* writer, const char* schema, int frames);
-  void run();
   bool checkpoint();  // false when the connection cannot be opened
 
   const std::string path_;
   sqlite3* db_ = nullptr;          // used by the thread only
   std::atomic<int> woken_at_ = 0;  // WAL frames at the last wake-up (the writer's thread)
+  bool disabled_ = false;          // the thread's: no connection, the backstop does it all
   std::mutex checkpointing_;       // held by whoever checkpoints: this thread or the backstop
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool wanted_ = false;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts once the members above exist
+  core::BackgroundWorker worker_;  // last: starts once the members above exist
 };
 
 }  // namespace zt::db

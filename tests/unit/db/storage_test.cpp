@@ -28,6 +28,7 @@
 #include "db/read_snapshot.h"
 #include "db/transaction.h"
 #include "db/url.h"
+#include "db/worker_lease.h"
 #include "support/test_database.h"
 
 namespace zt::db {
@@ -484,7 +485,7 @@ TEST_F(StorageTest, MigrationsFromEmptyAndRerunIsANoOp) {
   ASSERT_OK(report);
   EXPECT_EQ(report->from_version, 0);
   EXPECT_EQ(report->to_version, 101);
-  EXPECT_EQ(report->applied, (std::vector<std::int64_t>{1, 100, 101}));
+  EXPECT_EQ(report->applied, (std::vector<std::int64_t>{1, 2, 100, 101}));
   auto v = schema_version(*db_);
   ASSERT_OK(v);
   EXPECT_EQ(*v, 101);
@@ -500,10 +501,10 @@ TEST_F(StorageTest, MigrationsFromEmptyAndRerunIsANoOp) {
       "SELECT version, name, applied_at, checksum FROM schema_migrations "
       "ORDER BY version");
   ASSERT_OK(recorded);
-  ASSERT_EQ(recorded->size(), 3u);
-  EXPECT_EQ((*recorded)[1].get<std::string>("name"), "create_people");
-  EXPECT_FALSE((*recorded)[1].get<std::string>("applied_at").empty());
-  EXPECT_EQ((*recorded)[1].get<std::string>("checksum").size(), 16u);
+  ASSERT_EQ(recorded->size(), 4u);
+  EXPECT_EQ((*recorded)[2].get<std::string>("name"), "create_people");
+  EXPECT_FALSE((*recorded)[2].get<std::string>("applied_at").empty());
+  EXPECT_EQ((*recorded)[2].get<std::string>("checksum").size(), 16u);
   ASSERT_OK(conn.exec("INSERT INTO people (name) VALUES (?)", "张三"));
   auto person = conn.query("SELECT id, active, created_at FROM people");
   ASSERT_OK(person);
@@ -530,12 +531,13 @@ TEST_F(StorageTest, MigrationsFromEmptyAndRerunIsANoOp) {
 
 TEST_F(StorageTest, MigrationChecksumMismatchAndBadListsAreErrors) {
   std::vector<Migration> list = foundation_migrations();
+  const std::size_t t = list.size();
   list.push_back(Migration{.version = 7, .name = "t", .sql = "CREATE TABLE mt (a TEXT);"});
   ASSERT_OK(migrate(*db_, list));
-  list[1].sql = "CREATE TABLE mt (a TEXT, b TEXT);";
+  list[t].sql = "CREATE TABLE mt (a TEXT, b TEXT);";
   EXPECT_ERROR(migrate(*db_, list), "migration_checksum_mismatch");
 
-  list[1].sql = "CREATE TABLE mt (a TEXT);";
+  list[t].sql = "CREATE TABLE mt (a TEXT);";
   list.push_back(Migration{.version = 7, .name = "again", .sql = "SELECT 1;"});
   EXPECT_ERROR(migrate(*db_, list), "invalid_migration");
   list.pop_back();
@@ -573,8 +575,8 @@ TEST_F(StorageTest, ConcurrentMigrateAppliesEachOnce) {
   tb.join();
   ASSERT_OK(a);
   ASSERT_OK(b);
-  EXPECT_EQ(a->applied.size() + b->applied.size(), 3u);
-  EXPECT_EQ(count("schema_migrations"), 3);
+  EXPECT_EQ(a->applied.size() + b->applied.size(), 4u);
+  EXPECT_EQ(count("schema_migrations"), 4);
   EXPECT_EQ(count("system_info"), 2);
 }
 
@@ -700,6 +702,56 @@ TEST_F(StorageTest, ReadSnapshotSharesOneTransactionUntilAWriteOnThisThread) {
   }
   EXPECT_EQ(db_->stats().in_use, 0u);  // given back when the snapshot ended
   EXPECT_EQ(read_v(), 4);
+}
+
+// A worker lease: one holder at a time, renewed by its holder, taken over once expired or
+// released — what keeps a background task on one node when several share one PostgreSQL.
+TEST_F(StorageTest, AWorkerLeaseHasOneHolderUntilItExpiresOrIsReleased) {
+  ASSERT_OK(migrate(*db_, foundation_migrations()));
+  core::FakeClock clock(core::from_millis(1'800'000'000'000));
+  WorkerLease a(*db_, clock, "sync", "node-a", std::chrono::seconds(30));
+  WorkerLease b(*db_, clock, "sync", "node-b", std::chrono::seconds(30));
+  WorkerLease other(*db_, clock, "reminders", "node-b", std::chrono::seconds(30));
+  auto claim = [](const WorkerLease& lease) {
+    auto held = lease.claim();
+    EXPECT_TRUE(held.ok()) << held.error().detail;
+    return held.ok() && *held;
+  };
+  EXPECT_TRUE(claim(a));
+  EXPECT_FALSE(claim(b));
+  EXPECT_TRUE(claim(other));  // another name is another lease
+  clock.advance(std::chrono::seconds(20));
+  EXPECT_TRUE(claim(a));  // renewed: 30 s from now
+  clock.advance(std::chrono::seconds(20));
+  EXPECT_FALSE(claim(b));  // 40 s after the first claim, but renewed at 20 s
+  clock.advance(std::chrono::seconds(11));
+  EXPECT_TRUE(claim(b));  // a's lease ran out
+  EXPECT_FALSE(claim(a));
+  ASSERT_OK(a.release());  // not a's to release: no effect
+  EXPECT_FALSE(claim(a));
+  ASSERT_OK(b.release());
+  EXPECT_TRUE(claim(a));
+}
+
+// Two nodes claiming at once from many threads: at every instant one holder.
+TEST_F(StorageTest, ConcurrentWorkerLeaseClaimsHaveOneWinner) {
+  ASSERT_OK(migrate(*db_, foundation_migrations()));
+  core::FakeClock clock(core::from_millis(1'800'000'000'000));
+  auto second = Database::open(url_, options_);
+  ASSERT_OK(second);
+  std::atomic<int> won = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      WorkerLease lease(i % 2 ? **second : *db_, clock, "once", "node-" + std::to_string(i),
+                        std::chrono::seconds(30));
+      auto held = lease.claim();
+      if (held.ok() && *held) ++won;
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(won, 1);
 }
 
 TEST_F(StorageTest, BulkLoadErrorRollsBackFully) {
