@@ -103,7 +103,7 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   auto identity =
       identity::IdentityService::create(database, crypto, clock, audit_log, identity_config);
   if (!identity.ok()) return fail("cannot start the identity service", identity.error());
-  catalog::CatalogService catalog(database, audit_log, clock, **identity,
+  catalog::CatalogService catalog(database, audit_log, clock, (*identity)->departments(),
                                   &exchange::ExchangeService::apply_schema);
   exchange::SharingService sharing(database, catalog, audit_log, clock);
   exchange::ExchangeService exchange(database, catalog, sharing, audit_log, clock, 1);

@@ -90,7 +90,7 @@ int run_serve(const Config& config) {
     return 1;
   }
 
-  catalog::CatalogService catalog(database, audit_log, clock, identity,
+  catalog::CatalogService catalog(database, audit_log, clock, identity.departments(),
                                   &exchange::ExchangeService::apply_schema);
   exchange::SharingService sharing(database, catalog, audit_log, clock);
   // Half the worker threads may be busy receiving uploads; the rest keep serving.

@@ -138,7 +138,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
         login.password = body.string("password", true).value_or("");
         login.totp = body.string("totp");
         if (!body.ok()) return body.problem();
-        auto result = service.login(login, context_of(request));
+        auto result = service.auth().login(login, context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(
             200, json::object{{"token", result->token},
@@ -163,7 +163,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
 
   router.add(http::Method::kPost, "/api/v1/auth/logout",
              [&service](const http::Request& request) {
-               auto result = service.logout(*request.principal(), context_of(request));
+               auto result = service.sessions().logout(*request.principal(), context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return no_content();
              },
@@ -183,7 +183,7 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
                                        {"department_id", nullable(principal.department_id)},
                                        {"permissions", string_array(principal.permissions)}});
                }
-               auto user = service.me(principal);
+               auto user = service.auth().me(principal);
                if (!user.ok()) return http::problem(user.error());
                json::object out = to_json(*user);
                out["permissions"] = string_array(principal.permissions);
@@ -201,8 +201,8 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
         auto current = body.string("current_password", true);
         auto next = body.string("new_password", true);
         if (!body.ok()) return body.problem();
-        auto result =
-            service.change_password(*request.principal(), *current, *next, context_of(request));
+        auto result = service.auth().change_password(*request.principal(), *current, *next,
+                                                     context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return no_content();
       },
@@ -215,27 +215,27 @@ void add_auth_routes(http::Router& router, IdentityService& service) {
                                        {"current_password", "new_password"}),
        .responses = {{204, "Changed"}}});
 
-  router.add(
-      http::Method::kPost, "/api/v1/auth/totp/setup",
-      [&service](const http::Request& request) {
-        auto result = service.begin_totp_enrolment(*request.principal(), context_of(request));
-        if (!result.ok()) return http::problem(result.error());
-        return http::Response::json(
-            200, json::object{{"secret", result->secret}, {"otpauth_uri", result->otpauth_uri}});
-      },
-      {.allowed_before_password_change = true},
-      {.summary = "Start TOTP enrolment: a new secret and its otpauth:// URI (QR code)",
-       .tag = "auth",
-       .responses = {{200, "The pending secret",
-                      object_schema({{"secret", str()}, {"otpauth_uri", str()}})}}});
+  router.add(http::Method::kPost, "/api/v1/auth/totp/setup",
+             [&service](const http::Request& request) {
+               auto result =
+                   service.auth().begin_totp_enrolment(*request.principal(), context_of(request));
+               if (!result.ok()) return http::problem(result.error());
+               return http::Response::json(200, json::object{{"secret", result->secret},
+                                                             {"otpauth_uri", result->otpauth_uri}});
+             },
+             {.allowed_before_password_change = true},
+             {.summary = "Start TOTP enrolment: a new secret and its otpauth:// URI (QR code)",
+              .tag = "auth",
+              .responses = {{200, "The pending secret",
+                             object_schema({{"secret", str()}, {"otpauth_uri", str()}})}}});
 
   router.add(http::Method::kPost, "/api/v1/auth/totp/confirm",
              [&service](const http::Request& request) {
                JsonBody body(request);
                auto code = body.string("code", true);
                if (!body.ok()) return body.problem();
-               auto result =
-                   service.confirm_totp_enrolment(*request.principal(), *code, context_of(request));
+               auto result = service.auth().confirm_totp_enrolment(*request.principal(), *code,
+                                                                   context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return no_content();
              },
@@ -259,8 +259,8 @@ void add_department_routes(http::Router& router, IdentityService& service) {
           parent = parse_id(*p);
           if (!parent) return http::problem(400, "invalid_parent", "parent_id must be an id.");
         }
-        auto result =
-            service.list_departments(*request.principal(), page->after, page->limit, parent);
+        auto result = service.departments().list_departments(*request.principal(), page->after,
+                                                             page->limit, parent);
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, page_json(*result, page->limit));
       },
@@ -280,8 +280,8 @@ void add_department_routes(http::Router& router, IdentityService& service) {
                JsonBody body(request);
                auto input = department_input(body);
                if (!input) return body.problem();
-               auto result =
-                   service.create_department(*request.principal(), *input, context_of(request));
+               auto result = service.departments().create_department(*request.principal(), *input,
+                                                                     context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(201, to_json(*result));
              },
@@ -297,7 +297,7 @@ void add_department_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "department_not_found", "No such department.");
-               auto result = service.get_department(*request.principal(), *id);
+               auto result = service.departments().get_department(*request.principal(), *id);
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -313,8 +313,8 @@ void add_department_routes(http::Router& router, IdentityService& service) {
                JsonBody body(request);
                auto input = department_input(body);
                if (!input) return body.problem();
-               auto result = service.update_department(*request.principal(), *id, *input,
-                                                       context_of(request));
+               auto result = service.departments().update_department(*request.principal(), *id,
+                                                                     *input, context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -330,8 +330,8 @@ void add_department_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "department_not_found", "No such department.");
-               auto result =
-                   service.delete_department(*request.principal(), *id, context_of(request));
+               auto result = service.departments().delete_department(*request.principal(), *id,
+                                                                     context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return no_content();
              },
@@ -344,7 +344,7 @@ void add_department_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "department_not_found", "No such department.");
-               auto result = service.department_history(*request.principal(), *id);
+               auto result = service.departments().department_history(*request.principal(), *id);
                if (!result.ok()) return http::problem(result.error());
                json::array items;
                for (const DepartmentVersion& v : *result) {
@@ -386,7 +386,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
             return http::problem(400, "invalid_kind", "kind: citizen, enterprise or staff.");
           }
         }
-        auto result = service.list_users(*request.principal(), filter);
+        auto result = service.users().list_users(*request.principal(), filter);
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, page_json(*result, page->limit));
       },
@@ -421,7 +421,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
           return http::problem(400, "invalid_kind", "kind: citizen, enterprise or staff.");
         }
         user.kind = *parsed;
-        auto result = service.create_user(*request.principal(), user, context_of(request));
+        auto result = service.users().create_user(*request.principal(), user, context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(201,
                                     json::object{{"user", to_json(result->user)},
@@ -449,7 +449,7 @@ void add_user_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "user_not_found", "No such user.");
-               auto result = service.get_user(*request.principal(), *id);
+               auto result = service.users().get_user(*request.principal(), *id);
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -470,7 +470,8 @@ void add_user_routes(http::Router& router, IdentityService& service) {
         update.department_id = body.integer("department_id");
         update.disabled = body.boolean("disabled");
         if (!body.ok()) return body.problem();
-        auto result = service.update_user(*request.principal(), *id, update, context_of(request));
+        auto result =
+            service.users().update_user(*request.principal(), *id, update, context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, to_json(*result));
       },
@@ -489,8 +490,8 @@ void add_user_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "user_not_found", "No such user.");
-               auto result = service.update_user(*request.principal(), *id, {.disabled = true},
-                                                 context_of(request));
+               auto result = service.users().update_user(*request.principal(), *id,
+                                                         {.disabled = true}, context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -507,8 +508,8 @@ void add_user_routes(http::Router& router, IdentityService& service) {
         JsonBody body(request);
         auto roles = body.strings("roles", true);
         if (!body.ok()) return body.problem();
-        auto result =
-            service.set_roles(*request.principal(), *id, std::move(*roles), context_of(request));
+        auto result = service.users().set_roles(*request.principal(), *id, std::move(*roles),
+                                                context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, to_json(*result));
       },
@@ -526,7 +527,8 @@ void add_user_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "user_not_found", "No such user.");
-               auto result = service.reset_password(*request.principal(), *id, context_of(request));
+               auto result =
+                   service.users().reset_password(*request.principal(), *id, context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, json::object{{"password", *result}});
              },
@@ -541,8 +543,8 @@ void add_api_client_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto page = page_of(request);
                if (!page) return bad_page();
-               auto result =
-                   service.list_api_clients(*request.principal(), page->after, page->limit);
+               auto result = service.api_clients().list_api_clients(*request.principal(),
+                                                                    page->after, page->limit);
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, page_json(*result, page->limit));
              },
@@ -561,7 +563,8 @@ void add_api_client_routes(http::Router& router, IdentityService& service) {
         input.department_id = body.integer("department_id", true).value_or(0);
         input.permissions = body.strings("permissions").value_or(std::vector<std::string>{});
         if (!body.ok()) return body.problem();
-        auto result = service.create_api_client(*request.principal(), input, context_of(request));
+        auto result = service.api_clients().create_api_client(*request.principal(), input,
+                                                              context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(
             201, json::object{{"client", to_json(result->client)}, {"api_key", result->api_key}});
@@ -581,8 +584,8 @@ void add_api_client_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto id = parse_id(request.param("id"));
                if (!id) return http::problem(404, "api_client_not_found", "No such API client.");
-               auto result =
-                   service.revoke_api_client(*request.principal(), *id, context_of(request));
+               auto result = service.api_clients().revoke_api_client(*request.principal(), *id,
+                                                                     context_of(request));
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -681,7 +684,7 @@ void add_policy_routes(http::Router& router, IdentityService& service) {
       "name; the argon2 cost stays config-only.";
   router.add(http::Method::kGet, "/api/v1/security/policy",
              [&service](const http::Request& request) {
-               auto result = service.get_policy(*request.principal());
+               auto result = service.policy().get_policy(*request.principal());
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, to_json(*result));
              },
@@ -696,8 +699,8 @@ void add_policy_routes(http::Router& router, IdentityService& service) {
       [&service](const http::Request& request) {
         auto changes = policy_changes(request);
         if (auto* problem = std::get_if<http::Response>(&changes)) return std::move(*problem);
-        auto result = service.set_policy(*request.principal(), std::get<PolicyChanges>(changes),
-                                         context_of(request));
+        auto result = service.policy().set_policy(
+            *request.principal(), std::get<PolicyChanges>(changes), context_of(request));
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, to_json(*result));
       },
@@ -715,7 +718,8 @@ void add_policy_routes(http::Router& router, IdentityService& service) {
              [&service](const http::Request& request) {
                auto page = page_of(request);
                if (!page) return bad_page();
-               auto result = service.policy_history(*request.principal(), page->after, page->limit);
+               auto result =
+                   service.policy().policy_history(*request.principal(), page->after, page->limit);
                if (!result.ok()) return http::problem(result.error());
                return http::Response::json(200, page_json(*result, page->limit));
              },

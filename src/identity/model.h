@@ -126,6 +126,9 @@ struct PolicyChange {
 
 // --- Values ----------------------------------------------------------------------------------
 
+// The largest page a list call returns (a larger limit is clamped; the routes answer 400).
+inline constexpr int kMaxPageSize = 200;
+
 struct Department {
   std::int64_t id = 0;
   std::string code;

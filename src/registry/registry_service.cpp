@@ -711,7 +711,7 @@ Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, R
 
 Result<std::string> RegistryService::own_record(const core::Principal& actor,
                                                 const identity::RequestContext& context) {
-  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.auth().me(actor));
   std::optional<std::string> subject;
   RegistryKind kind = RegistryKind::kPerson;
   if (user.kind == identity::UserKind::kCitizen) {
@@ -778,7 +778,7 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
 
 Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor,
                                                     std::optional<std::int64_t> cursor, int limit) {
-  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.auth().me(actor));
   std::optional<std::string> subject;
   catalog::FieldType type = catalog::FieldType::kIdNumber;
   if (user.kind == identity::UserKind::kCitizen) {
@@ -817,7 +817,7 @@ Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor
     if (r.entry.department_id) {
       auto it = departments.find(*r.entry.department_id);
       if (it == departments.end()) {
-        auto d = identity_.find_department(*r.entry.department_id);
+        auto d = identity_.departments().find_department(*r.entry.department_id);
         it = departments.emplace(*r.entry.department_id, d.ok() ? d->name : "").first;
       }
       e.department = it->second;

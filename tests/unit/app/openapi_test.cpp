@@ -47,7 +47,7 @@ TEST(OpenApi, EveryRegisteredRouteIsDocumented) {
   auto identity =
       identity::IdentityService::create(**db, crypto, clock, audit_log, identity_config);
   ASSERT_TRUE(identity.ok());
-  catalog::CatalogService catalog(**db, audit_log, clock, **identity,
+  catalog::CatalogService catalog(**db, audit_log, clock, (*identity)->departments(),
                                   &exchange::ExchangeService::apply_schema);
   exchange::SharingService sharing(**db, catalog, audit_log, clock);
   exchange::ExchangeService exchange(**db, catalog, sharing, audit_log, clock, 1);
