@@ -38,9 +38,9 @@ class DepartmentService;
 namespace zt::catalog {
 
 namespace permission {
-inline constexpr std::string_view kRead = "catalog.resources.read";
-inline constexpr std::string_view kPublish = "catalog.resources.publish";
-inline constexpr std::string_view kManage = "catalog.manage";
+inline constexpr std::string_view kRead = identity::permission::kCatalogResourcesRead;
+inline constexpr std::string_view kPublish = identity::permission::kCatalogResourcesPublish;
+inline constexpr std::string_view kManage = identity::permission::kCatalogManage;
 }  // namespace permission
 
 // Called inside the catalog's write transaction when a resource is published (before = null) or
