@@ -80,9 +80,9 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
     return with_context("cannot start the identity service", std::move(identity).error());
   }
   p->identity_ = std::move(identity).value();
-  p->catalog_ =
-      std::make_unique<catalog::Module>(database, p->audit_->log(), clock, p->identity_->service(),
-                                        &exchange::ExchangeService::apply_schema);
+  p->catalog_ = std::make_unique<catalog::Module>(database, p->audit_->log(), clock,
+                                                  p->identity_->service().departments(),
+                                                  &exchange::ExchangeService::apply_schema);
   p->exchange_ = std::make_unique<exchange::Module>(
       database, p->catalog_->service(), p->identity_->service(), p->audit_->log(),
       p->audit_->writer(), p->crypto_, clock, p->webhook_client_,

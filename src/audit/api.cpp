@@ -12,6 +12,7 @@
 
 #include "core/time.h"
 #include "http/problem.h"
+#include "identity/permissions.h"
 
 namespace zt::audit {
 
@@ -230,7 +231,7 @@ std::string csv_line(const AuditRecord& r) {
 }
 
 void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
-  const http::RouteOptions options{.permission = "audit.read"};
+  const http::RouteOptions options{.permission = std::string(identity::permission::kAuditRead)};
 
   std::vector<http::ParamDoc> list_params = filter_params();
   list_params.push_back({.name = "limit",

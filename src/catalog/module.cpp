@@ -6,8 +6,8 @@
 namespace zt::catalog {
 
 Module::Module(db::Database& database, audit::AuditLog& audit, const core::Clock& clock,
-               identity::IdentityService& identity, SchemaHook schema_hook)
-    : service_(database, audit, clock, identity, std::move(schema_hook)) {}
+               identity::DepartmentService& departments, SchemaHook schema_hook)
+    : service_(database, audit, clock, departments, std::move(schema_hook)) {}
 
 void Module::add_routes(http::Router& router) {
   catalog::add_routes(router, service_);

@@ -3,14 +3,14 @@
 // worked example of docs/contributing.md, "Adding a module".
 //
 // Thread-safety: the service is thread-safe; construct, add_routes and destroy on one thread.
-// The database, audit log, clock and identity service must outlive the module.
+// The database, audit log, clock and departments must outlive the module.
 #pragma once
 
 #include "audit/service.h"
 #include "catalog/service.h"
 #include "db/migration.h"
 #include "http/router.h"
-#include "identity/service.h"
+#include "identity/department_service.h"
 
 #include <vector>
 
@@ -20,7 +20,7 @@ class Module {
  public:
   // `schema_hook`: creates or alters a resource's record storage (the exchange's).
   Module(db::Database& database, audit::AuditLog& audit, const core::Clock& clock,
-         identity::IdentityService& identity, SchemaHook schema_hook);
+         identity::DepartmentService& departments, SchemaHook schema_hook);
 
   CatalogService& service() { return service_; }
 

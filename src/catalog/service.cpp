@@ -2,8 +2,8 @@
 
 #include "catalog/json.h"
 #include "db/transaction.h"
+#include "identity/department_service.h"
 #include "identity/scope.h"
-#include "identity/service.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -48,11 +48,11 @@ std::string today(const core::Clock& clock) {
 }  // namespace
 
 CatalogService::CatalogService(db::Database& db, audit::AuditLog& audit, const core::Clock& clock,
-                               identity::IdentityService& identity, SchemaHook schema_hook)
+                               identity::DepartmentService& departments, SchemaHook schema_hook)
     : db_(db),
       audit_(audit),
       clock_(clock),
-      identity_(identity),
+      departments_(departments),
       schema_hook_(std::move(schema_hook)) {}
 
 bool CatalogService::visible_to(const core::Principal& actor, const Resource& r) {
@@ -69,7 +69,7 @@ bool CatalogService::may_write(const core::Principal& actor, const Resource& r) 
 }
 
 Status CatalogService::fill_department_name(Resource& r) {
-  auto d = identity_.find_department(r.department_id);
+  auto d = departments_.find_department(r.department_id);
   if (d.ok()) r.department_name = d->name;
   return {};
 }
@@ -119,7 +119,7 @@ Result<Resource> CatalogService::create(const core::Principal& actor, Resource i
   } else if (!manager && input.department_id != actor.department_id.value_or(0)) {
     return Error::forbidden("forbidden", "A department publishes its own resources only.");
   }
-  if (!identity_.find_department(input.department_id).ok()) {
+  if (!departments_.find_department(input.department_id).ok()) {
     return Error::invalid("invalid_department",
                           fmt::format("No department {}.", input.department_id));
   }

@@ -32,15 +32,15 @@
 #include <functional>
 
 namespace zt::identity {
-class IdentityService;
+class DepartmentService;
 }
 
 namespace zt::catalog {
 
 namespace permission {
-inline constexpr std::string_view kRead = "catalog.resources.read";
-inline constexpr std::string_view kPublish = "catalog.resources.publish";
-inline constexpr std::string_view kManage = "catalog.manage";
+inline constexpr std::string_view kRead = identity::permission::kCatalogResourcesRead;
+inline constexpr std::string_view kPublish = identity::permission::kCatalogResourcesPublish;
+inline constexpr std::string_view kManage = identity::permission::kCatalogManage;
 }  // namespace permission
 
 // Called inside the catalog's write transaction when a resource is published (before = null) or
@@ -52,7 +52,7 @@ using SchemaHook =
 class CatalogService {
  public:
   CatalogService(db::Database& db, audit::AuditLog& audit, const core::Clock& clock,
-                 identity::IdentityService& identity, SchemaHook schema_hook);
+                 identity::DepartmentService& departments, SchemaHook schema_hook);
 
   // A new draft. The department is the actor's own unless a catalog.manage holder names one.
   Result<Resource> create(const core::Principal& actor, Resource input,
@@ -99,7 +99,7 @@ class CatalogService {
   db::Database& db_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
-  identity::IdentityService& identity_;
+  identity::DepartmentService& departments_;
   SchemaHook schema_hook_;
 };
 

@@ -36,7 +36,8 @@ Status setup_registries(identity::IdentityService& identity, catalog::CatalogSer
     const core::Principal reader = acting_for(0, {"identity.users.read"});
     std::int64_t after = 0;
     while (true) {
-      ZT_ASSIGN_OR_RETURN(auto page, identity.list_departments(reader, after, 100, std::nullopt));
+      ZT_ASSIGN_OR_RETURN(
+          auto page, identity.departments().list_departments(reader, after, 100, std::nullopt));
       for (const identity::Department& d : page) {
         const std::string prefix = std::string(city_code) + "-";
         if (d.code.rfind(prefix, 0) == 0) departments[d.code.substr(prefix.size())] = d.id;

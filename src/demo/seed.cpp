@@ -148,34 +148,35 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
 
   // --- departments ----------------------------------------------------------------------------
   const core::Principal op = operator_principal();
-  auto root = identity_.create_department(op,
-                                          {.code = city.city_code() + "-GOV",
-                                           .name = city.city_name() + "人民政府",
-                                           .division_code = city.city_code()},
-                                          context);
+  auto root = identity_.departments().create_department(op,
+                                                        {.code = city.city_code() + "-GOV",
+                                                         .name = city.city_name() + "人民政府",
+                                                         .division_code = city.city_code()},
+                                                        context);
   if (!root.ok()) return std::move(root).error();
   std::map<std::string, identity::Department, std::less<>> departments;
   for (const DepartmentSpec& spec : kDepartments) {
     std::string name = city.city_name() + std::string(spec.name);
     if (spec.code == "SW") name = "国家税务总局" + name;
-    auto d = identity_.create_department(op,
-                                         {.code = fmt::format("{}-{}", city.city_code(), spec.code),
-                                          .name = name,
-                                          .division_code = city.city_code(),
-                                          .parent_id = root->id},
-                                         context);
+    auto d = identity_.departments().create_department(
+        op,
+        {.code = fmt::format("{}-{}", city.city_code(), spec.code),
+         .name = name,
+         .division_code = city.city_code(),
+         .parent_id = root->id},
+        context);
     if (!d.ok()) return std::move(d).error();
     departments.emplace(spec.code, *d);
   }
   std::vector<identity::Department> districts;
   for (const County& county : city.counties()) {
     if (county.code == city.city_code()) continue;  // a city without counties (东莞)
-    auto d = identity_.create_department(op,
-                                         {.code = county.code + "-GOV",
-                                          .name = county.name + "人民政府",
-                                          .division_code = county.code,
-                                          .parent_id = root->id},
-                                         context);
+    auto d = identity_.departments().create_department(op,
+                                                       {.code = county.code + "-GOV",
+                                                        .name = county.name + "人民政府",
+                                                        .division_code = county.code,
+                                                        .parent_id = root->id},
+                                                       context);
     if (!d.ok()) return std::move(d).error();
     districts.push_back(*d);
   }
@@ -192,22 +193,23 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
       user.display_name = chinese_name(random, random.chance(0.5), 1985);
     }
     const std::string password = demo_password(random);
-    auto created = identity_.create_user(op, user, context);
+    auto created = identity_.users().create_user(op, user, context);
     if (!created.ok()) return std::move(created).error();
     if (!roles.empty()) {
-      auto set = identity_.set_roles(op, created->user.id, roles, context);
+      auto set = identity_.users().set_roles(op, created->user.id, roles, context);
       if (!set.ok()) return std::move(set).error();
     }
     const std::string& username = created->user.username;
-    auto first = identity_.login({username, created->initial_password, std::nullopt}, context);
+    auto first =
+        identity_.auth().login({username, created->initial_password, std::nullopt}, context);
     if (!first.ok()) return std::move(first).error();
-    auto first_principal = identity_.authenticate(first->token, std::nullopt, "");
+    auto first_principal = identity_.sessions().authenticate(first->token, std::nullopt, "");
     if (!first_principal.ok()) return std::move(first_principal).error();
-    ZT_TRY(
-        identity_.change_password(*first_principal, created->initial_password, password, context));
-    auto again = identity_.login({username, password, std::nullopt}, context);
+    ZT_TRY(identity_.auth().change_password(*first_principal, created->initial_password, password,
+                                            context));
+    auto again = identity_.auth().login({username, password, std::nullopt}, context);
     if (!again.ok()) return std::move(again).error();
-    auto principal = identity_.authenticate(again->token, std::nullopt, "");
+    auto principal = identity_.sessions().authenticate(again->token, std::nullopt, "");
     if (!principal.ok()) return std::move(principal).error();
     report.accounts.push_back({username, password, std::string(identity::to_string(user.kind)),
                                user.display_name, roles, std::move(department_name)});
@@ -404,7 +406,7 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
 }
 
 Result<bool> DemoSeeder::has_departments() {
-  auto some = identity_.list_departments(operator_principal(), 0, 1, std::nullopt);
+  auto some = identity_.departments().list_departments(operator_principal(), 0, 1, std::nullopt);
   if (!some.ok()) return std::move(some).error();
   return !some->empty();
 }

@@ -16,8 +16,10 @@
 //   identity.policy.manage)
 //
 // The auth routes other than login are allowed while a password change is pending. Errors are
-// the service's, as problem+json. Thread-safety: handlers run concurrently on the worker pool;
-// the service is thread-safe and must outlive the router.
+// the services', as problem+json; each operation's OpenAPI description names its permission and
+// error codes. The routes of each concern are in <concern>_api.cpp (api_internal.h), one named
+// handler per route beside its RouteDoc. Thread-safety: handlers run concurrently on the worker
+// pool; the services are thread-safe and must outlive the router.
 #pragma once
 
 #include "http/router.h"

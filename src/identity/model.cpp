@@ -8,7 +8,7 @@ namespace zt::identity {
 
 namespace {
 
-using std::string_view_literals::operator""sv;
+using namespace permission;  // the role table names every permission
 
 struct RoleEntry {
   std::string_view role;
@@ -18,32 +18,30 @@ struct RoleEntry {
 // The role → permission table (documented in src/identity/README.md and the README's "Accounts
 // and roles"). Each list is sorted; a test checks it. Names of later modules' permissions are
 // reserved here so their routes can declare them.
-constexpr std::array kWindowClerk = {"appeals.intake"sv, "services.cases.accept"sv,
-                                     "services.cases.read"sv};
+constexpr std::array kWindowClerk = {kAppealsIntake, kCasesAccept, kCasesRead};
 // Officers ingest and query data; defining the catalog is the department administrator's
 // (catalog.resources.publish) or the data administrator's (catalog.manage).
-constexpr std::array kDeptOfficer = {
-    "appeals.handle"sv, "catalog.resources.read"sv, "certs.issue"sv,        "exchange.ingest"sv,
-    "exchange.query"sv, "services.cases.approve"sv, "services.cases.read"sv};
-constexpr std::array kDeptAdmin = {
-    "catalog.resources.publish"sv, "catalog.resources.read"sv, "exchange.grants.manage"sv,
-    "exchange.ingest"sv,           "exchange.query"sv,         "identity.users.read"sv,
-    "services.cases.read"sv};
-constexpr std::array kDataAdmin = {
-    "analytics.read"sv,         "catalog.manage"sv,  "catalog.resources.read"sv,
-    "exchange.grants.manage"sv, "exchange.manage"sv, "exchange.query"sv,
-    "registry.manage"sv,        "registry.read"sv,   "scope.city"sv};
-constexpr std::array kSupervisor = {"analytics.read"sv, "appeals.read"sv, "scope.city"sv,
-                                    "services.cases.read"sv, "supervision.read"sv};
-constexpr std::array kLeader = {"analytics.read"sv,         "appeals.read"sv,
-                                "catalog.resources.read"sv, "scope.city"sv,
-                                "services.cases.read"sv,    "supervision.read"sv};
-constexpr std::array kSysAdmin = {"identity.api_clients.manage"sv, "identity.api_clients.read"sv,
-                                  "identity.departments.manage"sv, "identity.users.manage"sv,
-                                  "identity.users.read"sv};
-constexpr std::array kSecAdmin = {"identity.api_clients.read"sv, "identity.policy.manage"sv,
-                                  "identity.roles.assign"sv, "identity.users.read"sv};
-constexpr std::array kAuditAdmin = {"audit.read"sv};
+constexpr std::array kDeptOfficer = {kAppealsHandle,  kCatalogResourcesRead, kCertsIssue,
+                                     kExchangeIngest, kExchangeQuery,        kCasesApprove,
+                                     kCasesRead};
+constexpr std::array kDeptAdmin = {kCatalogResourcesPublish,
+                                   kCatalogResourcesRead,
+                                   kExchangeGrantsManage,
+                                   kExchangeIngest,
+                                   kExchangeQuery,
+                                   kUsersRead,
+                                   kCasesRead};
+constexpr std::array kDataAdmin = {kAnalyticsRead,        kCatalogManage,  kCatalogResourcesRead,
+                                   kExchangeGrantsManage, kExchangeManage, kExchangeQuery,
+                                   kRegistryManage,       kRegistryRead,   kCityScope};
+constexpr std::array kSupervisor = {kAnalyticsRead, kAppealsRead, kCityScope, kCasesRead,
+                                    kSupervisionRead};
+constexpr std::array kLeader = {kAnalyticsRead, kAppealsRead, kCatalogResourcesRead,
+                                kCityScope,     kCasesRead,   kSupervisionRead};
+constexpr std::array kSysAdmin = {kApiClientsManage, kApiClientsRead, kDepartmentsManage,
+                                  kUsersManage, kUsersRead};
+constexpr std::array kSecAdmin = {kApiClientsRead, kPolicyManage, kRolesAssign, kUsersRead};
+constexpr std::array kAuditAdmin = {kAuditRead};
 
 constexpr std::array<RoleEntry, 9> kRoles = {{
     {role::kWindowClerk, kWindowClerk},

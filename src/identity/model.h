@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/time.h"
+#include "identity/permissions.h"
 
 #include <chrono>
 #include <cstdint>
@@ -35,18 +36,7 @@ inline constexpr std::string_view kSecAdmin = "sec_admin";
 inline constexpr std::string_view kAuditAdmin = "audit_admin";
 }  // namespace role
 
-namespace permission {
-inline constexpr std::string_view kDepartmentsManage = "identity.departments.manage";
-inline constexpr std::string_view kUsersRead = "identity.users.read";
-inline constexpr std::string_view kUsersManage = "identity.users.manage";
-inline constexpr std::string_view kRolesAssign = "identity.roles.assign";
-inline constexpr std::string_view kPolicyManage = "identity.policy.manage";
-inline constexpr std::string_view kApiClientsRead = "identity.api_clients.read";
-inline constexpr std::string_view kApiClientsManage = "identity.api_clients.manage";
-inline constexpr std::string_view kAuditRead = "audit.read";
-// Not an action but a scope: the holder sees every department's objects (scope.h).
-inline constexpr std::string_view kCityScope = "scope.city";
-}  // namespace permission
+// The permission names are in identity/permissions.h (namespace permission).
 
 // The nine roles, in a fixed order.
 std::span<const std::string_view> all_roles();
@@ -135,6 +125,9 @@ struct PolicyChange {
 };
 
 // --- Values ----------------------------------------------------------------------------------
+
+// The largest page a list call returns (a larger limit is clamped; the routes answer 400).
+inline constexpr int kMaxPageSize = 200;
 
 struct Department {
   std::int64_t id = 0;

@@ -113,13 +113,12 @@ PasswordHasher::PasswordHasher(const core::CryptoProvider& crypto, Argon2Params 
     : crypto_(crypto), params_(params) {}
 
 Result<std::string> PasswordHasher::hash(std::string_view password) const {
-  auto salt = crypto_.random_bytes(kSaltSize);
-  if (!salt.ok()) return std::move(salt).error();
+  ZT_ASSIGN_OR_RETURN(const std::string salt, crypto_.random_bytes(kSaltSize));
   const std::size_t length = argon2_encodedlen(
       params_.iterations, params_.memory_kib, params_.parallelism, kSaltSize, kHashSize, Argon2_id);
   std::string encoded(length, '\0');
   const int rc = argon2id_hash_encoded(params_.iterations, params_.memory_kib, params_.parallelism,
-                                       password.data(), password.size(), salt->data(), salt->size(),
+                                       password.data(), password.size(), salt.data(), salt.size(),
                                        kHashSize, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) {
     return Error::internal("password_hash_failed", argon2_error_message(rc));
@@ -139,10 +138,9 @@ Result<std::string> generate_one_time_password(const core::CryptoProvider& crypt
   constexpr std::string_view kAlphabet =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";  // 57 characters
   for (int attempt = 0; attempt < 100; ++attempt) {
-    auto bytes = crypto.random_bytes(40);
-    if (!bytes.ok()) return std::move(bytes).error();
+    ZT_ASSIGN_OR_RETURN(const std::string bytes, crypto.random_bytes(40));
     std::string out;
-    for (unsigned char b : *bytes) {
+    for (unsigned char b : bytes) {
       if (b >= 57 * 4) continue;  // rejection sampling: no modulo bias
       out.push_back(kAlphabet[b % 57]);
       if (out.size() == 20) break;

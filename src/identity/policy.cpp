@@ -83,9 +83,7 @@ Status apply_policy_value(IdentityConfig& config, std::string_view field, std::s
     return {};
   }
   if (field == "totp_roles") {
-    auto roles = totp_roles_of(text);
-    if (!roles.ok()) return std::move(roles).error();
-    config.totp_roles = std::move(roles).value();
+    ZT_ASSIGN_OR_RETURN(config.totp_roles, totp_roles_of(text));
     return {};
   }
   struct IntField {
@@ -105,9 +103,7 @@ Status apply_policy_value(IdentityConfig& config, std::string_view field, std::s
     return invalid_policy(
         field, fmt::format("not a policy field (fields: {}).", fmt::join(kPolicyFields, ", ")));
   }
-  auto value = bounded(field, text, spec->min, spec->max);
-  if (!value.ok()) return std::move(value).error();
-  const std::int64_t v = *value;
+  ZT_ASSIGN_OR_RETURN(const std::int64_t v, bounded(field, text, spec->min, spec->max));
   if (field == "password_max_age_days") config.password_max_age_days = static_cast<int>(v);
   if (field == "lockout_failures") config.lockout_failures = static_cast<int>(v);
   if (field == "lockout_window_minutes") config.lockout_window = std::chrono::minutes(v);

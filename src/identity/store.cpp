@@ -156,19 +156,19 @@ User user_of(const db::Row& row) {
 }
 
 Result<std::vector<std::string>> roles_of(db::Connection& conn, std::int64_t user_id) {
-  auto rows =
-      conn.query("SELECT role FROM identity_user_role WHERE user_id = ? ORDER BY role", user_id);
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT role FROM identity_user_role WHERE user_id = ? ORDER BY role", user_id));
   std::vector<std::string> roles;
-  for (const db::Row row : *rows)
+  for (const db::Row row : rows)
     roles.push_back(row.get<std::string>(0));
   return roles;
 }
 
-Result<std::optional<UserRecord>> one_user(db::Connection& conn, Result<db::Rows> rows) {
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<UserRecord>();
-  const db::Row row = (*rows)[0];
+Result<std::optional<UserRecord>> one_user(db::Connection& conn, Result<db::Rows> query) {
+  ZT_ASSIGN_OR_RETURN(auto rows, std::move(query));
+  if (rows.empty()) return std::optional<UserRecord>();
+  const db::Row row = rows[0];
   UserRecord r;
   r.user = user_of(row);
   r.password_hash = row.get<std::string>("password_hash");
@@ -178,9 +178,8 @@ Result<std::optional<UserRecord>> one_user(db::Connection& conn, Result<db::Rows
   r.failed_count = row.get<int>("failed_count");
   r.failure_window_start = row.get<std::optional<std::int64_t>>("failure_window_start");
   r.locked_until = row.get<std::optional<std::int64_t>>("locked_until");
-  auto roles = roles_of(conn, r.user.id);
-  if (!roles.ok()) return std::move(roles).error();
-  r.user.roles = std::move(roles).value();
+  ZT_ASSIGN_OR_RETURN(auto roles, roles_of(conn, r.user.id));
+  r.user.roles = std::move(roles);
   return std::optional<UserRecord>(std::move(r));
 }
 
@@ -227,7 +226,7 @@ ApiClient api_client_of(const db::Row& row) {
 }
 
 Status done(Result<std::int64_t> r) {
-  if (!r.ok()) return std::move(r).error();
+  ZT_TRY(std::move(r));
   return {};
 }
 
@@ -256,16 +255,16 @@ Result<std::optional<UserRecord>> find_user_by_username(db::Connection& conn,
 Result<std::int64_t> insert_user(db::Connection& conn, const NewUser& user,
                                  std::string_view password_hash, bool must_change_password,
                                  std::int64_t now) {
-  auto rows = conn.query(
-      "INSERT INTO identity_user (username, kind, display_name, id_number, uscc, "
-      "responsible_person, department_id, password_hash, password_changed_at, "
-      "must_change_password, disabled, failed_count, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
-      user.username, to_string(user.kind), user.display_name, user.id_number, user.uscc,
-      user.responsible_person, user.department_id, password_hash, now, must_change_password, false,
-      now, now);
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("INSERT INTO identity_user (username, kind, display_name, id_number, uscc, "
+                 "responsible_person, department_id, password_hash, password_changed_at, "
+                 "must_change_password, disabled, failed_count, created_at, updated_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+                 user.username, to_string(user.kind), user.display_name, user.id_number, user.uscc,
+                 user.responsible_person, user.department_id, password_hash, now,
+                 must_change_password, false, now, now));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Status update_user(db::Connection& conn, const User& user, std::int64_t now) {
@@ -303,21 +302,20 @@ Result<std::vector<User>> list_users(db::Connection& conn, const UserFilter& fil
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(filter.limit);
-  auto rows = conn.query(sql, params);
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, params));
   std::vector<User> users;
-  for (const db::Row row : *rows)
+  for (const db::Row row : rows)
     users.push_back(user_of(row));
   if (users.empty()) return users;
-  auto roles = conn.query(
-      "SELECT user_id, role FROM identity_user_role WHERE user_id >= ? AND user_id <= ? "
-      "ORDER BY role",
-      users.front().id, users.back().id);
-  if (!roles.ok()) return std::move(roles).error();
+  ZT_ASSIGN_OR_RETURN(
+      auto roles,
+      conn.query("SELECT user_id, role FROM identity_user_role WHERE user_id >= ? AND user_id <= ? "
+                 "ORDER BY role",
+                 users.front().id, users.back().id));
   std::map<std::int64_t, User*> by_id;
   for (User& u : users)
     by_id[u.id] = &u;
-  for (const db::Row row : *roles) {
+  for (const db::Row row : roles) {
     auto it = by_id.find(row.get<std::int64_t>(0));
     if (it != by_id.end()) it->second->roles.push_back(row.get<std::string>(1));
   }
@@ -335,11 +333,10 @@ Status replace_roles(db::Connection& conn, std::int64_t user_id,
 }
 
 Result<std::int64_t> count_admins(db::Connection& conn) {
-  auto rows = conn.query(
-      "SELECT COUNT(DISTINCT user_id) FROM identity_user_role "
-      "WHERE role IN ('sys_admin', 'sec_admin', 'audit_admin')");
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query("SELECT COUNT(DISTINCT user_id) FROM identity_user_role "
+                                 "WHERE role IN ('sys_admin', 'sec_admin', 'audit_admin')"));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Status set_lockout_state(db::Connection& conn, std::int64_t user_id, int failed_count,
@@ -362,34 +359,32 @@ Status set_totp(db::Connection& conn, std::int64_t user_id, std::optional<std::s
 }
 
 Result<bool> advance_totp_step(db::Connection& conn, std::int64_t user_id, std::int64_t step) {
-  auto n = conn.exec(
-      "UPDATE identity_user SET totp_last_step = ? "
-      "WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
-      step, user_id, step);
-  if (!n.ok()) return std::move(n).error();
-  return *n == 1;
+  ZT_ASSIGN_OR_RETURN(auto n,
+                      conn.exec("UPDATE identity_user SET totp_last_step = ? "
+                                "WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+                                step, user_id, step));
+  return n == 1;
 }
 
 Result<std::int64_t> insert_session(db::Connection& conn, std::int64_t user_id,
                                     std::string_view token_hash, std::string_view source_address,
                                     std::int64_t now, std::int64_t expires_at) {
-  auto rows = conn.query(
-      "INSERT INTO identity_session (user_id, token_hash, source_address, created_at, "
-      "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-      user_id, token_hash, source_address, now, now, expires_at);
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("INSERT INTO identity_session (user_id, token_hash, source_address, created_at, "
+                 "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                 user_id, token_hash, source_address, now, now, expires_at));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::optional<SessionRecord>> find_session(db::Connection& conn,
                                                   std::string_view token_hash) {
-  auto rows = conn.query(
-      "SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM identity_session "
-      "WHERE token_hash = ?",
-      token_hash);
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<SessionRecord>();
-  const db::Row row = (*rows)[0];
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT id, user_id, created_at, last_seen_at, "
+                                            "expires_at, ended_at FROM identity_session "
+                                            "WHERE token_hash = ?",
+                                            token_hash));
+  if (rows.empty()) return std::optional<SessionRecord>();
+  const db::Row row = rows[0];
   SessionRecord s;
   s.id = row.get<std::int64_t>(0);
   s.user_id = row.get<std::int64_t>(1);
@@ -439,11 +434,12 @@ Status bump_session_epoch(db::Connection& conn) {
 
 Result<int> address_failures(db::Connection& conn, std::string_view address,
                              std::int64_t window_start_min) {
-  auto rows = conn.query(
-      "SELECT failures FROM identity_address_failure WHERE address = ? AND window_start >= ?",
-      address, window_start_min);
-  if (!rows.ok()) return std::move(rows).error();
-  return rows->empty() ? 0 : (*rows)[0].get<int>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(
+          "SELECT failures FROM identity_address_failure WHERE address = ? AND window_start >= ?",
+          address, window_start_min));
+  return rows.empty() ? 0 : rows[0].get<int>(0);
 }
 
 Status record_address_failure(db::Connection& conn, std::string_view address, std::int64_t now,
@@ -459,13 +455,13 @@ Status record_address_failure(db::Connection& conn, std::string_view address, st
 }
 
 Result<std::optional<Department>> find_department(db::Connection& conn, std::int64_t id) {
-  auto rows = conn.query(
-      "SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
-      "FROM identity_department WHERE id = ?",
-      id);
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<Department>();
-  return std::optional<Department>(department_of((*rows)[0]));
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
+                 "FROM identity_department WHERE id = ?",
+                 id));
+  if (rows.empty()) return std::optional<Department>();
+  return std::optional<Department>(department_of(rows[0]));
 }
 
 Result<std::vector<Department>> list_departments(db::Connection& conn, std::int64_t after_id,
@@ -480,32 +476,32 @@ Result<std::vector<Department>> list_departments(db::Connection& conn, std::int6
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(limit);
-  auto rows = conn.query(sql, params);
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, params));
   std::vector<Department> out;
-  for (const db::Row row : *rows)
+  for (const db::Row row : rows)
     out.push_back(department_of(row));
   return out;
 }
 
 Result<std::int64_t> insert_department(db::Connection& conn, const DepartmentInput& input,
                                        std::int64_t now) {
-  auto rows = conn.query(
-      "INSERT INTO identity_department (code, name, division_code, parent_id, version, "
-      "created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
-      input.code, input.name, input.division_code, input.parent_id, now, now);
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("INSERT INTO identity_department (code, name, division_code, parent_id, version, "
+                 "created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                 input.code, input.name, input.division_code, input.parent_id, now, now));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Result<bool> update_department(db::Connection& conn, std::int64_t id, const DepartmentInput& input,
                                std::int64_t now) {
-  auto n = conn.exec(
-      "UPDATE identity_department SET code = ?, name = ?, division_code = ?, parent_id = ?, "
-      "version = version + 1, updated_at = ? WHERE id = ?",
-      input.code, input.name, input.division_code, input.parent_id, now, id);
-  if (!n.ok()) return std::move(n).error();
-  return *n == 1;
+  ZT_ASSIGN_OR_RETURN(
+      auto n,
+      conn.exec(
+          "UPDATE identity_department SET code = ?, name = ?, division_code = ?, parent_id = ?, "
+          "version = version + 1, updated_at = ? WHERE id = ?",
+          input.code, input.name, input.division_code, input.parent_id, now, id));
+  return n == 1;
 }
 
 Status delete_department(db::Connection& conn, std::int64_t id) {
@@ -513,13 +509,13 @@ Status delete_department(db::Connection& conn, std::int64_t id) {
 }
 
 Result<std::int64_t> department_references(db::Connection& conn, std::int64_t id) {
-  auto rows = conn.query(
-      "SELECT (SELECT COUNT(*) FROM identity_department WHERE parent_id = ?) + "
-      "(SELECT COUNT(*) FROM identity_user WHERE department_id = ?) + "
-      "(SELECT COUNT(*) FROM identity_api_client WHERE department_id = ?)",
-      id, id, id);
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT (SELECT COUNT(*) FROM identity_department WHERE parent_id = ?) + "
+                 "(SELECT COUNT(*) FROM identity_user WHERE department_id = ?) + "
+                 "(SELECT COUNT(*) FROM identity_api_client WHERE department_id = ?)",
+                 id, id, id));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Status insert_department_version(db::Connection& conn, const DepartmentVersion& v) {
@@ -533,14 +529,16 @@ Status insert_department_version(db::Connection& conn, const DepartmentVersion& 
 
 Result<std::vector<DepartmentVersion>> department_history(db::Connection& conn,
                                                           std::int64_t department_id) {
-  auto rows = conn.query(
-      "SELECT department_id, version, action, code, name, division_code, parent_id, changed_by, "
-      "changed_by_name, changed_at FROM identity_department_history WHERE department_id = ? "
-      "ORDER BY version, id",
-      department_id);
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(
+          "SELECT department_id, version, action, code, name, division_code, parent_id, "
+          "changed_by, "
+          "changed_by_name, changed_at FROM identity_department_history WHERE department_id = ? "
+          "ORDER BY version, id",
+          department_id));
   std::vector<DepartmentVersion> out;
-  for (const db::Row row : *rows) {
+  for (const db::Row row : rows) {
     DepartmentVersion v;
     v.department_id = row.get<std::int64_t>(0);
     v.version = row.get<std::int64_t>(1);
@@ -560,45 +558,42 @@ Result<std::vector<DepartmentVersion>> department_history(db::Connection& conn,
 Result<std::int64_t> insert_api_client(db::Connection& conn, const ApiClientInput& input,
                                        std::string_view key_hash,
                                        std::optional<std::int64_t> created_by, std::int64_t now) {
-  auto rows = conn.query(
-      "INSERT INTO identity_api_client (name, department_id, permissions, key_hash, created_by, "
-      "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-      input.name, input.department_id, join_permissions(input.permissions), key_hash, created_by,
-      now);
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(
+      auto rows, conn.query("INSERT INTO identity_api_client (name, department_id, permissions, "
+                            "key_hash, created_by, "
+                            "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            input.name, input.department_id, join_permissions(input.permissions),
+                            key_hash, created_by, now));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::optional<ApiClient>> find_api_client(db::Connection& conn, std::int64_t id) {
-  auto rows = conn.query(
-      "SELECT id, name, department_id, permissions, created_at, revoked_at "
-      "FROM identity_api_client WHERE id = ?",
-      id);
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<ApiClient>();
-  return std::optional<ApiClient>(api_client_of((*rows)[0]));
+  ZT_ASSIGN_OR_RETURN(
+      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
+                            "FROM identity_api_client WHERE id = ?",
+                            id));
+  if (rows.empty()) return std::optional<ApiClient>();
+  return std::optional<ApiClient>(api_client_of(rows[0]));
 }
 
 Result<std::optional<ApiClient>> find_api_client_by_key(db::Connection& conn,
                                                         std::string_view key_hash) {
-  auto rows = conn.query(
-      "SELECT id, name, department_id, permissions, created_at, revoked_at "
-      "FROM identity_api_client WHERE key_hash = ?",
-      key_hash);
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<ApiClient>();
-  return std::optional<ApiClient>(api_client_of((*rows)[0]));
+  ZT_ASSIGN_OR_RETURN(
+      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
+                            "FROM identity_api_client WHERE key_hash = ?",
+                            key_hash));
+  if (rows.empty()) return std::optional<ApiClient>();
+  return std::optional<ApiClient>(api_client_of(rows[0]));
 }
 
 Result<std::vector<ApiClient>> list_api_clients(db::Connection& conn, std::int64_t after_id,
                                                 int limit) {
-  auto rows = conn.query(
-      "SELECT id, name, department_id, permissions, created_at, revoked_at "
-      "FROM identity_api_client WHERE id > ? ORDER BY id LIMIT ?",
-      after_id, limit);
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(
+      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
+                            "FROM identity_api_client WHERE id > ? ORDER BY id LIMIT ?",
+                            after_id, limit));
   std::vector<ApiClient> out;
-  for (const db::Row row : *rows)
+  for (const db::Row row : rows)
     out.push_back(api_client_of(row));
   return out;
 }
@@ -612,16 +607,16 @@ Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now
 // --- security policy ---
 
 Result<std::int64_t> policy_version(db::Connection& conn) {
-  auto rows = conn.query("SELECT COALESCE(MAX(version), 0) FROM identity_policy_history");
-  if (!rows.ok()) return std::move(rows).error();
-  return (*rows)[0].get<std::int64_t>(0);
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query("SELECT COALESCE(MAX(version), 0) FROM identity_policy_history"));
+  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::map<std::string, std::string, std::less<>>> policy_settings(db::Connection& conn) {
-  auto rows = conn.query("SELECT name, value FROM identity_policy_setting ORDER BY name");
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query("SELECT name, value FROM identity_policy_setting ORDER BY name"));
   std::map<std::string, std::string, std::less<>> out;
-  for (const db::Row row : *rows)
+  for (const db::Row row : rows)
     out.emplace(row.get<std::string>(0), row.get<std::string>(1));
   return out;
 }
@@ -645,14 +640,15 @@ Status insert_policy_change(db::Connection& conn, const PolicyChange& change) {
 
 Result<std::vector<PolicyChange>> policy_history(db::Connection& conn, std::int64_t before_id,
                                                  int limit) {
-  auto rows = conn.query(
-      "SELECT id, version, changed_by, changed_by_name, changed_at, old_values, new_values "
-      "FROM identity_policy_history WHERE id < ? ORDER BY id DESC LIMIT ?",
-      before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max(),
-      static_cast<std::int64_t>(limit));
-  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(
+          "SELECT id, version, changed_by, changed_by_name, changed_at, old_values, new_values "
+          "FROM identity_policy_history WHERE id < ? ORDER BY id DESC LIMIT ?",
+          before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max(),
+          static_cast<std::int64_t>(limit)));
   std::vector<PolicyChange> out;
-  for (const db::Row row : *rows) {
+  for (const db::Row row : rows) {
     PolicyChange c;
     c.id = row.get<std::int64_t>("id");
     c.version = row.get<std::int64_t>("version");

@@ -5,6 +5,7 @@
 #include "http/openapi.h"
 #include "http/problem.h"
 #include "identity/api.h"
+#include "identity/permissions.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -143,7 +144,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
           if (!r.ok()) return http::problem(r.error());
           return http::Response::text(200, std::move(*r), "application/json");
         },
-        {.permission = "exchange.query"},
+        {.permission = std::string(identity::permission::kExchangeQuery)},
         {.summary = person ? "A person of the population registry (人口库) by 身份证号"
                            : "An entity of the legal-entity registry (法人库) by 统一社会信用代码",
          .description = fmt::format(
@@ -179,7 +180,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
           if (!r.ok()) return http::problem(r.error());
           return page_body(*r);
         },
-        {.permission = "exchange.query"},
+        {.permission = std::string(identity::permission::kExchangeQuery)},
         {.summary = person ? "Search the population registry by name within a division"
                            : "Search the legal-entity registry by name within a division",
          .description = "name: the exact name (姓名 / 名称); division: a division code prefix "
@@ -251,7 +252,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                      {"next_cursor", r->next_cursor ? json::value(std::to_string(*r->next_cursor))
                                                     : json::value(nullptr)}});
       },
-      {.permission = "registry.manage"},
+      {.permission = std::string(identity::permission::kRegistryManage)},
       {.summary = "Conflicts between sources (for data stewards)",
        .description = "Two sources holding different values for one attribute of a person or "
                       "entity. status: open (default all), resolved, gone (the sources changed "
@@ -282,7 +283,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
         if (!r.ok()) return http::problem(r.error());
         return http::Response::json(200, conflict_json(*r));
       },
-      {.permission = "registry.manage", .accepts = {"application/json"}},
+      {.permission = std::string(identity::permission::kRegistryManage),
+       .accepts = {"application/json"}},
       {.summary = "Resolve a conflict: keep a value",
        .description = "The value stands for the attribute while the sources hold what they held "
                       "when it was chosen; when they change, a new conflict opens. The golden "
@@ -342,7 +344,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
         if (!c.ok()) return http::problem(c.error());
         return http::Response::json(200, config_json(*kind, *c));
       },
-      {.permission = "registry.manage", .accepts = {"application/json"}},
+      {.permission = std::string(identity::permission::kRegistryManage),
+       .accepts = {"application/json"}},
       {.summary = "Set a registry's golden resource and attribute mappings",
        .description = "resource_code: the catalog resource the golden records are published as "
                       "(key field id_number or uscc, an indexed name field, the attributes as "
@@ -365,7 +368,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                  if (!r.ok()) return http::problem(r.error());
                  return http::Response::json(200, sync_json(*r));
                },
-               {.permission = "registry.manage"},
+               {.permission = std::string(identity::permission::kRegistryManage)},
                {.summary = rebuild ? "Rebuild a registry from the change feeds"
                                    : "Consume the sources' change feeds now",
                 .description = rebuild ? "Empties the registry (resolutions stay) and merges every "

@@ -91,7 +91,8 @@ Result<RegistryService::Loaded> RegistryService::load(RegistryKind kind) {
 }
 
 Result<store::Config> RegistryService::config(const core::Principal& actor, RegistryKind kind) {
-  if (!actor.has_permission("registry.manage") && !actor.has_permission("registry.read")) {
+  if (!actor.has_permission(identity::permission::kRegistryManage) &&
+      !actor.has_permission(identity::permission::kRegistryRead)) {
     return Error::forbidden("forbidden", "Reading a registry's configuration needs registry.read.");
   }
   ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
@@ -100,7 +101,7 @@ Result<store::Config> RegistryService::config(const core::Principal& actor, Regi
 
 Result<store::Config> RegistryService::configure(const core::Principal& actor, RegistryKind kind,
                                                  store::Config config) {
-  if (!actor.has_permission("registry.manage")) {
+  if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden(
         "forbidden", "Configuring a registry needs registry.manage (the data administrator).");
   }
@@ -488,7 +489,7 @@ Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport
 }
 
 Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind) {
-  if (!actor.has_permission("registry.manage")) {
+  if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden("forbidden", "Rebuilding a registry needs registry.manage.");
   }
   std::lock_guard lock(sync_mutex_);
@@ -591,7 +592,7 @@ Result<ConflictPage> RegistryService::conflicts(const core::Principal& actor, Re
                                                 std::optional<std::string> status,
                                                 std::optional<std::string> key, std::int64_t after,
                                                 int limit) {
-  if (!actor.has_permission("registry.manage")) {
+  if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden("forbidden",
                             "Registry conflicts are the data stewards' (registry.manage).");
   }
@@ -614,7 +615,7 @@ Result<ConflictPage> RegistryService::conflicts(const core::Principal& actor, Re
 Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, std::int64_t id,
                                                  const json::value& value, std::string note,
                                                  const identity::RequestContext& context) {
-  if (!actor.has_permission("registry.manage")) {
+  if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden("forbidden", "Resolving registry conflicts needs registry.manage.");
   }
   if (!value.is_string() && !value.is_number() && !value.is_bool()) {
@@ -664,8 +665,9 @@ Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, s
 // --- figures ------------------------------------------------------------------------------------
 
 Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, RegistryKind kind) {
-  if (!actor.has_permission("registry.read") && !actor.has_permission("analytics.read") &&
-      !actor.has_permission("exchange.query")) {
+  if (!actor.has_permission(identity::permission::kRegistryRead) &&
+      !actor.has_permission(identity::permission::kAnalyticsRead) &&
+      !actor.has_permission(identity::permission::kExchangeQuery)) {
     return Error::forbidden("forbidden", "Registry figures are for government staff.");
   }
   RegistryFigures out;
@@ -711,7 +713,7 @@ Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, R
 
 Result<std::string> RegistryService::own_record(const core::Principal& actor,
                                                 const identity::RequestContext& context) {
-  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.auth().me(actor));
   std::optional<std::string> subject;
   RegistryKind kind = RegistryKind::kPerson;
   if (user.kind == identity::UserKind::kCitizen) {
@@ -778,7 +780,7 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
 
 Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor,
                                                     std::optional<std::int64_t> cursor, int limit) {
-  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.me(actor));
+  ZT_ASSIGN_OR_RETURN(identity::User user, identity_.auth().me(actor));
   std::optional<std::string> subject;
   catalog::FieldType type = catalog::FieldType::kIdNumber;
   if (user.kind == identity::UserKind::kCitizen) {
@@ -817,7 +819,7 @@ Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor
     if (r.entry.department_id) {
       auto it = departments.find(*r.entry.department_id);
       if (it == departments.end()) {
-        auto d = identity_.find_department(*r.entry.department_id);
+        auto d = identity_.departments().find_department(*r.entry.department_id);
         it = departments.emplace(*r.entry.department_id, d.ok() ? d->name : "").first;
       }
       e.department = it->second;

@@ -44,6 +44,10 @@
 
 #include <mutex>
 
+namespace zt::identity {
+class IdentityService;
+}
+
 namespace zt::registry {
 
 inline constexpr std::string_view kSyncPurpose = "基础库建设";

@@ -1,0 +1,119 @@
+// The API-client routes: other systems' clients, their keys and revocation.
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "identity/api_internal.h"
+
+#include <boost/json.hpp>
+
+namespace zt::identity::routes {
+
+namespace {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+const std::string kManagers = "Needs identity.api_clients.manage (sys_admin).";
+
+json::object api_client_schema() {
+  return schema::object({{"id", schema::integer()},
+                         {"name", schema::str()},
+                         {"department_id", schema::integer()},
+                         {"permissions", schema::strings()},
+                         {"created_at", schema::str()},
+                         {"revoked_at", schema::nstr()}});
+}
+
+// --- GET /api/v1/api-clients ---
+
+http::Response list_api_clients(ApiClientService& clients, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPageSize);
+  if (!page) return http::bad_page(kMaxPageSize);
+  auto result = clients.list_api_clients(*request.principal(), page->after, page->limit);
+  if (!result.ok()) return http::problem(result.error());
+  return http::Response::json(200, page_json(*result, page->limit));
+}
+
+http::RouteDoc list_api_clients_doc() {
+  return {.summary = "List API clients",
+          .description =
+              "API clients by id, revoked ones included, a page at a time. Needs "
+              "identity.api_clients.read (sys_admin, sec_admin). Errors: 400 "
+              "invalid_paging; 403 forbidden." +
+              std::string(kSignedInErrors),
+          .tag = std::string(kApiClientsTag),
+          .params = paging_params(),
+          .responses = {{200, "A page of API clients", schema::page(api_client_schema())}}};
+}
+
+// --- POST /api/v1/api-clients ---
+
+http::Response create_api_client(ApiClientService& clients, const http::Request& request) {
+  http::JsonBody body(request);
+  ApiClientInput input;
+  input.name = body.string("name", true).value_or("");
+  input.department_id = body.integer("department_id", true).value_or(0);
+  input.permissions = body.strings("permissions").value_or(std::vector<std::string>{});
+  if (!body.ok()) return body.problem();
+  auto result = clients.create_api_client(*request.principal(), input, context_of(request));
+  if (!result.ok()) return http::problem(result.error());
+  return http::Response::json(
+      201, json::object{{"client", to_json(result->client)}, {"api_key", result->api_key}});
+}
+
+http::RouteDoc create_api_client_doc() {
+  return {.summary = "Create an API client; its key is shown once (send it as X-API-Key)",
+          .description =
+              "A client of an existing department with permissions from the role "
+              "table (not identity.*, audit.read or scope.city). The key is in the "
+              "answer only; it is stored as its SM3 hash. " +
+              kManagers +
+              " Errors: 400 invalid_body, invalid_name, unknown_permission, "
+              "invalid_department; 403 forbidden; 409 api_client_exists." +
+              std::string(kSignedInErrors),
+          .tag = std::string(kApiClientsTag),
+          .request_schema = schema::object({{"name", schema::str()},
+                                            {"department_id", schema::integer()},
+                                            {"permissions", schema::strings()}},
+                                           {"name", "department_id"}),
+          .responses = {
+              {201, "The client and its key",
+               schema::object({{"client", api_client_schema()}, {"api_key", schema::str()}})}}};
+}
+
+// --- POST /api/v1/api-clients/{id}/revoke ---
+
+http::Response revoke_api_client(ApiClientService& clients, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "api_client_not_found", "No such API client.");
+  auto result = clients.revoke_api_client(*request.principal(), *id, context_of(request));
+  if (!result.ok()) return http::problem(result.error());
+  return http::Response::json(200, to_json(*result));
+}
+
+http::RouteDoc revoke_api_client_doc() {
+  return {.summary = "Revoke an API client's key",
+          .description =
+              "The key stops working at once; the client stays listed with "
+              "revoked_at. " +
+              kManagers + " Errors: 403 forbidden; 404 api_client_not_found." +
+              std::string(kSignedInErrors),
+          .tag = std::string(kApiClientsTag),
+          .responses = {{200, "The revoked client", api_client_schema()}}};
+}
+
+}  // namespace
+
+void add_api_client_routes(http::Router& router, ApiClientService& clients) {
+  const std::string manage = needs(permission::kApiClientsManage);
+  router.add(http::Method::kGet, "/api/v1/api-clients", handler_of(list_api_clients, clients),
+             {.permission = needs(permission::kApiClientsRead)}, list_api_clients_doc());
+  router.add(http::Method::kPost, "/api/v1/api-clients", handler_of(create_api_client, clients),
+             {.permission = manage, .body_limit = 16 * 1024, .accepts = {"application/json"}},
+             create_api_client_doc());
+  router.add(http::Method::kPost, "/api/v1/api-clients/{id}/revoke",
+             handler_of(revoke_api_client, clients), {.permission = manage},
+             revoke_api_client_doc());
+}
+
+}  // namespace zt::identity::routes
