@@ -17,7 +17,7 @@
 // policy, fixed at construction.
 #pragma once
 
-#include "exchange/webhook_transport.h"
+#include "exchange/subscriptions/transport.h"
 #include "http/network_list.h"
 
 #include <cstdint>

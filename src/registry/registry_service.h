@@ -35,8 +35,8 @@
 #include "audit/service.h"
 #include "catalog/service.h"
 #include "core/principal.h"
-#include "exchange/query.h"
-#include "exchange/service.h"
+#include "exchange/records/service.h"
+#include "exchange/ingest/service.h"
 #include "registry/division_service.h"
 #include "registry/registry_store.h"
 

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "exchange/row_reader.h"
+#include "exchange/format/row_reader.h"
 
 namespace {
 

@@ -1,0 +1,100 @@
+// Ingest batches (归集批次) and their rejected rows: the kept report of every upload, the
+// Idempotency-Key that makes a retried upload apply once, and the per-day figures. The only file
+// of the module with SQL on exchange_batch and exchange_rejection.
+//
+// Thread-safety: free functions on a caller's connection.
+#pragma once
+
+#include "core/result.h"
+#include "db/connection.h"
+#include "exchange/records/validate.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zt::exchange {
+
+// A batch "running" whose heartbeat is older than this is taken as interrupted (its server
+// stopped mid-upload); the heartbeat moves with every chunk applied.
+inline constexpr std::int64_t kStaleBatchMs = 120'000;
+
+struct Batch {
+  std::int64_t id = 0;
+  std::int64_t resource_id = 0;
+  std::string resource_code;  // filled by the service
+  std::int64_t department_id = 0;
+  std::string actor_kind;  // "user", "api_client"
+  std::int64_t actor_id = 0;
+  std::string actor_name;
+  std::string format;   // "ndjson", "csv"
+  std::string charset;  // "utf-8", "gbk"
+  std::string mode;     // "partial" (good rows applied, bad ones rejected), "all_or_nothing"
+  std::optional<std::string> idempotency_key;
+  // "running", "completed", "failed" (stopped by a fatal error: counts say what was applied),
+  // "rejected" (all_or_nothing with bad rows: nothing applied), "interrupted".
+  std::string status = "running";
+  std::int64_t rows_read = 0;
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t deleted = 0;
+  std::int64_t rejected = 0;
+  std::int64_t bytes = 0;
+  std::optional<std::int64_t> first_seq;
+  std::optional<std::int64_t> last_seq;
+  std::map<std::string, std::int64_t> field_errors;  // "field:code" → rows
+  std::string error_code;                            // failed: why
+  std::string error_detail;
+  std::int64_t started_at = 0;
+  std::int64_t heartbeat_at = 0;
+  std::optional<std::int64_t> finished_at;
+};
+
+struct Rejection {
+  std::uint64_t line = 0;
+  std::vector<FieldError> errors;
+};
+
+// Rows per day, for the quality figures.
+struct DailyCount {
+  std::string day;            // YYYY-MM-DD, Beijing time, by the batch's finish
+  std::int64_t ingested = 0;  // inserted + updated + unchanged + deleted
+  std::int64_t rejected = 0;
+};
+
+namespace batches {
+
+// Inserts a running batch; returns its id. A batch with the same resource, actor and
+// idempotency key exists already: Error conflict "duplicate".
+Result<std::int64_t> insert(db::Connection& conn, const Batch& batch);
+// Writes the counts, status, sequence range, errors, heartbeat and finish time.
+Status update(db::Connection& conn, const Batch& batch);
+// Restarts a batch for a retried upload: counts zeroed, status running, rejections dropped.
+Status restart(db::Connection& conn, const Batch& batch);
+Status insert_rejections(db::Connection& conn, std::int64_t batch_id,
+                         std::span<const Rejection> rejections);
+
+Result<std::optional<Batch>> find(db::Connection& conn, std::int64_t id);
+Result<std::optional<Batch>> find_by_key(db::Connection& conn, std::int64_t resource_id,
+                                         std::string_view actor_kind, std::int64_t actor_id,
+                                         std::string_view key);
+// Newest first, id < before (0: from the newest).
+Result<std::vector<Batch>> list(db::Connection& conn, std::int64_t resource_id, std::int64_t before,
+                                int limit);
+// Rejections with line > after, in line order.
+Result<std::vector<Rejection>> rejections(db::Connection& conn, std::int64_t batch_id,
+                                          std::uint64_t after, int limit);
+// Per day since `since_ms`, for one resource.
+Result<std::vector<DailyCount>> daily(db::Connection& conn, std::int64_t resource_id,
+                                      std::int64_t since_ms);
+// Every batch's field_errors and rows since `since_ms`, summed: ("field:code" → rows), rows.
+Result<std::pair<std::map<std::string, std::int64_t>, std::int64_t>> error_totals(
+    db::Connection& conn, std::int64_t resource_id, std::int64_t since_ms);
+
+}  // namespace batches
+
+}  // namespace zt::exchange
