@@ -2,9 +2,11 @@
 
 #include "audit/api.h"
 #include "catalog/api.h"
-#include "exchange/ingest/api.h"
+#include "exchange/api.h"
 #include "exchange/corrections/api.h"
+#include "exchange/records/api.h"
 #include "exchange/sharing/api.h"
+#include "exchange/stats/api.h"
 #include "exchange/subscriptions/api.h"
 #include "http/identifier_routes.h"
 #include "identity/api.h"
@@ -23,7 +25,10 @@ void add_routes(http::Router& router, const RouteDeps& deps) {
   if (deps.identity) identity::add_routes(router, *deps.identity);
   if (deps.catalog) catalog::add_routes(router, *deps.catalog);
   if (deps.exchange) exchange::add_routes(router, *deps.exchange);
-  if (deps.sharing && deps.query) exchange::add_sharing_routes(router, *deps.sharing, *deps.query);
+  if (deps.sharing && deps.query) {
+    exchange::add_sharing_routes(router, *deps.sharing);
+    exchange::add_records_routes(router, *deps.query);
+  }
   if (deps.subscriptions) exchange::add_subscription_routes(router, *deps.subscriptions);
   if (deps.corrections) exchange::add_correction_routes(router, *deps.corrections);
   if (deps.stats) exchange::add_stats_routes(router, *deps.stats);

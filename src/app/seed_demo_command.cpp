@@ -11,7 +11,7 @@
 #include "demo/registry_setup.h"
 #include "demo/seed.h"
 #include "exchange/records/service.h"
-#include "exchange/ingest/service.h"
+#include "exchange/service.h"
 #include "exchange/sharing/service.h"
 #include "identity/service.h"
 #include "registry/division_service.h"

@@ -26,7 +26,7 @@
 #include "catalog/service.h"
 #include "core/result.h"
 #include "db/database.h"
-#include "exchange/ingest/service.h"
+#include "exchange/service.h"
 #include "identity/service.h"
 #include "registry/division_service.h"
 

@@ -36,7 +36,7 @@
 #include "catalog/service.h"
 #include "core/principal.h"
 #include "exchange/records/service.h"
-#include "exchange/ingest/service.h"
+#include "exchange/service.h"
 #include "registry/division_service.h"
 #include "registry/registry_store.h"
 

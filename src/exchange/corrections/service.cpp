@@ -1,9 +1,9 @@
 #include "exchange/corrections/service.h"
 
 #include "db/transaction.h"
+#include "exchange/ingest/service.h"
 #include "exchange/records/service.h"
 #include "exchange/records/store.h"
-#include "exchange/ingest/service.h"
 #include "identity/scope.h"
 
 #include <fmt/format.h>

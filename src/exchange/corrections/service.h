@@ -3,11 +3,11 @@
 // thinks wrong; the providing department sees the report in its inbox, corrects the record (by
 // ingesting the fixed row through the normal ingest route) or answers, and closes the report as
 // "corrected" or "answered" with an answer the reporter sees in its outbox. Open reports count in
-// the resource's quality figures (ExchangeService::quality, StatsService).
+// the resource's quality figures (QualityService, StatsService).
 //
 // Who: reporting needs exchange.query, a department other than the provider, and read access to
-// the resource under the sharing rules (access.h): a `none` resource is 404, a conditional one
-// without a grant 403 "grant_required". The named fields must be ones the reporter may read.
+// the resource under the sharing rules (records/access.h): a `none` resource is 404, a conditional
+// one without a grant 403 "grant_required". The named fields must be ones the reporter may read.
 // The record must exist (404 "record_not_found"); the report keeps its key as given and never
 // the record's values. Answering: the providing department, with exchange.grants.manage or
 // exchange.ingest. Reading a report: the reporting and the providing department, and city scope.
@@ -25,20 +25,12 @@
 #include "core/principal.h"
 #include "core/time.h"
 #include "db/database.h"
+#include "exchange/corrections/model.h"
 #include "exchange/corrections/store.h"
 #include "exchange/sharing/service.h"
 #include "identity/model.h"
 
 namespace zt::exchange {
-
-inline constexpr std::size_t kMaxCorrectionText = 2000;
-
-struct CorrectionInput {
-  std::string resource_code;
-  std::string record_key;
-  std::string reason;
-  std::vector<std::string> fields;
-};
 
 class CorrectionService {
  public:

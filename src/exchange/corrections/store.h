@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "db/connection.h"
 #include "db/migration.h"
+#include "exchange/corrections/model.h"
 
 #include <cstdint>
 #include <map>
@@ -20,26 +21,6 @@
 namespace zt::exchange {
 
 std::vector<db::Migration> correction_migrations();
-
-struct Correction {
-  std::int64_t id = 0;
-  std::int64_t resource_id = 0;
-  std::string resource_code;  // filled by the service
-  std::string resource_name;  // filled by the service
-  std::int64_t provider_department_id = 0;
-  std::int64_t reporter_department_id = 0;
-  std::string record_key;           // as given: composite keys comma-separated
-  std::vector<std::string> fields;  // the fields the reporter thinks wrong (may be empty)
-  std::string reason;
-  std::string status = "open";  // open, corrected, answered
-  std::int64_t reported_by = 0;
-  std::string reported_by_name;
-  std::int64_t reported_at = 0;
-  std::optional<std::int64_t> answered_by;
-  std::string answered_by_name;
-  std::optional<std::int64_t> answered_at;
-  std::string answer;
-};
 
 namespace corrections {
 

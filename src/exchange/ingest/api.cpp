@@ -1,5 +1,6 @@
 #include "exchange/ingest/api.h"
 
+#include "exchange/request_params.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -7,9 +8,6 @@
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
-
-#include <charconv>
-#include <map>
 
 namespace zt::exchange {
 
@@ -20,6 +18,7 @@ namespace {
 
 using identity::context_of;
 
+const std::string kTag = "exchange";
 constexpr int kMaxPage = 1000;
 constexpr std::uint64_t kMaxUpload = std::uint64_t{64} << 30;  // 64 GiB
 
@@ -130,59 +129,6 @@ json::object report_schema() {
   return s;
 }
 
-json::object quality_schema() {
-  return schema::object(
-      {{"resource", schema::str()},
-       {"name", schema::str()},
-       {"department_id", schema::integer()},
-       {"department_name", schema::str()},
-       {"record_count", schema::integer()},
-       {"last_seq", schema::integer()},
-       {"last_update_at", schema::nstr()},
-       {"update_cycle", schema::str()},
-       {"stale", schema::boolean()},
-       {"rows_read_30d", schema::integer()},
-       {"rejected_30d", schema::integer()},
-       {"duplicate_keys_30d", schema::integer()},
-       {"open_corrections", schema::integer()},
-       {"fields", schema::array_of(schema::object({{"field", schema::str()},
-                                                   {"completeness", schema::number()},
-                                                   {"validity", schema::number()},
-                                                   {"invalid", schema::integer()}}))},
-       {"daily", schema::array_of(schema::object({{"day", schema::str()},
-                                                  {"ingested", schema::integer()},
-                                                  {"rejected", schema::integer()}}))}});
-}
-
-json::object quality_json(const QualityReport& q) {
-  json::array fields, daily;
-  for (const FieldQuality& f : q.fields) {
-    fields.push_back(json::object{{"field", f.field},
-                                  {"completeness", f.completeness},
-                                  {"validity", f.validity},
-                                  {"invalid", f.invalid}});
-  }
-  for (const DailyCount& d : q.daily) {
-    daily.push_back(
-        json::object{{"day", d.day}, {"ingested", d.ingested}, {"rejected", d.rejected}});
-  }
-  return json::object{{"resource", q.resource_code},
-                      {"name", q.resource_name},
-                      {"department_id", q.department_id},
-                      {"department_name", q.department_name},
-                      {"record_count", q.record_count},
-                      {"last_seq", q.last_seq},
-                      {"last_update_at", http::iso_time_or_null(q.last_update_at)},
-                      {"update_cycle", q.update_cycle},
-                      {"stale", q.stale},
-                      {"rows_read_30d", q.rows_read_30d},
-                      {"rejected_30d", q.rejected_30d},
-                      {"duplicate_keys_30d", q.duplicate_keys_30d},
-                      {"open_corrections", q.open_corrections},
-                      {"fields", std::move(fields)},
-                      {"daily", std::move(daily)}};
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -229,23 +175,8 @@ Result<IngestOptions> options_of(const http::Request& request) {
   return o;
 }
 
-std::optional<std::int64_t> non_negative(const std::optional<std::string>& text) {
-  if (!text || text->empty()) return 0;
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || end != text->data() + text->size() || v < 0) return std::nullopt;
-  return v;
-}
-
-std::optional<int> limit_of(const http::Request& request, int fallback) {
-  auto v = non_negative(request.query_param("limit"));
-  if (!v) return std::nullopt;
-  if (*v == 0) return fallback;
-  if (*v > kMaxPage) return std::nullopt;
-  return static_cast<int>(*v);
-}
-
-http::Response ingest(ExchangeService& service, const http::Request& request) {
+// POST /api/v1/resources/{code}/records
+http::Response ingest_records(IngestService& service, const http::Request& request) {
   auto options = options_of(request);
   if (!options.ok()) return http::problem(options.error());
   http::BodyStream* stream = request.body_stream();
@@ -275,222 +206,146 @@ http::Response ingest(ExchangeService& service, const http::Request& request) {
   return r;
 }
 
+http::RouteDoc ingest_records_doc() {
+  return {
+      .summary = "Ingest records (数据归集)",
+      .description =
+          "Streams NDJSON (one JSON object per line) or CSV (a header row of field names) into "
+          "a published resource; rows are parsed and validated as they arrive and applied in "
+          "chunks, each committed with its rejected rows. Each valid row is upserted by key "
+          "(inserted, updated, or unchanged when identical); {\"_op\":\"delete\", <key "
+          "fields>} deletes. Invalid rows are rejected with their line and a reason per field, "
+          "never stopping the good rows; with mode=all_or_nothing a batch with any invalid row "
+          "is not applied (422 batch_rejected, the report under \"batch\"). GBK input: "
+          "charset=gbk (query or Content-Type). An Idempotency-Key makes a retried upload apply "
+          "once.\n\n"
+          "Who: a principal with exchange.ingest of the providing department (its staff or API "
+          "client).\n\n"
+          "Errors: 400 invalid_format, invalid_charset, invalid_mode, invalid_idempotency_key and "
+          "the reader's fatal codes (unknown_field, csv_header_missing, …); 403 forbidden; 404 "
+          "resource_not_found; 409 resource_not_published, resource_retired, "
+          "idempotency_key_in_use; 413 body_too_large, batch_too_large; 415 "
+          "unsupported_media_type; 422 batch_rejected; 503 too_many_uploads, client_gone.",
+      .tag = kTag,
+      .params = {{.name = "format", .description = "ndjson or csv (default: from Content-Type)"},
+                 {.name = "charset", .description = "utf-8 (default) or gbk"},
+                 {.name = "mode", .description = "partial (default) or all_or_nothing"},
+                 {.name = "Idempotency-Key",
+                  .in = "header",
+                  .description =
+                      "Makes a retried upload apply once: the same key (per resource and caller) "
+                      "answers the first upload's report again (header Idempotent-Replayed)."}},
+      .responses = {{200, "The batch report", report_schema()}}};
+}
+
+// GET /api/v1/resources/{code}/batches
+http::Response list_batches(IngestService& service, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  auto list =
+      service.batches(*request.principal(), request.param("code"), page->after, page->limit);
+  if (!list.ok()) return http::problem(list.error());
+  json::array items;
+  for (const Batch& b : *list)
+    items.push_back(batch_json(b));
+  json::value next = nullptr;
+  if (static_cast<int>(list->size()) == page->limit) next = std::to_string(list->back().id);
+  return http::Response::json(200,
+                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+http::RouteDoc list_batches_doc() {
+  return {.summary = "Ingest batches of a resource",
+          .description =
+              "The kept report of every upload into the resource, newest first, with its counts "
+              "(a running batch whose server stopped shows as interrupted).\n\n"
+              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Errors: 400 invalid_paging; 403 not_granted (another department); 404 "
+              "resource_not_found.",
+          .tag = kTag,
+          .params = {{.name = "limit", .description = "Page size, 1 to 1000 (default 50)."},
+                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .responses = {{200, "Batches, newest first", schema::page(batch_schema())}}};
+}
+
+// GET /api/v1/resources/{code}/batches/{id}
+http::Response get_batch(IngestService& service, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "batch_not_found", "No such batch.");
+  auto report = service.batch(*request.principal(), request.param("code"), *id);
+  if (!report.ok()) return http::problem(report.error());
+  return http::Response::json(200, report_json(*report));
+}
+
+http::RouteDoc get_batch_doc() {
+  return {.summary = "One batch report",
+          .description =
+              "The batch's counts, status and error, with its first 100 rejected rows "
+              "(rejections_truncated when there are more: see its rejections).\n\n"
+              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Errors: 403 not_granted; 404 resource_not_found, batch_not_found.",
+          .tag = kTag,
+          .responses = {{200, "The report with the first rejected rows", report_schema()}}};
+}
+
+// GET /api/v1/resources/{code}/batches/{id}/rejections
+http::Response list_rejections(IngestService& service, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "batch_not_found", "No such batch.");
+  auto after = non_negative(request.query_param("after"));
+  auto limit = limit_of(request, 100, kMaxPage);
+  if (!after || !limit) {
+    return http::problem(400, "invalid_paging", "after must be a line number; limit 1 to 1000.");
+  }
+  auto list = service.rejections(*request.principal(), request.param("code"), *id,
+                                 static_cast<std::uint64_t>(*after), *limit);
+  if (!list.ok()) return http::problem(list.error());
+  json::value next = nullptr;
+  if (static_cast<int>(list->size()) == *limit) next = list->back().line;
+  return http::Response::json(
+      200, json::object{{"items", rejections_json(*list)}, {"next_after", next}});
+}
+
+http::RouteDoc list_rejections_doc() {
+  return {.summary = "Rejected rows of a batch",
+          .description =
+              "Every rejected row of the batch in line order, each with its line and one reason "
+              "per field (values are never repeated: they may be personal data). Page with "
+              "after=next_after.\n\n"
+              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Errors: 400 invalid_paging; 403 not_granted; 404 resource_not_found, "
+              "batch_not_found.",
+          .tag = kTag,
+          .params = {{.name = "after", .description = "Only lines after this one."},
+                     {.name = "limit", .description = "1 to 1000 (default 100)."}},
+          .responses = {{200, "Rejected rows in line order",
+                         schema::object({{"items", schema::array_of(rejection_schema())},
+                                         {"next_after", schema::ninteger()}})}}};
+}
+
 }  // namespace
 
-void add_routes(http::Router& router, ExchangeService& service) {
-  const std::string tag = "exchange";
-  const http::ParamDoc key_header{
-      .name = "Idempotency-Key",
-      .in = "header",
-      .description =
-          "Makes a retried upload apply once: the same key (per resource and caller) "
-          "answers the first upload's report again (header Idempotent-Replayed)."};
+void add_ingest_routes(http::Router& router, IngestService& service) {
   router.add(
       http::Method::kPost, "/api/v1/resources/{code}/records",
-      [&service](const http::Request& request) { return ingest(service, request); },
+      [&service](const http::Request& request) { return ingest_records(service, request); },
       {.permission = std::string(permission::kIngest),
        .body_limit = kMaxUpload,
        .accepts = {"application/x-ndjson", "application/ndjson", "application/jsonl", "text/csv"},
        .stream_body = true},
-      {.summary = "Ingest records (数据归集)",
-       .description =
-           "Streams NDJSON (one JSON object per line) or CSV (a header row of field names) into "
-           "a published resource; rows are parsed and validated as they arrive. Each valid row "
-           "is upserted by key (inserted, updated, or unchanged when identical); "
-           "{\"_op\":\"delete\", <key fields>} deletes. Invalid rows are rejected with their "
-           "line and a reason per field, never stopping the good rows; with "
-           "mode=all_or_nothing a batch with any invalid row is not applied (422 "
-           "batch_rejected). GBK input: charset=gbk (query or Content-Type). Only the providing "
-           "department may ingest.",
-       .tag = tag,
-       .params = {{.name = "format", .description = "ndjson or csv (default: from Content-Type)"},
-                  {.name = "charset", .description = "utf-8 (default) or gbk"},
-                  {.name = "mode", .description = "partial (default) or all_or_nothing"},
-                  key_header},
-       .responses = {{200, "The batch report", report_schema()}}});
-
-  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches",
-             [&service](const http::Request& request) {
-               auto page = http::page_of(request, kMaxPage);
-               if (!page) return http::bad_page(kMaxPage);
-               auto list = service.batches(*request.principal(), request.param("code"), page->after,
-                                           page->limit);
-               if (!list.ok()) return http::problem(list.error());
-               json::array items;
-               for (const Batch& b : *list)
-                 items.push_back(batch_json(b));
-               json::value next = nullptr;
-               if (static_cast<int>(list->size()) == page->limit) {
-                 next = std::to_string(list->back().id);
-               }
-               return http::Response::json(
-                   200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
-             },
-             {},
-             {.summary = "Ingest batches of a resource",
-              .tag = tag,
-              .params = {{.name = "limit", .description = "Page size, 1 to 1000 (default 50)."},
-                         {.name = "cursor", .description = "next_cursor of the previous page."}},
-              .responses = {{200, "Batches, newest first", schema::page(batch_schema())}}});
-
-  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}",
-             [&service](const http::Request& request) {
-               auto id = http::parse_id(request.param("id"));
-               if (!id) return http::problem(404, "batch_not_found", "No such batch.");
-               auto report = service.batch(*request.principal(), request.param("code"), *id);
-               if (!report.ok()) return http::problem(report.error());
-               return http::Response::json(200, report_json(*report));
-             },
-             {},
-             {.summary = "One batch report",
-              .tag = tag,
-              .responses = {{200, "The report with the first rejected rows", report_schema()}}});
-
-  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}/rejections",
-             [&service](const http::Request& request) {
-               auto id = http::parse_id(request.param("id"));
-               if (!id) return http::problem(404, "batch_not_found", "No such batch.");
-               auto after = non_negative(request.query_param("after"));
-               auto limit = limit_of(request, 100);
-               if (!after || !limit) {
-                 return http::problem(400, "invalid_paging",
-                                      "after must be a line number; limit 1 to 1000.");
-               }
-               auto list = service.rejections(*request.principal(), request.param("code"), *id,
-                                              static_cast<std::uint64_t>(*after), *limit);
-               if (!list.ok()) return http::problem(list.error());
-               json::value next = nullptr;
-               if (static_cast<int>(list->size()) == *limit) next = list->back().line;
-               return http::Response::json(
-                   200, json::object{{"items", rejections_json(*list)}, {"next_after", next}});
-             },
-             {},
-             {.summary = "Rejected rows of a batch",
-              .tag = tag,
-              .params = {{.name = "after", .description = "Only lines after this one."},
-                         {.name = "limit", .description = "1 to 1000 (default 100)."}},
-              .responses = {{200, "Rejected rows in line order",
-                             schema::object({{"items", schema::array_of(rejection_schema())},
-                                             {"next_after", schema::ninteger()}})}}});
-
+      ingest_records_doc());
   router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/changes",
-      [&service](const http::Request& request) {
-        auto after = non_negative(request.query_param("after"));
-        auto limit = limit_of(request, 100);
-        if (!after || !limit) {
-          return http::problem(400, "invalid_paging",
-                               "after must be a sequence number (0 for the start); limit 1 to "
-                               "1000.");
-        }
-        std::optional<std::string> purpose;
-        if (auto p = request.header("X-Purpose")) purpose = std::string(*p);
-        auto page = service.changes(*request.principal(), request.param("code"), *after, *limit,
-                                    std::move(purpose), context_of(request));
-        if (!page.ok()) return http::problem(page.error());
-        json::array items;
-        for (const Change& c : page->items) {
-          boost::system::error_code ec;
-          json::value data = json::parse(c.data, ec);
-          items.push_back(json::object{{"seq", c.seq},
-                                       {"op", c.op},
-                                       {"data", ec ? json::value(nullptr) : std::move(data)},
-                                       {"batch_id", c.batch_id},
-                                       {"changed_at", http::iso_time_or_null(c.changed_at)}});
-        }
-        return http::Response::json(200, json::object{{"items", std::move(items)},
-                                                      {"next_cursor", page->next_cursor},
-                                                      {"last_seq", page->last_seq}});
-      },
-      {},
-      {.summary = "The change feed of a resource (数据交换)",
-       .description =
-           "Every applied change in sequence order. Store next_cursor and pass it as after= "
-           "next time: no change is missed or repeated. data is the record after the change "
-           "(for a delete: its key fields). Other departments read it under their access "
-           "(unconditional resources, or a grant): fields outside it absent, personal fields "
-           "masked; each page read is audited (X-Purpose, else the grant's purpose).",
-       .tag = tag,
-       .params = {{.name = "after", .description = "Sequence number already applied (0: start)."},
-                  {.name = "limit", .description = "1 to 1000 (default 100)."}},
-       .responses = {
-           {200, "Changes after the cursor",
-            schema::object(
-                {{"items", schema::array_of(schema::object(
-                               {{"seq", schema::integer()},
-                                {"op", schema::enumeration({"insert", "update", "delete"})},
-                                {"data", json::object{{"type", "object"}}},
-                                {"batch_id", schema::integer()},
-                                {"changed_at", schema::str()}}))},
-                 {"next_cursor", schema::integer()},
-                 {"last_seq", schema::integer()}})}}});
-
+      http::Method::kGet, "/api/v1/resources/{code}/batches",
+      [&service](const http::Request& request) { return list_batches(service, request); }, {},
+      list_batches_doc());
   router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/quality",
-      [&service](const http::Request& request) {
-        auto q = service.quality(*request.principal(), request.param("code"));
-        if (!q.ok()) return http::problem(q.error());
-        return http::Response::json(200, quality_json(*q));
-      },
-      {},
-      {.summary = "Data-quality report of a resource",
-       .description = "Record count, freshness against the update cycle (stale), completeness "
-                      "and validity per field, duplicate keys rejected and rows per day over "
-                      "the last 30 days, and open 纠错 reports (open_corrections).",
-       .tag = tag,
-       .responses = {{200, "The report", quality_schema()}}});
-
+      http::Method::kGet, "/api/v1/resources/{code}/batches/{id}",
+      [&service](const http::Request& request) { return get_batch(service, request); }, {},
+      get_batch_doc());
   router.add(
-      http::Method::kGet, "/api/v1/exchange/quality",
-      [&service](const http::Request& request) {
-        auto list = service.quality_overview(*request.principal());
-        if (!list.ok()) return http::problem(list.error());
-        json::array resources;
-        struct Totals {
-          std::string name;
-          std::int64_t resources = 0, records = 0, stale = 0, read = 0, rejected = 0;
-        };
-        std::map<std::int64_t, Totals> departments;
-        for (const QualityReport& q : *list) {
-          json::object o = quality_json(q);
-          o.erase("fields");
-          resources.push_back(std::move(o));
-          Totals& t = departments[q.department_id];
-          t.name = q.department_name;
-          ++t.resources;
-          t.records += q.record_count;
-          t.stale += q.stale ? 1 : 0;
-          t.read += q.rows_read_30d;
-          t.rejected += q.rejected_30d;
-        }
-        json::array depts;
-        for (const auto& [id, t] : departments) {
-          depts.push_back(json::object{{"department_id", id},
-                                       {"department_name", t.name},
-                                       {"resources", t.resources},
-                                       {"records", t.records},
-                                       {"stale_resources", t.stale},
-                                       {"rows_read_30d", t.read},
-                                       {"rejected_30d", t.rejected}});
-        }
-        return http::Response::json(200, json::object{{"resources", std::move(resources)},
-                                                      {"departments", std::move(depts)}});
-      },
-      {},
-      {.summary = "Data-quality figures per resource and department",
-       .description = "Published resources of the caller's department (all with city scope).",
-       .tag = tag,
-       .responses = {
-           {200, "Figures",
-            schema::object({{"resources", schema::array_of(quality_schema())},
-                            {"departments", schema::array_of(schema::object(
-                                                {{"department_id", schema::integer()},
-                                                 {"department_name", schema::str()},
-                                                 {"resources", schema::integer()},
-                                                 {"records", schema::integer()},
-                                                 {"stale_resources", schema::integer()},
-                                                 {"rows_read_30d", schema::integer()},
-                                                 {"rejected_30d", schema::integer()}}))}})}}});
+      http::Method::kGet, "/api/v1/resources/{code}/batches/{id}/rejections",
+      [&service](const http::Request& request) { return list_rejections(service, request); }, {},
+      list_rejections_doc());
 }
 
 }  // namespace zt::exchange

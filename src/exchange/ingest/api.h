@@ -1,14 +1,9 @@
-// The exchange module's HTTP routes (library zt_exchange_api, so that zt_exchange never links
-// http):
+// The HTTP routes of ingest (library zt_exchange_api, so that zt_exchange never links http):
 //
 //   POST /api/v1/resources/{code}/records                     ingest NDJSON or CSV (streamed)
 //   GET  /api/v1/resources/{code}/batches                     batch history, newest first
 //   GET  /api/v1/resources/{code}/batches/{id}                one batch report
 //   GET  /api/v1/resources/{code}/batches/{id}/rejections     its rejected rows (?after=line)
-//   GET  /api/v1/resources/{code}/changes?after=SEQ&limit=N   the change feed
-//   GET  /api/v1/resources/{code}/quality                     the data-quality report
-//   GET  /api/v1/exchange/quality                             figures per resource and
-//                                                             department
 //
 // Thread-safety: handlers run concurrently on the worker pool; the service must outlive the
 // router.
@@ -19,6 +14,6 @@
 
 namespace zt::exchange {
 
-void add_routes(http::Router& router, ExchangeService& service);
+void add_ingest_routes(http::Router& router, IngestService& service);
 
 }  // namespace zt::exchange

@@ -1,5 +1,5 @@
 // KeySet: the keys seen in one chunk of an ingest batch, to reject a key repeated within it
-// (repeats across chunks are found by the records' batch stamp, see record_store.h).
+// (repeats across chunks are found by the records' batch stamp, see records/store.h).
 //
 // Holds a 128-bit hash per key (two independent 64-bit hashes) in an open-addressing table, 16
 // bytes per slot at a load of at most 1/2: a 65 536-row chunk needs 2 MB. Two different keys

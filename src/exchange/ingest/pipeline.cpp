@@ -2,6 +2,7 @@
 
 #include "db/transaction.h"
 #include "exchange/ingest/key_set.h"
+#include "exchange/ingest/store.h"
 #include "exchange/records/store.h"
 #include "exchange/records/validate.h"
 

@@ -14,24 +14,14 @@
 #include "core/result.h"
 #include "core/time.h"
 #include "db/database.h"
-#include "exchange/ingest/store.h"
 #include "exchange/format/row_reader.h"
+#include "exchange/ingest/model.h"
 
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace zt::exchange {
-
-// Gives the next piece of the body: true with bytes, false at its end, or an error.
-using PieceSource = std::function<Result<bool>(std::string& piece)>;
-
-struct IngestOptions {
-  IngestFormat format = IngestFormat::kNdjson;
-  Charset charset = Charset::kUtf8;
-  bool all_or_nothing = false;
-  std::optional<std::string> idempotency_key;
-};
 
 // A chunk commits at kChunkRows rows or kChunkSeconds after the previous one. Large chunks
 // matter on SQLite: each commit writes every page the chunk touched to the WAL.

@@ -1,15 +1,13 @@
 #include "exchange/ingest/service.h"
 
 #include "db/transaction.h"
-#include "exchange/corrections/store.h"
-#include "identity/scope.h"
+#include "exchange/ingest/store.h"
+#include "exchange/records/access.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <unordered_set>
 
 namespace zt::exchange {
 
@@ -17,8 +15,6 @@ using catalog::Resource;
 using catalog::ResourceStatus;
 
 namespace {
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
 Error not_found(std::string_view code) {
   return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
@@ -54,24 +50,14 @@ void settle(Batch& b, std::int64_t now) {
 
 }  // namespace
 
-ExchangeService::ExchangeService(db::Database& db, catalog::CatalogService& catalog,
-                                 SharingService& sharing, audit::AuditLog& audit,
-                                 const core::Clock& clock, std::size_t max_uploads)
-    : db_(db),
-      catalog_(catalog),
-      sharing_(sharing),
-      audit_(audit),
-      clock_(clock),
-      max_uploads_(max_uploads) {}
+IngestService::IngestService(db::Database& db, catalog::CatalogService& catalog,
+                             audit::AuditLog& audit, const core::Clock& clock,
+                             std::size_t max_uploads)
+    : db_(db), catalog_(catalog), audit_(audit), clock_(clock), max_uploads_(max_uploads) {}
 
-Status ExchangeService::apply_schema(db::Connection& conn, const Resource* before,
-                                     const Resource& after) {
-  return records::apply_schema(conn, before, after);
-}
-
-Result<IngestReport> ExchangeService::ingest(const core::Principal& actor, std::string_view code,
-                                             const IngestOptions& options, const PieceSource& body,
-                                             const identity::RequestContext& context) {
+Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::string_view code,
+                                           const IngestOptions& options, const PieceSource& body,
+                                           const identity::RequestContext& context) {
   auto found = catalog_.find(code);
   if (!found.ok()) return std::move(found).error();
   const Resource resource = std::move(*found);
@@ -195,23 +181,10 @@ Result<IngestReport> ExchangeService::ingest(const core::Principal& actor, std::
   return report;
 }
 
-Result<Resource> ExchangeService::readable(const core::Principal& actor, std::string_view code) {
-  ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(code));
-  if (!catalog::CatalogService::visible_to(actor, r)) return not_found(code);
-  const bool own = actor.department_id && *actor.department_id == r.department_id;
-  if (!own && !identity::has_city_scope(actor)) {
-    return Error::forbidden(
-        "not_granted",
-        "Only the providing department and the data administrators read this; other "
-        "departments need a sharing grant.");
-  }
-  return r;
-}
-
-Result<std::vector<Batch>> ExchangeService::batches(const core::Principal& actor,
-                                                    std::string_view code, std::int64_t before,
-                                                    int limit) {
-  ZT_ASSIGN_OR_RETURN(Resource r, readable(actor, code));
+Result<std::vector<Batch>> IngestService::batches(const core::Principal& actor,
+                                                  std::string_view code, std::int64_t before,
+                                                  int limit) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto list, batches::list(conn, r.id, before, limit));
   const std::int64_t now = core::to_millis(clock_.now());
@@ -222,9 +195,9 @@ Result<std::vector<Batch>> ExchangeService::batches(const core::Principal& actor
   return list;
 }
 
-Result<IngestReport> ExchangeService::batch(const core::Principal& actor, std::string_view code,
-                                            std::int64_t batch_id) {
-  ZT_ASSIGN_OR_RETURN(Resource r, readable(actor, code));
+Result<IngestReport> IngestService::batch(const core::Principal& actor, std::string_view code,
+                                          std::int64_t batch_id) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto found, batches::find(conn, batch_id));
   if (!found || found->resource_id != r.id) {
@@ -238,128 +211,17 @@ Result<IngestReport> ExchangeService::batch(const core::Principal& actor, std::s
   return report;
 }
 
-Result<std::vector<Rejection>> ExchangeService::rejections(const core::Principal& actor,
-                                                           std::string_view code,
-                                                           std::int64_t batch_id,
-                                                           std::uint64_t after_line, int limit) {
-  ZT_ASSIGN_OR_RETURN(Resource r, readable(actor, code));
+Result<std::vector<Rejection>> IngestService::rejections(const core::Principal& actor,
+                                                         std::string_view code,
+                                                         std::int64_t batch_id,
+                                                         std::uint64_t after_line, int limit) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto found, batches::find(conn, batch_id));
   if (!found || found->resource_id != r.id) {
     return Error::not_found("batch_not_found", fmt::format("No batch {} of {}.", batch_id, code));
   }
   return batches::rejections(conn, batch_id, after_line, limit);
-}
-
-Result<ChangePage> ExchangeService::changes(const core::Principal& actor, std::string_view code,
-                                            std::int64_t after, int limit,
-                                            std::optional<std::string> purpose,
-                                            const identity::RequestContext& context) {
-  ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(code));
-  if (r.status == ResourceStatus::kDraft) {
-    if (!catalog::CatalogService::visible_to(actor, r)) return not_found(code);
-    return Error::conflict("resource_not_published", "A draft resource has no change feed yet.");
-  }
-  ZT_ASSIGN_OR_RETURN(Access access, sharing_.access(actor, r));
-  ChangePage page;
-  {
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-    ZT_ASSIGN_OR_RETURN(page.items, records::read_changes(conn, r.id, after, limit));
-    ZT_ASSIGN_OR_RETURN(StorageState state, records::state(conn, r.id));
-    page.last_seq = state.last_seq;
-    page.next_cursor = page.items.empty() ? after : page.items.back().seq;
-  }
-  if (access.basis != Access::Basis::kProvider) {
-    for (Change& c : page.items) {
-      ZT_ASSIGN_OR_RETURN(c.data, project(r, access, c.data));
-    }
-  }
-  if (!page.items.empty()) {
-    audit::AuditEntry e;
-    e.by(actor);
-    e.action = "exchange.changes.read";
-    e.object_type = "resource";
-    e.object_id = r.code;
-    e.purpose = purpose && !purpose->empty() ? *purpose
-                : !access.purpose.empty()    ? access.purpose
-                                             : std::string("数据交换");
-    e.source_address = context.remote_address;
-    e.request_id = context.request_id;
-    e.detail = boost::json::serialize(boost::json::object{{"basis", to_string(access.basis)},
-                                                          {"first_seq", page.items.front().seq},
-                                                          {"last_seq", page.items.back().seq},
-                                                          {"count", page.items.size()}});
-    ZT_TRY(audit_.append(std::move(e)));
-  }
-  return page;
-}
-
-Result<QualityReport> ExchangeService::figures(db::Connection& conn, const Resource& r,
-                                               bool with_fields) {
-  const std::int64_t now = core::to_millis(clock_.now());
-  QualityReport q;
-  q.resource_code = r.code;
-  q.resource_name = r.name;
-  q.department_id = r.department_id;
-  q.department_name = r.department_name;
-  q.update_cycle = std::string(catalog::to_string(r.update_cycle));
-  ZT_ASSIGN_OR_RETURN(StorageState state, records::state(conn, r.id));
-  q.record_count = state.record_count;
-  q.last_seq = state.last_seq;
-  q.last_update_at = state.last_change_at;
-  ZT_ASSIGN_OR_RETURN(q.open_corrections, corrections::open_count(conn, r.id));
-  if (auto cycle = catalog::update_cycle_ms(r.update_cycle)) {
-    const std::int64_t since = state.last_change_at.value_or(r.published_at.value_or(now));
-    q.stale = now - since > *cycle;
-  }
-  const std::int64_t month_ago = now - 30 * kDayMs;
-  ZT_ASSIGN_OR_RETURN(q.daily, batches::daily(conn, r.id, month_ago));
-  ZT_ASSIGN_OR_RETURN(auto totals, batches::error_totals(conn, r.id, month_ago));
-  q.rows_read_30d = totals.second;
-  for (const DailyCount& d : q.daily)
-    q.rejected_30d += d.rejected;
-  if (auto it = totals.first.find("_key:duplicate_key"); it != totals.first.end()) {
-    q.duplicate_keys_30d = it->second;
-  }
-  if (!with_fields) return q;
-  ZT_ASSIGN_OR_RETURN(auto filled, records::filled_counts(conn, r));
-  const std::int64_t total = filled[0];
-  for (std::size_t i = 0; i < r.fields.size(); ++i) {
-    FieldQuality f;
-    f.field = r.fields[i].name;
-    f.completeness = total > 0 ? static_cast<double>(filled[i + 1]) / total : 1.0;
-    const std::string prefix = f.field + ":";
-    for (auto it = totals.first.lower_bound(prefix);
-         it != totals.first.end() && it->first.starts_with(prefix); ++it) {
-      f.invalid += it->second;
-    }
-    f.validity = totals.second > 0 ? 1.0 - static_cast<double>(f.invalid) / totals.second : 1.0;
-    q.fields.push_back(std::move(f));
-  }
-  return q;
-}
-
-Result<QualityReport> ExchangeService::quality(const core::Principal& actor,
-                                               std::string_view code) {
-  ZT_ASSIGN_OR_RETURN(Resource r, readable(actor, code));
-  if (r.status == ResourceStatus::kDraft) {
-    return Error::conflict("resource_not_published", "A draft resource has no records yet.");
-  }
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  return figures(conn, r, true);
-}
-
-Result<std::vector<QualityReport>> ExchangeService::quality_overview(const core::Principal& actor) {
-  ZT_ASSIGN_OR_RETURN(auto published, catalog_.published());
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  const bool city = identity::has_city_scope(actor);
-  std::vector<QualityReport> out;
-  for (const Resource& r : published) {
-    if (!city && (!actor.department_id || *actor.department_id != r.department_id)) continue;
-    ZT_ASSIGN_OR_RETURN(QualityReport q, figures(conn, r, false));
-    out.push_back(std::move(q));
-  }
-  return out;
 }
 
 }  // namespace zt::exchange

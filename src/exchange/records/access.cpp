@@ -1,6 +1,9 @@
 #include "exchange/records/access.h"
 
 #include "catalog/mask.h"
+#include "identity/scope.h"
+
+#include <fmt/format.h>
 
 #include <boost/json.hpp>
 
@@ -195,6 +198,23 @@ void Projection::append_csv(std::string& out, std::span<const ValueView> row) co
     }
   }
   out += "\r\n";
+}
+
+Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
+                                               const core::Principal& actor,
+                                               std::string_view code) {
+  ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog.find(code));
+  if (!catalog::CatalogService::visible_to(actor, r)) {
+    return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
+  }
+  const bool own = actor.department_id && *actor.department_id == r.department_id;
+  if (!own && !identity::has_city_scope(actor)) {
+    return Error::forbidden(
+        "not_granted",
+        "Only the providing department and the data administrators read this; other "
+        "departments need a sharing grant.");
+  }
+  return r;
 }
 
 }  // namespace zt::exchange

@@ -1,5 +1,5 @@
 // Access: what one principal may read of one resource, and the projection and masking that
-// follow from it. The sharing service (sharing.h) decides an Access; every read path — key
+// follow from it. The sharing service (sharing/service.h) decides an Access; every read path — key
 // lookups, filtered queries, export, the change feed, webhook deliveries, 纠错 reports — applies
 // it the same way.
 //
@@ -12,10 +12,12 @@
 //     granted fields only, masked unless the grant unmasks them (kGrant);
 //   - city scope (data_admin): every field, masked, for oversight (kCityScope).
 //
-// Thread-safety: plain values and pure functions.
+// Thread-safety: plain values and pure functions; readable_by_provider reads the catalog (safe
+// from many threads at once).
 #pragma once
 
-#include "catalog/model.h"
+#include "catalog/service.h"
+#include "core/principal.h"
 #include "exchange/records/validate.h"
 
 #include <cstdint>
@@ -84,5 +86,12 @@ class Projection {
   std::vector<bool> readable_;
   std::string header_;
 };
+
+// The resource `code` as its providing department reads it — and city-scope principals, for
+// oversight — for what only they see: batch reports and quality figures. Failure: 404
+// "resource_not_found" when the catalog does not show it to `actor`; 403 "not_granted" for other
+// departments (a sharing grant opens records, not these).
+Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
+                                               const core::Principal& actor, std::string_view code);
 
 }  // namespace zt::exchange

@@ -1,5 +1,5 @@
 // QueryService: reading shared records (共享查询) — by key, by filters on indexed fields, and a
-// streamed export — each projected and masked by the reader's Access (access.h) and audited
+// streamed export — each projected and masked by the reader's Access (records/access.h) and audited
 // with its purpose and case.
 //
 // Purpose: every read names one — the X-Purpose header, else the grant's purpose; the providing
@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "db/database.h"
 #include "exchange/records/access.h"
+#include "exchange/records/model.h"
 #include "exchange/records/store.h"
 #include "exchange/sharing/service.h"
 
@@ -35,34 +36,6 @@ namespace zt::exchange {
 
 inline constexpr std::int64_t kResourceCacheMs = 1000;
 inline constexpr int kMaxQueryPage = 1000;
-
-struct ReadContext {
-  std::optional<std::string> purpose;  // X-Purpose
-  std::string case_id;                 // X-Case-Id
-  identity::RequestContext request;
-};
-
-struct QueryInput {
-  std::vector<std::pair<std::string, std::string>> filters;  // name[__op] → value
-  std::vector<std::string> fields;                           // empty: every readable field
-  int limit = 100;
-  std::string cursor;
-};
-
-struct QueryPage {
-  std::vector<std::string> items;  // JSON objects
-  std::optional<std::string> next_cursor;
-};
-
-enum class ExportFormat { kCsv, kNdjson };
-
-// A prepared export: the resource, access and filters checked; `write` produces the body.
-struct ExportPlan {
-  std::string content_type;
-  // Streams every matching record into `emit` (called with pieces of the body); stops early
-  // when emit returns false. Writes the export's audit record at the end.
-  std::function<Status(const std::function<bool(std::string_view)>& emit)> write;
-};
 
 // The typed key values of a record key as readers give it (composite keys: the values in
 // key-field order, comma-separated), each checked against its field's type. Used by every path

@@ -24,6 +24,7 @@
 #include "db/connection.h"
 #include "db/migration.h"
 #include "db/transaction.h"
+#include "exchange/records/model.h"
 #include "exchange/records/validate.h"
 
 #include <cstdint>
@@ -38,35 +39,6 @@ namespace zt::exchange {
 // Migrations 400-499 (this module's shared tables; the per-resource tables are made at
 // publication).
 std::vector<db::Migration> migrations();
-
-// What one chunk did.
-struct ChunkOutcome {
-  std::int64_t inserted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;  // identical rows, and deletes of keys not present
-  std::int64_t deleted = 0;
-  // Lines of rows whose key this batch already wrote in an earlier chunk (nothing done): the
-  // caller rejects them as duplicate keys. Ascending.
-  std::vector<std::uint64_t> duplicates;
-  std::optional<std::int64_t> first_seq;  // sequence numbers of the changes appended
-  std::optional<std::int64_t> last_seq;
-};
-
-// One entry of the change feed.
-struct Change {
-  std::int64_t seq = 0;
-  std::string op;    // "insert", "update", "delete"
-  std::string data;  // JSON object: the record after the change (delete: its key fields)
-  std::int64_t batch_id = 0;
-  std::int64_t changed_at = 0;  // ms since the epoch
-};
-
-// The state of a resource's storage.
-struct StorageState {
-  std::int64_t last_seq = 0;
-  std::int64_t record_count = 0;
-  std::optional<std::int64_t> last_change_at;
-};
 
 namespace records {
 

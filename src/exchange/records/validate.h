@@ -19,6 +19,7 @@
 
 #include "catalog/model.h"
 #include "exchange/format/row_reader.h"
+#include "exchange/records/model.h"
 
 #include <chrono>
 #include <cstdint>
@@ -27,40 +28,6 @@
 #include <vector>
 
 namespace zt::exchange {
-
-// One value after validation.
-struct TypedValue {
-  enum class Kind : std::uint8_t { kNull, kInt, kBool, kText };
-  Kind kind = Kind::kNull;
-  std::int64_t i = 0;  // kInt, kBool (0/1)
-  std::string text;    // kText
-};
-
-// A value borrowed from a row being read (record scans): `text` points into the reader's row
-// and is valid only while the row is being visited.
-struct ValueView {
-  TypedValue::Kind kind = TypedValue::Kind::kNull;
-  std::int64_t i = 0;     // kInt, kBool (0/1)
-  std::string_view text;  // kText
-};
-
-struct FieldError {
-  std::string field;  // the field's name; "_row" for a row-level problem, "_key" for the key
-  std::string code;
-  std::string detail;
-};
-
-// A validated row: one value per field of the resource, in field order (a delete row fills only
-// the key fields).
-struct TypedRow {
-  std::uint64_t line = 0;
-  bool is_delete = false;
-  std::vector<TypedValue> values;
-  // Filled by ingest's reading thread so that the writing thread has less to do: the key bytes
-  // (append_key of the key fields) and the record's JSON (row_json). Empty when not filled.
-  std::string key;
-  std::string json;
-};
 
 class Validator {
  public:

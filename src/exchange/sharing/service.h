@@ -1,5 +1,5 @@
 // SharingService: sharing requests and grants (共享申请与授权), and the access decision every read
-// path applies (access.h).
+// path applies (records/access.h).
 //
 // A consumer department files a request for a conditional resource: purpose (用途), legal basis,
 // the fields it needs, a duration. The providing department's administrator (permission
@@ -25,6 +25,7 @@
 #include "core/time.h"
 #include "db/database.h"
 #include "exchange/records/access.h"
+#include "exchange/sharing/model.h"
 #include "exchange/sharing/store.h"
 #include "identity/model.h"
 
@@ -32,28 +33,6 @@
 #include <mutex>
 
 namespace zt::exchange {
-
-namespace permission {
-inline constexpr std::string_view kQuery = "exchange.query";
-inline constexpr std::string_view kGrantsManage = "exchange.grants.manage";
-}  // namespace permission
-
-inline constexpr std::int64_t kMaxGrantDays = 3 * 366;
-
-struct RequestInput {
-  std::string resource_code;
-  std::string purpose;
-  std::string legal_basis;
-  std::vector<std::string> fields;
-  std::int64_t duration_days = 365;
-};
-
-struct Decision {
-  std::vector<std::string> fields;    // granted: a subset of those asked (empty: all asked)
-  std::vector<std::string> unmasked;  // personal fields shown unmasked: a subset of `fields`
-  std::optional<std::int64_t> duration_days;  // default: as asked
-  std::optional<std::int64_t> expires_at;     // an exact end (ms since the epoch) instead
-};
 
 class SharingService {
  public:
@@ -79,8 +58,9 @@ class SharingService {
   Result<Grant> revoke(const core::Principal& actor, std::int64_t grant_id, std::string reason,
                        const identity::RequestContext& context);
 
-  // What `actor` may read of `resource` (rules in access.h). Failure: 404 "resource_not_found"
-  // for a resource the actor may not know of; 403 "grant_required" / "forbidden".
+  // What `actor` may read of `resource` (rules in records/access.h). Failure: 404
+  // "resource_not_found" for a resource the actor may not know of; 403 "grant_required" /
+  // "forbidden".
   Result<Access> access(const core::Principal& actor, const catalog::Resource& resource);
   // The same for a consumer department (subscriptions, registries).
   Result<Access> access_for_department(std::int64_t department_id,

@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "db/connection.h"
 #include "db/migration.h"
+#include "exchange/sharing/model.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,48 +17,6 @@
 namespace zt::exchange {
 
 std::vector<db::Migration> sharing_migrations();
-
-struct SharingRequest {
-  std::int64_t id = 0;
-  std::int64_t resource_id = 0;
-  std::string resource_code;  // filled by the service
-  std::string resource_name;  // filled by the service
-  std::int64_t consumer_department_id = 0;
-  std::int64_t provider_department_id = 0;
-  std::string purpose;      // 用途
-  std::string legal_basis;  // 依据
-  std::vector<std::string> fields;
-  std::int64_t duration_days = 0;
-  std::string status = "pending";  // pending, approved, rejected, withdrawn
-  std::int64_t requested_by = 0;
-  std::string requested_by_name;
-  std::int64_t requested_at = 0;
-  std::optional<std::int64_t> decided_by;
-  std::string decided_by_name;
-  std::optional<std::int64_t> decided_at;
-  std::string decision_reason;
-  std::optional<std::int64_t> grant_id;
-};
-
-struct Grant {
-  std::int64_t id = 0;
-  std::int64_t request_id = 0;
-  std::int64_t resource_id = 0;
-  std::string resource_code;  // filled by the service
-  std::int64_t consumer_department_id = 0;
-  std::int64_t provider_department_id = 0;
-  std::vector<std::string> fields;
-  std::vector<std::string> unmasked;
-  std::string purpose;
-  std::int64_t starts_at = 0;
-  std::int64_t expires_at = 0;
-  std::optional<std::int64_t> revoked_at;
-  std::optional<std::int64_t> revoked_by;
-  std::string revoke_reason;
-
-  // "active", "expired" or "revoked" at `now`.
-  std::string status(std::int64_t now) const;
-};
 
 namespace sharing {
 
@@ -81,21 +40,9 @@ Result<std::vector<Grant>> list_grants(db::Connection& conn, std::int64_t depart
 Result<std::vector<Grant>> active_grants(db::Connection& conn, std::int64_t department_id,
                                          std::int64_t resource_id, std::int64_t now);
 // Counts per resource, for figures: active grants and those expiring before `soon`.
-struct GrantCounts {
-  std::int64_t active = 0;
-  std::int64_t expiring = 0;
-};
 Result<GrantCounts> grant_counts(db::Connection& conn, std::int64_t resource_id, std::int64_t now,
                                  std::int64_t soon);
-// Active grants at `now` per (resource, consumer department), for the exchange figures:
-// how many, and how many of them expire before `soon`.
-struct GrantTally {
-  std::int64_t resource_id = 0;
-  std::int64_t provider_department_id = 0;
-  std::int64_t consumer_department_id = 0;
-  std::int64_t active = 0;
-  std::int64_t expiring = 0;
-};
+// Active grants at `now` per (resource, consumer department), for the exchange figures.
 Result<std::vector<GrantTally>> grant_tallies(db::Connection& conn, std::int64_t now,
                                               std::int64_t soon);
 

@@ -24,6 +24,7 @@
 #include "core/principal.h"
 #include "core/time.h"
 #include "db/database.h"
+#include "exchange/stats/model.h"
 
 #include <cstdint>
 #include <string>
@@ -34,42 +35,6 @@ class IdentityService;
 }
 
 namespace zt::exchange {
-
-inline constexpr int kMaxStatsDays = 366;
-
-struct DayFigures {
-  std::string day;  // YYYY-MM-DD, Beijing time
-  std::int64_t reads = 0;
-  std::int64_t deliveries = 0;
-};
-
-struct ResourceFigures {
-  std::string resource_code;
-  std::string resource_name;
-  std::int64_t department_id = 0;
-  std::string department_name;
-  std::vector<DayFigures> reads_by_day;  // days with any read or delivery, oldest first
-  std::int64_t grants_active = 0;
-  std::int64_t grants_expiring_30d = 0;
-  std::int64_t open_corrections = 0;
-  std::int64_t record_count = 0;
-};
-
-struct DepartmentFigures {
-  std::int64_t department_id = 0;
-  std::string department_name;
-  std::int64_t reads = 0;
-  std::int64_t deliveries = 0;
-  std::int64_t grants_given = 0;
-  std::int64_t grants_held = 0;
-  std::int64_t open_corrections = 0;
-};
-
-struct ExchangeStats {
-  int days = 0;
-  std::vector<ResourceFigures> resources;      // by resource code
-  std::vector<DepartmentFigures> departments;  // by department id
-};
 
 class StatsService {
  public:

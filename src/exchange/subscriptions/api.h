@@ -1,6 +1,6 @@
 // The HTTP routes of webhook subscriptions (订阅), in library zt_exchange_api so that zt_exchange
 // never links http. Every route takes a signed-in principal with exchange.query (a department's
-// staff or API client); see webhook.h for the rules.
+// staff or API client); see service.h for the rules.
 //
 //   POST   /api/v1/subscriptions                     subscribe; 201 with the secret (shown once)
 //   GET    /api/v1/subscriptions                     own department's (city scope: all)

@@ -59,6 +59,10 @@
 // "resource_not_found", "subscription_not_found"; 409 "resource_not_published",
 // "resource_retired", "subscription_not_parked"; database errors.
 //
+// Files: the subscription routes' side here and in service.cpp; the delivery worker in
+// delivery.cpp; the wire (URL check, signature, backoff) in webhook.h; the outbound seam in
+// transport.h.
+//
 // Thread-safety: all methods may be called from many threads at once. The database, catalog,
 // audit log and writer, crypto provider, clock and transport must outlive the service; the
 // destructor stops the worker and waits for it (at most one attempt in flight, bounded by
@@ -73,8 +77,9 @@
 #include "core/time.h"
 #include "db/database.h"
 #include "exchange/records/access.h"
-#include "exchange/subscriptions/store.h"
+#include "exchange/subscriptions/model.h"
 #include "exchange/subscriptions/transport.h"
+#include "exchange/subscriptions/webhook.h"
 #include "identity/model.h"
 
 #include <chrono>
@@ -88,54 +93,6 @@
 #include <vector>
 
 namespace zt::exchange {
-
-// What `department_id` may read of `resource` (the sharing service decides). Failure: an
-// Error of kind kForbidden (e.g. "grant_required") or kNotFound refuses; any other is taken as
-// a passing failure (the delivery is postponed).
-using AccessCheck =
-    std::function<Result<Access>(std::int64_t department_id, const catalog::Resource& resource)>;
-
-struct WebhookOptions {
-  std::chrono::milliseconds backoff_base{1000};  // delay after the first failure
-  std::chrono::milliseconds backoff_cap{300'000};
-  int max_failures = 8;                          // consecutive failures that park a subscription
-  int batch_size = 500;                          // changes per POST, at most
-  std::chrono::milliseconds timeout{5000};       // per POST
-  std::chrono::milliseconds poll_interval{200};  // how often the worker looks for work
-  std::chrono::milliseconds lease{60'000};       // how long a claim keeps other nodes away
-};
-
-// The delay before the attempt that follows `failures` consecutive failures (>= 1):
-// base · 2^(failures-1), at most cap.
-std::chrono::milliseconds backoff_delay(std::chrono::milliseconds base,
-                                        std::chrono::milliseconds cap, std::int64_t failures);
-
-// The X-Zhengtong-Signature value of `body` under `secret`: "sm3=" + lower-hex HMAC-SM3.
-// Failure: the provider's "crypto_error".
-Result<std::string> webhook_signature(const core::CryptoProvider& crypto, std::string_view secret,
-                                      std::string_view body);
-
-// Checks a callback URL: an absolute http:// URL (Boost.URL) with a host, at most 2000
-// characters, without user info or fragment. https:// is refused too: the outbound client does
-// not speak TLS yet. Success: the URL as given. Failure: Error invalid "invalid_url".
-Result<std::string> check_webhook_url(std::string_view url);
-
-struct NewSubscription {
-  std::string resource_code;
-  std::string url;
-  std::optional<std::int64_t> start_after;  // default: the resource's last_seq now
-};
-
-// A subscription as the API shows it.
-struct SubscriptionView {
-  Subscription subscription;
-  std::int64_t last_seq = 0;  // the resource's newest sequence number
-};
-
-struct CreatedSubscription {
-  SubscriptionView view;
-  std::string secret;  // shown this once
-};
 
 class SubscriptionService {
  public:

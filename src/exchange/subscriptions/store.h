@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "db/connection.h"
 #include "db/migration.h"
+#include "exchange/subscriptions/model.h"
 
 #include <cstdint>
 #include <optional>
@@ -26,47 +27,6 @@ namespace zt::exchange {
 // Migrations 450-499: exchange_subscription and exchange_delivery. The app applies them after
 // migrations().
 std::vector<db::Migration> subscription_migrations();
-
-struct Subscription {
-  std::int64_t id = 0;
-  std::int64_t department_id = 0;  // the subscriber
-  std::int64_t resource_id = 0;
-  std::string resource_code;
-  std::string url;     // http:// only
-  std::string secret;  // as stored: "sm4:" + hex of the sealed secret
-  std::int64_t cursor = 0;
-  std::string status = "active";  // "active", "parked"
-  std::int64_t failures = 0;      // consecutive failed attempts of the batch at the cursor
-  std::string last_error;         // code of the last failed attempt ("" when none)
-  std::string last_error_detail;
-  std::string parked_reason;  // "too_many_failures", "access_revoked"; "" while active
-  std::int64_t next_attempt_at = 0;
-  std::string created_by_kind;  // "user", "api_client"
-  std::int64_t created_by_id = 0;
-  std::string created_by_name;
-  std::int64_t created_at = 0;
-  std::int64_t updated_at = 0;
-  std::optional<std::int64_t> last_success_at;
-  std::optional<std::int64_t> parked_at;
-};
-
-// One attempt to deliver one batch.
-struct Delivery {
-  std::int64_t id = 0;  // also the X-Zhengtong-Delivery header
-  std::int64_t subscription_id = 0;
-  std::int64_t attempt = 1;  // 1 for the batch's first try, 2 for its first retry, …
-  std::int64_t first_seq = 0;
-  std::int64_t last_seq = 0;
-  std::int64_t count = 0;
-  // "pending" (being sent), "delivered" (2xx), "failed", "interrupted" (its worker stopped
-  // before the answer was recorded; the batch is sent again).
-  std::string outcome = "pending";
-  std::optional<std::int64_t> http_status;
-  std::string error;  // failure code ("http_error", "timeout", …), "" otherwise
-  std::string error_detail;
-  std::int64_t started_at = 0;
-  std::optional<std::int64_t> duration_ms;
-};
 
 namespace subscriptions {
 

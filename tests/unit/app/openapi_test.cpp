@@ -9,7 +9,7 @@
 #include "db/database.h"
 #include "exchange/corrections/service.h"
 #include "exchange/records/service.h"
-#include "exchange/ingest/service.h"
+#include "exchange/service.h"
 #include "exchange/sharing/service.h"
 #include "exchange/stats/service.h"
 #include "exchange/subscriptions/service.h"

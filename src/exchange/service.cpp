@@ -1,0 +1,19 @@
+#include "exchange/service.h"
+
+#include "exchange/records/store.h"
+
+namespace zt::exchange {
+
+ExchangeService::ExchangeService(db::Database& db, catalog::CatalogService& catalog,
+                                 SharingService& sharing, audit::AuditLog& audit,
+                                 const core::Clock& clock, std::size_t max_uploads)
+    : ingest_(db, catalog, audit, clock, max_uploads),
+      feed_(db, catalog, sharing, audit),
+      quality_(db, catalog, clock) {}
+
+Status ExchangeService::apply_schema(db::Connection& conn, const catalog::Resource* before,
+                                     const catalog::Resource& after) {
+  return records::apply_schema(conn, before, after);
+}
+
+}  // namespace zt::exchange
