@@ -18,9 +18,9 @@
 #include "exchange/service.h"
 #include "exchange/sharing/service.h"
 #include "exchange/stats/service.h"
+#include "exchange/subscriptions/http_transport.h"
 #include "exchange/subscriptions/service.h"
 #include "http/access_log.h"
-#include "http/client.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -104,7 +104,7 @@ int run_serve(const Config& config) {
                                        divisions, clock);
   // Webhook subscriptions, delivered by one worker thread through the outbound HTTP client; the
   // destructor stops it before the audit writer flushes.
-  http::Client webhook_client(config.webhook_allowed_networks);
+  exchange::HttpWebhookTransport webhook_client(config.webhook_allowed_networks);
   // Deliveries follow the same access rules as every read, checked again before each batch.
   auto subscription_access = [&sharing](std::int64_t department_id, const catalog::Resource& r) {
     return sharing.access_for_department(department_id, r);

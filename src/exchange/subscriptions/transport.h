@@ -1,7 +1,8 @@
 // WebhookTransport: the outbound-HTTP seam of webhook deliveries (订阅推送). The exchange module
 // decides what to send and when; an implementation only carries one POST to a subscriber's URL
-// and reports the answer's status. The server uses http::Client (http/client.h, Beast); tests of
-// the delivery rules can pass a fake. The exchange library never links Beast or http/.
+// and reports the answer's status. The server uses HttpWebhookTransport (http_transport.h, over
+// http::Client); tests of the delivery rules can pass a fake. The exchange library never links
+// Beast or http/.
 //
 // Thread-safety: implementations must allow post() from several threads at once.
 #pragma once
