@@ -15,7 +15,7 @@ namespace zt::bench {
 // The seed both benchmarks use: bench/read looks up the rows bench/ingest measures.
 inline constexpr std::uint64_t kRowSeed = 20260131;
 
-// The ten fields of the population resource, with the column types record_store.cpp gives them
+// The ten fields of the population resource, with the column types records/store.cpp gives them
 // (sql_type: integer BIGINT, decimal NUMERIC/TEXT, date DATE/TEXT, datetime TIMESTAMPTZ/TEXT, the
 // rest TEXT; the key NOT NULL). bench/ingest compares the product's table with this shape and
 // warns when they differ.

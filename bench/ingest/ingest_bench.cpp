@@ -110,7 +110,7 @@ std::string table_definition(bool pg) {
   std::string defs;
   for (const Column& c : kColumns)
     defs += fmt::format("f_{} {},\n  ", c.name, pg ? c.pg_type : c.sqlite_type);
-  // As src/exchange/record_store.cpp makes a record table: on PostgreSQL clustered on nothing
+  // As src/exchange/records/store.cpp makes a record table: on PostgreSQL clustered on nothing
   // with a primary key; on SQLite a rowid table with a unique index on the key.
   if (pg) {
     return fmt::format(
@@ -802,7 +802,7 @@ int run(int argc, char** argv) {
     if (r->table_shape.empty() || r->table_shape != series.ceiling_shape) {
       fmt::print(
           "  WARNING: the ceiling's table differs from the product's record table; make "
-          "kColumns follow src/exchange/record_store.cpp\n    ceiling: {}\n    product: {}\n",
+          "kColumns follow src/exchange/records/store.cpp\n    ceiling: {}\n    product: {}\n",
           series.ceiling_shape.empty() ? "(not readable)" : series.ceiling_shape,
           r->table_shape.empty() ? "(not readable)" : r->table_shape);
     }

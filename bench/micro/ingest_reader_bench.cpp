@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "exchange/row_reader.h"
+#include "exchange/format/row_reader.h"
 
 namespace {
 

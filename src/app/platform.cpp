@@ -33,7 +33,7 @@ std::function<void(const Error&)> reporter(const std::shared_ptr<spdlog::logger>
 }  // namespace
 
 Platform::Platform(const Config& config, const core::Clock& clock)
-    : config_(config), clock_(clock), webhook_client_(config.webhook_allowed_networks) {}
+    : config_(config), clock_(clock) {}
 
 Platform::~Platform() {
   stop_workers();
@@ -85,12 +85,13 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
                                                   &exchange::ExchangeService::apply_schema);
   p->exchange_ = std::make_unique<exchange::Module>(
       database, p->catalog_->service(), p->identity_->service(), p->audit_->log(),
-      p->audit_->writer(), p->crypto_, clock, p->webhook_client_,
+      p->audit_->writer(), p->crypto_, clock,
       exchange::ModuleOptions{
           // Half the worker threads may be busy receiving uploads; the rest keep serving.
           .max_uploads = std::max<std::size_t>(1, config.worker_threads / 2),
           .webhooks = {.backoff_base = config.webhook_backoff,
                        .max_failures = config.webhook_max_failures},
+          .webhook_allowed_networks = config.webhook_allowed_networks,
           .data_key = *data_key,
           .on_webhook_error = reporter(options.log, "webhook delivery")});
   p->registry_ = std::make_unique<registry::Module>(

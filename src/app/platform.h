@@ -24,7 +24,6 @@
 #include "db/database.h"
 #include "db/migration.h"
 #include "exchange/module.h"
-#include "http/client.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "identity/module.h"
@@ -96,7 +95,6 @@ class Platform {
   std::string node_id_;
   std::unique_ptr<db::Database> database_;
   db::MigrationReport migrated_;
-  http::Client webhook_client_;
   // In dependency order; destroyed in reverse.
   std::unique_ptr<audit::Module> audit_;
   std::unique_ptr<identity::Module> identity_;

@@ -6,7 +6,7 @@
 #include "demo/registry_setup.h"
 #include "demo/seed.h"
 #include "exchange/service.h"
-#include "exchange/sharing.h"
+#include "exchange/sharing/service.h"
 #include "identity/service.h"
 #include "registry/division_service.h"
 #include "registry/registry_service.h"

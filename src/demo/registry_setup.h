@@ -10,7 +10,7 @@
 #pragma once
 
 #include "catalog/service.h"
-#include "exchange/sharing.h"
+#include "exchange/sharing/service.h"
 #include "identity/service.h"
 #include "registry/registry_service.h"
 

@@ -1,14 +1,7 @@
-// The exchange module's HTTP routes (library zt_exchange_api, so that zt_exchange never links
-// http):
-//
-//   POST /api/v1/resources/{code}/records                     ingest NDJSON or CSV (streamed)
-//   GET  /api/v1/resources/{code}/batches                     batch history, newest first
-//   GET  /api/v1/resources/{code}/batches/{id}                one batch report
-//   GET  /api/v1/resources/{code}/batches/{id}/rejections     its rejected rows (?after=line)
-//   GET  /api/v1/resources/{code}/changes?after=SEQ&limit=N   the change feed
-//   GET  /api/v1/resources/{code}/quality                     the data-quality report
-//   GET  /api/v1/exchange/quality                             figures per resource and
-//                                                             department
+// The routes of ExchangeService's three parts (library zt_exchange_api): ingest and batches
+// (ingest/api.h), the change feed (feed/api.h) and the quality figures (quality/api.h). The
+// other exchange services register their own routes (records, sharing, subscriptions,
+// corrections, stats: each folder's api.h).
 //
 // Thread-safety: handlers run concurrently on the worker pool; the service must outlive the
 // router.

@@ -1,28 +1,31 @@
 #include "exchange/module.h"
 
 #include "exchange/api.h"
-#include "exchange/correction_api.h"
-#include "exchange/correction_store.h"
-#include "exchange/record_store.h"
-#include "exchange/sharing_api.h"
-#include "exchange/sharing_store.h"
-#include "exchange/subscription_api.h"
-#include "exchange/subscription_store.h"
+#include "exchange/corrections/api.h"
+#include "exchange/corrections/store.h"
+#include "exchange/records/api.h"
+#include "exchange/records/store.h"
+#include "exchange/sharing/api.h"
+#include "exchange/sharing/store.h"
+#include "exchange/stats/api.h"
+#include "exchange/subscriptions/api.h"
+#include "exchange/subscriptions/store.h"
 
 namespace zt::exchange {
 
 Module::Module(db::Database& database, catalog::CatalogService& catalog,
                identity::IdentityService& identity, audit::AuditLog& audit,
                audit::AuditWriter& writer, const core::CryptoProvider& crypto,
-               const core::Clock& clock, WebhookTransport& webhook_transport, ModuleOptions options)
+               const core::Clock& clock, ModuleOptions options)
     : sharing_(database, catalog, audit, clock),
       exchange_(database, catalog, sharing_, audit, clock, options.max_uploads),
       query_(database, catalog, sharing_, writer, clock),
       corrections_(database, catalog, sharing_, audit, clock),
       stats_(database, catalog, identity, audit, clock),
+      webhook_transport_(std::move(options.webhook_allowed_networks)),
       // Deliveries follow the same access rules as every read, checked again before each batch.
       subscriptions_(
-          database, catalog, audit, writer, crypto, clock, webhook_transport,
+          database, catalog, audit, writer, crypto, clock, webhook_transport_,
           std::move(options.data_key),
           [this](std::int64_t department_id, const catalog::Resource& r) {
             return sharing_.access_for_department(department_id, r);
@@ -31,7 +34,8 @@ Module::Module(db::Database& database, catalog::CatalogService& catalog,
 
 void Module::add_routes(http::Router& router) {
   exchange::add_routes(router, exchange_);
-  add_sharing_routes(router, sharing_, query_);
+  add_sharing_routes(router, sharing_);
+  add_records_routes(router, query_);
   add_subscription_routes(router, subscriptions_);
   add_correction_routes(router, corrections_);
   add_stats_routes(router, stats_);

@@ -13,12 +13,14 @@
 #include "core/background_worker.h"
 #include "core/crypto.h"
 #include "db/migration.h"
-#include "exchange/correction.h"
-#include "exchange/query.h"
+#include "exchange/corrections/service.h"
+#include "exchange/records/service.h"
 #include "exchange/service.h"
-#include "exchange/sharing.h"
-#include "exchange/stats.h"
-#include "exchange/webhook.h"
+#include "exchange/sharing/service.h"
+#include "exchange/stats/service.h"
+#include "exchange/subscriptions/http_transport.h"
+#include "exchange/subscriptions/service.h"
+#include "http/network_list.h"
 #include "http/router.h"
 #include "identity/service.h"
 
@@ -32,6 +34,8 @@ struct ModuleOptions {
   // Uploads received at once, at most (the rest of the worker threads keep serving reads).
   std::size_t max_uploads = 1;
   WebhookOptions webhooks;
+  // The networks webhook deliveries may go to; empty: http::Client's default rule.
+  http::NetworkList webhook_allowed_networks;
   // The data key (SM4) that seals webhook secrets at rest.
   std::string data_key;
   // Where the delivery worker reports failed deliveries (a log line).
@@ -42,8 +46,7 @@ class Module {
  public:
   Module(db::Database& database, catalog::CatalogService& catalog,
          identity::IdentityService& identity, audit::AuditLog& audit, audit::AuditWriter& writer,
-         const core::CryptoProvider& crypto, const core::Clock& clock,
-         WebhookTransport& webhook_transport, ModuleOptions options);
+         const core::CryptoProvider& crypto, const core::Clock& clock, ModuleOptions options);
 
   SharingService& sharing() { return sharing_; }
   ExchangeService& exchange() { return exchange_; }
@@ -53,7 +56,7 @@ class Module {
   StatsService& stats() { return stats_; }
 
   // Ingest, batches, the change feed and quality; sharing and shared reads; subscriptions;
-  // corrections; figures (exchange/api.h, sharing_api.h, subscription_api.h, correction_api.h).
+  // corrections; figures (exchange/api.h and each sub-folder's api.h).
   void add_routes(http::Router& router);
   // The exchange tables (versions 400-499).
   static std::vector<db::Migration> migrations();
@@ -66,6 +69,7 @@ class Module {
   QueryService query_;
   CorrectionService corrections_;
   StatsService stats_;
+  HttpWebhookTransport webhook_transport_;
   SubscriptionService subscriptions_;  // last: its worker stops before the others go
 };
 

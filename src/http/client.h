@@ -1,5 +1,6 @@
-// Client: Zhengtong's outbound HTTP/1.1 client, the WebhookTransport (exchange/webhook_transport.h)
-// that carries webhook deliveries to subscribers.
+// Client: Zhengtong's outbound HTTP/1.1 client. Webhook deliveries go through it (the exchange
+// module's WebhookTransport is implemented over it in exchange/subscriptions/http_transport.h, so
+// that http/ includes no module header).
 //
 // One request per connection (Connection: close), synchronous for the caller: each post() runs
 // its own Asio io_context on the calling thread, so the whole exchange — resolving the host,
@@ -17,15 +18,21 @@
 // policy, fixed at construction.
 #pragma once
 
-#include "exchange/webhook_transport.h"
+#include "core/result.h"
 #include "http/network_list.h"
 
+#include <chrono>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace zt::http {
 
-class Client final : public exchange::WebhookTransport {
+class Client final {
  public:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
   // Answers whose status line and headers are longer than this fail with "invalid_response".
   static constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 
@@ -33,18 +40,19 @@ class Client final : public exchange::WebhookTransport {
   // (outbound_allowed()).
   explicit Client(NetworkList allowed = {});
 
-  // POSTs `body` to `url` (see WebhookTransport::post): adds Host, Content-Length, Connection:
-  // close and, unless given, User-Agent. Success: the answer's status. Failure: "invalid_url"
-  // (not an absolute http:// URL with a host: parsed by Boost.URL), "timeout" (nothing complete
-  // within `timeout`), "connection_failed" (the host does not resolve or refuses), "send_failed",
-  // "invalid_response" (not HTTP/1.x, or headers too long), "address_not_allowed" (kInvalidInput:
-  // the host resolves only to addresses the policy refuses).
+  // POSTs `body` with `headers` to `url` and waits at most `timeout` for the whole exchange
+  // (resolving, connecting, sending, the answer's status line and headers): adds Host,
+  // Content-Length, Connection: close and, unless given, User-Agent. Success: the answer's status.
+  // Failure: "invalid_url" (not an absolute http:// URL with a host: parsed by Boost.URL),
+  // "timeout" (nothing complete within `timeout`), "connection_failed" (the host does not resolve
+  // or refuses), "send_failed", "invalid_response" (not HTTP/1.x, or headers too long),
+  // "address_not_allowed" (kInvalidInput: the host resolves only to addresses the policy refuses).
   Result<int> post(const std::string& url, const Headers& headers, const std::string& body,
-                   std::chrono::milliseconds timeout) override;
+                   std::chrono::milliseconds timeout);
 
   // "address_not_allowed" when the URL's host is an IP address the policy refuses; names are
   // judged by what they resolve to at each delivery.
-  Status check_destination(const std::string& url) const override;
+  Status check_destination(const std::string& url) const;
 
  private:
   NetworkList allowed_;

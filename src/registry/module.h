@@ -12,7 +12,7 @@
 #include "core/background_worker.h"
 #include "db/migration.h"
 #include "db/worker_lease.h"
-#include "exchange/query.h"
+#include "exchange/records/service.h"
 #include "exchange/service.h"
 #include "http/router.h"
 #include "identity/service.h"

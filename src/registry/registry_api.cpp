@@ -1,6 +1,6 @@
 #include "registry/registry_api.h"
 
-#include "exchange/sharing_api.h"
+#include "exchange/records/api.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"

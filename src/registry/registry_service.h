@@ -35,7 +35,7 @@
 #include "audit/service.h"
 #include "catalog/service.h"
 #include "core/principal.h"
-#include "exchange/query.h"
+#include "exchange/records/service.h"
 #include "exchange/service.h"
 #include "registry/division_service.h"
 #include "registry/registry_store.h"

@@ -1,5 +1,5 @@
-// libFuzzer target for the ingest row reader (exchange/row_reader.h): NDJSON and CSV bodies in
-// UTF-8 or GBK, read in one piece and again in small pieces.
+// libFuzzer target for the ingest row reader (exchange/format/row_reader.h): NDJSON and CSV bodies
+// in UTF-8 or GBK, read in one piece and again in small pieces.
 //
 // Input: byte 0 picks the format (bit 0: CSV), the charset (bit 1: GBK) and small limits (bit 2:
 // 48-byte rows, 3 columns); byte 1 seeds the piece sizes; the rest is the body. Aborts when an
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "exchange/row_reader.h"
+#include "exchange/format/row_reader.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
 // Projection: the CSV an export writes — the header of the readable fields, quoting (RFC 4180),
 // nulls, integers and booleans, masking by each field's rule unless the grant unmasks it — and
 // that a record read as views gives the same bytes as the record's typed values would.
-#include "exchange/access.h"
+#include "exchange/records/access.h"
 
 #include "catalog/model.h"
-#include "exchange/validate.h"
+#include "exchange/records/validate.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // KeySet: repeats are refused, before and after the table grows and after clear(), and distinct
 // keys of the shapes ingest makes (identity numbers, composite keys, keys that differ in one
 // byte) never collide.
-#include "exchange/key_set.h"
+#include "exchange/ingest/key_set.h"
 
 #include <gtest/gtest.h>
 

@@ -8,13 +8,13 @@
 //
 // The database comes from the environment (support/test_database.h): ZT_TEST_BACKEND=postgresql
 // → a schema per test in ZT_TEST_PG_URL; otherwise a SQLite file per test.
-#include "exchange/record_store.h"
+#include "exchange/records/store.h"
 
 #include "catalog/model.h"
 #include "db/database.h"
 #include "db/migration.h"
 #include "db/transaction.h"
-#include "exchange/validate.h"
+#include "exchange/records/validate.h"
 #include "support/test_database.h"
 
 #include <gmock/gmock.h>

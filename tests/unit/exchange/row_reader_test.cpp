@@ -1,4 +1,4 @@
-#include "exchange/row_reader.h"
+#include "exchange/format/row_reader.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

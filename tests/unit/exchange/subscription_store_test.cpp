@@ -5,7 +5,7 @@
 //
 // The database comes from the environment (support/test_database.h): ZT_TEST_BACKEND=postgresql
 // → a schema per test in ZT_TEST_PG_URL; otherwise a SQLite file per test.
-#include "exchange/subscription_store.h"
+#include "exchange/subscriptions/store.h"
 
 #include "db/database.h"
 #include "db/migration.h"

@@ -2,7 +2,7 @@
 // canonical forms, the null rules (absent / null / empty string) per type, lengths counted in
 // characters, Validator::validate (reader row errors, delete rows, several errors in one row),
 // and append_json.
-#include "exchange/validate.h"
+#include "exchange/records/validate.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

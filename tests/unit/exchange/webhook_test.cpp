@@ -1,7 +1,7 @@
 // The pure parts of webhook deliveries: the X-Zhengtong-Signature value (HMAC-SM3 through the
 // CryptoProvider, checked against OpenSSL's EVP_MAC "HMAC" with digest "SM3" computed here), the
 // backoff schedule, and which callback URLs are accepted.
-#include "exchange/webhook.h"
+#include "exchange/subscriptions/service.h"
 
 #include "core/crypto_openssl.h"
 

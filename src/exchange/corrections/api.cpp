@@ -1,0 +1,202 @@
+#include "exchange/corrections/api.h"
+
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "identity/api.h"
+
+#include <boost/json.hpp>
+
+namespace zt::exchange {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+namespace {
+
+using identity::context_of;
+
+const std::string kTag = "corrections";
+constexpr int kMaxPage = 200;
+
+json::object to_json(const Correction& c) {
+  return json::object{{"id", c.id},
+                      {"resource", c.resource_code},
+                      {"resource_name", c.resource_name},
+                      {"record_key", c.record_key},
+                      {"fields", http::string_array(c.fields)},
+                      {"reason", c.reason},
+                      {"status", c.status},
+                      {"provider_department_id", c.provider_department_id},
+                      {"reporter_department_id", c.reporter_department_id},
+                      {"reported_by", c.reported_by_name},
+                      {"reported_at", http::iso_time_or_null(c.reported_at)},
+                      {"answered_by", c.answered_by_name},
+                      {"answered_at", http::iso_time_or_null(c.answered_at)},
+                      {"answer", c.answer}};
+}
+
+json::object correction_schema() {
+  return schema::object({{"id", schema::integer()},
+                         {"resource", schema::str()},
+                         {"resource_name", schema::str()},
+                         {"record_key", schema::str()},
+                         {"fields", schema::strings()},
+                         {"reason", schema::str()},
+                         {"status", schema::enumeration({"open", "corrected", "answered"})},
+                         {"provider_department_id", schema::integer()},
+                         {"reporter_department_id", schema::integer()},
+                         {"reported_by", schema::str()},
+                         {"reported_at", schema::str()},
+                         {"answered_by", schema::str()},
+                         {"answered_at", schema::nstr()},
+                         {"answer", schema::str()}});
+}
+
+// POST /api/v1/resources/{code}/records/{key}/corrections
+http::Response report_correction(CorrectionService& corrections, const http::Request& request) {
+  http::JsonBody body(request);
+  CorrectionInput in;
+  in.resource_code = std::string(request.param("code"));
+  in.record_key = std::string(request.param("key"));
+  in.reason = body.string("reason", true).value_or("");
+  in.fields = body.strings("fields").value_or(std::vector<std::string>{});
+  if (!body.ok()) return body.problem();
+  auto c = corrections.report(*request.principal(), std::move(in), context_of(request));
+  if (!c.ok()) return http::problem(c.error());
+  return http::Response::json(201, to_json(*c));
+}
+
+http::RouteDoc report_correction_doc() {
+  return {.summary = "Report a record as wrong (数据纠错/异议)",
+          .description =
+              "Files an open report on one record of another department's resource: a reason "
+              "and optionally the fields thought wrong, among those you may read. The report "
+              "keeps the key as given and never the record's values; nothing is read, so no "
+              "X-Purpose is needed. The providing department sees it in its inbox; audited.\n\n"
+              "Who: a department's staff or API client with exchange.query that may read the "
+              "record under the sharing rules (a none resource is 404, a conditional one "
+              "without a grant 403 grant_required); not the providing department.\n\n"
+              "Errors: 400 invalid_body, invalid_fields, invalid_key; 403 forbidden, "
+              "grant_required; 404 resource_not_found, record_not_found; 409 own_resource.",
+          .tag = kTag,
+          .request_schema = schema::object(
+              {{"reason", schema::str()}, {"fields", schema::strings()}}, {"reason"}),
+          .responses = {{201, "The open report", correction_schema()}}};
+}
+
+// GET /api/v1/corrections
+http::Response list_corrections(CorrectionService& corrections, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  const std::string box = request.query_param("box").value_or("outbox");
+  if (box != "inbox" && box != "outbox") {
+    return http::problem(400, "invalid_box", "box is inbox or outbox.");
+  }
+  std::optional<std::string> status = request.query_param("status");
+  if (status && status->empty()) status.reset();
+  auto list = corrections.list(*request.principal(), box == "inbox", std::move(status), page->after,
+                               page->limit);
+  if (!list.ok()) return http::problem(list.error());
+  json::array items;
+  for (const Correction& c : *list)
+    items.push_back(to_json(c));
+  json::value next = nullptr;
+  if (static_cast<int>(list->size()) == page->limit) next = std::to_string(list->back().id);
+  return http::Response::json(200,
+                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+http::RouteDoc list_corrections_doc() {
+  return {.summary = "Correction reports of your department",
+          .description =
+              "inbox: reports on resources your department provides; outbox "
+              "(default): reports your department filed, with their outcome. Newest "
+              "first.\n\n"
+              "Who: a department's staff or API client.\n\n"
+              "Errors: 400 invalid_box, invalid_status, invalid_paging; 403 forbidden "
+              "(no department).",
+          .tag = kTag,
+          .params = {{.name = "box", .description = "inbox or outbox (default)."},
+                     {.name = "status", .description = "open, corrected or answered."},
+                     {.name = "limit", .description = "1 to 200 (default 50)."},
+                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .responses = {{200, "Reports, newest first", schema::page(correction_schema())}}};
+}
+
+// GET /api/v1/corrections/{id}
+http::Response get_correction(CorrectionService& corrections, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "correction_not_found", "No such report.");
+  auto c = corrections.get(*request.principal(), *id);
+  if (!c.ok()) return http::problem(c.error());
+  return http::Response::json(200, to_json(*c));
+}
+
+http::RouteDoc get_correction_doc() {
+  return {.summary = "One correction report",
+          .description =
+              "The report with its status and answer.\n\n"
+              "Who: the reporting and the providing department, and city-scope "
+              "principals.\n\n"
+              "Errors: 404 correction_not_found (also for other departments).",
+          .tag = kTag,
+          .responses = {{200, "The report", correction_schema()}}};
+}
+
+// POST /api/v1/corrections/{id}/answer
+http::Response answer_correction(CorrectionService& corrections, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "correction_not_found", "No such report.");
+  http::JsonBody body(request);
+  auto outcome = body.string("outcome", true);
+  auto answer = body.string("answer", true);
+  if (!body.ok()) return body.problem();
+  auto c = corrections.answer(*request.principal(), *id, std::move(*outcome), std::move(*answer),
+                              context_of(request));
+  if (!c.ok()) return http::problem(c.error());
+  return http::Response::json(200, to_json(*c));
+}
+
+http::RouteDoc answer_correction_doc() {
+  return {
+      .summary = "Answer a correction report",
+      .description =
+          "Closes an open report. The record itself is corrected by ingesting the fixed row "
+          "through POST /api/v1/resources/{code}/records; then answer with outcome "
+          "corrected. outcome answered keeps the record and says why. The reporter sees "
+          "the outcome and answer; audited.\n\n"
+          "Who: the providing department, with exchange.grants.manage or "
+          "exchange.ingest.\n\n"
+          "Errors: 400 invalid_body; 403 forbidden; 404 correction_not_found; 409 "
+          "invalid_state (already closed).",
+      .tag = kTag,
+      .request_schema = schema::object(
+          {{"outcome", schema::enumeration({"corrected", "answered"})}, {"answer", schema::str()}},
+          {"outcome", "answer"}),
+      .responses = {{200, "The closed report", correction_schema()}}};
+}
+
+}  // namespace
+
+void add_correction_routes(http::Router& router, CorrectionService& corrections) {
+  const http::RouteOptions json_body{.body_limit = 16 * 1024, .accepts = {"application/json"}};
+  router.add(
+      http::Method::kPost, "/api/v1/resources/{code}/records/{key}/corrections",
+      [&corrections](const http::Request& r) { return report_correction(corrections, r); },
+      json_body, report_correction_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/corrections",
+      [&corrections](const http::Request& r) { return list_corrections(corrections, r); }, {},
+      list_corrections_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/corrections/{id}",
+      [&corrections](const http::Request& r) { return get_correction(corrections, r); }, {},
+      get_correction_doc());
+  router.add(
+      http::Method::kPost, "/api/v1/corrections/{id}/answer",
+      [&corrections](const http::Request& r) { return answer_correction(corrections, r); },
+      json_body, answer_correction_doc());
+}
+
+}  // namespace zt::exchange

@@ -1,0 +1,227 @@
+#include "exchange/ingest/service.h"
+
+#include "db/transaction.h"
+#include "exchange/ingest/store.h"
+#include "exchange/records/access.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace zt::exchange {
+
+using catalog::Resource;
+using catalog::ResourceStatus;
+
+namespace {
+
+Error not_found(std::string_view code) {
+  return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
+}
+
+std::string_view format_name(IngestFormat f) {
+  return f == IngestFormat::kCsv ? "csv" : "ndjson";
+}
+std::string_view charset_name(Charset c) {
+  return c == Charset::kGbk ? "gbk" : "utf-8";
+}
+
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 200) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
+std::string counts_detail(const Batch& b) {
+  return boost::json::serialize(boost::json::object{{"batch_id", b.id},
+                                                    {"status", b.status},
+                                                    {"rows", b.rows_read},
+                                                    {"inserted", b.inserted},
+                                                    {"updated", b.updated},
+                                                    {"unchanged", b.unchanged},
+                                                    {"deleted", b.deleted},
+                                                    {"rejected", b.rejected}});
+}
+
+// How a running batch looks to readers: interrupted once its heartbeat is stale.
+void settle(Batch& b, std::int64_t now) {
+  if (b.status == "running" && now - b.heartbeat_at > kStaleBatchMs) b.status = "interrupted";
+}
+
+}  // namespace
+
+IngestService::IngestService(db::Database& db, catalog::CatalogService& catalog,
+                             audit::AuditLog& audit, const core::Clock& clock,
+                             std::size_t max_uploads)
+    : db_(db), catalog_(catalog), audit_(audit), clock_(clock), max_uploads_(max_uploads) {}
+
+Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::string_view code,
+                                           const IngestOptions& options, const PieceSource& body,
+                                           const identity::RequestContext& context) {
+  auto found = catalog_.find(code);
+  if (!found.ok()) return std::move(found).error();
+  const Resource resource = std::move(*found);
+  if (!catalog::CatalogService::visible_to(actor, resource)) return not_found(code);
+  if (!actor.has_permission(permission::kIngest) || !actor.department_id ||
+      *actor.department_id != resource.department_id) {
+    return Error::forbidden("forbidden",
+                            "Only the providing department ingests records into its resource.");
+  }
+  if (resource.status == ResourceStatus::kDraft) {
+    return Error::conflict("resource_not_published",
+                           "Publish the resource before ingesting records into it.");
+  }
+  if (resource.status == ResourceStatus::kRetired) {
+    return Error::conflict("resource_retired", "A retired resource takes no more records.");
+  }
+  if (options.idempotency_key && !valid_idempotency_key(*options.idempotency_key)) {
+    return Error::invalid("invalid_idempotency_key",
+                          "Idempotency-Key must be 1-200 visible ASCII characters.");
+  }
+
+  // A slot among the uploads running at once, given back however this returns.
+  if (uploads_.fetch_add(1) >= max_uploads_) {
+    uploads_.fetch_sub(1);
+    return Error::unavailable(
+        "too_many_uploads",
+        fmt::format("{} uploads are running; try again when one is done.", max_uploads_));
+  }
+  struct Slot {
+    std::atomic<std::size_t>& count;
+    ~Slot() { count.fetch_sub(1); }
+  } slot{uploads_};
+
+  const std::int64_t now = core::to_millis(clock_.now());
+  Batch batch;
+  batch.resource_id = resource.id;
+  batch.resource_code = resource.code;
+  batch.department_id = resource.department_id;
+  batch.actor_kind = actor.kind == core::Principal::Kind::kApiClient ? "api_client" : "user";
+  batch.actor_id = actor.id;
+  batch.actor_name = actor.name;
+  batch.format = format_name(options.format);
+  batch.charset = charset_name(options.charset);
+  batch.mode = options.all_or_nothing ? "all_or_nothing" : "partial";
+  batch.idempotency_key = options.idempotency_key;
+  batch.started_at = batch.heartbeat_at = now;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    std::optional<Batch> earlier;
+    if (options.idempotency_key) {
+      ZT_ASSIGN_OR_RETURN(earlier, batches::find_by_key(conn, resource.id, batch.actor_kind,
+                                                        actor.id, *options.idempotency_key));
+    }
+    if (earlier) {
+      settle(*earlier, now);
+      if (earlier->status == "completed" || earlier->status == "rejected") {
+        IngestReport report;
+        ZT_ASSIGN_OR_RETURN(report.rejections,
+                            batches::rejections(conn, earlier->id, 0, kReportRejections));
+        report.batch = std::move(*earlier);
+        report.batch.resource_code = resource.code;
+        report.replayed = true;
+        return report;
+      }
+      if (earlier->status == "running") {
+        return Error::conflict("idempotency_key_in_use",
+                               "An upload with this Idempotency-Key is still running.");
+      }
+      batch.id = earlier->id;
+      ZT_TRY(batches::restart(conn, batch));
+    } else {
+      auto id = batches::insert(conn, batch);
+      if (!id.ok()) {
+        if (id.error().code == "duplicate") {
+          return Error::conflict("idempotency_key_in_use",
+                                 "An upload with this Idempotency-Key is still running.");
+        }
+        return std::move(id).error();
+      }
+      batch.id = *id;
+    }
+    ZT_TRY(tx.commit());
+  }
+
+  IngestReport report;
+  Status ran = run_ingest(db_, resource, batch, options, clock_, body, report.rejections);
+  const std::int64_t end = core::to_millis(clock_.now());
+  if (ran.ok()) {
+    if (batch.status == "running") batch.status = "completed";
+  } else {
+    batch.status = "failed";
+    batch.error_code = ran.error().code;
+    batch.error_detail = ran.error().detail;
+  }
+  batch.finished_at = end;
+  batch.heartbeat_at = end;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_TRY(batches::update(conn, batch));
+    audit::AuditEntry entry;
+    entry.by(actor);
+    entry.action = "exchange.ingest";
+    entry.object_type = "resource";
+    entry.object_id = resource.code;
+    entry.outcome = ran.ok() ? "success" : "failure";
+    entry.source_address = context.remote_address;
+    entry.request_id = context.request_id;
+    entry.detail = counts_detail(batch);
+    ZT_TRY(audit_.append(conn, std::move(entry)));
+    ZT_TRY(tx.commit());
+  }
+  if (!ran.ok()) {
+    Error e = std::move(ran).error();
+    e.detail += fmt::format(" (batch {}: {} rows applied before it stopped)", batch.id,
+                            batch.inserted + batch.updated + batch.deleted);
+    return e;
+  }
+  report.batch = std::move(batch);
+  return report;
+}
+
+Result<std::vector<Batch>> IngestService::batches(const core::Principal& actor,
+                                                  std::string_view code, std::int64_t before,
+                                                  int limit) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto list, batches::list(conn, r.id, before, limit));
+  const std::int64_t now = core::to_millis(clock_.now());
+  for (Batch& b : list) {
+    b.resource_code = r.code;
+    settle(b, now);
+  }
+  return list;
+}
+
+Result<IngestReport> IngestService::batch(const core::Principal& actor, std::string_view code,
+                                          std::int64_t batch_id) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto found, batches::find(conn, batch_id));
+  if (!found || found->resource_id != r.id) {
+    return Error::not_found("batch_not_found", fmt::format("No batch {} of {}.", batch_id, code));
+  }
+  IngestReport report;
+  ZT_ASSIGN_OR_RETURN(report.rejections, batches::rejections(conn, batch_id, 0, kReportRejections));
+  report.batch = std::move(*found);
+  report.batch.resource_code = r.code;
+  settle(report.batch, core::to_millis(clock_.now()));
+  return report;
+}
+
+Result<std::vector<Rejection>> IngestService::rejections(const core::Principal& actor,
+                                                         std::string_view code,
+                                                         std::int64_t batch_id,
+                                                         std::uint64_t after_line, int limit) {
+  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto found, batches::find(conn, batch_id));
+  if (!found || found->resource_id != r.id) {
+    return Error::not_found("batch_not_found", fmt::format("No batch {} of {}.", batch_id, code));
+  }
+  return batches::rejections(conn, batch_id, after_line, limit);
+}
+
+}  // namespace zt::exchange

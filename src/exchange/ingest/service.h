@@ -1,0 +1,76 @@
+// IngestService: the data hub's ingest (数据归集) and its kept batch reports.
+//
+// Ingest (pipeline.h): the body is read piece by piece, parsed, validated and applied in chunks,
+// each chunk with its rejected rows in one transaction, so a server killed mid-upload keeps whole
+// rows of the chunks it committed and nothing partial; the batch's answer comes only after its
+// last chunk committed. Keys repeated in one batch are rejected ("duplicate_key"; the first
+// occurrence wins). Mode all_or_nothing applies the batch (at most kMaxAllOrNothingRows valid
+// rows) in one transaction only when no row was rejected.
+//
+// Only the providing department ingests: a principal with exchange.ingest whose department is
+// the resource's (its staff or its API client). An Idempotency-Key makes a retried upload apply
+// once: a completed batch with the same key (same resource and caller) is answered again without
+// reading the body; one still running is 409 "idempotency_key_in_use"; a failed or interrupted
+// one is run again under the same batch id.
+//
+// Reading batches: the providing department and city-scope principals (data_admin); others get
+// 404 for resources they cannot see in the catalog and 403 "not_granted" otherwise
+// (readable_by_provider, records/access.h).
+//
+// Errors: 400 "invalid_idempotency_key", the reader's fatal codes ("unknown_field",
+// "csv_header_missing", …); 403 "forbidden", "not_granted"; 404 "resource_not_found",
+// "batch_not_found"; 409 "resource_not_published", "resource_retired", "idempotency_key_in_use";
+// 413 "batch_too_large"; 503 "too_many_uploads", "client_gone" and database errors.
+//
+// Thread-safety: all methods may be called from many threads at once.
+#pragma once
+
+#include "audit/service.h"
+#include "catalog/service.h"
+#include "core/principal.h"
+#include "core/time.h"
+#include "db/database.h"
+#include "exchange/ingest/model.h"
+#include "exchange/ingest/pipeline.h"
+#include "identity/model.h"
+
+#include <atomic>
+
+namespace zt::exchange {
+
+class IngestService {
+ public:
+  // At most `max_uploads` ingests run at once (each holds a worker thread while its body
+  // arrives); more are refused with 503 "too_many_uploads" so they cannot starve other routes.
+  IngestService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
+                const core::Clock& clock, std::size_t max_uploads);
+
+  // Reads `body` into the resource `code` as one batch. Success: the batch report (replayed for
+  // a repeated Idempotency-Key; status "rejected" for an all_or_nothing batch with bad rows).
+  // Failure: the errors above; the chunks committed before a fatal error stay. Side effects:
+  // records, the batch row, an audit record "exchange.ingest".
+  Result<IngestReport> ingest(const core::Principal& actor, std::string_view code,
+                              const IngestOptions& options, const PieceSource& body,
+                              const identity::RequestContext& context);
+
+  // Batches of the resource, newest first, id < before (0: from the newest), at most `limit`.
+  Result<std::vector<Batch>> batches(const core::Principal& actor, std::string_view code,
+                                     std::int64_t before, int limit);
+  // One batch with its first kReportRejections rejected rows. Failure: 404 "batch_not_found".
+  Result<IngestReport> batch(const core::Principal& actor, std::string_view code,
+                             std::int64_t batch_id);
+  // A batch's rejected rows with line > after_line, in line order, at most `limit`.
+  Result<std::vector<Rejection>> rejections(const core::Principal& actor, std::string_view code,
+                                            std::int64_t batch_id, std::uint64_t after_line,
+                                            int limit);
+
+ private:
+  db::Database& db_;
+  catalog::CatalogService& catalog_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+  const std::size_t max_uploads_;
+  std::atomic<std::size_t> uploads_{0};
+};
+
+}  // namespace zt::exchange

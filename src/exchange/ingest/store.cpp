@@ -1,0 +1,211 @@
+#include "exchange/ingest/store.h"
+
+#include "core/time.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+namespace zt::exchange::batches {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, resource_id, department_id, actor_kind, actor_id, actor_name, format, charset, mode, "
+    "idempotency_key, status, rows_read, inserted, updated, unchanged, deleted, rejected, bytes, "
+    "first_seq, last_seq, field_errors, error_code, error_detail, started_at, heartbeat_at, "
+    "finished_at";
+
+std::string errors_json(const std::map<std::string, std::int64_t>& errors) {
+  json::object o;
+  for (const auto& [k, v] : errors)
+    o[k] = v;
+  return json::serialize(o);
+}
+
+std::map<std::string, std::int64_t> parse_errors(std::string_view text) {
+  std::map<std::string, std::int64_t> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [k, n] : v.get_object()) {
+    if (n.is_int64()) out[std::string(k)] = n.get_int64();
+  }
+  return out;
+}
+
+Batch from_row(const db::Row& row) {
+  Batch b;
+  b.id = row.get<std::int64_t>("id");
+  b.resource_id = row.get<std::int64_t>("resource_id");
+  b.department_id = row.get<std::int64_t>("department_id");
+  b.actor_kind = row.get<std::string>("actor_kind");
+  b.actor_id = row.get<std::int64_t>("actor_id");
+  b.actor_name = row.get<std::string>("actor_name");
+  b.format = row.get<std::string>("format");
+  b.charset = row.get<std::string>("charset");
+  b.mode = row.get<std::string>("mode");
+  b.idempotency_key = row.get<std::optional<std::string>>("idempotency_key");
+  b.status = row.get<std::string>("status");
+  b.rows_read = row.get<std::int64_t>("rows_read");
+  b.inserted = row.get<std::int64_t>("inserted");
+  b.updated = row.get<std::int64_t>("updated");
+  b.unchanged = row.get<std::int64_t>("unchanged");
+  b.deleted = row.get<std::int64_t>("deleted");
+  b.rejected = row.get<std::int64_t>("rejected");
+  b.bytes = row.get<std::int64_t>("bytes");
+  b.first_seq = row.get<std::optional<std::int64_t>>("first_seq");
+  b.last_seq = row.get<std::optional<std::int64_t>>("last_seq");
+  b.field_errors = parse_errors(row.get<std::string_view>("field_errors"));
+  b.error_code = row.get<std::string>("error_code");
+  b.error_detail = row.get<std::string>("error_detail");
+  b.started_at = row.get<std::int64_t>("started_at");
+  b.heartbeat_at = row.get<std::int64_t>("heartbeat_at");
+  b.finished_at = row.get<std::optional<std::int64_t>>("finished_at");
+  return b;
+}
+
+Result<std::optional<Batch>> one(Result<db::Rows> rows) {
+  ZT_ASSIGN_OR_RETURN(auto list, db::map_rows<Batch>(std::move(rows), from_row));
+  if (list.empty()) return std::optional<Batch>();
+  return std::optional<Batch>(std::move(list.front()));
+}
+
+std::string china_day(std::int64_t ms) {
+  const auto d = core::china_date(core::from_millis(ms));
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+}  // namespace
+
+Result<std::int64_t> insert(db::Connection& conn, const Batch& b) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("INSERT INTO exchange_batch (resource_id, department_id, actor_kind, actor_id, "
+                 "actor_name, format, charset, mode, idempotency_key, status, rows_read, "
+                 "inserted, updated, unchanged, deleted, rejected, bytes, field_errors, "
+                 "error_code, error_detail, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, "
+                 "?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, '{}', '', '', ?, ?) RETURNING id",
+                 b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name, b.format,
+                 b.charset, b.mode, b.idempotency_key, b.status, b.started_at, b.heartbeat_at));
+  return rows[0].get<std::int64_t>(0);
+}
+
+Status update(db::Connection& conn, const Batch& b) {
+  ZT_TRY(conn.exec(
+      "UPDATE exchange_batch SET status = ?, rows_read = ?, inserted = ?, updated = ?, "
+      "unchanged = ?, deleted = ?, rejected = ?, bytes = ?, first_seq = ?, last_seq = ?, "
+      "field_errors = ?, error_code = ?, error_detail = ?, heartbeat_at = ?, finished_at = ?, "
+      "format = ?, charset = ?, mode = ? WHERE id = ?",
+      b.status, b.rows_read, b.inserted, b.updated, b.unchanged, b.deleted, b.rejected, b.bytes,
+      b.first_seq, b.last_seq, errors_json(b.field_errors), b.error_code, b.error_detail,
+      b.heartbeat_at, b.finished_at, b.format, b.charset, b.mode, b.id));
+  return {};
+}
+
+Status restart(db::Connection& conn, const Batch& b) {
+  ZT_TRY(conn.exec("DELETE FROM exchange_rejection WHERE batch_id = ?", b.id));
+  ZT_TRY(conn.exec("UPDATE exchange_batch SET started_at = ? WHERE id = ?", b.started_at, b.id));
+  return update(conn, b);
+}
+
+Status insert_rejections(db::Connection& conn, std::int64_t batch_id,
+                         std::span<const Rejection> rejections) {
+  for (const Rejection& r : rejections) {
+    json::array errors;
+    for (const FieldError& e : r.errors) {
+      errors.push_back(json::object{{"field", e.field}, {"code", e.code}, {"detail", e.detail}});
+    }
+    ZT_TRY(conn.exec("INSERT INTO exchange_rejection (batch_id, line, errors) VALUES (?, ?, ?)",
+                     batch_id, static_cast<std::int64_t>(r.line), json::serialize(errors)));
+  }
+  return {};
+}
+
+Result<std::optional<Batch>> find(db::Connection& conn, std::int64_t id) {
+  return one(conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE id = ?", kColumns), id));
+}
+
+Result<std::optional<Batch>> find_by_key(db::Connection& conn, std::int64_t resource_id,
+                                         std::string_view actor_kind, std::int64_t actor_id,
+                                         std::string_view key) {
+  return one(conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND "
+                                    "actor_kind = ? AND actor_id = ? AND idempotency_key = ?",
+                                    kColumns),
+                        resource_id, actor_kind, actor_id, key));
+}
+
+Result<std::vector<Batch>> list(db::Connection& conn, std::int64_t resource_id, std::int64_t before,
+                                int limit) {
+  return db::map_rows<Batch>(
+      conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND id "
+                             "< ? ORDER BY id DESC LIMIT {}",
+                             kColumns, limit),
+                 resource_id, before > 0 ? before : INT64_MAX),
+      from_row);
+}
+
+Result<std::vector<Rejection>> rejections(db::Connection& conn, std::int64_t batch_id,
+                                          std::uint64_t after, int limit) {
+  ZT_ASSIGN_OR_RETURN(auto rows,
+                      conn.query(fmt::format("SELECT line, errors FROM exchange_rejection WHERE "
+                                             "batch_id = ? AND line > ? ORDER BY line LIMIT {}",
+                                             limit),
+                                 batch_id, static_cast<std::int64_t>(after)));
+  std::vector<Rejection> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Rejection r;
+    r.line = static_cast<std::uint64_t>(rows[i].get<std::int64_t>(0));
+    boost::system::error_code ec;
+    json::value v = json::parse(rows[i].get<std::string_view>(1), ec);
+    if (!ec && v.is_array()) {
+      for (const auto& e : v.get_array()) {
+        if (!e.is_object()) continue;
+        const auto& o = e.get_object();
+        auto text = [&](std::string_view k) {
+          const json::value* s = o.if_contains(k);
+          return s && s->is_string() ? std::string(s->get_string()) : std::string();
+        };
+        r.errors.push_back({text("field"), text("code"), text("detail")});
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<DailyCount>> daily(db::Connection& conn, std::int64_t resource_id,
+                                      std::int64_t since_ms) {
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT finished_at, inserted + updated + unchanged + deleted, rejected FROM "
+                 "exchange_batch WHERE resource_id = ? AND finished_at >= ? ORDER BY finished_at",
+                 resource_id, since_ms));
+  std::vector<DailyCount> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string day = china_day(rows[i].get<std::int64_t>(0));
+    if (out.empty() || out.back().day != day) out.push_back({day, 0, 0});
+    out.back().ingested += rows[i].get<std::int64_t>(1);
+    out.back().rejected += rows[i].get<std::int64_t>(2);
+  }
+  return out;
+}
+
+Result<std::pair<std::map<std::string, std::int64_t>, std::int64_t>> error_totals(
+    db::Connection& conn, std::int64_t resource_id, std::int64_t since_ms) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT field_errors, rows_read FROM exchange_batch "
+                                            "WHERE resource_id = ? AND started_at >= ?",
+                                            resource_id, since_ms));
+  std::map<std::string, std::int64_t> totals;
+  std::int64_t read = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (const auto& [k, v] : parse_errors(rows[i].get<std::string_view>(0)))
+      totals[k] += v;
+    read += rows[i].get<std::int64_t>(1);
+  }
+  return std::pair{std::move(totals), read};
+}
+
+}  // namespace zt::exchange::batches

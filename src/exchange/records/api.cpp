@@ -1,0 +1,190 @@
+#include "exchange/records/api.h"
+
+#include "exchange/request_params.h"
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "identity/api.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
+
+namespace zt::exchange {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+ReadContext read_context(const http::Request& request) {
+  ReadContext c;
+  if (auto p = request.header("X-Purpose")) c.purpose = std::string(*p);
+  if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
+  c.request = identity::context_of(request);
+  return c;
+}
+
+std::vector<http::ParamDoc> read_headers() {
+  return {{.name = "X-Purpose",
+           .in = "header",
+           .description = "The purpose of the read (用途); defaults to the grant's purpose."},
+          {.name = "X-Case-Id",
+           .in = "header",
+           .description = "The case (办件编号) the read serves; kept in the audit record."}};
+}
+
+namespace {
+
+const std::string kTag = "exchange";
+
+// Who may read, said once for the three read routes.
+constexpr std::string_view kReadRule =
+    "Who: a department's staff or API client (a principal with a department). The providing "
+    "department reads every field unmasked; other departments read unconditional resources "
+    "whole and conditional ones with an active grant (its fields; personal fields masked unless "
+    "the grant unmasks them); city-scope principals read every field masked; share_type none is "
+    "404 to others.";
+
+// The query's filters: every parameter except fields, limit, cursor, format.
+Result<QueryInput> query_input(const http::Request& request) {
+  QueryInput in;
+  const std::string query(request.query());  // parse_query needs a NUL-terminated string
+  auto params = boost::urls::parse_query(query);
+  if (!params) return Error::invalid("invalid_query", "The query string is malformed.");
+  for (const auto& p : *params) {
+    const std::string key(p.key);
+    if (key == "fields" || key == "limit" || key == "cursor" || key == "format") continue;
+    in.filters.emplace_back(key, std::string(p.value));
+  }
+  in.fields = split_list(request.query_param("fields"));
+  if (auto limit = request.query_param("limit"); limit && !limit->empty()) {
+    auto n = http::parse_id(*limit);
+    if (!n || *n > kMaxQueryPage) {
+      return Error::invalid("invalid_paging", fmt::format("limit is 1 to {}.", kMaxQueryPage));
+    }
+    in.limit = static_cast<int>(*n);
+  }
+  in.cursor = request.query_param("cursor").value_or("");
+  return in;
+}
+
+// GET /api/v1/resources/{code}/records/{key}
+http::Response get_record(QueryService& query, const http::Request& request) {
+  auto r = query.record(*request.principal(), request.param("code"), request.param("key"),
+                        split_list(request.query_param("fields")), read_context(request));
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::text(200, std::move(*r), "application/json");
+}
+
+http::RouteDoc get_record_doc() {
+  auto params = read_headers();
+  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  return {.summary = "One record by key (共享查询)",
+          .description = fmt::format(
+              "The record with this key, projected to the fields you may read (absent "
+              "otherwise) and masked. Composite keys: values comma-separated in key order. "
+              "Every read is audited with its purpose and case (exchange.record.read).\n\n{}\n\n"
+              "Errors: 400 invalid_key, invalid_fields, purpose_required, invalid_purpose; 403 "
+              "forbidden (no department), grant_required; 404 resource_not_found (also a "
+              "draft), record_not_found.",
+              kReadRule),
+          .tag = kTag,
+          .params = std::move(params),
+          .responses = {{200, "The record", json::object{{"type", "object"}}}}};
+}
+
+// GET /api/v1/resources/{code}/records
+http::Response query_records(QueryService& query, const http::Request& request) {
+  auto in = query_input(request);
+  if (!in.ok()) return http::problem(in.error());
+  auto page = query.query(*request.principal(), request.param("code"), *in, read_context(request));
+  if (!page.ok()) return http::problem(page.error());
+  std::string body = "{\"items\":[";
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    if (i) body += ',';
+    body += page->items[i];
+  }
+  body += "],\"next_cursor\":";
+  body += page->next_cursor ? json::serialize(json::value(*page->next_cursor)) : "null";
+  body += '}';
+  return http::Response::text(200, std::move(body), "application/json");
+}
+
+http::RouteDoc query_records_doc() {
+  auto params = read_headers();
+  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  params.push_back({.name = "limit", .description = "1 to 1000 (default 100)."});
+  params.push_back({.name = "cursor", .description = "next_cursor of the previous page."});
+  return {
+      .summary = "Records by filters on indexed fields",
+      .description = fmt::format(
+          "field=value, field__gt/__gte/__lt/__lte=value, field__prefix=text on the key or "
+          "indexed fields, each value checked against the field's type; fields=a,b; limit "
+          "(1-1000, default 100) and cursor page in key order. Records are projected and masked "
+          "as for one record; one audit record per request with the keys returned.\n\n{}\n\n"
+          "Errors: 400 invalid_query, invalid_paging, invalid_cursor, invalid_filter, "
+          "field_not_filterable, invalid_fields, purpose_required, invalid_purpose; 403 "
+          "forbidden, grant_required; 404 resource_not_found (also a draft).",
+          kReadRule),
+      .tag = kTag,
+      .params = std::move(params),
+      .responses = {{200, "A page of records",
+                     schema::object({{"items", schema::array_of(json::object{{"type", "object"}})},
+                                     {"next_cursor", schema::nstr()}})}}};
+}
+
+// GET /api/v1/resources/{code}/export
+http::Response export_records(QueryService& query, const http::Request& request) {
+  auto in = query_input(request);
+  if (!in.ok()) return http::problem(in.error());
+  const std::string format = request.query_param("format").value_or("csv");
+  if (format != "csv" && format != "ndjson") {
+    return http::problem(400, "invalid_format", "format is csv or ndjson.");
+  }
+  auto plan = query.export_records(*request.principal(), request.param("code"),
+                                   format == "csv" ? ExportFormat::kCsv : ExportFormat::kNdjson,
+                                   *in, read_context(request));
+  if (!plan.ok()) return http::problem(plan.error());
+  auto write = std::move(plan->write);
+  return http::Response::streamed(
+      200, plan->content_type, [write = std::move(write)](http::BodySink& sink) {
+        return write([&sink](std::string_view piece) { return sink.write(piece); });
+      });
+}
+
+http::RouteDoc export_records_doc() {
+  auto params = read_headers();
+  params.push_back({.name = "format", .description = "csv (default) or ndjson."});
+  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  return {.summary = "Export records as CSV or NDJSON (streamed)",
+          .description = fmt::format(
+              "Every record you may read (filters as for the records query), projected and "
+              "masked, streamed in constant memory. One audit record per export, with its "
+              "count.\n\n{}\n\n"
+              "Errors (before the body starts): 400 invalid_format, invalid_query, "
+              "invalid_filter, field_not_filterable, invalid_fields, purpose_required, "
+              "invalid_purpose; 403 forbidden, grant_required; 404 resource_not_found (also a "
+              "draft).",
+              kReadRule),
+          .tag = kTag,
+          .params = std::move(params),
+          .responses = {{200, "The records", json::value(nullptr), "text/csv"}}};
+}
+
+}  // namespace
+
+void add_records_routes(http::Router& router, QueryService& query) {
+  router.add(
+      http::Method::kGet, "/api/v1/resources/{code}/records/{key}",
+      [&query](const http::Request& request) { return get_record(query, request); },
+      {.read_scope = true}, get_record_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/resources/{code}/records",
+      [&query](const http::Request& request) { return query_records(query, request); },
+      {.read_scope = true}, query_records_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/resources/{code}/export",
+      [&query](const http::Request& request) { return export_records(query, request); }, {},
+      export_records_doc());
+}
+
+}  // namespace zt::exchange

@@ -1,0 +1,126 @@
+// Record storage of published resources: one typed table per resource (rec_<id>: a column per
+// field of the field's type, the key as primary key, an index per indexed field), its change log
+// (rec_<id>_changes: seq, op, data) and its state row (last sequence number, record count). The
+// only file of the module with SQL on these tables.
+//
+// Column types: integer BIGINT, decimal NUMERIC, boolean INTEGER 0/1 (SQLite) / BOOLEAN, date
+// TEXT (SQLite) / DATE, datetime TEXT in Beijing time (SQLite) / TIMESTAMPTZ, other types TEXT.
+// SQLite tables are WITHOUT ROWID, clustered on the key. Columns are f_<field name>; system
+// columns start with '_' (field names cannot).
+//
+// Writing a chunk of validated rows happens in the caller's transaction: every row is inserted,
+// updated, left unchanged (identical values), or deleted, and each applied change is appended to
+// the change log with the resource's next sequence number. The state row is locked first
+// (PostgreSQL: SELECT … FOR UPDATE; SQLite has one writer), so sequence numbers commit in order
+// and a reader that stores its cursor never misses a change. SQLite writes row by row with
+// prepared statements; PostgreSQL loads the chunk with COPY into a temporary table and merges it
+// with one INSERT … ON CONFLICT and one DELETE.
+//
+// Thread-safety: free functions on a caller's connection.
+#pragma once
+
+#include "catalog/model.h"
+#include "core/result.h"
+#include "db/connection.h"
+#include "db/migration.h"
+#include "db/transaction.h"
+#include "exchange/records/model.h"
+#include "exchange/records/validate.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zt::exchange {
+
+// Migrations 400-499 (this module's shared tables; the per-resource tables are made at
+// publication).
+std::vector<db::Migration> migrations();
+
+namespace records {
+
+// Creates the storage of a newly published resource (before == null), or alters it for a
+// compatible field change (new columns, new indexes). Runs in the caller's transaction.
+Status apply_schema(db::Connection& conn, const catalog::Resource* before,
+                    const catalog::Resource& after);
+
+// Applies `rows` (keys unique among them; validated against resource.fields) in the caller's
+// write transaction `tx` on `conn`; `batch_id` and `now_ms` are recorded with each change. Every
+// row stamps its record with `batch_id`, so a key repeated in a later chunk of the same batch is
+// found (ChunkOutcome::duplicates) without keeping the batch's keys in memory.
+// What one batch's chunks learn for the next: on PostgreSQL, whether to try COPYing the new
+// rows straight into the table (a first load) before probing for existing keys.
+struct ChunkHint {
+  bool try_direct = true;
+};
+
+Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
+                                 const catalog::Resource& resource, std::span<const TypedRow> rows,
+                                 std::int64_t batch_id, std::int64_t now_ms,
+                                 ChunkHint* hint = nullptr);
+
+// Changes with seq > after, oldest first, at most `limit`.
+Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t resource_id,
+                                         std::int64_t after, int limit);
+
+Result<StorageState> state(db::Connection& conn, std::int64_t resource_id);
+
+// For each field, how many records have a value (not null); and the record count.
+Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn,
+                                                const catalog::Resource& resource);
+
+// The record with the given key values (one per key field, in key order), as a JSON object of
+// every field; nullopt when absent.
+Result<std::optional<std::string>> find_record(db::Connection& conn,
+                                               const catalog::Resource& resource,
+                                               std::span<const TypedValue> key);
+
+// The SELECT of one record by its key: a parameter per key field, in key order, reading every
+// field as scan_records does. Built once per resource version by callers that look records up
+// often (key lookups), rather than per call.
+std::string key_lookup_sql(db::Backend backend, const catalog::Resource& resource);
+
+// The record with the given key values (one per key field, in key order) read with `sql` from
+// key_lookup_sql(conn.backend(), resource), as typed values in field order; nullopt when absent.
+Result<std::optional<TypedRow>> lookup_record(db::Connection& conn,
+                                              const catalog::Resource& resource,
+                                              std::string_view sql,
+                                              std::span<const TypedValue> key);
+
+// One filter of a query on a key or indexed field. kPrefix matches text starting with `value`
+// (`upper` is the exclusive end of its range, made by the caller: value + U+FFFF).
+struct Condition {
+  enum class Op { kEq, kGt, kGte, kLt, kLte, kPrefix };
+  std::size_t field = 0;  // index in resource.fields
+  Op op = Op::kEq;
+  TypedValue value;
+  std::string upper;
+};
+
+// Records matching every condition, in key order, after the key `after` (empty: from the
+// start), at most `limit`, each given to `visit` as typed values in field order.
+Status scan_records(db::Connection& conn, const catalog::Resource& resource,
+                    std::span<const Condition> conditions, std::span<const TypedValue> after,
+                    int limit, const std::function<void(const TypedRow&)>& visit);
+
+// The same as views borrowed from the rows read (valid only during the call to `visit`), one per
+// field in field order, with only the `selected` fields (and the key fields) read: the others
+// are kNull. An empty `selected` reads every field. For exports, which read many rows and
+// copy each value once, into their output.
+Status scan_record_views(db::Connection& conn, const catalog::Resource& resource,
+                         std::span<const Condition> conditions, std::span<const TypedValue> after,
+                         int limit, const std::vector<bool>& selected,
+                         const std::function<void(std::span<const ValueView>)>& visit);
+
+// The same, each as the JSON object find_record gives.
+Result<std::vector<std::string>> find_records(db::Connection& conn,
+                                              const catalog::Resource& resource,
+                                              std::span<const Condition> conditions,
+                                              std::span<const TypedValue> after, int limit);
+
+}  // namespace records
+
+}  // namespace zt::exchange

@@ -1,0 +1,401 @@
+#include "exchange/sharing/api.h"
+
+#include "audit/model.h"
+#include "http/json_body.h"
+#include "http/openapi.h"
+#include "http/problem.h"
+#include "identity/api.h"
+
+#include <boost/json.hpp>
+
+namespace zt::exchange {
+
+namespace json = boost::json;
+namespace schema = http::schema;
+
+namespace {
+
+using identity::context_of;
+
+const std::string kTag = "sharing";
+constexpr int kMaxPage = 200;
+
+json::object to_json(const SharingRequest& r) {
+  return json::object{{"id", r.id},
+                      {"resource", r.resource_code},
+                      {"resource_name", r.resource_name},
+                      {"consumer_department_id", r.consumer_department_id},
+                      {"provider_department_id", r.provider_department_id},
+                      {"purpose", r.purpose},
+                      {"legal_basis", r.legal_basis},
+                      {"fields", http::string_array(r.fields)},
+                      {"duration_days", r.duration_days},
+                      {"status", r.status},
+                      {"requested_by", r.requested_by_name},
+                      {"requested_at", http::iso_time_or_null(r.requested_at)},
+                      {"decided_by", r.decided_by_name},
+                      {"decided_at", http::iso_time_or_null(r.decided_at)},
+                      {"decision_reason", r.decision_reason},
+                      {"grant_id", r.grant_id ? json::value(*r.grant_id) : json::value(nullptr)}};
+}
+
+json::object to_json(const Grant& g, std::int64_t now) {
+  return json::object{{"id", g.id},
+                      {"request_id", g.request_id},
+                      {"resource", g.resource_code},
+                      {"consumer_department_id", g.consumer_department_id},
+                      {"provider_department_id", g.provider_department_id},
+                      {"fields", http::string_array(g.fields)},
+                      {"unmasked", http::string_array(g.unmasked)},
+                      {"purpose", g.purpose},
+                      {"status", g.status(now)},
+                      {"starts_at", http::iso_time_or_null(g.starts_at)},
+                      {"expires_at", http::iso_time_or_null(g.expires_at)},
+                      {"revoked_at", http::iso_time_or_null(g.revoked_at)},
+                      {"revoke_reason", g.revoke_reason}};
+}
+
+std::int64_t now_ms() {
+  return core::to_millis(std::chrono::system_clock::now());
+}
+
+json::object request_schema() {
+  return schema::object(
+      {{"id", schema::integer()},
+       {"resource", schema::str()},
+       {"resource_name", schema::str()},
+       {"consumer_department_id", schema::integer()},
+       {"provider_department_id", schema::integer()},
+       {"purpose", schema::str()},
+       {"legal_basis", schema::str()},
+       {"fields", schema::strings()},
+       {"duration_days", schema::integer()},
+       {"status", schema::enumeration({"pending", "approved", "rejected", "withdrawn"})},
+       {"requested_by", schema::str()},
+       {"requested_at", schema::str()},
+       {"decided_by", schema::str()},
+       {"decided_at", schema::nstr()},
+       {"decision_reason", schema::str()},
+       {"grant_id", schema::ninteger()}});
+}
+
+json::object grant_schema() {
+  return schema::object({{"id", schema::integer()},
+                         {"request_id", schema::integer()},
+                         {"resource", schema::str()},
+                         {"consumer_department_id", schema::integer()},
+                         {"provider_department_id", schema::integer()},
+                         {"fields", schema::strings()},
+                         {"unmasked", schema::strings()},
+                         {"purpose", schema::str()},
+                         {"status", schema::enumeration({"active", "expired", "revoked"})},
+                         {"starts_at", schema::str()},
+                         {"expires_at", schema::str()},
+                         {"revoked_at", schema::nstr()},
+                         {"revoke_reason", schema::str()}});
+}
+
+http::Response list_response(json::array items, std::optional<std::int64_t> next) {
+  return http::Response::json(
+      200, json::object{
+               {"items", std::move(items)},
+               {"next_cursor", next ? json::value(std::to_string(*next)) : json::value(nullptr)}});
+}
+
+// POST /api/v1/sharing/requests
+http::Response file_request(SharingService& sharing, const http::Request& request) {
+  http::JsonBody body(request);
+  RequestInput in;
+  in.resource_code = body.string("resource", true).value_or("");
+  in.purpose = body.string("purpose", true).value_or("");
+  in.legal_basis = body.string("legal_basis", true).value_or("");
+  in.fields = body.strings("fields").value_or(std::vector<std::string>{});
+  in.duration_days = body.integer("duration_days").value_or(365);
+  if (!body.ok()) return body.problem();
+  auto r = sharing.file_request(*request.principal(), std::move(in), context_of(request));
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::json(201, to_json(*r));
+}
+
+http::RouteDoc file_request_doc() {
+  return {.summary = "File a sharing request (共享申请)",
+          .description =
+              "Asks another department for a conditional resource: purpose (用途), legal basis, "
+              "the fields needed (default: all) and a duration in days (default 365, at most "
+              "1098). The request waits for the provider's decision; audited.\n\n"
+              "Who: a department's staff or API client with exchange.query.\n\n"
+              "Errors: 400 invalid_body, invalid_fields; 403 forbidden; 404 resource_not_found; "
+              "409 own_resource, invalid_state (not published), no_grant_needed (shared "
+              "unconditionally).",
+          .tag = kTag,
+          .request_schema = schema::object({{"resource", schema::str()},
+                                            {"purpose", schema::str()},
+                                            {"legal_basis", schema::str()},
+                                            {"fields", schema::strings()},
+                                            {"duration_days", schema::integer()}},
+                                           {"resource", "purpose", "legal_basis"}),
+          .responses = {{201, "The pending request", request_schema()}}};
+}
+
+// GET /api/v1/sharing/requests
+http::Response list_requests(SharingService& sharing, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  const bool inbox = request.query_param("box").value_or("outbox") == "inbox";
+  std::optional<std::string> status = request.query_param("status");
+  if (status && status->empty()) status.reset();
+  auto list =
+      sharing.requests(*request.principal(), inbox, std::move(status), page->after, page->limit);
+  if (!list.ok()) return http::problem(list.error());
+  json::array items;
+  for (const auto& r : *list)
+    items.push_back(to_json(r));
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(list->size()) == page->limit) next = list->back().id;
+  return list_response(std::move(items), next);
+}
+
+http::RouteDoc list_requests_doc() {
+  return {.summary = "Sharing requests of your department",
+          .description =
+              "inbox: requests to your department as provider; outbox (default): those it "
+              "filed. Newest first, with their decisions.\n\n"
+              "Who: a department's staff or API client.\n\n"
+              "Errors: 400 invalid_paging; 403 forbidden (no department).",
+          .tag = kTag,
+          .params = {{.name = "box",
+                      .description = "inbox (to your department as provider) or outbox."},
+                     {.name = "status", .description = "pending, approved, rejected or withdrawn."},
+                     {.name = "limit", .description = "1 to 200 (default 50)."},
+                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .responses = {{200, "Requests, newest first", schema::page(request_schema())}}};
+}
+
+// GET /api/v1/sharing/requests/{id}
+http::Response get_request(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "request_not_found", "No such request.");
+  auto r = sharing.get_request(*request.principal(), *id);
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::json(200, to_json(*r));
+}
+
+http::RouteDoc get_request_doc() {
+  return {.summary = "One sharing request",
+          .description =
+              "The request with its status and decision.\n\n"
+              "Who: the requesting and the providing department, and city-scope "
+              "principals.\n\n"
+              "Errors: 404 request_not_found (also for other departments).",
+          .tag = kTag,
+          .responses = {{200, "The request", request_schema()}}};
+}
+
+// POST /api/v1/sharing/requests/{id}/approve
+http::Response approve_request(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "request_not_found", "No such request.");
+  Decision d;
+  if (request.json()) {
+    http::JsonBody body(request);
+    d.fields = body.strings("fields").value_or(std::vector<std::string>{});
+    d.unmasked = body.strings("unmasked").value_or(std::vector<std::string>{});
+    d.duration_days = body.integer("duration_days");
+    if (auto until = body.string("expires_at")) {
+      auto parsed = audit::parse_time(*until);
+      if (!parsed.ok()) {
+        return http::problem(400, "invalid_body",
+                             "\"expires_at\" must be an ISO 8601 time with an offset.");
+      }
+      d.expires_at = core::to_millis(*parsed);
+    }
+    if (!body.ok()) return body.problem();
+  }
+  auto r = sharing.approve(*request.principal(), *id, std::move(d), context_of(request));
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::json(200, to_json(*r));
+}
+
+http::RouteDoc approve_request_doc() {
+  return {.summary = "Approve a sharing request (grant)",
+          .description =
+              "Creates a grant: it may grant fewer fields than asked, unmask some personal "
+              "fields, and shorten the duration (or set expires_at). The grant takes effect at "
+              "once; audited.\n\n"
+              "Who: the providing department's administrator (exchange.grants.manage).\n\n"
+              "Errors: 400 invalid_body, invalid_fields; 403 forbidden; 404 request_not_found, "
+              "resource_not_found; 409 invalid_state (not pending).",
+          .tag = kTag,
+          .request_schema = schema::object({{"fields", schema::strings()},
+                                            {"unmasked", schema::strings()},
+                                            {"duration_days", schema::integer()},
+                                            {"expires_at", schema::str()}}),
+          .responses = {{200, "The request, approved, with its grant_id", request_schema()}}};
+}
+
+// POST /api/v1/sharing/requests/{id}/reject
+http::Response reject_request(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "request_not_found", "No such request.");
+  http::JsonBody body(request);
+  auto reason = body.string("reason", true);
+  if (!body.ok()) return body.problem();
+  auto r = sharing.reject(*request.principal(), *id, *reason, context_of(request));
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::json(200, to_json(*r));
+}
+
+http::RouteDoc reject_request_doc() {
+  return {.summary = "Reject a sharing request with a reason",
+          .description =
+              "Ends a pending request without a grant; the reason is shown to the "
+              "requester. Audited.\n\n"
+              "Who: the providing department's administrator "
+              "(exchange.grants.manage).\n\n"
+              "Errors: 400 invalid_body (reason missing or over 1000 bytes); 403 "
+              "forbidden; 404 request_not_found; 409 invalid_state (not pending).",
+          .tag = kTag,
+          .request_schema = schema::object({{"reason", schema::str()}}, {"reason"}),
+          .responses = {{200, "The request", request_schema()}}};
+}
+
+// POST /api/v1/sharing/requests/{id}/withdraw
+http::Response withdraw_request(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "request_not_found", "No such request.");
+  auto r = sharing.withdraw(*request.principal(), *id, context_of(request));
+  if (!r.ok()) return http::problem(r.error());
+  return http::Response::json(200, to_json(*r));
+}
+
+http::RouteDoc withdraw_request_doc() {
+  return {.summary = "Withdraw your pending sharing request",
+          .description =
+              "Takes a pending request back. Audited.\n\n"
+              "Who: the requesting department's staff or API client with "
+              "exchange.query.\n\n"
+              "Errors: 403 forbidden; 404 request_not_found; 409 invalid_state (not "
+              "pending).",
+          .tag = kTag,
+          .responses = {{200, "The request", request_schema()}}};
+}
+
+// GET /api/v1/sharing/grants
+http::Response list_grants(SharingService& sharing, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  const bool inbox = request.query_param("box").value_or("outbox") == "inbox";
+  auto list = sharing.grants(*request.principal(), inbox, page->after, page->limit);
+  if (!list.ok()) return http::problem(list.error());
+  json::array items;
+  const std::int64_t now = now_ms();
+  for (const auto& g : *list)
+    items.push_back(to_json(g, now));
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(list->size()) == page->limit) next = list->back().id;
+  return list_response(std::move(items), next);
+}
+
+http::RouteDoc list_grants_doc() {
+  return {.summary = "Grants your department gave (inbox) or holds (outbox)",
+          .description =
+              "Newest first, each with its status now (active, expired, revoked).\n\n"
+              "Who: a department's staff or API client.\n\n"
+              "Errors: 400 invalid_paging; 403 forbidden (no department).",
+          .tag = kTag,
+          .params = {{.name = "box", .description = "inbox (given) or outbox (held)."},
+                     {.name = "limit", .description = "1 to 200 (default 50)."},
+                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .responses = {{200, "Grants, newest first", schema::page(grant_schema())}}};
+}
+
+// GET /api/v1/sharing/grants/{id}
+http::Response get_grant(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "grant_not_found", "No such grant.");
+  auto g = sharing.get_grant(*request.principal(), *id);
+  if (!g.ok()) return http::problem(g.error());
+  return http::Response::json(200, to_json(*g, now_ms()));
+}
+
+http::RouteDoc get_grant_doc() {
+  return {.summary = "One grant",
+          .description =
+              "The grant with its fields, unmasked fields and status now.\n\n"
+              "Who: the granting and the holding department, and city-scope "
+              "principals.\n\n"
+              "Errors: 404 grant_not_found (also for other departments).",
+          .tag = kTag,
+          .responses = {{200, "The grant", grant_schema()}}};
+}
+
+// POST /api/v1/sharing/grants/{id}/revoke
+http::Response revoke_grant(SharingService& sharing, const http::Request& request) {
+  auto id = http::parse_id(request.param("id"));
+  if (!id) return http::problem(404, "grant_not_found", "No such grant.");
+  http::JsonBody body(request);
+  auto reason = body.string("reason", true);
+  if (!body.ok()) return body.problem();
+  auto g = sharing.revoke(*request.principal(), *id, *reason, context_of(request));
+  if (!g.ok()) return http::problem(g.error());
+  return http::Response::json(200, to_json(*g, now_ms()));
+}
+
+http::RouteDoc revoke_grant_doc() {
+  return {.summary = "Revoke a grant now",
+          .description =
+              "Takes effect at once on every server (cached access decisions are checked "
+              "against the grant version); webhook subscriptions that relied on it are parked "
+              "at their next delivery. Audited.\n\n"
+              "Who: the providing department's administrator (exchange.grants.manage).\n\n"
+              "Errors: 400 invalid_body (reason missing or over 1000 bytes); 403 forbidden; 404 "
+              "grant_not_found; 409 invalid_state (already expired or revoked).",
+          .tag = kTag,
+          .request_schema = schema::object({{"reason", schema::str()}}, {"reason"}),
+          .responses = {{200, "The revoked grant", grant_schema()}}};
+}
+
+}  // namespace
+
+void add_sharing_routes(http::Router& router, SharingService& sharing) {
+  const http::RouteOptions json_body{.body_limit = 64 * 1024, .accepts = {"application/json"}};
+  const http::RouteOptions reason_body{.body_limit = 16 * 1024, .accepts = {"application/json"}};
+  router.add(
+      http::Method::kPost, "/api/v1/sharing/requests",
+      [&sharing](const http::Request& request) { return file_request(sharing, request); },
+      json_body, file_request_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/sharing/requests",
+      [&sharing](const http::Request& request) { return list_requests(sharing, request); }, {},
+      list_requests_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/sharing/requests/{id}",
+      [&sharing](const http::Request& request) { return get_request(sharing, request); }, {},
+      get_request_doc());
+  router.add(
+      http::Method::kPost, "/api/v1/sharing/requests/{id}/approve",
+      [&sharing](const http::Request& request) { return approve_request(sharing, request); },
+      json_body, approve_request_doc());
+  router.add(
+      http::Method::kPost, "/api/v1/sharing/requests/{id}/reject",
+      [&sharing](const http::Request& request) { return reject_request(sharing, request); },
+      reason_body, reject_request_doc());
+  router.add(
+      http::Method::kPost, "/api/v1/sharing/requests/{id}/withdraw",
+      [&sharing](const http::Request& request) { return withdraw_request(sharing, request); }, {},
+      withdraw_request_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/sharing/grants",
+      [&sharing](const http::Request& request) { return list_grants(sharing, request); }, {},
+      list_grants_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/sharing/grants/{id}",
+      [&sharing](const http::Request& request) { return get_grant(sharing, request); }, {},
+      get_grant_doc());
+  router.add(
+      http::Method::kPost, "/api/v1/sharing/grants/{id}/revoke",
+      [&sharing](const http::Request& request) { return revoke_grant(sharing, request); },
+      reason_body, revoke_grant_doc());
+}
+
+}  // namespace zt::exchange
