@@ -76,13 +76,7 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
 
   router.add(Method::kGet, "/api/openapi.json",
              [&router, build](const Request&) {
-               ApiInfo info{.title = "Zhengtong API",
-                            .version = build.version,
-                            .description =
-                                "政通 Zhengtong: data sharing and exchange hub and public "
-                                "services for a city. Errors are RFC 9457 problem+json with "
-                                "a stable code."};
-               return Response::json(200, openapi_document(router, info));
+               return Response::json(200, openapi_document(router, {.version = build.version}));
              },
              inline_options,
              {.summary = "This OpenAPI 3.1 document",
