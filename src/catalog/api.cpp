@@ -255,7 +255,10 @@ void add_routes(http::Router& router, CatalogService& service) {
        .description =
            "Keyword search (Chinese works: trigram index; terms of 1-2 characters match by "
            "substring) over code, name, summary, keywords and field labels, with facet counts. "
-           "Each facet counts the matches without its own filter.",
+           "Each facet counts the matches without its own filter. Needs catalog.resources.read; "
+           "a department sees its own resources and the others' that are not drafts and are "
+           "shared (share_type not none), city-wide roles (scope.city) every resource. Errors: "
+           "400 invalid_query, invalid_paging; 403 forbidden.",
        .tag = tag,
        .params = {{.name = "q", .description = "Keywords, space-separated; all must match."},
                   {.name = "department_id", .description = "Providing department."},
@@ -304,8 +307,12 @@ void add_routes(http::Router& router, CatalogService& service) {
       },
       {.body_limit = 1 << 20, .accepts = {"application/json"}},
       {.summary = "Create a resource (draft)",
-       .description = "By the providing department's dept_admin (catalog.resources.publish) or a "
-                      "data_admin (catalog.manage, who may name any department_id).",
+       .description = "A new resource in status draft, at version 1, with its metadata (GB/T "
+                      "21063) and typed fields. By the providing department's dept_admin "
+                      "(catalog.resources.publish; department_id defaults to theirs) or a "
+                      "data_admin (catalog.manage, who may name any department_id). Audited. "
+                      "Errors: 400 invalid_body, invalid_resource_code, invalid_fields, "
+                      "invalid_department; 403 forbidden; 409 resource_exists.",
        .tag = tag,
        .request_schema = input_schema(false),
        .responses = {{201, "The new draft", resource_schema()}}});
@@ -318,6 +325,11 @@ void add_routes(http::Router& router, CatalogService& service) {
              },
              {},
              {.summary = "One resource",
+              .description = "The resource's metadata and fields. Needs catalog.resources.read "
+                             "for another department's resource, which must be published or "
+                             "retired and shared (share_type not none); the providing department "
+                             "and city-wide roles (scope.city) see every state. Errors: 404 "
+                             "resource_not_found (also for a resource you may not see).",
               .tag = tag,
               .responses = {{200, "The resource", resource_schema()}}});
 
@@ -344,7 +356,11 @@ void add_routes(http::Router& router, CatalogService& service) {
            "Replaces metadata and fields. A published resource takes only compatible field "
            "changes (add an optional field, widen a length, add enum values, index a field); "
            "anything else is 409 incompatible_change. Send the version you read to detect "
-           "concurrent edits (409 version_conflict).",
+           "concurrent edits (409 version_conflict). The code and the providing department "
+           "never change. By the providing department's dept_admin (catalog.resources.publish) "
+           "or a data_admin (catalog.manage). Audited. Errors: 400 invalid_body, invalid_fields; "
+           "403 forbidden; 404 resource_not_found; 409 incompatible_change, version_conflict, "
+           "resource_retired.",
        .tag = tag,
        .request_schema = input_schema(true),
        .responses = {{200, "The resource after the change", resource_schema()}}});
@@ -364,9 +380,17 @@ void add_routes(http::Router& router, CatalogService& service) {
         },
         {},
         {.summary = publishing ? "Publish a draft resource" : "Retire a published resource",
-         .description = publishing ? "Creates the resource's typed record table; records can "
-                                     "then be ingested."
-                                   : "No more ingest; the records and the catalog entry stay.",
+         .description =
+             publishing
+                 ? "draft → published: creates the resource's typed record table, after which "
+                   "records can be ingested and shared as its share type says. By the providing "
+                   "department's dept_admin (catalog.resources.publish) or a data_admin "
+                   "(catalog.manage). Audited. Errors: 403 forbidden; 404 resource_not_found; 409 "
+                   "invalid_state (not a draft)."
+                 : "published → retired: no more ingest; the records and the catalog entry stay. "
+                   "By the providing department's dept_admin (catalog.resources.publish) or a "
+                   "data_admin (catalog.manage). Audited. Errors: 403 forbidden; 404 "
+                   "resource_not_found; 409 invalid_state (not published).",
          .tag = tag,
          .responses = {{200, "The resource", resource_schema()}}});
   }
@@ -394,6 +418,11 @@ void add_routes(http::Router& router, CatalogService& service) {
              },
              {},
              {.summary = "A resource's version history",
+              .description = "Every version of the resource, newest first: the action (create, "
+                             "update, publish, retire), what changed, who and when, and the "
+                             "resource as it was. Visible to whoever may read the resource (see "
+                             "GET /api/v1/catalog/resources/{code}). Errors: 404 "
+                             "resource_not_found.",
               .tag = tag,
               .responses = {{200, "Every version, newest first",
                              schema::object({{"items", schema::array_of(version_schema())}})}}});

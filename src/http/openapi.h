@@ -9,20 +9,39 @@
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
-#include <string_view>
-
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace zt::http {
 
 struct ApiInfo {
   std::string title = "Zhengtong API";
   std::string version;
-  std::string description;
+  std::string description =
+      "政通 Zhengtong: data sharing and exchange hub and public services for a city. Sign in "
+      "with POST /api/v1/auth/login and send the token as Authorization: Bearer, or call as a "
+      "department system with X-API-Key; an operation's description (and x-permission) "
+      "names the permission it needs. Errors are RFC 9457 problem+json with a stable code.";
+  std::string contact_name = "Zhengtong (政通) maintainers";
+  std::string license = "Apache-2.0";  // SPDX identifier, as LICENSE says
 };
 
+// A tag operations are grouped by (RouteDoc::tag), with what the group is about.
+struct TagDoc {
+  std::string_view name;
+  std::string_view description;
+};
+
+// Every tag a route may carry, in the order the document lists them. A route's tag must be one of
+// these (tests/unit/app/openapi_test.cpp checks it).
+std::span<const TagDoc> api_tags();
+
 // The whole document. Every route appears under its pattern and method; path parameters are
-// taken from the pattern; every operation also documents the problem+json error response.
+// taken from the pattern (described by a RouteDoc param with in = "path", if any); the tags the
+// operations use are declared with their descriptions; the server is the document's own origin
+// ("/"). Every operation documents its problem+json errors: 401 and 403 when it needs sign-in,
+// 4XX and default for the rest; a public operation says so with an empty security list.
 boost::json::value openapi_document(const Router& router, const ApiInfo& info);
 
 // Small JSON Schema builders for RouteDoc schemas, shared by the modules' api.cpp files.

@@ -73,9 +73,11 @@ struct RouteOptions {
 
 struct ParamDoc {
   std::string name;
-  std::string in = "query";  // "query" or "header"; path parameters come from the pattern
+  // "query" or "header"; or "path" to describe a parameter of the pattern (path parameters are
+  // always listed, and always required, whether described here or not).
+  std::string in = "query";
   std::string description;
-  bool required = false;
+  bool required = false;  // ignored for "path"
   boost::json::value schema = boost::json::object{{"type", "string"}};
 };
 

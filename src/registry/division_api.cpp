@@ -121,7 +121,8 @@ void add_division_routes(http::Router& router, DivisionService& service) {
        .description = "A well-formed code the table does not hold (abolished or merged counties, "
                       "as old identity numbers carry) answers 200 with known=false, the ancestors "
                       "that are known and a warning; a code no longer current likewise with "
-                      "current=false. Errors: 400 invalid_division_code for a malformed code.",
+                      "current=false. Public reference data. Errors: 400 invalid_division_code "
+                      "for a malformed code.",
        .tag = tag,
        .responses = {{200, "The code as the division table knows it", division_lookup_schema()}}});
 }

@@ -115,7 +115,10 @@ json::object golden_schema() {
        {"resource_code", schema::str()},
        {"record", json::object{{"type", "object"}}},
        {"provenance", json::object{{"type", "object"}}},
-       {"open_conflicts", json::object{{"type", "array"}}},
+       {"open_conflicts", schema::array_of(schema::object({{"id", schema::integer()},
+                                                           {"attribute", schema::str()},
+                                                           {"sources", schema::strings()}},
+                                                          {"id", "attribute", "sources"}))},
        {"warnings", schema::array_of(schema::str())},
        {"id_number_place", json::object{}}},
       {"registry", "resource_code", "record", "provenance", "open_conflicts", "warnings"});
@@ -131,9 +134,10 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
       "fields masked unless the grant unmasks them; the read is audited with X-Purpose and "
       "X-Case-Id, and the citizen sees it under 谁用了我的数据.";
 
-  for (auto [path, kind, key_name] :
-       {std::tuple{"/api/v1/registry/persons", RegistryKind::kPerson, "id_number"},
-        std::tuple{"/api/v1/registry/entities", RegistryKind::kEntity, "uscc"}}) {
+  for (auto [path, kind, key_name] : {std::tuple{"/api/v1/registry/persons", RegistryKind::kPerson,
+                                                 "The person's 身份证号 (GB 11643)."},
+                                      std::tuple{"/api/v1/registry/entities", RegistryKind::kEntity,
+                                                 "The entity's 统一社会信用代码 (GB 32100)."}}) {
     const std::string one = std::string(path) + "/{key}";
     const bool person = kind == RegistryKind::kPerson;
     router.add(
@@ -151,7 +155,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
              "The golden record merged from the departments' resources, with each shown "
              "attribute's provenance (resource, batch, time; or the steward's resolution), the "
              "open conflicts' attributes and warnings (a division code the division table does "
-             "not hold).{}{} Errors: 400 invalid_key; 403 grant_required; 404 record_not_found, "
+             "not hold).{}{} Needs exchange.query. Errors: 400 invalid_key, purpose_required, "
+             "invalid_purpose; 403 forbidden, grant_required; 404 record_not_found, "
              "registry_not_configured.",
              read_note,
              person ? " id_number_place names the county of the number's first six digits." : ""),
@@ -187,7 +192,9 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                         "(330302 = 鹿城区, or a town's 9 digits). At least one. Pages in key "
                         "order." +
                         read_note +
-                        " Errors: 400 invalid_search, invalid_paging; 403 grant_required.",
+                        " Needs exchange.query. Errors: 400 invalid_search, invalid_paging, "
+                        "field_not_filterable, purpose_required, invalid_purpose; 403 forbidden, "
+                        "grant_required; 404 registry_not_configured.",
          .tag = tag,
          .params =
              [&] {
@@ -256,7 +263,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
       {.summary = "Conflicts between sources (for data stewards)",
        .description = "Two sources holding different values for one attribute of a person or "
                       "entity. status: open (default all), resolved, gone (the sources changed "
-                      "since). Errors: 400 invalid_registry, invalid_status, invalid_paging.",
+                      "since). Needs registry.manage (the data administrator). Errors: 400 "
+                      "invalid_registry, invalid_status, invalid_paging; 403 forbidden.",
        .tag = tag,
        .params = {{.name = "registry", .description = "person (default) or entity."},
                   {.name = "status", .description = "open, resolved or gone."},
@@ -288,8 +296,9 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
       {.summary = "Resolve a conflict: keep a value",
        .description = "The value stands for the attribute while the sources hold what they held "
                       "when it was chosen; when they change, a new conflict opens. The golden "
-                      "record is merged again and published at once. Audited. Errors: 400 "
-                      "invalid_value, invalid_note; 404 conflict_not_found; 409 "
+                      "record is merged again and published at once. Needs registry.manage "
+                      "(the data administrator). Audited. Errors: 400 invalid_value, "
+                      "invalid_note, invalid_body; 403 forbidden; 404 conflict_not_found; 409 "
                       "conflict_not_open.",
        .tag = tag,
        .request_schema =
@@ -306,8 +315,10 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
              },
              {},
              {.summary = "A registry's golden resource and attribute mappings",
-              .description = "registry.read or registry.manage. Errors: 400 invalid_registry; 403 "
-                             "forbidden; 404 registry_not_configured.",
+              .description = "The catalog resource the registry's golden records are published "
+                             "as, and which source resource's field feeds each attribute, at "
+                             "what priority. Needs registry.read or registry.manage. Errors: 400 "
+                             "invalid_registry; 403 forbidden; 404 registry_not_configured.",
               .tag = tag,
               .responses = {{200, "The configuration", config_schema()}}});
 
@@ -352,8 +363,9 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                       "its fields). mappings: attribute ← resource_code.field with a priority "
                       "(higher wins; equal: the latest change wins). Each source maps the key "
                       "attribute from its own single key field, and grants the registry's "
-                      "department its mapped fields unmasked. Audited. Errors: 400 "
-                      "invalid_registry, invalid_mapping; 403 forbidden.",
+                      "department its mapped fields unmasked. Needs registry.manage (the data "
+                      "administrator). Audited. Errors: 400 invalid_registry, invalid_mapping, "
+                      "invalid_body; 403 forbidden.",
        .tag = tag,
        .request_schema = config_schema(),
        .responses = {{200, "The configuration", config_schema()}}});
@@ -371,9 +383,18 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                {.permission = std::string(identity::permission::kRegistryManage)},
                {.summary = rebuild ? "Rebuild a registry from the change feeds"
                                    : "Consume the sources' change feeds now",
-                .description = rebuild ? "Empties the registry (resolutions stay) and merges every "
-                                         "source's feed from its beginning. Audited."
-                                       : "The server also does this every few seconds.",
+                .description =
+                    rebuild ? "Empties the registry (resolutions stay) and merges every source's "
+                              "feed from its beginning. Needs registry.manage (the data "
+                              "administrator). Audited. An unconfigured registry reports zero. "
+                              "Errors: 400 invalid_registry; 403 forbidden; 503 "
+                              "registry_publish_failed."
+                            : "Merges what the sources' change feeds hold since the last sync "
+                              "into the golden records and publishes them; the server also does "
+                              "this every few seconds. Needs registry.manage (the data "
+                              "administrator). An unconfigured registry reports zero. Errors: "
+                              "400 invalid_registry; 403 forbidden; 503 "
+                              "registry_publish_failed.",
                 .tag = tag,
                 .responses = {{200, "What was done",
                                schema::object({{"changes", schema::integer()},
@@ -394,7 +415,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
        .description = "For a signed-in citizen: their golden record of the population registry "
                       "(by the account's 身份证号); for an enterprise: of the legal-entity "
                       "registry (统一社会信用代码). Unmasked — it is theirs — each field with its "
-                      "source resource and time. Audited. Errors: 403 forbidden (staff, or no "
+                      "source resource and time. Any signed-in citizen or enterprise; no "
+                      "permission. Audited. Errors: 403 forbidden (staff, or no "
                       "number on the account); 404 record_not_found, registry_not_configured.",
        .tag = tag,
        .responses = {{200, "My record",
@@ -439,7 +461,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
        .description = "For a signed-in citizen (by the account's 身份证号) or enterprise (统一社会"
                       "信用代码): from the audit log, every key lookup of a resource keyed by it — "
                       "the registries' included — newest first: which department, when, for what "
-                      "purpose and case. Errors: 403 forbidden (staff, or no number on the "
+                      "purpose and case. Any signed-in citizen or enterprise; no permission. "
+                      "Errors: 400 invalid_paging; 403 forbidden (staff, or no number on the "
                       "account).",
        .tag = tag,
        .params = {{.name = "limit", .description = "1 to 200 (default 50)."},
