@@ -4,7 +4,8 @@
 // first) and calls migrate() at start-up and in `zhengtong migrate`. A migration's SQL is a
 // script run by Connection::execute(); `sql` serves both backends unless `sqlite_sql` or
 // `postgres_sql` is given, and may use the Dialect tokens ({{id}}, {{blob}}, {{timestamptz}},
-// {{now}}). Versions are unique across all modules; use the module's range (e.g. 1000-1999).
+// {{now}}). Versions are unique across all modules; use the module's range (db 1-99, audit
+// 100s, identity 200s, catalog 300s, exchange 400s, registry 500s: docs/contributing.md).
 //
 // Thread-safety: migrate() may run from several processes or threads against one database at
 // once: on PostgreSQL an advisory lock serialises them, on SQLite the writer's BEGIN IMMEDIATE
@@ -48,7 +49,8 @@ Result<MigrationReport> migrate(Database& db, std::span<const Migration> migrati
 Result<std::int64_t> schema_version(Database& db);
 
 // The foundation's own migrations: version 1 creates system_info(key, value) and records the
-// instance id (random, 32 hex digits) and the creation time.
+// instance id (random, 32 hex digits) and the creation time; version 2 the worker_lease table
+// (db/worker_lease.h).
 std::vector<Migration> foundation_migrations();
 
 // The SQL text `m` runs on `backend` (before Dialect::render).

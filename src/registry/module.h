@@ -43,7 +43,7 @@ class Module {
   DivisionService& divisions() { return divisions_; }
   RegistryService& registries() { return registries_; }
 
-  // /api/v1/divisions*, /api/v1/registry/*, /api/v1/me/* (division_api.h, registry_api.h).
+  // /api/v1/registry/divisions*, /api/v1/registry/*, /api/v1/me/* (division_api.h, registry_api.h).
   void add_routes(http::Router& router);
   // The division and registry tables (versions 500-599).
   static std::vector<db::Migration> migrations();

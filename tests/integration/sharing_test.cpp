@@ -255,6 +255,12 @@ TEST_F(SharingTest, AGrantExpiresOnTheServersClock) {
 
   ASSERT_FALSE(advance_clock(std::chrono::days(2)).empty());
   EXPECT_TRUE(IsProblem(read_as_system(), 403, "grant_required"));
+  // The grant lists show it expired by the same clock.
+  auto held = city().call("GET", "/api/v1/sharing/grants?box=outbox", "", nullptr,
+                          {{"X-API-Key", mz_system}});
+  ASSERT_TRUE(held);
+  ASSERT_EQ(held->status, 200) << held->body;
+  EXPECT_EQ(held->json().at("items").at(0).at("status"), "expired");
 }
 
 TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {

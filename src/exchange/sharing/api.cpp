@@ -55,8 +55,9 @@ json::object to_json(const Grant& g, std::int64_t now) {
                       {"revoke_reason", g.revoke_reason}};
 }
 
-std::int64_t now_ms() {
-  return core::to_millis(std::chrono::system_clock::now());
+// Now on the service's clock (a test build's server may run on a controllable one).
+std::int64_t now_ms(const SharingService& sharing) {
+  return core::to_millis(sharing.clock().now());
 }
 
 json::object request_schema() {
@@ -288,7 +289,7 @@ http::Response list_grants(SharingService& sharing, const http::Request& request
   auto list = sharing.grants(*request.principal(), inbox, page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
   json::array items;
-  const std::int64_t now = now_ms();
+  const std::int64_t now = now_ms(sharing);
   for (const auto& g : *list)
     items.push_back(to_json(g, now));
   std::optional<std::int64_t> next;
@@ -315,7 +316,7 @@ http::Response get_grant(SharingService& sharing, const http::Request& request) 
   if (!id) return http::problem(404, "grant_not_found", "No such grant.");
   auto g = sharing.get_grant(*request.principal(), *id);
   if (!g.ok()) return http::problem(g.error());
-  return http::Response::json(200, to_json(*g, now_ms()));
+  return http::Response::json(200, to_json(*g, now_ms(sharing)));
 }
 
 http::RouteDoc get_grant_doc() {
@@ -338,7 +339,7 @@ http::Response revoke_grant(SharingService& sharing, const http::Request& reques
   if (!body.ok()) return body.problem();
   auto g = sharing.revoke(*request.principal(), *id, *reason, context_of(request));
   if (!g.ok()) return http::problem(g.error());
-  return http::Response::json(200, to_json(*g, now_ms()));
+  return http::Response::json(200, to_json(*g, now_ms(sharing)));
 }
 
 http::RouteDoc revoke_grant_doc() {

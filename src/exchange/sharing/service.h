@@ -55,6 +55,8 @@ class SharingService {
   Result<std::vector<Grant>> grants(const core::Principal& actor, bool inbox, std::int64_t before,
                                     int limit);
   Result<Grant> get_grant(const core::Principal& actor, std::int64_t grant_id);
+  // The clock grants expire on (the routes show a grant's status now by it).
+  const core::Clock& clock() const { return clock_; }
   Result<Grant> revoke(const core::Principal& actor, std::int64_t grant_id, std::string reason,
                        const identity::RequestContext& context);
 
