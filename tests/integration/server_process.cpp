@@ -127,6 +127,9 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
                                 ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
                                 : '_');
     }
+    // pg_trgm in public, not in this schema: dropping the schema must not drop the extension
+    // under the other servers and tests running at once (support/test_database.cpp).
+    (void)pg_exec(*database_url, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
     if (auto failed = pg_exec(*database_url, "CREATE SCHEMA " + schema_name); !failed.empty()) {
       error = "cannot create a schema for the fresh database: " + failed;
       return nullptr;

@@ -73,6 +73,11 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::create(std::string_view tag)
   t->schema_ = "zt_" + name;
   auto conn = t->admin_->acquire(db::Access::kWrite);
   if (!conn.ok()) return std::move(conn).error();
+  // pg_trgm (the catalog's search) installs into the first schema of the search_path: were that
+  // a test's schema, dropping it would drop the extension under every other test running at
+  // once ("cache lookup failed for function"). So it lives in public, made before any test
+  // schema; a concurrent CREATE may fail as a duplicate, and then it exists.
+  (void)conn->execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
   if (auto created = conn->execute("CREATE SCHEMA " + t->schema_); !created.ok()) {
     return std::move(created).error();
   }
