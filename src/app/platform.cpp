@@ -2,7 +2,6 @@
 
 #include "app/build_info.h"
 #include "app/data_key.h"
-#include "audit/store.h"
 #include "http/identifier_routes.h"
 #include "http/system_routes.h"
 
