@@ -70,6 +70,8 @@ Merged merge(RegistryKind kind, const std::vector<std::string>& attributes,
       const Candidate& y = candidates[b];
       if (x.priority != y.priority) return x.priority > y.priority;
       if (x.changed_at != y.changed_at) return x.changed_at > y.changed_at;
+      // Within one millisecond: the later batch (ids are city-wide), then the later change.
+      if (from[a]->batch_id != from[b]->batch_id) return from[a]->batch_id > from[b]->batch_id;
       return from[a]->seq > from[b]->seq;
     });
     std::vector<Candidate> ranked;

@@ -3,8 +3,8 @@
 // and the conflicts between sources.
 //
 // Rules, per attribute: the candidates are the sources whose mapped field holds a value. The
-// highest priority wins; among equal priorities the most recent change (then the higher
-// sequence number) wins. Two candidates with different values are a conflict for the data
+// highest priority wins; among equal priorities the most recent change wins (within one
+// millisecond the later batch, then the higher sequence number). Two candidates with different values are a conflict for the data
 // stewards; a steward's resolution (a value) applies while the candidates are exactly those it
 // was made for, and the conflict reopens when they change. The person registry's `alive` is
 // false as soon as any source records a death — `alive` false from any source, or a
