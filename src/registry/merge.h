@@ -4,11 +4,12 @@
 //
 // Rules, per attribute: the candidates are the sources whose mapped field holds a value. The
 // highest priority wins; among equal priorities the most recent change wins (within one
-// millisecond the later batch, then the higher sequence number). Two candidates with different values are a conflict for the data
-// stewards; a steward's resolution (a value) applies while the candidates are exactly those it
-// was made for, and the conflict reopens when they change. The person registry's `alive` is
-// false as soon as any source records a death — `alive` false from any source, or a
-// `death_date` — whatever the priorities (a death propagates everywhere; it is no conflict).
+// millisecond the later batch, then the higher sequence number). Two candidates with different
+// values are a conflict for the data stewards; a steward's resolution (a value) applies while the
+// candidates are exactly those it was made for, and the conflict reopens when they change. The
+// person registry's `alive` is false as soon as any source records a death — `alive` false from any
+// source, or a `death_date` — whatever the priorities (a death propagates everywhere; it is no
+// conflict).
 //
 // Pure functions: no database, no clock.
 #pragma once

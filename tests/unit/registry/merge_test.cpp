@@ -60,7 +60,8 @@ TEST(Merge, WithinOneMillisecondTheLaterBatchWins) {
   // 1, so only the city-wide batch id says which came later.
   SourceValues ga{"GA", {{"household_address", "鹿城区五马街道2号"}}, 1, 2, 500};
   SourceValues mz{"MZ", {{"household_address", "瓯海区新桥街道9号"}}, 2, 2, 500};
-  for (const auto& sources : {std::vector<SourceValues>{ga, mz}, std::vector<SourceValues>{mz, ga}}) {
+  for (const auto& sources :
+       {std::vector<SourceValues>{ga, mz}, std::vector<SourceValues>{mz, ga}}) {
     const Merged m = merge(RegistryKind::kPerson, kAttributes, mappings(), sources, {});
     EXPECT_EQ(m.values.at("household_address"), "瓯海区新桥街道9号");
     EXPECT_EQ(m.provenance.at("household_address").batch_id, 2);
