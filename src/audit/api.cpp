@@ -64,12 +64,8 @@ Result<RecordFilter> parse_filter(const http::Request& request) {
 
 // The audit record of an audit admin's own use of the log.
 AuditEntry usage_entry(const http::Request& request, std::string action) {
-  AuditEntry entry;
+  AuditEntry entry = AuditEntry::of(std::move(action), "audit_record", {}, request.context());
   if (const core::Principal* principal = request.principal()) entry.by(*principal);
-  entry.source_address = std::string(request.remote_address());
-  entry.request_id = std::string(request.request_id());
-  entry.action = std::move(action);
-  entry.object_type = "audit_record";
   if (auto purpose = request.header("X-Purpose")) entry.purpose = std::string(*purpose);
   if (!request.query().empty()) {
     entry.detail = json::serialize(json::object{{"query", request.query()}});

@@ -40,11 +40,28 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 
 }  // namespace
 
+AuditEntry AuditEntry::of(std::string action, std::string object_type, std::string object_id,
+                          const core::RequestContext& context) {
+  AuditEntry e;
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.source_address = context.remote_address;
+  e.request_id = context.request_id;
+  return e;
+}
+
 AuditEntry& AuditEntry::by(const core::Principal& principal) {
   actor_kind = principal.kind == core::Principal::Kind::kUser ? "user" : "api_client";
   actor_id = principal.id;
   actor_name = principal.name;
   department_id = principal.department_id;
+  return *this;
+}
+
+AuditEntry& AuditEntry::by_system(std::string name) {
+  actor_kind = "system";
+  actor_name = std::move(name);
   return *this;
 }
 

@@ -29,6 +29,7 @@
 
 #include "core/crypto.h"
 #include "core/principal.h"
+#include "core/request_context.h"
 #include "core/result.h"
 #include "core/time.h"
 
@@ -52,9 +53,16 @@ struct AuditEntry {
   std::string case_id;  // reads of personal data: the 办件编号 they serve (X-Case-Id)
   std::string detail;   // optional JSON object text with event specifics (never secrets)
 
+  // The one way every module starts an entry: `action` on the object `object_type`/`object_id`,
+  // from where the request came. Chain by() for the actor; set outcome, detail, purpose after.
+  static AuditEntry of(std::string action, std::string object_type, std::string object_id,
+                       const core::RequestContext& context);
+
   // Fills actor_kind ("user" / "api_client"), actor_id, actor_name and department_id from a
   // principal. Returns *this for chaining.
   AuditEntry& by(const core::Principal& principal);
+  // The platform itself acts (`name`: "zhengtong", "webhook", …): actor_kind "system".
+  AuditEntry& by_system(std::string name);
 };
 
 // A stored record: the entry plus what the chain adds.

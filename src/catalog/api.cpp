@@ -15,8 +15,6 @@ namespace schema = http::schema;
 
 namespace {
 
-using identity::context_of;
-
 constexpr int kMaxPage = 200;
 
 json::object field_schema() {
@@ -301,7 +299,7 @@ void add_routes(http::Router& router, CatalogService& service) {
       [&service](const http::Request& request) {
         auto input = body_resource(request);
         if (!input.ok()) return http::problem(input.error());
-        auto result = service.create(*request.principal(), std::move(*input), context_of(request));
+        auto result = service.create(*request.principal(), std::move(*input), request.context());
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(201, to_json(*result));
       },
@@ -346,7 +344,7 @@ void add_routes(http::Router& router, CatalogService& service) {
           if (v->is_int64()) version = v->get_int64();
         }
         auto result = service.update(*request.principal(), request.param("code"), std::move(*input),
-                                     version, context_of(request));
+                                     version, request.context());
         if (!result.ok()) return http::problem(result.error());
         return http::Response::json(200, to_json(*result));
       },
@@ -371,10 +369,10 @@ void add_routes(http::Router& router, CatalogService& service) {
     router.add(
         http::Method::kPost, std::string("/api/v1/catalog/resources/{code}/") + path,
         [&service, publishing](const http::Request& request) {
-          auto result = publishing ? service.publish(*request.principal(), request.param("code"),
-                                                     context_of(request))
-                                   : service.retire(*request.principal(), request.param("code"),
-                                                    context_of(request));
+          auto result =
+              publishing
+                  ? service.publish(*request.principal(), request.param("code"), request.context())
+                  : service.retire(*request.principal(), request.param("code"), request.context());
           if (!result.ok()) return http::problem(result.error());
           return http::Response::json(200, to_json(*result));
         },

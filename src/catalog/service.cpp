@@ -20,14 +20,9 @@ Error not_found(std::string_view code) {
 }
 
 audit::AuditEntry event(const core::Principal& actor, std::string action, const Resource& r,
-                        const identity::RequestContext& context, std::string detail = {}) {
-  audit::AuditEntry e;
+                        const core::RequestContext& context, std::string detail = {}) {
+  audit::AuditEntry e = audit::AuditEntry::of(std::move(action), "resource", r.code, context);
   e.by(actor);
-  e.action = std::move(action);
-  e.object_type = "resource";
-  e.object_id = r.code;
-  e.source_address = context.remote_address;
-  e.request_id = context.request_id;
   e.detail = std::move(detail);
   return e;
 }
@@ -104,7 +99,7 @@ Status CatalogService::validate(Resource& r) {
 }
 
 Result<Resource> CatalogService::create(const core::Principal& actor, Resource input,
-                                        const identity::RequestContext& context) {
+                                        const core::RequestContext& context) {
   const bool manager = actor.has_permission(permission::kManage);
   if (!manager && !actor.has_permission(permission::kPublish)) {
     return Error::forbidden(
@@ -154,7 +149,7 @@ Result<Resource> CatalogService::create(const core::Principal& actor, Resource i
 Result<Resource> CatalogService::update(const core::Principal& actor, std::string_view code,
                                         Resource input,
                                         std::optional<std::int64_t> expected_version,
-                                        const identity::RequestContext& context) {
+                                        const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_resource(conn, code));
@@ -226,7 +221,7 @@ Result<Resource> CatalogService::update(const core::Principal& actor, std::strin
 
 Result<Resource> CatalogService::transition(const core::Principal& actor, std::string_view code,
                                             ResourceStatus to,
-                                            const identity::RequestContext& context) {
+                                            const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_resource(conn, code));
@@ -273,12 +268,12 @@ Result<Resource> CatalogService::transition(const core::Principal& actor, std::s
 }
 
 Result<Resource> CatalogService::publish(const core::Principal& actor, std::string_view code,
-                                         const identity::RequestContext& context) {
+                                         const core::RequestContext& context) {
   return transition(actor, code, ResourceStatus::kPublished, context);
 }
 
 Result<Resource> CatalogService::retire(const core::Principal& actor, std::string_view code,
-                                        const identity::RequestContext& context) {
+                                        const core::RequestContext& context) {
   return transition(actor, code, ResourceStatus::kRetired, context);
 }
 

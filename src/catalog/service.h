@@ -56,18 +56,18 @@ class CatalogService {
 
   // A new draft. The department is the actor's own unless a catalog.manage holder names one.
   Result<Resource> create(const core::Principal& actor, Resource input,
-                          const identity::RequestContext& context);
+                          const core::RequestContext& context);
   // Replaces the metadata and fields. `expected_version` (when given) must match the stored
   // version. A draft takes any valid change; a published resource only a compatible field
   // change (check_compatible); a retired one none.
   Result<Resource> update(const core::Principal& actor, std::string_view code, Resource input,
                           std::optional<std::int64_t> expected_version,
-                          const identity::RequestContext& context);
+                          const core::RequestContext& context);
   // draft → published (creates the record storage), and published → retired.
   Result<Resource> publish(const core::Principal& actor, std::string_view code,
-                           const identity::RequestContext& context);
+                           const core::RequestContext& context);
   Result<Resource> retire(const core::Principal& actor, std::string_view code,
-                          const identity::RequestContext& context);
+                          const core::RequestContext& context);
 
   Result<Resource> get(const core::Principal& actor, std::string_view code);
   Result<SearchResult> search(const core::Principal& actor, SearchQuery query);
@@ -90,7 +90,7 @@ class CatalogService {
 
  private:
   Result<Resource> transition(const core::Principal& actor, std::string_view code,
-                              ResourceStatus to, const identity::RequestContext& context);
+                              ResourceStatus to, const core::RequestContext& context);
   Status fill_department_name(Resource& resource);
   // search() and open_resources(): the query's page with department names filled.
   Result<SearchResult> run_search(const SearchQuery& query);

@@ -29,7 +29,7 @@ Status setup_registries(identity::IdentityService& identity, catalog::CatalogSer
                         exchange::SharingService& sharing, registry::RegistryService& registries,
                         std::string_view city_code,
                         const std::function<void(std::string_view)>& progress) {
-  const identity::RequestContext context{.remote_address = "127.0.0.1", .request_id = "seed-demo"};
+  const core::RequestContext context{.remote_address = "127.0.0.1", .request_id = "seed-demo"};
   // The departments by their short code (330300-GA → GA).
   std::map<std::string, std::int64_t, std::less<>> departments;
   {
@@ -95,7 +95,8 @@ Status setup_registries(identity::IdentityService& identity, catalog::CatalogSer
     ZT_TRY(registries.configure(steward, kind,
                                 {.resource_code = std::string(person ? resource::kPersonRegistry
                                                                      : resource::kEntityRegistry),
-                                 .mappings = mappings}));
+                                 .mappings = mappings},
+                                context));
     // The departments that feed the registry may read it back, masked: a sharing request each,
     // approved by the 大数据管理中心.
     ZT_ASSIGN_OR_RETURN(catalog::Resource golden, catalog.find(person ? resource::kPersonRegistry

@@ -125,7 +125,7 @@ class Body {
 
 Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
   const auto started = Clock::now();
-  const identity::RequestContext context{.remote_address = "127.0.0.1", .request_id = "seed-demo"};
+  const core::RequestContext context{.remote_address = "127.0.0.1", .request_id = "seed-demo"};
   if (catalog_.find(resource::kHousehold).ok()) {
     return Error::conflict(
         "demo_exists",

@@ -29,13 +29,13 @@ class ExchangeService {
   // IngestService::ingest.
   Result<IngestReport> ingest(const core::Principal& actor, std::string_view code,
                               const IngestOptions& options, const PieceSource& body,
-                              const identity::RequestContext& context) {
+                              const core::RequestContext& context) {
     return ingest_.ingest(actor, code, options, body, context);
   }
   // ChangeFeedService::changes.
   Result<ChangePage> changes(const core::Principal& actor, std::string_view code,
                              std::int64_t after, int limit, std::optional<std::string> purpose,
-                             const identity::RequestContext& context) {
+                             const core::RequestContext& context) {
     return feed_.changes(actor, code, after, limit, std::move(purpose), context);
   }
 

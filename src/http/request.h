@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/principal.h"
+#include "core/request_context.h"
 #include "core/result.h"
 
 #include <boost/json/fwd.hpp>
@@ -77,6 +78,8 @@ class Request {
 
   std::string_view request_id() const { return request_id_; }
   std::string_view remote_address() const { return remote_; }
+  // Where the request came from, for the audit entries the services write.
+  core::RequestContext context() const { return {std::string(remote_), std::string(request_id_)}; }
 
   // Set by the server before the handler runs.
   void set_params(std::vector<std::pair<std::string_view, std::string>> params) {

@@ -57,10 +57,6 @@ void add_routes(http::Router& router, IdentityService& service) {
   routes::add_policy_routes(router, service.policy());
 }
 
-RequestContext context_of(const http::Request& request) {
-  return {std::string(request.remote_address()), std::string(request.request_id())};
-}
-
 json::object to_json(const User& user) {
   return json::object{
       {"id", user.id},

@@ -32,10 +32,6 @@ namespace zt::identity {
 
 void add_routes(http::Router& router, IdentityService& service);
 
-// Who asks, for audit records: the client's address and the request id. Every module's routes
-// use it.
-RequestContext context_of(const http::Request& request);
-
 // JSON forms of the values (times ISO 8601 +08:00).
 boost::json::object to_json(const User& user);
 boost::json::object to_json(const Department& department);

@@ -55,7 +55,7 @@ http::Response create_api_client(ApiClientService& clients, const http::Request&
   input.department_id = body.integer("department_id", true).value_or(0);
   input.permissions = body.strings("permissions").value_or(std::vector<std::string>{});
   if (!body.ok()) return body.problem();
-  auto result = clients.create_api_client(*request.principal(), input, context_of(request));
+  auto result = clients.create_api_client(*request.principal(), input, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(
       201, json::object{{"client", to_json(result->client)}, {"api_key", result->api_key}});
@@ -86,7 +86,7 @@ http::RouteDoc create_api_client_doc() {
 http::Response revoke_api_client(ApiClientService& clients, const http::Request& request) {
   auto id = http::parse_id(request.param("id"));
   if (!id) return http::problem(404, "api_client_not_found", "No such API client.");
-  auto result = clients.revoke_api_client(*request.principal(), *id, context_of(request));
+  auto result = clients.revoke_api_client(*request.principal(), *id, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }

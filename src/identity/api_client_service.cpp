@@ -15,7 +15,6 @@ namespace zt::identity {
 
 using internal::clamp_limit;
 using internal::detail_json;
-using internal::event;
 using internal::join;
 using internal::rename_duplicate;
 using internal::require;
@@ -27,7 +26,7 @@ ApiClientService::ApiClientService(db::Database& db, const core::CryptoProvider&
 
 Result<CreatedApiClient> ApiClientService::create_api_client(const core::Principal& actor,
                                                              const ApiClientInput& raw,
-                                                             const RequestContext& context) {
+                                                             const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kApiClientsManage));
   ApiClientInput input = raw;
   if (!valid_name(input.name, 3, 64, false)) {
@@ -60,7 +59,8 @@ Result<CreatedApiClient> ApiClientService::create_api_client(const core::Princip
     return rename_duplicate(std::move(id).error(), "api_client_exists",
                             "An API client with this name exists.");
   }
-  audit::AuditEntry entry = event("api_client.create", "api_client", std::to_string(*id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("api_client.create", "api_client", std::to_string(*id), context);
   entry.by(actor);
   entry.detail = detail_json({{"name", input.name},
                               {"department_id", std::to_string(input.department_id)},
@@ -80,7 +80,7 @@ Result<std::vector<ApiClient>> ApiClientService::list_api_clients(const core::Pr
 }
 
 Result<ApiClient> ApiClientService::revoke_api_client(const core::Principal& actor, std::int64_t id,
-                                                      const RequestContext& context) {
+                                                      const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kApiClientsManage));
   const std::int64_t now = to_millis(clock_.now());
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
@@ -90,7 +90,8 @@ Result<ApiClient> ApiClientService::revoke_api_client(const core::Principal& act
     return Error::not_found("api_client_not_found", fmt::format("No API client with id {}.", id));
   }
   ZT_TRY(store::revoke_api_client(conn, id, now));
-  audit::AuditEntry entry = event("api_client.revoke", "api_client", std::to_string(id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("api_client.revoke", "api_client", std::to_string(id), context);
   entry.by(actor);
   ZT_TRY(audit_.append(conn, entry));
   ZT_ASSIGN_OR_RETURN(auto after, store::find_api_client(conn, id));

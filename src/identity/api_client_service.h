@@ -37,7 +37,7 @@ class ApiClientService {
   // unknown_permission; invalid_department; api_client_exists (the name is taken).
   Result<CreatedApiClient> create_api_client(const core::Principal& actor,
                                              const ApiClientInput& input,
-                                             const RequestContext& context);
+                                             const core::RequestContext& context);
   // identity.api_clients.read. Clients by id after `after_id`, at most `limit` (clamped to
   // 1..kMaxPageSize), revoked ones included. Failure: forbidden.
   Result<std::vector<ApiClient>> list_api_clients(const core::Principal& actor,
@@ -45,7 +45,7 @@ class ApiClientService {
   // identity.api_clients.manage. Revokes the key: it stops working at once. Success: the client
   // with revoked_at set. Failure: forbidden; api_client_not_found.
   Result<ApiClient> revoke_api_client(const core::Principal& actor, std::int64_t id,
-                                      const RequestContext& context);
+                                      const core::RequestContext& context);
 
  private:
   db::Database& db_;

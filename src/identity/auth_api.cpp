@@ -22,7 +22,7 @@ http::Response login(AuthService& auth, const http::Request& request) {
   login.password = body.string("password", true).value_or("");
   login.totp = body.string("totp");
   if (!body.ok()) return body.problem();
-  auto result = auth.login(login, context_of(request));
+  auto result = auth.login(login, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(
       200, json::object{{"token", result->token},
@@ -55,7 +55,7 @@ http::RouteDoc login_doc() {
 // --- POST /api/v1/auth/logout ---
 
 http::Response logout(SessionService& sessions, const http::Request& request) {
-  auto result = sessions.logout(*request.principal(), context_of(request));
+  auto result = sessions.logout(*request.principal(), request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::no_content();
 }
@@ -109,7 +109,7 @@ http::Response change_password(AuthService& auth, const http::Request& request) 
   auto current = body.string("current_password", true);
   auto next = body.string("new_password", true);
   if (!body.ok()) return body.problem();
-  auto result = auth.change_password(*request.principal(), *current, *next, context_of(request));
+  auto result = auth.change_password(*request.principal(), *current, *next, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::no_content();
 }
@@ -133,7 +133,7 @@ http::RouteDoc change_password_doc() {
 // --- POST /api/v1/auth/totp/setup ---
 
 http::Response totp_setup(AuthService& auth, const http::Request& request) {
-  auto result = auth.begin_totp_enrolment(*request.principal(), context_of(request));
+  auto result = auth.begin_totp_enrolment(*request.principal(), request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(
       200, json::object{{"secret", result->secret}, {"otpauth_uri", result->otpauth_uri}});
@@ -159,7 +159,7 @@ http::Response totp_confirm(AuthService& auth, const http::Request& request) {
   http::JsonBody body(request);
   auto code = body.string("code", true);
   if (!body.ok()) return body.problem();
-  auto result = auth.confirm_totp_enrolment(*request.principal(), *code, context_of(request));
+  auto result = auth.confirm_totp_enrolment(*request.principal(), *code, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::no_content();
 }

@@ -12,7 +12,6 @@
 namespace zt::identity {
 
 using internal::detail_json;
-using internal::event;
 using internal::unauthenticated;
 using internal::user_event;
 
@@ -82,7 +81,7 @@ bool AuthService::totp_required(const std::vector<std::string>& roles) const {
 
 // --- sign-in ---------------------------------------------------------------------------------
 
-Error AuthService::fail_login(const Failure& failure, const RequestContext& context) {
+Error AuthService::fail_login(const Failure& failure, const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(auto effective, policy_.effective_policy());
   const IdentityConfig& policy = effective->config;
   const std::int64_t now = to_millis(clock_.now());
@@ -113,8 +112,8 @@ Error AuthService::fail_login(const Failure& failure, const RequestContext& cont
       ZT_TRY(store::set_lockout_state(conn, user.user.id, count, start, locked_until));
     }
   }
-  audit::AuditEntry entry =
-      event("auth.login", "user", failure.user_id ? std::to_string(*failure.user_id) : "", context);
+  audit::AuditEntry entry = audit::AuditEntry::of(
+      "auth.login", "user", failure.user_id ? std::to_string(*failure.user_id) : "", context);
   entry.actor_name = failure.username;
   entry.actor_id = failure.user_id;
   entry.department_id = department;
@@ -139,11 +138,9 @@ Error AuthService::fail_login(const Failure& failure, const RequestContext& cont
   return unauthenticated("invalid_credentials", "The username or password is wrong.");
 }
 
-Result<std::optional<std::int64_t>> AuthService::check_login_totp(const store::UserRecord& user,
-                                                                  const LoginRequest& request,
-                                                                  core::TimePoint now,
-                                                                  Failure failure,
-                                                                  const RequestContext& context) {
+Result<std::optional<std::int64_t>> AuthService::check_login_totp(
+    const store::UserRecord& user, const LoginRequest& request, core::TimePoint now,
+    Failure failure, const core::RequestContext& context) {
   if (!user.totp_secret) return std::optional<std::int64_t>();
   if (!request.totp || request.totp->empty()) {
     failure.reason = "totp_missing";
@@ -171,7 +168,8 @@ Result<std::optional<std::int64_t>> AuthService::check_login_totp(const store::U
   return step;
 }
 
-Result<LoginResult> AuthService::login(const LoginRequest& request, const RequestContext& context) {
+Result<LoginResult> AuthService::login(const LoginRequest& request,
+                                       const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(auto effective, policy_.effective_policy());
   const IdentityConfig& policy = effective->config;
   const core::TimePoint now = clock_.now();
@@ -182,7 +180,7 @@ Result<LoginResult> AuthService::login(const LoginRequest& request, const Reques
     ZT_ASSIGN_OR_RETURN(const int failures,
                         store::address_failures(conn, context.remote_address, now_ms - kHourMs));
     if (failures >= policy.address_failures_per_hour) {
-      audit::AuditEntry entry = event("auth.login", "user", "", context);
+      audit::AuditEntry entry = audit::AuditEntry::of("auth.login", "user", "", context);
       entry.actor_name = request.username;
       entry.outcome = "denied";
       entry.detail = detail_json({{"reason", "address_limit"}});
@@ -270,7 +268,8 @@ Result<User> AuthService::me(const core::Principal& principal) {
 
 Status AuthService::change_password(const core::Principal& principal,
                                     std::string_view current_password,
-                                    std::string_view new_password, const RequestContext& context) {
+                                    std::string_view new_password,
+                                    const core::RequestContext& context) {
   if (principal.kind != core::Principal::Kind::kUser) {
     return unauthenticated("unauthenticated", "An API client has no password.");
   }
@@ -308,7 +307,7 @@ Status AuthService::change_password(const core::Principal& principal,
 }
 
 Result<TotpEnrolment> AuthService::begin_totp_enrolment(const core::Principal& principal,
-                                                        const RequestContext& context) {
+                                                        const core::RequestContext& context) {
   if (principal.kind != core::Principal::Kind::kUser) {
     return unauthenticated("unauthenticated", "An API client cannot enrol TOTP.");
   }
@@ -329,7 +328,7 @@ Result<TotpEnrolment> AuthService::begin_totp_enrolment(const core::Principal& p
 }
 
 Status AuthService::confirm_totp_enrolment(const core::Principal& principal, std::string_view code,
-                                           const RequestContext& context) {
+                                           const core::RequestContext& context) {
   if (principal.kind != core::Principal::Kind::kUser) {
     return unauthenticated("unauthenticated", "An API client cannot enrol TOTP.");
   }

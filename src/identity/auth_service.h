@@ -65,7 +65,7 @@ class AuthService {
   // lockout_duration; address_failures_per_hour failures from one address refuse that address
   // (too_many_attempts). A TOTP account without a code: totp_required; a wrong or reused code:
   // invalid_totp.
-  Result<LoginResult> login(const LoginRequest& request, const RequestContext& context);
+  Result<LoginResult> login(const LoginRequest& request, const core::RequestContext& context);
 
   // The signed-in user. Failure: "unauthenticated" for an API client or a deleted user.
   Result<User> me(const core::Principal& principal);
@@ -74,16 +74,16 @@ class AuthService {
   // and ends the user's other sessions. Failure: "unauthenticated" (API client);
   // invalid_current_password (audited); password_unchanged; the password policy's codes.
   Status change_password(const core::Principal& principal, std::string_view current_password,
-                         std::string_view new_password, const RequestContext& context);
+                         std::string_view new_password, const core::RequestContext& context);
 
   // Starts TOTP enrolment: a fresh secret (pending until confirmed) and its otpauth:// URI.
   // Failure: "unauthenticated" (API client); totp_already_enabled.
   Result<TotpEnrolment> begin_totp_enrolment(const core::Principal& principal,
-                                             const RequestContext& context);
+                                             const core::RequestContext& context);
   // Confirms enrolment with a current code from the authenticator app. Failure:
   // "unauthenticated" (API client); totp_already_enabled; totp_not_started; invalid_totp.
   Status confirm_totp_enrolment(const core::Principal& principal, std::string_view code,
-                                const RequestContext& context);
+                                const core::RequestContext& context);
 
   // Whether TOTP is required for an account with these roles (admins always; staff roles
   // listed in the effective policy's totp_roles, or the config's when it cannot be read).
@@ -96,14 +96,14 @@ class AuthService {
   struct Failure;
   // Records a failed sign-in (address counter, the account's lockout, audit) and returns the
   // error the caller sees.
-  Error fail_login(const Failure& failure, const RequestContext& context);
+  Error fail_login(const Failure& failure, const core::RequestContext& context);
   // Checks the TOTP code of a sign-in by `user` (whose password was right). Success: the step
   // the code matched, or nullopt when the account has no TOTP. Failure: fail_login's error for
   // a missing or wrong code; internal when the stored secret cannot be read (audited).
   Result<std::optional<std::int64_t>> check_login_totp(const store::UserRecord& user,
                                                        const LoginRequest& request,
                                                        core::TimePoint now, Failure failure,
-                                                       const RequestContext& context);
+                                                       const core::RequestContext& context);
   // TOTP secrets at rest: "sm4:" + hex of sm4_seal(data_key, base32 secret, "totp:<user id>").
   // open_totp also reads a legacy plaintext base32 value (written before migration 202).
   Result<std::string> seal_totp(std::int64_t user_id, std::string_view secret) const;

@@ -99,7 +99,7 @@ http::Response create_department(DepartmentService& departments, const http::Req
   http::JsonBody body(request);
   auto input = department_input(body);
   if (!input) return body.problem();
-  auto result = departments.create_department(*request.principal(), *input, context_of(request));
+  auto result = departments.create_department(*request.principal(), *input, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(201, to_json(*result));
 }
@@ -143,8 +143,7 @@ http::Response update_department(DepartmentService& departments, const http::Req
   http::JsonBody body(request);
   auto input = department_input(body);
   if (!input) return body.problem();
-  auto result =
-      departments.update_department(*request.principal(), *id, *input, context_of(request));
+  auto result = departments.update_department(*request.principal(), *id, *input, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }
@@ -167,7 +166,7 @@ http::RouteDoc update_department_doc() {
 http::Response delete_department(DepartmentService& departments, const http::Request& request) {
   auto id = department_id(request);
   if (!id) return no_department();
-  auto result = departments.delete_department(*request.principal(), *id, context_of(request));
+  auto result = departments.delete_department(*request.principal(), *id, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::no_content();
 }

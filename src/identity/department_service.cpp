@@ -14,7 +14,6 @@ namespace zt::identity {
 
 using internal::clamp_limit;
 using internal::detail_json;
-using internal::event;
 using internal::rename_duplicate;
 using internal::require;
 using internal::require_staff_or_client;
@@ -92,7 +91,7 @@ Result<Department> DepartmentService::find_department(std::int64_t id) {
 
 Result<Department> DepartmentService::create_department(const core::Principal& actor,
                                                         const DepartmentInput& raw,
-                                                        const RequestContext& context) {
+                                                        const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kDepartmentsManage));
   ZT_ASSIGN_OR_RETURN(const DepartmentInput input, checked_department(raw));
   const core::TimePoint now = clock_.now();
@@ -113,7 +112,8 @@ Result<Department> DepartmentService::create_department(const core::Principal& a
   ZT_ASSIGN_OR_RETURN(auto created, store::find_department(conn, *id));
   const Department& d = *created;
   ZT_TRY(store::insert_department_version(conn, version_of(d, "create", actor, now)));
-  audit::AuditEntry entry = event("department.create", "department", std::to_string(d.id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("department.create", "department", std::to_string(d.id), context);
   entry.by(actor);
   entry.detail = department_detail(d);
   ZT_TRY(audit_.append(conn, entry));
@@ -123,7 +123,7 @@ Result<Department> DepartmentService::create_department(const core::Principal& a
 
 Result<Department> DepartmentService::update_department(const core::Principal& actor,
                                                         std::int64_t id, const DepartmentInput& raw,
-                                                        const RequestContext& context) {
+                                                        const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kDepartmentsManage));
   ZT_ASSIGN_OR_RETURN(const DepartmentInput input, checked_department(raw));
   const core::TimePoint now = clock_.now();
@@ -150,7 +150,8 @@ Result<Department> DepartmentService::update_department(const core::Principal& a
   ZT_ASSIGN_OR_RETURN(auto after, store::find_department(conn, id));
   const Department& d = *after;
   ZT_TRY(store::insert_department_version(conn, version_of(d, "update", actor, now)));
-  audit::AuditEntry entry = event("department.update", "department", std::to_string(id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("department.update", "department", std::to_string(id), context);
   entry.by(actor);
   entry.detail = department_detail(d);
   ZT_TRY(audit_.append(conn, entry));
@@ -159,7 +160,7 @@ Result<Department> DepartmentService::update_department(const core::Principal& a
 }
 
 Status DepartmentService::delete_department(const core::Principal& actor, std::int64_t id,
-                                            const RequestContext& context) {
+                                            const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kDepartmentsManage));
   const core::TimePoint now = clock_.now();
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
@@ -175,7 +176,8 @@ Status DepartmentService::delete_department(const core::Principal& actor, std::i
   d.version += 1;
   ZT_TRY(store::insert_department_version(conn, version_of(d, "delete", actor, now)));
   ZT_TRY(store::delete_department(conn, id));
-  audit::AuditEntry entry = event("department.delete", "department", std::to_string(id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("department.delete", "department", std::to_string(id), context);
   entry.by(actor);
   entry.detail = department_detail(d);
   ZT_TRY(audit_.append(conn, entry));

@@ -44,17 +44,18 @@ class DepartmentService {
   // identity.departments.manage. A new department (version 1) under an existing parent.
   // Failure: forbidden; the input's invalid_* codes; "department_exists" (the code is taken).
   Result<Department> create_department(const core::Principal& actor, const DepartmentInput& input,
-                                       const RequestContext& context);
+                                       const core::RequestContext& context);
   // identity.departments.manage. Replaces code, name, division code and parent; the version
   // grows by one. Failure: as create; "department_not_found"; "department_cycle" (the new
   // parent is the department or one of its descendants).
   Result<Department> update_department(const core::Principal& actor, std::int64_t id,
-                                       const DepartmentInput& input, const RequestContext& context);
+                                       const DepartmentInput& input,
+                                       const core::RequestContext& context);
   // identity.departments.manage. Deletes the department; its history stays. Failure: forbidden;
   // "department_not_found"; "department_in_use" while sub-departments, users or API clients
   // refer to it.
   Status delete_department(const core::Principal& actor, std::int64_t id,
-                           const RequestContext& context);
+                           const core::RequestContext& context);
   // Staff or API client. The versions, oldest first, also after deletion. Failure: forbidden;
   // "department_not_found" when there never was such a department.
   Result<std::vector<DepartmentVersion>> department_history(const core::Principal& actor,

@@ -71,19 +71,10 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-audit::AuditEntry event(std::string action, std::string object_type, std::string object_id,
-                        const RequestContext& context) {
-  audit::AuditEntry e;
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.source_address = context.remote_address;
-  e.request_id = context.request_id;
-  return e;
-}
-
-audit::AuditEntry user_event(const User& user, std::string action, const RequestContext& context) {
-  audit::AuditEntry e = event(std::move(action), "user", std::to_string(user.id), context);
+audit::AuditEntry user_event(const User& user, std::string action,
+                             const core::RequestContext& context) {
+  audit::AuditEntry e =
+      audit::AuditEntry::of(std::move(action), "user", std::to_string(user.id), context);
   e.actor_kind = "user";
   e.actor_id = user.id;
   e.actor_name = user.username;

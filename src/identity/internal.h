@@ -41,11 +41,9 @@ std::string detail_json(std::initializer_list<std::pair<std::string_view, std::s
 // The items joined with ','.
 std::string join(const std::vector<std::string>& items);
 
-// An audit record of `action` on an object, from where the request came.
-audit::AuditEntry event(std::string action, std::string object_type, std::string object_id,
-                        const RequestContext& context);
 // An audit record of `action` by the user on their own account.
-audit::AuditEntry user_event(const User& user, std::string action, const RequestContext& context);
+audit::AuditEntry user_event(const User& user, std::string action,
+                             const core::RequestContext& context);
 
 // min..max characters of A-Z, a-z, 0-9, '.', '_', '-' (and '@' when allow_at).
 bool valid_name(std::string_view s, std::size_t min, std::size_t max, bool allow_at);

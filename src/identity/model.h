@@ -8,6 +8,7 @@
 // Thread-safety: plain values; the role table is immutable.
 #pragma once
 
+#include "core/request_context.h"
 #include "core/time.h"
 #include "identity/permissions.h"
 
@@ -258,12 +259,6 @@ struct InitialAdmin {
   std::string username;
   std::string role;
   std::string password;
-};
-
-// Who asks and from where, for the audit record.
-struct RequestContext {
-  std::string remote_address;
-  std::string request_id;
 };
 
 // Milliseconds since the Unix epoch, the stored form of every time of this module.

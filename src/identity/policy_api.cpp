@@ -126,8 +126,8 @@ http::RouteDoc get_policy_doc() {
 http::Response set_policy(PolicyService& policy, const http::Request& request) {
   auto changes = policy_changes(request);
   if (auto* problem = std::get_if<http::Response>(&changes)) return std::move(*problem);
-  auto result = policy.set_policy(*request.principal(), std::get<PolicyChanges>(changes),
-                                  context_of(request));
+  auto result =
+      policy.set_policy(*request.principal(), std::get<PolicyChanges>(changes), request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }

@@ -14,7 +14,6 @@
 namespace zt::identity {
 
 using internal::clamp_limit;
-using internal::event;
 using internal::rename_duplicate;
 using internal::require;
 
@@ -94,7 +93,7 @@ Result<EffectivePolicy> PolicyService::get_policy(const core::Principal& actor) 
 
 Result<EffectivePolicy> PolicyService::set_policy(const core::Principal& actor,
                                                   const PolicyChanges& changes,
-                                                  const RequestContext& context) {
+                                                  const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kPolicyManage));
   if (changes.empty()) {
     return Error::invalid("invalid_policy", "Give at least one policy field to change.");
@@ -155,8 +154,8 @@ Result<EffectivePolicy> PolicyService::set_policy(const core::Principal& actor,
     return rename_duplicate(std::move(s).error(), "policy_conflict",
                             "The policy was changed at the same time; read it and try again.");
   }
-  audit::AuditEntry entry =
-      event("security.policy_change", "security_policy", std::to_string(change.version), context);
+  audit::AuditEntry entry = audit::AuditEntry::of("security.policy_change", "security_policy",
+                                                  std::to_string(change.version), context);
   entry.by(actor);
   entry.detail = fmt::format("{{\"version\":{},\"old\":{},\"new\":{}}}", change.version,
                              change.old_values, change.new_values);

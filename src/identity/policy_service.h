@@ -59,7 +59,7 @@ class PolicyService {
   // security.policy_change. Failure: forbidden; invalid_policy (nothing stored);
   // policy_conflict.
   Result<EffectivePolicy> set_policy(const core::Principal& actor, const PolicyChanges& changes,
-                                     const RequestContext& context);
+                                     const core::RequestContext& context);
   // identity.policy.manage. The changes, newest first, with id < before_id (0: the newest), at
   // most `limit` (clamped to 1..kMaxPageSize). Failure: forbidden; the database's errors.
   Result<std::vector<PolicyChange>> policy_history(const core::Principal& actor,

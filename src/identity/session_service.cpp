@@ -9,7 +9,6 @@
 namespace zt::identity {
 
 using internal::detail_json;
-using internal::event;
 using internal::kSecretBytes;
 using internal::unauthenticated;
 
@@ -136,14 +135,16 @@ Result<core::Principal> SessionService::principal_for_api_key(std::string_view k
   return p;
 }
 
-Status SessionService::logout(const core::Principal& principal, const RequestContext& context) {
+Status SessionService::logout(const core::Principal& principal,
+                              const core::RequestContext& context) {
   if (principal.kind != core::Principal::Kind::kUser || principal.session_id == 0) {
     return unauthenticated("unauthenticated", "Only a signed-in user has a session to end.");
   }
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_TRY(store::end_session(conn, principal.session_id, to_millis(clock_.now()), "logout"));
-  audit::AuditEntry entry = event("auth.logout", "user", std::to_string(principal.id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("auth.logout", "user", std::to_string(principal.id), context);
   entry.by(principal);
   entry.detail = detail_json({{"session_id", std::to_string(principal.session_id)}});
   ZT_TRY(audit_.append(conn, entry));

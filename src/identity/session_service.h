@@ -45,7 +45,7 @@ class SessionService {
 
   // Ends the principal's session and audits auth.logout. Failure: "unauthenticated" for an API
   // client.
-  Status logout(const core::Principal& principal, const RequestContext& context);
+  Status logout(const core::Principal& principal, const core::RequestContext& context);
 
  private:
   Result<core::Principal> principal_for_session(std::string_view token, core::TimePoint now);

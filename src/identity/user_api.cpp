@@ -79,7 +79,7 @@ http::Response create_user(UserService& users, const http::Request& request) {
   auto parsed = parse_user_kind(*kind);
   if (!parsed) return invalid_kind();
   user.kind = *parsed;
-  auto result = users.create_user(*request.principal(), user, context_of(request));
+  auto result = users.create_user(*request.principal(), user, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(201, json::object{{"user", to_json(result->user)},
                                                 {"initial_password", result->initial_password}});
@@ -145,7 +145,7 @@ http::Response update_user(UserService& users, const http::Request& request) {
   update.department_id = body.integer("department_id");
   update.disabled = body.boolean("disabled");
   if (!body.ok()) return body.problem();
-  auto result = users.update_user(*request.principal(), *id, update, context_of(request));
+  auto result = users.update_user(*request.principal(), *id, update, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }
@@ -173,8 +173,7 @@ http::RouteDoc update_user_doc() {
 http::Response disable_user(UserService& users, const http::Request& request) {
   auto id = user_id(request);
   if (!id) return no_user();
-  auto result =
-      users.update_user(*request.principal(), *id, {.disabled = true}, context_of(request));
+  auto result = users.update_user(*request.principal(), *id, {.disabled = true}, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }
@@ -197,7 +196,7 @@ http::Response set_roles(UserService& users, const http::Request& request) {
   http::JsonBody body(request);
   auto roles = body.strings("roles", true);
   if (!body.ok()) return body.problem();
-  auto result = users.set_roles(*request.principal(), *id, std::move(*roles), context_of(request));
+  auto result = users.set_roles(*request.principal(), *id, std::move(*roles), request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, to_json(*result));
 }
@@ -221,7 +220,7 @@ http::RouteDoc set_roles_doc() {
 http::Response reset_password(UserService& users, const http::Request& request) {
   auto id = user_id(request);
   if (!id) return no_user();
-  auto result = users.reset_password(*request.principal(), *id, context_of(request));
+  auto result = users.reset_password(*request.principal(), *id, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, json::object{{"password", *result}});
 }

@@ -16,7 +16,6 @@ namespace zt::identity {
 
 using internal::clamp_limit;
 using internal::detail_json;
-using internal::event;
 using internal::join;
 using internal::rename_duplicate;
 using internal::require;
@@ -108,7 +107,7 @@ Result<UserService::OneTimePassword> UserService::one_time_password() const {
 }
 
 Result<CreatedUser> UserService::create_user(const core::Principal& actor, const NewUser& input,
-                                             const RequestContext& context) {
+                                             const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kUsersManage));
   const core::TimePoint now = clock_.now();
   ZT_ASSIGN_OR_RETURN(const NewUser user, checked_user(input, now));
@@ -122,7 +121,8 @@ Result<CreatedUser> UserService::create_user(const core::Principal& actor, const
     return rename_duplicate(std::move(id).error(), "user_exists",
                             "A user with this username, id number or credit code exists.");
   }
-  audit::AuditEntry entry = event("user.create", "user", std::to_string(*id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("user.create", "user", std::to_string(*id), context);
   entry.by(actor);
   entry.detail =
       detail_json({{"username", user.username}, {"kind", std::string(to_string(user.kind))}});
@@ -158,7 +158,8 @@ Result<User> UserService::get_user(const core::Principal& actor, std::int64_t id
 }
 
 Result<User> UserService::update_user(const core::Principal& actor, std::int64_t id,
-                                      const UserUpdate& update, const RequestContext& context) {
+                                      const UserUpdate& update,
+                                      const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kUsersManage));
   if (update.disabled.value_or(false) && actor.kind == core::Principal::Kind::kUser &&
       actor.id == id) {
@@ -202,8 +203,8 @@ Result<User> UserService::update_user(const core::Principal& actor, std::int64_t
   }
   ZT_TRY(store::update_user(conn, user, now));
   if (disabling) ZT_TRY(store::end_user_sessions(conn, id, std::nullopt, now, "disabled"));
-  audit::AuditEntry entry =
-      event(disabling ? "user.disable" : "user.update", "user", std::to_string(id), context);
+  audit::AuditEntry entry = audit::AuditEntry::of(disabling ? "user.disable" : "user.update",
+                                                  "user", std::to_string(id), context);
   entry.by(actor);
   entry.detail = detail_json({{"changed", join(changed)}});
   ZT_TRY(audit_.append(conn, entry));
@@ -213,7 +214,8 @@ Result<User> UserService::update_user(const core::Principal& actor, std::int64_t
 }
 
 Result<User> UserService::set_roles(const core::Principal& actor, std::int64_t id,
-                                    std::vector<std::string> roles, const RequestContext& context) {
+                                    std::vector<std::string> roles,
+                                    const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kRolesAssign));
   if (actor.kind == core::Principal::Kind::kUser && actor.id == id) {
     return Error::conflict("cannot_change_own_roles",
@@ -241,7 +243,8 @@ Result<User> UserService::set_roles(const core::Principal& actor, std::int64_t i
   }
   const std::vector<std::string> before = found->user.roles;
   ZT_TRY(store::replace_roles(conn, id, roles));
-  audit::AuditEntry entry = event("user.roles_change", "user", std::to_string(id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("user.roles_change", "user", std::to_string(id), context);
   entry.by(actor);
   entry.detail = detail_json({{"from", join(before)}, {"to", join(roles)}});
   ZT_TRY(audit_.append(conn, entry));
@@ -252,7 +255,7 @@ Result<User> UserService::set_roles(const core::Principal& actor, std::int64_t i
 }
 
 Result<std::string> UserService::reset_password(const core::Principal& actor, std::int64_t id,
-                                                const RequestContext& context) {
+                                                const core::RequestContext& context) {
   ZT_TRY(require(actor, permission::kUsersManage));
   ZT_ASSIGN_OR_RETURN(OneTimePassword password, one_time_password());
   const std::int64_t now = to_millis(clock_.now());
@@ -262,7 +265,8 @@ Result<std::string> UserService::reset_password(const core::Principal& actor, st
   if (!found) return no_user(id);
   ZT_TRY(store::set_password(conn, id, password.hash, true, now));
   ZT_TRY(store::end_user_sessions(conn, id, std::nullopt, now, "password_reset"));
-  audit::AuditEntry entry = event("user.password_reset", "user", std::to_string(id), context);
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("user.password_reset", "user", std::to_string(id), context);
   entry.by(actor);
   ZT_TRY(audit_.append(conn, entry));
   ZT_TRY(tx.commit());
@@ -306,12 +310,8 @@ Result<std::vector<InitialAdmin>> UserService::init_admins() {
                               "An account named " + admins[i].username + " exists already.");
     }
     ZT_TRY(store::replace_roles(conn, *id, {admins[i].role}));
-    audit::AuditEntry entry;
-    entry.actor_kind = "system";
-    entry.actor_name = "zhengtong";
-    entry.action = "user.create";
-    entry.object_type = "user";
-    entry.object_id = std::to_string(*id);
+    audit::AuditEntry entry = audit::AuditEntry::of("user.create", "user", std::to_string(*id), {});
+    entry.by_system("zhengtong");
     entry.detail = detail_json({{"username", admins[i].username},
                                 {"roles", admins[i].role},
                                 {"reason", "initial_administrator"}});

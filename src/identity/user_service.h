@@ -44,7 +44,7 @@ class UserService {
   // citizen or enterprise defaults to its identifier. Success: the user with a one-time initial
   // password. Failure: forbidden; invalid_*; user_exists.
   Result<CreatedUser> create_user(const core::Principal& actor, const NewUser& user,
-                                  const RequestContext& context);
+                                  const core::RequestContext& context);
   // identity.users.read. Users by id after filter.after_id, at most filter.limit (clamped to
   // 1..kMaxPageSize); limited to the actor's own department unless the actor also manages users
   // or assigns roles, or has city scope. Failure: forbidden.
@@ -57,17 +57,17 @@ class UserService {
   // Failure: forbidden; invalid_display_name, invalid_responsible_person (only enterprises),
   // invalid_department (only staff; must exist); user_not_found; cannot_disable_self.
   Result<User> update_user(const core::Principal& actor, std::int64_t id, const UserUpdate& update,
-                           const RequestContext& context);
+                           const core::RequestContext& context);
   // identity.roles.assign. Replaces the user's roles (sorted, without duplicates). Refuses
   // unknown roles (unknown_role), roles for non-staff (roles_for_staff_only), two of the three
   // administrator roles on one account (separation_of_duties), and one's own roles
   // (cannot_change_own_roles). Failure also: forbidden; user_not_found.
   Result<User> set_roles(const core::Principal& actor, std::int64_t id,
-                         std::vector<std::string> roles, const RequestContext& context);
+                         std::vector<std::string> roles, const core::RequestContext& context);
   // identity.users.manage. A new one-time password (returned once), to be changed at the next
   // sign-in; ends the user's sessions and clears a lockout. Failure: forbidden; user_not_found.
   Result<std::string> reset_password(const core::Principal& actor, std::int64_t id,
-                                     const RequestContext& context);
+                                     const core::RequestContext& context);
 
   // Creates sysadmin, secadmin and auditadmin (roles sys_admin, sec_admin, audit_admin), each
   // with a one-time password that must be changed at first sign-in. The passwords are returned

@@ -287,7 +287,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
         auto note = body.string("note");
         if (!body.ok()) return body.problem();
         auto r = service.resolve(*request.principal(), *id, *value, note.value_or(""),
-                                 identity::context_of(request));
+                                 request.context());
         if (!r.ok()) return http::problem(r.error());
         return http::Response::json(200, conflict_json(*r));
       },
@@ -351,7 +351,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                                      std::string(f->get_string()),
                                      p ? static_cast<int>(p->get_int64()) : 0});
         }
-        auto c = service.configure(*request.principal(), *kind, std::move(config));
+        auto c =
+            service.configure(*request.principal(), *kind, std::move(config), request.context());
         if (!c.ok()) return http::problem(c.error());
         return http::Response::json(200, config_json(*kind, *c));
       },
@@ -375,8 +376,8 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                [&service, rebuild](const http::Request& request) {
                  auto kind = kind_of(request.param("registry"));
                  if (!kind.ok()) return http::problem(kind.error());
-                 auto r =
-                     rebuild ? service.rebuild(*request.principal(), *kind) : service.sync(*kind);
+                 auto r = rebuild ? service.rebuild(*request.principal(), *kind, request.context())
+                                  : service.sync(*kind);
                  if (!r.ok()) return http::problem(r.error());
                  return http::Response::json(200, sync_json(*r));
                },
@@ -406,7 +407,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
   router.add(
       http::Method::kGet, "/api/v1/me/record",
       [&service](const http::Request& request) {
-        auto r = service.own_record(*request.principal(), identity::context_of(request));
+        auto r = service.own_record(*request.principal(), request.context());
         if (!r.ok()) return http::problem(r.error());
         return http::Response::text(200, std::move(*r), "application/json");
       },

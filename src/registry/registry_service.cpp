@@ -100,7 +100,8 @@ Result<store::Config> RegistryService::config(const core::Principal& actor, Regi
 }
 
 Result<store::Config> RegistryService::configure(const core::Principal& actor, RegistryKind kind,
-                                                 store::Config config) {
+                                                 store::Config config,
+                                                 const core::RequestContext& context) {
   if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden(
         "forbidden", "Configuring a registry needs registry.manage (the data administrator).");
@@ -158,11 +159,9 @@ Result<store::Config> RegistryService::configure(const core::Principal& actor, R
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_TRY(store::write_config(conn, kind, config));
-  audit::AuditEntry e;
+  audit::AuditEntry e = audit::AuditEntry::of("registry.configure", "registry",
+                                              std::string(to_string(kind)), context);
   e.by(actor);
-  e.action = "registry.configure";
-  e.object_type = "registry";
-  e.object_id = std::string(to_string(kind));
   e.detail = json::serialize(
       json::object{{"resource_code", config.resource_code}, {"mappings", config.mappings.size()}});
   ZT_TRY(audit_.append(conn, e));
@@ -265,7 +264,7 @@ Result<std::int64_t> RegistryService::publish_pending(const Loaded& l, RegistryK
     if (first.empty()) return 0;
   }
   auto report = exchange_.ingest(registry, l.golden.code, exchange::IngestOptions{}, next_piece,
-                                 identity::RequestContext{"", "registry-publish"});
+                                 core::RequestContext{"", "registry-publish"});
   if (!report.ok()) return std::move(report).error();
   if (report->batch.status != "completed") {
     return Error::unavailable("registry_publish_failed",
@@ -348,7 +347,7 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
         ZT_ASSIGN_OR_RETURN(
             exchange::ChangePage changes,
             exchange_.changes(registry, code, after, kSyncPage, std::string(kSyncPurpose),
-                              identity::RequestContext{"", "registry-sync"}));
+                              core::RequestContext{"", "registry-sync"}));
         if (changes.items.empty()) {
           last_page = true;
           break;
@@ -488,7 +487,8 @@ Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport
   return {};
 }
 
-Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind) {
+Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, RegistryKind kind,
+                                            const core::RequestContext& context) {
   if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden("forbidden", "Rebuilding a registry needs registry.manage.");
   }
@@ -497,11 +497,9 @@ Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, Regist
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
     ZT_TRY(store::clear(conn, kind));
-    audit::AuditEntry e;
+    audit::AuditEntry e = audit::AuditEntry::of("registry.rebuild", "registry",
+                                                std::string(to_string(kind)), context);
     e.by(actor);
-    e.action = "registry.rebuild";
-    e.object_type = "registry";
-    e.object_id = std::string(to_string(kind));
     ZT_TRY(audit_.append(conn, e));
     ZT_TRY(tx.commit());
   }
@@ -614,7 +612,7 @@ Result<ConflictPage> RegistryService::conflicts(const core::Principal& actor, Re
 
 Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, std::int64_t id,
                                                  const json::value& value, std::string note,
-                                                 const identity::RequestContext& context) {
+                                                 const core::RequestContext& context) {
   if (!actor.has_permission(identity::permission::kRegistryManage)) {
     return Error::forbidden("forbidden", "Resolving registry conflicts needs registry.manage.");
   }
@@ -645,13 +643,9 @@ Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, s
     ZT_TRY(
         store::resolve_conflict(conn, id, json::serialize(value), note, actor.id, actor.name, now));
     ZT_TRY(remerge(conn, l, *kind, current->key, now));
-    audit::AuditEntry e;
+    audit::AuditEntry e = audit::AuditEntry::of("registry.conflict.resolve", "registry_conflict",
+                                                std::to_string(id), context);
     e.by(actor);
-    e.action = "registry.conflict.resolve";
-    e.object_type = "registry_conflict";
-    e.object_id = std::to_string(id);
-    e.source_address = context.remote_address;
-    e.request_id = context.request_id;
     e.detail = json::serialize(json::object{{"attribute", current->attribute}, {"note", note}});
     ZT_TRY(audit_.append(conn, e));
     ZT_TRY(tx.commit());
@@ -712,7 +706,7 @@ Result<RegistryFigures> RegistryService::figures(const core::Principal& actor, R
 // --------------------------------------------------------------------------------
 
 Result<std::string> RegistryService::own_record(const core::Principal& actor,
-                                                const identity::RequestContext& context) {
+                                                const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(identity::User user, identity_.auth().me(actor));
   std::optional<std::string> subject;
   RegistryKind kind = RegistryKind::kPerson;
@@ -765,13 +759,9 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
     }
     fields.push_back(std::move(item));
   }
-  audit::AuditEntry e;
+  audit::AuditEntry e =
+      audit::AuditEntry::of("registry.self_read", std::string(to_string(kind)), *subject, context);
   e.by(actor);
-  e.action = "registry.self_read";
-  e.object_type = std::string(to_string(kind));
-  e.object_id = *subject;
-  e.source_address = context.remote_address;
-  e.request_id = context.request_id;
   ZT_TRY(audit_.append(std::move(e)));
   return json::serialize(json::object{{"registry", to_string(kind)},
                                       {"resource_code", l.golden.code},

@@ -101,13 +101,14 @@ class RegistryService {
 
   Result<store::Config> config(const core::Principal& actor, RegistryKind kind);
   Result<store::Config> configure(const core::Principal& actor, RegistryKind kind,
-                                  store::Config config);
+                                  store::Config config, const core::RequestContext& context);
 
   // Consumes every source's feed to its end and publishes what changed. Without a
   // configuration: an empty report.
   Result<SyncReport> sync(RegistryKind kind);
   // registry.manage. Starts again from the feeds' beginning.
-  Result<SyncReport> rebuild(const core::Principal& actor, RegistryKind kind);
+  Result<SyncReport> rebuild(const core::Principal& actor, RegistryKind kind,
+                             const core::RequestContext& context);
 
   // The golden record as JSON {record, provenance, open_conflicts, warnings}.
   Result<std::string> read(const core::Principal& actor, RegistryKind kind, std::string_view key,
@@ -125,7 +126,7 @@ class RegistryService {
   // same, re-merges the key and publishes it.
   Result<store::Conflict> resolve(const core::Principal& actor, std::int64_t id,
                                   const boost::json::value& value, std::string note,
-                                  const identity::RequestContext& context);
+                                  const core::RequestContext& context);
 
   // Staff (any of registry.read, analytics.read, exchange.query).
   Result<RegistryFigures> figures(const core::Principal& actor, RegistryKind kind);
@@ -133,8 +134,7 @@ class RegistryService {
   // A signed-in citizen's (enterprise's) own golden record, unmasked — it is theirs — as JSON
   // {registry, resource_code, fields: [{name, label, value, source, changed_at}]}. Audited
   // ("registry.self_read"). 404 "record_not_found" when the registry has none.
-  Result<std::string> own_record(const core::Principal& actor,
-                                 const identity::RequestContext& context);
+  Result<std::string> own_record(const core::Principal& actor, const core::RequestContext& context);
 
   // A citizen's (id_number) or an enterprise's (uscc) reads of their own records.
   Result<DataAccessPage> data_access(const core::Principal& actor,

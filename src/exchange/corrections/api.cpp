@@ -14,8 +14,6 @@ namespace schema = http::schema;
 
 namespace {
 
-using identity::context_of;
-
 const std::string kTag = "corrections";
 constexpr int kMaxPage = 200;
 
@@ -62,7 +60,7 @@ http::Response report_correction(CorrectionService& corrections, const http::Req
   in.reason = body.string("reason", true).value_or("");
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   if (!body.ok()) return body.problem();
-  auto c = corrections.report(*request.principal(), std::move(in), context_of(request));
+  auto c = corrections.report(*request.principal(), std::move(in), request.context());
   if (!c.ok()) return http::problem(c.error());
   return http::Response::json(201, to_json(*c));
 }
@@ -153,7 +151,7 @@ http::Response answer_correction(CorrectionService& corrections, const http::Req
   auto answer = body.string("answer", true);
   if (!body.ok()) return body.problem();
   auto c = corrections.answer(*request.principal(), *id, std::move(*outcome), std::move(*answer),
-                              context_of(request));
+                              request.context());
   if (!c.ok()) return http::problem(c.error());
   return http::Response::json(200, to_json(*c));
 }

@@ -31,14 +31,10 @@ bool staff_like(const core::Principal& p) {
 }
 
 audit::AuditEntry event(const core::Principal& actor, std::string action, std::int64_t id,
-                        const identity::RequestContext& context, json::object detail) {
-  audit::AuditEntry e;
+                        const core::RequestContext& context, json::object detail) {
+  audit::AuditEntry e =
+      audit::AuditEntry::of(std::move(action), "correction", std::to_string(id), context);
   e.by(actor);
-  e.action = std::move(action);
-  e.object_type = "correction";
-  e.object_id = std::to_string(id);
-  e.source_address = context.remote_address;
-  e.request_id = context.request_id;
   e.detail = json::serialize(detail);
   return e;
 }
@@ -58,7 +54,7 @@ CorrectionService::CorrectionService(db::Database& db, catalog::CatalogService& 
     : db_(db), catalog_(catalog), sharing_(sharing), audit_(audit), clock_(clock) {}
 
 Result<Correction> CorrectionService::report(const core::Principal& actor, CorrectionInput input,
-                                             const identity::RequestContext& context) {
+                                             const core::RequestContext& context) {
   if (!staff_like(actor) || !actor.has_permission(permission::kQuery)) {
     return Error::forbidden("forbidden",
                             "Reporting a record as wrong needs a department and exchange.query.");
@@ -129,7 +125,7 @@ Result<Correction> CorrectionService::report(const core::Principal& actor, Corre
 
 Result<Correction> CorrectionService::answer(const core::Principal& actor, std::int64_t id,
                                              std::string outcome, std::string answer,
-                                             const identity::RequestContext& context) {
+                                             const core::RequestContext& context) {
   if (outcome != "corrected" && outcome != "answered") {
     return Error::invalid("invalid_body", "\"outcome\" is corrected or answered.");
   }

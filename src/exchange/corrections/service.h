@@ -39,11 +39,11 @@ class CorrectionService {
 
   // Files an open report. Success: the report.
   Result<Correction> report(const core::Principal& actor, CorrectionInput input,
-                            const identity::RequestContext& context);
+                            const core::RequestContext& context);
   // Closes an open report: outcome "corrected" (the record was fixed) or "answered" (it stands,
   // and `answer` says why). Failure beyond the above: 409 "invalid_state" when already closed.
   Result<Correction> answer(const core::Principal& actor, std::int64_t id, std::string outcome,
-                            std::string answer, const identity::RequestContext& context);
+                            std::string answer, const core::RequestContext& context);
   Result<Correction> get(const core::Principal& actor, std::int64_t id);
   // inbox: reports on resources the actor's department provides; otherwise those it filed.
   // status: open, corrected or answered (nullopt: all). Newest first, id < before (0: newest).

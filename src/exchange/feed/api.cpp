@@ -29,7 +29,7 @@ http::Response list_changes(ChangeFeedService& service, const http::Request& req
   std::optional<std::string> purpose;
   if (auto p = request.header("X-Purpose")) purpose = std::string(*p);
   auto page = service.changes(*request.principal(), request.param("code"), *after, *limit,
-                              std::move(purpose), identity::context_of(request));
+                              std::move(purpose), request.context());
   if (!page.ok()) return http::problem(page.error());
   json::array items;
   for (const Change& c : page->items) {

@@ -26,7 +26,7 @@ ChangeFeedService::ChangeFeedService(db::Database& db, catalog::CatalogService& 
 Result<ChangePage> ChangeFeedService::changes(const core::Principal& actor, std::string_view code,
                                               std::int64_t after, int limit,
                                               std::optional<std::string> purpose,
-                                              const identity::RequestContext& context) {
+                                              const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(code));
   if (r.status == ResourceStatus::kDraft) {
     if (!catalog::CatalogService::visible_to(actor, r)) return not_found(code);
@@ -47,16 +47,12 @@ Result<ChangePage> ChangeFeedService::changes(const core::Principal& actor, std:
     }
   }
   if (!page.items.empty()) {
-    audit::AuditEntry e;
+    audit::AuditEntry e =
+        audit::AuditEntry::of("exchange.changes.read", "resource", r.code, context);
     e.by(actor);
-    e.action = "exchange.changes.read";
-    e.object_type = "resource";
-    e.object_id = r.code;
     e.purpose = purpose && !purpose->empty() ? *purpose
                 : !access.purpose.empty()    ? access.purpose
                                              : std::string("数据交换");
-    e.source_address = context.remote_address;
-    e.request_id = context.request_id;
     e.detail = boost::json::serialize(boost::json::object{{"basis", to_string(access.basis)},
                                                           {"first_seq", page.items.front().seq},
                                                           {"last_seq", page.items.back().seq},

@@ -37,7 +37,7 @@ class ChangeFeedService {
   // reader. Success: the page, its next cursor (= after when empty) and the resource's last_seq.
   Result<ChangePage> changes(const core::Principal& actor, std::string_view code,
                              std::int64_t after, int limit, std::optional<std::string> purpose,
-                             const identity::RequestContext& context);
+                             const core::RequestContext& context);
 
  private:
   db::Database& db_;

@@ -16,8 +16,6 @@ namespace schema = http::schema;
 
 namespace {
 
-using identity::context_of;
-
 const std::string kTag = "exchange";
 constexpr int kMaxPage = 1000;
 constexpr std::uint64_t kMaxUpload = std::uint64_t{64} << 30;  // 64 GiB
@@ -185,7 +183,7 @@ http::Response ingest_records(IngestService& service, const http::Request& reque
     return stream->read(piece);
   };
   auto report = service.ingest(*request.principal(), request.param("code"), *options, body,
-                               context_of(request));
+                               request.context());
   if (!report.ok()) return http::problem(report.error());
   if (report->batch.status == "rejected") {
     http::Response r =

@@ -57,7 +57,7 @@ IngestService::IngestService(db::Database& db, catalog::CatalogService& catalog,
 
 Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::string_view code,
                                            const IngestOptions& options, const PieceSource& body,
-                                           const identity::RequestContext& context) {
+                                           const core::RequestContext& context) {
   auto found = catalog_.find(code);
   if (!found.ok()) return std::move(found).error();
   const Resource resource = std::move(*found);
@@ -159,14 +159,10 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
     ZT_TRY(batches::update(conn, batch));
-    audit::AuditEntry entry;
+    audit::AuditEntry entry =
+        audit::AuditEntry::of("exchange.ingest", "resource", resource.code, context);
     entry.by(actor);
-    entry.action = "exchange.ingest";
-    entry.object_type = "resource";
-    entry.object_id = resource.code;
     entry.outcome = ran.ok() ? "success" : "failure";
-    entry.source_address = context.remote_address;
-    entry.request_id = context.request_id;
     entry.detail = counts_detail(batch);
     ZT_TRY(audit_.append(conn, std::move(entry)));
     ZT_TRY(tx.commit());

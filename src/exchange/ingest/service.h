@@ -51,7 +51,7 @@ class IngestService {
   // records, the batch row, an audit record "exchange.ingest".
   Result<IngestReport> ingest(const core::Principal& actor, std::string_view code,
                               const IngestOptions& options, const PieceSource& body,
-                              const identity::RequestContext& context);
+                              const core::RequestContext& context);
 
   // Batches of the resource, newest first, id < before (0: from the newest), at most `limit`.
   Result<std::vector<Batch>> batches(const core::Principal& actor, std::string_view code,

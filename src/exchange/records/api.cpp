@@ -19,7 +19,7 @@ ReadContext read_context(const http::Request& request) {
   ReadContext c;
   if (auto p = request.header("X-Purpose")) c.purpose = std::string(*p);
   if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
-  c.request = identity::context_of(request);
+  c.request = request.context();
   return c;
 }
 

@@ -85,7 +85,7 @@ struct StorageState {
 struct ReadContext {
   std::optional<std::string> purpose;  // X-Purpose
   std::string case_id;                 // X-Case-Id
-  identity::RequestContext request;
+  core::RequestContext request;
 };
 
 // A filtered query or export as the reader asked for it (the rules in service.h).

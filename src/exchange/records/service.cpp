@@ -177,13 +177,9 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
 void QueryService::audit(const core::Principal& actor, const Prepared& p,
                          const ReadContext& context, std::string action, std::string object_id,
                          std::string detail) {
-  audit::AuditEntry e;
+  audit::AuditEntry e =
+      audit::AuditEntry::of(std::move(action), "record", std::move(object_id), context.request);
   e.by(actor);
-  e.action = std::move(action);
-  e.object_type = "record";
-  e.object_id = std::move(object_id);
-  e.source_address = context.request.remote_address;
-  e.request_id = context.request.request_id;
   e.purpose = p.purpose;
   e.case_id = context.case_id;
   e.detail = std::move(detail);

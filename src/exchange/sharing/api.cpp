@@ -15,8 +15,6 @@ namespace schema = http::schema;
 
 namespace {
 
-using identity::context_of;
-
 const std::string kTag = "sharing";
 constexpr int kMaxPage = 200;
 
@@ -113,7 +111,7 @@ http::Response file_request(SharingService& sharing, const http::Request& reques
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   in.duration_days = body.integer("duration_days").value_or(365);
   if (!body.ok()) return body.problem();
-  auto r = sharing.file_request(*request.principal(), std::move(in), context_of(request));
+  auto r = sharing.file_request(*request.principal(), std::move(in), request.context());
   if (!r.ok()) return http::problem(r.error());
   return http::Response::json(201, to_json(*r));
 }
@@ -212,7 +210,7 @@ http::Response approve_request(SharingService& sharing, const http::Request& req
     }
     if (!body.ok()) return body.problem();
   }
-  auto r = sharing.approve(*request.principal(), *id, std::move(d), context_of(request));
+  auto r = sharing.approve(*request.principal(), *id, std::move(d), request.context());
   if (!r.ok()) return http::problem(r.error());
   return http::Response::json(200, to_json(*r));
 }
@@ -241,7 +239,7 @@ http::Response reject_request(SharingService& sharing, const http::Request& requ
   http::JsonBody body(request);
   auto reason = body.string("reason", true);
   if (!body.ok()) return body.problem();
-  auto r = sharing.reject(*request.principal(), *id, *reason, context_of(request));
+  auto r = sharing.reject(*request.principal(), *id, *reason, request.context());
   if (!r.ok()) return http::problem(r.error());
   return http::Response::json(200, to_json(*r));
 }
@@ -264,7 +262,7 @@ http::RouteDoc reject_request_doc() {
 http::Response withdraw_request(SharingService& sharing, const http::Request& request) {
   auto id = http::parse_id(request.param("id"));
   if (!id) return http::problem(404, "request_not_found", "No such request.");
-  auto r = sharing.withdraw(*request.principal(), *id, context_of(request));
+  auto r = sharing.withdraw(*request.principal(), *id, request.context());
   if (!r.ok()) return http::problem(r.error());
   return http::Response::json(200, to_json(*r));
 }
@@ -337,7 +335,7 @@ http::Response revoke_grant(SharingService& sharing, const http::Request& reques
   http::JsonBody body(request);
   auto reason = body.string("reason", true);
   if (!body.ok()) return body.problem();
-  auto g = sharing.revoke(*request.principal(), *id, *reason, context_of(request));
+  auto g = sharing.revoke(*request.principal(), *id, *reason, request.context());
   if (!g.ok()) return http::problem(g.error());
   return http::Response::json(200, to_json(*g, now_ms(sharing)));
 }

@@ -26,15 +26,10 @@ Error grant_not_found(std::int64_t id) {
 }
 
 audit::AuditEntry event(const core::Principal& actor, std::string action, std::string type,
-                        std::int64_t id, const identity::RequestContext& context,
-                        std::string detail) {
-  audit::AuditEntry e;
+                        std::int64_t id, const core::RequestContext& context, std::string detail) {
+  audit::AuditEntry e =
+      audit::AuditEntry::of(std::move(action), std::move(type), std::to_string(id), context);
   e.by(actor);
-  e.action = std::move(action);
-  e.object_type = std::move(type);
-  e.object_id = std::to_string(id);
-  e.source_address = context.remote_address;
-  e.request_id = context.request_id;
   e.detail = std::move(detail);
   return e;
 }
@@ -76,7 +71,7 @@ Status SharingService::fill(Grant& g) {
 
 Result<SharingRequest> SharingService::file_request(const core::Principal& actor,
                                                     RequestInput input,
-                                                    const identity::RequestContext& context) {
+                                                    const core::RequestContext& context) {
   if (!staff_like(actor) || !actor.has_permission(permission::kQuery)) {
     return Error::forbidden("forbidden",
                             "Filing a sharing request needs a department and exchange.query.");
@@ -143,7 +138,7 @@ Result<SharingRequest> SharingService::file_request(const core::Principal& actor
 Result<SharingRequest> SharingService::decided(const core::Principal& actor,
                                                std::int64_t request_id, std::string status,
                                                Decision* decision, std::string reason,
-                                               const identity::RequestContext& context) {
+                                               const core::RequestContext& context) {
   const bool withdrawing = status == "withdrawn";
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
@@ -234,13 +229,13 @@ Result<SharingRequest> SharingService::decided(const core::Principal& actor,
 
 Result<SharingRequest> SharingService::approve(const core::Principal& actor,
                                                std::int64_t request_id, Decision decision,
-                                               const identity::RequestContext& context) {
+                                               const core::RequestContext& context) {
   return decided(actor, request_id, "approved", &decision, "", context);
 }
 
 Result<SharingRequest> SharingService::reject(const core::Principal& actor, std::int64_t request_id,
                                               std::string reason,
-                                              const identity::RequestContext& context) {
+                                              const core::RequestContext& context) {
   if (reason.empty() || reason.size() > 1000) {
     return Error::invalid("invalid_body", "\"reason\" is required (up to 1000 bytes).");
   }
@@ -249,7 +244,7 @@ Result<SharingRequest> SharingService::reject(const core::Principal& actor, std:
 
 Result<SharingRequest> SharingService::withdraw(const core::Principal& actor,
                                                 std::int64_t request_id,
-                                                const identity::RequestContext& context) {
+                                                const core::RequestContext& context) {
   return decided(actor, request_id, "withdrawn", nullptr, "", context);
 }
 
@@ -304,7 +299,7 @@ Result<Grant> SharingService::get_grant(const core::Principal& actor, std::int64
 }
 
 Result<Grant> SharingService::revoke(const core::Principal& actor, std::int64_t grant_id,
-                                     std::string reason, const identity::RequestContext& context) {
+                                     std::string reason, const core::RequestContext& context) {
   if (reason.empty() || reason.size() > 1000) {
     return Error::invalid("invalid_body", "\"reason\" is required (up to 1000 bytes).");
   }

@@ -40,13 +40,13 @@ class SharingService {
                  const core::Clock& clock);
 
   Result<SharingRequest> file_request(const core::Principal& actor, RequestInput input,
-                                      const identity::RequestContext& context);
+                                      const core::RequestContext& context);
   Result<SharingRequest> approve(const core::Principal& actor, std::int64_t request_id,
-                                 Decision decision, const identity::RequestContext& context);
+                                 Decision decision, const core::RequestContext& context);
   Result<SharingRequest> reject(const core::Principal& actor, std::int64_t request_id,
-                                std::string reason, const identity::RequestContext& context);
+                                std::string reason, const core::RequestContext& context);
   Result<SharingRequest> withdraw(const core::Principal& actor, std::int64_t request_id,
-                                  const identity::RequestContext& context);
+                                  const core::RequestContext& context);
   Result<SharingRequest> get_request(const core::Principal& actor, std::int64_t request_id);
   // inbox: requests to the actor's department as provider; otherwise its own (outbox).
   Result<std::vector<SharingRequest>> requests(const core::Principal& actor, bool inbox,
@@ -58,7 +58,7 @@ class SharingService {
   // The clock grants expire on (the routes show a grant's status now by it).
   const core::Clock& clock() const { return clock_; }
   Result<Grant> revoke(const core::Principal& actor, std::int64_t grant_id, std::string reason,
-                       const identity::RequestContext& context);
+                       const core::RequestContext& context);
 
   // What `actor` may read of `resource` (rules in records/access.h). Failure: 404
   // "resource_not_found" for a resource the actor may not know of; 403 "grant_required" /
@@ -77,7 +77,7 @@ class SharingService {
                         std::int64_t& valid_until);
   Result<SharingRequest> decided(const core::Principal& actor, std::int64_t request_id,
                                  std::string status, Decision* decision, std::string reason,
-                                 const identity::RequestContext& context);
+                                 const core::RequestContext& context);
   Status fill(SharingRequest& request);
   Status fill(Grant& grant);
 

@@ -14,8 +14,6 @@ namespace schema = http::schema;
 
 namespace {
 
-using identity::context_of;
-
 const std::string kTag = "subscriptions";
 constexpr int kMaxPage = 200;
 const std::string kPermission = "exchange.query";
@@ -128,7 +126,7 @@ http::Response create_subscription(SubscriptionService& service, const http::Req
   if (!body.ok()) return body.problem();
   input.resource_code = std::move(*resource);
   input.url = std::move(*url);
-  auto created = service.create(*request.principal(), input, context_of(request));
+  auto created = service.create(*request.principal(), input, request.context());
   if (!created.ok()) return http::problem(created.error());
   json::object o = subscription_json(created->view);
   o["secret"] = created->secret;
@@ -222,7 +220,7 @@ http::RouteDoc get_subscription_doc() {
 http::Response delete_subscription(SubscriptionService& service, const http::Request& request) {
   auto id = http::parse_id(request.param("id"));
   if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
-  auto removed = service.remove(*request.principal(), *id, context_of(request));
+  auto removed = service.remove(*request.principal(), *id, request.context());
   if (!removed.ok()) return http::problem(removed.error());
   return http::no_content();
 }
@@ -243,7 +241,7 @@ http::RouteDoc delete_subscription_doc() {
 http::Response resume_subscription(SubscriptionService& service, const http::Request& request) {
   auto id = http::parse_id(request.param("id"));
   if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
-  auto v = service.resume(*request.principal(), *id, context_of(request));
+  auto v = service.resume(*request.principal(), *id, request.context());
   if (!v.ok()) return http::problem(v.error());
   return http::Response::json(200, subscription_json(*v));
 }

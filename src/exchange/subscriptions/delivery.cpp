@@ -259,13 +259,10 @@ Result<bool> SubscriptionService::deliver(const Subscription& listed) {
 
   if (!local) {
     // Personal data left the platform (or may have): audited whatever the answer.
-    audit::AuditEntry entry;
-    entry.actor_kind = "system";
-    entry.actor_name = "webhook";
+    audit::AuditEntry entry =
+        audit::AuditEntry::of("exchange.webhook.deliver", "resource", s.resource_code, {});
+    entry.by_system("webhook");
     entry.department_id = s.department_id;
-    entry.action = "exchange.webhook.deliver";
-    entry.object_type = "resource";
-    entry.object_id = s.resource_code;
     entry.outcome = delivered ? "success" : "failure";
     entry.purpose = "subscription";
     json::object detail{

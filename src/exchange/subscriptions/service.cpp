@@ -78,7 +78,7 @@ Result<Subscription> SubscriptionService::visible(const core::Principal& actor, 
 
 Result<CreatedSubscription> SubscriptionService::create(const core::Principal& actor,
                                                         const NewSubscription& input,
-                                                        const identity::RequestContext& context) {
+                                                        const core::RequestContext& context) {
   if (!actor.has_permission(kSubscribe) || !actor.department_id) {
     return Error::forbidden("forbidden", "Subscribing takes exchange.query and a department.");
   }
@@ -133,13 +133,9 @@ Result<CreatedSubscription> SubscriptionService::create(const core::Principal& a
                       crypto_.sm4_seal(data_key_, secret, webhook_secret_context(s.id)));
   s.secret = "sm4:" + core::to_hex(sealed);
   ZT_TRY(subscriptions::set_secret(conn, s.id, s.secret));
-  audit::AuditEntry entry;
+  audit::AuditEntry entry = audit::AuditEntry::of("exchange.subscription.create", "subscription",
+                                                  std::to_string(s.id), context);
   entry.by(actor);
-  entry.action = "exchange.subscription.create";
-  entry.object_type = "subscription";
-  entry.object_id = std::to_string(s.id);
-  entry.source_address = context.remote_address;
-  entry.request_id = context.request_id;
   entry.detail = json::serialize(
       json::object{{"resource", r.code}, {"host", url_host(s.url)}, {"start_after", start}});
   ZT_TRY(audit_.append(conn, std::move(entry)));
@@ -170,19 +166,15 @@ Result<SubscriptionView> SubscriptionService::get(const core::Principal& actor, 
 }
 
 Status SubscriptionService::remove(const core::Principal& actor, std::int64_t id,
-                                   const identity::RequestContext& context) {
+                                   const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(Subscription s, visible(actor, id));
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_ASSIGN_OR_RETURN(bool removed, subscriptions::remove(conn, id));
   if (!removed) return subscription_not_found(id);
-  audit::AuditEntry entry;
+  audit::AuditEntry entry = audit::AuditEntry::of("exchange.subscription.delete", "subscription",
+                                                  std::to_string(id), context);
   entry.by(actor);
-  entry.action = "exchange.subscription.delete";
-  entry.object_type = "subscription";
-  entry.object_id = std::to_string(id);
-  entry.source_address = context.remote_address;
-  entry.request_id = context.request_id;
   entry.detail = json::serialize(
       json::object{{"resource", s.resource_code}, {"department_id", s.department_id}});
   ZT_TRY(audit_.append(conn, std::move(entry)));
@@ -190,7 +182,7 @@ Status SubscriptionService::remove(const core::Principal& actor, std::int64_t id
 }
 
 Result<SubscriptionView> SubscriptionService::resume(const core::Principal& actor, std::int64_t id,
-                                                     const identity::RequestContext& context) {
+                                                     const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(Subscription s, visible(actor, id));
   if (s.status != "parked") {
     return Error::conflict("subscription_not_parked", "Only a parked subscription is resumed.");
@@ -205,13 +197,9 @@ Result<SubscriptionView> SubscriptionService::resume(const core::Principal& acto
     if (!resumed) {
       return Error::conflict("subscription_not_parked", "Only a parked subscription is resumed.");
     }
-    audit::AuditEntry entry;
+    audit::AuditEntry entry = audit::AuditEntry::of("exchange.subscription.resume", "subscription",
+                                                    std::to_string(id), context);
     entry.by(actor);
-    entry.action = "exchange.subscription.resume";
-    entry.object_type = "subscription";
-    entry.object_id = std::to_string(id);
-    entry.source_address = context.remote_address;
-    entry.request_id = context.request_id;
     entry.detail = json::serialize(json::object{{"resource", s.resource_code},
                                                 {"parked_reason", s.parked_reason},
                                                 {"last_error", s.last_error}});

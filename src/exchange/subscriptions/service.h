@@ -114,17 +114,16 @@ class SubscriptionService {
   core::BackgroundWorker& worker() { return worker_; }
 
   Result<CreatedSubscription> create(const core::Principal& actor, const NewSubscription& input,
-                                     const identity::RequestContext& context);
+                                     const core::RequestContext& context);
   // The actor's department's subscriptions (every department's with city scope), newest first,
   // id < before (0: from the newest).
   Result<std::vector<SubscriptionView>> list(const core::Principal& actor, std::int64_t before,
                                              int limit);
   Result<SubscriptionView> get(const core::Principal& actor, std::int64_t id);
-  Status remove(const core::Principal& actor, std::int64_t id,
-                const identity::RequestContext& context);
+  Status remove(const core::Principal& actor, std::int64_t id, const core::RequestContext& context);
   // A parked subscription active again, due now, with access checked again.
   Result<SubscriptionView> resume(const core::Principal& actor, std::int64_t id,
-                                  const identity::RequestContext& context);
+                                  const core::RequestContext& context);
   // Its delivery attempts, newest first, id < before (0: from the newest).
   Result<std::vector<Delivery>> deliveries(const core::Principal& actor, std::int64_t id,
                                            std::int64_t before, int limit);
