@@ -20,6 +20,7 @@
 #include <ctime>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <unordered_set>
 
@@ -77,6 +78,35 @@ bool acceptable_request_id(std::string_view id) {
     if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
   }
   return true;
+}
+
+// RFC 9112 §3.2 and §6: a request this server cannot frame with certainty — no Host or two
+// (HTTP/1.1), a Transfer-Encoding other than exactly `chunked`, Transfer-Encoding beside
+// Content-Length, or Transfer-Encoding on HTTP/1.0 — is answered 400 and the connection closed:
+// reading on would take its body for the next request (request smuggling). Returns the problem's
+// detail, or nullopt.
+std::optional<std::string> framing_problem(const NativeRequest& req) {
+  const std::size_t hosts = req.count(bhttp::field::host);
+  if (hosts > 1) return "The request has more than one Host header.";
+  if (hosts == 0 && req.version() >= 11) return "An HTTP/1.1 request needs a Host header.";
+  std::size_t codings = 0;
+  bool only_chunked = true;
+  auto [first, last] = req.equal_range(bhttp::field::transfer_encoding);
+  if (first == last) return std::nullopt;
+  for (auto it = first; it != last; ++it) {
+    for (const auto& coding : bhttp::token_list(it->value())) {
+      ++codings;
+      only_chunked = only_chunked && beast::iequals(coding, "chunked");
+    }
+  }
+  if (req.version() < 11) return "Transfer-Encoding is not allowed on an HTTP/1.0 request.";
+  if (req.count(bhttp::field::content_length) > 0) {
+    return "A request may not carry both Transfer-Encoding and Content-Length.";
+  }
+  if (codings != 1 || !only_chunked) {
+    return "The only Transfer-Encoding accepted is chunked, alone.";
+  }
+  return std::nullopt;
 }
 
 // Header values from handlers may carry user input: never let them split the header.
@@ -791,7 +821,11 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         const Handler* handler = nullptr;
         bool blocking = true;
         bool stream_body = false;  // the handler reads the body (run_streamed)
-        if (path.empty() || path.front() != '/') {
+        if (auto framing = framing_problem(req)) {
+          response = problem(400, "malformed_request", *framing);
+          keep_alive = false;
+          linger_after = true;  // whatever body follows is discarded, never parsed
+        } else if (path.empty() || path.front() != '/') {
           response =
               problem(400, "malformed_request", "The request target must be an absolute path.");
           keep_alive = false;

@@ -141,5 +141,68 @@ TEST_F(ConnectionTest, KeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_LT(Clock::now() - answered, seconds(10));
 }
 
+// RFC 9112 §6.1: a request whose body length is not certain is answered 400 and the connection
+// closed, so that what follows is never read as a second request (request smuggling).
+TEST_F(ConnectionTest, UncertainFramingIsRefusedAndTheConnectionClosed) {
+  ASSERT_TRUE(start());
+  const std::string smuggled = "GET /api/v1/version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const std::string length = fmt::format("Content-Length: {}\r\n", smuggled.size());
+  for (const std::string& framing :
+       {std::string("Transfer-Encoding: chunked, identity\r\n"),
+        std::string("Transfer-Encoding: identity\r\n"),
+        std::string("Transfer-Encoding: xchunked\r\n"),
+        std::string("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"),
+        "Transfer-Encoding: xchunked\r\n" + length, "Transfer-Encoding: chunked\r\n" + length}) {
+    SCOPED_TRACE(framing);
+    auto client = connect();
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(
+        client->send("POST /api/v1/identifiers/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\n" +
+                     framing + "\r\n" + smuggled));
+    auto r = client->read_response();
+    ASSERT_TRUE(r) << client->last_error();
+    EXPECT_TRUE(IsProblem(r, 400, "malformed_request"));
+    EXPECT_EQ(r->header("Connection"), "close");
+    EXPECT_TRUE(client->is_closed_by_peer()) << client->last_error();
+    EXPECT_FALSE(client->read_response()) << "the body was answered as a second request";
+  }
+  // Plain chunked framing still works, and keeps the connection.
+  auto client = connect();
+  ASSERT_TRUE(client);
+  const std::string body = R"({"kind":"id_number","values":["330302198001010019"]})";
+  ASSERT_TRUE(client->send(fmt::format(
+      "POST /api/v1/identifiers/check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+      body.size(), body)));
+  auto r = client->read_response();
+  ASSERT_TRUE(r) << client->last_error();
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->header("Connection"), "close");
+}
+
+// RFC 9112 §3.2: an HTTP/1.1 request without Host, and any request with two, is 400.
+TEST_F(ConnectionTest, ARequestNeedsExactlyOneHost) {
+  ASSERT_TRUE(start());
+  for (const std::string_view request :
+       {"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET /healthz HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+    SCOPED_TRACE(request);
+    auto client = connect();
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(client->send(request));
+    auto r = client->read_response();
+    ASSERT_TRUE(r) << client->last_error();
+    EXPECT_TRUE(IsProblem(r, 400, "malformed_request"));
+    EXPECT_TRUE(client->is_closed_by_peer()) << client->last_error();
+  }
+  auto client = connect();  // HTTP/1.0 needs none
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->send("GET /healthz HTTP/1.0\r\n\r\n"));
+  auto r = client->read_response();
+  ASSERT_TRUE(r) << client->last_error();
+  EXPECT_EQ(r->status, 200);
+}
+
 }  // namespace
 }  // namespace zt::test
