@@ -297,9 +297,9 @@ Result<std::vector<std::string>> check_compatible(std::span<const Field> before,
   return Error::conflict("incompatible_change", std::move(detail));
 }
 
-const Field* Resource::field(std::string_view name) const {
+const Field* Resource::field(std::string_view field_name) const {
   for (const Field& f : fields) {
-    if (f.name == name) return &f;
+    if (f.name == field_name) return &f;
   }
   return nullptr;
 }

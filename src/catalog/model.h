@@ -139,7 +139,7 @@ struct Resource {
   std::optional<std::int64_t> retired_at;
 
   // The field called `name`, or null.
-  const Field* field(std::string_view name) const;
+  const Field* field(std::string_view field_name) const;
   // The key fields, in field order.
   std::vector<const Field*> key_fields() const;
 };
