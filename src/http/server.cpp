@@ -2,6 +2,7 @@
 
 #include "http/access_log.h"
 #include "http/client_address.h"
+#include "http/json_parse.h"
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "http/worker_pool.h"
@@ -107,6 +108,16 @@ std::optional<std::string> framing_problem(const NativeRequest& req) {
     return "The only Transfer-Encoding accepted is chunked, alone.";
   }
   return std::nullopt;
+}
+
+// Whether a request target holds a percent-encoded NUL ("%00"): refused before any handler, since
+// no path or query parameter takes one and PostgreSQL's text cannot store it.
+bool holds_encoded_nul(std::string_view target) {
+  for (std::size_t at = target.find('%'); at != std::string_view::npos;
+       at = target.find('%', at + 1)) {
+    if (target.substr(at + 1, 2) == "00") return true;
+  }
+  return false;
 }
 
 // Header values from handlers may carry user input: never let them split the header.
@@ -825,6 +836,10 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
           response = problem(400, "malformed_request", *framing);
           keep_alive = false;
           linger_after = true;  // whatever body follows is discarded, never parsed
+        } else if (holds_encoded_nul(target)) {
+          response = problem(400, "malformed_request",
+                             "The request target holds a NUL character (%00), which no path or "
+                             "query parameter accepts.");
         } else if (path.empty() || path.front() != '/') {
           response =
               problem(400, "malformed_request", "The request target must be an absolute path.");
@@ -910,13 +925,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
                 handler = nullptr;
                 keep_alive = false;
               } else if (type == "application/json" && route) {
-                boost::system::error_code jec;
-                json_body = boost::json::parse(req.body(), jec);
-                if (jec) {
-                  response = problem(400, "malformed_json",
-                                     "The body is not valid JSON: " + jec.message() + ".");
+                auto parsed = parse_json_body(req.body());
+                if (!parsed.ok()) {
+                  response = problem(parsed.error());
                   handler = nullptr;
                 } else {
+                  json_body = std::move(*parsed);
                   json_parsed = true;
                 }
               }

@@ -126,6 +126,35 @@ TEST_F(ErrorsTest, MalformedJsonIs400) {
                         "malformed_json"));
 }
 
+// A name twice in one object means different things to different parsers: refused.
+TEST_F(ErrorsTest, ARepeatedNameInAJsonBodyIs400) {
+  ASSERT_TRUE(start());
+  auto r = fetch("POST", "/api/v1/identifiers/check", kJson,
+                 R"({"kind":"id_number","values":["330302198001010019"],"kind":"uscc"})");
+  ASSERT_TRUE(IsProblem(r, 400, "malformed_json"));
+  EXPECT_NE(r->json().at("detail").as_string().find("\"kind\""), std::string::npos) << r->body;
+  EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check", kJson,
+                              R"({"kind":"id_number","values":[{"a":1,"a":2}]})"),
+                        400, "malformed_json"));
+  // The same name in two objects is fine.
+  auto ok = fetch("POST", "/api/v1/identifiers/check", kJson,
+                  R"({"kind":"id_number","values":["330302198001010019"]})");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
+// No field takes a NUL, and PostgreSQL's text cannot store one: 400, never a database error.
+TEST_F(ErrorsTest, ANulCharacterIs400) {
+  ASSERT_TRUE(start());
+  EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check", kJson,
+                              R"({"kind":"id_number","values":["3303\u0000"]})"),
+                        400, "invalid_body"));
+  EXPECT_TRUE(
+      IsProblem(fetch("GET", "/api/v1/resources?q=%E4%BA%BA%00"), 400, "malformed_request"));
+  EXPECT_TRUE(
+      IsProblem(fetch("GET", "/api/v1/registry/persons/3303%00"), 400, "malformed_request"));
+}
+
 TEST_F(ErrorsTest, TextBodyIs415) {
   ASSERT_TRUE(start());
   EXPECT_TRUE(IsProblem(fetch("POST", "/api/v1/identifiers/check", {{"Content-Type", "text/plain"}},

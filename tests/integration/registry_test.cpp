@@ -315,6 +315,10 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   ASSERT_TRUE(found);
   ASSERT_EQ(found->status, 200) << found->body;
   EXPECT_EQ(found->json().at("items").as_array().size(), 1u) << found->body;
+  // A NUL in the search term is the caller's mistake, not a database error.
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/registry/persons?name=%E6%9D%8E%00",
+                                    data_admin_, {}, {{"X-Purpose", "核对"}}),
+                        400, "malformed_request"));
 
   // 民政's officer reads the registry under a grant: masked, audited with purpose and case …
   auto refused = city().call("GET", "/api/v1/registry/persons/" + p2, mz_officer_, {},
