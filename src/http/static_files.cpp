@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <regex>
@@ -91,6 +92,18 @@ Response file_response(const fs::path& file, std::string_view relative, std::str
   return response;
 }
 
+// Whether `file` (symlinks resolved) lies inside `root` (symlinks resolved): a link in the web
+// root must not serve what lies outside it.
+bool inside(const fs::path& root, const fs::path& file) {
+  std::error_code ec;
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) return false;
+  const fs::path real = fs::canonical(file, ec);
+  if (ec) return false;
+  auto [r, f] = std::mismatch(real_root.begin(), real_root.end(), real.begin(), real.end());
+  return r == real_root.end();
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(fs::path root) : root_(std::move(root)) {}
@@ -136,7 +149,7 @@ Response StaticFiles::serve(std::string_view path,
   std::error_code ec;
   if (!relative->empty()) {
     const fs::path file = root_ / *relative;
-    if (fs::is_regular_file(file, ec)) {
+    if (fs::is_regular_file(file, ec) && inside(root_, file)) {
       if (auto content = read_file(file)) {
         return file_response(file, *relative, std::move(*content), if_none_match);
       }
@@ -150,7 +163,7 @@ Response StaticFiles::serve(std::string_view path,
   }
 
   const fs::path index = root_ / "index.html";
-  if (auto content = read_file(index)) {
+  if (auto content = inside(root_, index) ? read_file(index) : std::nullopt) {
     return file_response(index, "index.html", std::move(*content), if_none_match);
   }
   Response page = Response::text(200, std::string(kPlaceholder), "text/html; charset=utf-8");

@@ -4,7 +4,8 @@
 // cached for a year as immutable, everything else must be revalidated (ETag). A path with no
 // file extension that names no file is a client-side route and gets index.html. When the front
 // end has not been built, "/" and client routes get a plain page saying what Zhengtong is, with
-// a link to the API document.
+// a link to the API document. A symbolic link is followed only when it resolves inside the root
+// (a link out of web_root is a missing file).
 // Thread-safety: immutable after construction; serve() reads files and may be called from any
 // thread (it blocks on disk, so the server runs it on the worker pool).
 #pragma once

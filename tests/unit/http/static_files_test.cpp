@@ -87,6 +87,28 @@ TEST_F(StaticFilesTest, TraversalNeverLeavesTheRoot) {
   EXPECT_EQ(files.serve("/%zz", std::nullopt).status, 400);
 }
 
+TEST_F(StaticFilesTest, SymlinksOutOfTheRootAreRefused) {
+  const fs::path secret = root.parent_path() / (root.filename().string() + "-secret.txt");
+  fs::create_symlink(secret, root / "leak.txt");
+  fs::create_directory_symlink(root.parent_path(), root / "up");
+  fs::create_symlink(root / "favicon.ico", root / "inside.ico");
+  StaticFiles files(root);
+  Response leak = files.serve("/leak.txt", std::nullopt);
+  EXPECT_NE(leak.body, "secret");
+  EXPECT_EQ(leak.status, 404);
+  Response up = files.serve("/up/" + secret.filename().string(), std::nullopt);
+  EXPECT_NE(up.body, "secret");
+  EXPECT_EQ(up.status, 404);
+  // A link that stays inside the root is served.
+  Response inside = files.serve("/inside.ico", std::nullopt);
+  EXPECT_EQ(inside.status, 200);
+  EXPECT_EQ(inside.body, "ico");
+  // An index.html that points out of the root is not served either.
+  fs::remove(root / "index.html");
+  fs::create_symlink(secret, root / "index.html");
+  EXPECT_NE(files.serve("/", std::nullopt).body, "secret");
+}
+
 TEST_F(StaticFilesTest, PlaceholderWhenFrontEndIsNotBuilt) {
   StaticFiles files(root / "does-not-exist");
   Response r = files.serve("/", std::nullopt);
