@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "core/csv.h"
 #include "core/time.h"
 #include "http/problem.h"
 #include "identity/permissions.h"
@@ -75,24 +76,6 @@ AuditEntry usage_entry(const http::Request& request, std::string action) {
 
 json::value nullable(const std::optional<std::int64_t>& v) {
   return v ? json::value(*v) : json::value(nullptr);
-}
-
-void csv_cell(std::string& out, std::string_view text, bool guard_formula) {
-  const bool formula = guard_formula && !text.empty() &&
-                       (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t' || text[0] == '\r');
-  const bool quote = formula || text.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  if (formula) out.push_back('\'');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
 }
 
 json::object string_schema() {
@@ -199,7 +182,7 @@ std::string csv_line(const AuditRecord& r) {
   std::string out = std::to_string(r.id);
   auto text = [&out](std::string_view value) {
     out += ',';
-    csv_cell(out, value, /*guard_formula=*/true);
+    core::append_csv_cell(out, value);
   };
   auto number = [&out](const std::optional<std::int64_t>& value) {
     out += ',';

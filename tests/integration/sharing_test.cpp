@@ -337,9 +337,9 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
   ASSERT_GE(exports.size(), 2u);
 }
 
-// The export over more pages than it reads at a time (5 000 records), with values CSV must quote,
-// nulls and integers: its CSV is exactly the records query's items, page after page, written as
-// CSV, and its NDJSON exactly those items.
+// The export over more pages than it reads at a time (5 000 records), with values CSV must quote
+// or guard as text (a formula), nulls and integers (negative ones unguarded): its CSV is exactly
+// the records query's items, page after page, written as CSV, and its NDJSON exactly those items.
 TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
   ASSERT_TRUE(open_city());
   const std::string code = "330300-GA-0004";
@@ -354,8 +354,10 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
                      {"name", names[i % 3]},
                      {"gender", i % 2 ? "女" : "男"},
                      {"birth_date", "1980-01-01"},
-                     {"address", i % 4 ? fmt::format("温州市鹿城区\"五马\"街道,{}号", i)
-                                       : std::string("浙江省温州市鹿城区五马街道1号")},
+                     {"address", i % 8 == 1   ? fmt::format("=HYPERLINK(\"http://x/{}\")", i)
+                                 : i % 8 == 5 ? std::string("-鹿城区")
+                                 : i % 4 ? fmt::format("温州市鹿城区\"五马\"街道,{}号", i)
+                                         : std::string("浙江省温州市鹿城区五马街道1号")},
                      {"division_code", "330302"},
                      {"household_size", i % 7 - 3}};
     if (i % 3) row["phone"] = fmt::format("138{:08}", i);
@@ -400,11 +402,12 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
         continue;
       }
       const std::string text(v->as_string());
-      if (text.find_first_of(",\"\r\n") == std::string::npos) {
+      const bool formula = text.find_first_of("=+-@\t\r") == 0;  // guarded as text
+      if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) {
         expected += text;
         continue;
       }
-      expected += '"';
+      expected += formula ? "\"'" : "\"";
       for (char c : text)
         expected += c == '"' ? std::string("\"\"") : std::string(1, c);
       expected += '"';
@@ -412,7 +415,9 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
     expected += "\r\n";
   }
   EXPECT_NE(expected.find("欧**"), std::string::npos);
-  EXPECT_NE(expected.find("\"温州市鹿城区\"\"五马\"\"街道,1号\""), std::string::npos);
+  EXPECT_NE(expected.find("\"温州市鹿城区\"\"五马\"\"街道,2号\""), std::string::npos);
+  EXPECT_NE(expected.find(",\"'=HYPERLINK(\"\"http://x/1\"\")\","), std::string::npos);
+  EXPECT_NE(expected.find(",\"'-鹿城区\","), std::string::npos);
 
   auto csv = city().call("GET", "/api/v1/resources/" + code + "/export?format=csv", mz_officer_,
                          nullptr, purpose);

@@ -1,6 +1,7 @@
 #include "exchange/records/access.h"
 
 #include "catalog/mask.h"
+#include "core/csv.h"
 #include "identity/scope.h"
 
 #include <fmt/format.h>
@@ -83,38 +84,6 @@ std::string text_of(const TypedValue& v) {
   return {};
 }
 
-// The bytes that make a CSV cell quoted.
-constexpr std::array<bool, 256> kCsvSpecial = [] {
-  std::array<bool, 256> special{};
-  for (unsigned char c : {',', '"', '\r', '\n'})
-    special[c] = true;
-  return special;
-}();
-
-bool needs_quotes(std::string_view s) {
-  for (char c : s) {
-    if (kCsvSpecial[static_cast<unsigned char>(c)]) return true;
-  }
-  return false;
-}
-
-void append_quoted(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-void append_csv_cell(std::string& out, std::string_view s) {
-  if (needs_quotes(s)) {
-    append_quoted(out, s);
-  } else {
-    out += s;
-  }
-}
-
 // The text of an integer or boolean view (text_of's), in `buffer`.
 std::string_view number_text(const ValueView& v, std::array<char, 24>& buffer) {
   if (v.kind == TypedValue::Kind::kBool) return v.i ? "true" : "false";
@@ -157,6 +126,9 @@ Projection::Projection(const catalog::Resource& r, const Access& access)
     Column c;
     c.field = i;
     if (access.masks(r, i)) c.mask = r.fields[i].mask;
+    const catalog::FieldType type = r.fields[i].type;
+    c.text = type != catalog::FieldType::kInteger && type != catalog::FieldType::kDecimal &&
+             type != catalog::FieldType::kBoolean;
     columns_.push_back(c);
     if (!header_.empty()) header_ += ',';
     header_ += r.fields[i].name;
@@ -180,21 +152,22 @@ void Projection::append_csv(std::string& out, std::span<const ValueView> row) co
     const std::string_view text =
         v.kind == TypedValue::Kind::kText ? v.text : number_text(v, number);
     if (!c.mask) {
-      // Numbers and booleans never need quotes.
-      if (v.kind == TypedValue::Kind::kText) {
-        append_csv_cell(out, text);
+      // Numbers and booleans (decimals are held as text) never need quotes or the guard.
+      if (c.text) {
+        core::append_csv_cell(out, text);
       } else {
         out += text;
       }
       continue;
     }
-    // Masked in place; quoted afterwards in the rare case the kept ends need it.
+    // Masked in place; rewritten afterwards in the rare case the kept ends need quotes or the
+    // formula guard.
     const std::size_t at = out.size();
     catalog::append_masked(out, *c.mask, text);
-    if (needs_quotes(std::string_view(out).substr(at))) {
+    if (core::csv_cell_needs_care(std::string_view(out).substr(at))) {
       const std::string masked = out.substr(at);
       out.resize(at);
-      append_quoted(out, masked);
+      core::append_csv_cell(out, masked);
     }
   }
   out += "\r\n";

@@ -81,6 +81,7 @@ class Projection {
   struct Column {
     std::size_t field = 0;
     std::optional<catalog::MaskRule> mask;  // set when the value is shown masked
+    bool text = true;  // a text cell (quoted, formula-guarded); false for numbers and booleans
   };
   std::vector<Column> columns_;
   std::vector<bool> readable_;
