@@ -8,6 +8,7 @@
 // Thread-safety: plain values; no shared state.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,6 +34,9 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string code;    // stable, snake_case
   std::string detail;  // readable, for people
+  // kTooManyRequests / kUnavailable: when a retry may succeed, in seconds (the Retry-After
+  // header). Unset: the http layer says 1 for a 503, and a 429 must always set it.
+  std::optional<std::int64_t> retry_after_seconds;
 
   static Error invalid(std::string code, std::string detail) {
     return {ErrorKind::kInvalidInput, std::move(code), std::move(detail)};

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <string>
+
 namespace zt::http {
 
 int status_of(ErrorKind kind) {
@@ -61,7 +64,13 @@ Response problem(int status, std::string_view code, std::string_view detail) {
 }
 
 Response problem(const Error& error) {
-  return problem(status_of(error.kind), error.code, error.detail);
+  const int status = status_of(error.kind);
+  Response response = problem(status, error.code, error.detail);
+  if (status == 429 || status == 503) {
+    response.header("Retry-After", std::to_string(std::max<std::int64_t>(
+                                       1, error.retry_after_seconds.value_or(1))));
+  }
+  return response;
 }
 
 }  // namespace zt::http

@@ -40,7 +40,9 @@ http::RouteDoc login_doc() {
               "routes answer until the password is changed or TOTP enrolled. Errors: 400 "
               "invalid_body; 401 invalid_credentials (wrong credentials, unknown users, locked and "
               "disabled accounts all answer the same), totp_required, invalid_totp; 429 "
-              "too_many_attempts (too many failures from this address in the last hour).",
+              "too_many_attempts (too many failures from this address in the last hour; "
+              "Retry-After says in how many seconds the window ends). A missing or wrong TOTP "
+              "code after a right password counts towards the lockout.",
           .tag = std::string(kAuthTag),
           .request_schema = schema::object(
               {{"username", schema::str()}, {"password", schema::str()}, {"totp", schema::str()}},
@@ -121,7 +123,9 @@ http::RouteDoc change_password_doc() {
               "password must pass the security policy's profile (dengbao or asvs). Errors: 400 "
               "invalid_body, invalid_current_password, password_unchanged, password_too_short, "
               "password_too_long, password_too_common, password_too_simple, "
-              "password_contains_username; 401 unauthenticated (an API client has no password)." +
+              "password_contains_username; 401 unauthenticated (an API client has no password); "
+              "429 too_many_attempts while the account is locked (Retry-After). A wrong "
+              "current_password counts towards the lockout like a failed sign-in." +
               std::string(kSignedInErrors),
           .tag = std::string(kAuthTag),
           .request_schema =

@@ -33,6 +33,7 @@ struct AuthService::Failure {
   std::string username;
   std::optional<std::int64_t> user_id;  // known account
   bool counts = true;                   // towards the account's lockout
+  std::string action = "auth.login";    // or "auth.password_change"
 };
 
 Result<std::unique_ptr<AuthService>> AuthService::create(db::Database& db,
@@ -113,7 +114,7 @@ Error AuthService::fail_login(const Failure& failure, const core::RequestContext
     }
   }
   audit::AuditEntry entry = audit::AuditEntry::of(
-      "auth.login", "user", failure.user_id ? std::to_string(*failure.user_id) : "", context);
+      failure.action, "user", failure.user_id ? std::to_string(*failure.user_id) : "", context);
   entry.actor_name = failure.username;
   entry.actor_id = failure.user_id;
   entry.department_id = department;
@@ -135,6 +136,9 @@ Error AuthService::fail_login(const Failure& failure, const core::RequestContext
   if (failure.code == "invalid_totp") {
     return unauthenticated("invalid_totp", "The TOTP code is wrong, expired or already used.");
   }
+  if (failure.code == "invalid_current_password") {
+    return Error::invalid("invalid_current_password", "The current password is wrong.");
+  }
   return unauthenticated("invalid_credentials", "The username or password is wrong.");
 }
 
@@ -143,9 +147,9 @@ Result<std::optional<std::int64_t>> AuthService::check_login_totp(
     Failure failure, const core::RequestContext& context) {
   if (!user.totp_secret) return std::optional<std::int64_t>();
   if (!request.totp || request.totp->empty()) {
+    // Counts like a wrong code: the password alone was right, and must not be confirmable.
     failure.reason = "totp_missing";
     failure.code = "totp_required";
-    failure.counts = false;
     return fail_login(failure, context);
   }
   auto secret = open_totp(user.user.id, *user.totp_secret);
@@ -177,16 +181,18 @@ Result<LoginResult> AuthService::login(const LoginRequest& request,
   std::optional<store::UserRecord> user;
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-    ZT_ASSIGN_OR_RETURN(const int failures,
+    ZT_ASSIGN_OR_RETURN(const store::AddressFailures failures,
                         store::address_failures(conn, context.remote_address, now_ms - kHourMs));
-    if (failures >= policy.address_failures_per_hour) {
+    if (failures.failures >= policy.address_failures_per_hour) {
       audit::AuditEntry entry = audit::AuditEntry::of("auth.login", "user", "", context);
       entry.actor_name = request.username;
       entry.outcome = "denied";
       entry.detail = detail_json({{"reason", "address_limit"}});
       ZT_TRY(audit_.append(entry));
+      // The window is fixed: it ends an hour after it began.
       return Error{ErrorKind::kTooManyRequests, "too_many_attempts",
-                   "Too many failed sign-ins from this address; try again later."};
+                   "Too many failed sign-ins from this address; try again later.",
+                   (failures.window_start + kHourMs - now_ms + 999) / 1000};
     }
     ZT_ASSIGN_OR_RETURN(user, store::find_user_by_username(conn, request.username));
   }
@@ -279,12 +285,22 @@ Status AuthService::change_password(const core::Principal& principal,
     ZT_ASSIGN_OR_RETURN(user, store::find_user(conn, principal.id));
   }
   if (!user) return user_gone();
+  // A stolen session must not become a password oracle: a wrong current password counts like a
+  // failed sign-in (the address counter and the account's lockout), and a locked account
+  // changes nothing until the lock ends.
+  const std::int64_t now_ms = to_millis(clock_.now());
+  if (user->locked_until && *user->locked_until > now_ms) {
+    return Error{ErrorKind::kTooManyRequests, "too_many_attempts",
+                 "Too many wrong passwords: the account is locked for now.",
+                 (*user->locked_until - now_ms + 999) / 1000};
+  }
   if (!hasher_.verify(user->password_hash, current_password)) {
-    audit::AuditEntry entry = user_event(user->user, "auth.password_change", context);
-    entry.outcome = "failure";
-    entry.detail = detail_json({{"reason", "wrong_current_password"}});
-    ZT_TRY(audit_.append(entry));
-    return Error::invalid("invalid_current_password", "The current password is wrong.");
+    return fail_login({.reason = "wrong_current_password",
+                       .code = "invalid_current_password",
+                       .username = user->user.username,
+                       .user_id = user->user.id,
+                       .action = "auth.password_change"},
+                      context);
   }
   if (current_password == new_password) {
     return Error::invalid("password_unchanged", "The new password must differ from the old.");

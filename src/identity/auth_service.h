@@ -63,8 +63,9 @@ class AuthService {
   // Unknown users, wrong passwords, locked and disabled accounts all fail the same way, after
   // the same argon2 work. lockout_failures failures within lockout_window lock the account for
   // lockout_duration; address_failures_per_hour failures from one address refuse that address
-  // (too_many_attempts). A TOTP account without a code: totp_required; a wrong or reused code:
-  // invalid_totp.
+  // (too_many_attempts, with retry_after_seconds: when the hour's window ends). A TOTP account
+  // without a code: totp_required; a wrong or reused code: invalid_totp — both count towards the
+  // lockout like a wrong password, since the password was confirmed.
   Result<LoginResult> login(const LoginRequest& request, const core::RequestContext& context);
 
   // The signed-in user. Failure: "unauthenticated" for an API client or a deleted user.
@@ -72,7 +73,9 @@ class AuthService {
 
   // Changes the signed-in user's password (allowed while an initial password must be changed)
   // and ends the user's other sessions. Failure: "unauthenticated" (API client);
-  // invalid_current_password (audited); password_unchanged; the password policy's codes.
+  // invalid_current_password (audited, and counted towards the lockout as a failed sign-in);
+  // too_many_attempts while the account is locked (retry_after_seconds: until the lock ends);
+  // password_unchanged; the password policy's codes.
   Status change_password(const core::Principal& principal, std::string_view current_password,
                          std::string_view new_password, const core::RequestContext& context);
 

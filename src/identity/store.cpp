@@ -432,14 +432,14 @@ Status bump_session_epoch(db::Connection& conn) {
   return done(conn.exec("UPDATE identity_session_epoch SET epoch = epoch + 1 WHERE id = 1"));
 }
 
-Result<int> address_failures(db::Connection& conn, std::string_view address,
-                             std::int64_t window_start_min) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.query(
-          "SELECT failures FROM identity_address_failure WHERE address = ? AND window_start >= ?",
-          address, window_start_min));
-  return rows.empty() ? 0 : rows[0].get<int>(0);
+Result<AddressFailures> address_failures(db::Connection& conn, std::string_view address,
+                                         std::int64_t window_start_min) {
+  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT failures, window_start FROM "
+                                            "identity_address_failure WHERE address = ? AND "
+                                            "window_start >= ?",
+                                            address, window_start_min));
+  if (rows.empty()) return AddressFailures{};
+  return AddressFailures{rows[0].get<int>(0), rows[0].get<std::int64_t>(1)};
 }
 
 Status record_address_failure(db::Connection& conn, std::string_view address, std::int64_t now,

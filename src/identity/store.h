@@ -96,9 +96,14 @@ Result<std::int64_t> session_epoch(db::Connection& conn);
 Status bump_session_epoch(db::Connection& conn);
 
 // --- per-address failures (fixed one-hour windows) ---
-// Failures counted for `address` in the window that started at or after `window_start_min`.
-Result<int> address_failures(db::Connection& conn, std::string_view address,
-                             std::int64_t window_start_min);
+// Failures counted for `address` in the window that started at or after `window_start_min`,
+// and when that window started (ms; 0 without failures).
+struct AddressFailures {
+  int failures = 0;
+  std::int64_t window_start = 0;
+};
+Result<AddressFailures> address_failures(db::Connection& conn, std::string_view address,
+                                         std::int64_t window_start_min);
 // Adds one failure, starting a new window at `now` when the stored one began before
 // `window_start_min`.
 Status record_address_failure(db::Connection& conn, std::string_view address, std::int64_t now,

@@ -18,6 +18,15 @@ TEST(Problem, BodyHasEveryRfc9457MemberAndTheCode) {
   EXPECT_EQ(body.at("code"), "route_not_found");
 }
 
+TEST(Problem, RateLimitsAndOverloadSayWhenToRetry) {
+  Response limited = problem(Error{ErrorKind::kTooManyRequests, "too_many_attempts", "x", 42});
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.find_header("Retry-After"), "42");
+  Response busy = problem(Error::unavailable("database_unavailable", "x"));
+  EXPECT_EQ(busy.find_header("Retry-After"), "1");
+  EXPECT_EQ(problem(Error::invalid("x", "y")).find_header("Retry-After"), "");
+}
+
 TEST(Problem, ErrorKindsMapToStatuses) {
   EXPECT_EQ(status_of(ErrorKind::kInvalidInput), 400);
   EXPECT_EQ(status_of(ErrorKind::kUnauthenticated), 401);

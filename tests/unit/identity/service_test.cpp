@@ -287,6 +287,31 @@ TEST_F(IdentityTest, FiveFailuresLockTheAccountUntilTheLockExpires) {
   ASSERT_OK(service_->auth().login({"secadmin", password, std::nullopt}, kFrom));
 }
 
+// A stolen session must not become a password oracle.
+TEST_F(IdentityTest, AWrongCurrentPasswordCountsLikeAFailedSignIn) {
+  auto created = service_->users().init_admins();
+  ASSERT_OK(created);
+  const std::string password = (*created)[1].password;
+  auto login = service_->auth().login({"secadmin", password, std::nullopt}, kFrom);
+  ASSERT_OK(login);
+  auto p = service_->sessions().authenticate(login->token, std::nullopt, "");
+  ASSERT_OK(p);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_ERROR(service_->auth().change_password(*p, "wrong-password-1", kNewPassword, kFrom),
+                 "invalid_current_password");
+  EXPECT_EQ(audit_count("auth.password_change", "failure"), 5);
+  EXPECT_EQ(audit_count("auth.lockout"), 1);
+  EXPECT_ERROR(service_->auth().login({"secadmin", password, std::nullopt}, kFrom),
+               "invalid_credentials");
+  // Locked: the right current password changes nothing either, and says for how long.
+  Status locked = service_->auth().change_password(*p, password, kNewPassword, kFrom);
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, "too_many_attempts");
+  EXPECT_EQ(locked.error().retry_after_seconds, 15 * 60);
+  clock_.advance(15min);
+  ASSERT_OK(service_->auth().change_password(*p, password, kNewPassword, kFrom));
+}
+
 TEST_F(IdentityTest, LockoutIsConfigurable) {
   config_.lockout_failures = 2;
   config_.lockout_duration = 1min;
@@ -312,13 +337,16 @@ TEST_F(IdentityTest, AnAddressThatFailsTooOftenIsRefusedForAnHour) {
     EXPECT_ERROR(service_->auth().login({name, "Password1234", std::nullopt}, kFrom),
                  "invalid_credentials");
   }
-  EXPECT_ERROR(service_->auth().login({"sysadmin", (*created)[0].password, std::nullopt}, kFrom),
-               "too_many_attempts");
+  clock_.advance(10min);
+  auto refused = service_->auth().login({"sysadmin", (*created)[0].password, std::nullopt}, kFrom);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "too_many_attempts");
+  EXPECT_EQ(refused.error().retry_after_seconds, 50 * 60) << "when the hour's window ends";
   EXPECT_EQ(audit_count("auth.login", "denied"), 1);
   // Another address is unaffected.
   ASSERT_OK(service_->auth().login({"sysadmin", (*created)[0].password, std::nullopt},
                                    {"198.51.100.7", "req-2"}));
-  clock_.advance(61min);
+  clock_.advance(51min);
   ASSERT_OK(service_->auth().login({"sysadmin", (*created)[0].password, std::nullopt}, kFrom));
 }
 
@@ -448,6 +476,22 @@ TEST_F(IdentityTest, TotpIsRequiredForAdministratorsAndRefusesReusedAndExpiredCo
                                    kFrom));
   EXPECT_EQ(audit_count("auth.totp_enrol"), 1);
   EXPECT_GE(audit_count("auth.login", "failure"), 4);
+}
+
+// The password was right, so a missing or wrong code must not be free to retry.
+TEST_F(IdentityTest, AMissingOrWrongTotpCountsTowardsTheLockout) {
+  admins();
+  for (int i = 0; i < 5; ++i) {
+    clock_.advance(31s);
+    EXPECT_ERROR(service_->auth().login({"secadmin", kNewPassword, i % 2 ? "000000" : ""}, kFrom),
+                 i % 2 ? "invalid_totp" : "totp_required");
+  }
+  EXPECT_EQ(audit_count("auth.lockout"), 1);
+  clock_.advance(31s);
+  EXPECT_ERROR(
+      service_->auth().login(
+          {"secadmin", kNewPassword, totp_code(secrets_["secadmin"], clock_.now())}, kFrom),
+      "invalid_credentials");
 }
 
 TEST_F(IdentityTest, TotpSecretsAreStoredSealedWithTheDataKey) {
