@@ -117,6 +117,13 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   EXPECT_TRUE(IsProblem(
       city().call("POST", approve, ga_admin_, json::object{{"fields", json::array{"birth_date"}}}),
       400, "invalid_fields"));
+  // So is granting for longer than asked, by days or by an end date.
+  EXPECT_TRUE(
+      IsProblem(city().call("POST", approve, ga_admin_, json::object{{"duration_days", 181}}), 400,
+                "duration_exceeds_request"));
+  EXPECT_TRUE(IsProblem(city().call("POST", approve, ga_admin_,
+                                    json::object{{"expires_at", "2099-01-01T00:00:00+08:00"}}),
+                        400, "duration_exceeds_request"));
 
   // 公安 grants three of the five, the phone unmasked.
   auto approved = city().call("POST", approve, ga_admin_,

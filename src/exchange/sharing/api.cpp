@@ -219,11 +219,13 @@ http::RouteDoc approve_request_doc() {
   return {.summary = "Approve a sharing request (grant)",
           .description =
               "Creates a grant: it may grant fewer fields than asked, unmask some personal "
-              "fields, and shorten the duration (or set expires_at). The grant takes effect at "
+              "fields, and shorten the duration (or set an earlier expires_at) — never lengthen "
+              "it. The grant takes effect at "
               "once; audited.\n\n"
               "Who: the providing department's administrator (exchange.grants.manage).\n\n"
-              "Errors: 400 invalid_body, invalid_fields; 403 forbidden; 404 request_not_found, "
-              "resource_not_found; 409 invalid_state (not pending).",
+              "Errors: 400 invalid_body, invalid_fields, duration_exceeds_request (longer than "
+              "asked); 403 forbidden; 404 request_not_found, resource_not_found; 409 "
+              "invalid_state (not pending).",
           .tag = kTag,
           .request_schema = schema::object({{"fields", schema::strings()},
                                             {"unmasked", schema::strings()},

@@ -182,10 +182,18 @@ Result<SharingRequest> SharingService::decided(const core::Principal& actor,
             fmt::format("'{}' cannot be unmasked: only granted personal fields can.", f));
       }
     }
+    // An approval may shorten what was asked for, never lengthen it: the consumer's leader signed
+    // the request for its duration.
     const std::int64_t days = decision->duration_days.value_or(req.duration_days);
     if (days < 1 || days > kMaxGrantDays) {
       return Error::invalid("invalid_body",
                             fmt::format("\"duration_days\" must be 1 to {}.", kMaxGrantDays));
+    }
+    if (days > req.duration_days) {
+      return Error::invalid("duration_exceeds_request",
+                            fmt::format("The request asked for {} days; an approval may shorten "
+                                        "that, never lengthen it.",
+                                        req.duration_days));
     }
     Grant g;
     g.request_id = req.id;
@@ -198,9 +206,14 @@ Result<SharingRequest> SharingService::decided(const core::Principal& actor,
     g.starts_at = now;
     g.expires_at = now + days * kDayMs;
     if (decision->expires_at) {
-      if (*decision->expires_at <= now || *decision->expires_at > now + kMaxGrantDays * kDayMs) {
-        return Error::invalid("invalid_body",
-                              "\"expires_at\" must be in the future, within three years.");
+      if (*decision->expires_at <= now) {
+        return Error::invalid("invalid_body", "\"expires_at\" must be in the future.");
+      }
+      if (*decision->expires_at > now + req.duration_days * kDayMs) {
+        return Error::invalid("duration_exceeds_request",
+                              fmt::format("\"expires_at\" lies beyond the {} days the request "
+                                          "asked for.",
+                                          req.duration_days));
       }
       g.expires_at = *decision->expires_at;
     }
