@@ -12,6 +12,8 @@
 
 #include "core/csv.h"
 #include "core/time.h"
+#include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/permissions.h"
 
@@ -212,15 +214,8 @@ std::string csv_line(const AuditRecord& r) {
 void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
   const http::RouteOptions options{.permission = std::string(identity::permission::kAuditRead)};
 
-  std::vector<http::ParamDoc> list_params = filter_params();
-  list_params.push_back({.name = "limit",
-                         .description = "Records per page, 1 to 500 (default 50)",
-                         .schema = json::object{{"type", "integer"},
-                                                {"minimum", 1},
-                                                {"maximum", kMaxPageSize},
-                                                {"default", kDefaultLimit}}});
-  list_params.push_back(
-      {.name = "cursor", .description = "next_cursor of the previous page (opaque)"});
+  const std::vector<http::ParamDoc> list_params = http::with_paging(
+      filter_params(), static_cast<int>(kMaxPageSize), static_cast<int>(kDefaultLimit));
   router.add(
       http::Method::kGet, "/api/v1/audit/records",
       [&log, &writer](const http::Request& request) {
@@ -249,10 +244,8 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
         items.reserve(page->items.size());
         for (const AuditRecord& record : page->items)
           items.push_back(to_json(record));
-        json::value next = page->next_cursor ? json::value(std::to_string(*page->next_cursor))
-                                             : json::value(nullptr);
         return http::Response::json(
-            200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+            200, http::page_json(std::move(items), http::cursor_or_null(page->next_cursor)));
       },
       options,
       {.summary = "List audit records (安全审计日志)",
@@ -262,15 +255,7 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
                       "invalid_limit, invalid_cursor; 403 forbidden.",
        .tag = "audit",
        .params = list_params,
-       .responses = {
-           {200, "One page of records",
-            json::object{
-                {"type", "object"},
-                {"required", json::array{"items", "next_cursor"}},
-                {"properties",
-                 json::object{
-                     {"items", json::object{{"type", "array"}, {"items", record_schema()}}},
-                     {"next_cursor", json::object{{"type", json::array{"string", "null"}}}}}}}}}});
+       .responses = {{200, "One page of records", http::schema::page(record_schema())}}});
 
   router.add(
       http::Method::kGet, "/api/v1/audit/records/export",

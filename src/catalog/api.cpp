@@ -1,8 +1,10 @@
 #include "catalog/api.h"
 
 #include "catalog/json.h"
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -16,38 +18,35 @@ namespace schema = http::schema;
 namespace {
 
 constexpr int kMaxPage = 200;
+const std::string kTag = "catalog";
 
 json::object field_schema() {
-  return schema::object(
-      {{"name", schema::str()},
-       {"label", schema::str()},
-       {"type",
-        schema::enumeration({"string", "integer", "decimal", "boolean", "date", "datetime", "enum",
-                             "id_number", "uscc", "division_code", "phone", "email"})},
-       {"required", schema::boolean()},
-       {"max_length", schema::ninteger()},
-       {"enum_values", schema::strings()},
-       {"key", schema::boolean()},
-       {"indexed", schema::boolean()},
-       {"personal", schema::boolean()},
-       {"mask", schema::enumeration({"none", "id_number", "phone", "name", "hidden"})}},
-      {"name", "type"});
+  return schema::object({{"name", schema::str()},
+                         {"label", schema::str()},
+                         {"type", schema::enumeration(kFieldTypeNames.names)},
+                         {"required", schema::boolean()},
+                         {"max_length", schema::ninteger()},
+                         {"enum_values", schema::strings()},
+                         {"key", schema::boolean()},
+                         {"indexed", schema::boolean()},
+                         {"personal", schema::boolean()},
+                         {"mask", schema::enumeration(kMaskRuleNames.names)}},
+                        {"name", "type"});
 }
 
 json::object input_properties() {
   return {{"code", schema::str()},
           {"name", schema::str()},
           {"department_id", schema::integer()},
-          {"category", schema::enumeration({"base", "theme", "department"})},
+          {"category", schema::enumeration(kCategoryNames.names)},
           {"summary", schema::str()},
           {"format", schema::str()},
-          {"share_type", schema::enumeration({"unconditional", "conditional", "none"})},
+          {"share_type", schema::enumeration(kShareTypeNames.names)},
           {"share_condition", schema::str()},
-          {"share_mode", schema::enumeration({"api", "table", "file"})},
-          {"open_type", schema::enumeration({"open", "conditional", "closed"})},
+          {"share_mode", schema::enumeration(kShareModeNames.names)},
+          {"open_type", schema::enumeration(kOpenTypeNames.names)},
           {"open_condition", schema::str()},
-          {"update_cycle", schema::enumeration({"realtime", "daily", "weekly", "monthly",
-                                                "quarterly", "yearly", "irregular"})},
+          {"update_cycle", schema::enumeration(kUpdateCycleNames.names)},
           {"related", schema::strings()},
           {"keywords", schema::strings()},
           {"fields", schema::array_of(field_schema())}};
@@ -81,12 +80,14 @@ json::object version_schema() {
                          {"resource", resource_schema()}});
 }
 
-template <typename E>
+// A facet filter ?name= into `out` (absent or empty: no filter); false when the value is not
+// one of `names`.
+template <typename E, std::size_t N>
 bool read_choice(const http::Request& request, std::string_view name, std::optional<E>& out,
-                 std::optional<E> (*parse)(std::string_view)) {
+                 const core::EnumNames<E, N>& names) {
   auto v = request.query_param(name);
   if (!v || v->empty()) return true;
-  out = parse(*v);
+  out = names.parse(*v);
   return out.has_value();
 }
 
@@ -106,6 +107,33 @@ std::optional<http::Response> read_page_and_text(const http::Request& request, S
   return std::nullopt;
 }
 
+// {"items": [encode(resource)…], "next_cursor": …, "total": …} of a search result.
+template <typename Encode>
+json::object search_page(const SearchResult& result, Encode encode) {
+  json::array items;
+  for (const Resource& r : result.items)
+    items.push_back(encode(r));
+  json::object page = http::page_json(std::move(items), http::cursor_or_null(result.next_cursor));
+  page["total"] = result.total;
+  return page;
+}
+
+// The keyword and the paging parameters of both searches, around a search's own `filters`.
+std::vector<http::ParamDoc> search_params(std::vector<http::ParamDoc> filters) {
+  filters.insert(filters.begin(),
+                 {.name = "q", .description = "Keywords, space-separated; all must match."});
+  return http::with_paging(std::move(filters), kMaxPage);
+}
+
+// The body as a resource, or the problem to answer.
+Result<Resource> body_resource(const http::Request& request) {
+  const json::value* v = request.json();
+  if (!v || !v->is_object())
+    return Error::invalid("invalid_body", "The body must be a JSON object.");
+  return resource_from_json(v->get_object());
+}
+
+// GET /api/v1/catalog/resources
 http::Response search(CatalogService& service, const http::Request& request) {
   SearchQuery q;
   if (auto bad = read_page_and_text(request, q)) return std::move(*bad);
@@ -115,20 +143,19 @@ http::Response search(CatalogService& service, const http::Request& request) {
       return http::problem(400, "invalid_query", "department_id must be a department's id.");
     }
   }
-  if (!read_choice(request, "category", q.category, parse_category) ||
-      !read_choice(request, "share_type", q.share_type, parse_share_type) ||
-      !read_choice(request, "open_type", q.open_type, parse_open_type) ||
-      !read_choice(request, "update_cycle", q.update_cycle, parse_update_cycle) ||
-      !read_choice(request, "status", q.status, parse_resource_status)) {
+  if (!read_choice(request, "category", q.category, kCategoryNames) ||
+      !read_choice(request, "share_type", q.share_type, kShareTypeNames) ||
+      !read_choice(request, "open_type", q.open_type, kOpenTypeNames) ||
+      !read_choice(request, "update_cycle", q.update_cycle, kUpdateCycleNames) ||
+      !read_choice(request, "status", q.status, kResourceStatusNames)) {
     return http::problem(400, "invalid_query",
                          "A facet filter has a value the catalog does not know; see the API "
                          "document for the allowed values.");
   }
   auto result = service.search(*request.principal(), std::move(q));
   if (!result.ok()) return http::problem(result.error());
-  json::array items;
-  for (const Resource& r : result->items)
-    items.push_back(to_json(r));
+  json::object body =
+      search_page(*result, [](const Resource& r) -> json::value { return to_json(r); });
   json::object facets;
   for (const auto& [name, counts] : result->facets) {
     json::array a;
@@ -139,13 +166,40 @@ http::Response search(CatalogService& service, const http::Request& request) {
     }
     facets[name] = std::move(a);
   }
-  return http::Response::json(
-      200, json::object{{"items", std::move(items)},
-                        {"next_cursor", result->next_cursor
-                                            ? json::value(std::to_string(*result->next_cursor))
-                                            : json::value(nullptr)},
-                        {"total", result->total},
-                        {"facets", std::move(facets)}});
+  body["facets"] = std::move(facets);
+  return http::Response::json(200, std::move(body));
+}
+
+http::RouteDoc search_doc() {
+  return {
+      .summary = "Search the resource catalog",
+      .description =
+          "Keyword search (Chinese works: trigram index; terms of 1-2 characters match by "
+          "substring) over code, name, summary, keywords and field labels, with facet "
+          "counts. Each facet counts the matches without its own filter. Needs "
+          "catalog.resources.read; a department sees its own resources and the others' that "
+          "are not drafts and are shared (share_type not none), city-wide roles (scope.city) "
+          "every resource. Errors: 400 invalid_query, invalid_paging; 403 forbidden.",
+      .tag = kTag,
+      .params = search_params({{.name = "department_id", .description = "Providing department."},
+                               {.name = "category",
+                                .description = "base, theme or department.",
+                                .schema = schema::enumeration(kCategoryNames.names)},
+                               {.name = "share_type",
+                                .description = "unconditional, conditional or none.",
+                                .schema = schema::enumeration(kShareTypeNames.names)},
+                               {.name = "open_type",
+                                .description = "open, conditional or closed.",
+                                .schema = schema::enumeration(kOpenTypeNames.names)},
+                               {.name = "update_cycle",
+                                .description = "realtime, daily, weekly, …",
+                                .schema = schema::enumeration(kUpdateCycleNames.names)},
+                               {.name = "status",
+                                .description = "draft, published or retired.",
+                                .schema = schema::enumeration(kResourceStatusNames.names)}}),
+      .responses = {{200, "Matching resources, newest first",
+                     schema::page(resource_schema(),
+                                  {{"total", schema::integer()}, {"facets", facets_schema()}})}}};
 }
 
 // What the public portal shows of a resource: its metadata and its fields' names, labels and
@@ -167,64 +221,203 @@ json::object open_json(const Resource& r) {
       {"open_condition", r.open_condition},
       {"update_cycle", to_string(r.update_cycle)},
       {"publish_date", r.publish_date ? json::value(*r.publish_date) : json::value(nullptr)},
-      {"keywords",
-       [&] {
-         json::array a;
-         for (const auto& k : r.keywords)
-           a.emplace_back(k);
-         return a;
-       }()},
+      {"keywords", http::string_array(r.keywords)},
       {"fields", std::move(fields)},
   };
 }
 
+// The open types a public reader may see and filter by.
+constexpr std::string_view kOpenToPublic[] = {"open", "conditional"};
+
 json::object open_resource_schema() {
-  return schema::object(
-      {{"code", schema::str()},
-       {"name", schema::str()},
-       {"department_name", schema::str()},
-       {"category", schema::enumeration({"base", "theme", "department"})},
-       {"summary", schema::str()},
-       {"format", schema::str()},
-       {"open_type", schema::enumeration({"open", "conditional"})},
-       {"open_condition", schema::str()},
-       {"update_cycle", schema::enumeration({"realtime", "daily", "weekly", "monthly", "quarterly",
-                                             "yearly", "irregular"})},
-       {"publish_date", schema::nstr()},
-       {"keywords", schema::strings()},
-       {"fields",
-        schema::array_of(schema::object(
-            {{"name", schema::str()}, {"label", schema::str()}, {"type", schema::str()}}))}});
+  return schema::object({{"code", schema::str()},
+                         {"name", schema::str()},
+                         {"department_name", schema::str()},
+                         {"category", schema::enumeration(kCategoryNames.names)},
+                         {"summary", schema::str()},
+                         {"format", schema::str()},
+                         {"open_type", schema::enumeration(kOpenToPublic)},
+                         {"open_condition", schema::str()},
+                         {"update_cycle", schema::enumeration(kUpdateCycleNames.names)},
+                         {"publish_date", schema::nstr()},
+                         {"keywords", schema::strings()},
+                         {"fields", schema::array_of(schema::object(
+                                        {{"name", schema::str()},
+                                         {"label", schema::str()},
+                                         {"type", schema::enumeration(kFieldTypeNames.names)}}))}});
 }
 
+// GET /api/v1/catalog/open-resources
 http::Response open_resources(CatalogService& service, const http::Request& request) {
   SearchQuery q;
   if (auto bad = read_page_and_text(request, q)) return std::move(*bad);
-  if (!read_choice(request, "open_type", q.open_type, parse_open_type) ||
-      !read_choice(request, "category", q.category, parse_category)) {
+  if (!read_choice(request, "open_type", q.open_type, kOpenTypeNames) ||
+      !read_choice(request, "category", q.category, kCategoryNames)) {
     return http::problem(400, "invalid_query",
                          "open_type is open or conditional; category is base, theme or "
                          "department.");
   }
   auto result = service.open_resources(std::move(q));
   if (!result.ok()) return http::problem(result.error());
-  json::array items;
-  for (const Resource& r : result->items)
-    items.push_back(open_json(r));
-  return http::Response::json(
-      200, json::object{{"items", std::move(items)},
-                        {"next_cursor", result->next_cursor
-                                            ? json::value(std::to_string(*result->next_cursor))
-                                            : json::value(nullptr)},
-                        {"total", result->total}});
+  return http::Response::json(200, search_page(*result, open_json));
 }
 
-// The body as a resource, or the problem to answer.
-Result<Resource> body_resource(const http::Request& request) {
-  const json::value* v = request.json();
-  if (!v || !v->is_object())
-    return Error::invalid("invalid_body", "The body must be a JSON object.");
-  return resource_from_json(v->get_object());
+http::RouteDoc open_resources_doc() {
+  return {.summary = "The open resources of the catalog (数据开放, no sign-in)",
+          .description =
+              "Published resources whose open_type is open (无条件开放) or conditional "
+              "(有条件开放), with their metadata and their fields' names, labels and types: never "
+              "records. Keyword search as in the catalog search. Public. Errors: 400 "
+              "invalid_query, invalid_paging.",
+          .tag = kTag,
+          .params = search_params({{.name = "open_type",
+                                    .description = "open or conditional.",
+                                    .schema = schema::enumeration(kOpenToPublic)},
+                                   {.name = "category",
+                                    .description = "base, theme or department.",
+                                    .schema = schema::enumeration(kCategoryNames.names)}}),
+          .responses = {{200, "Open resources, newest first",
+                         schema::page(open_resource_schema(), {{"total", schema::integer()}})}}};
+}
+
+// POST /api/v1/catalog/resources
+http::Response create_resource(CatalogService& service, const http::Request& request) {
+  auto input = body_resource(request);
+  if (!input.ok()) return http::problem(input.error());
+  return http::respond(
+      201, service.create(*request.principal(), std::move(*input), request.context()), to_json);
+}
+
+http::RouteDoc create_resource_doc() {
+  return {.summary = "Create a resource (draft)",
+          .description =
+              "A new resource in status draft, at version 1, with its metadata (GB/T 21063) and "
+              "typed fields. By the providing department's dept_admin "
+              "(catalog.resources.publish; department_id defaults to theirs) or a data_admin "
+              "(catalog.manage, who may name any department_id). Audited. Errors: 400 "
+              "invalid_body, invalid_resource_code, invalid_fields, invalid_department; 403 "
+              "forbidden; 409 resource_exists.",
+          .tag = kTag,
+          .request_schema = input_schema(false),
+          .responses = {{201, "The new draft", resource_schema()}}};
+}
+
+// GET /api/v1/catalog/resources/{code}
+http::Response get_resource(CatalogService& service, const http::Request& request) {
+  return http::respond(200, service.get(*request.principal(), request.param("code")), to_json);
+}
+
+http::RouteDoc get_resource_doc() {
+  return {.summary = "One resource",
+          .description =
+              "The resource's metadata and fields. Needs catalog.resources.read for another "
+              "department's resource, which must be published or retired and shared "
+              "(share_type not none); the providing department and city-wide roles "
+              "(scope.city) see every state. Errors: 404 resource_not_found (also for a "
+              "resource you may not see).",
+          .tag = kTag,
+          .responses = {{200, "The resource", resource_schema()}}};
+}
+
+// PUT /api/v1/catalog/resources/{code}
+http::Response update_resource(CatalogService& service, const http::Request& request) {
+  auto input = body_resource(request);
+  if (!input.ok()) return http::problem(input.error());
+  std::optional<std::int64_t> version;
+  if (const json::value* v = request.json()->get_object().if_contains("version")) {
+    if (!v->is_null() && !v->is_int64()) {
+      return http::problem(400, "invalid_body", "\"version\" must be an integer.");
+    }
+    if (v->is_int64()) version = v->get_int64();
+  }
+  return http::respond(200,
+                       service.update(*request.principal(), request.param("code"),
+                                      std::move(*input), version, request.context()),
+                       to_json);
+}
+
+http::RouteDoc update_resource_doc() {
+  return {.summary = "Change a resource",
+          .description =
+              "Replaces metadata and fields. A published resource takes only compatible field "
+              "changes (add an optional field, widen a length, add enum values, index a field); "
+              "anything else is 409 incompatible_change. Send the version you read to detect "
+              "concurrent edits (409 version_conflict). The code and the providing department "
+              "never change. By the providing department's dept_admin "
+              "(catalog.resources.publish) or a data_admin (catalog.manage). Audited. Errors: "
+              "400 invalid_body, invalid_fields; 403 forbidden; 404 resource_not_found; 409 "
+              "incompatible_change, version_conflict, resource_retired.",
+          .tag = kTag,
+          .request_schema = input_schema(true),
+          .responses = {{200, "The resource after the change", resource_schema()}}};
+}
+
+// POST /api/v1/catalog/resources/{code}/publish
+http::Response publish_resource(CatalogService& service, const http::Request& request) {
+  return http::respond(
+      200, service.publish(*request.principal(), request.param("code"), request.context()),
+      to_json);
+}
+
+http::RouteDoc publish_resource_doc() {
+  return {.summary = "Publish a draft resource",
+          .description =
+              "draft → published: creates the resource's typed record table, after which "
+              "records can be ingested and shared as its share type says. By the providing "
+              "department's dept_admin (catalog.resources.publish) or a data_admin "
+              "(catalog.manage). Audited. Errors: 403 forbidden; 404 resource_not_found; 409 "
+              "invalid_state (not a draft).",
+          .tag = kTag,
+          .responses = {{200, "The resource", resource_schema()}}};
+}
+
+// POST /api/v1/catalog/resources/{code}/retire
+http::Response retire_resource(CatalogService& service, const http::Request& request) {
+  return http::respond(
+      200, service.retire(*request.principal(), request.param("code"), request.context()), to_json);
+}
+
+http::RouteDoc retire_resource_doc() {
+  return {.summary = "Retire a published resource",
+          .description =
+              "published → retired: no more ingest; the records and the catalog entry stay. By "
+              "the providing department's dept_admin (catalog.resources.publish) or a "
+              "data_admin (catalog.manage). Audited. Errors: 403 forbidden; 404 "
+              "resource_not_found; 409 invalid_state (not published).",
+          .tag = kTag,
+          .responses = {{200, "The resource", resource_schema()}}};
+}
+
+json::object version_json(const ResourceVersion& v) {
+  boost::system::error_code ec;
+  json::value snapshot = json::parse(v.snapshot, ec);
+  return json::object{{"version", v.version},
+                      {"action", v.action},
+                      {"changes", http::string_array(v.changes)},
+                      {"changed_by", v.changed_by},
+                      {"changed_at", core::format_iso8601(core::from_millis(v.changed_at))},
+                      {"resource", ec ? json::value(nullptr) : std::move(snapshot)}};
+}
+
+// GET /api/v1/catalog/resources/{code}/versions
+http::Response resource_history(CatalogService& service, const http::Request& request) {
+  auto result = service.history(*request.principal(), request.param("code"));
+  if (!result.ok()) return http::problem(result.error());
+  json::array items;
+  for (const ResourceVersion& v : *result)
+    items.push_back(version_json(v));
+  return http::Response::json(200, json::object{{"items", std::move(items)}});
+}
+
+http::RouteDoc resource_history_doc() {
+  return {.summary = "A resource's version history",
+          .description =
+              "Every version of the resource, newest first: the action (create, update, "
+              "publish, retire), what changed, who and when, and the resource as it was. "
+              "Visible to whoever may read the resource (see GET "
+              "/api/v1/catalog/resources/{code}). Errors: 404 resource_not_found.",
+          .tag = kTag,
+          .responses = {{200, "Every version, newest first", schema::list_of(version_schema())}}};
 }
 
 }  // namespace
@@ -234,7 +427,7 @@ json::object resource_schema() {
   props["id"] = schema::integer();
   props["department_name"] = schema::str();
   props["publish_date"] = schema::nstr();
-  props["status"] = schema::enumeration({"draft", "published", "retired"});
+  props["status"] = schema::enumeration(kResourceStatusNames.names);
   props["version"] = schema::integer();
   props["created_by"] = schema::integer();
   props["created_at"] = schema::str();
@@ -245,185 +438,25 @@ json::object resource_schema() {
 }
 
 void add_routes(http::Router& router, CatalogService& service) {
-  const std::string tag = "catalog";
-  router.add(
-      http::Method::kGet, "/api/v1/catalog/resources",
-      [&service](const http::Request& request) { return search(service, request); }, {},
-      {.summary = "Search the resource catalog",
-       .description =
-           "Keyword search (Chinese works: trigram index; terms of 1-2 characters match by "
-           "substring) over code, name, summary, keywords and field labels, with facet counts. "
-           "Each facet counts the matches without its own filter. Needs catalog.resources.read; "
-           "a department sees its own resources and the others' that are not drafts and are "
-           "shared (share_type not none), city-wide roles (scope.city) every resource. Errors: "
-           "400 invalid_query, invalid_paging; 403 forbidden.",
-       .tag = tag,
-       .params = {{.name = "q", .description = "Keywords, space-separated; all must match."},
-                  {.name = "department_id", .description = "Providing department."},
-                  {.name = "category", .description = "base, theme or department."},
-                  {.name = "share_type", .description = "unconditional, conditional or none."},
-                  {.name = "open_type", .description = "open, conditional or closed."},
-                  {.name = "update_cycle", .description = "realtime, daily, weekly, …"},
-                  {.name = "status", .description = "draft, published or retired."},
-                  {.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
-                  {.name = "cursor", .description = "next_cursor of the previous page."}},
-       .responses = {{200, "Matching resources, newest first",
-                      schema::object({{"items", schema::array_of(resource_schema())},
-                                      {"next_cursor", schema::nstr()},
-                                      {"total", schema::integer()},
-                                      {"facets", facets_schema()}})}}});
-
-  router.add(
-      http::Method::kGet, "/api/v1/catalog/open-resources",
-      [&service](const http::Request& request) { return open_resources(service, request); },
-      {.access = http::Access::kPublic},
-      {.summary = "The open resources of the catalog (数据开放, no sign-in)",
-       .description =
-           "Published resources whose open_type is open (无条件开放) or conditional (有条件开放), "
-           "with their metadata and their fields' names, labels and types: never records. "
-           "Keyword search as in the catalog search. Public. Errors: 400 invalid_query, "
-           "invalid_paging.",
-       .tag = tag,
-       .params = {{.name = "q", .description = "Keywords, space-separated; all must match."},
-                  {.name = "open_type", .description = "open or conditional."},
-                  {.name = "category", .description = "base, theme or department."},
-                  {.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
-                  {.name = "cursor", .description = "next_cursor of the previous page."}},
-       .responses = {{200, "Open resources, newest first",
-                      schema::object({{"items", schema::array_of(open_resource_schema())},
-                                      {"next_cursor", schema::nstr()},
-                                      {"total", schema::integer()}})}}});
-
-  router.add(
-      http::Method::kPost, "/api/v1/catalog/resources",
-      [&service](const http::Request& request) {
-        auto input = body_resource(request);
-        if (!input.ok()) return http::problem(input.error());
-        auto result = service.create(*request.principal(), std::move(*input), request.context());
-        if (!result.ok()) return http::problem(result.error());
-        return http::Response::json(201, to_json(*result));
-      },
-      {.body_limit = 1 << 20, .accepts = {"application/json"}},
-      {.summary = "Create a resource (draft)",
-       .description = "A new resource in status draft, at version 1, with its metadata (GB/T "
-                      "21063) and typed fields. By the providing department's dept_admin "
-                      "(catalog.resources.publish; department_id defaults to theirs) or a "
-                      "data_admin (catalog.manage, who may name any department_id). Audited. "
-                      "Errors: 400 invalid_body, invalid_resource_code, invalid_fields, "
-                      "invalid_department; 403 forbidden; 409 resource_exists.",
-       .tag = tag,
-       .request_schema = input_schema(false),
-       .responses = {{201, "The new draft", resource_schema()}}});
-
-  router.add(http::Method::kGet, "/api/v1/catalog/resources/{code}",
-             [&service](const http::Request& request) {
-               auto result = service.get(*request.principal(), request.param("code"));
-               if (!result.ok()) return http::problem(result.error());
-               return http::Response::json(200, to_json(*result));
-             },
-             {},
-             {.summary = "One resource",
-              .description = "The resource's metadata and fields. Needs catalog.resources.read "
-                             "for another department's resource, which must be published or "
-                             "retired and shared (share_type not none); the providing department "
-                             "and city-wide roles (scope.city) see every state. Errors: 404 "
-                             "resource_not_found (also for a resource you may not see).",
-              .tag = tag,
-              .responses = {{200, "The resource", resource_schema()}}});
-
-  router.add(
-      http::Method::kPut, "/api/v1/catalog/resources/{code}",
-      [&service](const http::Request& request) {
-        auto input = body_resource(request);
-        if (!input.ok()) return http::problem(input.error());
-        std::optional<std::int64_t> version;
-        if (const json::value* v = request.json()->get_object().if_contains("version")) {
-          if (!v->is_null() && !v->is_int64()) {
-            return http::problem(400, "invalid_body", "\"version\" must be an integer.");
-          }
-          if (v->is_int64()) version = v->get_int64();
-        }
-        auto result = service.update(*request.principal(), request.param("code"), std::move(*input),
-                                     version, request.context());
-        if (!result.ok()) return http::problem(result.error());
-        return http::Response::json(200, to_json(*result));
-      },
-      {.body_limit = 1 << 20, .accepts = {"application/json"}},
-      {.summary = "Change a resource",
-       .description =
-           "Replaces metadata and fields. A published resource takes only compatible field "
-           "changes (add an optional field, widen a length, add enum values, index a field); "
-           "anything else is 409 incompatible_change. Send the version you read to detect "
-           "concurrent edits (409 version_conflict). The code and the providing department "
-           "never change. By the providing department's dept_admin (catalog.resources.publish) "
-           "or a data_admin (catalog.manage). Audited. Errors: 400 invalid_body, invalid_fields; "
-           "403 forbidden; 404 resource_not_found; 409 incompatible_change, version_conflict, "
-           "resource_retired.",
-       .tag = tag,
-       .request_schema = input_schema(true),
-       .responses = {{200, "The resource after the change", resource_schema()}}});
-
-  for (const auto& [path, to] : {std::pair{"publish", ResourceStatus::kPublished},
-                                 std::pair{"retire", ResourceStatus::kRetired}}) {
-    const bool publishing = to == ResourceStatus::kPublished;
-    router.add(
-        http::Method::kPost, std::string("/api/v1/catalog/resources/{code}/") + path,
-        [&service, publishing](const http::Request& request) {
-          auto result =
-              publishing
-                  ? service.publish(*request.principal(), request.param("code"), request.context())
-                  : service.retire(*request.principal(), request.param("code"), request.context());
-          if (!result.ok()) return http::problem(result.error());
-          return http::Response::json(200, to_json(*result));
-        },
-        {},
-        {.summary = publishing ? "Publish a draft resource" : "Retire a published resource",
-         .description =
-             publishing
-                 ? "draft → published: creates the resource's typed record table, after which "
-                   "records can be ingested and shared as its share type says. By the providing "
-                   "department's dept_admin (catalog.resources.publish) or a data_admin "
-                   "(catalog.manage). Audited. Errors: 403 forbidden; 404 resource_not_found; 409 "
-                   "invalid_state (not a draft)."
-                 : "published → retired: no more ingest; the records and the catalog entry stay. "
-                   "By the providing department's dept_admin (catalog.resources.publish) or a "
-                   "data_admin (catalog.manage). Audited. Errors: 403 forbidden; 404 "
-                   "resource_not_found; 409 invalid_state (not published).",
-         .tag = tag,
-         .responses = {{200, "The resource", resource_schema()}}});
-  }
-
-  router.add(http::Method::kGet, "/api/v1/catalog/resources/{code}/versions",
-             [&service](const http::Request& request) {
-               auto result = service.history(*request.principal(), request.param("code"));
-               if (!result.ok()) return http::problem(result.error());
-               json::array items;
-               for (const ResourceVersion& v : *result) {
-                 boost::system::error_code ec;
-                 json::value snapshot = json::parse(v.snapshot, ec);
-                 json::array changes;
-                 for (const auto& c : v.changes)
-                   changes.emplace_back(c);
-                 items.push_back(json::object{
-                     {"version", v.version},
-                     {"action", v.action},
-                     {"changes", std::move(changes)},
-                     {"changed_by", v.changed_by},
-                     {"changed_at", core::format_iso8601(core::from_millis(v.changed_at))},
-                     {"resource", ec ? json::value(nullptr) : std::move(snapshot)}});
-               }
-               return http::Response::json(200, json::object{{"items", std::move(items)}});
-             },
-             {},
-             {.summary = "A resource's version history",
-              .description = "Every version of the resource, newest first: the action (create, "
-                             "update, publish, retire), what changed, who and when, and the "
-                             "resource as it was. Visible to whoever may read the resource (see "
-                             "GET /api/v1/catalog/resources/{code}). Errors: 404 "
-                             "resource_not_found.",
-              .tag = tag,
-              .responses = {{200, "Every version, newest first",
-                             schema::object({{"items", schema::array_of(version_schema())}})}}});
+  const http::RouteOptions json_body{.body_limit = 1 << 20, .accepts = {"application/json"}};
+  const std::string resource = "/api/v1/catalog/resources/{code}";
+  router.add(http::Method::kGet, "/api/v1/catalog/resources", http::handler_of(search, service), {},
+             search_doc());
+  router.add(http::Method::kGet, "/api/v1/catalog/open-resources",
+             http::handler_of(open_resources, service), {.access = http::Access::kPublic},
+             open_resources_doc());
+  router.add(http::Method::kPost, "/api/v1/catalog/resources",
+             http::handler_of(create_resource, service), json_body, create_resource_doc());
+  router.add(http::Method::kGet, resource, http::handler_of(get_resource, service), {},
+             get_resource_doc());
+  router.add(http::Method::kPut, resource, http::handler_of(update_resource, service), json_body,
+             update_resource_doc());
+  router.add(http::Method::kPost, resource + "/publish",
+             http::handler_of(publish_resource, service), {}, publish_resource_doc());
+  router.add(http::Method::kPost, resource + "/retire", http::handler_of(retire_resource, service),
+             {}, retire_resource_doc());
+  router.add(http::Method::kGet, resource + "/versions",
+             http::handler_of(resource_history, service), {}, resource_history_doc());
 }
 
 }  // namespace zt::catalog

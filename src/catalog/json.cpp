@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 
@@ -60,14 +61,15 @@ class Reader {
     }
     return {};
   }
-  template <typename E>
-  Status choice(std::string_view key, E& out, std::optional<E> (*parse)(std::string_view),
-                std::string_view allowed) {
+  template <typename E, std::size_t N>
+  Status choice(std::string_view key, E& out, const core::EnumNames<E, N>& names) {
     std::string text;
     ZT_TRY(string(key, text));
     if (text.empty()) return {};
-    auto parsed = parse(text);
-    if (!parsed) return bad(fmt::format("\"{}\" must be one of {}.", key, allowed));
+    auto parsed = names.parse(text);
+    if (!parsed) {
+      return bad(fmt::format("\"{}\" must be one of {}.", key, fmt::join(names.names, ", ")));
+    }
     out = *parsed;
     return {};
   }
@@ -102,15 +104,16 @@ Result<Field> field_from_json(const json::value& value, std::size_t index) {
   if (!s.ok()) return fail(s.error());
   auto parsed_type = parse_field_type(type);
   if (!parsed_type) {
-    return fail(bad(fmt::format(
-        "type '{}' is not one of string, integer, decimal, boolean, date, datetime, enum, "
-        "id_number, uscc, division_code, phone, email.",
-        type)));
+    return fail(bad(
+        fmt::format("type '{}' is not one of {}.", type, fmt::join(kFieldTypeNames.names, ", "))));
   }
   f.type = *parsed_type;
   if (!mask.empty()) {
     auto m = parse_mask_rule(mask);
-    if (!m) return fail(bad("mask must be one of none, id_number, phone, name, hidden."));
+    if (!m) {
+      return fail(
+          bad(fmt::format("mask must be one of {}.", fmt::join(kMaskRuleNames.names, ", "))));
+    }
     f.mask = *m;
   }
   if (const json::value* len = r.find("max_length")) {
@@ -194,17 +197,15 @@ Result<Resource> resource_from_json(const json::object& o) {
     if (!d->is_int64()) return bad("\"department_id\" must be an integer.");
     res.department_id = d->get_int64();
   }
-  ZT_TRY(r.choice("category", res.category, parse_category, "base, theme, department"));
+  ZT_TRY(r.choice("category", res.category, kCategoryNames));
   ZT_TRY(r.string("summary", res.summary));
   ZT_TRY(r.string("format", res.format));
-  ZT_TRY(
-      r.choice("share_type", res.share_type, parse_share_type, "unconditional, conditional, none"));
+  ZT_TRY(r.choice("share_type", res.share_type, kShareTypeNames));
   ZT_TRY(r.string("share_condition", res.share_condition));
-  ZT_TRY(r.choice("share_mode", res.share_mode, parse_share_mode, "api, table, file"));
-  ZT_TRY(r.choice("open_type", res.open_type, parse_open_type, "open, conditional, closed"));
+  ZT_TRY(r.choice("share_mode", res.share_mode, kShareModeNames));
+  ZT_TRY(r.choice("open_type", res.open_type, kOpenTypeNames));
   ZT_TRY(r.string("open_condition", res.open_condition));
-  ZT_TRY(r.choice("update_cycle", res.update_cycle, parse_update_cycle,
-                  "realtime, daily, weekly, monthly, quarterly, yearly, irregular"));
+  ZT_TRY(r.choice("update_cycle", res.update_cycle, kUpdateCycleNames));
   ZT_TRY(r.strings("related", res.related));
   ZT_TRY(r.strings("keywords", res.keywords));
   if (const json::value* f = r.find("fields")) {

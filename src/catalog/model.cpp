@@ -11,64 +11,6 @@ namespace zt::catalog {
 
 namespace {
 
-template <typename E, std::size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
-
-constexpr Names<FieldType, 12> kFieldTypes = {{{FieldType::kString, "string"},
-                                               {FieldType::kInteger, "integer"},
-                                               {FieldType::kDecimal, "decimal"},
-                                               {FieldType::kBoolean, "boolean"},
-                                               {FieldType::kDate, "date"},
-                                               {FieldType::kDatetime, "datetime"},
-                                               {FieldType::kEnum, "enum"},
-                                               {FieldType::kIdNumber, "id_number"},
-                                               {FieldType::kUscc, "uscc"},
-                                               {FieldType::kDivisionCode, "division_code"},
-                                               {FieldType::kPhone, "phone"},
-                                               {FieldType::kEmail, "email"}}};
-constexpr Names<MaskRule, 5> kMaskRules = {{{MaskRule::kNone, "none"},
-                                            {MaskRule::kIdNumber, "id_number"},
-                                            {MaskRule::kPhone, "phone"},
-                                            {MaskRule::kName, "name"},
-                                            {MaskRule::kHidden, "hidden"}}};
-constexpr Names<ShareType, 3> kShareTypes = {{{ShareType::kUnconditional, "unconditional"},
-                                              {ShareType::kConditional, "conditional"},
-                                              {ShareType::kNone, "none"}}};
-constexpr Names<ShareMode, 3> kShareModes = {
-    {{ShareMode::kApi, "api"}, {ShareMode::kTable, "table"}, {ShareMode::kFile, "file"}}};
-constexpr Names<OpenType, 3> kOpenTypes = {{{OpenType::kOpen, "open"},
-                                            {OpenType::kConditional, "conditional"},
-                                            {OpenType::kClosed, "closed"}}};
-constexpr Names<Category, 3> kCategories = {{{Category::kBase, "base"},
-                                             {Category::kTheme, "theme"},
-                                             {Category::kDepartment, "department"}}};
-constexpr Names<UpdateCycle, 7> kUpdateCycles = {{{UpdateCycle::kRealtime, "realtime"},
-                                                  {UpdateCycle::kDaily, "daily"},
-                                                  {UpdateCycle::kWeekly, "weekly"},
-                                                  {UpdateCycle::kMonthly, "monthly"},
-                                                  {UpdateCycle::kQuarterly, "quarterly"},
-                                                  {UpdateCycle::kYearly, "yearly"},
-                                                  {UpdateCycle::kIrregular, "irregular"}}};
-constexpr Names<ResourceStatus, 3> kStatuses = {{{ResourceStatus::kDraft, "draft"},
-                                                 {ResourceStatus::kPublished, "published"},
-                                                 {ResourceStatus::kRetired, "retired"}}};
-
-template <typename E, std::size_t N>
-std::string_view name_of(const Names<E, N>& names, E v) {
-  for (const auto& [e, n] : names) {
-    if (e == v) return n;
-  }
-  return "unknown";
-}
-
-template <typename E, std::size_t N>
-std::optional<E> parse_name(const Names<E, N>& names, std::string_view s) {
-  for (const auto& [e, n] : names) {
-    if (n == s) return e;
-  }
-  return std::nullopt;
-}
-
 bool valid_field_name(std::string_view name) {
   if (name.empty() || name.size() > 48) return false;
   if (name.front() < 'a' || name.front() > 'z') return false;
@@ -87,52 +29,52 @@ constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 }  // namespace
 
 std::string_view to_string(FieldType v) {
-  return name_of(kFieldTypes, v);
+  return kFieldTypeNames.name_of(v);
 }
 std::string_view to_string(MaskRule v) {
-  return name_of(kMaskRules, v);
+  return kMaskRuleNames.name_of(v);
 }
 std::string_view to_string(ShareType v) {
-  return name_of(kShareTypes, v);
+  return kShareTypeNames.name_of(v);
 }
 std::string_view to_string(ShareMode v) {
-  return name_of(kShareModes, v);
+  return kShareModeNames.name_of(v);
 }
 std::string_view to_string(OpenType v) {
-  return name_of(kOpenTypes, v);
+  return kOpenTypeNames.name_of(v);
 }
 std::string_view to_string(Category v) {
-  return name_of(kCategories, v);
+  return kCategoryNames.name_of(v);
 }
 std::string_view to_string(UpdateCycle v) {
-  return name_of(kUpdateCycles, v);
+  return kUpdateCycleNames.name_of(v);
 }
 std::string_view to_string(ResourceStatus v) {
-  return name_of(kStatuses, v);
+  return kResourceStatusNames.name_of(v);
 }
 std::optional<FieldType> parse_field_type(std::string_view s) {
-  return parse_name(kFieldTypes, s);
+  return kFieldTypeNames.parse(s);
 }
 std::optional<MaskRule> parse_mask_rule(std::string_view s) {
-  return parse_name(kMaskRules, s);
+  return kMaskRuleNames.parse(s);
 }
 std::optional<ShareType> parse_share_type(std::string_view s) {
-  return parse_name(kShareTypes, s);
+  return kShareTypeNames.parse(s);
 }
 std::optional<ShareMode> parse_share_mode(std::string_view s) {
-  return parse_name(kShareModes, s);
+  return kShareModeNames.parse(s);
 }
 std::optional<OpenType> parse_open_type(std::string_view s) {
-  return parse_name(kOpenTypes, s);
+  return kOpenTypeNames.parse(s);
 }
 std::optional<Category> parse_category(std::string_view s) {
-  return parse_name(kCategories, s);
+  return kCategoryNames.parse(s);
 }
 std::optional<UpdateCycle> parse_update_cycle(std::string_view s) {
-  return parse_name(kUpdateCycles, s);
+  return kUpdateCycleNames.parse(s);
 }
 std::optional<ResourceStatus> parse_resource_status(std::string_view s) {
-  return parse_name(kStatuses, s);
+  return kResourceStatusNames.parse(s);
 }
 
 std::optional<std::int64_t> update_cycle_ms(UpdateCycle cycle) {

@@ -6,6 +6,7 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
+#include "core/enum_names.h"
 #include "core/result.h"
 
 #include <cstdint>
@@ -47,6 +48,54 @@ enum class OpenType { kOpen, kConditional, kClosed };
 enum class Category { kBase, kTheme, kDepartment };  // 基础 / 主题 / 部门
 enum class UpdateCycle { kRealtime, kDaily, kWeekly, kMonthly, kQuarterly, kYearly, kIrregular };
 enum class ResourceStatus { kDraft, kPublished, kRetired };
+
+// The names of the enums, as the API and the database spell them: the one table that to_string,
+// the parsers and the API document's enums (catalog/api.cpp) use.
+inline constexpr auto kFieldTypeNames =
+    core::enum_names<FieldType>({{FieldType::kString, "string"},
+                                 {FieldType::kInteger, "integer"},
+                                 {FieldType::kDecimal, "decimal"},
+                                 {FieldType::kBoolean, "boolean"},
+                                 {FieldType::kDate, "date"},
+                                 {FieldType::kDatetime, "datetime"},
+                                 {FieldType::kEnum, "enum"},
+                                 {FieldType::kIdNumber, "id_number"},
+                                 {FieldType::kUscc, "uscc"},
+                                 {FieldType::kDivisionCode, "division_code"},
+                                 {FieldType::kPhone, "phone"},
+                                 {FieldType::kEmail, "email"}});
+inline constexpr auto kMaskRuleNames =
+    core::enum_names<MaskRule>({{MaskRule::kNone, "none"},
+                                {MaskRule::kIdNumber, "id_number"},
+                                {MaskRule::kPhone, "phone"},
+                                {MaskRule::kName, "name"},
+                                {MaskRule::kHidden, "hidden"}});
+inline constexpr auto kShareTypeNames =
+    core::enum_names<ShareType>({{ShareType::kUnconditional, "unconditional"},
+                                 {ShareType::kConditional, "conditional"},
+                                 {ShareType::kNone, "none"}});
+inline constexpr auto kShareModeNames = core::enum_names<ShareMode>(
+    {{ShareMode::kApi, "api"}, {ShareMode::kTable, "table"}, {ShareMode::kFile, "file"}});
+inline constexpr auto kOpenTypeNames =
+    core::enum_names<OpenType>({{OpenType::kOpen, "open"},
+                                {OpenType::kConditional, "conditional"},
+                                {OpenType::kClosed, "closed"}});
+inline constexpr auto kCategoryNames =
+    core::enum_names<Category>({{Category::kBase, "base"},
+                                {Category::kTheme, "theme"},
+                                {Category::kDepartment, "department"}});
+inline constexpr auto kUpdateCycleNames =
+    core::enum_names<UpdateCycle>({{UpdateCycle::kRealtime, "realtime"},
+                                   {UpdateCycle::kDaily, "daily"},
+                                   {UpdateCycle::kWeekly, "weekly"},
+                                   {UpdateCycle::kMonthly, "monthly"},
+                                   {UpdateCycle::kQuarterly, "quarterly"},
+                                   {UpdateCycle::kYearly, "yearly"},
+                                   {UpdateCycle::kIrregular, "irregular"}});
+inline constexpr auto kResourceStatusNames =
+    core::enum_names<ResourceStatus>({{ResourceStatus::kDraft, "draft"},
+                                      {ResourceStatus::kPublished, "published"},
+                                      {ResourceStatus::kRetired, "retired"}});
 
 std::string_view to_string(FieldType v);
 std::string_view to_string(MaskRule v);

@@ -257,6 +257,9 @@ json::object strings() {
   return array_of(str());
 }
 json::object enumeration(std::initializer_list<std::string_view> values) {
+  return enumeration(std::span<const std::string_view>(values.begin(), values.size()));
+}
+json::object enumeration(std::span<const std::string_view> values) {
   json::array e;
   for (auto v : values)
     e.emplace_back(v);
@@ -270,8 +273,14 @@ json::object object(json::object properties, json::array required) {
   if (!required.empty()) o["required"] = std::move(required);
   return o;
 }
-json::object page(json::object item) {
-  return object({{"items", array_of(std::move(item))}, {"next_cursor", nstr()}});
+json::object page(json::object item, json::object more) {
+  json::object properties{{"items", array_of(std::move(item))}, {"next_cursor", nstr()}};
+  for (auto& member : more)
+    properties[member.key()] = std::move(member.value());
+  return object(std::move(properties), {"items", "next_cursor"});
+}
+json::object list_of(json::object item) {
+  return object({{"items", array_of(std::move(item))}});
 }
 
 }  // namespace schema

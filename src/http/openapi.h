@@ -53,11 +53,17 @@ boost::json::object ninteger();  // integer or null
 boost::json::object number();    // number
 boost::json::object boolean();
 boost::json::object strings();  // array of strings
+// A string with one of `values`; pass a core::EnumNames table's names() so the document lists
+// exactly the names the code parses.
 boost::json::object enumeration(std::initializer_list<std::string_view> values);
+boost::json::object enumeration(std::span<const std::string_view> values);
 boost::json::object array_of(boost::json::object item);
 boost::json::object object(boost::json::object properties, boost::json::array required = {});
-// {"items": [item], "next_cursor": string|null}
-boost::json::object page(boost::json::object item);
+// One page of a list (http/page.h): {"items": [item], "next_cursor": string|null, more…}, both
+// required; `more` adds members after them (the catalog search's "total" and "facets").
+boost::json::object page(boost::json::object item, boost::json::object more = {});
+// A whole list in one answer: {"items": [item]}.
+boost::json::object list_of(boost::json::object item);
 }  // namespace schema
 
 }  // namespace zt::http

@@ -8,7 +8,10 @@
 #include "core/result.h"
 #include "http/response.h"
 
+#include <boost/json/object.hpp>
+
 #include <string_view>
+#include <type_traits>
 
 namespace zt::http {
 
@@ -21,5 +24,15 @@ std::string_view reason_phrase(int status);
 // A problem+json response.
 Response problem(int status, std::string_view code, std::string_view detail);
 Response problem(const Error& error);
+
+// The answer to a service call, the last step of most handlers: `status` with encode(*result)
+// as its JSON body, or problem(result.error()). `encode` is a function (an overloaded to_json
+// resolves to the one for T) or a lambda without captures.
+template <typename T>
+Response respond(int status, const Result<T>& result,
+                 boost::json::object (*encode)(const std::type_identity_t<T>&)) {
+  if (!result.ok()) return problem(result.error());
+  return Response::json(status, encode(*result));
+}
 
 }  // namespace zt::http

@@ -27,7 +27,7 @@ json::object user_schema() {
   namespace schema = http::schema;
   return schema::object({{"id", schema::integer()},
                          {"username", schema::str()},
-                         {"kind", schema::enumeration({"citizen", "enterprise", "staff"})},
+                         {"kind", schema::enumeration(kUserKindNames.names)},
                          {"display_name", schema::str()},
                          {"id_number", schema::nstr()},
                          {"uscc", schema::nstr()},
@@ -40,11 +40,6 @@ json::object user_schema() {
                          {"password_changed_at", schema::nstr()},
                          {"created_at", schema::str()},
                          {"updated_at", schema::str()}});
-}
-
-std::vector<http::ParamDoc> paging_params() {
-  return {{.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
-          {.name = "cursor", .description = "next_cursor of the previous page."}};
 }
 
 }  // namespace routes

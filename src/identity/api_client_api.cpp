@@ -1,4 +1,5 @@
 // The API-client routes: other systems' clients, their keys and revocation.
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -9,6 +10,8 @@
 namespace zt::identity::routes {
 
 namespace {
+
+constexpr http::NotFound kApiClientNotFound{"api_client_not_found", "No such API client."};
 
 namespace json = boost::json;
 namespace schema = http::schema;
@@ -83,12 +86,10 @@ http::RouteDoc create_api_client_doc() {
 
 // --- POST /api/v1/api-clients/{id}/revoke ---
 
-http::Response revoke_api_client(ApiClientService& clients, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "api_client_not_found", "No such API client.");
-  auto result = clients.revoke_api_client(*request.principal(), *id, request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+http::Response revoke_api_client(ApiClientService& clients, std::int64_t id,
+                                 const http::Request& request) {
+  return http::respond(200, clients.revoke_api_client(*request.principal(), id, request.context()),
+                       to_json);
 }
 
 http::RouteDoc revoke_api_client_doc() {
@@ -112,7 +113,7 @@ void add_api_client_routes(http::Router& router, ApiClientService& clients) {
              {.permission = manage, .body_limit = 16 * 1024, .accepts = {"application/json"}},
              create_api_client_doc());
   router.add(http::Method::kPost, "/api/v1/api-clients/{id}/revoke",
-             handler_of(revoke_api_client, clients), {.permission = manage},
+             handler_of(revoke_api_client, clients, kApiClientNotFound), {.permission = manage},
              revoke_api_client_doc());
 }
 

@@ -10,6 +10,8 @@
 // services they call are thread-safe.
 #pragma once
 
+#include "http/handler.h"
+#include "http/page.h"
 #include "http/router.h"
 #include "identity/api.h"
 #include "identity/service.h"
@@ -36,12 +38,8 @@ inline constexpr std::string_view kSecurityTag = "security";
 inline constexpr std::string_view kSignedInErrors =
     " 401 unauthenticated or session_expired without a valid session token or API key.";
 
-// A handler `handler(service, request)` as an http::Handler; the service must outlive the router.
-template <typename Service>
-http::Handler handler_of(http::Response (*handler)(Service&, const http::Request&),
-                         Service& service) {
-  return [handler, &service](const http::Request& request) { return handler(service, request); };
-}
+// The named handlers are bound with http::handler_of.
+using http::handler_of;
 
 // A RouteOptions permission from a permission constant.
 inline std::string needs(std::string_view permission) {
@@ -56,20 +54,14 @@ boost::json::value nullable(const std::optional<std::int64_t>& n);
 boost::json::object user_schema();
 
 // ?limit= and ?cursor= (1..kMaxPageSize, default 50).
-std::vector<http::ParamDoc> paging_params();
+inline std::vector<http::ParamDoc> paging_params() {
+  return http::paging_params(kMaxPageSize);
+}
 
-// {"items": [to_json(item)…], "next_cursor": id of the last item as a string, or null when the
-// page was not full}.
+// One page of identity values paged by id (http::page_json with their to_json).
 template <typename T>
 boost::json::object page_json(const std::vector<T>& items, int limit) {
-  boost::json::array array;
-  for (const T& item : items)
-    array.push_back(to_json(item));
-  boost::json::value next = nullptr;
-  if (static_cast<int>(items.size()) == limit && !items.empty()) {
-    next = std::to_string(items.back().id);
-  }
-  return boost::json::object{{"items", std::move(array)}, {"next_cursor", next}};
+  return http::page_json(items, limit, [](const T& item) { return to_json(item); });
 }
 
 void add_auth_routes(http::Router& router, AuthService& auth, SessionService& sessions);

@@ -1,4 +1,5 @@
 // The department routes: the tree (部门) and each department's version history.
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -12,6 +13,8 @@ namespace {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+
+constexpr http::NotFound kDepartmentNotFound{"department_not_found", "No such department."};
 
 const std::string kReaders = "Any staff user or API client (citizens and enterprises get 403).";
 const std::string kManagers = "Needs identity.departments.manage (sys_admin).";
@@ -57,14 +60,6 @@ std::optional<DepartmentInput> department_input(http::JsonBody& body) {
   return input;
 }
 
-std::optional<std::int64_t> department_id(const http::Request& request) {
-  return http::parse_id(request.param("id"));
-}
-
-http::Response no_department() {
-  return http::problem(404, "department_not_found", "No such department.");
-}
-
 // --- GET /api/v1/departments ---
 
 http::Response list_departments(DepartmentService& departments, const http::Request& request) {
@@ -99,9 +94,8 @@ http::Response create_department(DepartmentService& departments, const http::Req
   http::JsonBody body(request);
   auto input = department_input(body);
   if (!input) return body.problem();
-  auto result = departments.create_department(*request.principal(), *input, request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(201, to_json(*result));
+  return http::respond(
+      201, departments.create_department(*request.principal(), *input, request.context()), to_json);
 }
 
 http::RouteDoc create_department_doc() {
@@ -118,12 +112,9 @@ http::RouteDoc create_department_doc() {
 
 // --- GET /api/v1/departments/{id} ---
 
-http::Response get_department(DepartmentService& departments, const http::Request& request) {
-  auto id = department_id(request);
-  if (!id) return no_department();
-  auto result = departments.get_department(*request.principal(), *id);
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+http::Response get_department(DepartmentService& departments, std::int64_t id,
+                              const http::Request& request) {
+  return http::respond(200, departments.get_department(*request.principal(), id), to_json);
 }
 
 http::RouteDoc get_department_doc() {
@@ -137,15 +128,14 @@ http::RouteDoc get_department_doc() {
 
 // --- PUT /api/v1/departments/{id} ---
 
-http::Response update_department(DepartmentService& departments, const http::Request& request) {
-  auto id = department_id(request);
-  if (!id) return no_department();
+http::Response update_department(DepartmentService& departments, std::int64_t id,
+                                 const http::Request& request) {
   http::JsonBody body(request);
   auto input = department_input(body);
   if (!input) return body.problem();
-  auto result = departments.update_department(*request.principal(), *id, *input, request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+  return http::respond(
+      200, departments.update_department(*request.principal(), id, *input, request.context()),
+      to_json);
 }
 
 http::RouteDoc update_department_doc() {
@@ -163,10 +153,9 @@ http::RouteDoc update_department_doc() {
 
 // --- DELETE /api/v1/departments/{id} ---
 
-http::Response delete_department(DepartmentService& departments, const http::Request& request) {
-  auto id = department_id(request);
-  if (!id) return no_department();
-  auto result = departments.delete_department(*request.principal(), *id, request.context());
+http::Response delete_department(DepartmentService& departments, std::int64_t id,
+                                 const http::Request& request) {
+  auto result = departments.delete_department(*request.principal(), id, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::no_content();
 }
@@ -184,10 +173,9 @@ http::RouteDoc delete_department_doc() {
 
 // --- GET /api/v1/departments/{id}/history ---
 
-http::Response department_history(DepartmentService& departments, const http::Request& request) {
-  auto id = department_id(request);
-  if (!id) return no_department();
-  auto result = departments.department_history(*request.principal(), *id);
+http::Response department_history(DepartmentService& departments, std::int64_t id,
+                                  const http::Request& request) {
+  auto result = departments.department_history(*request.principal(), id);
   if (!result.ok()) return http::problem(result.error());
   json::array items;
   for (const DepartmentVersion& v : *result) {
@@ -227,14 +215,17 @@ void add_department_routes(http::Router& router, DepartmentService& departments)
   router.add(http::Method::kPost, "/api/v1/departments", handler_of(create_department, departments),
              write, create_department_doc());
   router.add(http::Method::kGet, "/api/v1/departments/{id}",
-             handler_of(get_department, departments), {}, get_department_doc());
+             handler_of(get_department, departments, kDepartmentNotFound), {},
+             get_department_doc());
   router.add(http::Method::kPut, "/api/v1/departments/{id}",
-             handler_of(update_department, departments), write, update_department_doc());
+             handler_of(update_department, departments, kDepartmentNotFound), write,
+             update_department_doc());
   router.add(http::Method::kDelete, "/api/v1/departments/{id}",
-             handler_of(delete_department, departments), {.permission = manage},
-             delete_department_doc());
+             handler_of(delete_department, departments, kDepartmentNotFound),
+             {.permission = manage}, delete_department_doc());
   router.add(http::Method::kGet, "/api/v1/departments/{id}/history",
-             handler_of(department_history, departments), {}, department_history_doc());
+             handler_of(department_history, departments, kDepartmentNotFound), {},
+             department_history_doc());
 }
 
 }  // namespace zt::identity::routes

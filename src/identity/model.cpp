@@ -109,19 +109,11 @@ bool is_api_client_permission(std::string_view p) {
 }
 
 std::string_view to_string(UserKind kind) {
-  switch (kind) {
-    case UserKind::kCitizen: return "citizen";
-    case UserKind::kEnterprise: return "enterprise";
-    case UserKind::kStaff: return "staff";
-  }
-  return "staff";
+  return kUserKindNames.name_of(kind);
 }
 
 std::optional<UserKind> parse_user_kind(std::string_view text) {
-  if (text == "citizen") return UserKind::kCitizen;
-  if (text == "enterprise") return UserKind::kEnterprise;
-  if (text == "staff") return UserKind::kStaff;
-  return std::nullopt;
+  return kUserKindNames.parse(text);
 }
 
 }  // namespace zt::identity

@@ -8,6 +8,7 @@
 // Thread-safety: plain values; the role table is immutable.
 #pragma once
 
+#include "core/enum_names.h"
 #include "core/request_context.h"
 #include "core/time.h"
 #include "identity/permissions.h"
@@ -163,6 +164,11 @@ struct DepartmentVersion {
 };
 
 enum class UserKind { kCitizen, kEnterprise, kStaff };
+// The API names of UserKind, for to_string, parse_user_kind and the API document.
+inline constexpr auto kUserKindNames =
+    core::enum_names<UserKind>({{UserKind::kCitizen, "citizen"},
+                                {UserKind::kEnterprise, "enterprise"},
+                                {UserKind::kStaff, "staff"}});
 std::string_view to_string(UserKind kind);
 std::optional<UserKind> parse_user_kind(std::string_view text);
 

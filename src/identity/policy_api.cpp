@@ -106,9 +106,7 @@ std::variant<PolicyChanges, http::Response> policy_changes(const http::Request& 
 // --- GET /api/v1/security/policy ---
 
 http::Response get_policy(PolicyService& policy, const http::Request& request) {
-  auto result = policy.get_policy(*request.principal());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+  return http::respond(200, policy.get_policy(*request.principal()), to_json);
 }
 
 http::RouteDoc get_policy_doc() {
@@ -126,10 +124,10 @@ http::RouteDoc get_policy_doc() {
 http::Response set_policy(PolicyService& policy, const http::Request& request) {
   auto changes = policy_changes(request);
   if (auto* problem = std::get_if<http::Response>(&changes)) return std::move(*problem);
-  auto result =
-      policy.set_policy(*request.principal(), std::get<PolicyChanges>(changes), request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+  return http::respond(
+      200,
+      policy.set_policy(*request.principal(), std::get<PolicyChanges>(changes), request.context()),
+      to_json);
 }
 
 http::RouteDoc set_policy_doc() {

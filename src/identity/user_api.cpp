@@ -1,4 +1,5 @@
 // The user routes: accounts of citizens, enterprises and staff, their roles and password resets.
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -13,15 +14,9 @@ namespace {
 namespace json = boost::json;
 namespace schema = http::schema;
 
+constexpr http::NotFound kUserNotFound{"user_not_found", "No such user."};
+
 const std::string kManagers = "Needs identity.users.manage (sys_admin).";
-
-std::optional<std::int64_t> user_id(const http::Request& request) {
-  return http::parse_id(request.param("id"));
-}
-
-http::Response no_user() {
-  return http::problem(404, "user_not_found", "No such user.");
-}
 
 http::Response invalid_kind() {
   return http::problem(400, "invalid_kind", "kind: citizen, enterprise or staff.");
@@ -113,12 +108,8 @@ http::RouteDoc create_user_doc() {
 
 // --- GET /api/v1/users/{id} ---
 
-http::Response get_user(UserService& users, const http::Request& request) {
-  auto id = user_id(request);
-  if (!id) return no_user();
-  auto result = users.get_user(*request.principal(), *id);
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+http::Response get_user(UserService& users, std::int64_t id, const http::Request& request) {
+  return http::respond(200, users.get_user(*request.principal(), id), to_json);
 }
 
 http::RouteDoc get_user_doc() {
@@ -135,9 +126,7 @@ http::RouteDoc get_user_doc() {
 
 // --- PATCH /api/v1/users/{id} ---
 
-http::Response update_user(UserService& users, const http::Request& request) {
-  auto id = user_id(request);
-  if (!id) return no_user();
+http::Response update_user(UserService& users, std::int64_t id, const http::Request& request) {
   http::JsonBody body(request);
   UserUpdate update;
   update.display_name = body.string("display_name");
@@ -145,9 +134,8 @@ http::Response update_user(UserService& users, const http::Request& request) {
   update.department_id = body.integer("department_id");
   update.disabled = body.boolean("disabled");
   if (!body.ok()) return body.problem();
-  auto result = users.update_user(*request.principal(), *id, update, request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+  return http::respond(200, users.update_user(*request.principal(), id, update, request.context()),
+                       to_json);
 }
 
 http::RouteDoc update_user_doc() {
@@ -170,12 +158,10 @@ http::RouteDoc update_user_doc() {
 
 // --- POST /api/v1/users/{id}/disable ---
 
-http::Response disable_user(UserService& users, const http::Request& request) {
-  auto id = user_id(request);
-  if (!id) return no_user();
-  auto result = users.update_user(*request.principal(), *id, {.disabled = true}, request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+http::Response disable_user(UserService& users, std::int64_t id, const http::Request& request) {
+  return http::respond(
+      200, users.update_user(*request.principal(), id, {.disabled = true}, request.context()),
+      to_json);
 }
 
 http::RouteDoc disable_user_doc() {
@@ -190,15 +176,13 @@ http::RouteDoc disable_user_doc() {
 
 // --- PUT /api/v1/users/{id}/roles ---
 
-http::Response set_roles(UserService& users, const http::Request& request) {
-  auto id = user_id(request);
-  if (!id) return no_user();
+http::Response set_roles(UserService& users, std::int64_t id, const http::Request& request) {
   http::JsonBody body(request);
   auto roles = body.strings("roles", true);
   if (!body.ok()) return body.problem();
-  auto result = users.set_roles(*request.principal(), *id, std::move(*roles), request.context());
-  if (!result.ok()) return http::problem(result.error());
-  return http::Response::json(200, to_json(*result));
+  return http::respond(
+      200, users.set_roles(*request.principal(), id, std::move(*roles), request.context()),
+      to_json);
 }
 
 http::RouteDoc set_roles_doc() {
@@ -217,10 +201,8 @@ http::RouteDoc set_roles_doc() {
 
 // --- POST /api/v1/users/{id}/password-reset ---
 
-http::Response reset_password(UserService& users, const http::Request& request) {
-  auto id = user_id(request);
-  if (!id) return no_user();
-  auto result = users.reset_password(*request.principal(), *id, request.context());
+http::Response reset_password(UserService& users, std::int64_t id, const http::Request& request) {
+  auto result = users.reset_password(*request.principal(), id, request.context());
   if (!result.ok()) return http::problem(result.error());
   return http::Response::json(200, json::object{{"password", *result}});
 }
@@ -246,19 +228,22 @@ void add_user_routes(http::Router& router, UserService& users) {
              {.permission = needs(permission::kUsersRead)}, list_users_doc());
   router.add(http::Method::kPost, "/api/v1/users", handler_of(create_user, users), write,
              create_user_doc());
-  router.add(http::Method::kGet, "/api/v1/users/{id}", handler_of(get_user, users), {},
-             get_user_doc());
-  router.add(http::Method::kPatch, "/api/v1/users/{id}", handler_of(update_user, users), write,
-             update_user_doc());
-  router.add(http::Method::kPost, "/api/v1/users/{id}/disable", handler_of(disable_user, users),
-             {.permission = manage}, disable_user_doc());
-  router.add(http::Method::kPut, "/api/v1/users/{id}/roles", handler_of(set_roles, users),
+  router.add(http::Method::kGet, "/api/v1/users/{id}", handler_of(get_user, users, kUserNotFound),
+             {}, get_user_doc());
+  router.add(http::Method::kPatch, "/api/v1/users/{id}",
+             handler_of(update_user, users, kUserNotFound), write, update_user_doc());
+  router.add(http::Method::kPost, "/api/v1/users/{id}/disable",
+             handler_of(disable_user, users, kUserNotFound), {.permission = manage},
+             disable_user_doc());
+  router.add(http::Method::kPut, "/api/v1/users/{id}/roles",
+             handler_of(set_roles, users, kUserNotFound),
              {.permission = needs(permission::kRolesAssign),
               .body_limit = 16 * 1024,
               .accepts = {"application/json"}},
              set_roles_doc());
   router.add(http::Method::kPost, "/api/v1/users/{id}/password-reset",
-             handler_of(reset_password, users), {.permission = manage}, reset_password_doc());
+             handler_of(reset_password, users, kUserNotFound), {.permission = manage},
+             reset_password_doc());
 }
 
 }  // namespace zt::identity::routes

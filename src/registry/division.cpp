@@ -6,9 +6,6 @@ namespace zt::registry {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kLevelNames = {"province", "city", "county", "town",
-                                                         "village"};
-
 bool all_zero(std::string_view digits) {
   return digits.find_first_not_of('0') == std::string_view::npos;
 }
@@ -16,14 +13,11 @@ bool all_zero(std::string_view digits) {
 }  // namespace
 
 std::string_view to_string(DivisionLevel level) {
-  return kLevelNames[static_cast<std::size_t>(level)];
+  return kDivisionLevelNames.name_of(level);
 }
 
 std::optional<DivisionLevel> parse_division_level(std::string_view name) {
-  for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
-    if (kLevelNames[i] == name) return static_cast<DivisionLevel>(i);
-  }
-  return std::nullopt;
+  return kDivisionLevelNames.parse(name);
 }
 
 DivisionLevel level_of_code(std::string_view code) {

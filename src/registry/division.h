@@ -6,6 +6,8 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
+#include "core/enum_names.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +17,13 @@
 namespace zt::registry {
 
 enum class DivisionLevel { kProvince, kCity, kCounty, kTown, kVillage };
+// The API names of DivisionLevel, for to_string, parse_division_level and the API document.
+inline constexpr auto kDivisionLevelNames =
+    core::enum_names<DivisionLevel>({{DivisionLevel::kProvince, "province"},
+                                     {DivisionLevel::kCity, "city"},
+                                     {DivisionLevel::kCounty, "county"},
+                                     {DivisionLevel::kTown, "town"},
+                                     {DivisionLevel::kVillage, "village"}});
 
 std::string_view to_string(DivisionLevel level);
 // Accepts exactly the names to_string gives ("province", "city", "county", "town", "village").

@@ -2,6 +2,7 @@
 
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 
 #include <boost/json.hpp>
@@ -14,13 +15,12 @@ namespace schema = http::schema;
 namespace {
 
 json::object division_schema() {
-  return schema::object(
-      {{"code", schema::str()},
-       {"name", schema::str()},
-       {"level", schema::enumeration({"province", "city", "county", "town", "village"})},
-       {"parent_code", schema::nstr()},
-       {"current", schema::boolean()}},
-      {"code", "name", "level", "parent_code", "current"});
+  return schema::object({{"code", schema::str()},
+                         {"name", schema::str()},
+                         {"level", schema::enumeration(kDivisionLevelNames.names)},
+                         {"parent_code", schema::nstr()},
+                         {"current", schema::boolean()}},
+                        {"code", "name", "level", "parent_code", "current"});
 }
 
 }  // namespace
@@ -51,17 +51,16 @@ json::object division_lookup_json(const DivisionLookup& l) {
 }
 
 json::object division_lookup_schema() {
-  return schema::object(
-      {{"code", schema::str()},
-       {"level", schema::enumeration({"province", "city", "county", "town", "village"})},
-       {"name", schema::nstr()},
-       {"parent_code", schema::nstr()},
-       {"known", schema::boolean()},
-       {"current", schema::boolean()},
-       {"full_name", schema::str()},
-       {"ancestors", schema::array_of(division_schema())},
-       {"warning", schema::nstr()}},
-      {"code", "level", "known", "current", "full_name", "ancestors"});
+  return schema::object({{"code", schema::str()},
+                         {"level", schema::enumeration(kDivisionLevelNames.names)},
+                         {"name", schema::nstr()},
+                         {"parent_code", schema::nstr()},
+                         {"known", schema::boolean()},
+                         {"current", schema::boolean()},
+                         {"full_name", schema::str()},
+                         {"ancestors", schema::array_of(division_schema())},
+                         {"warning", schema::nstr()}},
+                        {"code", "level", "known", "current", "full_name", "ancestors"});
 }
 
 void add_division_routes(http::Router& router, DivisionService& service) {
@@ -90,10 +89,7 @@ void add_division_routes(http::Router& router, DivisionService& service) {
         for (const Division& d : result->items)
           items.push_back(division_json(d));
         return http::Response::json(
-            200,
-            json::object{{"items", std::move(items)},
-                         {"next_cursor", result->next_cursor ? json::value(*result->next_cursor)
-                                                             : json::value(nullptr)}});
+            200, http::page_json(std::move(items), http::cursor_or_null(result->next_cursor)));
       },
       {.access = http::Access::kPublic},
       {.summary = "Administrative divisions (行政区划, GB/T 2260)",
@@ -103,18 +99,16 @@ void add_division_routes(http::Router& router, DivisionService& service) {
            "every division of level (default province). Public reference data. Errors: 400 "
            "invalid_division_code (parent), invalid_level, invalid_paging.",
        .tag = tag,
-       .params = {{.name = "parent", .description = "A division code (6, 9 or 12 digits)."},
-                  {.name = "level", .description = "province, city, county, town or village."},
-                  {.name = "limit", .description = "Page size, 1 to 1000 (default 50)."},
-                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .params = http::with_paging(
+           {{.name = "parent", .description = "A division code (6, 9 or 12 digits)."},
+            {.name = "level", .description = "province, city, county, town or village."}},
+           kMaxDivisionPage),
        .responses = {{200, "Divisions by code", schema::page(division_schema())}}});
 
   router.add(
       http::Method::kGet, "/api/v1/registry/divisions/{code}",
       [&service](const http::Request& request) {
-        auto result = service.lookup(request.param("code"));
-        if (!result.ok()) return http::problem(result.error());
-        return http::Response::json(200, division_lookup_json(*result));
+        return http::respond(200, service.lookup(request.param("code")), division_lookup_json);
       },
       {.access = http::Access::kPublic},
       {.summary = "One division code with its ancestors",

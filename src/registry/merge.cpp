@@ -9,13 +9,11 @@ namespace zt::registry {
 namespace json = boost::json;
 
 std::string_view to_string(RegistryKind kind) {
-  return kind == RegistryKind::kPerson ? "person" : "entity";
+  return kRegistryKindNames.name_of(kind);
 }
 
 std::optional<RegistryKind> registry_kind_from(std::string_view text) {
-  if (text == "person") return RegistryKind::kPerson;
-  if (text == "entity") return RegistryKind::kEntity;
-  return std::nullopt;
+  return kRegistryKindNames.parse(text);
 }
 
 std::string_view key_attribute(RegistryKind kind) {

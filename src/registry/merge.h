@@ -14,6 +14,8 @@
 // Pure functions: no database, no clock.
 #pragma once
 
+#include "core/enum_names.h"
+
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -26,6 +28,9 @@
 namespace zt::registry {
 
 enum class RegistryKind { kPerson, kEntity };
+// The API names of RegistryKind, for to_string, registry_kind_from and the API document.
+inline constexpr auto kRegistryKindNames = core::enum_names<RegistryKind>(
+    {{RegistryKind::kPerson, "person"}, {RegistryKind::kEntity, "entity"}});
 std::string_view to_string(RegistryKind kind);
 std::optional<RegistryKind> registry_kind_from(std::string_view text);  // "person" / "entity"
 // The key attribute: id_number (person), uscc (entity).

@@ -3,6 +3,7 @@
 #include "exchange/records/api.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 #include "identity/permissions.h"
@@ -39,7 +40,7 @@ json::object config_json(RegistryKind kind, const store::Config& c) {
 }
 
 json::object config_schema() {
-  return schema::object({{"registry", schema::enumeration({"person", "entity"})},
+  return schema::object({{"registry", schema::enumeration(kRegistryKindNames.names)},
                          {"resource_code", schema::str()},
                          {"mappings", schema::array_of(schema::object(
                                           {{"attribute", schema::str()},
@@ -75,7 +76,7 @@ json::object conflict_json(const store::Conflict& c) {
 json::object conflict_schema() {
   return schema::object(
       {{"id", schema::integer()},
-       {"registry", schema::enumeration({"person", "entity"})},
+       {"registry", schema::enumeration(kRegistryKindNames.names)},
        {"key", schema::str()},
        {"attribute", schema::str()},
        {"candidates", schema::array_of(schema::object({{"resource_code", schema::str()},
@@ -97,21 +98,9 @@ json::object sync_json(const SyncReport& r) {
       {"changes", r.changes}, {"published", r.published}, {"conflicts_opened", r.conflicts_opened}};
 }
 
-http::Response page_body(const exchange::QueryPage& page) {
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
-    if (i) body += ',';
-    body += page.items[i];
-  }
-  body += "],\"next_cursor\":";
-  body += page.next_cursor ? json::serialize(json::value(*page.next_cursor)) : "null";
-  body += '}';
-  return http::Response::text(200, std::move(body), "application/json");
-}
-
 json::object golden_schema() {
   return schema::object(
-      {{"registry", schema::enumeration({"person", "entity"})},
+      {{"registry", schema::enumeration(kRegistryKindNames.names)},
        {"resource_code", schema::str()},
        {"record", json::object{{"type", "object"}}},
        {"provenance", json::object{{"type", "object"}}},
@@ -183,7 +172,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
               request.query_param("division").value_or(""), limit,
               request.query_param("cursor").value_or(""), exchange::read_context(request));
           if (!r.ok()) return http::problem(r.error());
-          return page_body(*r);
+          return http::raw_page_response(r->items, r->next_cursor);
         },
         {.permission = std::string(identity::permission::kExchangeQuery)},
         {.summary = person ? "Search the population registry by name within a division"
@@ -201,9 +190,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                auto p = exchange::read_headers();
                p.push_back({.name = "name", .description = "Exact name."});
                p.push_back({.name = "division", .description = "Division code prefix."});
-               p.push_back({.name = "limit", .description = "1 to 200 (default 50)."});
-               p.push_back({.name = "cursor", .description = "next_cursor of the previous page."});
-               return p;
+               return http::with_paging(std::move(p), kMaxPage);
              }(),
          .responses = {{200, "Golden records (masked as the access says)",
                         schema::page(json::object{{"type", "object"}})}}});
@@ -254,10 +241,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
         for (const store::Conflict& c : r->items)
           items.push_back(conflict_json(c));
         return http::Response::json(
-            200, json::object{
-                     {"items", std::move(items)},
-                     {"next_cursor", r->next_cursor ? json::value(std::to_string(*r->next_cursor))
-                                                    : json::value(nullptr)}});
+            200, http::page_json(std::move(items), http::cursor_or_null(r->next_cursor)));
       },
       {.permission = std::string(identity::permission::kRegistryManage)},
       {.summary = "Conflicts between sources (for data stewards)",
@@ -266,11 +250,11 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                       "since). Needs registry.manage (the data administrator). Errors: 400 "
                       "invalid_registry, invalid_status, invalid_paging; 403 forbidden.",
        .tag = tag,
-       .params = {{.name = "registry", .description = "person (default) or entity."},
-                  {.name = "status", .description = "open, resolved or gone."},
-                  {.name = "key", .description = "One id_number or uscc."},
-                  {.name = "limit", .description = "1 to 200 (default 50)."},
-                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .params =
+           http::with_paging({{.name = "registry", .description = "person (default) or entity."},
+                              {.name = "status", .description = "open, resolved or gone."},
+                              {.name = "key", .description = "One id_number or uscc."}},
+                             kMaxPage),
        .responses = {{200, "Conflicts by id", schema::page(conflict_schema())}}});
 
   router.add(
@@ -286,10 +270,10 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
         }
         auto note = body.string("note");
         if (!body.ok()) return body.problem();
-        auto r = service.resolve(*request.principal(), *id, *value, note.value_or(""),
-                                 request.context());
-        if (!r.ok()) return http::problem(r.error());
-        return http::Response::json(200, conflict_json(*r));
+        return http::respond(200,
+                             service.resolve(*request.principal(), *id, *value, note.value_or(""),
+                                             request.context()),
+                             conflict_json);
       },
       {.permission = std::string(identity::permission::kRegistryManage),
        .accepts = {"application/json"}},
@@ -376,10 +360,11 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                [&service, rebuild](const http::Request& request) {
                  auto kind = kind_of(request.param("registry"));
                  if (!kind.ok()) return http::problem(kind.error());
-                 auto r = rebuild ? service.rebuild(*request.principal(), *kind, request.context())
-                                  : service.sync(*kind);
-                 if (!r.ok()) return http::problem(r.error());
-                 return http::Response::json(200, sync_json(*r));
+                 return http::respond(
+                     200,
+                     rebuild ? service.rebuild(*request.principal(), *kind, request.context())
+                             : service.sync(*kind),
+                     sync_json);
                },
                {.permission = std::string(identity::permission::kRegistryManage)},
                {.summary = rebuild ? "Rebuild a registry from the change feeds"
@@ -421,7 +406,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                       "number on the account); 404 record_not_found, registry_not_configured.",
        .tag = tag,
        .responses = {{200, "My record",
-                      schema::object({{"registry", schema::enumeration({"person", "entity"})},
+                      schema::object({{"registry", schema::enumeration(kRegistryKindNames.names)},
                                       {"resource_code", schema::str()},
                                       {"fields", schema::array_of(schema::object(
                                                      {{"name", schema::str()},
@@ -452,10 +437,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                                        {"case_id", e.case_id}});
         }
         return http::Response::json(
-            200, json::object{
-                     {"items", std::move(items)},
-                     {"next_cursor", r->next_cursor ? json::value(std::to_string(*r->next_cursor))
-                                                    : json::value(nullptr)}});
+            200, http::page_json(std::move(items), http::cursor_or_null(r->next_cursor)));
       },
       {},
       {.summary = "谁用了我的数据: every read of my records",
@@ -466,8 +448,7 @@ void add_registry_routes(http::Router& router, RegistryService& service) {
                       "Errors: 400 invalid_paging; 403 forbidden (staff, or no number on the "
                       "account).",
        .tag = tag,
-       .params = {{.name = "limit", .description = "1 to 200 (default 50)."},
-                  {.name = "cursor", .description = "next_cursor of the previous page."}},
+       .params = http::paging_params(kMaxPage),
        .responses = {{200, "Reads, newest first",
                       schema::page(schema::object(
                           {{"id", schema::integer()},

@@ -1,7 +1,9 @@
 #include "exchange/corrections/api.h"
 
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -15,6 +17,7 @@ namespace schema = http::schema;
 namespace {
 
 const std::string kTag = "corrections";
+constexpr http::NotFound kCorrectionNotFound{"correction_not_found", "No such report."};
 constexpr int kMaxPage = 200;
 
 json::object to_json(const Correction& c) {
@@ -60,9 +63,8 @@ http::Response report_correction(CorrectionService& corrections, const http::Req
   in.reason = body.string("reason", true).value_or("");
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   if (!body.ok()) return body.problem();
-  auto c = corrections.report(*request.principal(), std::move(in), request.context());
-  if (!c.ok()) return http::problem(c.error());
-  return http::Response::json(201, to_json(*c));
+  return http::respond(
+      201, corrections.report(*request.principal(), std::move(in), request.context()), to_json);
 }
 
 http::RouteDoc report_correction_doc() {
@@ -96,13 +98,8 @@ http::Response list_corrections(CorrectionService& corrections, const http::Requ
   auto list = corrections.list(*request.principal(), box == "inbox", std::move(status), page->after,
                                page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
-  for (const Correction& c : *list)
-    items.push_back(to_json(c));
-  json::value next = nullptr;
-  if (static_cast<int>(list->size()) == page->limit) next = std::to_string(list->back().id);
-  return http::Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+  return http::Response::json(
+      200, http::page_json(*list, page->limit, [](const Correction& c) { return to_json(c); }));
 }
 
 http::RouteDoc list_corrections_doc() {
@@ -115,20 +112,17 @@ http::RouteDoc list_corrections_doc() {
               "Errors: 400 invalid_box, invalid_status, invalid_paging; 403 forbidden "
               "(no department).",
           .tag = kTag,
-          .params = {{.name = "box", .description = "inbox or outbox (default)."},
-                     {.name = "status", .description = "open, corrected or answered."},
-                     {.name = "limit", .description = "1 to 200 (default 50)."},
-                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .params =
+              http::with_paging({{.name = "box", .description = "inbox or outbox (default)."},
+                                 {.name = "status", .description = "open, corrected or answered."}},
+                                kMaxPage),
           .responses = {{200, "Reports, newest first", schema::page(correction_schema())}}};
 }
 
 // GET /api/v1/corrections/{id}
-http::Response get_correction(CorrectionService& corrections, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "correction_not_found", "No such report.");
-  auto c = corrections.get(*request.principal(), *id);
-  if (!c.ok()) return http::problem(c.error());
-  return http::Response::json(200, to_json(*c));
+http::Response get_correction(CorrectionService& corrections, std::int64_t id,
+                              const http::Request& request) {
+  return http::respond(200, corrections.get(*request.principal(), id), to_json);
 }
 
 http::RouteDoc get_correction_doc() {
@@ -143,17 +137,16 @@ http::RouteDoc get_correction_doc() {
 }
 
 // POST /api/v1/corrections/{id}/answer
-http::Response answer_correction(CorrectionService& corrections, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "correction_not_found", "No such report.");
+http::Response answer_correction(CorrectionService& corrections, std::int64_t id,
+                                 const http::Request& request) {
   http::JsonBody body(request);
   auto outcome = body.string("outcome", true);
   auto answer = body.string("answer", true);
   if (!body.ok()) return body.problem();
-  auto c = corrections.answer(*request.principal(), *id, std::move(*outcome), std::move(*answer),
-                              request.context());
-  if (!c.ok()) return http::problem(c.error());
-  return http::Response::json(200, to_json(*c));
+  return http::respond(200,
+                       corrections.answer(*request.principal(), id, std::move(*outcome),
+                                          std::move(*answer), request.context()),
+                       to_json);
 }
 
 http::RouteDoc answer_correction_doc() {
@@ -179,22 +172,16 @@ http::RouteDoc answer_correction_doc() {
 
 void add_correction_routes(http::Router& router, CorrectionService& corrections) {
   const http::RouteOptions json_body{.body_limit = 16 * 1024, .accepts = {"application/json"}};
-  router.add(
-      http::Method::kPost, "/api/v1/resources/{code}/records/{key}/corrections",
-      [&corrections](const http::Request& r) { return report_correction(corrections, r); },
-      json_body, report_correction_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/corrections",
-      [&corrections](const http::Request& r) { return list_corrections(corrections, r); }, {},
-      list_corrections_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/corrections/{id}",
-      [&corrections](const http::Request& r) { return get_correction(corrections, r); }, {},
-      get_correction_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/corrections/{id}/answer",
-      [&corrections](const http::Request& r) { return answer_correction(corrections, r); },
-      json_body, answer_correction_doc());
+  router.add(http::Method::kPost, "/api/v1/resources/{code}/records/{key}/corrections",
+             http::handler_of(report_correction, corrections), json_body, report_correction_doc());
+  router.add(http::Method::kGet, "/api/v1/corrections",
+             http::handler_of(list_corrections, corrections), {}, list_corrections_doc());
+  router.add(http::Method::kGet, "/api/v1/corrections/{id}",
+             http::handler_of(get_correction, corrections, kCorrectionNotFound), {},
+             get_correction_doc());
+  router.add(http::Method::kPost, "/api/v1/corrections/{id}/answer",
+             http::handler_of(answer_correction, corrections, kCorrectionNotFound), json_body,
+             answer_correction_doc());
 }
 
 }  // namespace zt::exchange

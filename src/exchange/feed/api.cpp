@@ -1,6 +1,7 @@
 #include "exchange/feed/api.h"
 
 #include "exchange/request_params.h"
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -82,10 +83,8 @@ http::RouteDoc list_changes_doc() {
 }  // namespace
 
 void add_feed_routes(http::Router& router, ChangeFeedService& service) {
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/changes",
-      [&service](const http::Request& request) { return list_changes(service, request); }, {},
-      list_changes_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/changes",
+             http::handler_of(list_changes, service), {}, list_changes_doc());
 }
 
 }  // namespace zt::exchange

@@ -1,8 +1,10 @@
 #include "exchange/ingest/api.h"
 
 #include "exchange/request_params.h"
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -17,6 +19,7 @@ namespace schema = http::schema;
 namespace {
 
 const std::string kTag = "exchange";
+constexpr http::NotFound kBatchNotFound{"batch_not_found", "No such batch."};
 constexpr int kMaxPage = 1000;
 constexpr std::uint64_t kMaxUpload = std::uint64_t{64} << 30;  // 64 GiB
 
@@ -243,13 +246,7 @@ http::Response list_batches(IngestService& service, const http::Request& request
   auto list =
       service.batches(*request.principal(), request.param("code"), page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
-  for (const Batch& b : *list)
-    items.push_back(batch_json(b));
-  json::value next = nullptr;
-  if (static_cast<int>(list->size()) == page->limit) next = std::to_string(list->back().id);
-  return http::Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+  return http::Response::json(200, http::page_json(*list, page->limit, batch_json));
 }
 
 http::RouteDoc list_batches_doc() {
@@ -261,18 +258,14 @@ http::RouteDoc list_batches_doc() {
               "Errors: 400 invalid_paging; 403 not_granted (another department); 404 "
               "resource_not_found.",
           .tag = kTag,
-          .params = {{.name = "limit", .description = "Page size, 1 to 1000 (default 50)."},
-                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .params = http::paging_params(kMaxPage),
           .responses = {{200, "Batches, newest first", schema::page(batch_schema())}}};
 }
 
 // GET /api/v1/resources/{code}/batches/{id}
-http::Response get_batch(IngestService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "batch_not_found", "No such batch.");
-  auto report = service.batch(*request.principal(), request.param("code"), *id);
-  if (!report.ok()) return http::problem(report.error());
-  return http::Response::json(200, report_json(*report));
+http::Response get_batch(IngestService& service, std::int64_t id, const http::Request& request) {
+  return http::respond(200, service.batch(*request.principal(), request.param("code"), id),
+                       report_json);
 }
 
 http::RouteDoc get_batch_doc() {
@@ -287,15 +280,14 @@ http::RouteDoc get_batch_doc() {
 }
 
 // GET /api/v1/resources/{code}/batches/{id}/rejections
-http::Response list_rejections(IngestService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "batch_not_found", "No such batch.");
+http::Response list_rejections(IngestService& service, std::int64_t id,
+                               const http::Request& request) {
   auto after = non_negative(request.query_param("after"));
   auto limit = limit_of(request, 100, kMaxPage);
   if (!after || !limit) {
     return http::problem(400, "invalid_paging", "after must be a line number; limit 1 to 1000.");
   }
-  auto list = service.rejections(*request.principal(), request.param("code"), *id,
+  auto list = service.rejections(*request.principal(), request.param("code"), id,
                                  static_cast<std::uint64_t>(*after), *limit);
   if (!list.ok()) return http::problem(list.error());
   json::value next = nullptr;
@@ -326,24 +318,18 @@ http::RouteDoc list_rejections_doc() {
 void add_ingest_routes(http::Router& router, IngestService& service) {
   router.add(
       http::Method::kPost, "/api/v1/resources/{code}/records",
-      [&service](const http::Request& request) { return ingest_records(service, request); },
+      http::handler_of(ingest_records, service),
       {.permission = std::string(permission::kIngest),
        .body_limit = kMaxUpload,
        .accepts = {"application/x-ndjson", "application/ndjson", "application/jsonl", "text/csv"},
        .stream_body = true},
       ingest_records_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/batches",
-      [&service](const http::Request& request) { return list_batches(service, request); }, {},
-      list_batches_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/batches/{id}",
-      [&service](const http::Request& request) { return get_batch(service, request); }, {},
-      get_batch_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/batches/{id}/rejections",
-      [&service](const http::Request& request) { return list_rejections(service, request); }, {},
-      list_rejections_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches",
+             http::handler_of(list_batches, service), {}, list_batches_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}",
+             http::handler_of(get_batch, service, kBatchNotFound), {}, get_batch_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}/rejections",
+             http::handler_of(list_rejections, service, kBatchNotFound), {}, list_rejections_doc());
 }
 
 }  // namespace zt::exchange

@@ -1,5 +1,6 @@
 #include "exchange/quality/api.h"
 
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -70,9 +71,8 @@ json::object quality_json(const QualityReport& q) {
 
 // GET /api/v1/resources/{code}/quality
 http::Response get_quality(QualityService& service, const http::Request& request) {
-  auto q = service.quality(*request.principal(), request.param("code"));
-  if (!q.ok()) return http::problem(q.error());
-  return http::Response::json(200, quality_json(*q));
+  return http::respond(200, service.quality(*request.principal(), request.param("code")),
+                       quality_json);
 }
 
 http::RouteDoc get_quality_doc() {
@@ -150,14 +150,10 @@ http::RouteDoc quality_overview_doc() {
 }  // namespace
 
 void add_quality_routes(http::Router& router, QualityService& service) {
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/quality",
-      [&service](const http::Request& request) { return get_quality(service, request); }, {},
-      get_quality_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/exchange/quality",
-      [&service](const http::Request& request) { return quality_overview(service, request); }, {},
-      quality_overview_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/quality",
+             http::handler_of(get_quality, service), {}, get_quality_doc());
+  router.add(http::Method::kGet, "/api/v1/exchange/quality",
+             http::handler_of(quality_overview, service), {}, quality_overview_doc());
 }
 
 }  // namespace zt::exchange

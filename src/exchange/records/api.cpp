@@ -1,8 +1,10 @@
 #include "exchange/records/api.h"
 
 #include "exchange/request_params.h"
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -98,22 +100,13 @@ http::Response query_records(QueryService& query, const http::Request& request) 
   if (!in.ok()) return http::problem(in.error());
   auto page = query.query(*request.principal(), request.param("code"), *in, read_context(request));
   if (!page.ok()) return http::problem(page.error());
-  std::string body = "{\"items\":[";
-  for (std::size_t i = 0; i < page->items.size(); ++i) {
-    if (i) body += ',';
-    body += page->items[i];
-  }
-  body += "],\"next_cursor\":";
-  body += page->next_cursor ? json::serialize(json::value(*page->next_cursor)) : "null";
-  body += '}';
-  return http::Response::text(200, std::move(body), "application/json");
+  return http::raw_page_response(page->items, page->next_cursor);
 }
 
 http::RouteDoc query_records_doc() {
   auto params = read_headers();
   params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
-  params.push_back({.name = "limit", .description = "1 to 1000 (default 100)."});
-  params.push_back({.name = "cursor", .description = "next_cursor of the previous page."});
+  params = http::with_paging(std::move(params), kMaxQueryPage, 100);
   return {
       .summary = "Records by filters on indexed fields",
       .description = fmt::format(
@@ -127,9 +120,7 @@ http::RouteDoc query_records_doc() {
           kReadRule),
       .tag = kTag,
       .params = std::move(params),
-      .responses = {{200, "A page of records",
-                     schema::object({{"items", schema::array_of(json::object{{"type", "object"}})},
-                                     {"next_cursor", schema::nstr()}})}}};
+      .responses = {{200, "A page of records", schema::page(json::object{{"type", "object"}})}}};
 }
 
 // GET /api/v1/resources/{code}/export
@@ -173,18 +164,12 @@ http::RouteDoc export_records_doc() {
 }  // namespace
 
 void add_records_routes(http::Router& router, QueryService& query) {
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/records/{key}",
-      [&query](const http::Request& request) { return get_record(query, request); },
-      {.read_scope = true}, get_record_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/records",
-      [&query](const http::Request& request) { return query_records(query, request); },
-      {.read_scope = true}, query_records_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/resources/{code}/export",
-      [&query](const http::Request& request) { return export_records(query, request); }, {},
-      export_records_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/records/{key}",
+             http::handler_of(get_record, query), {.read_scope = true}, get_record_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/records",
+             http::handler_of(query_records, query), {.read_scope = true}, query_records_doc());
+  router.add(http::Method::kGet, "/api/v1/resources/{code}/export",
+             http::handler_of(export_records, query), {}, export_records_doc());
 }
 
 }  // namespace zt::exchange

@@ -1,8 +1,10 @@
 #include "exchange/sharing/api.h"
 
 #include "audit/model.h"
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -16,6 +18,8 @@ namespace schema = http::schema;
 namespace {
 
 const std::string kTag = "sharing";
+constexpr http::NotFound kRequestNotFound{"request_not_found", "No such request."};
+constexpr http::NotFound kGrantNotFound{"grant_not_found", "No such grant."};
 constexpr int kMaxPage = 200;
 
 json::object to_json(const SharingRequest& r) {
@@ -94,13 +98,6 @@ json::object grant_schema() {
                          {"revoke_reason", schema::str()}});
 }
 
-http::Response list_response(json::array items, std::optional<std::int64_t> next) {
-  return http::Response::json(
-      200, json::object{
-               {"items", std::move(items)},
-               {"next_cursor", next ? json::value(std::to_string(*next)) : json::value(nullptr)}});
-}
-
 // POST /api/v1/sharing/requests
 http::Response file_request(SharingService& sharing, const http::Request& request) {
   http::JsonBody body(request);
@@ -111,9 +108,8 @@ http::Response file_request(SharingService& sharing, const http::Request& reques
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   in.duration_days = body.integer("duration_days").value_or(365);
   if (!body.ok()) return body.problem();
-  auto r = sharing.file_request(*request.principal(), std::move(in), request.context());
-  if (!r.ok()) return http::problem(r.error());
-  return http::Response::json(201, to_json(*r));
+  return http::respond(
+      201, sharing.file_request(*request.principal(), std::move(in), request.context()), to_json);
 }
 
 http::RouteDoc file_request_doc() {
@@ -146,12 +142,8 @@ http::Response list_requests(SharingService& sharing, const http::Request& reque
   auto list =
       sharing.requests(*request.principal(), inbox, std::move(status), page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
-  for (const auto& r : *list)
-    items.push_back(to_json(r));
-  std::optional<std::int64_t> next;
-  if (static_cast<int>(list->size()) == page->limit) next = list->back().id;
-  return list_response(std::move(items), next);
+  return http::Response::json(
+      200, http::page_json(*list, page->limit, [](const SharingRequest& r) { return to_json(r); }));
 }
 
 http::RouteDoc list_requests_doc() {
@@ -162,21 +154,16 @@ http::RouteDoc list_requests_doc() {
               "Who: a department's staff or API client.\n\n"
               "Errors: 400 invalid_paging; 403 forbidden (no department).",
           .tag = kTag,
-          .params = {{.name = "box",
-                      .description = "inbox (to your department as provider) or outbox."},
-                     {.name = "status", .description = "pending, approved, rejected or withdrawn."},
-                     {.name = "limit", .description = "1 to 200 (default 50)."},
-                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .params = http::with_paging(
+              {{.name = "box", .description = "inbox (to your department as provider) or outbox."},
+               {.name = "status", .description = "pending, approved, rejected or withdrawn."}},
+              kMaxPage),
           .responses = {{200, "Requests, newest first", schema::page(request_schema())}}};
 }
 
 // GET /api/v1/sharing/requests/{id}
-http::Response get_request(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "request_not_found", "No such request.");
-  auto r = sharing.get_request(*request.principal(), *id);
-  if (!r.ok()) return http::problem(r.error());
-  return http::Response::json(200, to_json(*r));
+http::Response get_request(SharingService& sharing, std::int64_t id, const http::Request& request) {
+  return http::respond(200, sharing.get_request(*request.principal(), id), to_json);
 }
 
 http::RouteDoc get_request_doc() {
@@ -191,9 +178,8 @@ http::RouteDoc get_request_doc() {
 }
 
 // POST /api/v1/sharing/requests/{id}/approve
-http::Response approve_request(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "request_not_found", "No such request.");
+http::Response approve_request(SharingService& sharing, std::int64_t id,
+                               const http::Request& request) {
   Decision d;
   if (request.json()) {
     http::JsonBody body(request);
@@ -210,9 +196,8 @@ http::Response approve_request(SharingService& sharing, const http::Request& req
     }
     if (!body.ok()) return body.problem();
   }
-  auto r = sharing.approve(*request.principal(), *id, std::move(d), request.context());
-  if (!r.ok()) return http::problem(r.error());
-  return http::Response::json(200, to_json(*r));
+  return http::respond(
+      200, sharing.approve(*request.principal(), id, std::move(d), request.context()), to_json);
 }
 
 http::RouteDoc approve_request_doc() {
@@ -235,15 +220,13 @@ http::RouteDoc approve_request_doc() {
 }
 
 // POST /api/v1/sharing/requests/{id}/reject
-http::Response reject_request(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "request_not_found", "No such request.");
+http::Response reject_request(SharingService& sharing, std::int64_t id,
+                              const http::Request& request) {
   http::JsonBody body(request);
   auto reason = body.string("reason", true);
   if (!body.ok()) return body.problem();
-  auto r = sharing.reject(*request.principal(), *id, *reason, request.context());
-  if (!r.ok()) return http::problem(r.error());
-  return http::Response::json(200, to_json(*r));
+  return http::respond(200, sharing.reject(*request.principal(), id, *reason, request.context()),
+                       to_json);
 }
 
 http::RouteDoc reject_request_doc() {
@@ -261,12 +244,9 @@ http::RouteDoc reject_request_doc() {
 }
 
 // POST /api/v1/sharing/requests/{id}/withdraw
-http::Response withdraw_request(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "request_not_found", "No such request.");
-  auto r = sharing.withdraw(*request.principal(), *id, request.context());
-  if (!r.ok()) return http::problem(r.error());
-  return http::Response::json(200, to_json(*r));
+http::Response withdraw_request(SharingService& sharing, std::int64_t id,
+                                const http::Request& request) {
+  return http::respond(200, sharing.withdraw(*request.principal(), id, request.context()), to_json);
 }
 
 http::RouteDoc withdraw_request_doc() {
@@ -288,13 +268,9 @@ http::Response list_grants(SharingService& sharing, const http::Request& request
   const bool inbox = request.query_param("box").value_or("outbox") == "inbox";
   auto list = sharing.grants(*request.principal(), inbox, page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
   const std::int64_t now = now_ms(sharing);
-  for (const auto& g : *list)
-    items.push_back(to_json(g, now));
-  std::optional<std::int64_t> next;
-  if (static_cast<int>(list->size()) == page->limit) next = list->back().id;
-  return list_response(std::move(items), next);
+  return http::Response::json(
+      200, http::page_json(*list, page->limit, [now](const Grant& g) { return to_json(g, now); }));
 }
 
 http::RouteDoc list_grants_doc() {
@@ -304,17 +280,14 @@ http::RouteDoc list_grants_doc() {
               "Who: a department's staff or API client.\n\n"
               "Errors: 400 invalid_paging; 403 forbidden (no department).",
           .tag = kTag,
-          .params = {{.name = "box", .description = "inbox (given) or outbox (held)."},
-                     {.name = "limit", .description = "1 to 200 (default 50)."},
-                     {.name = "cursor", .description = "next_cursor of the previous page."}},
+          .params = http::with_paging(
+              {{.name = "box", .description = "inbox (given) or outbox (held)."}}, kMaxPage),
           .responses = {{200, "Grants, newest first", schema::page(grant_schema())}}};
 }
 
 // GET /api/v1/sharing/grants/{id}
-http::Response get_grant(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "grant_not_found", "No such grant.");
-  auto g = sharing.get_grant(*request.principal(), *id);
+http::Response get_grant(SharingService& sharing, std::int64_t id, const http::Request& request) {
+  auto g = sharing.get_grant(*request.principal(), id);
   if (!g.ok()) return http::problem(g.error());
   return http::Response::json(200, to_json(*g, now_ms(sharing)));
 }
@@ -331,13 +304,12 @@ http::RouteDoc get_grant_doc() {
 }
 
 // POST /api/v1/sharing/grants/{id}/revoke
-http::Response revoke_grant(SharingService& sharing, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "grant_not_found", "No such grant.");
+http::Response revoke_grant(SharingService& sharing, std::int64_t id,
+                            const http::Request& request) {
   http::JsonBody body(request);
   auto reason = body.string("reason", true);
   if (!body.ok()) return body.problem();
-  auto g = sharing.revoke(*request.principal(), *id, *reason, request.context());
+  auto g = sharing.revoke(*request.principal(), id, *reason, request.context());
   if (!g.ok()) return http::problem(g.error());
   return http::Response::json(200, to_json(*g, now_ms(sharing)));
 }
@@ -361,42 +333,28 @@ http::RouteDoc revoke_grant_doc() {
 void add_sharing_routes(http::Router& router, SharingService& sharing) {
   const http::RouteOptions json_body{.body_limit = 64 * 1024, .accepts = {"application/json"}};
   const http::RouteOptions reason_body{.body_limit = 16 * 1024, .accepts = {"application/json"}};
-  router.add(
-      http::Method::kPost, "/api/v1/sharing/requests",
-      [&sharing](const http::Request& request) { return file_request(sharing, request); },
-      json_body, file_request_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/sharing/requests",
-      [&sharing](const http::Request& request) { return list_requests(sharing, request); }, {},
-      list_requests_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/sharing/requests/{id}",
-      [&sharing](const http::Request& request) { return get_request(sharing, request); }, {},
-      get_request_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/sharing/requests/{id}/approve",
-      [&sharing](const http::Request& request) { return approve_request(sharing, request); },
-      json_body, approve_request_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/sharing/requests/{id}/reject",
-      [&sharing](const http::Request& request) { return reject_request(sharing, request); },
-      reason_body, reject_request_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/sharing/requests/{id}/withdraw",
-      [&sharing](const http::Request& request) { return withdraw_request(sharing, request); }, {},
-      withdraw_request_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/sharing/grants",
-      [&sharing](const http::Request& request) { return list_grants(sharing, request); }, {},
-      list_grants_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/sharing/grants/{id}",
-      [&sharing](const http::Request& request) { return get_grant(sharing, request); }, {},
-      get_grant_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/sharing/grants/{id}/revoke",
-      [&sharing](const http::Request& request) { return revoke_grant(sharing, request); },
-      reason_body, revoke_grant_doc());
+  router.add(http::Method::kPost, "/api/v1/sharing/requests",
+             http::handler_of(file_request, sharing), json_body, file_request_doc());
+  router.add(http::Method::kGet, "/api/v1/sharing/requests",
+             http::handler_of(list_requests, sharing), {}, list_requests_doc());
+  router.add(http::Method::kGet, "/api/v1/sharing/requests/{id}",
+             http::handler_of(get_request, sharing, kRequestNotFound), {}, get_request_doc());
+  router.add(http::Method::kPost, "/api/v1/sharing/requests/{id}/approve",
+             http::handler_of(approve_request, sharing, kRequestNotFound), json_body,
+             approve_request_doc());
+  router.add(http::Method::kPost, "/api/v1/sharing/requests/{id}/reject",
+             http::handler_of(reject_request, sharing, kRequestNotFound), reason_body,
+             reject_request_doc());
+  router.add(http::Method::kPost, "/api/v1/sharing/requests/{id}/withdraw",
+             http::handler_of(withdraw_request, sharing, kRequestNotFound), {},
+             withdraw_request_doc());
+  router.add(http::Method::kGet, "/api/v1/sharing/grants", http::handler_of(list_grants, sharing),
+             {}, list_grants_doc());
+  router.add(http::Method::kGet, "/api/v1/sharing/grants/{id}",
+             http::handler_of(get_grant, sharing, kGrantNotFound), {}, get_grant_doc());
+  router.add(http::Method::kPost, "/api/v1/sharing/grants/{id}/revoke",
+             http::handler_of(revoke_grant, sharing, kGrantNotFound), reason_body,
+             revoke_grant_doc());
 }
 
 }  // namespace zt::exchange

@@ -1,5 +1,6 @@
 #include "exchange/stats/api.h"
 
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -83,9 +84,7 @@ http::Response get_stats(StatsService& stats, const http::Request& request) {
       return http::problem(400, "invalid_days", fmt::format("days is 1 to {}.", kMaxStatsDays));
     }
   }
-  auto s = stats.stats(*request.principal(), days);
-  if (!s.ok()) return http::problem(s.error());
-  return http::Response::json(200, stats_json(*s));
+  return http::respond(200, stats.stats(*request.principal(), days), stats_json);
 }
 
 http::RouteDoc get_stats_doc() {
@@ -107,10 +106,8 @@ http::RouteDoc get_stats_doc() {
 }  // namespace
 
 void add_stats_routes(http::Router& router, StatsService& stats) {
-  router.add(
-      http::Method::kGet, "/api/v1/exchange/stats",
-      [&stats](const http::Request& request) { return get_stats(stats, request); }, {},
-      get_stats_doc());
+  router.add(http::Method::kGet, "/api/v1/exchange/stats", http::handler_of(get_stats, stats), {},
+             get_stats_doc());
 }
 
 }  // namespace zt::exchange

@@ -1,7 +1,9 @@
 #include "exchange/subscriptions/api.h"
 
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 #include "http/problem.h"
 #include "identity/api.h"
 
@@ -15,6 +17,7 @@ namespace schema = http::schema;
 namespace {
 
 const std::string kTag = "subscriptions";
+constexpr http::NotFound kSubscriptionNotFound{"subscription_not_found", "No such subscription."};
 constexpr int kMaxPage = 200;
 const std::string kPermission = "exchange.query";
 
@@ -111,11 +114,6 @@ json::object delivery_schema() {
        {"duration_ms", schema::ninteger()}});
 }
 
-std::vector<http::ParamDoc> paging() {
-  return {{.name = "limit", .description = "Page size, 1 to 200 (default 50)."},
-          {.name = "cursor", .description = "next_cursor of the previous page."}};
-}
-
 // POST /api/v1/subscriptions
 http::Response create_subscription(SubscriptionService& service, const http::Request& request) {
   http::JsonBody body(request);
@@ -170,15 +168,9 @@ http::Response list_subscriptions(SubscriptionService& service, const http::Requ
   if (!page) return http::bad_page(kMaxPage);
   auto list = service.list(*request.principal(), page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
-  for (const SubscriptionView& v : *list)
-    items.push_back(subscription_json(v));
-  json::value next = nullptr;
-  if (static_cast<int>(list->size()) == page->limit) {
-    next = std::to_string(list->back().subscription.id);
-  }
-  return http::Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+  return http::Response::json(
+      200, http::page_json(*list, page->limit, subscription_json,
+                           [](const SubscriptionView& v) { return v.subscription.id; }));
 }
 
 http::RouteDoc list_subscriptions_doc() {
@@ -190,17 +182,14 @@ http::RouteDoc list_subscriptions_doc() {
               "scope.\n\n"
               "Errors: 400 invalid_paging; 403 forbidden.",
           .tag = kTag,
-          .params = paging(),
+          .params = http::paging_params(kMaxPage),
           .responses = {{200, "Subscriptions", schema::page(subscription_schema())}}};
 }
 
 // GET /api/v1/subscriptions/{id}
-http::Response get_subscription(SubscriptionService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
-  auto v = service.get(*request.principal(), *id);
-  if (!v.ok()) return http::problem(v.error());
-  return http::Response::json(200, subscription_json(*v));
+http::Response get_subscription(SubscriptionService& service, std::int64_t id,
+                                const http::Request& request) {
+  return http::respond(200, service.get(*request.principal(), id), subscription_json);
 }
 
 http::RouteDoc get_subscription_doc() {
@@ -217,10 +206,9 @@ http::RouteDoc get_subscription_doc() {
 }
 
 // DELETE /api/v1/subscriptions/{id}
-http::Response delete_subscription(SubscriptionService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
-  auto removed = service.remove(*request.principal(), *id, request.context());
+http::Response delete_subscription(SubscriptionService& service, std::int64_t id,
+                                   const http::Request& request) {
+  auto removed = service.remove(*request.principal(), id, request.context());
   if (!removed.ok()) return http::problem(removed.error());
   return http::no_content();
 }
@@ -238,12 +226,10 @@ http::RouteDoc delete_subscription_doc() {
 }
 
 // POST /api/v1/subscriptions/{id}/resume
-http::Response resume_subscription(SubscriptionService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
-  auto v = service.resume(*request.principal(), *id, request.context());
-  if (!v.ok()) return http::problem(v.error());
-  return http::Response::json(200, subscription_json(*v));
+http::Response resume_subscription(SubscriptionService& service, std::int64_t id,
+                                   const http::Request& request) {
+  return http::respond(200, service.resume(*request.principal(), id, request.context()),
+                       subscription_json);
 }
 
 http::RouteDoc resume_subscription_doc() {
@@ -261,20 +247,13 @@ http::RouteDoc resume_subscription_doc() {
 }
 
 // GET /api/v1/subscriptions/{id}/deliveries
-http::Response list_deliveries(SubscriptionService& service, const http::Request& request) {
-  auto id = http::parse_id(request.param("id"));
-  if (!id) return http::problem(404, "subscription_not_found", "No such subscription.");
+http::Response list_deliveries(SubscriptionService& service, std::int64_t id,
+                               const http::Request& request) {
   auto page = http::page_of(request, kMaxPage);
   if (!page) return http::bad_page(kMaxPage);
-  auto list = service.deliveries(*request.principal(), *id, page->after, page->limit);
+  auto list = service.deliveries(*request.principal(), id, page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  json::array items;
-  for (const Delivery& d : *list)
-    items.push_back(delivery_json(d));
-  json::value next = nullptr;
-  if (static_cast<int>(list->size()) == page->limit) next = std::to_string(list->back().id);
-  return http::Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+  return http::Response::json(200, http::page_json(*list, page->limit, delivery_json));
 }
 
 http::RouteDoc list_deliveries_doc() {
@@ -287,7 +266,7 @@ http::RouteDoc list_deliveries_doc() {
               "Errors: 400 invalid_paging; 403 forbidden; 404 "
               "subscription_not_found.",
           .tag = kTag,
-          .params = paging(),
+          .params = http::paging_params(kMaxPage),
           .responses = {{200, "Attempts", schema::page(delivery_schema())}}};
 }
 
@@ -295,31 +274,24 @@ http::RouteDoc list_deliveries_doc() {
 
 void add_subscription_routes(http::Router& router, SubscriptionService& service) {
   const http::RouteOptions options{.permission = kPermission};
-  router.add(
-      http::Method::kPost, "/api/v1/subscriptions",
-      [&service](const http::Request& request) { return create_subscription(service, request); },
-      {.permission = kPermission, .body_limit = 64 * 1024, .accepts = {"application/json"}},
-      create_subscription_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/subscriptions",
-      [&service](const http::Request& request) { return list_subscriptions(service, request); },
-      options, list_subscriptions_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/subscriptions/{id}",
-      [&service](const http::Request& request) { return get_subscription(service, request); },
-      options, get_subscription_doc());
-  router.add(
-      http::Method::kDelete, "/api/v1/subscriptions/{id}",
-      [&service](const http::Request& request) { return delete_subscription(service, request); },
-      options, delete_subscription_doc());
-  router.add(
-      http::Method::kPost, "/api/v1/subscriptions/{id}/resume",
-      [&service](const http::Request& request) { return resume_subscription(service, request); },
-      options, resume_subscription_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/subscriptions/{id}/deliveries",
-      [&service](const http::Request& request) { return list_deliveries(service, request); },
-      options, list_deliveries_doc());
+  router.add(http::Method::kPost, "/api/v1/subscriptions",
+             http::handler_of(create_subscription, service),
+             {.permission = kPermission, .body_limit = 64 * 1024, .accepts = {"application/json"}},
+             create_subscription_doc());
+  router.add(http::Method::kGet, "/api/v1/subscriptions",
+             http::handler_of(list_subscriptions, service), options, list_subscriptions_doc());
+  router.add(http::Method::kGet, "/api/v1/subscriptions/{id}",
+             http::handler_of(get_subscription, service, kSubscriptionNotFound), options,
+             get_subscription_doc());
+  router.add(http::Method::kDelete, "/api/v1/subscriptions/{id}",
+             http::handler_of(delete_subscription, service, kSubscriptionNotFound), options,
+             delete_subscription_doc());
+  router.add(http::Method::kPost, "/api/v1/subscriptions/{id}/resume",
+             http::handler_of(resume_subscription, service, kSubscriptionNotFound), options,
+             resume_subscription_doc());
+  router.add(http::Method::kGet, "/api/v1/subscriptions/{id}/deliveries",
+             http::handler_of(list_deliveries, service, kSubscriptionNotFound), options,
+             list_deliveries_doc());
 }
 
 }  // namespace zt::exchange
