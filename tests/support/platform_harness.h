@@ -36,7 +36,7 @@ class PlatformHarness {
 
   app::Platform& platform() { return *platform_; }
   core::FakeClock& clock() { return clock_; }
-  const identity::RequestContext& context() const { return context_; }
+  const core::RequestContext& context() const { return context_; }
   db::Backend backend() const { return database_->backend(); }
 
   // The system and the security administrator, as principals (their setup done).
@@ -59,7 +59,7 @@ class PlatformHarness {
   std::unique_ptr<TestDatabase> database_;
   core::FakeClock clock_;
   std::unique_ptr<app::Platform> platform_;
-  identity::RequestContext context_{.remote_address = "127.0.0.1", .request_id = "harness"};
+  core::RequestContext context_{.remote_address = "127.0.0.1", .request_id = "harness"};
   core::Principal sysadmin_;
   core::Principal secadmin_;
 };

@@ -31,7 +31,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const core::TimePoint kStart{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} + 1h};
-const RequestContext kFrom{"192.0.2.10", "req-1"};
+const core::RequestContext kFrom{"192.0.2.10", "req-1"};
 const std::string kNewPassword = "Kqmz-vt834572";
 
 class IdentityTest : public ::testing::Test {
