@@ -1,7 +1,7 @@
 #include "app/logging.h"
 
+#include "core/json_text.h"
 #include "core/time.h"
-#include "http/access_log.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -16,7 +16,8 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     std::string escaped;
-    http::append_json_escaped(escaped, std::string_view(msg.payload.data(), msg.payload.size()));
+    core::append_json_string_body(escaped,
+                                  std::string_view(msg.payload.data(), msg.payload.size()));
     dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {

@@ -13,11 +13,11 @@
 
 namespace zt::catalog {
 
-namespace {
-
-Error not_found(std::string_view code) {
+Error resource_not_found(std::string_view code) {
   return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
 }
+
+namespace {
 
 audit::AuditEntry event(const core::Principal& actor, std::string action, const Resource& r,
                         const core::RequestContext& context, std::string detail = {}) {
@@ -153,7 +153,7 @@ Result<Resource> CatalogService::update(const core::Principal& actor, std::strin
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_resource(conn, code));
-  if (!found || !visible_to(actor, *found)) return not_found(code);
+  if (!found || !visible_to(actor, *found)) return resource_not_found(code);
   const Resource before = std::move(*found);
   if (!may_write(actor, before)) {
     return Error::forbidden("forbidden",
@@ -225,7 +225,7 @@ Result<Resource> CatalogService::transition(const core::Principal& actor, std::s
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
   ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_resource(conn, code));
-  if (!found || !visible_to(actor, *found)) return not_found(code);
+  if (!found || !visible_to(actor, *found)) return resource_not_found(code);
   Resource r = std::move(*found);
   if (!may_write(actor, r)) {
     return Error::forbidden("forbidden",
@@ -279,7 +279,7 @@ Result<Resource> CatalogService::retire(const core::Principal& actor, std::strin
 
 Result<Resource> CatalogService::get(const core::Principal& actor, std::string_view code) {
   ZT_ASSIGN_OR_RETURN(Resource r, find(code));
-  if (!visible_to(actor, r)) return not_found(code);
+  if (!visible_to(actor, r)) return resource_not_found(code);
   return r;
 }
 
@@ -336,7 +336,7 @@ Result<std::vector<ResourceVersion>> CatalogService::history(const core::Princip
 Result<Resource> CatalogService::find(std::string_view code) {
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_resource(conn, code));
-  if (!found) return not_found(code);
+  if (!found) return resource_not_found(code);
   ZT_TRY(fill_department_name(*found));
   return std::move(*found);
 }

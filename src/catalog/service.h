@@ -43,6 +43,10 @@ inline constexpr std::string_view kPublish = identity::permission::kCatalogResou
 inline constexpr std::string_view kManage = identity::permission::kCatalogManage;
 }  // namespace permission
 
+// 404 "resource_not_found", "No resource <code>.": the one answer, in every module, for a resource
+// that does not exist or that the actor may not know of (the two are not told apart).
+Error resource_not_found(std::string_view code);
+
 // Called inside the catalog's write transaction when a resource is published (before = null) or
 // a published resource's fields change compatibly (before = the previous version). A failure
 // rolls the catalog change back.

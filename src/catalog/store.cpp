@@ -148,10 +148,7 @@ Result<Resource> from_row(const db::Row& row) {
 }
 
 Result<std::optional<Resource>> one(Result<db::Rows> rows) {
-  if (!rows.ok()) return std::move(rows).error();
-  if (rows->empty()) return std::optional<Resource>();
-  ZT_ASSIGN_OR_RETURN(Resource r, from_row((*rows)[0]));
-  return std::optional<Resource>(std::move(r));
+  return db::first_row<Resource>(std::move(rows), from_row);
 }
 
 // Escapes LIKE wildcards; the statements say ESCAPE '\'.
@@ -309,12 +306,11 @@ Status update_resource(db::Connection& conn, const Resource& r) {
 }
 
 Status insert_version(db::Connection& conn, const ResourceVersion& v, std::int64_t id) {
-  ZT_TRY(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO catalog_resource_version (resource_id, version, action, changes, changed_by, "
       "changed_at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)",
       id, v.version, v.action, string_list_json(v.changes), v.changed_by, v.changed_at,
       v.snapshot));
-  return {};
 }
 
 Result<std::vector<ResourceVersion>> list_versions(db::Connection& conn, std::int64_t id) {
@@ -356,9 +352,9 @@ Result<SearchResult> search(db::Connection& conn, const SearchQuery& q) {
     if (static_cast<int>(rows.size()) > q.limit && !result.items.empty()) {
       result.next_cursor = result.items.back().id;
     }
-    ZT_ASSIGN_OR_RETURN(auto total,
-                        conn.query("SELECT count(*) FROM catalog_resource" + w.sql, w.params));
-    result.total = total[0].get<std::int64_t>(0);
+    ZT_ASSIGN_OR_RETURN(result.total,
+                        db::scalar<std::int64_t>(
+                            conn.query("SELECT count(*) FROM catalog_resource" + w.sql, w.params)));
   }
   // Each facet counts what the query matches without its own filter, so the other values of
   // a chosen facet stay visible.
@@ -380,16 +376,10 @@ Result<SearchResult> search(db::Connection& conn, const SearchQuery& q) {
 }
 
 Result<std::vector<Resource>> published_resources(db::Connection& conn) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::map_rows<Resource>(
       conn.query(fmt::format(
-          "SELECT {} FROM catalog_resource WHERE status = 'published' ORDER BY id", kColumns)));
-  std::vector<Resource> out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    ZT_ASSIGN_OR_RETURN(Resource r, from_row(rows[i]));
-    out.push_back(std::move(r));
-  }
-  return out;
+          "SELECT {} FROM catalog_resource WHERE status = 'published' ORDER BY id", kColumns)),
+      from_row);
 }
 
 }  // namespace store

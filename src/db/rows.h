@@ -175,16 +175,119 @@ T Row::get(std::size_t column) const {
   }
 }
 
-// The rows of a query's result, each turned into a T by `convert(const Row&)`, or the query's
-// error: the usual end of a store function that lists things.
+// A target of db::into whose cell is read as `From` and stored as `convert(cell)`: for columns
+// that hold an encoding of the member (a JSON list in a TEXT column). Made by db::parsed.
+template <typename From, typename To, typename F>
+struct Parsed {
+  To& target;
+  F convert;
+};
+
+// `db::parsed<std::string_view>(c.fields, catalog::parse_string_list)` in a db::into call.
+template <typename From, typename To, typename F>
+Parsed<From, To, F> parsed(To& target, F convert) {
+  return {target, std::move(convert)};
+}
+
+namespace detail {
+template <typename T>
+void read_cell(const Row& row, std::size_t column, T& target) {
+  target = row.get<T>(column);
+}
+template <typename From, typename To, typename F>
+void read_cell(const Row& row, std::size_t column, Parsed<From, To, F>&& p) {
+  p.target = p.convert(row.get<From>(column));
+}
+}  // namespace detail
+
+// Reads columns 0, 1, 2, … of `row` into `targets`, in order, each as the type of its target
+// (the Row::get contract, so a NULL read into a non-optional throws std::logic_error). The
+// target list stands beside the query's column list (a `kColumns` constant), so a store's row
+// mapper is one statement whose order is checked against one string, instead of one hand-typed
+// get<T>(i) per member. Extra columns after the targets are ignored.
+template <typename... T>
+void into(const Row& row, T&&... targets) {
+  std::size_t column = 0;
+  (detail::read_cell(row, column++, std::forward<T>(targets)), ...);
+}
+
+namespace detail {
+template <typename T>
+struct IsResult : std::false_type {};
+template <typename T>
+struct IsResult<Result<T>> : std::true_type {};
+
+// Adds convert(row) to `out`; a converter that returns Result<T> (a stored value that does not
+// parse) gives its error instead.
+template <typename T, typename F>
+Status add_converted(std::vector<T>& out, const Row& row, F& convert) {
+  if constexpr (IsResult<std::invoke_result_t<F&, const Row&>>::value) {
+    auto converted = convert(row);
+    if (!converted.ok()) return std::move(converted).error();
+    out.push_back(std::move(converted).value());
+  } else {
+    out.push_back(convert(row));
+  }
+  return {};
+}
+}  // namespace detail
+
+// The rows of a query's result, each turned into a T by `convert(const Row&)` (returning T, or
+// Result<T> when a stored value may not parse), or the first error: the usual end of a store
+// function that lists things.
 template <typename T, typename F>
 Result<std::vector<T>> map_rows(Result<Rows> rows, F convert) {
   if (!rows.ok()) return std::move(rows).error();
   std::vector<T> out;
   out.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    out.push_back(convert((*rows)[i]));
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    ZT_TRY(detail::add_converted(out, (*rows)[i], convert));
+  }
   return out;
+}
+
+// The first row of a query's result turned into a T by `convert` (as for map_rows), nullopt when
+// there is none, or the error: the usual end of a store's find-by-key.
+template <typename T, typename F>
+Result<std::optional<T>> first_row(Result<Rows> rows, F convert) {
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return std::optional<T>();
+  if constexpr (detail::IsResult<std::invoke_result_t<F&, const Row&>>::value) {
+    auto converted = convert((*rows)[0]);
+    if (!converted.ok()) return std::move(converted).error();
+    return std::optional<T>(std::move(converted).value());
+  } else {
+    return std::optional<T>(convert((*rows)[0]));
+  }
+}
+
+// The first column of the first row as a T, or the query's error: for `SELECT count(*) …` and
+// `INSERT … RETURNING id`. A result with no row is a programming error (std::logic_error), as
+// those always return one.
+template <typename T>
+Result<T> scalar(Result<Rows> rows) {
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) throw std::logic_error("db::scalar: the query returned no row");
+  return (*rows)[0].get<T>(0);
+}
+
+// The Status of a statement whose affected-row count the caller does not need:
+// `return db::done(conn.exec("UPDATE …", …));`.
+inline Status done(Result<std::int64_t> affected) {
+  if (!affected.ok()) return std::move(affected).error();
+  return {};
+}
+
+// Keyset paging, newest first, for lists a client pages through with `?before=<id>`: `sql` ends
+// a statement's WHERE clause (`… WHERE resource_id = ? AND {sql}`) and `bound` is bound as its
+// last parameter.
+struct NewestFirst {
+  std::string sql;     // "id < ? ORDER BY id DESC LIMIT <limit>"
+  std::int64_t bound;  // `before`, or the largest id when before <= 0 (from the newest)
+};
+inline NewestFirst newest_first(std::int64_t before, int limit) {
+  return {"id < ? ORDER BY id DESC LIMIT " + std::to_string(limit),
+          before > 0 ? before : std::numeric_limits<std::int64_t>::max()};
 }
 
 }  // namespace zt::db

@@ -1,5 +1,6 @@
 #include "http/access_log.h"
 
+#include "core/json_text.h"
 #include "core/time.h"
 
 #include <fmt/format.h>
@@ -14,24 +15,7 @@ constexpr std::size_t kFlushThreshold = 32 * 1024;
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  core::append_json_string_body(out, s);
 }
 
 AccessLog::AccessLog(int fd, bool enabled) : fd_(fd), enabled_(enabled) {

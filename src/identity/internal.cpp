@@ -1,5 +1,6 @@
 #include "identity/internal.h"
 
+#include "core/json_text.h"
 #include "identity/password.h"
 
 #include <fmt/format.h>
@@ -7,29 +8,6 @@
 #include <algorithm>
 
 namespace zt::identity::internal {
-
-namespace {
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 Error unauthenticated(std::string code, std::string detail) {
   return {ErrorKind::kUnauthenticated, std::move(code), std::move(detail)};
@@ -56,7 +34,9 @@ std::string detail_json(std::initializer_list<std::pair<std::string_view, std::s
   std::string out = "{";
   for (const auto& [key, value] : fields) {
     if (out.size() > 1) out.push_back(',');
-    out += fmt::format("\"{}\":\"{}\"", key, json_escape(value));
+    core::append_json_string(out, key);
+    out.push_back(':');
+    core::append_json_string(out, value);
   }
   out.push_back('}');
   return out;

@@ -1,5 +1,7 @@
 #include "identity/store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -183,16 +185,15 @@ Result<std::optional<UserRecord>> one_user(db::Connection& conn, Result<db::Rows
   return std::optional<UserRecord>(std::move(r));
 }
 
+constexpr std::string_view kDepartmentColumns =
+    "id, code, name, division_code, parent_id, version, created_at, updated_at";
+
+// Reads a row of `SELECT kDepartmentColumns`.
 Department department_of(const db::Row& row) {
   Department d;
-  d.id = row.get<std::int64_t>("id");
-  d.code = row.get<std::string>("code");
-  d.name = row.get<std::string>("name");
-  d.division_code = row.get<std::string>("division_code");
-  d.parent_id = row.get<std::optional<std::int64_t>>("parent_id");
-  d.version = row.get<std::int64_t>("version");
-  d.created_at = from_millis(row.get<std::int64_t>("created_at"));
-  d.updated_at = from_millis(row.get<std::int64_t>("updated_at"));
+  db::into(row, d.id, d.code, d.name, d.division_code, d.parent_id, d.version,
+           db::parsed<std::int64_t>(d.created_at, from_millis),
+           db::parsed<std::int64_t>(d.updated_at, from_millis));
   return d;
 }
 
@@ -214,6 +215,10 @@ std::string join_permissions(const std::vector<std::string>& permissions) {
   return out;
 }
 
+constexpr std::string_view kApiClientColumns =
+    "id, name, department_id, permissions, created_at, revoked_at";
+
+// Reads a row of `SELECT kApiClientColumns`.
 ApiClient api_client_of(const db::Row& row) {
   ApiClient c;
   c.id = row.get<std::int64_t>("id");
@@ -225,15 +230,10 @@ ApiClient api_client_of(const db::Row& row) {
   return c;
 }
 
-Status done(Result<std::int64_t> r) {
-  ZT_TRY(std::move(r));
-  return {};
-}
-
 // `change`, then the session epoch bumped (after it, so that a request reading the epoch before
 // the change and the session after it is still told apart from one reading both after).
 Status then_bump(Result<std::int64_t> change, db::Connection& conn) {
-  ZT_TRY(done(std::move(change)));
+  ZT_TRY(db::done(std::move(change)));
   return bump_session_epoch(conn);
 }
 
@@ -255,8 +255,7 @@ Result<std::optional<UserRecord>> find_user_by_username(db::Connection& conn,
 Result<std::int64_t> insert_user(db::Connection& conn, const NewUser& user,
                                  std::string_view password_hash, bool must_change_password,
                                  std::int64_t now) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO identity_user (username, kind, display_name, id_number, uscc, "
                  "responsible_person, department_id, password_hash, password_changed_at, "
                  "must_change_password, disabled, failed_count, created_at, updated_at) "
@@ -264,7 +263,6 @@ Result<std::int64_t> insert_user(db::Connection& conn, const NewUser& user,
                  user.username, to_string(user.kind), user.display_name, user.id_number, user.uscc,
                  user.responsible_person, user.department_id, password_hash, now,
                  must_change_password, false, now, now));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Status update_user(db::Connection& conn, const User& user, std::int64_t now) {
@@ -324,25 +322,24 @@ Result<std::vector<User>> list_users(db::Connection& conn, const UserFilter& fil
 
 Status replace_roles(db::Connection& conn, std::int64_t user_id,
                      const std::vector<std::string>& roles) {
-  ZT_TRY(done(conn.exec("DELETE FROM identity_user_role WHERE user_id = ?", user_id)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM identity_user_role WHERE user_id = ?", user_id)));
   for (const std::string& role : roles) {
-    ZT_TRY(done(
+    ZT_TRY(db::done(
         conn.exec("INSERT INTO identity_user_role (user_id, role) VALUES (?, ?)", user_id, role)));
   }
   return bump_session_epoch(conn);
 }
 
 Result<std::int64_t> count_admins(db::Connection& conn) {
-  ZT_ASSIGN_OR_RETURN(auto rows,
-                      conn.query("SELECT COUNT(DISTINCT user_id) FROM identity_user_role "
-                                 "WHERE role IN ('sys_admin', 'sec_admin', 'audit_admin')"));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(
+      conn.query("SELECT COUNT(DISTINCT user_id) FROM identity_user_role "
+                 "WHERE role IN ('sys_admin', 'sec_admin', 'audit_admin')"));
 }
 
 Status set_lockout_state(db::Connection& conn, std::int64_t user_id, int failed_count,
                          std::optional<std::int64_t> failure_window_start,
                          std::optional<std::int64_t> locked_until) {
-  return done(conn.exec(
+  return db::done(conn.exec(
       "UPDATE identity_user SET failed_count = ?, failure_window_start = ?, locked_until = ? "
       "WHERE id = ?",
       failed_count, failure_window_start, locked_until, user_id));
@@ -369,34 +366,27 @@ Result<bool> advance_totp_step(db::Connection& conn, std::int64_t user_id, std::
 Result<std::int64_t> insert_session(db::Connection& conn, std::int64_t user_id,
                                     std::string_view token_hash, std::string_view source_address,
                                     std::int64_t now, std::int64_t expires_at) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO identity_session (user_id, token_hash, source_address, created_at, "
                  "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                  user_id, token_hash, source_address, now, now, expires_at));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::optional<SessionRecord>> find_session(db::Connection& conn,
                                                   std::string_view token_hash) {
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT id, user_id, created_at, last_seen_at, "
-                                            "expires_at, ended_at FROM identity_session "
-                                            "WHERE token_hash = ?",
-                                            token_hash));
-  if (rows.empty()) return std::optional<SessionRecord>();
-  const db::Row row = rows[0];
-  SessionRecord s;
-  s.id = row.get<std::int64_t>(0);
-  s.user_id = row.get<std::int64_t>(1);
-  s.created_at = row.get<std::int64_t>(2);
-  s.last_seen_at = row.get<std::int64_t>(3);
-  s.expires_at = row.get<std::int64_t>(4);
-  s.ended_at = row.get<std::optional<std::int64_t>>(5);
-  return std::optional<SessionRecord>(s);
+  return db::first_row<SessionRecord>(
+      conn.query("SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM "
+                 "identity_session WHERE token_hash = ?",
+                 token_hash),
+      [](const db::Row& row) {
+        SessionRecord s;
+        db::into(row, s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at);
+        return s;
+      });
 }
 
 Status touch_session(db::Connection& conn, std::int64_t session_id, std::int64_t now) {
-  return done(
+  return db::done(
       conn.exec("UPDATE identity_session SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
                 now, session_id, now));
 }
@@ -429,7 +419,7 @@ Result<std::int64_t> session_epoch(db::Connection& conn) {
 }
 
 Status bump_session_epoch(db::Connection& conn) {
-  return done(conn.exec("UPDATE identity_session_epoch SET epoch = epoch + 1 WHERE id = 1"));
+  return db::done(conn.exec("UPDATE identity_session_epoch SET epoch = epoch + 1 WHERE id = 1"));
 }
 
 Result<AddressFailures> address_failures(db::Connection& conn, std::string_view address,
@@ -444,7 +434,7 @@ Result<AddressFailures> address_failures(db::Connection& conn, std::string_view 
 
 Status record_address_failure(db::Connection& conn, std::string_view address, std::int64_t now,
                               std::int64_t window_start_min) {
-  return done(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO identity_address_failure (address, window_start, failures) VALUES (?, ?, 1) "
       "ON CONFLICT (address) DO UPDATE SET "
       "failures = CASE WHEN identity_address_failure.window_start < ? THEN 1 "
@@ -455,20 +445,16 @@ Status record_address_failure(db::Connection& conn, std::string_view address, st
 }
 
 Result<std::optional<Department>> find_department(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.query("SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
-                 "FROM identity_department WHERE id = ?",
-                 id));
-  if (rows.empty()) return std::optional<Department>();
-  return std::optional<Department>(department_of(rows[0]));
+  return db::first_row<Department>(
+      conn.query(fmt::format("SELECT {} FROM identity_department WHERE id = ?", kDepartmentColumns),
+                 id),
+      department_of);
 }
 
 Result<std::vector<Department>> list_departments(db::Connection& conn, std::int64_t after_id,
                                                  int limit, std::optional<std::int64_t> parent_id) {
   std::string sql =
-      "SELECT id, code, name, division_code, parent_id, version, created_at, updated_at "
-      "FROM identity_department WHERE id > ?";
+      fmt::format("SELECT {} FROM identity_department WHERE id > ?", kDepartmentColumns);
   std::vector<db::Param> params{db::Param(after_id)};
   if (parent_id) {
     sql += " AND parent_id = ?";
@@ -476,21 +462,15 @@ Result<std::vector<Department>> list_departments(db::Connection& conn, std::int6
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(limit);
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, params));
-  std::vector<Department> out;
-  for (const db::Row row : rows)
-    out.push_back(department_of(row));
-  return out;
+  return db::map_rows<Department>(conn.query(sql, params), department_of);
 }
 
 Result<std::int64_t> insert_department(db::Connection& conn, const DepartmentInput& input,
                                        std::int64_t now) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO identity_department (code, name, division_code, parent_id, version, "
                  "created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
                  input.code, input.name, input.division_code, input.parent_id, now, now));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Result<bool> update_department(db::Connection& conn, std::int64_t id, const DepartmentInput& input,
@@ -505,21 +485,19 @@ Result<bool> update_department(db::Connection& conn, std::int64_t id, const Depa
 }
 
 Status delete_department(db::Connection& conn, std::int64_t id) {
-  return done(conn.exec("DELETE FROM identity_department WHERE id = ?", id));
+  return db::done(conn.exec("DELETE FROM identity_department WHERE id = ?", id));
 }
 
 Result<std::int64_t> department_references(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("SELECT (SELECT COUNT(*) FROM identity_department WHERE parent_id = ?) + "
                  "(SELECT COUNT(*) FROM identity_user WHERE department_id = ?) + "
                  "(SELECT COUNT(*) FROM identity_api_client WHERE department_id = ?)",
                  id, id, id));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Status insert_department_version(db::Connection& conn, const DepartmentVersion& v) {
-  return done(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO identity_department_history (department_id, version, action, code, name, "
       "division_code, parent_id, changed_by, changed_by_name, changed_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -539,18 +517,10 @@ Result<std::vector<DepartmentVersion>> department_history(db::Connection& conn,
           department_id));
   std::vector<DepartmentVersion> out;
   for (const db::Row row : rows) {
-    DepartmentVersion v;
-    v.department_id = row.get<std::int64_t>(0);
-    v.version = row.get<std::int64_t>(1);
-    v.action = row.get<std::string>(2);
-    v.code = row.get<std::string>(3);
-    v.name = row.get<std::string>(4);
-    v.division_code = row.get<std::string>(5);
-    v.parent_id = row.get<std::optional<std::int64_t>>(6);
-    v.changed_by = row.get<std::optional<std::int64_t>>(7);
-    v.changed_by_name = row.get<std::string>(8);
-    v.changed_at = from_millis(row.get<std::int64_t>(9));
-    out.push_back(std::move(v));
+    DepartmentVersion& v = out.emplace_back();
+    db::into(row, v.department_id, v.version, v.action, v.code, v.name, v.division_code,
+             v.parent_id, v.changed_by, v.changed_by_name,
+             db::parsed<std::int64_t>(v.changed_at, from_millis));
   }
   return out;
 }
@@ -558,48 +528,41 @@ Result<std::vector<DepartmentVersion>> department_history(db::Connection& conn,
 Result<std::int64_t> insert_api_client(db::Connection& conn, const ApiClientInput& input,
                                        std::string_view key_hash,
                                        std::optional<std::int64_t> created_by, std::int64_t now) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows, conn.query("INSERT INTO identity_api_client (name, department_id, permissions, "
-                            "key_hash, created_by, "
-                            "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                            input.name, input.department_id, join_permissions(input.permissions),
-                            key_hash, created_by, now));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(
+      conn.query("INSERT INTO identity_api_client (name, department_id, permissions, "
+                 "key_hash, created_by, "
+                 "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                 input.name, input.department_id, join_permissions(input.permissions), key_hash,
+                 created_by, now));
 }
 
 Result<std::optional<ApiClient>> find_api_client(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
-                            "FROM identity_api_client WHERE id = ?",
-                            id));
-  if (rows.empty()) return std::optional<ApiClient>();
-  return std::optional<ApiClient>(api_client_of(rows[0]));
+  return db::first_row<ApiClient>(
+      conn.query(fmt::format("SELECT {} FROM identity_api_client WHERE id = ?", kApiClientColumns),
+                 id),
+      api_client_of);
 }
 
 Result<std::optional<ApiClient>> find_api_client_by_key(db::Connection& conn,
                                                         std::string_view key_hash) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
-                            "FROM identity_api_client WHERE key_hash = ?",
-                            key_hash));
-  if (rows.empty()) return std::optional<ApiClient>();
-  return std::optional<ApiClient>(api_client_of(rows[0]));
+  return db::first_row<ApiClient>(
+      conn.query(
+          fmt::format("SELECT {} FROM identity_api_client WHERE key_hash = ?", kApiClientColumns),
+          key_hash),
+      api_client_of);
 }
 
 Result<std::vector<ApiClient>> list_api_clients(db::Connection& conn, std::int64_t after_id,
                                                 int limit) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows, conn.query("SELECT id, name, department_id, permissions, created_at, revoked_at "
-                            "FROM identity_api_client WHERE id > ? ORDER BY id LIMIT ?",
-                            after_id, limit));
-  std::vector<ApiClient> out;
-  for (const db::Row row : rows)
-    out.push_back(api_client_of(row));
-  return out;
+  return db::map_rows<ApiClient>(
+      conn.query(fmt::format("SELECT {} FROM identity_api_client WHERE id > ? ORDER BY id LIMIT ?",
+                             kApiClientColumns),
+                 after_id, limit),
+      api_client_of);
 }
 
 Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now) {
-  return done(
+  return db::done(
       conn.exec("UPDATE identity_api_client SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 now, id));
 }
@@ -607,9 +570,8 @@ Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now
 // --- security policy ---
 
 Result<std::int64_t> policy_version(db::Connection& conn) {
-  ZT_ASSIGN_OR_RETURN(auto rows,
-                      conn.query("SELECT COALESCE(MAX(version), 0) FROM identity_policy_history"));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(
+      conn.query("SELECT COALESCE(MAX(version), 0) FROM identity_policy_history"));
 }
 
 Result<std::map<std::string, std::string, std::less<>>> policy_settings(db::Connection& conn) {
@@ -623,15 +585,15 @@ Result<std::map<std::string, std::string, std::less<>>> policy_settings(db::Conn
 
 Status put_policy_setting(db::Connection& conn, std::string_view name,
                           std::optional<std::string_view> value, std::int64_t now) {
-  ZT_TRY(done(conn.exec("DELETE FROM identity_policy_setting WHERE name = ?", name)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM identity_policy_setting WHERE name = ?", name)));
   if (!value) return {};
-  return done(
+  return db::done(
       conn.exec("INSERT INTO identity_policy_setting (name, value, updated_at) VALUES (?, ?, ?)",
                 name, *value, now));
 }
 
 Status insert_policy_change(db::Connection& conn, const PolicyChange& change) {
-  return done(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO identity_policy_history (version, changed_by, changed_by_name, changed_at, "
       "old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)",
       change.version, change.changed_by, change.changed_by_name, to_millis(change.changed_at),

@@ -101,11 +101,6 @@ namespace store {
 
 namespace {
 
-Status done(Result<std::int64_t> r) {
-  if (!r.ok()) return std::move(r).error();
-  return {};
-}
-
 std::string name_of(RegistryKind kind) {
   return std::string(to_string(kind));
 }
@@ -117,21 +112,15 @@ std::optional<std::string> text_of(const Merged& m, std::string_view attribute) 
   return json::serialize(it->second);
 }
 
+constexpr std::string_view kConflictColumns =
+    "id, registry, rkey, attribute, digest, candidates, status, resolution, note, resolved_by, "
+    "resolved_by_name, resolved_at, created_at";
+
+// Reads a row of `SELECT kConflictColumns`.
 Conflict conflict_of(const db::Row& row) {
   Conflict c;
-  c.id = row.get<std::int64_t>("id");
-  c.registry = row.get<std::string>("registry");
-  c.key = row.get<std::string>("rkey");
-  c.attribute = row.get<std::string>("attribute");
-  c.digest = row.get<std::string>("digest");
-  c.candidates = row.get<std::string>("candidates");
-  c.status = row.get<std::string>("status");
-  if (!row.is_null("resolution")) c.resolution = row.get<std::string>("resolution");
-  c.note = row.get<std::string>("note");
-  if (!row.is_null("resolved_by")) c.resolved_by = row.get<std::int64_t>("resolved_by");
-  c.resolved_by_name = row.get<std::string>("resolved_by_name");
-  if (!row.is_null("resolved_at")) c.resolved_at = row.get<std::int64_t>("resolved_at");
-  c.created_at = row.get<std::int64_t>("created_at");
+  db::into(row, c.id, c.registry, c.key, c.attribute, c.digest, c.candidates, c.status,
+           c.resolution, c.note, c.resolved_by, c.resolved_by_name, c.resolved_at, c.created_at);
   return c;
 }
 
@@ -154,10 +143,6 @@ Result<SourceValues> source_of(const db::Row& row, std::size_t first) {
   s.changed_at = row.get<std::int64_t>(first + 4);
   return s;
 }
-
-constexpr std::string_view kConflictColumns =
-    "id, registry, rkey, attribute, digest, candidates, status, resolution, note, resolved_by, "
-    "resolved_by_name, resolved_at, created_at";
 
 }  // namespace
 
@@ -183,17 +168,17 @@ Result<std::optional<Config>> read_config(db::Connection& conn, RegistryKind kin
 
 Status write_config(db::Connection& conn, RegistryKind kind, const Config& config) {
   const std::string r = name_of(kind);
-  ZT_TRY(done(conn.exec("DELETE FROM registry_config WHERE registry = ?", r)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_config WHERE registry = ?", r)));
   ZT_TRY(
-      done(conn.exec("INSERT INTO registry_config (registry, resource_code, updated_at) "
-                     "VALUES (?, ?, ?)",
-                     r, config.resource_code, config.updated_at)));
-  ZT_TRY(done(conn.exec("DELETE FROM registry_mapping WHERE registry = ?", r)));
+      db::done(conn.exec("INSERT INTO registry_config (registry, resource_code, updated_at) "
+                         "VALUES (?, ?, ?)",
+                         r, config.resource_code, config.updated_at)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_mapping WHERE registry = ?", r)));
   for (const Mapping& m : config.mappings) {
     ZT_TRY(
-        done(conn.exec("INSERT INTO registry_mapping (registry, attribute, resource_code, "
-                       "field, priority) VALUES (?, ?, ?, ?, ?)",
-                       r, m.attribute, m.resource_code, m.field, m.priority)));
+        db::done(conn.exec("INSERT INTO registry_mapping (registry, attribute, resource_code, "
+                           "field, priority) VALUES (?, ?, ?, ?, ?)",
+                           r, m.attribute, m.resource_code, m.field, m.priority)));
   }
   return {};
 }
@@ -207,7 +192,7 @@ Result<std::int64_t> cursor(db::Connection& conn, RegistryKind kind, std::string
 
 Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view resource,
                   std::int64_t seq) {
-  return done(
+  return db::done(
       conn.exec("INSERT INTO registry_cursor (registry, resource_code, last_seq) VALUES "
                 "(?, ?, ?) ON CONFLICT (registry, resource_code) DO UPDATE SET last_seq "
                 "= excluded.last_seq",
@@ -216,16 +201,11 @@ Status set_cursor(db::Connection& conn, RegistryKind kind, std::string_view reso
 
 Result<std::vector<SourceValues>> sources(db::Connection& conn, RegistryKind kind,
                                           std::string_view key) {
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT resource_code, vals, batch_id, seq, "
-                                            "changed_at FROM registry_source WHERE registry = ? "
-                                            "AND rkey = ? ORDER BY resource_code",
-                                            name_of(kind), key));
-  std::vector<SourceValues> out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    ZT_ASSIGN_OR_RETURN(SourceValues s, source_of(rows[i], 0));
-    out.push_back(std::move(s));
-  }
-  return out;
+  return db::map_rows<SourceValues>(
+      conn.query("SELECT resource_code, vals, batch_id, seq, changed_at FROM registry_source "
+                 "WHERE registry = ? AND rkey = ? ORDER BY resource_code",
+                 name_of(kind), key),
+      [](const db::Row& row) { return source_of(row, 0); });
 }
 
 Result<std::vector<std::pair<std::string, SourceValues>>> source_range(db::Connection& conn,
@@ -301,7 +281,7 @@ Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
   json::object values;
   for (const auto& [name, value] : source.values)
     values[name] = value;
-  return done(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO registry_source (registry, rkey, resource_code, vals, batch_id, seq, "
       "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (registry, rkey, resource_code) DO "
       "UPDATE SET vals = excluded.vals, batch_id = excluded.batch_id, seq = excluded.seq, "
@@ -312,7 +292,7 @@ Status put_source(db::Connection& conn, RegistryKind kind, std::string_view key,
 
 Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view key,
                      std::string_view resource) {
-  return done(
+  return db::done(
       conn.exec("DELETE FROM registry_source WHERE registry = ? AND rkey = ? AND "
                 "resource_code = ?",
                 name_of(kind), key, resource));
@@ -340,7 +320,7 @@ Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
   const std::optional<std::string> birth_year =
       birth && birth->size() >= 4 ? std::optional<std::string>(birth->substr(0, 4)) : std::nullopt;
   const auto alive = text_of(merged, "alive");
-  return done(conn.exec(
+  return db::done(conn.exec(
       "INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, gender, alive, "
       "category, status, vals, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "?, ?, 0, 1) ON CONFLICT (registry, rkey) DO UPDATE SET deleted = 0, pending = "
@@ -359,7 +339,7 @@ Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
 Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
                      std::int64_t now) {
   // updated_at only grows, so mark_published can tell a later change from the one published.
-  return done(
+  return db::done(
       conn.exec("UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', "
                 "updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
                 "updated_at + 1 END WHERE registry = ? AND rkey = ?",
@@ -383,10 +363,10 @@ Status mark_published(db::Connection& conn, RegistryKind kind, std::string_view 
                       std::string_view last_key, std::int64_t read_at) {
   const std::string registry = name_of(kind);
   ZT_TRY(
-      done(conn.exec("DELETE FROM registry_record WHERE registry = ? AND pending = 1 AND rkey "
-                     ">= ? AND rkey <= ? AND deleted = 1 AND updated_at <= ?",
-                     registry, first_key, last_key, read_at)));
-  return done(
+      db::done(conn.exec("DELETE FROM registry_record WHERE registry = ? AND pending = 1 AND rkey "
+                         ">= ? AND rkey <= ? AND deleted = 1 AND updated_at <= ?",
+                         registry, first_key, last_key, read_at)));
+  return db::done(
       conn.exec("UPDATE registry_record SET pending = 0 WHERE registry = ? AND pending = "
                 "1 AND rkey >= ? AND rkey <= ? AND updated_at <= ?",
                 registry, first_key, last_key, read_at));
@@ -436,9 +416,9 @@ Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_
     }
     if (!kept) {
       ZT_TRY(
-          done(conn.exec("UPDATE registry_conflict SET status = 'gone', updated_at = ? WHERE "
-                         "id = ?",
-                         now, k.id)));
+          db::done(conn.exec("UPDATE registry_conflict SET status = 'gone', updated_at = ? WHERE "
+                             "id = ?",
+                             now, k.id)));
     }
   }
   int opened = 0;
@@ -452,11 +432,11 @@ Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_
                                         {"changed_at", c.changed_at}});
     }
     ZT_TRY(
-        done(conn.exec("INSERT INTO registry_conflict (registry, rkey, attribute, digest, "
-                       "candidates, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-                       "'open', ?, ?)",
-                       name_of(kind), key, open[j].attribute, open[j].digest,
-                       json::serialize(candidates), now, now)));
+        db::done(conn.exec("INSERT INTO registry_conflict (registry, rkey, attribute, digest, "
+                           "candidates, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                           "'open', ?, ?)",
+                           name_of(kind), key, open[j].attribute, open[j].digest,
+                           json::serialize(candidates), now, now)));
     ++opened;
   }
   return opened;
@@ -483,18 +463,16 @@ Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
 }
 
 Result<std::optional<Conflict>> conflict(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::first_row<Conflict>(
       conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE id = ?", kConflictColumns),
-                 id));
-  if (rows.empty()) return std::optional<Conflict>();
-  return std::optional<Conflict>(conflict_of(rows[0]));
+                 id),
+      conflict_of);
 }
 
 Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view value_json,
                         std::string_view note, std::int64_t by, std::string_view by_name,
                         std::int64_t now) {
-  return done(
+  return db::done(
       conn.exec("UPDATE registry_conflict SET status = 'resolved', resolution = ?, note "
                 "= ?, resolved_by = ?, resolved_by_name = ?, resolved_at = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -502,18 +480,18 @@ Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view 
 }
 
 Result<std::int64_t> count_records(db::Connection& conn, RegistryKind kind) {
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT COUNT(*) FROM registry_record WHERE "
-                                            "registry = ? AND deleted = 0",
-                                            name_of(kind)));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(
+      conn.query("SELECT COUNT(*) FROM registry_record WHERE "
+                 "registry = ? AND deleted = 0",
+                 name_of(kind)));
 }
 
 Result<std::int64_t> count_conflicts(db::Connection& conn, RegistryKind kind,
                                      std::string_view status) {
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT COUNT(*) FROM registry_conflict WHERE "
-                                            "registry = ? AND status = ?",
-                                            name_of(kind), status));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(
+      conn.query("SELECT COUNT(*) FROM registry_conflict WHERE "
+                 "registry = ? AND status = ?",
+                 name_of(kind), status));
 }
 
 Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
@@ -536,10 +514,10 @@ Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
 
 Status clear(db::Connection& conn, RegistryKind kind) {
   const std::string r = name_of(kind);
-  ZT_TRY(done(conn.exec("DELETE FROM registry_source WHERE registry = ?", r)));
-  ZT_TRY(done(conn.exec("DELETE FROM registry_record WHERE registry = ?", r)));
-  ZT_TRY(done(conn.exec("DELETE FROM registry_cursor WHERE registry = ?", r)));
-  return done(
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_source WHERE registry = ?", r)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_record WHERE registry = ?", r)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_cursor WHERE registry = ?", r)));
+  return db::done(
       conn.exec("DELETE FROM registry_conflict WHERE registry = ? AND status <> "
                 "'resolved'",
                 r));

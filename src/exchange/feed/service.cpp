@@ -11,14 +11,6 @@ namespace zt::exchange {
 using catalog::Resource;
 using catalog::ResourceStatus;
 
-namespace {
-
-Error not_found(std::string_view code) {
-  return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
-}
-
-}  // namespace
-
 ChangeFeedService::ChangeFeedService(db::Database& db, catalog::CatalogService& catalog,
                                      SharingService& sharing, audit::AuditLog& audit)
     : db_(db), catalog_(catalog), sharing_(sharing), audit_(audit) {}
@@ -29,7 +21,7 @@ Result<ChangePage> ChangeFeedService::changes(const core::Principal& actor, std:
                                               const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(Resource r, catalog_.find(code));
   if (r.status == ResourceStatus::kDraft) {
-    if (!catalog::CatalogService::visible_to(actor, r)) return not_found(code);
+    if (!catalog::CatalogService::visible_to(actor, r)) return catalog::resource_not_found(code);
     return Error::conflict("resource_not_published", "A draft resource has no change feed yet.");
   }
   ZT_ASSIGN_OR_RETURN(Access access, sharing_.access(actor, r));

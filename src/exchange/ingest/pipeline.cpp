@@ -35,6 +35,18 @@ FieldError duplicate_error(std::uint64_t line) {
                       line)};
 }
 
+// Adds what `o` did to `into` (a Batch, or the ChunkOutcome of a transaction's chunks): the
+// counts, the first sequence number if `into` has none yet, and the last one.
+template <typename Counts>
+void add_outcome(Counts& into, const ChunkOutcome& o) {
+  into.inserted += o.inserted;
+  into.updated += o.updated;
+  into.unchanged += o.unchanged;
+  into.deleted += o.deleted;
+  if (o.first_seq && !into.first_seq) into.first_seq = o.first_seq;
+  if (o.last_seq) into.last_seq = o.last_seq;
+}
+
 // The key of a validated row as bytes (append_key of each key field).
 void key_bytes(const Resource& r, const TypedRow& row, std::string& out) {
   out.clear();
@@ -164,12 +176,7 @@ class ChunkWriter {
     }
     std::lock_guard lock(shared_.mutex);
     Batch& b = shared_.batch;
-    b.inserted += pending_.inserted;
-    b.updated += pending_.updated;
-    b.unchanged += pending_.unchanged;
-    b.deleted += pending_.deleted;
-    if (pending_.first_seq && !b.first_seq) b.first_seq = pending_.first_seq;
-    if (pending_.last_seq) b.last_seq = pending_.last_seq;
+    add_outcome(b, pending_);
     pending_ = {};
     return {};
   }
@@ -209,12 +216,7 @@ class ChunkWriter {
         chunk.rejections.push_back({line, {duplicate_error(line)}});
         ++chunk.field_errors["_key:duplicate_key"];
       }
-      pending_.inserted += outcome->inserted;
-      pending_.updated += outcome->updated;
-      pending_.unchanged += outcome->unchanged;
-      pending_.deleted += outcome->deleted;
-      if (outcome->first_seq && !pending_.first_seq) pending_.first_seq = outcome->first_seq;
-      if (outcome->last_seq) pending_.last_seq = outcome->last_seq;
+      add_outcome(pending_, *outcome);
     }
     ZT_TRY(batches::insert_rejections(conn, batch_id, chunk.rejections));
     Batch snapshot;
@@ -234,12 +236,7 @@ class ChunkWriter {
       snapshot = b;
     }
     // The stored row counts what this transaction's chunks did too: it commits with them.
-    snapshot.inserted += pending_.inserted;
-    snapshot.updated += pending_.updated;
-    snapshot.unchanged += pending_.unchanged;
-    snapshot.deleted += pending_.deleted;
-    if (pending_.first_seq && !snapshot.first_seq) snapshot.first_seq = pending_.first_seq;
-    if (pending_.last_seq) snapshot.last_seq = pending_.last_seq;
+    add_outcome(snapshot, pending_);
     ZT_TRY(batches::update(conn, snapshot));
     if (chunk.final || SteadyClock::now() - tx_begun_ >= kTransactionTime) return commit();
     return {};

@@ -16,10 +16,6 @@ using catalog::ResourceStatus;
 
 namespace {
 
-Error not_found(std::string_view code) {
-  return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
-}
-
 std::string_view format_name(IngestFormat f) {
   return f == IngestFormat::kCsv ? "csv" : "ndjson";
 }
@@ -61,7 +57,8 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
   auto found = catalog_.find(code);
   if (!found.ok()) return std::move(found).error();
   const Resource resource = std::move(*found);
-  if (!catalog::CatalogService::visible_to(actor, resource)) return not_found(code);
+  if (!catalog::CatalogService::visible_to(actor, resource))
+    return catalog::resource_not_found(code);
   if (!actor.has_permission(permission::kIngest) || !actor.department_id ||
       *actor.department_id != resource.department_id) {
     return Error::forbidden("forbidden",

@@ -35,41 +35,19 @@ std::map<std::string, std::int64_t> parse_errors(std::string_view text) {
   return out;
 }
 
+// Reads a row of `SELECT kColumns`.
 Batch from_row(const db::Row& row) {
   Batch b;
-  b.id = row.get<std::int64_t>("id");
-  b.resource_id = row.get<std::int64_t>("resource_id");
-  b.department_id = row.get<std::int64_t>("department_id");
-  b.actor_kind = row.get<std::string>("actor_kind");
-  b.actor_id = row.get<std::int64_t>("actor_id");
-  b.actor_name = row.get<std::string>("actor_name");
-  b.format = row.get<std::string>("format");
-  b.charset = row.get<std::string>("charset");
-  b.mode = row.get<std::string>("mode");
-  b.idempotency_key = row.get<std::optional<std::string>>("idempotency_key");
-  b.status = row.get<std::string>("status");
-  b.rows_read = row.get<std::int64_t>("rows_read");
-  b.inserted = row.get<std::int64_t>("inserted");
-  b.updated = row.get<std::int64_t>("updated");
-  b.unchanged = row.get<std::int64_t>("unchanged");
-  b.deleted = row.get<std::int64_t>("deleted");
-  b.rejected = row.get<std::int64_t>("rejected");
-  b.bytes = row.get<std::int64_t>("bytes");
-  b.first_seq = row.get<std::optional<std::int64_t>>("first_seq");
-  b.last_seq = row.get<std::optional<std::int64_t>>("last_seq");
-  b.field_errors = parse_errors(row.get<std::string_view>("field_errors"));
-  b.error_code = row.get<std::string>("error_code");
-  b.error_detail = row.get<std::string>("error_detail");
-  b.started_at = row.get<std::int64_t>("started_at");
-  b.heartbeat_at = row.get<std::int64_t>("heartbeat_at");
-  b.finished_at = row.get<std::optional<std::int64_t>>("finished_at");
+  db::into(row, b.id, b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name,
+           b.format, b.charset, b.mode, b.idempotency_key, b.status, b.rows_read, b.inserted,
+           b.updated, b.unchanged, b.deleted, b.rejected, b.bytes, b.first_seq, b.last_seq,
+           db::parsed<std::string_view>(b.field_errors, parse_errors), b.error_code, b.error_detail,
+           b.started_at, b.heartbeat_at, b.finished_at);
   return b;
 }
 
 Result<std::optional<Batch>> one(Result<db::Rows> rows) {
-  ZT_ASSIGN_OR_RETURN(auto list, db::map_rows<Batch>(std::move(rows), from_row));
-  if (list.empty()) return std::optional<Batch>();
-  return std::optional<Batch>(std::move(list.front()));
+  return db::first_row<Batch>(std::move(rows), from_row);
 }
 
 std::string china_day(std::int64_t ms) {
@@ -81,8 +59,7 @@ std::string china_day(std::int64_t ms) {
 }  // namespace
 
 Result<std::int64_t> insert(db::Connection& conn, const Batch& b) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO exchange_batch (resource_id, department_id, actor_kind, actor_id, "
                  "actor_name, format, charset, mode, idempotency_key, status, rows_read, "
                  "inserted, updated, unchanged, deleted, rejected, bytes, field_errors, "
@@ -90,11 +67,10 @@ Result<std::int64_t> insert(db::Connection& conn, const Batch& b) {
                  "?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, '{}', '', '', ?, ?) RETURNING id",
                  b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name, b.format,
                  b.charset, b.mode, b.idempotency_key, b.status, b.started_at, b.heartbeat_at));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Status update(db::Connection& conn, const Batch& b) {
-  ZT_TRY(conn.exec(
+  return db::done(conn.exec(
       "UPDATE exchange_batch SET status = ?, rows_read = ?, inserted = ?, updated = ?, "
       "unchanged = ?, deleted = ?, rejected = ?, bytes = ?, first_seq = ?, last_seq = ?, "
       "field_errors = ?, error_code = ?, error_detail = ?, heartbeat_at = ?, finished_at = ?, "
@@ -102,7 +78,6 @@ Status update(db::Connection& conn, const Batch& b) {
       b.status, b.rows_read, b.inserted, b.updated, b.unchanged, b.deleted, b.rejected, b.bytes,
       b.first_seq, b.last_seq, errors_json(b.field_errors), b.error_code, b.error_detail,
       b.heartbeat_at, b.finished_at, b.format, b.charset, b.mode, b.id));
-  return {};
 }
 
 Status restart(db::Connection& conn, const Batch& b) {
@@ -139,11 +114,11 @@ Result<std::optional<Batch>> find_by_key(db::Connection& conn, std::int64_t reso
 
 Result<std::vector<Batch>> list(db::Connection& conn, std::int64_t resource_id, std::int64_t before,
                                 int limit) {
+  const db::NewestFirst page = db::newest_first(before, limit);
   return db::map_rows<Batch>(
-      conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND id "
-                             "< ? ORDER BY id DESC LIMIT {}",
-                             kColumns, limit),
-                 resource_id, before > 0 ? before : INT64_MAX),
+      conn.query(fmt::format("SELECT {} FROM exchange_batch WHERE resource_id = ? AND {}", kColumns,
+                             page.sql),
+                 resource_id, page.bound),
       from_row);
 }
 

@@ -178,7 +178,7 @@ Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
                                                std::string_view code) {
   ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog.find(code));
   if (!catalog::CatalogService::visible_to(actor, r)) {
-    return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
+    return catalog::resource_not_found(code);
   }
   const bool own = actor.department_id && *actor.department_id == r.department_id;
   if (!own && !identity::has_city_scope(actor)) {

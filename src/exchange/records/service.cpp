@@ -153,7 +153,7 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
   ZT_ASSIGN_OR_RETURN(auto cached, cached_resource(code));
   const Resource& r = cached->resource;
   if (r.status == catalog::ResourceStatus::kDraft) {
-    return Error::not_found("resource_not_found", fmt::format("No resource {}.", code));
+    return catalog::resource_not_found(code);
   }
   ZT_ASSIGN_OR_RETURN(Access access, sharing_.access(actor, r));
   ZT_ASSIGN_OR_RETURN(access, narrowed(r, std::move(access), fields));

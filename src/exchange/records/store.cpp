@@ -172,11 +172,25 @@ Status write_changes(db::Transaction& tx, const Resource& r, std::vector<ChangeT
 Status finish_state(db::Connection& conn, std::int64_t resource_id, const StorageState& before,
                     const ChunkOutcome& out, std::int64_t now) {
   if (!out.last_seq) return {};
-  ZT_TRY(conn.exec(
+  return db::done(conn.exec(
       "UPDATE exchange_resource_state SET last_seq = ?, record_count = ?, last_change_at = ? "
       "WHERE resource_id = ?",
       *out.last_seq, before.record_count + out.inserted - out.deleted, now, resource_id));
-  return {};
+}
+
+// The end of a chunk on either backend: the change log in line order and the state row.
+Result<ChunkOutcome> finish_chunk(db::Connection& conn, db::Transaction& tx, const Resource& r,
+                                  const StorageState& state, std::int64_t batch_id,
+                                  std::int64_t now, ChunkOutcome& out,
+                                  std::vector<ChangeToWrite>& list) {
+  std::sort(out.duplicates.begin(), out.duplicates.end());
+  if (!list.empty()) {
+    out.first_seq = state.last_seq + 1;
+    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
+    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
+  }
+  ZT_TRY(finish_state(conn, r.id, state, out, now));
+  return std::move(out);
 }
 
 // The chunk's time: strictly after the resource's last change, so that a row whose _updated_at
@@ -378,14 +392,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
       out.duplicates.push_back(row->line);
     start += n;
   }
-  std::sort(out.duplicates.begin(), out.duplicates.end());
-  if (!list.empty()) {
-    out.first_seq = state.last_seq + 1;
-    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
-    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
-  }
-  ZT_TRY(finish_state(conn, r.id, state, out, now));
-  return out;
+  return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
 }
 
 // COPYs `rows` into `table`: (line, op) first when `staged`, then every field, then _batch and
@@ -565,21 +572,6 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
   const std::size_t deletes = rows.size() - upserts;
   out.unchanged += static_cast<std::int64_t>(deletes - removed.size() - stamped.size());
   return {};
-}
-
-// The end of a PostgreSQL chunk: the change log in line order and the state row.
-Result<ChunkOutcome> finish_chunk(db::Connection& conn, db::Transaction& tx, const Resource& r,
-                                  const StorageState& state, std::int64_t batch_id,
-                                  std::int64_t now, ChunkOutcome& out,
-                                  std::vector<ChangeToWrite>& list) {
-  std::sort(out.duplicates.begin(), out.duplicates.end());
-  if (!list.empty()) {
-    out.first_seq = state.last_seq + 1;
-    out.last_seq = state.last_seq + static_cast<std::int64_t>(list.size());
-    ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
-  }
-  ZT_TRY(finish_state(conn, r.id, state, out, now));
-  return std::move(out);
 }
 
 // PostgreSQL: rows whose key is new go straight into the table by COPY (a first load is all
@@ -772,25 +764,34 @@ Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn, const Reso
 
 namespace {
 
+// Reads a cell of a typed record table into `v` (a TypedValue or a ValueView) as the field's
+// type gives it: NULL, integer and boolean cells are filled here and give true; a text-typed
+// field gives false with v.kind set to kText, and the caller reads the text (owned or viewed).
+template <typename Value>
+bool read_non_text(const db::Row& row, std::size_t column, db::ValueType cell, FieldType type,
+                   Value& v) {
+  if (cell == db::ValueType::kNull) {
+    v.kind = TypedValue::Kind::kNull;
+  } else if (type == FieldType::kInteger) {
+    v.kind = TypedValue::Kind::kInt;
+    v.i = row.get<std::int64_t>(column);
+  } else if (type == FieldType::kBoolean) {
+    v.kind = TypedValue::Kind::kBool;
+    v.i = row.get<bool>(column) ? 1 : 0;
+  } else {
+    v.kind = TypedValue::Kind::kText;
+    return false;
+  }
+  return true;
+}
+
 // One selected row (select_list's columns) as typed values.
 TypedRow typed_row_of(const Resource& r, const db::Row& row) {
   TypedRow typed;
   typed.values.reserve(r.fields.size());
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
-    TypedValue v;
-    if (row.is_null(i)) {
-      v.kind = TypedValue::Kind::kNull;
-    } else if (r.fields[i].type == FieldType::kInteger) {
-      v.kind = TypedValue::Kind::kInt;
-      v.i = row.get<std::int64_t>(i);
-    } else if (r.fields[i].type == FieldType::kBoolean) {
-      v.kind = TypedValue::Kind::kBool;
-      v.i = row.get<bool>(i) ? 1 : 0;
-    } else {
-      v.kind = TypedValue::Kind::kText;
-      v.text = row.get<std::string>(i);
-    }
-    typed.values.push_back(std::move(v));
+    TypedValue& v = typed.values.emplace_back();
+    if (!read_non_text(row, i, row.type(i), r.fields[i].type, v)) v.text = row.get<std::string>(i);
   }
   return typed;
 }
@@ -939,16 +940,7 @@ Status scan_record_views(db::Connection& conn, const Resource& r,
       const std::size_t i = q.fields[c];
       ValueView& v = views[i];
       const db::ValueType type = row.type(c);
-      if (type == db::ValueType::kNull) {
-        v.kind = TypedValue::Kind::kNull;
-      } else if (r.fields[i].type == FieldType::kInteger) {
-        v.kind = TypedValue::Kind::kInt;
-        v.i = row.get<std::int64_t>(c);
-      } else if (r.fields[i].type == FieldType::kBoolean) {
-        v.kind = TypedValue::Kind::kBool;
-        v.i = row.get<bool>(c) ? 1 : 0;
-      } else {
-        v.kind = TypedValue::Kind::kText;
+      if (!read_non_text(row, c, type, r.fields[i].type, v)) {
         if (type == db::ValueType::kText || type == db::ValueType::kBlob) {
           v.text = row.get<std::string_view>(c);
         } else {

@@ -2,6 +2,7 @@
 
 #include "core/division_code.h"
 #include "core/id_number.h"
+#include "core/json_text.h"
 #include "core/uscc.h"
 
 #include <fmt/format.h>
@@ -222,30 +223,6 @@ Result<TypedValue> text_value(std::string text) {
   return TypedValue{.kind = TypedValue::Kind::kText, .i = 0, .text = std::move(text)};
 }
 
-void append_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 namespace {
@@ -427,7 +404,7 @@ void append_json(std::string& out, const Field& field, const TypedValue& v) {
       if (field.type == FieldType::kDecimal) {
         out += v.text;
       } else {
-        append_escaped(out, v.text);
+        core::append_json_string(out, v.text);
       }
       return;
   }

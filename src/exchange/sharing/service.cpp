@@ -352,7 +352,7 @@ Result<Access> SharingService::decide(db::Connection& conn, std::int64_t departm
   valid_until = INT64_MAX;
   if (department_id == r.department_id) return Access::provider(r);
   if (r.share_type == catalog::ShareType::kNone || r.status == catalog::ResourceStatus::kDraft) {
-    return Error::not_found("resource_not_found", fmt::format("No resource {}.", r.code));
+    return catalog::resource_not_found(r.code);
   }
   if (r.share_type == catalog::ShareType::kUnconditional) {
     return Access::masked_all(r, Access::Basis::kUnconditional);
@@ -418,7 +418,7 @@ Result<Access> SharingService::access(const core::Principal& actor, const Resour
   }
   if (*actor.department_id != r.department_id && identity::has_city_scope(actor)) {
     if (r.share_type == catalog::ShareType::kNone || r.status == catalog::ResourceStatus::kDraft) {
-      return Error::not_found("resource_not_found", fmt::format("No resource {}.", r.code));
+      return catalog::resource_not_found(r.code);
     }
     return Access::masked_all(r, Access::Basis::kCityScope);
   }

@@ -74,23 +74,10 @@ constexpr std::string_view kRequestColumns =
 
 SharingRequest request_of(const db::Row& row) {
   SharingRequest r;
-  r.id = row.get<std::int64_t>(0);
-  r.resource_id = row.get<std::int64_t>(1);
-  r.consumer_department_id = row.get<std::int64_t>(2);
-  r.provider_department_id = row.get<std::int64_t>(3);
-  r.purpose = row.get<std::string>(4);
-  r.legal_basis = row.get<std::string>(5);
-  r.fields = catalog::parse_string_list(row.get<std::string_view>(6));
-  r.duration_days = row.get<std::int64_t>(7);
-  r.status = row.get<std::string>(8);
-  r.requested_by = row.get<std::int64_t>(9);
-  r.requested_by_name = row.get<std::string>(10);
-  r.requested_at = row.get<std::int64_t>(11);
-  r.decided_by = row.get<std::optional<std::int64_t>>(12);
-  r.decided_by_name = row.get<std::string>(13);
-  r.decided_at = row.get<std::optional<std::int64_t>>(14);
-  r.decision_reason = row.get<std::string>(15);
-  r.grant_id = row.get<std::optional<std::int64_t>>(16);
+  db::into(row, r.id, r.resource_id, r.consumer_department_id, r.provider_department_id, r.purpose,
+           r.legal_basis, db::parsed<std::string_view>(r.fields, catalog::parse_string_list),
+           r.duration_days, r.status, r.requested_by, r.requested_by_name, r.requested_at,
+           r.decided_by, r.decided_by_name, r.decided_at, r.decision_reason, r.grant_id);
   return r;
 }
 
@@ -100,27 +87,18 @@ constexpr std::string_view kGrantColumns =
 
 Grant grant_of(const db::Row& row) {
   Grant g;
-  g.id = row.get<std::int64_t>(0);
-  g.request_id = row.get<std::int64_t>(1);
-  g.resource_id = row.get<std::int64_t>(2);
-  g.consumer_department_id = row.get<std::int64_t>(3);
-  g.provider_department_id = row.get<std::int64_t>(4);
-  g.fields = catalog::parse_string_list(row.get<std::string_view>(5));
-  g.unmasked = catalog::parse_string_list(row.get<std::string_view>(6));
-  g.purpose = row.get<std::string>(7);
-  g.starts_at = row.get<std::int64_t>(8);
-  g.expires_at = row.get<std::int64_t>(9);
-  g.revoked_at = row.get<std::optional<std::int64_t>>(10);
-  g.revoked_by = row.get<std::optional<std::int64_t>>(11);
-  g.revoke_reason = row.get<std::string>(12);
+  db::into(row, g.id, g.request_id, g.resource_id, g.consumer_department_id,
+           g.provider_department_id,
+           db::parsed<std::string_view>(g.fields, catalog::parse_string_list),
+           db::parsed<std::string_view>(g.unmasked, catalog::parse_string_list), g.purpose,
+           g.starts_at, g.expires_at, g.revoked_at, g.revoked_by, g.revoke_reason);
   return g;
 }
 
 }  // namespace
 
 Result<std::int64_t> insert_request(db::Connection& conn, const SharingRequest& r) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO exchange_sharing_request (resource_id, consumer_department_id, "
                  "provider_department_id, purpose, legal_basis, fields, duration_days, status, "
                  "requested_by, requested_by_name, requested_at, decided_by_name, "
@@ -128,85 +106,69 @@ Result<std::int64_t> insert_request(db::Connection& conn, const SharingRequest& 
                  r.resource_id, r.consumer_department_id, r.provider_department_id, r.purpose,
                  r.legal_basis, catalog::string_list_json(r.fields), r.duration_days, r.status,
                  r.requested_by, r.requested_by_name, r.requested_at));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::optional<SharingRequest>> find_request(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(auto list,
-                      db::map_rows<SharingRequest>(
-                          conn.query(fmt::format("SELECT {} FROM exchange_sharing_request WHERE "
-                                                 "id = ?",
-                                                 kRequestColumns),
-                                     id),
-                          request_of));
-  if (list.empty()) return std::optional<SharingRequest>();
-  return std::optional<SharingRequest>(std::move(list.front()));
+  return db::first_row<SharingRequest>(
+      conn.query(
+          fmt::format("SELECT {} FROM exchange_sharing_request WHERE id = ?", kRequestColumns), id),
+      request_of);
 }
 
 Status update_request(db::Connection& conn, const SharingRequest& r) {
-  ZT_TRY(conn.exec(
+  return db::done(conn.exec(
       "UPDATE exchange_sharing_request SET status = ?, decided_by = ?, decided_by_name = ?, "
       "decided_at = ?, decision_reason = ?, grant_id = ? WHERE id = ?",
       r.status, r.decided_by, r.decided_by_name, r.decided_at, r.decision_reason, r.grant_id,
       r.id));
-  return {};
 }
 
 Result<std::vector<SharingRequest>> list_requests(db::Connection& conn, std::int64_t department_id,
                                                   bool as_provider,
                                                   std::optional<std::string> status,
                                                   std::int64_t before, int limit) {
-  const std::string sql = fmt::format(
-      "SELECT {} FROM exchange_sharing_request WHERE {} = ? AND id < ?{} ORDER BY id DESC LIMIT "
-      "{}",
-      kRequestColumns, as_provider ? "provider_department_id" : "consumer_department_id",
-      status ? " AND status = ?" : "", limit);
-  const std::int64_t cursor = before > 0 ? before : INT64_MAX;
+  const db::NewestFirst page = db::newest_first(before, limit);
+  const std::string sql =
+      fmt::format("SELECT {} FROM exchange_sharing_request WHERE {} = ?{} AND {}", kRequestColumns,
+                  as_provider ? "provider_department_id" : "consumer_department_id",
+                  status ? " AND status = ?" : "", page.sql);
   if (status) {
-    return db::map_rows<SharingRequest>(conn.query(sql, department_id, cursor, *status),
+    return db::map_rows<SharingRequest>(conn.query(sql, department_id, *status, page.bound),
                                         request_of);
   }
-  return db::map_rows<SharingRequest>(conn.query(sql, department_id, cursor), request_of);
+  return db::map_rows<SharingRequest>(conn.query(sql, department_id, page.bound), request_of);
 }
 
 Result<std::int64_t> insert_grant(db::Connection& conn, const Grant& g) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO exchange_grant (request_id, resource_id, consumer_department_id, "
                  "provider_department_id, fields, unmasked, purpose, starts_at, expires_at, "
                  "revoke_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id",
                  g.request_id, g.resource_id, g.consumer_department_id, g.provider_department_id,
                  catalog::string_list_json(g.fields), catalog::string_list_json(g.unmasked),
                  g.purpose, g.starts_at, g.expires_at));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Result<std::optional<Grant>> find_grant(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto list,
-      db::map_rows<Grant>(
-          conn.query(fmt::format("SELECT {} FROM exchange_grant WHERE id = ?", kGrantColumns), id),
-          grant_of));
-  if (list.empty()) return std::optional<Grant>();
-  return std::optional<Grant>(std::move(list.front()));
+  return db::first_row<Grant>(
+      conn.query(fmt::format("SELECT {} FROM exchange_grant WHERE id = ?", kGrantColumns), id),
+      grant_of);
 }
 
 Status revoke_grant(db::Connection& conn, const Grant& g) {
-  ZT_TRY(conn.exec(
+  return db::done(conn.exec(
       "UPDATE exchange_grant SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?",
       g.revoked_at, g.revoked_by, g.revoke_reason, g.id));
-  return {};
 }
 
 Result<std::vector<Grant>> list_grants(db::Connection& conn, std::int64_t department_id,
                                        bool as_provider, std::int64_t before, int limit) {
+  const db::NewestFirst page = db::newest_first(before, limit);
   return db::map_rows<Grant>(
       conn.query(
-          fmt::format("SELECT {} FROM exchange_grant WHERE {} = ? AND id < ? ORDER BY id "
-                      "DESC LIMIT {}",
-                      kGrantColumns,
-                      as_provider ? "provider_department_id" : "consumer_department_id", limit),
-          department_id, before > 0 ? before : INT64_MAX),
+          fmt::format("SELECT {} FROM exchange_grant WHERE {} = ? AND {}", kGrantColumns,
+                      as_provider ? "provider_department_id" : "consumer_department_id", page.sql),
+          department_id, page.bound),
       grant_of);
 }
 
@@ -256,8 +218,8 @@ Result<std::int64_t> grant_version(db::Connection& conn) {
 }
 
 Status bump_grant_version(db::Connection& conn) {
-  ZT_TRY(conn.exec("UPDATE exchange_grant_version SET version = version + 1 WHERE id = 1"));
-  return {};
+  return db::done(
+      conn.exec("UPDATE exchange_grant_version SET version = version + 1 WHERE id = 1"));
 }
 
 }  // namespace sharing

@@ -67,85 +67,66 @@ constexpr std::string_view kDeliveryColumns =
     "id, subscription_id, attempt, first_seq, last_seq, change_count, outcome, http_status, "
     "error, error_detail, started_at, duration_ms";
 
+// Reads a row of `SELECT kColumns`.
 Subscription from_row(const db::Row& row) {
   Subscription s;
-  s.id = row.get<std::int64_t>("id");
-  s.department_id = row.get<std::int64_t>("department_id");
-  s.resource_id = row.get<std::int64_t>("resource_id");
-  s.resource_code = row.get<std::string>("resource_code");
-  s.url = row.get<std::string>("url");
-  s.secret = row.get<std::string>("secret");
-  s.cursor = row.get<std::int64_t>("cursor_seq");
-  s.status = row.get<std::string>("status");
-  s.failures = row.get<std::int64_t>("failures");
-  s.last_error = row.get<std::string>("last_error");
-  s.last_error_detail = row.get<std::string>("last_error_detail");
-  s.parked_reason = row.get<std::string>("parked_reason");
-  s.next_attempt_at = row.get<std::int64_t>("next_attempt_at");
-  s.created_by_kind = row.get<std::string>("created_by_kind");
-  s.created_by_id = row.get<std::int64_t>("created_by_id");
-  s.created_by_name = row.get<std::string>("created_by_name");
-  s.created_at = row.get<std::int64_t>("created_at");
-  s.updated_at = row.get<std::int64_t>("updated_at");
-  s.last_success_at = row.get<std::optional<std::int64_t>>("last_success_at");
-  s.parked_at = row.get<std::optional<std::int64_t>>("parked_at");
+  db::into(row, s.id, s.department_id, s.resource_id, s.resource_code, s.url, s.secret, s.cursor,
+           s.status, s.failures, s.last_error, s.last_error_detail, s.parked_reason,
+           s.next_attempt_at, s.created_by_kind, s.created_by_id, s.created_by_name, s.created_at,
+           s.updated_at, s.last_success_at, s.parked_at);
   return s;
 }
 
+// Reads a row of `SELECT kDeliveryColumns`.
+Delivery delivery_of(const db::Row& row) {
+  Delivery d;
+  db::into(row, d.id, d.subscription_id, d.attempt, d.first_seq, d.last_seq, d.count, d.outcome,
+           d.http_status, d.error, d.error_detail, d.started_at, d.duration_ms);
+  return d;
+}
+
 Result<std::vector<Subscription>> many(Result<db::Rows> rows) {
-  if (!rows.ok()) return std::move(rows).error();
-  std::vector<Subscription> out;
-  out.reserve(rows->size());
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    out.push_back(from_row((*rows)[i]));
-  return out;
+  return db::map_rows<Subscription>(std::move(rows), from_row);
 }
 
 }  // namespace
 
 Result<std::int64_t> insert(db::Connection& conn, const Subscription& s) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.query("INSERT INTO exchange_subscription (department_id, resource_id, resource_code, "
-                 "url, secret, cursor_seq, status, failures, last_error, last_error_detail, "
-                 "parked_reason, next_attempt_at, lease_owner, lease_until, created_by_kind, "
-                 "created_by_id, created_by_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-                 "?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?) RETURNING id",
-                 s.department_id, s.resource_id, s.resource_code, s.url, s.secret, s.cursor,
-                 s.status, s.failures, s.last_error, s.last_error_detail, s.parked_reason,
-                 s.next_attempt_at, s.created_by_kind, s.created_by_id, s.created_by_name,
-                 s.created_at, s.updated_at));
-  return rows[0].get<std::int64_t>(0);
+  return db::scalar<std::int64_t>(conn.query(
+      "INSERT INTO exchange_subscription (department_id, resource_id, resource_code, "
+      "url, secret, cursor_seq, status, failures, last_error, last_error_detail, "
+      "parked_reason, next_attempt_at, lease_owner, lease_until, created_by_kind, "
+      "created_by_id, created_by_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?) RETURNING id",
+      s.department_id, s.resource_id, s.resource_code, s.url, s.secret, s.cursor, s.status,
+      s.failures, s.last_error, s.last_error_detail, s.parked_reason, s.next_attempt_at,
+      s.created_by_kind, s.created_by_id, s.created_by_name, s.created_at, s.updated_at));
 }
 
 Status set_secret(db::Connection& conn, std::int64_t id, std::string_view secret) {
-  ZT_TRY(conn.exec("UPDATE exchange_subscription SET secret = ? WHERE id = ?", secret, id));
-  return {};
+  return db::done(
+      conn.exec("UPDATE exchange_subscription SET secret = ? WHERE id = ?", secret, id));
 }
 
 Result<std::optional<Subscription>> find(db::Connection& conn, std::int64_t id) {
-  ZT_ASSIGN_OR_RETURN(
-      auto list,
-      many(conn.query(fmt::format("SELECT {} FROM exchange_subscription WHERE id = ?", kColumns),
-                      id)));
-  if (list.empty()) return std::optional<Subscription>();
-  return std::optional<Subscription>(std::move(list.front()));
+  return db::first_row<Subscription>(
+      conn.query(fmt::format("SELECT {} FROM exchange_subscription WHERE id = ?", kColumns), id),
+      from_row);
 }
 
 Result<std::vector<Subscription>> list(db::Connection& conn,
                                        std::optional<std::int64_t> department_id,
                                        std::int64_t before, int limit) {
-  const std::int64_t below = before > 0 ? before : INT64_MAX;
+  const db::NewestFirst page = db::newest_first(before, limit);
   if (department_id) {
     return many(conn.query(fmt::format("SELECT {} FROM exchange_subscription WHERE "
-                                       "department_id = ? AND id < ? ORDER BY id DESC LIMIT {}",
-                                       kColumns, limit),
-                           *department_id, below));
+                                       "department_id = ? AND {}",
+                                       kColumns, page.sql),
+                           *department_id, page.bound));
   }
-  return many(conn.query(fmt::format("SELECT {} FROM exchange_subscription WHERE id < ? ORDER "
-                                     "BY id DESC LIMIT {}",
-                                     kColumns, limit),
-                         below));
+  return many(
+      conn.query(fmt::format("SELECT {} FROM exchange_subscription WHERE {}", kColumns, page.sql),
+                 page.bound));
 }
 
 Result<bool> remove(db::Connection& conn, std::int64_t id) {
@@ -196,60 +177,36 @@ Result<bool> finish(db::Connection& conn, const Subscription& s, std::string_vie
 }
 
 Status interrupt_pending(db::Connection& conn, std::int64_t subscription_id) {
-  ZT_TRY(
+  return db::done(
       conn.exec("UPDATE exchange_delivery SET outcome = 'interrupted' WHERE subscription_id = "
                 "? AND outcome = 'pending'",
                 subscription_id));
-  return {};
 }
 
 Result<std::int64_t> insert_delivery(db::Connection& conn, const Delivery& d) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
+  return db::scalar<std::int64_t>(
       conn.query("INSERT INTO exchange_delivery (subscription_id, attempt, first_seq, last_seq, "
                  "change_count, outcome, http_status, error, error_detail, started_at, "
                  "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                  d.subscription_id, d.attempt, d.first_seq, d.last_seq, d.count, d.outcome,
                  d.http_status, d.error, d.error_detail, d.started_at, d.duration_ms));
-  return rows[0].get<std::int64_t>(0);
 }
 
 Status update_delivery(db::Connection& conn, const Delivery& d) {
-  ZT_TRY(
+  return db::done(
       conn.exec("UPDATE exchange_delivery SET outcome = ?, http_status = ?, error = ?, "
                 "error_detail = ?, duration_ms = ? WHERE id = ?",
                 d.outcome, d.http_status, d.error, d.error_detail, d.duration_ms, d.id));
-  return {};
 }
 
 Result<std::vector<Delivery>> deliveries(db::Connection& conn, std::int64_t subscription_id,
                                          std::int64_t before, int limit) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.query(fmt::format("SELECT {} FROM exchange_delivery WHERE subscription_id = ? AND id < "
-                             "? ORDER BY id DESC LIMIT {}",
-                             kDeliveryColumns, limit),
-                 subscription_id, before > 0 ? before : INT64_MAX));
-  std::vector<Delivery> out;
-  out.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const db::Row row = rows[i];
-    Delivery d;
-    d.id = row.get<std::int64_t>("id");
-    d.subscription_id = row.get<std::int64_t>("subscription_id");
-    d.attempt = row.get<std::int64_t>("attempt");
-    d.first_seq = row.get<std::int64_t>("first_seq");
-    d.last_seq = row.get<std::int64_t>("last_seq");
-    d.count = row.get<std::int64_t>("change_count");
-    d.outcome = row.get<std::string>("outcome");
-    d.http_status = row.get<std::optional<std::int64_t>>("http_status");
-    d.error = row.get<std::string>("error");
-    d.error_detail = row.get<std::string>("error_detail");
-    d.started_at = row.get<std::int64_t>("started_at");
-    d.duration_ms = row.get<std::optional<std::int64_t>>("duration_ms");
-    out.push_back(std::move(d));
-  }
-  return out;
+  const db::NewestFirst page = db::newest_first(before, limit);
+  return db::map_rows<Delivery>(
+      conn.query(fmt::format("SELECT {} FROM exchange_delivery WHERE subscription_id = ? AND {}",
+                             kDeliveryColumns, page.sql),
+                 subscription_id, page.bound),
+      delivery_of);
 }
 
 }  // namespace subscriptions

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -240,6 +241,83 @@ TEST_F(StorageTest, UpsertAndReturningWorkOnBoth) {
   auto ddl = conn.exec("CREATE TABLE other (x TEXT)");
   ASSERT_OK(ddl);
   EXPECT_EQ(*ddl, 0);
+}
+
+// The store helpers of rows.h: one mapper per struct (db::into), lists, find-by-key, counts,
+// statements whose row count is not needed, and newest-first pages.
+TEST_F(StorageTest, RowHelpersMapFindCountAndPage) {
+  struct Item {
+    std::int64_t id = 0;
+    std::string name;
+    std::size_t name_length = 0;
+    std::optional<std::int64_t> score;
+  };
+  auto conn = writer();
+  ASSERT_OK(
+      conn.execute(render("CREATE TABLE item (id {{id}}, name TEXT NOT NULL, score BIGINT)")));
+  for (int i = 1; i <= 5; ++i) {
+    auto id = scalar<std::int64_t>(
+        conn.query("INSERT INTO item (name, score) VALUES (?, ?) RETURNING id",
+                   std::string(static_cast<std::size_t>(i), 'x'),
+                   i % 2 ? std::optional<std::int64_t>(i * 10) : std::nullopt));
+    ASSERT_OK(id);
+    EXPECT_EQ(*id, i);
+  }
+  auto item_of = [](const Row& row) {
+    Item it;
+    into(row, it.id, it.name,
+         parsed<std::string_view>(it.name_length, [](std::string_view s) { return s.size(); }),
+         it.score);
+    return it;
+  };
+  constexpr std::string_view kSelect = "SELECT id, name, name, score FROM item";
+
+  auto found = first_row<Item>(conn.query(std::string(kSelect) + " WHERE id = ?", 3), item_of);
+  ASSERT_OK(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->name, "xxx");
+  EXPECT_EQ((*found)->name_length, 3u);
+  EXPECT_EQ((*found)->score, 30);
+  auto missing = first_row<Item>(conn.query(std::string(kSelect) + " WHERE id = ?", 99), item_of);
+  ASSERT_OK(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  // Newest first: before = 0 starts at the newest; the last id of a page is the next `before`.
+  const NewestFirst first_page = newest_first(0, 2);
+  auto page =
+      map_rows<Item>(conn.query(std::string(kSelect) + " WHERE name <> '' AND " + first_page.sql,
+                                first_page.bound),
+                     item_of);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, 5);
+  EXPECT_EQ((*page)[1].id, 4);
+  EXPECT_EQ((*page)[1].score, std::nullopt);
+  const NewestFirst next_page = newest_first((*page)[1].id, 2);
+  page = map_rows<Item>(
+      conn.query(std::string(kSelect) + " WHERE " + next_page.sql, next_page.bound), item_of);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, 3);
+  EXPECT_EQ((*page)[1].id, 2);
+
+  // A converter that returns Result: its first error is the answer.
+  auto checked = map_rows<Item>(conn.query(std::string(kSelect) + " ORDER BY id"),
+                                [&](const Row& row) -> Result<Item> {
+                                  Item it = item_of(row);
+                                  if (!it.score) return Error::internal("bad_row", "no score");
+                                  return it;
+                                });
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().code, "bad_row");
+
+  auto count = scalar<std::int64_t>(conn.query("SELECT count(*) FROM item WHERE score > ?", 10));
+  ASSERT_OK(count);
+  EXPECT_EQ(*count, 2);
+  EXPECT_TRUE(done(conn.exec("UPDATE item SET score = 0 WHERE id = ?", 1)).ok());
+  EXPECT_FALSE(done(conn.exec("UPDATE no_such_table SET x = 1")).ok());
+  auto failed = first_row<Item>(conn.query("SELECT * FROM no_such_table"), item_of);
+  EXPECT_FALSE(failed.ok());
 }
 
 TEST_F(StorageTest, CachedStatementsSurviveSchemaChanges) {
