@@ -92,6 +92,17 @@ http::Response me(AuthService& auth, const http::Request& request) {
   return http::Response::json(200, out);
 }
 
+// A user's account with its permissions, or an API client's kind, id, name, department and
+// permissions (me() answers both).
+json::object me_schema() {
+  json::object s = user_schema();
+  json::object& properties = s["properties"].as_object();
+  properties["kind"] = schema::enumeration({"citizen", "enterprise", "staff", "api_client"});
+  properties["name"] = schema::str();
+  properties["permissions"] = schema::strings();
+  return s;
+}
+
 http::RouteDoc me_doc() {
   return {.summary = "Who am I: the signed-in user (or API client) and its permissions",
           .description =
@@ -101,7 +112,7 @@ http::RouteDoc me_doc() {
               "Errors: 401 unauthenticated (the user no longer exists)." +
               std::string(kSignedInErrors),
           .tag = std::string(kAuthTag),
-          .responses = {{200, "The user, with permissions", user_schema()}}};
+          .responses = {{200, "The user (or API client), with permissions", me_schema()}}};
 }
 
 // --- POST /api/v1/auth/password ---

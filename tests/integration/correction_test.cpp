@@ -4,6 +4,7 @@
 // a `none` resource, on a conditional one without a grant and on a missing key are refused.
 // GET /api/v1/exchange/stats counts reads, deliveries, grants and open reports.
 #include "integration/hub_test.h"
+#include "support/identifiers.h"
 
 #include <chrono>
 #include <thread>
@@ -12,16 +13,6 @@ namespace zt::test {
 namespace {
 
 namespace json = boost::json;
-
-std::string id_number(std::string_view birth, int n) {
-  std::string id = fmt::format("330302{}{:03}", birth, n);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += (id[i] - '0') * kWeights[i];
-  id += "10X98765432"[sum % 11];
-  return id;
-}
 
 // Today's date in Beijing time, as the figures name days.
 std::string beijing_today() {

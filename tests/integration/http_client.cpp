@@ -1,5 +1,7 @@
 #include "integration/http_client.h"
 
+#include "integration/api_schema_check.h"
+
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 
@@ -83,11 +85,12 @@ std::optional<HttpClient> HttpClient::connect(std::uint16_t port, std::string& e
     error = fmt::format("connect to 127.0.0.1:{} failed: {}", port, std::strerror(errno));
     return std::nullopt;
   }
-  return HttpClient(fd);
+  return HttpClient(fd, port);
 }
 
 HttpClient::HttpClient(HttpClient&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      port_(other.port_),
       buffer_(std::move(other.buffer_)),
       error_(std::move(other.error_)) {}
 
@@ -95,6 +98,7 @@ HttpClient& HttpClient::operator=(HttpClient&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    port_ = other.port_;
     buffer_ = std::move(other.buffer_);
     error_ = std::move(other.error_);
   }
@@ -258,7 +262,9 @@ std::optional<HttpResponse> HttpClient::request(
   bytes += "\r\n";
   bytes += body;
   if (!send(bytes)) return std::nullopt;
-  return read_response(method == "HEAD", timeout);
+  auto response = read_response(method == "HEAD", timeout);
+  if (response) check_answer(port_, method, target, *response);
+  return response;
 }
 
 bool HttpClient::is_closed_by_peer(std::chrono::milliseconds timeout) {

@@ -58,7 +58,8 @@ class HttpClient {
                                             std::chrono::milliseconds timeout = kDefaultTimeout);
 
   // Sends a request (with Host, and Content-Length when there is a body or the method is POST
-  // or PUT) and reads its response.
+  // or PUT) and reads its response. A 2xx JSON answer is checked against the server's API
+  // document (integration/api_schema_check.h): a mismatch is a test failure.
   std::optional<HttpResponse> request(
       std::string_view method, std::string_view target,
       const std::vector<std::pair<std::string, std::string>>& headers = {},
@@ -71,13 +72,14 @@ class HttpClient {
   const std::string& last_error() const { return error_; }
 
  private:
-  explicit HttpClient(int fd) : fd_(fd) {}
+  HttpClient(int fd, std::uint16_t port) : fd_(fd), port_(port) {}
 
   enum class ReadResult { kData, kEof, kTimeout, kError };
   // Appends whatever arrives before `deadline` to buffer_.
   ReadResult read_some(std::chrono::steady_clock::time_point deadline);
 
   int fd_ = -1;
+  std::uint16_t port_ = 0;
   std::string buffer_;
   std::string error_;
 };

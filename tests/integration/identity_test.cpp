@@ -1,7 +1,7 @@
 // Identity over real HTTP: first start prints the three administrators' one-time passwords on
 // standard error; sign-in with the forced password change; /api/v1/auth/me; TOTP enrolment
 // with codes computed here (RFC 6238); 401 for wrong passwords and missing tokens; 403 for a
-// missing permission; logout.
+// missing permission; logout; an API client's /api/v1/auth/me.
 #include "integration/city.h"
 #include "integration/server_test.h"
 
@@ -199,6 +199,26 @@ TEST_F(IdentityApiTest, SecurityAdminSetsThePolicyAndTheSystemAdminMayNot) {
   const json::value& paths = openapi_json.at("paths");
   EXPECT_TRUE(paths.as_object().contains("/api/v1/security/policy"));
   EXPECT_TRUE(paths.as_object().contains("/api/v1/security/policy/history"));
+}
+
+// A department system signed in with its API key sees itself in /api/v1/auth/me: kind
+// api_client, its name, department and permissions (as the route's documentation says).
+TEST_F(IdentityApiTest, AnApiClientSeesItselfInAuthMe) {
+  ASSERT_TRUE(start({.fresh_database = true}));
+  City city(port());
+  ASSERT_TRUE(city.open(server().stderr_text())) << city.error();
+  auto ga = city.department("330300-GA", "温州市公安局");
+  ASSERT_TRUE(ga) << city.error();
+  const std::string key = city.api_client("ga-sync", *ga, {"exchange.query"});
+  ASSERT_FALSE(key.empty()) << city.error();
+  auto me = fetch("GET", "/api/v1/auth/me", {{"X-API-Key", key}});
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  const json::value who = me->json();
+  EXPECT_EQ(who.at("kind"), "api_client");
+  EXPECT_EQ(who.at("name"), "ga-sync");
+  EXPECT_EQ(who.at("department_id"), *ga);
+  EXPECT_EQ(who.at("permissions"), (json::array{"exchange.query"}));
 }
 
 }  // namespace

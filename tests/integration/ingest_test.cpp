@@ -2,6 +2,7 @@
 // with good and bad rows and exact counts, all_or_nothing, Idempotency-Key, updates and deletes,
 // the change feed read from a cursor, who may ingest, and a server killed mid-upload.
 #include "integration/hub_test.h"
+#include "support/identifiers.h"
 
 #include <iconv.h>
 
@@ -17,18 +18,6 @@ namespace json = boost::json;
 const std::string kCode = "330300-GA-0001";
 const std::string kRecords = "/api/v1/resources/" + kCode + "/records";
 const std::string kChanges = "/api/v1/resources/" + kCode + "/changes";
-
-// A valid 身份证号 (GB 11643 check character) for a person born on `birth` (YYYYMMDD) in
-// 330302 (鹿城区), with sequence `n` (0-999).
-std::string id_number(std::string_view birth, int n) {
-  std::string id = fmt::format("330302{}{:03}", birth, n);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += (id[i] - '0') * kWeights[i];
-  id += "10X98765432"[sum % 11];
-  return id;
-}
 
 // The same with a wrong check character.
 std::string bad_id_number(std::string_view birth, int n) {

@@ -7,6 +7,7 @@
 // up in the citizen's 谁用了我的数据; an ID number of an abolished county is accepted with a
 // warning. An enterprise likewise sees which departments read its records.
 #include "integration/hub_test.h"
+#include "support/identifiers.h"
 
 #include <fmt/format.h>
 
@@ -16,27 +17,6 @@ namespace zt::test {
 namespace {
 
 namespace json = boost::json;
-
-std::string id_number(std::string_view prefix, std::string_view birth, int n) {
-  std::string id = fmt::format("{}{}{:03}", prefix, birth, n);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += (id[i] - '0') * kWeights[i];
-  id += "10X98765432"[sum % 11];
-  return id;
-}
-
-// A credit code with its GB 32100 check character.
-std::string uscc(std::string_view first17) {
-  static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  static constexpr int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                       29, 25, 13, 8,  24, 10, 30, 28};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += static_cast<int>(kAlphabet.find(first17[i])) * kWeights[i];
-  return std::string(first17) + kAlphabet[(31 - sum % 31) % 31];
-}
 
 json::object field(const char* name, const char* label, const char* type, bool personal = false) {
   json::object f{{"name", name}, {"label", label}, {"type", type}};
@@ -204,10 +184,10 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
         json::array{"id_number", "name", "marital_status", "household_address", "death_date"},
         json::array{"id_number", "name", "household_address"});
 
-  const std::string p1 = id_number("330302", "19800101", 1);  // names differ: conflict
-  const std::string p2 = id_number("330302", "19850505", 2);  // addresses differ: recency
-  const std::string p3 = id_number("330302", "19400303", 3);  // died (民政)
-  const std::string p4 = id_number("330322", "19700707", 4);  // 洞头县, abolished in 2015
+  const std::string p1 = id_number("19800101", 1, "330302");  // names differ: conflict
+  const std::string p2 = id_number("19850505", 2, "330302");  // addresses differ: recency
+  const std::string p3 = id_number("19400303", 3, "330302");  // died (民政)
+  const std::string p4 = id_number("19700707", 4, "330322");  // 洞头县, abolished in 2015
   auto ga_row = [](const std::string& key, const char* name, const char* address) {
     return json::object{{"id_number", key},
                         {"name", name},

@@ -1,5 +1,7 @@
 #include "integration/server_process.h"
 
+#include "integration/api_schema_check.h"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -258,6 +260,7 @@ bool ServerProcess::spawn(std::string& error) {
           break;
         }
         port_ = static_cast<std::uint16_t>(port);
+        forget_api_document(port_);  // an earlier server's document may be cached for it
         {
           std::lock_guard lock(stderr_mutex_);
           stderr_ = std::move(captured);

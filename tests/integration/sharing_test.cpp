@@ -4,6 +4,7 @@
 // resource invisible to others; an unconditional one readable by any department; filters on
 // indexed fields and a 400 for an unindexed one; export; purpose and case id in the audit records.
 #include "integration/hub_test.h"
+#include "support/identifiers.h"
 
 #include <thread>
 
@@ -11,16 +12,6 @@ namespace zt::test {
 namespace {
 
 namespace json = boost::json;
-
-std::string id_number(std::string_view birth, int n) {
-  std::string id = fmt::format("330302{}{:03}", birth, n);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += (id[i] - '0') * kWeights[i];
-  id += "10X98765432"[sum % 11];
-  return id;
-}
 
 // An ISO 8601 time with +08:00, as the API takes it.
 std::string core_time(std::chrono::system_clock::time_point t) {

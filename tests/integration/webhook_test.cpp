@@ -5,6 +5,7 @@
 // narrows; a failing receiver is retried with backoff, parked after N failures and resumed with
 // its backlog; and the refusals (no grant, bad URL, unknown or draft resource, bad start_after).
 #include "integration/hub_test.h"
+#include "support/identifiers.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -169,17 +170,6 @@ std::string hmac_sm3_hex(std::string_view key, std::string_view data) {
   for (std::size_t i = 0; i < n; ++i)
     hex += fmt::format("{:02x}", out[i]);
   return hex;
-}
-
-// A valid 身份证号 born on `birth` (YYYYMMDD) in 330302 with sequence `n`.
-std::string id_number(std::string_view birth, int n) {
-  std::string id = fmt::format("330302{}{:03}", birth, n);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += (id[i] - '0') * kWeights[i];
-  id += "10X98765432"[sum % 11];
-  return id;
 }
 
 std::string person(const std::string& id, const std::string& name, const char* gender) {

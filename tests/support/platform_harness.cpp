@@ -3,6 +3,8 @@
 #include "core/crypto.h"
 #include "identity/service.h"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 
 namespace zt::test {
@@ -21,7 +23,7 @@ core::Principal PlatformHarness::principal_of(const identity::User& user) {
   p.kind = core::Principal::Kind::kUser;
   p.id = user.id;
   p.name = user.username;
-  p.user_kind = "staff";
+  p.user_kind = std::string(identity::to_string(user.kind));
   p.department_id = user.department_id;
   p.roles = user.roles;
   p.permissions = identity::permissions_of(user.roles);
@@ -78,6 +80,35 @@ Result<core::Principal> PlatformHarness::staff(const std::string& username, std:
   ZT_ASSIGN_OR_RETURN(auto user, identity.users().set_roles(secadmin_, created.user.id,
                                                             std::move(roles), context_));
   return principal_of(user);
+}
+
+Result<core::Principal> PlatformHarness::citizen(const std::string& id_number,
+                                                 const std::string& name) {
+  ZT_ASSIGN_OR_RETURN(
+      auto created,
+      platform_->identity().service().users().create_user(
+          sysadmin_,
+          {.kind = identity::UserKind::kCitizen, .display_name = name, .id_number = id_number},
+          context_));
+  return principal_of(created.user);
+}
+
+Result<exchange::IngestReport> PlatformHarness::ingest(
+    const core::Principal& actor, const std::string& code,
+    const std::vector<boost::json::object>& rows) {
+  std::string body;
+  for (const auto& row : rows)
+    body += boost::json::serialize(row) + "\n";
+  bool given = false;
+  return platform_->exchange().exchange().ingest(
+      actor, code, {},
+      [&](std::string& piece) -> Result<bool> {
+        if (given) return false;
+        piece = std::move(body);
+        given = true;
+        return true;
+      },
+      context_);
 }
 
 }  // namespace zt::test

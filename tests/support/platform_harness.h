@@ -3,7 +3,7 @@
 // service tests on both databases — deadlines, expiry and display periods are reached by moving
 // the clock, never by waiting. No background worker runs unless the test starts them.
 //
-// It also makes the accounts a test acts with: departments and staff created through the
+// It also makes the accounts a test acts with: departments, staff and citizens created through the
 // identity services (audited as on a server), and their Principals as a session would carry
 // them (the permissions of their roles), so services are called directly without HTTP.
 //
@@ -17,6 +17,8 @@
 #include "core/time.h"
 #include "identity/model.h"
 #include "support/test_database.h"
+
+#include <boost/json/object.hpp>
 
 #include <memory>
 #include <string>
@@ -50,6 +52,14 @@ class PlatformHarness {
   // given by the security administrator); its principal.
   Result<core::Principal> staff(const std::string& username, std::int64_t department,
                                 std::vector<std::string> roles);
+  // A citizen's account for `id_number` (created by the system administrator); its principal, as
+  // a citizen's session carries it.
+  Result<core::Principal> citizen(const std::string& id_number, const std::string& name);
+
+  // Ingests `rows` (JSON objects) into resource `code` as `actor`, one NDJSON batch through
+  // ExchangeService::ingest; its report.
+  Result<exchange::IngestReport> ingest(const core::Principal& actor, const std::string& code,
+                                        const std::vector<boost::json::object>& rows);
 
  private:
   PlatformHarness() : clock_(start_time()) {}

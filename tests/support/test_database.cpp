@@ -100,4 +100,14 @@ void TestDatabase::remove_sqlite_files() const {
     std::filesystem::remove(sqlite_path_ + suffix, ec);
 }
 
+Result<std::unique_ptr<db::Database>> TestDatabase::open_migrated(
+    std::initializer_list<std::vector<db::Migration>> modules, std::size_t pool_size) const {
+  ZT_ASSIGN_OR_RETURN(auto db, db::Database::open(url_, {.pool_size = pool_size}));
+  std::vector<db::Migration> all = db::foundation_migrations();
+  for (const auto& list : modules)
+    all.insert(all.end(), list.begin(), list.end());
+  ZT_TRY(db::migrate(*db, all));
+  return db;
+}
+
 }  // namespace zt::test

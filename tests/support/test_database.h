@@ -6,16 +6,22 @@
 //                                 (sqlite:PATH) or in the test temp directory
 // The destructor drops the schema or removes the files.
 //
-// Also the assertion macros these suites share: ASSERT_OK(result), EXPECT_ERROR(result, code).
+// open_migrated() opens it with the foundation migrations and a suite's modules' migrations run.
+//
+// Also the assertion macros these suites share: ASSERT_OK(result), EXPECT_ERROR(result, code),
+// ASSERT_OK_AND_ASSIGN(lhs, result).
 #pragma once
 
 #include "core/result.h"
 #include "db/dialect.h"
+#include "db/migration.h"
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #define ASSERT_OK(expr)                                                           \
   do {                                                                            \
@@ -31,6 +37,17 @@
     EXPECT_EQ(zt_r_.error().code, (want_code)) << zt_r_.error().detail;          \
   } while (0)
 
+// Moves the value of a successful Result into `lhs` (declared before); a failed one fails the test
+// fatally with its code and detail, as ASSERT_OK does.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  ZT_TEST_ASSIGN_IMPL_(ZT_TEST_CONCAT_(zt_result_, __LINE__), lhs, expr)
+#define ZT_TEST_CONCAT_INNER_(a, b) a##b
+#define ZT_TEST_CONCAT_(a, b) ZT_TEST_CONCAT_INNER_(a, b)
+#define ZT_TEST_ASSIGN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                         \
+  ASSERT_OK(tmp);                            \
+  lhs = std::move(tmp).value()
+
 namespace zt::db {
 class Database;
 }
@@ -45,6 +62,12 @@ class TestDatabase {
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
+
+  // Opens it (a pool of `pool_size`) and runs db::foundation_migrations() and then each list of
+  // `modules` in order: what a store or service suite starts from. Failure: the open's or the
+  // migration's error.
+  Result<std::unique_ptr<db::Database>> open_migrated(
+      std::initializer_list<std::vector<db::Migration>> modules, std::size_t pool_size = 4) const;
 
   // The URL to open it with (for PostgreSQL it sets search_path to the test's schema).
   const std::string& url() const { return url_; }

@@ -25,9 +25,7 @@ namespace zt::audit::testing {
 class AuditDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("au");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("au"));
     backend_ = test_db_->backend();
     url_ = test_db_->url();
     sqlite_path_ = test_db_->sqlite_path();

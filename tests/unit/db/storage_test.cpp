@@ -38,9 +38,7 @@ namespace {
 class StorageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("st");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("st"));
     backend_ = test_db_->backend();
     url_ = test_db_->url();
     auto db = Database::open(url_, options_);

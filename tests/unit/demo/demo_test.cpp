@@ -27,16 +27,8 @@ constexpr std::chrono::year_month_day kToday{std::chrono::year{2026}, std::chron
 class DemoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("demo");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
-    auto db = db::Database::open(test_db_->url(), {.pool_size = 2});
-    ASSERT_OK(db);
-    db_ = std::move(db).value();
-    std::vector<db::Migration> all = db::foundation_migrations();
-    for (auto& m : registry::division_migrations())
-      all.push_back(m);
-    ASSERT_OK(db::migrate(*db_, all));
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("demo"));
+    ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({registry::division_migrations()}, 2));
     divisions_ = std::make_unique<registry::DivisionService>(*db_);
     ASSERT_OK(divisions_->import(ZT_TEST_DIVISIONS, 0));
     auto city = CityPlan::load(*divisions_, "330300", 7);

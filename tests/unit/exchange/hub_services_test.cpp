@@ -75,23 +75,12 @@ class HubServicesTest : public test::PlatformTest {
     ASSERT_OK(published);
     EXPECT_EQ(published->status, catalog::ResourceStatus::kPublished);
 
-    std::string rows;
+    std::vector<json::object> rows;
     const char* names[] = {"张三", "李四", "王五"};
-    for (int i = 0; i < 3; ++i) {
-      rows += json::serialize(json::object{
-                  {"id_number", id_number(i + 1)}, {"name", names[i]}, {"phone", "13857712345"}}) +
-              "\n";
-    }
-    bool given = false;
-    auto report = exchange().exchange().ingest(
-        ga_officer_, kCode, {},
-        [&](std::string& piece) -> Result<bool> {
-          if (given) return false;
-          piece = rows;
-          given = true;
-          return true;
-        },
-        h().context());
+    for (int i = 0; i < 3; ++i)
+      rows.push_back(
+          {{"id_number", id_number(i + 1)}, {"name", names[i]}, {"phone", "13857712345"}});
+    auto report = h().ingest(ga_officer_, kCode, rows);
     ASSERT_OK(report);
     EXPECT_TRUE(report->rejections.empty());
   }

@@ -129,16 +129,8 @@ struct Raw {
 class RecordStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("rec");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
-    auto db = db::Database::open(test_db_->url(), {.pool_size = 2});
-    ASSERT_OK(db);
-    db_ = std::move(db).value();
-    std::vector<db::Migration> all = db::foundation_migrations();
-    for (auto& m : migrations())
-      all.push_back(m);
-    ASSERT_OK(db::migrate(*db_, all));
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("rec"));
+    ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({migrations()}, 2));
     ASSERT_NO_FATAL_FAILURE(create(resource_));
   }
 

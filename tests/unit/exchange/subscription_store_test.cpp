@@ -42,16 +42,8 @@ Subscription sample(std::int64_t department, std::string_view code) {
 class SubscriptionStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("sub");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
-    auto db = db::Database::open(test_db_->url(), {.pool_size = 4});
-    ASSERT_OK(db);
-    db_ = std::move(db).value();
-    std::vector<db::Migration> all = db::foundation_migrations();
-    for (auto& m : subscription_migrations())
-      all.push_back(m);
-    ASSERT_OK(db::migrate(*db_, all));
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("sub"));
+    ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({subscription_migrations()}));
   }
 
   void TearDown() override {

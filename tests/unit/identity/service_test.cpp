@@ -37,18 +37,8 @@ const std::string kNewPassword = "Kqmz-vt834572";
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto test_db = test::TestDatabase::create("id");
-    ASSERT_OK(test_db);
-    test_db_ = std::move(test_db).value();
-    auto db = db::Database::open(test_db_->url(), {.pool_size = 4});
-    ASSERT_OK(db);
-    db_ = std::move(db).value();
-    std::vector<db::Migration> all = db::foundation_migrations();
-    for (auto& m : audit::migrations())
-      all.push_back(m);
-    for (auto& m : migrations())
-      all.push_back(m);
-    ASSERT_OK(db::migrate(*db_, all));
+    ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("id"));
+    ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({audit::migrations(), migrations()}));
     audit_ = std::make_unique<audit::AuditLog>(*db_, crypto_, clock_);
     config_.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
     auto key = crypto_.random_bytes(core::kSm4SealKeySize);
