@@ -19,7 +19,7 @@ Module::Module(db::Database& database, catalog::CatalogService& catalog,
                const core::Clock& clock, ModuleOptions options)
     : sharing_(database, catalog, audit, clock),
       exchange_(database, catalog, sharing_, audit, clock, options.max_uploads),
-      query_(database, catalog, sharing_, writer, clock),
+      query_(database, catalog, sharing_, writer, crypto, options.data_key, clock),
       corrections_(database, catalog, sharing_, audit, clock),
       stats_(database, catalog, identity, audit, clock),
       webhook_transport_(std::move(options.webhook_allowed_networks)),

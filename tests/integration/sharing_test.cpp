@@ -212,6 +212,58 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   EXPECT_EQ(rejected->json().at("decision_reason"), "缺少法定依据");
 }
 
+// A page's next_cursor holds the last record's key: sealed, it reveals nothing of a masked key,
+// opens only for the resource it was made for, and refuses any change.
+TEST_F(SharingTest, CursorsAreSealedAndRevealNothing) {
+  ASSERT_TRUE(open_city());
+  const std::string code = "330300-GA-0001";
+  ASSERT_TRUE(publish_people(code, "conditional"));
+  auto filed = city().call("POST", "/api/v1/sharing/requests", mz_officer_,
+                           json::object{{"resource", code},
+                                        {"purpose", "婚姻登记核验"},
+                                        {"legal_basis", "《婚姻登记条例》"},
+                                        {"fields", json::array{"id_number", "name"}}});
+  ASSERT_TRUE(filed && filed->status == 201);
+  auto approved = city().call(
+      "POST", fmt::format("/api/v1/sharing/requests/{}/approve", filed->json().at("id").as_int64()),
+      ga_admin_, json::object{});
+  ASSERT_TRUE(approved && approved->status == 200) << (approved ? approved->body : "");
+  const Headers purpose{{"X-Purpose", "婚姻登记核验"}};
+  const std::string records = "/api/v1/resources/" + code + "/records";
+  auto first = city().call("GET", records + "?limit=1", mz_officer_, nullptr, purpose);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const std::string cursor(first->json().at("next_cursor").as_string());
+  const std::string key(first->json().at("items").as_array()[0].at("id_number").as_string());
+  EXPECT_NE(key.find('*'), std::string::npos) << "the grant masks id_number: " << key;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string full = id_number("19800101", i);
+    std::string hex;
+    for (unsigned char c : full)
+      hex += fmt::format("{:02x}", c);
+    EXPECT_EQ(cursor.find(full), std::string::npos);
+    EXPECT_EQ(cursor.find(hex), std::string::npos) << cursor;
+    EXPECT_EQ(cursor.find(hex.substr(0, 12)), std::string::npos) << cursor;
+  }
+  auto second =
+      city().call("GET", records + "?limit=1&cursor=" + cursor, mz_officer_, nullptr, purpose);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->status, 200) << second->body;
+  EXPECT_NE(second->json().at("items").as_array()[0].at("id_number"),
+            first->json().at("items").as_array()[0].at("id_number"));
+  std::string tampered = cursor;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  EXPECT_TRUE(IsProblem(
+      city().call("GET", records + "?limit=1&cursor=" + tampered, mz_officer_, nullptr, purpose),
+      400, "invalid_cursor"));
+  // The provider's own copy under another code does not accept it either.
+  ASSERT_TRUE(publish_people("330300-GA-0002", "conditional"));
+  EXPECT_TRUE(IsProblem(
+      city().call("GET", "/api/v1/resources/330300-GA-0002/records?limit=1&cursor=" + cursor,
+                  ga_officer_),
+      400, "invalid_cursor"));
+}
+
 // Expiry on the server's own clock, moved by the test (a test build's controllable clock): a
 // 30-day grant reads on day 29 and is refused on day 31, without waiting. The consumer reads with
 // an API key, which does not time out as a session would over a month.

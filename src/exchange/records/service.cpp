@@ -34,43 +34,6 @@ std::vector<std::size_t> key_indexes(const Resource& r) {
 }
 
 // A cursor: the last key of a page as a JSON array, in hex (opaque to clients).
-std::string encode_cursor(const Resource& r, const TypedRow& row) {
-  json::array a;
-  for (std::size_t i : key_indexes(r)) {
-    const TypedValue& v = row.values[i];
-    if (v.kind == TypedValue::Kind::kText) {
-      a.emplace_back(v.text);
-    } else {
-      a.emplace_back(v.i);
-    }
-  }
-  const std::string text = json::serialize(a);
-  return core::to_hex(text);
-}
-
-Result<std::vector<TypedValue>> decode_cursor(const Resource& r, std::string_view cursor) {
-  auto bad = [] {
-    return Error::invalid("invalid_cursor", "cursor must come from a previous page.");
-  };
-  auto bytes = core::from_hex(cursor);
-  if (!bytes.ok()) return bad();
-  boost::system::error_code ec;
-  json::value v = json::parse(*bytes, ec);
-  const auto keys = key_indexes(r);
-  if (ec || !v.is_array() || v.get_array().size() != keys.size()) return bad();
-  std::vector<TypedValue> out;
-  for (const json::value& item : v.get_array()) {
-    if (item.is_string()) {
-      out.push_back({TypedValue::Kind::kText, 0, std::string(item.get_string())});
-    } else if (item.is_int64()) {
-      out.push_back({TypedValue::Kind::kInt, item.get_int64(), {}});
-    } else {
-      return bad();
-    }
-  }
-  return out;
-}
-
 // `access` narrowed to the fields asked for (unknown names: 400).
 Result<Access> narrowed(const Resource& r, Access access, const std::vector<std::string>& fields) {
   if (fields.empty()) return access;
@@ -118,8 +81,65 @@ Result<std::vector<TypedValue>> parse_record_key(const Resource& r, std::string_
 
 QueryService::QueryService(db::Database& db, catalog::CatalogService& catalog,
                            SharingService& sharing, audit::AuditWriter& audit,
+                           const core::CryptoProvider& crypto, std::string data_key,
                            const core::Clock& clock)
-    : db_(db), catalog_(catalog), sharing_(sharing), audit_(audit), clock_(clock) {}
+    : db_(db),
+      catalog_(catalog),
+      sharing_(sharing),
+      audit_(audit),
+      crypto_(crypto),
+      data_key_(std::move(data_key)),
+      clock_(clock) {}
+
+namespace {
+
+// The cursor's associated data: a cursor opens only for the resource it was made for.
+std::string cursor_binding(const Resource& r) {
+  return "zt-cursor-v1:" + r.code;
+}
+
+}  // namespace
+
+Result<std::string> QueryService::seal_cursor(const Resource& r, const TypedRow& row) const {
+  json::array a;
+  for (std::size_t i : key_indexes(r)) {
+    const TypedValue& v = row.values[i];
+    if (v.kind == TypedValue::Kind::kText) {
+      a.emplace_back(v.text);
+    } else {
+      a.emplace_back(v.i);
+    }
+  }
+  ZT_ASSIGN_OR_RETURN(const std::string sealed,
+                      crypto_.sm4_seal(data_key_, json::serialize(a), cursor_binding(r)));
+  return core::to_hex(sealed);
+}
+
+Result<std::vector<TypedValue>> QueryService::open_cursor(const Resource& r,
+                                                          std::string_view cursor) const {
+  auto bad = [] {
+    return Error::invalid("invalid_cursor", "cursor must come from a previous page.");
+  };
+  auto sealed = core::from_hex(cursor);
+  if (!sealed.ok()) return bad();
+  auto text = crypto_.sm4_open(data_key_, *sealed, cursor_binding(r));
+  if (!text.ok()) return bad();
+  boost::system::error_code ec;
+  json::value v = json::parse(*text, ec);
+  const auto keys = key_indexes(r);
+  if (ec || !v.is_array() || v.get_array().size() != keys.size()) return bad();
+  std::vector<TypedValue> out;
+  for (const json::value& item : v.get_array()) {
+    if (item.is_string()) {
+      out.push_back({TypedValue::Kind::kText, 0, std::string(item.get_string())});
+    } else if (item.is_int64()) {
+      out.push_back({TypedValue::Kind::kInt, item.get_int64(), {}});
+    } else {
+      return bad();
+    }
+  }
+  return out;
+}
 
 Result<std::shared_ptr<const QueryService::CachedResource>> QueryService::cached_resource(
     std::string_view code) {
@@ -298,7 +318,7 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
   ZT_ASSIGN_OR_RETURN(auto conds, conditions(r, input));
   std::vector<TypedValue> after;
   if (!input.cursor.empty()) {
-    ZT_ASSIGN_OR_RETURN(after, decode_cursor(r, input.cursor));
+    ZT_ASSIGN_OR_RETURN(after, open_cursor(r, input.cursor));
   }
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   QueryPage page;
@@ -319,7 +339,7 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
     last = row;
   }));
   if (last && static_cast<int>(page.items.size()) == input.limit) {
-    page.next_cursor = encode_cursor(r, *last);
+    ZT_ASSIGN_OR_RETURN(page.next_cursor, seal_cursor(r, *last));
   }
   json::object filters;
   for (const auto& [k, v] : input.filters)

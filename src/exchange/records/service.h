@@ -19,6 +19,7 @@
 
 #include "audit/writer.h"
 #include "catalog/service.h"
+#include "core/crypto.h"
 #include "core/principal.h"
 #include "core/time.h"
 #include "db/database.h"
@@ -46,8 +47,12 @@ Result<std::vector<TypedValue>> parse_record_key(const catalog::Resource& resour
 
 class QueryService {
  public:
+  // `crypto` and `data_key` (the platform's 32-byte SM4 key) seal the paging cursors: a cursor
+  // holds the last record's key, which the reader's grant may mask, so it is sealed (SM4-GCM,
+  // bound to the resource) and reveals nothing.
   QueryService(db::Database& db, catalog::CatalogService& catalog, SharingService& sharing,
-               audit::AuditWriter& audit, const core::Clock& clock);
+               audit::AuditWriter& audit, const core::CryptoProvider& crypto, std::string data_key,
+               const core::Clock& clock);
 
   // One record by its key (composite keys: values in key-field order, comma-separated).
   // Failure: 400 "invalid_key"; 404 "record_not_found"; the access errors.
@@ -83,11 +88,18 @@ class QueryService {
                                                      const QueryInput& input);
   void audit(const core::Principal& actor, const Prepared& p, const ReadContext& context,
              std::string action, std::string object_id, std::string detail);
+  // The next_cursor after `row`: its key values, sealed. Failure: crypto_error.
+  Result<std::string> seal_cursor(const catalog::Resource& r, const TypedRow& row) const;
+  // The key values a cursor of this resource holds. Failure: 400 invalid_cursor.
+  Result<std::vector<TypedValue>> open_cursor(const catalog::Resource& r,
+                                              std::string_view cursor) const;
 
   db::Database& db_;
   catalog::CatalogService& catalog_;
   SharingService& sharing_;
   audit::AuditWriter& audit_;
+  const core::CryptoProvider& crypto_;
+  const std::string data_key_;
   const core::Clock& clock_;
   std::mutex mutex_;  // guards resources_
   // code → (resource, when it was read from the catalog)
