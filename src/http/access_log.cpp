@@ -11,7 +11,40 @@
 namespace zt::http {
 
 namespace {
+
 constexpr std::size_t kFlushThreshold = 32 * 1024;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
+std::string mask_id_numbers(std::string_view target) {
+  constexpr std::size_t kLength = 18;
+  std::string out(target);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    if (!is_alnum(out[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;  // one run of letters and digits: [i, end)
+    while (end < out.size() && is_alnum(out[end]))
+      ++end;
+    if (end - i == kLength) {
+      bool id = true;
+      for (std::size_t k = i; k < i + 17; ++k)
+        id = id && is_digit(out[k]);
+      const char last = out[i + 17];
+      if (id && (is_digit(last) || last == 'X' || last == 'x')) out.replace(i + 6, 8, 8, '*');
+    }
+    i = end;
+  }
+  return out;
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {
@@ -37,7 +70,7 @@ void AccessLog::write(const Entry& e) {
   line += "\",\"method\":\"";
   append_json_escaped(line, e.method);
   line += "\",\"target\":\"";
-  append_json_escaped(line, e.target);
+  append_json_escaped(line, mask_id_numbers(e.target));
   line += "\",\"route\":\"";
   append_json_escaped(line, e.route);
   fmt::format_to(std::back_inserter(line), "\",\"status\":{},\"bytes\":{},\"duration_ms\":{:.3f}",

@@ -2,7 +2,8 @@
 //
 // Lines are appended to a buffer and written to the file descriptor when the buffer passes
 // 32 KiB, when flush() is called (the server does so every 200 ms and at shutdown), or on
-// destruction, so the hot path never waits for a write(2) per request.
+// destruction, so the hot path never waits for a write(2) per request. ID numbers in the target
+// are masked (mask_id_numbers).
 // Thread-safety: write() and flush() may be called from any thread (one mutex).
 #pragma once
 
@@ -44,6 +45,11 @@ class AccessLog {
   std::mutex mutex_;  // guards buffer_
   std::string buffer_;
 };
+
+// `target` with every ID number in it (17 digits and a digit or X, not part of a longer run of
+// letters and digits) masked as 330302********0019: the log keeps the division and the last four
+// digits, never a whole number (GB/T 35273 minimisation; the access log is read by operators).
+std::string mask_id_numbers(std::string_view target);
 
 // Appends `s` to `out` as the inside of a JSON string (quotes not included).
 void append_json_escaped(std::string& out, std::string_view s);
