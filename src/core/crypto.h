@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,16 @@ struct Sm2KeyPair {
   std::string public_pem;   // "-----BEGIN PUBLIC KEY-----": SubjectPublicKeyInfo
 };
 
+// An SM3 digest fed piece by piece (a streamed body). Thread-safety: one thread.
+class Sm3Stream {
+ public:
+  virtual ~Sm3Stream() = default;
+  // Adds bytes. Failure: "crypto_error".
+  virtual Status update(std::string_view data) = 0;
+  // The 32-byte digest of everything added; the stream is spent. Failure: "crypto_error".
+  virtual Result<std::string> finish() = 0;
+};
+
 // The crypto seam. Every method is const and safe to call concurrently.
 class CryptoProvider {
  public:
@@ -50,6 +61,8 @@ class CryptoProvider {
 
   // SM3 (GB/T 32905) of data. Success: the 32-byte digest. Failure: "crypto_error".
   virtual Result<std::string> sm3(std::string_view data) const = 0;
+  // A fresh streaming SM3. Failure: "crypto_error".
+  virtual Result<std::unique_ptr<Sm3Stream>> sm3_stream() const = 0;
 
   // HMAC (RFC 2104) with SM3 over data; key may have any length, including zero.
   // Success: the 32-byte tag. Failure: "crypto_error".

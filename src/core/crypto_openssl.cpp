@@ -267,6 +267,42 @@ Result<std::string> OpenSslCryptoProvider::sm3(std::string_view data) const {
   return digest;
 }
 
+namespace {
+
+class OpenSslSm3Stream final : public Sm3Stream {
+ public:
+  explicit OpenSslSm3Stream(MdCtxPtr ctx) : ctx_(std::move(ctx)) {}
+  Status update(std::string_view data) override {
+    if (EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1) {
+      return crypto_error("EVP_DigestUpdate SM3");
+    }
+    return {};
+  }
+  Result<std::string> finish() override {
+    std::string digest(kSm3DigestSize, '\0');
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), bytes(digest), &len) != 1 || len != kSm3DigestSize) {
+      return crypto_error("EVP_DigestFinal_ex SM3");
+    }
+    return digest;
+  }
+
+ private:
+  MdCtxPtr ctx_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Sm3Stream>> OpenSslCryptoProvider::sm3_stream() const {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return crypto_error("EVP_MD_CTX_new");
+  const EVP_MD* md = fetched_sm3();
+  if (EVP_DigestInit_ex(ctx.get(), md ? md : EVP_sm3(), nullptr) != 1) {
+    return crypto_error("EVP_DigestInit_ex SM3");
+  }
+  return std::unique_ptr<Sm3Stream>(std::make_unique<OpenSslSm3Stream>(std::move(ctx)));
+}
+
 Result<std::string> OpenSslCryptoProvider::hmac_sm3(std::string_view key,
                                                     std::string_view data) const {
   return hmac_sm3_parts(key, {data});

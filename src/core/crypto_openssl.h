@@ -21,6 +21,7 @@ namespace zt::core {
 class OpenSslCryptoProvider final : public CryptoProvider {
  public:
   Result<std::string> sm3(std::string_view data) const override;
+  Result<std::unique_ptr<Sm3Stream>> sm3_stream() const override;
   Result<std::string> hmac_sm3(std::string_view key, std::string_view data) const override;
   Result<std::string> random_bytes(size_t n) const override;
   Result<Sm2KeyPair> generate_sm2_key() const override;

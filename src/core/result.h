@@ -25,6 +25,7 @@ enum class ErrorKind {
   kConflict,         // 409: state does not allow it (duplicate, version clash)
   kTooLarge,         // 413
   kUnsupported,      // 415
+  kUnprocessable,    // 422: well-formed, but contradicts what the request itself names
   kTooManyRequests,  // 429: a rate limit (e.g. sign-in attempts from one address)
   kUnavailable,      // 503: a dependency (database, worker pool) cannot serve now
   kInternal,         // 500: a bug or an unexpected failure of a dependency

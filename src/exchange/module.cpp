@@ -18,7 +18,7 @@ Module::Module(db::Database& database, catalog::CatalogService& catalog,
                audit::AuditWriter& writer, const core::CryptoProvider& crypto,
                const core::Clock& clock, ModuleOptions options)
     : sharing_(database, catalog, audit, clock),
-      exchange_(database, catalog, sharing_, audit, clock, options.max_uploads),
+      exchange_(database, catalog, sharing_, audit, crypto, clock, options.max_uploads),
       query_(database, catalog, sharing_, writer, crypto, options.data_key, clock),
       corrections_(database, catalog, sharing_, audit, clock),
       stats_(database, catalog, identity, audit, clock),

@@ -6,8 +6,9 @@ namespace zt::exchange {
 
 ExchangeService::ExchangeService(db::Database& db, catalog::CatalogService& catalog,
                                  SharingService& sharing, audit::AuditLog& audit,
-                                 const core::Clock& clock, std::size_t max_uploads)
-    : ingest_(db, catalog, audit, clock, max_uploads),
+                                 const core::CryptoProvider& crypto, const core::Clock& clock,
+                                 std::size_t max_uploads)
+    : ingest_(db, catalog, audit, crypto, clock, max_uploads),
       feed_(db, catalog, sharing, audit),
       quality_(db, catalog, clock) {}
 

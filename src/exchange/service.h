@@ -19,7 +19,8 @@ class ExchangeService {
  public:
   // `max_uploads`: ingests that may run at once (IngestService).
   ExchangeService(db::Database& db, catalog::CatalogService& catalog, SharingService& sharing,
-                  audit::AuditLog& audit, const core::Clock& clock, std::size_t max_uploads);
+                  audit::AuditLog& audit, const core::CryptoProvider& crypto,
+                  const core::Clock& clock, std::size_t max_uploads);
 
   // The catalog's SchemaHook: creates or alters a resource's record storage
   // (records::apply_schema).

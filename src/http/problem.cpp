@@ -16,6 +16,7 @@ int status_of(ErrorKind kind) {
     case ErrorKind::kConflict: return 409;
     case ErrorKind::kTooLarge: return 413;
     case ErrorKind::kUnsupported: return 415;
+    case ErrorKind::kUnprocessable: return 422;
     case ErrorKind::kTooManyRequests: return 429;
     case ErrorKind::kUnavailable: return 503;
     case ErrorKind::kInternal: return 500;

@@ -259,6 +259,28 @@ TEST_F(IngestTest, RetriedUploadWithTheSameIdempotencyKeyAppliesOnce) {
                         400, "invalid_idempotency_key"));
 }
 
+// The same key with other rows is a client's mistake, not a retry: 422, and the new rows are not
+// silently dropped as a replay would drop them.
+TEST_F(IngestTest, TheSameIdempotencyKeyWithAnotherBodyIs422) {
+  ASSERT_TRUE(open());
+  std::string body;
+  for (int i = 0; i < 5; ++i)
+    body += person(id_number("19900101", i), "张三", "男");
+  const Headers key{{"Idempotency-Key", "upload-2026-12-06-001"}};
+  auto first = upload(body, ga_officer_, "", "application/x-ndjson", key);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const std::string more = body + person(id_number("19900101", 5), "李四", "女");
+  EXPECT_TRUE(IsProblem(upload(more, ga_officer_, "", "application/x-ndjson", key), 422,
+                        "idempotency_key_reused"));
+  EXPECT_EQ(feed(0, 100).size(), 5u) << "nothing applied";
+  // The same bytes again still replay.
+  auto retry = upload(body, ga_officer_, "", "application/x-ndjson", key);
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->status, 200) << retry->body;
+  EXPECT_EQ(retry->header("Idempotent-Replayed"), "true");
+}
+
 TEST_F(IngestTest, UpdatesDeletesAndTheChangeFeedFromACursor) {
   ASSERT_TRUE(open());
   std::string body;

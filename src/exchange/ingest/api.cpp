@@ -219,14 +219,16 @@ http::RouteDoc ingest_records_doc() {
           "never stopping the good rows; with mode=all_or_nothing a batch with any invalid row "
           "is not applied (422 batch_rejected, the report under \"batch\"). GBK input: "
           "charset=gbk (query or Content-Type). An Idempotency-Key makes a retried upload apply "
-          "once.\n\n"
+          "once: the same key with the same bytes answers the first report again "
+          "(Idempotent-Replayed: true); with other bytes it is 422 idempotency_key_reused.\n\n"
           "Who: a principal with exchange.ingest of the providing department (its staff or API "
           "client).\n\n"
           "Errors: 400 invalid_format, invalid_charset, invalid_mode, invalid_idempotency_key and "
           "the reader's fatal codes (unknown_field, csv_header_missing, …); 403 forbidden; 404 "
           "resource_not_found; 409 resource_not_published, resource_retired, "
           "idempotency_key_in_use; 413 body_too_large, batch_too_large; 415 "
-          "unsupported_media_type; 422 batch_rejected; 503 too_many_uploads, client_gone.",
+          "unsupported_media_type; 422 batch_rejected, idempotency_key_reused; 503 "
+          "too_many_uploads, client_gone.",
       .tag = kTag,
       .params = {{.name = "format", .description = "ndjson or csv (default: from Content-Type)"},
                  {.name = "charset", .description = "utf-8 (default) or gbk"},

@@ -38,6 +38,9 @@ struct Batch {
   std::string charset;  // "utf-8", "gbk"
   std::string mode;     // "partial" (good rows applied, bad ones rejected), "all_or_nothing"
   std::optional<std::string> idempotency_key;
+  // Hex SM3 of the whole body of a finished batch (completed or rejected), "" otherwise: a retry
+  // with the same Idempotency-Key must send the same bytes.
+  std::string body_digest;
   // "running", "completed", "failed" (stopped by a fatal error: counts say what was applied),
   // "rejected" (all_or_nothing with bad rows: nothing applied), "interrupted".
   std::string status = "running";

@@ -47,9 +47,14 @@ void settle(Batch& b, std::int64_t now) {
 }  // namespace
 
 IngestService::IngestService(db::Database& db, catalog::CatalogService& catalog,
-                             audit::AuditLog& audit, const core::Clock& clock,
-                             std::size_t max_uploads)
-    : db_(db), catalog_(catalog), audit_(audit), clock_(clock), max_uploads_(max_uploads) {}
+                             audit::AuditLog& audit, const core::CryptoProvider& crypto,
+                             const core::Clock& clock, std::size_t max_uploads)
+    : db_(db),
+      catalog_(catalog),
+      audit_(audit),
+      crypto_(crypto),
+      clock_(clock),
+      max_uploads_(max_uploads) {}
 
 Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::string_view code,
                                            const IngestOptions& options, const PieceSource& body,
@@ -101,6 +106,30 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
   batch.mode = options.all_or_nothing ? "all_or_nothing" : "partial";
   batch.idempotency_key = options.idempotency_key;
   batch.started_at = batch.heartbeat_at = now;
+
+  // The body's SM3, taken as the pipeline reads it; finish_digest() reads what is left.
+  ZT_ASSIGN_OR_RETURN(std::unique_ptr<core::Sm3Stream> digest, crypto_.sm3_stream());
+  bool body_ended = false;
+  const PieceSource hashed = [&](std::string& piece) -> Result<bool> {
+    Result<bool> more = body(piece);
+    if (!more.ok()) return more;
+    if (*more) {
+      ZT_TRY(digest->update(piece));
+    } else {
+      body_ended = true;
+    }
+    return more;
+  };
+  auto finish_digest = [&]() -> Result<std::string> {
+    std::string piece;
+    while (!body_ended) {
+      ZT_TRY(hashed(piece));
+    }
+    ZT_ASSIGN_OR_RETURN(const std::string sum, digest->finish());
+    return core::to_hex(sum);
+  };
+
+  std::optional<Batch> replay;  // a finished batch with this Idempotency-Key
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
@@ -112,20 +141,14 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
     if (earlier) {
       settle(*earlier, now);
       if (earlier->status == "completed" || earlier->status == "rejected") {
-        IngestReport report;
-        ZT_ASSIGN_OR_RETURN(report.rejections,
-                            batches::rejections(conn, earlier->id, 0, kReportRejections));
-        report.batch = std::move(*earlier);
-        report.batch.resource_code = resource.code;
-        report.replayed = true;
-        return report;
-      }
-      if (earlier->status == "running") {
+        replay = std::move(earlier);
+      } else if (earlier->status == "running") {
         return Error::conflict("idempotency_key_in_use",
                                "An upload with this Idempotency-Key is still running.");
+      } else {
+        batch.id = earlier->id;
+        ZT_TRY(batches::restart(conn, batch));
       }
-      batch.id = earlier->id;
-      ZT_TRY(batches::restart(conn, batch));
     } else {
       auto id = batches::insert(conn, batch);
       if (!id.ok()) {
@@ -137,11 +160,36 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
       }
       batch.id = *id;
     }
-    ZT_TRY(tx.commit());
+    if (!replay) ZT_TRY(tx.commit());
+  }
+  if (replay) {
+    // The same key promises the same body: compared by digest (read outside the transaction, so
+    // that a slow client holds no lock). Batches from before digests were kept replay as before.
+    if (!replay->body_digest.empty()) {
+      ZT_ASSIGN_OR_RETURN(const std::string sent, finish_digest());
+      if (sent != replay->body_digest) {
+        return Error{ErrorKind::kUnprocessable, "idempotency_key_reused",
+                     fmt::format("Batch {} was made with this Idempotency-Key from another body; "
+                                 "use a new key for new rows.",
+                                 replay->id)};
+      }
+    }
+    IngestReport report;
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(report.rejections,
+                        batches::rejections(conn, replay->id, 0, kReportRejections));
+    report.batch = std::move(*replay);
+    report.batch.resource_code = resource.code;
+    report.replayed = true;
+    return report;
   }
 
   IngestReport report;
-  Status ran = run_ingest(db_, resource, batch, options, clock_, body, report.rejections);
+  Status ran = run_ingest(db_, resource, batch, options, clock_, hashed, report.rejections);
+  if (ran.ok()) {
+    // A client that leaves now loses nothing applied; the batch is then kept without a digest.
+    if (auto sum = finish_digest(); sum.ok()) batch.body_digest = *sum;
+  }
   const std::int64_t end = core::to_millis(clock_.now());
   if (ran.ok()) {
     if (batch.status == "running") batch.status = "completed";

@@ -27,6 +27,7 @@
 
 #include "audit/service.h"
 #include "catalog/service.h"
+#include "core/crypto.h"
 #include "core/principal.h"
 #include "core/time.h"
 #include "db/database.h"
@@ -42,8 +43,11 @@ class IngestService {
  public:
   // At most `max_uploads` ingests run at once (each holds a worker thread while its body
   // arrives); more are refused with 503 "too_many_uploads" so they cannot starve other routes.
+  // `crypto` digests each body (SM3), so that a retry with the same Idempotency-Key but other
+  // bytes is told apart (422 idempotency_key_reused) instead of replayed.
   IngestService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
-                const core::Clock& clock, std::size_t max_uploads);
+                const core::CryptoProvider& crypto, const core::Clock& clock,
+                std::size_t max_uploads);
 
   // Reads `body` into the resource `code` as one batch. Success: the batch report (replayed for
   // a repeated Idempotency-Key; status "rejected" for an all_or_nothing batch with bad rows).
@@ -68,6 +72,7 @@ class IngestService {
   db::Database& db_;
   catalog::CatalogService& catalog_;
   audit::AuditLog& audit_;
+  const core::CryptoProvider& crypto_;
   const core::Clock& clock_;
   const std::size_t max_uploads_;
   std::atomic<std::size_t> uploads_{0};

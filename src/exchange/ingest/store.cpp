@@ -13,7 +13,8 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, resource_id, department_id, actor_kind, actor_id, actor_name, format, charset, mode, "
-    "idempotency_key, status, rows_read, inserted, updated, unchanged, deleted, rejected, bytes, "
+    "idempotency_key, body_digest, status, rows_read, inserted, updated, unchanged, deleted, "
+    "rejected, bytes, "
     "first_seq, last_seq, field_errors, error_code, error_detail, started_at, heartbeat_at, "
     "finished_at";
 
@@ -39,10 +40,10 @@ std::map<std::string, std::int64_t> parse_errors(std::string_view text) {
 Batch from_row(const db::Row& row) {
   Batch b;
   db::into(row, b.id, b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name,
-           b.format, b.charset, b.mode, b.idempotency_key, b.status, b.rows_read, b.inserted,
-           b.updated, b.unchanged, b.deleted, b.rejected, b.bytes, b.first_seq, b.last_seq,
-           db::parsed<std::string_view>(b.field_errors, parse_errors), b.error_code, b.error_detail,
-           b.started_at, b.heartbeat_at, b.finished_at);
+           b.format, b.charset, b.mode, b.idempotency_key, b.body_digest, b.status, b.rows_read,
+           b.inserted, b.updated, b.unchanged, b.deleted, b.rejected, b.bytes, b.first_seq,
+           b.last_seq, db::parsed<std::string_view>(b.field_errors, parse_errors), b.error_code,
+           b.error_detail, b.started_at, b.heartbeat_at, b.finished_at);
   return b;
 }
 
@@ -74,10 +75,10 @@ Status update(db::Connection& conn, const Batch& b) {
       "UPDATE exchange_batch SET status = ?, rows_read = ?, inserted = ?, updated = ?, "
       "unchanged = ?, deleted = ?, rejected = ?, bytes = ?, first_seq = ?, last_seq = ?, "
       "field_errors = ?, error_code = ?, error_detail = ?, heartbeat_at = ?, finished_at = ?, "
-      "format = ?, charset = ?, mode = ? WHERE id = ?",
+      "format = ?, charset = ?, mode = ?, body_digest = ? WHERE id = ?",
       b.status, b.rows_read, b.inserted, b.updated, b.unchanged, b.deleted, b.rejected, b.bytes,
       b.first_seq, b.last_seq, errors_json(b.field_errors), b.error_code, b.error_detail,
-      b.heartbeat_at, b.finished_at, b.format, b.charset, b.mode, b.id));
+      b.heartbeat_at, b.finished_at, b.format, b.charset, b.mode, b.body_digest, b.id));
 }
 
 Status restart(db::Connection& conn, const Batch& b) {

@@ -63,6 +63,10 @@ CREATE TABLE exchange_rejection (
   PRIMARY KEY (batch_id, line)
 );
 )sql"},
+      // What a retry with the same Idempotency-Key is compared with (IngestService::ingest).
+      {.version = 401, .name = "add_exchange_batch_body_digest", .sql = R"sql(
+ALTER TABLE exchange_batch ADD COLUMN body_digest TEXT NOT NULL DEFAULT '';
+)sql"},
   };
 }
 

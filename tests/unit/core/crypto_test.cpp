@@ -153,6 +153,22 @@ TEST_F(CryptoTest, Sm3MatchesGbT32905Examples) {
 
 // The SM3 implementation is fetched once and shared: digests from many threads at once are
 // the reference ones.
+TEST_F(CryptoTest, StreamedSm3EqualsTheOneShotDigest) {
+  std::string data;
+  for (int i = 0; i < 10000; ++i)
+    data += std::to_string(i) + "行";
+  auto stream = crypto_.sm3_stream();
+  ASSERT_TRUE(stream.ok());
+  for (std::size_t at = 0; at < data.size(); at += 777)
+    ASSERT_TRUE((*stream)->update(std::string_view(data).substr(at, 777)).ok());
+  auto digest = (*stream)->finish();
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(to_hex(*digest), sm3_hex(data));
+  auto empty = crypto_.sm3_stream();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(to_hex(*(*empty)->finish()), sm3_hex(""));
+}
+
 TEST_F(CryptoTest, Sm3FromManyThreadsAtOnce) {
   std::vector<std::string> got(8);
   {
