@@ -2,7 +2,8 @@
 # Installs what Zhengtong needs from Debian's packages, and only what is missing.
 #   scripts/setup.sh            build and run the product (nodejs and npm build the web front end)
 #   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
-#                               jq and oathtool (the integrator's guide runs as a test; the API document's
+#                               jq, oathtool and python3 (the integrator's guide runs as a test, its
+#                               Python example too; the API document's
 #                               lint reads the linters' reports with jq), chromium and a
 #                               CJK font (the browser tests and their screenshots)
 #   scripts/setup.sh --bench    also wrk and nginx for bench/
@@ -51,7 +52,7 @@ divisions=yes
 for arg in "$@"; do
   divisions=no
   case "$arg" in
-    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool chromium fonts-wqy-zenhei) ;;
+    --tests) packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 clang-14 libclang-rt-14-dev clang-format-14 jq oathtool python3 chromium fonts-wqy-zenhei) ;;
     --bench) packages+=(libbenchmark-dev wrk nginx-light time) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac

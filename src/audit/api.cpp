@@ -12,6 +12,7 @@
 
 #include "core/csv.h"
 #include "core/time.h"
+#include "http/header_text.h"
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
@@ -69,7 +70,7 @@ Result<RecordFilter> parse_filter(const http::Request& request) {
 AuditEntry usage_entry(const http::Request& request, std::string action) {
   AuditEntry entry = AuditEntry::of(std::move(action), "audit_record", {}, request.context());
   if (const core::Principal* principal = request.principal()) entry.by(*principal);
-  if (auto purpose = request.header("X-Purpose")) entry.purpose = std::string(*purpose);
+  if (auto purpose = http::header_text(request, "X-Purpose")) entry.purpose = std::move(*purpose);
   if (!request.query().empty()) {
     entry.detail = json::serialize(json::object{{"query", request.query()}});
   }

@@ -144,6 +144,11 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   auto narrowed = read(code, key, mz_officer_, {{"X-Purpose", "离婚登记材料核对"}}, "?fields=name");
   ASSERT_TRUE(narrowed);
   EXPECT_EQ(narrowed->json().as_object().size(), 1u);
+  // The purpose in the two ASCII-only forms clients without raw UTF-8 headers send: RFC 8187
+  // and percent-encoded.
+  ASSERT_TRUE(read(code, key, mz_officer_,
+                   {{"X-Purpose*", "UTF-8''%E6%88%B7%E7%B1%8D%E6%A0%B8%E5%AF%B9"}}));
+  ASSERT_TRUE(read(code, key, mz_officer_, {{"X-Purpose", "%E5%85%BB%E8%80%81%E9%87%91"}}));
   EXPECT_TRUE(IsProblem(read(code, "330302198001019999", mz_officer_), 400, "invalid_key"));
   EXPECT_TRUE(
       IsProblem(read(code, id_number("19990101", 9), mz_officer_), 404, "record_not_found"));
@@ -154,9 +159,9 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   EXPECT_EQ(feed->json().at("items").at(0).at("data").as_object().size(), 3u);
 
   // Every read is in the audit log with its purpose and case.
-  json::array reads = audit_records("exchange.record.read", 3);
-  ASSERT_GE(reads.size(), 3u);
-  bool with_case = false, with_header_purpose = false;
+  json::array reads = audit_records("exchange.record.read", 5);
+  ASSERT_GE(reads.size(), 5u);
+  bool with_case = false, with_header_purpose = false, with_rfc8187 = false, with_escaped = false;
   for (const auto& a : reads) {
     if (a.at("object_id") != (code + "/" + key).c_str()) continue;
     if (a.at("case_id") == "MZ-2026-000123") {
@@ -164,9 +169,13 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
       EXPECT_EQ(a.at("purpose"), "婚姻登记核验");  // the grant's purpose
     }
     if (a.at("purpose") == "离婚登记材料核对") with_header_purpose = true;
+    if (a.at("purpose") == "户籍核对") with_rfc8187 = true;
+    if (a.at("purpose") == "养老金") with_escaped = true;
   }
   EXPECT_TRUE(with_case);
   EXPECT_TRUE(with_header_purpose);
+  EXPECT_TRUE(with_rfc8187);
+  EXPECT_TRUE(with_escaped);
 
   // Revoked: refused at once (the cached decision does not outlive it).
   auto revoked = city().call("POST", fmt::format("/api/v1/sharing/grants/{}/revoke", grant_id),

@@ -2,6 +2,7 @@
 
 #include "exchange/request_params.h"
 #include "http/handler.h"
+#include "http/header_text.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
@@ -27,8 +28,7 @@ http::Response list_changes(ChangeFeedService& service, const http::Request& req
                          "after must be a sequence number (0 for the start); limit 1 to "
                          "1000.");
   }
-  std::optional<std::string> purpose;
-  if (auto p = request.header("X-Purpose")) purpose = std::string(*p);
+  std::optional<std::string> purpose = http::header_text(request, "X-Purpose");
   auto page = service.changes(*request.principal(), request.param("code"), *after, *limit,
                               std::move(purpose), request.context());
   if (!page.ok()) return http::problem(page.error());

@@ -2,6 +2,7 @@
 
 #include "exchange/request_params.h"
 #include "http/handler.h"
+#include "http/header_text.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/page.h"
@@ -19,7 +20,7 @@ namespace schema = http::schema;
 
 ReadContext read_context(const http::Request& request) {
   ReadContext c;
-  if (auto p = request.header("X-Purpose")) c.purpose = std::string(*p);
+  c.purpose = http::header_text(request, "X-Purpose");
   if (auto id = request.header("X-Case-Id")) c.case_id = std::string(*id);
   c.request = request.context();
   return c;
