@@ -19,17 +19,6 @@ constexpr http::NotFound kDepartmentNotFound{"department_not_found", "No such de
 const std::string kReaders = "Any staff user or API client (citizens and enterprises get 403).";
 const std::string kManagers = "Needs identity.departments.manage (sys_admin).";
 
-json::object department_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"code", schema::str()},
-                         {"name", schema::str()},
-                         {"division_code", schema::str()},
-                         {"parent_id", schema::ninteger()},
-                         {"version", schema::integer()},
-                         {"created_at", schema::str()},
-                         {"updated_at", schema::str()}});
-}
-
 json::object department_input_schema() {
   return schema::object({{"code", schema::str()},
                          {"name", schema::str()},

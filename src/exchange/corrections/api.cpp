@@ -5,14 +5,19 @@
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api.h"
 
 #include <boost/json.hpp>
+
+#include <array>
+#include <string_view>
 
 namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
@@ -20,38 +25,28 @@ const std::string kTag = "corrections";
 constexpr http::NotFound kCorrectionNotFound{"correction_not_found", "No such report."};
 constexpr int kMaxPage = 200;
 
+constexpr std::array<std::string_view, 3> kCorrectionStatuses{"open", "corrected", "answered"};
+
+constexpr auto kCorrectionShape = shape::of<Correction>(
+    shape::integer("id", &Correction::id), shape::str("resource", &Correction::resource_code),
+    shape::str("resource_name", &Correction::resource_name),
+    shape::str("record_key", &Correction::record_key),
+    shape::strings("fields", &Correction::fields), shape::str("reason", &Correction::reason),
+    shape::one_of("status", &Correction::status, kCorrectionStatuses),
+    shape::integer("provider_department_id", &Correction::provider_department_id),
+    shape::integer("reporter_department_id", &Correction::reporter_department_id),
+    shape::str("reported_by", &Correction::reported_by_name),
+    shape::time("reported_at", &Correction::reported_at),
+    shape::str("answered_by", &Correction::answered_by_name),
+    shape::ntime("answered_at", &Correction::answered_at),
+    shape::str("answer", &Correction::answer));
+
 json::object to_json(const Correction& c) {
-  return json::object{{"id", c.id},
-                      {"resource", c.resource_code},
-                      {"resource_name", c.resource_name},
-                      {"record_key", c.record_key},
-                      {"fields", http::string_array(c.fields)},
-                      {"reason", c.reason},
-                      {"status", c.status},
-                      {"provider_department_id", c.provider_department_id},
-                      {"reporter_department_id", c.reporter_department_id},
-                      {"reported_by", c.reported_by_name},
-                      {"reported_at", http::iso_time_or_null(c.reported_at)},
-                      {"answered_by", c.answered_by_name},
-                      {"answered_at", http::iso_time_or_null(c.answered_at)},
-                      {"answer", c.answer}};
+  return kCorrectionShape.encode(c);
 }
 
 json::object correction_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"resource", schema::str()},
-                         {"resource_name", schema::str()},
-                         {"record_key", schema::str()},
-                         {"fields", schema::strings()},
-                         {"reason", schema::str()},
-                         {"status", schema::enumeration({"open", "corrected", "answered"})},
-                         {"provider_department_id", schema::integer()},
-                         {"reporter_department_id", schema::integer()},
-                         {"reported_by", schema::str()},
-                         {"reported_at", schema::str()},
-                         {"answered_by", schema::str()},
-                         {"answered_at", schema::nstr()},
-                         {"answer", schema::str()}});
+  return kCorrectionShape.schema();
 }
 
 // POST /api/v1/resources/{code}/records/{key}/corrections
