@@ -242,11 +242,6 @@ class Shape {
     return schema::object(std::move(properties), std::move(required));
   }
 
-  // encode as a callable (http::page_json, http::respond).
-  auto encoder() const {
-    return [this](const T& value) { return encode(value); };
-  }
-
  private:
   static boost::json::object described(boost::json::object s, std::string_view description) {
     if (!description.empty()) s["description"] = description;
