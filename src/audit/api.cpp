@@ -212,12 +212,7 @@ http::Response list_records(AuditLog& log, AuditWriter& writer, const http::Requ
   auto page = log.list(*filter, cursor, limit);
   if (!page.ok()) return http::problem(page.error());
   writer.submit(usage_entry(request, "audit.query"));
-  json::array items;
-  items.reserve(page->items.size());
-  for (const AuditRecord& record : page->items)
-    items.push_back(to_json(record));
-  return http::Response::json(
-      200, http::page_json(std::move(items), http::cursor_or_null(page->next_cursor)));
+  return http::Response::json(200, http::page_json(page->items, page->next_cursor, kRecordShape));
 }
 
 http::RouteDoc list_records_doc() {

@@ -28,6 +28,7 @@
 #include "core/time.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/page.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -182,11 +183,7 @@ struct ArrayOf {  // a std::vector of structs, each by its shape
   const Shape* shape;
   template <typename V>
   boost::json::value encode(const std::vector<V>& items) const {
-    boost::json::array array;
-    array.reserve(items.size());
-    for (const V& item : items)
-      array.push_back(shape->encode(item));
-    return array;
+    return encode_all(items, *shape);
   }
   boost::json::object schema() const { return schema::array_of(shape->schema()); }
 };
@@ -225,6 +222,10 @@ class Shape {
         members_);
     return out;
   }
+
+  // encode(value), so that a shape serves where an encoder is passed (http::respond,
+  // http::page_json).
+  boost::json::object operator()(const T& value) const { return encode(value); }
 
   // The JSON Schema of encode's answer: every member documented, and required.
   boost::json::object schema() const {
@@ -265,47 +266,29 @@ constexpr auto via(Outer outer, Inner inner) {
   };
 }
 
-// The members, by kind. `get` is a member pointer or a lambda taking the struct.
-template <typename Get>
-constexpr auto str(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Str>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto nstr(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::NStr>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto str_or_null(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::EmptyAsNull>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto integer(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Integer>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto ninteger(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::NInteger>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto number(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Number>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto boolean(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Boolean>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto strings(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Strings>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto time(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::Time>{name, get, {}, description};
-}
-template <typename Get>
-constexpr auto ntime(std::string_view name, Get get, std::string_view description = {}) {
-  return Member<Get, kind::NTime>{name, get, {}, description};
-}
+// The members, by kind: str("name", &T::name, "optional description"). `get` is a member pointer
+// or a lambda taking the struct.
+template <typename Kind>
+struct MemberOf {
+  template <typename Get>
+  constexpr Member<Get, Kind> operator()(std::string_view name, Get get,
+                                         std::string_view description = {}) const {
+    return {name, get, {}, description};
+  }
+};
+inline constexpr MemberOf<kind::Str> str{};
+inline constexpr MemberOf<kind::NStr> nstr{};
+inline constexpr MemberOf<kind::EmptyAsNull> str_or_null{};
+inline constexpr MemberOf<kind::Integer> integer{};
+inline constexpr MemberOf<kind::NInteger> ninteger{};
+inline constexpr MemberOf<kind::Number> number{};
+inline constexpr MemberOf<kind::Boolean> boolean{};
+inline constexpr MemberOf<kind::Strings> strings{};
+inline constexpr MemberOf<kind::Time> time{};
+inline constexpr MemberOf<kind::NTime> ntime{};
+
+// The kinds that take an argument: the names a status may have, the enum's table, the nested
+// shape, or the function that documents a raw value.
 template <typename Get>
 constexpr auto one_of(std::string_view name, Get get, std::span<const std::string_view> values,
                       std::string_view description = {}) {

@@ -61,11 +61,8 @@ http::Response list_divisions(DivisionService& service, const http::Request& req
       service.list(parent_code, level,
                    page->after > 0 ? std::to_string(page->after) : std::string(), page->limit);
   if (!result.ok()) return http::problem(result.error());
-  json::array items;
-  for (const Division& d : result->items)
-    items.push_back(division_json(d));
-  return http::Response::json(
-      200, http::page_json(std::move(items), http::cursor_or_null(result->next_cursor)));
+  return http::Response::json(200,
+                              http::page_json(result->items, result->next_cursor, kDivisionShape));
 }
 
 http::RouteDoc list_divisions_doc() {
@@ -85,34 +82,21 @@ http::RouteDoc list_divisions_doc() {
 
 // GET /api/v1/registry/divisions/{code}
 http::Response get_division(DivisionService& service, const http::Request& request) {
-  return http::respond(200, service.lookup(request.param("code")), division_lookup_json);
+  return http::respond(200, service.lookup(request.param("code")), kLookupShape);
 }
 
 http::RouteDoc get_division_doc() {
-  return {
-      .summary = "One division code with its ancestors",
-      .description =
-          "A well-formed code the table does not hold (abolished or merged counties, as old "
-          "identity numbers carry) answers 200 with known=false, the ancestors that are "
-          "known and a warning; a code no longer current likewise with current=false. "
-          "Public reference data. Errors: 400 invalid_division_code for a malformed code.",
-      .tag = kTag,
-      .responses = {{200, "The code as the division table knows it", division_lookup_schema()}}};
+  return {.summary = "One division code with its ancestors",
+          .description =
+              "A well-formed code the table does not hold (abolished or merged counties, as old "
+              "identity numbers carry) answers 200 with known=false, the ancestors that are "
+              "known and a warning; a code no longer current likewise with current=false. "
+              "Public reference data. Errors: 400 invalid_division_code for a malformed code.",
+          .tag = kTag,
+          .responses = {{200, "The code as the division table knows it", kLookupShape.schema()}}};
 }
 
 }  // namespace
-
-json::object division_json(const Division& d) {
-  return kDivisionShape.encode(d);
-}
-
-json::object division_lookup_json(const DivisionLookup& l) {
-  return kLookupShape.encode(l);
-}
-
-json::object division_lookup_schema() {
-  return kLookupShape.schema();
-}
 
 void add_division_routes(http::Router& router, DivisionService& service) {
   router.add(http::Method::kGet, "/api/v1/registry/divisions",

@@ -98,18 +98,10 @@ constexpr auto kConflictShape = shape::of<store::Conflict>(
     shape::ntime("resolved_at", &store::Conflict::resolved_at),
     shape::time("created_at", &store::Conflict::created_at));
 
-json::object conflict_json(const store::Conflict& c) {
-  return kConflictShape.encode(c);
-}
-
 constexpr auto kSyncShape =
     shape::of<SyncReport>(shape::integer("changes", &SyncReport::changes),
                           shape::integer("published", &SyncReport::published),
                           shape::integer("conflicts_opened", &SyncReport::conflicts_opened));
-
-json::object sync_json(const SyncReport& r) {
-  return kSyncShape.encode(r);
-}
 
 constexpr auto kDataAccessShape = shape::of<DataAccessEntry>(
     shape::integer("id", &DataAccessEntry::audit_id), shape::time("time", &DataAccessEntry::time),
@@ -262,11 +254,7 @@ http::Response list_conflicts(RegistryService& service, const http::Request& req
   if (key && key->empty()) key.reset();
   auto r = service.conflicts(*request.principal(), *kind, status, key, page->after, page->limit);
   if (!r.ok()) return http::problem(r.error());
-  json::array items;
-  for (const store::Conflict& c : r->items)
-    items.push_back(conflict_json(c));
-  return http::Response::json(
-      200, http::page_json(std::move(items), http::cursor_or_null(r->next_cursor)));
+  return http::Response::json(200, http::page_json(r->items, r->next_cursor, kConflictShape));
 }
 
 http::RouteDoc list_conflicts_doc() {
@@ -299,7 +287,7 @@ http::Response resolve_conflict(RegistryService& service, std::int64_t id,
   if (!body.ok()) return body.problem();
   return http::respond(
       200, service.resolve(*request.principal(), id, *value, note.value_or(""), request.context()),
-      conflict_json);
+      kConflictShape);
 }
 
 http::RouteDoc resolve_conflict_doc() {
@@ -392,7 +380,7 @@ http::RouteDoc put_config_doc() {
 http::Response sync_registry(RegistryService& service, const http::Request& request) {
   auto kind = kind_of(request.param("registry"));
   if (!kind.ok()) return http::problem(kind.error());
-  return http::respond(200, service.sync(*kind), sync_json);
+  return http::respond(200, service.sync(*kind), kSyncShape);
 }
 
 http::RouteDoc sync_registry_doc() {
@@ -412,7 +400,7 @@ http::Response rebuild_registry(RegistryService& service, const http::Request& r
   auto kind = kind_of(request.param("registry"));
   if (!kind.ok()) return http::problem(kind.error());
   return http::respond(200, service.rebuild(*request.principal(), *kind, request.context()),
-                       sync_json);
+                       kSyncShape);
 }
 
 http::RouteDoc rebuild_registry_doc() {
@@ -466,11 +454,7 @@ http::Response data_access(RegistryService& service, const http::Request& reques
   if (limit->after > 0) cursor = limit->after;
   auto r = service.data_access(*request.principal(), cursor, limit->limit);
   if (!r.ok()) return http::problem(r.error());
-  json::array items;
-  for (const DataAccessEntry& e : r->items)
-    items.push_back(kDataAccessShape.encode(e));
-  return http::Response::json(
-      200, http::page_json(std::move(items), http::cursor_or_null(r->next_cursor)));
+  return http::Response::json(200, http::page_json(r->items, r->next_cursor, kDataAccessShape));
 }
 
 http::RouteDoc data_access_doc() {

@@ -41,14 +41,6 @@ constexpr auto kCorrectionShape = shape::of<Correction>(
     shape::ntime("answered_at", &Correction::answered_at),
     shape::str("answer", &Correction::answer));
 
-json::object to_json(const Correction& c) {
-  return kCorrectionShape.encode(c);
-}
-
-json::object correction_schema() {
-  return kCorrectionShape.schema();
-}
-
 // POST /api/v1/resources/{code}/records/{key}/corrections
 http::Response report_correction(CorrectionService& corrections, const http::Request& request) {
   http::JsonBody body(request);
@@ -58,8 +50,9 @@ http::Response report_correction(CorrectionService& corrections, const http::Req
   in.reason = body.string("reason", true).value_or("");
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   if (!body.ok()) return body.problem();
-  return http::respond(
-      201, corrections.report(*request.principal(), std::move(in), request.context()), to_json);
+  return http::respond(201,
+                       corrections.report(*request.principal(), std::move(in), request.context()),
+                       kCorrectionShape);
 }
 
 http::RouteDoc report_correction_doc() {
@@ -77,7 +70,7 @@ http::RouteDoc report_correction_doc() {
           .tag = kTag,
           .request_schema = schema::object(
               {{"reason", schema::str()}, {"fields", schema::strings()}}, {"reason"}),
-          .responses = {{201, "The open report", correction_schema()}}};
+          .responses = {{201, "The open report", kCorrectionShape.schema()}}};
 }
 
 // GET /api/v1/corrections
@@ -93,8 +86,7 @@ http::Response list_corrections(CorrectionService& corrections, const http::Requ
   auto list = corrections.list(*request.principal(), box == "inbox", std::move(status), page->after,
                                page->limit);
   if (!list.ok()) return http::problem(list.error());
-  return http::Response::json(
-      200, http::page_json(*list, page->limit, [](const Correction& c) { return to_json(c); }));
+  return http::Response::json(200, http::page_json(*list, page->limit, kCorrectionShape));
 }
 
 http::RouteDoc list_corrections_doc() {
@@ -111,13 +103,13 @@ http::RouteDoc list_corrections_doc() {
               http::with_paging({{.name = "box", .description = "inbox or outbox (default)."},
                                  {.name = "status", .description = "open, corrected or answered."}},
                                 kMaxPage),
-          .responses = {{200, "Reports, newest first", schema::page(correction_schema())}}};
+          .responses = {{200, "Reports, newest first", schema::page(kCorrectionShape.schema())}}};
 }
 
 // GET /api/v1/corrections/{id}
 http::Response get_correction(CorrectionService& corrections, std::int64_t id,
                               const http::Request& request) {
-  return http::respond(200, corrections.get(*request.principal(), id), to_json);
+  return http::respond(200, corrections.get(*request.principal(), id), kCorrectionShape);
 }
 
 http::RouteDoc get_correction_doc() {
@@ -128,7 +120,7 @@ http::RouteDoc get_correction_doc() {
               "principals.\n\n"
               "Errors: 404 correction_not_found (also for other departments).",
           .tag = kTag,
-          .responses = {{200, "The report", correction_schema()}}};
+          .responses = {{200, "The report", kCorrectionShape.schema()}}};
 }
 
 // POST /api/v1/corrections/{id}/answer
@@ -141,7 +133,7 @@ http::Response answer_correction(CorrectionService& corrections, std::int64_t id
   return http::respond(200,
                        corrections.answer(*request.principal(), id, std::move(*outcome),
                                           std::move(*answer), request.context()),
-                       to_json);
+                       kCorrectionShape);
 }
 
 http::RouteDoc answer_correction_doc() {
@@ -160,7 +152,7 @@ http::RouteDoc answer_correction_doc() {
       .request_schema = schema::object(
           {{"outcome", schema::enumeration({"corrected", "answered"})}, {"answer", schema::str()}},
           {"outcome", "answer"}),
-      .responses = {{200, "The closed report", correction_schema()}}};
+      .responses = {{200, "The closed report", kCorrectionShape.schema()}}};
 }
 
 }  // namespace

@@ -96,22 +96,6 @@ constexpr auto kDeliveryShape = shape::of<Delivery>(
     shape::time("started_at", &Delivery::started_at),
     shape::ninteger("duration_ms", &Delivery::duration_ms));
 
-json::object subscription_json(const SubscriptionView& v) {
-  return kSubscriptionShape.encode(v);
-}
-
-json::object delivery_json(const Delivery& d) {
-  return kDeliveryShape.encode(d);
-}
-
-json::object subscription_schema() {
-  return kSubscriptionShape.schema();
-}
-
-json::object delivery_schema() {
-  return kDeliveryShape.schema();
-}
-
 // POST /api/v1/subscriptions
 http::Response create_subscription(SubscriptionService& service, const http::Request& request) {
   http::JsonBody body(request);
@@ -124,13 +108,13 @@ http::Response create_subscription(SubscriptionService& service, const http::Req
   input.url = std::move(*url);
   auto created = service.create(*request.principal(), input, request.context());
   if (!created.ok()) return http::problem(created.error());
-  json::object o = subscription_json(created->view);
+  json::object o = kSubscriptionShape.encode(created->view);
   o["secret"] = created->secret;
   return http::Response::json(201, o);
 }
 
 http::RouteDoc create_subscription_doc() {
-  json::object created_schema = subscription_schema();
+  json::object created_schema = kSubscriptionShape.schema();
   created_schema["properties"].as_object()["secret"] = schema::str();
   return {
       .summary = "Subscribe a webhook to a resource's changes (订阅)",
@@ -167,7 +151,7 @@ http::Response list_subscriptions(SubscriptionService& service, const http::Requ
   auto list = service.list(*request.principal(), page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
   return http::Response::json(
-      200, http::page_json(*list, page->limit, subscription_json,
+      200, http::page_json(*list, page->limit, kSubscriptionShape,
                            [](const SubscriptionView& v) { return v.subscription.id; }));
 }
 
@@ -181,13 +165,13 @@ http::RouteDoc list_subscriptions_doc() {
               "Errors: 400 invalid_paging; 403 forbidden.",
           .tag = kTag,
           .params = http::paging_params(kMaxPage),
-          .responses = {{200, "Subscriptions", schema::page(subscription_schema())}}};
+          .responses = {{200, "Subscriptions", schema::page(kSubscriptionShape.schema())}}};
 }
 
 // GET /api/v1/subscriptions/{id}
 http::Response get_subscription(SubscriptionService& service, std::int64_t id,
                                 const http::Request& request) {
-  return http::respond(200, service.get(*request.principal(), id), subscription_json);
+  return http::respond(200, service.get(*request.principal(), id), kSubscriptionShape);
 }
 
 http::RouteDoc get_subscription_doc() {
@@ -200,7 +184,7 @@ http::RouteDoc get_subscription_doc() {
               "Errors: 403 forbidden; 404 subscription_not_found (also another "
               "department's).",
           .tag = kTag,
-          .responses = {{200, "The subscription", subscription_schema()}}};
+          .responses = {{200, "The subscription", kSubscriptionShape.schema()}}};
 }
 
 // DELETE /api/v1/subscriptions/{id}
@@ -227,7 +211,7 @@ http::RouteDoc delete_subscription_doc() {
 http::Response resume_subscription(SubscriptionService& service, std::int64_t id,
                                    const http::Request& request) {
   return http::respond(200, service.resume(*request.principal(), id, request.context()),
-                       subscription_json);
+                       kSubscriptionShape);
 }
 
 http::RouteDoc resume_subscription_doc() {
@@ -241,7 +225,7 @@ http::RouteDoc resume_subscription_doc() {
               "subscription_not_found, resource_not_found; 409 "
               "subscription_not_parked (an active one).",
           .tag = kTag,
-          .responses = {{200, "The subscription", subscription_schema()}}};
+          .responses = {{200, "The subscription", kSubscriptionShape.schema()}}};
 }
 
 // GET /api/v1/subscriptions/{id}/deliveries
@@ -251,7 +235,7 @@ http::Response list_deliveries(SubscriptionService& service, std::int64_t id,
   if (!page) return http::bad_page(kMaxPage);
   auto list = service.deliveries(*request.principal(), id, page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  return http::Response::json(200, http::page_json(*list, page->limit, delivery_json));
+  return http::Response::json(200, http::page_json(*list, page->limit, kDeliveryShape));
 }
 
 http::RouteDoc list_deliveries_doc() {
@@ -265,7 +249,7 @@ http::RouteDoc list_deliveries_doc() {
               "subscription_not_found.",
           .tag = kTag,
           .params = http::paging_params(kMaxPage),
-          .responses = {{200, "Attempts", schema::page(delivery_schema())}}};
+          .responses = {{200, "Attempts", schema::page(kDeliveryShape.schema())}}};
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "http/shape.h"
 
 #include "core/enum_names.h"
+#include "http/page.h"
+#include "http/problem.h"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -88,6 +90,21 @@ TEST(Shape, DocumentsEveryMemberAsRequired) {
   EXPECT_EQ(json::serialize(p.at("parts").at("items").at("required")), R"(["name","count"])");
   EXPECT_EQ(s.at("required").as_array().size(), 13u);
   EXPECT_EQ(s.at("required").as_array().front(), "id");
+}
+
+TEST(Shape, ServesAsTheEncoderOfPagesAndResults) {
+  std::vector<Part> parts{{"a", 1}, {"b", 2}};
+  EXPECT_EQ(json::serialize(page_json(parts, std::optional<std::string>("b"), kPartShape)),
+            R"({"items":[{"name":"a","count":1},{"name":"b","count":2}],"next_cursor":"b"})");
+  EXPECT_EQ(json::serialize(page_json(parts, std::optional<std::int64_t>(), kPartShape)),
+            R"({"items":[{"name":"a","count":1},{"name":"b","count":2}],"next_cursor":null})");
+
+  Response ok = respond(201, Result<Part>(Part{"c", 3}), kPartShape);
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(ok.body, R"({"name":"c","count":3})");
+  Response missing =
+      respond(200, Result<Part>(Error::not_found("part_not_found", "No such part.")), kPartShape);
+  EXPECT_EQ(missing.status, 404);
 }
 
 }  // namespace
