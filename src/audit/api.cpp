@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <charconv>
 #include <limits>
 #include <memory>
@@ -12,10 +13,12 @@
 
 #include "core/csv.h"
 #include "core/time.h"
+#include "http/handler.h"
 #include "http/header_text.h"
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/permissions.h"
 
 namespace zt::audit {
@@ -77,51 +80,45 @@ AuditEntry usage_entry(const http::Request& request, std::string action) {
   return entry;
 }
 
-json::value nullable(const std::optional<std::int64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
+namespace shape = http::shape;
+
+constexpr std::array<std::string_view, 4> kActorKinds{"user", "api_client", "system", "anonymous"};
+
+constexpr auto kRecordShape = shape::of<AuditRecord>(
+    shape::integer("id", &AuditRecord::id), shape::time("time", &AuditRecord::time),
+    shape::one_of("actor_kind", shape::via(&AuditRecord::entry, &AuditEntry::actor_kind),
+                  kActorKinds),
+    shape::ninteger("actor_id", shape::via(&AuditRecord::entry, &AuditEntry::actor_id)),
+    shape::str("actor_name", shape::via(&AuditRecord::entry, &AuditEntry::actor_name)),
+    shape::ninteger("department_id", shape::via(&AuditRecord::entry, &AuditEntry::department_id)),
+    shape::str("source_address", shape::via(&AuditRecord::entry, &AuditEntry::source_address)),
+    shape::str("action", shape::via(&AuditRecord::entry, &AuditEntry::action)),
+    shape::str("object_type", shape::via(&AuditRecord::entry, &AuditEntry::object_type)),
+    shape::str("object_id", shape::via(&AuditRecord::entry, &AuditEntry::object_id)),
+    shape::str("outcome", shape::via(&AuditRecord::entry, &AuditEntry::outcome)),
+    shape::str("request_id", shape::via(&AuditRecord::entry, &AuditEntry::request_id)),
+    shape::str("purpose", shape::via(&AuditRecord::entry, &AuditEntry::purpose)),
+    shape::str("case_id", shape::via(&AuditRecord::entry, &AuditEntry::case_id)),
+    shape::str("detail", shape::via(&AuditRecord::entry, &AuditEntry::detail)),
+    shape::str("prev_hash", &AuditRecord::prev_hash), shape::str("hash", &AuditRecord::hash));
+
+// reason is null while the chain is whole.
+json::value reason_json(const VerifyReport& report) {
+  return report.ok ? json::value(nullptr) : json::value(report.reason);
 }
 
-json::object string_schema() {
-  return {{"type", "string"}};
+json::object reason_schema() {
+  return {{"type", json::array{"string", "null"}},
+          {"enum",
+           json::array{"gap", "prev_hash_mismatch", "hash_mismatch", "head_mismatch", nullptr}}};
 }
 
-json::object record_schema() {
-  json::object nullable_int{{"type", json::array{"integer", "null"}}};
-  return {{"type", "object"},
-          {"properties",
-           json::object{{"id", json::object{{"type", "integer"}}},
-                        {"time", json::object{{"type", "string"}, {"format", "date-time"}}},
-                        {"actor_kind", json::object{{"type", "string"},
-                                                    {"enum", json::array{"user", "api_client",
-                                                                         "system", "anonymous"}}}},
-                        {"actor_id", nullable_int},
-                        {"actor_name", string_schema()},
-                        {"department_id", nullable_int},
-                        {"source_address", string_schema()},
-                        {"action", string_schema()},
-                        {"object_type", string_schema()},
-                        {"object_id", string_schema()},
-                        {"outcome", string_schema()},
-                        {"request_id", string_schema()},
-                        {"purpose", string_schema()},
-                        {"case_id", string_schema()},
-                        {"detail", string_schema()},
-                        {"prev_hash", string_schema()},
-                        {"hash", string_schema()}}}};
-}
-
-json::object report_schema() {
-  return {{"type", "object"},
-          {"properties",
-           json::object{{"records_checked", json::object{{"type", "integer"}}},
-                        {"ok", json::object{{"type", "boolean"}}},
-                        {"first_broken_id", json::object{{"type", json::array{"integer", "null"}}}},
-                        {"reason", json::object{{"type", json::array{"string", "null"}},
-                                                {"enum", json::array{"gap", "prev_hash_mismatch",
-                                                                     "hash_mismatch",
-                                                                     "head_mismatch", nullptr}}}},
-                        {"head_id", json::object{{"type", "integer"}}}}}};
-}
+constexpr auto kReportShape =
+    shape::of<VerifyReport>(shape::integer("records_checked", &VerifyReport::records_checked),
+                            shape::boolean("ok", &VerifyReport::ok),
+                            shape::ninteger("first_broken_id", &VerifyReport::first_broken_id),
+                            shape::raw("reason", reason_json, reason_schema),
+                            shape::integer("head_id", &VerifyReport::head_id));
 
 std::vector<http::ParamDoc> filter_params() {
   return {
@@ -147,32 +144,11 @@ std::vector<http::ParamDoc> filter_params() {
 }  // namespace
 
 json::object to_json(const AuditRecord& r) {
-  const AuditEntry& e = r.entry;
-  return {{"id", r.id},
-          {"time", core::format_iso8601(r.time)},
-          {"actor_kind", e.actor_kind},
-          {"actor_id", nullable(e.actor_id)},
-          {"actor_name", e.actor_name},
-          {"department_id", nullable(e.department_id)},
-          {"source_address", e.source_address},
-          {"action", e.action},
-          {"object_type", e.object_type},
-          {"object_id", e.object_id},
-          {"outcome", e.outcome},
-          {"request_id", e.request_id},
-          {"purpose", e.purpose},
-          {"case_id", e.case_id},
-          {"detail", e.detail},
-          {"prev_hash", r.prev_hash},
-          {"hash", r.hash}};
+  return kRecordShape.encode(r);
 }
 
 json::object to_json(const VerifyReport& report) {
-  return {{"records_checked", report.records_checked},
-          {"ok", report.ok},
-          {"first_broken_id", nullable(report.first_broken_id)},
-          {"reason", report.ok ? json::value(nullptr) : json::value(report.reason)},
-          {"head_id", report.head_id}};
+  return kReportShape.encode(report);
 }
 
 std::string_view csv_header() {
@@ -212,117 +188,124 @@ std::string csv_line(const AuditRecord& r) {
   return out;
 }
 
+namespace {
+
+const std::string kTag = "audit";
+
+// GET /api/v1/audit/records
+http::Response list_records(AuditLog& log, AuditWriter& writer, const http::Request& request) {
+  auto filter = parse_filter(request);
+  if (!filter.ok()) return http::problem(filter.error());
+  std::size_t limit = kDefaultLimit;
+  if (auto text = request.query_param("limit")) {
+    auto n = parse_int("limit", *text, 1);
+    if (!n.ok() || *n > static_cast<std::int64_t>(kMaxPageSize)) {
+      return http::problem(400, "invalid_limit", "limit must be a whole number from 1 to 500");
+    }
+    limit = static_cast<std::size_t>(*n);
+  }
+  std::optional<std::int64_t> cursor;
+  if (auto text = request.query_param("cursor")) {
+    auto id = parse_int("cursor", *text, 1);
+    if (!id.ok()) return http::problem(400, "invalid_cursor", "cursor is not one this API gave");
+    cursor = *id;
+  }
+  auto page = log.list(*filter, cursor, limit);
+  if (!page.ok()) return http::problem(page.error());
+  writer.submit(usage_entry(request, "audit.query"));
+  return http::Response::json(200, http::page_json(page->items, page->next_cursor, kRecordShape));
+}
+
+http::RouteDoc list_records_doc() {
+  return {.summary = "List audit records (安全审计日志)",
+          .description =
+              "Newest first. Filters combine with AND; page with next_cursor. Needs "
+              "audit.read (the audit admin); the query is itself audited "
+              "(audit.query). Errors: 400 invalid_time, invalid_actor_id, "
+              "invalid_department_id, invalid_limit, invalid_cursor; 403 forbidden.",
+          .tag = kTag,
+          .params = http::with_paging(filter_params(), static_cast<int>(kMaxPageSize),
+                                      static_cast<int>(kDefaultLimit)),
+          .responses = {{200, "One page of records", http::schema::page(kRecordShape.schema())}}};
+}
+
+// GET /api/v1/audit/records/export
+http::Response export_records(AuditLog& log, AuditWriter& writer, const http::Request& request) {
+  if (auto format = request.query_param("format"); format && *format != "csv") {
+    return http::problem(400, "invalid_format", "format must be csv");
+  }
+  auto filter = parse_filter(request);
+  if (!filter.ok()) return http::problem(filter.error());
+  writer.submit(usage_entry(request, "audit.export"));
+  auto response = http::Response::streamed(
+      200, "text/csv; charset=utf-8",
+      [&log, filter = std::move(filter).value()](http::BodySink& sink) -> Status {
+        // The sink buffers and sends 64 KiB at a time; false means the client left.
+        std::string head(kUtf8Bom);
+        head += csv_header();
+        if (!sink.write(head)) return {};
+        auto scanned = log.scan(
+            filter, 0, std::numeric_limits<std::size_t>::max(),
+            [&sink](const AuditRecord& record) { return sink.write(csv_line(record)); },
+            kExportPage);
+        if (!scanned.ok()) return std::move(scanned).error();
+        return {};
+      });
+  response.header("Content-Disposition", "attachment; filename=\"audit-records.csv\"");
+  return response;
+}
+
+http::RouteDoc export_records_doc() {
+  std::vector<http::ParamDoc> params = filter_params();
+  params.push_back({.name = "format",
+                    .description = "csv (the only format)",
+                    .schema = json::object{{"type", "string"}, {"enum", json::array{"csv"}}}});
+  return {.summary = "Export audit records as CSV",
+          .description =
+              "Oldest first, the same filters as the list; UTF-8 with a BOM so that "
+              "Excel reads Chinese text, a header row, streamed in pages so any number "
+              "of records uses constant memory. Text cells starting with = + - @ are "
+              "prefixed with ' so a spreadsheet never runs them. Needs audit.read (the "
+              "audit admin); the export is itself audited (audit.export). Errors: 400 "
+              "invalid_format, invalid_time, invalid_actor_id, invalid_department_id; "
+              "403 forbidden.",
+          .tag = kTag,
+          .params = std::move(params),
+          .responses = {{200, "CSV: id,time,actor_kind,…,prev_hash,hash",
+                         json::object{{"type", "string"}}, "text/csv"}}};
+}
+
+// GET /api/v1/audit/verify
+http::Response verify(AuditLog& log, AuditWriter& writer, const http::Request& request) {
+  auto report = verify_chain(log.database(), log.crypto());
+  if (!report.ok()) return http::problem(report.error());
+  writer.submit(usage_entry(request, "audit.verify"));
+  return http::Response::json(200, to_json(*report));
+}
+
+http::RouteDoc verify_doc() {
+  return {.summary = "Verify the audit hash chain",
+          .description =
+              "Walks every record, recomputing its SM3 hash; names the first broken "
+              "record (hash_mismatch, prev_hash_mismatch, gap: a deleted record, "
+              "head_mismatch: records deleted at the end). Takes time in proportion "
+              "to the log. Needs audit.read (the audit admin); the check is "
+              "itself audited (audit.verify). Errors: 403 forbidden.",
+          .tag = kTag,
+          .responses = {
+              {200, "The report (ok false names the first broken record)", kReportShape.schema()}}};
+}
+
+}  // namespace
+
 void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
   const http::RouteOptions options{.permission = std::string(identity::permission::kAuditRead)};
-
-  const std::vector<http::ParamDoc> list_params = http::with_paging(
-      filter_params(), static_cast<int>(kMaxPageSize), static_cast<int>(kDefaultLimit));
-  router.add(
-      http::Method::kGet, "/api/v1/audit/records",
-      [&log, &writer](const http::Request& request) {
-        auto filter = parse_filter(request);
-        if (!filter.ok()) return http::problem(filter.error());
-        std::size_t limit = kDefaultLimit;
-        if (auto text = request.query_param("limit")) {
-          auto n = parse_int("limit", *text, 1);
-          if (!n.ok() || *n > static_cast<std::int64_t>(kMaxPageSize)) {
-            return http::problem(400, "invalid_limit",
-                                 "limit must be a whole number from 1 to 500");
-          }
-          limit = static_cast<std::size_t>(*n);
-        }
-        std::optional<std::int64_t> cursor;
-        if (auto text = request.query_param("cursor")) {
-          auto id = parse_int("cursor", *text, 1);
-          if (!id.ok())
-            return http::problem(400, "invalid_cursor", "cursor is not one this API gave");
-          cursor = *id;
-        }
-        auto page = log.list(*filter, cursor, limit);
-        if (!page.ok()) return http::problem(page.error());
-        writer.submit(usage_entry(request, "audit.query"));
-        json::array items;
-        items.reserve(page->items.size());
-        for (const AuditRecord& record : page->items)
-          items.push_back(to_json(record));
-        return http::Response::json(
-            200, http::page_json(std::move(items), http::cursor_or_null(page->next_cursor)));
-      },
-      options,
-      {.summary = "List audit records (安全审计日志)",
-       .description = "Newest first. Filters combine with AND; page with next_cursor. Needs "
-                      "audit.read (the audit admin); the query is itself audited (audit.query). "
-                      "Errors: 400 invalid_time, invalid_actor_id, invalid_department_id, "
-                      "invalid_limit, invalid_cursor; 403 forbidden.",
-       .tag = "audit",
-       .params = list_params,
-       .responses = {{200, "One page of records", http::schema::page(record_schema())}}});
-
-  router.add(
-      http::Method::kGet, "/api/v1/audit/records/export",
-      [&log, &writer](const http::Request& request) {
-        if (auto format = request.query_param("format"); format && *format != "csv") {
-          return http::problem(400, "invalid_format", "format must be csv");
-        }
-        auto filter = parse_filter(request);
-        if (!filter.ok()) return http::problem(filter.error());
-        writer.submit(usage_entry(request, "audit.export"));
-        auto response = http::Response::streamed(
-            200, "text/csv; charset=utf-8",
-            [&log, filter = std::move(filter).value()](http::BodySink& sink) -> Status {
-              // The sink buffers and sends 64 KiB at a time; false means the client left.
-              std::string head(kUtf8Bom);
-              head += csv_header();
-              if (!sink.write(head)) return {};
-              auto scanned = log.scan(
-                  filter, 0, std::numeric_limits<std::size_t>::max(),
-                  [&sink](const AuditRecord& record) { return sink.write(csv_line(record)); },
-                  kExportPage);
-              if (!scanned.ok()) return std::move(scanned).error();
-              return {};
-            });
-        response.header("Content-Disposition", "attachment; filename=\"audit-records.csv\"");
-        return response;
-      },
-      options,
-      {.summary = "Export audit records as CSV",
-       .description = "Oldest first, the same filters as the list; UTF-8 with a BOM so that "
-                      "Excel reads Chinese text, a header row, streamed in pages so any number "
-                      "of records uses constant memory. Text cells starting with = + - @ are "
-                      "prefixed with ' so a spreadsheet never runs them. Needs audit.read (the "
-                      "audit admin); the export is itself audited (audit.export). Errors: 400 "
-                      "invalid_format, invalid_time, invalid_actor_id, invalid_department_id; "
-                      "403 forbidden.",
-       .tag = "audit",
-       .params =
-           [] {
-             auto params = filter_params();
-             params.push_back(
-                 {.name = "format",
-                  .description = "csv (the only format)",
-                  .schema = json::object{{"type", "string"}, {"enum", json::array{"csv"}}}});
-             return params;
-           }(),
-       .responses = {{200, "CSV: id,time,actor_kind,…,prev_hash,hash",
-                      json::object{{"type", "string"}}, "text/csv"}}});
-
-  router.add(http::Method::kGet, "/api/v1/audit/verify",
-             [&log, &writer](const http::Request& request) {
-               auto report = verify_chain(log.database(), log.crypto());
-               if (!report.ok()) return http::problem(report.error());
-               writer.submit(usage_entry(request, "audit.verify"));
-               return http::Response::json(200, to_json(*report));
-             },
-             options,
-             {.summary = "Verify the audit hash chain",
-              .description = "Walks every record, recomputing its SM3 hash; names the first broken "
-                             "record (hash_mismatch, prev_hash_mismatch, gap: a deleted record, "
-                             "head_mismatch: records deleted at the end). Takes time in proportion "
-                             "to the log. Needs audit.read (the audit admin); the check is "
-                             "itself audited (audit.verify). Errors: 403 forbidden.",
-              .tag = "audit",
-              .responses = {
-                  {200, "The report (ok false names the first broken record)", report_schema()}}});
+  router.add(http::Method::kGet, "/api/v1/audit/records",
+             http::handler_of(list_records, log, writer), options, list_records_doc());
+  router.add(http::Method::kGet, "/api/v1/audit/records/export",
+             http::handler_of(export_records, log, writer), options, export_records_doc());
+  router.add(http::Method::kGet, "/api/v1/audit/verify", http::handler_of(verify, log, writer),
+             options, verify_doc());
 }
 
 }  // namespace zt::audit

@@ -28,6 +28,16 @@ Handler handler_of(Response (*handler)(Service&, const Request&), Service& servi
   return [handler, &service](const Request& request) { return handler(service, request); };
 }
 
+// `handler(first, second, request)` as a Handler, for a route that needs two services (the audit
+// log and its writer); both must outlive the router.
+template <typename First, typename Second>
+Handler handler_of(Response (*handler)(First&, Second&, const Request&), First& first,
+                   Second& second) {
+  return [handler, &first, &second](const Request& request) {
+    return handler(first, second, request);
+  };
+}
+
 // `handler(service, id, request)` as a Handler, id being the path parameter {id} (http::parse_id).
 // An {id} that is not a positive decimal names nothing: 404 `missing`, and the handler is not
 // called — the same answer the service gives for an id it does not know.

@@ -37,18 +37,32 @@ struct IdOf {
   }
 };
 
+// [encode(item)…]: the items of a page or of any array in an answer.
+template <typename T, typename Encode>
+boost::json::array encode_all(const std::vector<T>& items, const Encode& encode) {
+  boost::json::array array;
+  array.reserve(items.size());
+  for (const T& item : items)
+    array.push_back(encode(item));
+  return array;
+}
+
 // One page of a list paged by id (?cursor= the last id seen, see http::page_of):
 // {"items": [encode(item)…], "next_cursor": id(last item) as a string when the page is full
 // (more may follow), else null}.
 template <typename T, typename Encode, typename Id = IdOf>
 boost::json::object page_json(const std::vector<T>& items, int limit, Encode&& encode, Id id = {}) {
-  boost::json::array array;
-  array.reserve(items.size());
-  for (const T& item : items)
-    array.push_back(encode(item));
   std::optional<std::int64_t> next;
   if (!items.empty() && static_cast<int>(items.size()) == limit) next = id(items.back());
-  return page_json(std::move(array), cursor_or_null(next));
+  return page_json(encode_all(items, encode), cursor_or_null(next));
+}
+
+// One page whose service gives the next cursor (an id or a string; nullopt on the last page):
+// {"items": [encode(item)…], "next_cursor": cursor_or_null(next)}.
+template <typename T, typename Next, typename Encode>
+boost::json::object page_json(const std::vector<T>& items, const std::optional<Next>& next,
+                              const Encode& encode) {
+  return page_json(encode_all(items, encode), cursor_or_null(next));
 }
 
 // 200 with a page whose items are already JSON text (records served as stored):

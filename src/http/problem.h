@@ -35,4 +35,12 @@ Response respond(int status, const Result<T>& result,
   return Response::json(status, encode(*result));
 }
 
+// The same with an encoder object that is not a function (an http::shape table).
+template <typename T, typename Encode>
+requires(!std::is_function_v<Encode> && !std::is_pointer_v<Encode>) Response
+    respond(int status, const Result<T>& result, const Encode& encode) {
+  if (!result.ok()) return problem(result.error());
+  return Response::json(status, encode(*result));
+}
+
 }  // namespace zt::http

@@ -4,6 +4,7 @@
 
 #include "http/json_body.h"
 #include "http/openapi.h"
+#include "http/shape.h"
 #include "identity/api_internal.h"
 #include "identity/policy.h"
 
@@ -23,23 +24,45 @@ json::value nullable(const std::optional<std::int64_t>& n) {
   return n ? json::value(*n) : json::value(nullptr);
 }
 
+namespace shape = http::shape;
+
+constexpr auto kUserShape = shape::of<User>(
+    shape::integer("id", &User::id), shape::str("username", &User::username),
+    shape::named("kind", &User::kind, kUserKindNames),
+    shape::str("display_name", &User::display_name), shape::nstr("id_number", &User::id_number),
+    shape::nstr("uscc", &User::uscc), shape::nstr("responsible_person", &User::responsible_person),
+    shape::ninteger("department_id", &User::department_id), shape::strings("roles", &User::roles),
+    shape::boolean("disabled", &User::disabled),
+    shape::boolean("must_change_password", &User::must_change_password),
+    shape::boolean("totp_enabled", &User::totp_enabled),
+    shape::ntime("password_changed_at", &User::password_changed_at),
+    shape::time("created_at", &User::created_at), shape::time("updated_at", &User::updated_at));
+
+constexpr auto kDepartmentShape = shape::of<Department>(
+    shape::integer("id", &Department::id), shape::str("code", &Department::code),
+    shape::str("name", &Department::name), shape::str("division_code", &Department::division_code),
+    shape::ninteger("parent_id", &Department::parent_id),
+    shape::integer("version", &Department::version),
+    shape::time("created_at", &Department::created_at),
+    shape::time("updated_at", &Department::updated_at));
+
+constexpr auto kApiClientShape =
+    shape::of<ApiClient>(shape::integer("id", &ApiClient::id), shape::str("name", &ApiClient::name),
+                         shape::integer("department_id", &ApiClient::department_id),
+                         shape::strings("permissions", &ApiClient::permissions),
+                         shape::time("created_at", &ApiClient::created_at),
+                         shape::ntime("revoked_at", &ApiClient::revoked_at));
+
 json::object user_schema() {
-  namespace schema = http::schema;
-  return schema::object({{"id", schema::integer()},
-                         {"username", schema::str()},
-                         {"kind", schema::enumeration(kUserKindNames.names)},
-                         {"display_name", schema::str()},
-                         {"id_number", schema::nstr()},
-                         {"uscc", schema::nstr()},
-                         {"responsible_person", schema::nstr()},
-                         {"department_id", schema::ninteger()},
-                         {"roles", schema::strings()},
-                         {"disabled", schema::boolean()},
-                         {"must_change_password", schema::boolean()},
-                         {"totp_enabled", schema::boolean()},
-                         {"password_changed_at", schema::nstr()},
-                         {"created_at", schema::str()},
-                         {"updated_at", schema::str()}});
+  return kUserShape.schema();
+}
+
+json::object department_schema() {
+  return kDepartmentShape.schema();
+}
+
+json::object api_client_schema() {
+  return kApiClientShape.schema();
 }
 
 }  // namespace routes
@@ -53,45 +76,15 @@ void add_routes(http::Router& router, IdentityService& service) {
 }
 
 json::object to_json(const User& user) {
-  return json::object{
-      {"id", user.id},
-      {"username", user.username},
-      {"kind", to_string(user.kind)},
-      {"display_name", user.display_name},
-      {"id_number", routes::nullable(user.id_number)},
-      {"uscc", routes::nullable(user.uscc)},
-      {"responsible_person", routes::nullable(user.responsible_person)},
-      {"department_id", routes::nullable(user.department_id)},
-      {"roles", http::string_array(user.roles)},
-      {"disabled", user.disabled},
-      {"must_change_password", user.must_change_password},
-      {"totp_enabled", user.totp_enabled},
-      {"password_changed_at", user.password_changed_at
-                                  ? json::value(core::format_iso8601(*user.password_changed_at))
-                                  : json::value(nullptr)},
-      {"created_at", core::format_iso8601(user.created_at)},
-      {"updated_at", core::format_iso8601(user.updated_at)}};
+  return routes::kUserShape.encode(user);
 }
 
 json::object to_json(const Department& d) {
-  return json::object{{"id", d.id},
-                      {"code", d.code},
-                      {"name", d.name},
-                      {"division_code", d.division_code},
-                      {"parent_id", routes::nullable(d.parent_id)},
-                      {"version", d.version},
-                      {"created_at", core::format_iso8601(d.created_at)},
-                      {"updated_at", core::format_iso8601(d.updated_at)}};
+  return routes::kDepartmentShape.encode(d);
 }
 
 json::object to_json(const ApiClient& c) {
-  return json::object{{"id", c.id},
-                      {"name", c.name},
-                      {"department_id", c.department_id},
-                      {"permissions", http::string_array(c.permissions)},
-                      {"created_at", core::format_iso8601(c.created_at)},
-                      {"revoked_at", c.revoked_at ? json::value(core::format_iso8601(*c.revoked_at))
-                                                  : json::value(nullptr)}};
+  return routes::kApiClientShape.encode(c);
 }
 
 json::object to_json(const EffectivePolicy& policy) {

@@ -18,15 +18,6 @@ namespace schema = http::schema;
 
 const std::string kManagers = "Needs identity.api_clients.manage (sys_admin).";
 
-json::object api_client_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"name", schema::str()},
-                         {"department_id", schema::integer()},
-                         {"permissions", schema::strings()},
-                         {"created_at", schema::str()},
-                         {"revoked_at", schema::nstr()}});
-}
-
 // --- GET /api/v1/api-clients ---
 
 http::Response list_api_clients(ApiClientService& clients, const http::Request& request) {

@@ -50,8 +50,11 @@ inline std::string needs(std::string_view permission) {
 boost::json::value nullable(const std::optional<std::string>& s);
 boost::json::value nullable(const std::optional<std::int64_t>& n);
 
-// The schema of to_json(User).
+// The schemas of to_json(User), to_json(Department) and to_json(ApiClient): each comes from the
+// same http::shape table as its encoder (api.cpp).
 boost::json::object user_schema();
+boost::json::object department_schema();
+boost::json::object api_client_schema();
 
 // ?limit= and ?cursor= (1..kMaxPageSize, default 50).
 inline std::vector<http::ParamDoc> paging_params() {

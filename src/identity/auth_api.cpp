@@ -100,6 +100,8 @@ json::object me_schema() {
   properties["kind"] = schema::enumeration({"citizen", "enterprise", "staff", "api_client"});
   properties["name"] = schema::str();
   properties["permissions"] = schema::strings();
+  // What a user's answer and an API client's have in common is always there.
+  s["required"] = json::array{"kind", "id", "department_id", "permissions"};
   return s;
 }
 

@@ -3,9 +3,13 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api_internal.h"
 
 #include <boost/json.hpp>
+
+#include <array>
+#include <string_view>
 
 namespace zt::identity::routes {
 
@@ -19,17 +23,6 @@ constexpr http::NotFound kDepartmentNotFound{"department_not_found", "No such de
 const std::string kReaders = "Any staff user or API client (citizens and enterprises get 403).";
 const std::string kManagers = "Needs identity.departments.manage (sys_admin).";
 
-json::object department_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"code", schema::str()},
-                         {"name", schema::str()},
-                         {"division_code", schema::str()},
-                         {"parent_id", schema::ninteger()},
-                         {"version", schema::integer()},
-                         {"created_at", schema::str()},
-                         {"updated_at", schema::str()}});
-}
-
 json::object department_input_schema() {
   return schema::object({{"code", schema::str()},
                          {"name", schema::str()},
@@ -38,17 +31,18 @@ json::object department_input_schema() {
                         {"code", "name", "division_code"});
 }
 
-json::object department_version_schema() {
-  return schema::object({{"version", schema::integer()},
-                         {"action", schema::enumeration({"create", "update", "delete"})},
-                         {"code", schema::str()},
-                         {"name", schema::str()},
-                         {"division_code", schema::str()},
-                         {"parent_id", schema::ninteger()},
-                         {"changed_by", schema::ninteger()},
-                         {"changed_by_name", schema::str()},
-                         {"changed_at", schema::str()}});
-}
+constexpr std::array<std::string_view, 3> kVersionActions{"create", "update", "delete"};
+
+constexpr auto kVersionShape = http::shape::of<DepartmentVersion>(
+    http::shape::integer("version", &DepartmentVersion::version),
+    http::shape::one_of("action", &DepartmentVersion::action, kVersionActions),
+    http::shape::str("code", &DepartmentVersion::code),
+    http::shape::str("name", &DepartmentVersion::name),
+    http::shape::str("division_code", &DepartmentVersion::division_code),
+    http::shape::ninteger("parent_id", &DepartmentVersion::parent_id),
+    http::shape::ninteger("changed_by", &DepartmentVersion::changed_by),
+    http::shape::str("changed_by_name", &DepartmentVersion::changed_by_name),
+    http::shape::time("changed_at", &DepartmentVersion::changed_at));
 
 std::optional<DepartmentInput> department_input(http::JsonBody& body) {
   DepartmentInput input;
@@ -177,31 +171,19 @@ http::Response department_history(DepartmentService& departments, std::int64_t i
                                   const http::Request& request) {
   auto result = departments.department_history(*request.principal(), id);
   if (!result.ok()) return http::problem(result.error());
-  json::array items;
-  for (const DepartmentVersion& v : *result) {
-    items.push_back(json::object{{"version", v.version},
-                                 {"action", v.action},
-                                 {"code", v.code},
-                                 {"name", v.name},
-                                 {"division_code", v.division_code},
-                                 {"parent_id", nullable(v.parent_id)},
-                                 {"changed_by", nullable(v.changed_by)},
-                                 {"changed_by_name", v.changed_by_name},
-                                 {"changed_at", core::format_iso8601(v.changed_at)}});
-  }
-  return http::Response::json(200, json::object{{"items", std::move(items)}});
+  return http::Response::json(200,
+                              json::object{{"items", http::encode_all(*result, kVersionShape)}});
 }
 
 http::RouteDoc department_history_doc() {
-  return {
-      .summary = "A department's versions, oldest first (also after deletion)",
-      .description = "Every create, update and delete, with who made it and when. " + kReaders +
-                     " Errors: 403 forbidden; 404 department_not_found (there never was "
-                     "such a department)." +
-                     std::string(kSignedInErrors),
-      .tag = std::string(kDepartmentsTag),
-      .responses = {{200, "The versions",
-                     schema::object({{"items", schema::array_of(department_version_schema())}})}}};
+  return {.summary = "A department's versions, oldest first (also after deletion)",
+          .description = "Every create, update and delete, with who made it and when. " + kReaders +
+                         " Errors: 403 forbidden; 404 department_not_found (there never was "
+                         "such a department)." +
+                         std::string(kSignedInErrors),
+          .tag = std::string(kDepartmentsTag),
+          .responses = {{200, "The versions",
+                         schema::object({{"items", schema::array_of(kVersionShape.schema())}})}}};
 }
 
 }  // namespace

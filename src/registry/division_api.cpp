@@ -1,9 +1,11 @@
 #include "registry/division_api.h"
 
+#include "http/handler.h"
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 
 #include <boost/json.hpp>
 
@@ -11,114 +13,98 @@ namespace zt::registry {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
-json::object division_schema() {
-  return schema::object({{"code", schema::str()},
-                         {"name", schema::str()},
-                         {"level", schema::enumeration(kDivisionLevelNames.names)},
-                         {"parent_code", schema::nstr()},
-                         {"current", schema::boolean()}},
-                        {"code", "name", "level", "parent_code", "current"});
+constexpr auto kDivisionShape =
+    shape::of<Division>(shape::str("code", &Division::code), shape::str("name", &Division::name),
+                        shape::named("level", &Division::level, kDivisionLevelNames),
+                        shape::nstr("parent_code", &Division::parent_code),
+                        shape::boolean("current", &Division::current));
+
+constexpr auto kLookupShape = shape::of<DivisionLookup>(
+    shape::str("code", &DivisionLookup::code),
+    shape::named("level", &DivisionLookup::level, kDivisionLevelNames),
+    shape::nstr("name",
+                [](const DivisionLookup& l) {
+                  return l.division ? std::optional(l.division->name) : std::nullopt;
+                }),
+    shape::nstr("parent_code",
+                [](const DivisionLookup& l) {
+                  return l.division ? l.division->parent_code : std::nullopt;
+                }),
+    shape::boolean("known", &DivisionLookup::known),
+    shape::boolean("current", &DivisionLookup::current),
+    shape::str("full_name", &DivisionLookup::full_name),
+    shape::array_of("ancestors", &DivisionLookup::ancestors, kDivisionShape),
+    shape::nstr("warning", &DivisionLookup::warning));
+
+const std::string kTag = "registry";
+
+// GET /api/v1/registry/divisions
+http::Response list_divisions(DivisionService& service, const http::Request& request) {
+  auto page = http::page_of(request, kMaxDivisionPage);
+  if (!page) return http::bad_page(kMaxDivisionPage);
+  std::optional<DivisionLevel> level;
+  if (auto l = request.query_param("level"); l && !l->empty()) {
+    level = parse_division_level(*l);
+    if (!level) {
+      return http::problem(
+          Error::invalid("invalid_level", "level must be province, city, county, town or village"));
+    }
+  }
+  const std::optional<std::string> parent = request.query_param("parent");
+  std::optional<std::string_view> parent_code;
+  if (parent && !parent->empty()) parent_code = *parent;
+  auto result =
+      service.list(parent_code, level,
+                   page->after > 0 ? std::to_string(page->after) : std::string(), page->limit);
+  if (!result.ok()) return http::problem(result.error());
+  return http::Response::json(200,
+                              http::page_json(result->items, result->next_cursor, kDivisionShape));
+}
+
+http::RouteDoc list_divisions_doc() {
+  return {.summary = "Administrative divisions (行政区划, GB/T 2260)",
+          .description =
+              "Current divisions by code. With parent: its direct children, or with level as "
+              "well every division of that level under it (e.g. the towns of a city). Without "
+              "parent: every division of level (default province). Public reference data. "
+              "Errors: 400 invalid_division_code (parent), invalid_level, invalid_paging.",
+          .tag = kTag,
+          .params = http::with_paging(
+              {{.name = "parent", .description = "A division code (6, 9 or 12 digits)."},
+               {.name = "level", .description = "province, city, county, town or village."}},
+              kMaxDivisionPage),
+          .responses = {{200, "Divisions by code", schema::page(kDivisionShape.schema())}}};
+}
+
+// GET /api/v1/registry/divisions/{code}
+http::Response get_division(DivisionService& service, const http::Request& request) {
+  return http::respond(200, service.lookup(request.param("code")), kLookupShape);
+}
+
+http::RouteDoc get_division_doc() {
+  return {.summary = "One division code with its ancestors",
+          .description =
+              "A well-formed code the table does not hold (abolished or merged counties, as old "
+              "identity numbers carry) answers 200 with known=false, the ancestors that are "
+              "known and a warning; a code no longer current likewise with current=false. "
+              "Public reference data. Errors: 400 invalid_division_code for a malformed code.",
+          .tag = kTag,
+          .responses = {{200, "The code as the division table knows it", kLookupShape.schema()}}};
 }
 
 }  // namespace
 
-json::object division_json(const Division& d) {
-  return {{"code", d.code},
-          {"name", d.name},
-          {"level", to_string(d.level)},
-          {"parent_code", d.parent_code ? json::value(*d.parent_code) : json::value(nullptr)},
-          {"current", d.current}};
-}
-
-json::object division_lookup_json(const DivisionLookup& l) {
-  json::array ancestors;
-  for (const Division& a : l.ancestors)
-    ancestors.push_back(division_json(a));
-  return {
-      {"code", l.code},
-      {"level", to_string(l.level)},
-      {"name", l.division ? json::value(l.division->name) : json::value(nullptr)},
-      {"parent_code", l.division && l.division->parent_code ? json::value(*l.division->parent_code)
-                                                            : json::value(nullptr)},
-      {"known", l.known()},
-      {"current", l.current()},
-      {"full_name", l.full_name},
-      {"ancestors", std::move(ancestors)},
-      {"warning", l.warning ? json::value(*l.warning) : json::value(nullptr)}};
-}
-
-json::object division_lookup_schema() {
-  return schema::object({{"code", schema::str()},
-                         {"level", schema::enumeration(kDivisionLevelNames.names)},
-                         {"name", schema::nstr()},
-                         {"parent_code", schema::nstr()},
-                         {"known", schema::boolean()},
-                         {"current", schema::boolean()},
-                         {"full_name", schema::str()},
-                         {"ancestors", schema::array_of(division_schema())},
-                         {"warning", schema::nstr()}},
-                        {"code", "level", "known", "current", "full_name", "ancestors"});
-}
-
 void add_division_routes(http::Router& router, DivisionService& service) {
-  const std::string tag = "registry";
-  router.add(
-      http::Method::kGet, "/api/v1/registry/divisions",
-      [&service](const http::Request& request) {
-        auto page = http::page_of(request, kMaxDivisionPage);
-        if (!page) return http::bad_page(kMaxDivisionPage);
-        std::optional<DivisionLevel> level;
-        if (auto l = request.query_param("level"); l && !l->empty()) {
-          level = parse_division_level(*l);
-          if (!level) {
-            return http::problem(Error::invalid(
-                "invalid_level", "level must be province, city, county, town or village"));
-          }
-        }
-        const std::optional<std::string> parent = request.query_param("parent");
-        std::optional<std::string_view> parent_code;
-        if (parent && !parent->empty()) parent_code = *parent;
-        auto result = service.list(parent_code, level,
-                                   page->after > 0 ? std::to_string(page->after) : std::string(),
-                                   page->limit);
-        if (!result.ok()) return http::problem(result.error());
-        json::array items;
-        for (const Division& d : result->items)
-          items.push_back(division_json(d));
-        return http::Response::json(
-            200, http::page_json(std::move(items), http::cursor_or_null(result->next_cursor)));
-      },
-      {.access = http::Access::kPublic},
-      {.summary = "Administrative divisions (行政区划, GB/T 2260)",
-       .description =
-           "Current divisions by code. With parent: its direct children, or with level as well "
-           "every division of that level under it (e.g. the towns of a city). Without parent: "
-           "every division of level (default province). Public reference data. Errors: 400 "
-           "invalid_division_code (parent), invalid_level, invalid_paging.",
-       .tag = tag,
-       .params = http::with_paging(
-           {{.name = "parent", .description = "A division code (6, 9 or 12 digits)."},
-            {.name = "level", .description = "province, city, county, town or village."}},
-           kMaxDivisionPage),
-       .responses = {{200, "Divisions by code", schema::page(division_schema())}}});
-
-  router.add(
-      http::Method::kGet, "/api/v1/registry/divisions/{code}",
-      [&service](const http::Request& request) {
-        return http::respond(200, service.lookup(request.param("code")), division_lookup_json);
-      },
-      {.access = http::Access::kPublic},
-      {.summary = "One division code with its ancestors",
-       .description = "A well-formed code the table does not hold (abolished or merged counties, "
-                      "as old identity numbers carry) answers 200 with known=false, the ancestors "
-                      "that are known and a warning; a code no longer current likewise with "
-                      "current=false. Public reference data. Errors: 400 invalid_division_code "
-                      "for a malformed code.",
-       .tag = tag,
-       .responses = {{200, "The code as the division table knows it", division_lookup_schema()}}});
+  router.add(http::Method::kGet, "/api/v1/registry/divisions",
+             http::handler_of(list_divisions, service), {.access = http::Access::kPublic},
+             list_divisions_doc());
+  router.add(http::Method::kGet, "/api/v1/registry/divisions/{code}",
+             http::handler_of(get_division, service), {.access = http::Access::kPublic},
+             get_division_doc());
 }
 
 }  // namespace zt::registry

@@ -13,16 +13,8 @@
 #include "http/router.h"
 #include "registry/division_service.h"
 
-#include <boost/json/object.hpp>
-
 namespace zt::registry {
 
 void add_division_routes(http::Router& router, DivisionService& service);
-
-// JSON of one division and of a lookup, for other modules' answers (the registries name the
-// division of a person's address with it).
-boost::json::object division_json(const Division& division);
-boost::json::object division_lookup_json(const DivisionLookup& lookup);
-boost::json::object division_lookup_schema();
 
 }  // namespace zt::registry

@@ -5,14 +5,19 @@
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api.h"
 
 #include <boost/json.hpp>
+
+#include <array>
+#include <string_view>
 
 namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
@@ -20,39 +25,21 @@ const std::string kTag = "corrections";
 constexpr http::NotFound kCorrectionNotFound{"correction_not_found", "No such report."};
 constexpr int kMaxPage = 200;
 
-json::object to_json(const Correction& c) {
-  return json::object{{"id", c.id},
-                      {"resource", c.resource_code},
-                      {"resource_name", c.resource_name},
-                      {"record_key", c.record_key},
-                      {"fields", http::string_array(c.fields)},
-                      {"reason", c.reason},
-                      {"status", c.status},
-                      {"provider_department_id", c.provider_department_id},
-                      {"reporter_department_id", c.reporter_department_id},
-                      {"reported_by", c.reported_by_name},
-                      {"reported_at", http::iso_time_or_null(c.reported_at)},
-                      {"answered_by", c.answered_by_name},
-                      {"answered_at", http::iso_time_or_null(c.answered_at)},
-                      {"answer", c.answer}};
-}
+constexpr std::array<std::string_view, 3> kCorrectionStatuses{"open", "corrected", "answered"};
 
-json::object correction_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"resource", schema::str()},
-                         {"resource_name", schema::str()},
-                         {"record_key", schema::str()},
-                         {"fields", schema::strings()},
-                         {"reason", schema::str()},
-                         {"status", schema::enumeration({"open", "corrected", "answered"})},
-                         {"provider_department_id", schema::integer()},
-                         {"reporter_department_id", schema::integer()},
-                         {"reported_by", schema::str()},
-                         {"reported_at", schema::str()},
-                         {"answered_by", schema::str()},
-                         {"answered_at", schema::nstr()},
-                         {"answer", schema::str()}});
-}
+constexpr auto kCorrectionShape = shape::of<Correction>(
+    shape::integer("id", &Correction::id), shape::str("resource", &Correction::resource_code),
+    shape::str("resource_name", &Correction::resource_name),
+    shape::str("record_key", &Correction::record_key),
+    shape::strings("fields", &Correction::fields), shape::str("reason", &Correction::reason),
+    shape::one_of("status", &Correction::status, kCorrectionStatuses),
+    shape::integer("provider_department_id", &Correction::provider_department_id),
+    shape::integer("reporter_department_id", &Correction::reporter_department_id),
+    shape::str("reported_by", &Correction::reported_by_name),
+    shape::time("reported_at", &Correction::reported_at),
+    shape::str("answered_by", &Correction::answered_by_name),
+    shape::ntime("answered_at", &Correction::answered_at),
+    shape::str("answer", &Correction::answer));
 
 // POST /api/v1/resources/{code}/records/{key}/corrections
 http::Response report_correction(CorrectionService& corrections, const http::Request& request) {
@@ -63,8 +50,9 @@ http::Response report_correction(CorrectionService& corrections, const http::Req
   in.reason = body.string("reason", true).value_or("");
   in.fields = body.strings("fields").value_or(std::vector<std::string>{});
   if (!body.ok()) return body.problem();
-  return http::respond(
-      201, corrections.report(*request.principal(), std::move(in), request.context()), to_json);
+  return http::respond(201,
+                       corrections.report(*request.principal(), std::move(in), request.context()),
+                       kCorrectionShape);
 }
 
 http::RouteDoc report_correction_doc() {
@@ -82,7 +70,7 @@ http::RouteDoc report_correction_doc() {
           .tag = kTag,
           .request_schema = schema::object(
               {{"reason", schema::str()}, {"fields", schema::strings()}}, {"reason"}),
-          .responses = {{201, "The open report", correction_schema()}}};
+          .responses = {{201, "The open report", kCorrectionShape.schema()}}};
 }
 
 // GET /api/v1/corrections
@@ -98,8 +86,7 @@ http::Response list_corrections(CorrectionService& corrections, const http::Requ
   auto list = corrections.list(*request.principal(), box == "inbox", std::move(status), page->after,
                                page->limit);
   if (!list.ok()) return http::problem(list.error());
-  return http::Response::json(
-      200, http::page_json(*list, page->limit, [](const Correction& c) { return to_json(c); }));
+  return http::Response::json(200, http::page_json(*list, page->limit, kCorrectionShape));
 }
 
 http::RouteDoc list_corrections_doc() {
@@ -116,13 +103,13 @@ http::RouteDoc list_corrections_doc() {
               http::with_paging({{.name = "box", .description = "inbox or outbox (default)."},
                                  {.name = "status", .description = "open, corrected or answered."}},
                                 kMaxPage),
-          .responses = {{200, "Reports, newest first", schema::page(correction_schema())}}};
+          .responses = {{200, "Reports, newest first", schema::page(kCorrectionShape.schema())}}};
 }
 
 // GET /api/v1/corrections/{id}
 http::Response get_correction(CorrectionService& corrections, std::int64_t id,
                               const http::Request& request) {
-  return http::respond(200, corrections.get(*request.principal(), id), to_json);
+  return http::respond(200, corrections.get(*request.principal(), id), kCorrectionShape);
 }
 
 http::RouteDoc get_correction_doc() {
@@ -133,7 +120,7 @@ http::RouteDoc get_correction_doc() {
               "principals.\n\n"
               "Errors: 404 correction_not_found (also for other departments).",
           .tag = kTag,
-          .responses = {{200, "The report", correction_schema()}}};
+          .responses = {{200, "The report", kCorrectionShape.schema()}}};
 }
 
 // POST /api/v1/corrections/{id}/answer
@@ -146,7 +133,7 @@ http::Response answer_correction(CorrectionService& corrections, std::int64_t id
   return http::respond(200,
                        corrections.answer(*request.principal(), id, std::move(*outcome),
                                           std::move(*answer), request.context()),
-                       to_json);
+                       kCorrectionShape);
 }
 
 http::RouteDoc answer_correction_doc() {
@@ -165,7 +152,7 @@ http::RouteDoc answer_correction_doc() {
       .request_schema = schema::object(
           {{"outcome", schema::enumeration({"corrected", "answered"})}, {"answer", schema::str()}},
           {"outcome", "answer"}),
-      .responses = {{200, "The closed report", correction_schema()}}};
+      .responses = {{200, "The closed report", kCorrectionShape.schema()}}};
 }
 
 }  // namespace

@@ -6,15 +6,20 @@
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include <array>
+#include <string_view>
+
 namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
@@ -23,48 +28,69 @@ constexpr http::NotFound kBatchNotFound{"batch_not_found", "No such batch."};
 constexpr int kMaxPage = 1000;
 constexpr std::uint64_t kMaxUpload = std::uint64_t{64} << 30;  // 64 GiB
 
-json::value int_or_null(std::optional<std::int64_t> n) {
-  return n ? json::value(*n) : json::value(nullptr);
+constexpr std::array<std::string_view, 5> kBatchStatuses{"running", "completed", "failed",
+                                                         "rejected", "interrupted"};
+constexpr std::array<std::string_view, 2> kModes{"partial", "all_or_nothing"};
+constexpr std::array<std::string_view, 2> kFormats{"ndjson", "csv"};
+constexpr std::array<std::string_view, 2> kCharsets{"utf-8", "gbk"};
+
+constexpr auto kFieldErrorShape = shape::of<FieldError>(shape::str("field", &FieldError::field),
+                                                        shape::str("code", &FieldError::code),
+                                                        shape::str("detail", &FieldError::detail));
+
+constexpr auto kRejectionShape =
+    shape::of<Rejection>(shape::integer("line", &Rejection::line),
+                         shape::array_of("errors", &Rejection::errors, kFieldErrorShape));
+
+// A batch's counts and its submitter are objects of their own in the answer.
+constexpr auto kCountsShape = shape::of<Batch>(
+    shape::integer("rows", &Batch::rows_read), shape::integer("inserted", &Batch::inserted),
+    shape::integer("updated", &Batch::updated), shape::integer("unchanged", &Batch::unchanged),
+    shape::integer("deleted", &Batch::deleted), shape::integer("rejected", &Batch::rejected));
+
+constexpr auto kSubmitterShape =
+    shape::of<Batch>(shape::str("kind", &Batch::actor_kind), shape::integer("id", &Batch::actor_id),
+                     shape::str("name", &Batch::actor_name));
+
+json::value field_errors_json(const Batch& b) {
+  json::object field_errors;
+  for (const auto& [k, v] : b.field_errors)
+    field_errors[k] = v;
+  return field_errors;
 }
+
+json::object field_errors_schema() {
+  return json::object{{"type", "object"},
+                      {"description", "\"field:code\" → rejected rows"},
+                      {"additionalProperties", schema::integer()}};
+}
+
+constexpr auto kWhole = [](const Batch& b) -> const Batch& { return b; };
+
+// Every member but "error", which only a failed batch has (batch_json adds it).
+constexpr auto kBatchShape = shape::of<Batch>(
+    shape::integer("batch_id", &Batch::id), shape::str("resource", &Batch::resource_code),
+    shape::one_of("status", &Batch::status, kBatchStatuses),
+    shape::one_of("mode", &Batch::mode, kModes), shape::one_of("format", &Batch::format, kFormats),
+    shape::one_of("charset", &Batch::charset, kCharsets),
+    shape::object("counts", kWhole, kCountsShape),
+    shape::raw("field_errors", field_errors_json, field_errors_schema),
+    shape::ninteger("first_seq", &Batch::first_seq), shape::ninteger("last_seq", &Batch::last_seq),
+    shape::integer("bytes", &Batch::bytes), shape::nstr("idempotency_key", &Batch::idempotency_key),
+    shape::object("submitted_by", kWhole, kSubmitterShape),
+    shape::time("started_at", &Batch::started_at),
+    shape::ntime("finished_at", &Batch::finished_at));
 
 json::array rejections_json(const std::vector<Rejection>& list) {
   json::array out;
-  for (const Rejection& r : list) {
-    json::array errors;
-    for (const FieldError& e : r.errors) {
-      errors.push_back(json::object{{"field", e.field}, {"code", e.code}, {"detail", e.detail}});
-    }
-    out.push_back(json::object{{"line", r.line}, {"errors", std::move(errors)}});
-  }
+  out.reserve(list.size());
+  for (const Rejection& r : list)
+    out.push_back(kRejectionShape.encode(r));
   return out;
 }
 
 json::object batch_json(const Batch& b) {
-  json::object field_errors;
-  for (const auto& [k, v] : b.field_errors)
-    field_errors[k] = v;
-  json::object o{{"batch_id", b.id},
-                 {"resource", b.resource_code},
-                 {"status", b.status},
-                 {"mode", b.mode},
-                 {"format", b.format},
-                 {"charset", b.charset},
-                 {"counts", json::object{{"rows", b.rows_read},
-                                         {"inserted", b.inserted},
-                                         {"updated", b.updated},
-                                         {"unchanged", b.unchanged},
-                                         {"deleted", b.deleted},
-                                         {"rejected", b.rejected}}},
-                 {"field_errors", std::move(field_errors)},
-                 {"first_seq", int_or_null(b.first_seq)},
-                 {"last_seq", int_or_null(b.last_seq)},
-                 {"bytes", b.bytes},
-                 {"idempotency_key",
-                  b.idempotency_key ? json::value(*b.idempotency_key) : json::value(nullptr)},
-                 {"submitted_by",
-                  json::object{{"kind", b.actor_kind}, {"id", b.actor_id}, {"name", b.actor_name}}},
-                 {"started_at", http::iso_time_or_null(b.started_at)},
-                 {"finished_at", http::iso_time_or_null(b.finished_at)}};
+  json::object o = kBatchShape.encode(b);
   if (!b.error_code.empty()) {
     o["error"] = json::object{{"code", b.error_code}, {"detail", b.error_detail}};
   }
@@ -79,46 +105,15 @@ json::object report_json(const IngestReport& r) {
   return o;
 }
 
-json::object counts_schema() {
-  return schema::object({{"rows", schema::integer()},
-                         {"inserted", schema::integer()},
-                         {"updated", schema::integer()},
-                         {"unchanged", schema::integer()},
-                         {"deleted", schema::integer()},
-                         {"rejected", schema::integer()}});
-}
-
 json::object rejection_schema() {
-  return schema::object(
-      {{"line", schema::integer()},
-       {"errors",
-        schema::array_of(schema::object(
-            {{"field", schema::str()}, {"code", schema::str()}, {"detail", schema::str()}}))}});
+  return kRejectionShape.schema();
 }
 
 json::object batch_schema() {
-  return schema::object(
-      {{"batch_id", schema::integer()},
-       {"resource", schema::str()},
-       {"status",
-        schema::enumeration({"running", "completed", "failed", "rejected", "interrupted"})},
-       {"mode", schema::enumeration({"partial", "all_or_nothing"})},
-       {"format", schema::enumeration({"ndjson", "csv"})},
-       {"charset", schema::enumeration({"utf-8", "gbk"})},
-       {"counts", counts_schema()},
-       {"field_errors", json::object{{"type", "object"},
-                                     {"description", "\"field:code\" → rejected rows"},
-                                     {"additionalProperties", schema::integer()}}},
-       {"first_seq", schema::ninteger()},
-       {"last_seq", schema::ninteger()},
-       {"bytes", schema::integer()},
-       {"idempotency_key", schema::nstr()},
-       {"submitted_by",
-        schema::object(
-            {{"kind", schema::str()}, {"id", schema::integer()}, {"name", schema::str()}})},
-       {"started_at", schema::str()},
-       {"finished_at", schema::nstr()},
-       {"error", schema::object({{"code", schema::str()}, {"detail", schema::str()}})}});
+  json::object s = kBatchShape.schema();
+  s["properties"].as_object()["error"] =
+      schema::object({{"code", schema::str()}, {"detail", schema::str()}}, {"code", "detail"});
+  return s;
 }
 
 json::object report_schema() {
@@ -127,6 +122,9 @@ json::object report_schema() {
   props["rejections"] = schema::array_of(rejection_schema());
   props["rejections_truncated"] = schema::boolean();
   props["replayed"] = schema::boolean();
+  auto& required = s["required"].as_array();
+  for (std::string_view name : {"rejections", "rejections_truncated", "replayed"})
+    required.emplace_back(name);
   return s;
 }
 

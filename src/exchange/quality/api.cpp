@@ -4,6 +4,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "http/shape.h"
 
 #include <boost/json.hpp>
 
@@ -13,66 +14,41 @@ namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
-json::object quality_schema() {
-  return schema::object(
-      {{"resource", schema::str()},
-       {"name", schema::str()},
-       {"department_id", schema::integer()},
-       {"department_name", schema::str()},
-       {"record_count", schema::integer()},
-       {"last_seq", schema::integer()},
-       {"last_update_at", schema::nstr()},
-       {"update_cycle", schema::str()},
-       {"stale", schema::boolean()},
-       {"rows_read_30d", schema::integer()},
-       {"rejected_30d", schema::integer()},
-       {"duplicate_keys_30d", schema::integer()},
-       {"open_corrections", schema::integer()},
-       {"fields", schema::array_of(schema::object({{"field", schema::str()},
-                                                   {"completeness", schema::number()},
-                                                   {"validity", schema::number()},
-                                                   {"invalid", schema::integer()}}))},
-       {"daily", schema::array_of(schema::object({{"day", schema::str()},
-                                                  {"ingested", schema::integer()},
-                                                  {"rejected", schema::integer()}}))}});
-}
+constexpr auto kFieldQualityShape =
+    shape::of<FieldQuality>(shape::str("field", &FieldQuality::field),
+                            shape::number("completeness", &FieldQuality::completeness),
+                            shape::number("validity", &FieldQuality::validity),
+                            shape::integer("invalid", &FieldQuality::invalid));
 
-json::object quality_json(const QualityReport& q) {
-  json::array fields, daily;
-  for (const FieldQuality& f : q.fields) {
-    fields.push_back(json::object{{"field", f.field},
-                                  {"completeness", f.completeness},
-                                  {"validity", f.validity},
-                                  {"invalid", f.invalid}});
-  }
-  for (const DailyCount& d : q.daily) {
-    daily.push_back(
-        json::object{{"day", d.day}, {"ingested", d.ingested}, {"rejected", d.rejected}});
-  }
-  return json::object{{"resource", q.resource_code},
-                      {"name", q.resource_name},
-                      {"department_id", q.department_id},
-                      {"department_name", q.department_name},
-                      {"record_count", q.record_count},
-                      {"last_seq", q.last_seq},
-                      {"last_update_at", http::iso_time_or_null(q.last_update_at)},
-                      {"update_cycle", q.update_cycle},
-                      {"stale", q.stale},
-                      {"rows_read_30d", q.rows_read_30d},
-                      {"rejected_30d", q.rejected_30d},
-                      {"duplicate_keys_30d", q.duplicate_keys_30d},
-                      {"open_corrections", q.open_corrections},
-                      {"fields", std::move(fields)},
-                      {"daily", std::move(daily)}};
-}
+constexpr auto kDailyShape = shape::of<DailyCount>(
+    shape::str("day", &DailyCount::day), shape::integer("ingested", &DailyCount::ingested),
+    shape::integer("rejected", &DailyCount::rejected));
+
+constexpr auto kQualityShape = shape::of<QualityReport>(
+    shape::str("resource", &QualityReport::resource_code),
+    shape::str("name", &QualityReport::resource_name),
+    shape::integer("department_id", &QualityReport::department_id),
+    shape::str("department_name", &QualityReport::department_name),
+    shape::integer("record_count", &QualityReport::record_count),
+    shape::integer("last_seq", &QualityReport::last_seq),
+    shape::ntime("last_update_at", &QualityReport::last_update_at),
+    shape::str("update_cycle", &QualityReport::update_cycle),
+    shape::boolean("stale", &QualityReport::stale),
+    shape::integer("rows_read_30d", &QualityReport::rows_read_30d),
+    shape::integer("rejected_30d", &QualityReport::rejected_30d),
+    shape::integer("duplicate_keys_30d", &QualityReport::duplicate_keys_30d),
+    shape::integer("open_corrections", &QualityReport::open_corrections),
+    shape::array_of("fields", &QualityReport::fields, kFieldQualityShape),
+    shape::array_of("daily", &QualityReport::daily, kDailyShape));
 
 // GET /api/v1/resources/{code}/quality
 http::Response get_quality(QualityService& service, const http::Request& request) {
   return http::respond(200, service.quality(*request.principal(), request.param("code")),
-                       quality_json);
+                       kQualityShape);
 }
 
 http::RouteDoc get_quality_doc() {
@@ -85,7 +61,7 @@ http::RouteDoc get_quality_doc() {
               "Errors: 403 not_granted (another department); 404 resource_not_found; 409 "
               "resource_not_published.",
           .tag = "exchange",
-          .responses = {{200, "The report", quality_schema()}}};
+          .responses = {{200, "The report", kQualityShape.schema()}}};
 }
 
 // GET /api/v1/exchange/quality
@@ -99,7 +75,7 @@ http::Response quality_overview(QualityService& service, const http::Request& re
   };
   std::map<std::int64_t, Totals> departments;
   for (const QualityReport& q : *list) {
-    json::object o = quality_json(q);
+    json::object o = kQualityShape.encode(q);
     o.erase("fields");
     resources.push_back(std::move(o));
     Totals& t = departments[q.department_id];
@@ -124,6 +100,20 @@ http::Response quality_overview(QualityService& service, const http::Request& re
       200, json::object{{"resources", std::move(resources)}, {"departments", std::move(depts)}});
 }
 
+// A report of the overview: every member but "fields".
+json::object overview_item_schema() {
+  json::object s = kQualityShape.schema();
+  s["properties"].as_object().erase("fields");
+  json::array& required = s["required"].as_array();
+  for (auto it = required.begin(); it != required.end(); ++it) {
+    if (*it == "fields") {
+      required.erase(it);
+      break;
+    }
+  }
+  return s;
+}
+
 http::RouteDoc quality_overview_doc() {
   return {.summary = "Data-quality figures per resource and department",
           .description =
@@ -136,7 +126,7 @@ http::RouteDoc quality_overview_doc() {
           .tag = "exchange",
           .responses = {
               {200, "Figures",
-               schema::object({{"resources", schema::array_of(quality_schema())},
+               schema::object({{"resources", schema::array_of(overview_item_schema())},
                                {"departments", schema::array_of(schema::object(
                                                    {{"department_id", schema::integer()},
                                                     {"department_name", schema::str()},

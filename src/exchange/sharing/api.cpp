@@ -6,14 +6,19 @@
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api.h"
 
 #include <boost/json.hpp>
+
+#include <array>
+#include <string_view>
 
 namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
@@ -22,39 +27,48 @@ constexpr http::NotFound kRequestNotFound{"request_not_found", "No such request.
 constexpr http::NotFound kGrantNotFound{"grant_not_found", "No such grant."};
 constexpr int kMaxPage = 200;
 
+constexpr std::array<std::string_view, 4> kRequestStatuses{"pending", "approved", "rejected",
+                                                           "withdrawn"};
+constexpr std::array<std::string_view, 3> kGrantStatuses{"active", "expired", "revoked"};
+
+constexpr auto kRequestShape = shape::of<SharingRequest>(
+    shape::integer("id", &SharingRequest::id),
+    shape::str("resource", &SharingRequest::resource_code),
+    shape::str("resource_name", &SharingRequest::resource_name),
+    shape::integer("consumer_department_id", &SharingRequest::consumer_department_id),
+    shape::integer("provider_department_id", &SharingRequest::provider_department_id),
+    shape::str("purpose", &SharingRequest::purpose),
+    shape::str("legal_basis", &SharingRequest::legal_basis),
+    shape::strings("fields", &SharingRequest::fields),
+    shape::integer("duration_days", &SharingRequest::duration_days),
+    shape::one_of("status", &SharingRequest::status, kRequestStatuses),
+    shape::str("requested_by", &SharingRequest::requested_by_name),
+    shape::time("requested_at", &SharingRequest::requested_at),
+    shape::str("decided_by", &SharingRequest::decided_by_name),
+    shape::ntime("decided_at", &SharingRequest::decided_at),
+    shape::str("decision_reason", &SharingRequest::decision_reason),
+    shape::ninteger("grant_id", &SharingRequest::grant_id));
+
+// A grant's status depends on the time: encode(grant, now).
+constexpr auto kGrantShape = shape::of<Grant>(
+    shape::integer("id", &Grant::id), shape::integer("request_id", &Grant::request_id),
+    shape::str("resource", &Grant::resource_code),
+    shape::integer("consumer_department_id", &Grant::consumer_department_id),
+    shape::integer("provider_department_id", &Grant::provider_department_id),
+    shape::strings("fields", &Grant::fields), shape::strings("unmasked", &Grant::unmasked),
+    shape::str("purpose", &Grant::purpose),
+    shape::one_of(
+        "status", [](const Grant& g, std::int64_t now) { return g.status(now); }, kGrantStatuses),
+    shape::time("starts_at", &Grant::starts_at), shape::time("expires_at", &Grant::expires_at),
+    shape::ntime("revoked_at", &Grant::revoked_at),
+    shape::str("revoke_reason", &Grant::revoke_reason));
+
 json::object to_json(const SharingRequest& r) {
-  return json::object{{"id", r.id},
-                      {"resource", r.resource_code},
-                      {"resource_name", r.resource_name},
-                      {"consumer_department_id", r.consumer_department_id},
-                      {"provider_department_id", r.provider_department_id},
-                      {"purpose", r.purpose},
-                      {"legal_basis", r.legal_basis},
-                      {"fields", http::string_array(r.fields)},
-                      {"duration_days", r.duration_days},
-                      {"status", r.status},
-                      {"requested_by", r.requested_by_name},
-                      {"requested_at", http::iso_time_or_null(r.requested_at)},
-                      {"decided_by", r.decided_by_name},
-                      {"decided_at", http::iso_time_or_null(r.decided_at)},
-                      {"decision_reason", r.decision_reason},
-                      {"grant_id", r.grant_id ? json::value(*r.grant_id) : json::value(nullptr)}};
+  return kRequestShape.encode(r);
 }
 
 json::object to_json(const Grant& g, std::int64_t now) {
-  return json::object{{"id", g.id},
-                      {"request_id", g.request_id},
-                      {"resource", g.resource_code},
-                      {"consumer_department_id", g.consumer_department_id},
-                      {"provider_department_id", g.provider_department_id},
-                      {"fields", http::string_array(g.fields)},
-                      {"unmasked", http::string_array(g.unmasked)},
-                      {"purpose", g.purpose},
-                      {"status", g.status(now)},
-                      {"starts_at", http::iso_time_or_null(g.starts_at)},
-                      {"expires_at", http::iso_time_or_null(g.expires_at)},
-                      {"revoked_at", http::iso_time_or_null(g.revoked_at)},
-                      {"revoke_reason", g.revoke_reason}};
+  return kGrantShape.encode(g, now);
 }
 
 // Now on the service's clock (a test build's server may run on a controllable one).
@@ -63,39 +77,11 @@ std::int64_t now_ms(const SharingService& sharing) {
 }
 
 json::object request_schema() {
-  return schema::object(
-      {{"id", schema::integer()},
-       {"resource", schema::str()},
-       {"resource_name", schema::str()},
-       {"consumer_department_id", schema::integer()},
-       {"provider_department_id", schema::integer()},
-       {"purpose", schema::str()},
-       {"legal_basis", schema::str()},
-       {"fields", schema::strings()},
-       {"duration_days", schema::integer()},
-       {"status", schema::enumeration({"pending", "approved", "rejected", "withdrawn"})},
-       {"requested_by", schema::str()},
-       {"requested_at", schema::str()},
-       {"decided_by", schema::str()},
-       {"decided_at", schema::nstr()},
-       {"decision_reason", schema::str()},
-       {"grant_id", schema::ninteger()}});
+  return kRequestShape.schema();
 }
 
 json::object grant_schema() {
-  return schema::object({{"id", schema::integer()},
-                         {"request_id", schema::integer()},
-                         {"resource", schema::str()},
-                         {"consumer_department_id", schema::integer()},
-                         {"provider_department_id", schema::integer()},
-                         {"fields", schema::strings()},
-                         {"unmasked", schema::strings()},
-                         {"purpose", schema::str()},
-                         {"status", schema::enumeration({"active", "expired", "revoked"})},
-                         {"starts_at", schema::str()},
-                         {"expires_at", schema::str()},
-                         {"revoked_at", schema::nstr()},
-                         {"revoke_reason", schema::str()}});
+  return kGrantShape.schema();
 }
 
 // POST /api/v1/sharing/requests

@@ -4,6 +4,7 @@
 #include "http/json_body.h"
 #include "http/openapi.h"
 #include "http/problem.h"
+#include "http/shape.h"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -13,67 +14,38 @@
 namespace zt::exchange {
 
 namespace json = boost::json;
-namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
-json::object stats_schema() {
-  return schema::object(
-      {{"days", schema::integer()},
-       {"resources", schema::array_of(schema::object(
-                         {{"resource", schema::str()},
-                          {"name", schema::str()},
-                          {"department_id", schema::integer()},
-                          {"department_name", schema::str()},
-                          {"reads_by_day",
-                           schema::array_of(schema::object({{"day", schema::str()},
-                                                            {"reads", schema::integer()},
-                                                            {"deliveries", schema::integer()}}))},
-                          {"grants_active", schema::integer()},
-                          {"grants_expiring_30d", schema::integer()},
-                          {"open_corrections", schema::integer()},
-                          {"record_count", schema::integer()}}))},
-       {"departments",
-        schema::array_of(schema::object({{"department_id", schema::integer()},
-                                         {"department_name", schema::str()},
-                                         {"reads", schema::integer()},
-                                         {"deliveries", schema::integer()},
-                                         {"grants_given", schema::integer()},
-                                         {"grants_held", schema::integer()},
-                                         {"open_corrections", schema::integer()}}))}});
-}
+constexpr auto kDayShape = shape::of<DayFigures>(
+    shape::str("day", &DayFigures::day), shape::integer("reads", &DayFigures::reads),
+    shape::integer("deliveries", &DayFigures::deliveries));
 
-json::object stats_json(const ExchangeStats& s) {
-  json::array resources, departments;
-  for (const ResourceFigures& r : s.resources) {
-    json::array days;
-    for (const DayFigures& d : r.reads_by_day) {
-      days.push_back(
-          json::object{{"day", d.day}, {"reads", d.reads}, {"deliveries", d.deliveries}});
-    }
-    resources.push_back(json::object{{"resource", r.resource_code},
-                                     {"name", r.resource_name},
-                                     {"department_id", r.department_id},
-                                     {"department_name", r.department_name},
-                                     {"reads_by_day", std::move(days)},
-                                     {"grants_active", r.grants_active},
-                                     {"grants_expiring_30d", r.grants_expiring_30d},
-                                     {"open_corrections", r.open_corrections},
-                                     {"record_count", r.record_count}});
-  }
-  for (const DepartmentFigures& d : s.departments) {
-    departments.push_back(json::object{{"department_id", d.department_id},
-                                       {"department_name", d.department_name},
-                                       {"reads", d.reads},
-                                       {"deliveries", d.deliveries},
-                                       {"grants_given", d.grants_given},
-                                       {"grants_held", d.grants_held},
-                                       {"open_corrections", d.open_corrections}});
-  }
-  return json::object{{"days", s.days},
-                      {"resources", std::move(resources)},
-                      {"departments", std::move(departments)}};
-}
+constexpr auto kResourceFiguresShape = shape::of<ResourceFigures>(
+    shape::str("resource", &ResourceFigures::resource_code),
+    shape::str("name", &ResourceFigures::resource_name),
+    shape::integer("department_id", &ResourceFigures::department_id),
+    shape::str("department_name", &ResourceFigures::department_name),
+    shape::array_of("reads_by_day", &ResourceFigures::reads_by_day, kDayShape),
+    shape::integer("grants_active", &ResourceFigures::grants_active),
+    shape::integer("grants_expiring_30d", &ResourceFigures::grants_expiring_30d),
+    shape::integer("open_corrections", &ResourceFigures::open_corrections),
+    shape::integer("record_count", &ResourceFigures::record_count));
+
+constexpr auto kDepartmentFiguresShape = shape::of<DepartmentFigures>(
+    shape::integer("department_id", &DepartmentFigures::department_id),
+    shape::str("department_name", &DepartmentFigures::department_name),
+    shape::integer("reads", &DepartmentFigures::reads),
+    shape::integer("deliveries", &DepartmentFigures::deliveries),
+    shape::integer("grants_given", &DepartmentFigures::grants_given),
+    shape::integer("grants_held", &DepartmentFigures::grants_held),
+    shape::integer("open_corrections", &DepartmentFigures::open_corrections));
+
+constexpr auto kStatsShape = shape::of<ExchangeStats>(
+    shape::integer("days", &ExchangeStats::days),
+    shape::array_of("resources", &ExchangeStats::resources, kResourceFiguresShape),
+    shape::array_of("departments", &ExchangeStats::departments, kDepartmentFiguresShape));
 
 // GET /api/v1/exchange/stats
 http::Response get_stats(StatsService& stats, const http::Request& request) {
@@ -84,7 +56,7 @@ http::Response get_stats(StatsService& stats, const http::Request& request) {
       return http::problem(400, "invalid_days", fmt::format("days is 1 to {}.", kMaxStatsDays));
     }
   }
-  return http::respond(200, stats.stats(*request.principal(), days), stats_json);
+  return http::respond(200, stats.stats(*request.principal(), days), kStatsShape);
 }
 
 http::RouteDoc get_stats_doc() {
@@ -100,7 +72,7 @@ http::RouteDoc get_stats_doc() {
               "Errors: 400 invalid_days (not 1 to 366).",
           .tag = "exchange",
           .params = {{.name = "days", .description = "1 to 366 (default 30)."}},
-          .responses = {{200, "Figures", stats_schema()}}};
+          .responses = {{200, "Figures", kStatsShape.schema()}}};
 }
 
 }  // namespace

@@ -5,14 +5,18 @@
 #include "http/openapi.h"
 #include "http/page.h"
 #include "http/problem.h"
+#include "http/shape.h"
 #include "identity/api.h"
 
 #include <boost/json.hpp>
+
+#include <array>
 
 namespace zt::exchange {
 
 namespace json = boost::json;
 namespace schema = http::schema;
+namespace shape = http::shape;
 
 namespace {
 
@@ -21,98 +25,76 @@ constexpr http::NotFound kSubscriptionNotFound{"subscription_not_found", "No suc
 constexpr int kMaxPage = 200;
 const std::string kPermission = "exchange.query";
 
-json::value text_or_null(const std::string& s) {
-  if (s.empty()) return nullptr;
-  return json::value(s);
-}
-
 // "ok": delivering normally; "failing": retrying after failures; "parked": stopped.
 std::string_view health(const Subscription& s) {
   if (s.status == "parked") return "parked";
   return s.failures > 0 ? "failing" : "ok";
 }
 
-json::object subscription_json(const SubscriptionView& v) {
-  const Subscription& s = v.subscription;
-  return json::object{{"id", s.id},
-                      {"department_id", s.department_id},
-                      {"resource", s.resource_code},
-                      {"url", s.url},
-                      {"status", s.status},
-                      {"health", health(s)},
-                      {"cursor", s.cursor},
-                      {"last_seq", v.last_seq},
-                      {"backlog", std::max<std::int64_t>(0, v.last_seq - s.cursor)},
-                      {"failures", s.failures},
-                      {"last_error", text_or_null(s.last_error)},
-                      {"last_error_detail", text_or_null(s.last_error_detail)},
-                      {"parked_reason", text_or_null(s.parked_reason)},
-                      {"next_attempt_at",
-                       http::iso_time_or_null(
-                           s.status == "active" ? std::optional(s.next_attempt_at) : std::nullopt)},
-                      {"last_success_at", http::iso_time_or_null(s.last_success_at)},
-                      {"parked_at", http::iso_time_or_null(s.parked_at)},
-                      {"created_by", json::object{{"kind", s.created_by_kind},
-                                                  {"id", s.created_by_id},
-                                                  {"name", s.created_by_name}}},
-                      {"created_at", http::iso_time_or_null(s.created_at)},
-                      {"updated_at", http::iso_time_or_null(s.updated_at)}};
-}
+constexpr std::array<std::string_view, 2> kStatuses{"active", "parked"};
+constexpr std::array<std::string_view, 3> kHealths{"ok", "failing", "parked"};
+constexpr std::array<std::string_view, 2> kCreatorKinds{"user", "api_client"};
+constexpr std::array<std::string_view, 4> kOutcomes{"pending", "delivered", "failed",
+                                                    "interrupted"};
 
-json::object delivery_json(const Delivery& d) {
-  return json::object{
-      {"id", d.id},
-      {"attempt", d.attempt},
-      {"first_seq", d.first_seq},
-      {"last_seq", d.last_seq},
-      {"count", d.count},
-      {"outcome", d.outcome},
-      {"http_status", d.http_status ? json::value(*d.http_status) : json::value(nullptr)},
-      {"error", text_or_null(d.error)},
-      {"error_detail", text_or_null(d.error_detail)},
-      {"started_at", http::iso_time_or_null(d.started_at)},
-      {"duration_ms", d.duration_ms ? json::value(*d.duration_ms) : json::value(nullptr)}};
-}
+constexpr auto kCreatorShape =
+    shape::of<Subscription>(shape::one_of("kind", &Subscription::created_by_kind, kCreatorKinds),
+                            shape::integer("id", &Subscription::created_by_id),
+                            shape::str("name", &Subscription::created_by_name));
 
-json::object subscription_schema() {
-  return schema::object(
-      {{"id", schema::integer()},
-       {"department_id", schema::integer()},
-       {"resource", schema::str()},
-       {"url", schema::str()},
-       {"status", schema::enumeration({"active", "parked"})},
-       {"health", schema::enumeration({"ok", "failing", "parked"})},
-       {"cursor", schema::integer()},
-       {"last_seq", schema::integer()},
-       {"backlog", schema::integer()},
-       {"failures", schema::integer()},
-       {"last_error", schema::nstr()},
-       {"last_error_detail", schema::nstr()},
-       {"parked_reason", schema::nstr()},
-       {"next_attempt_at", schema::nstr()},
-       {"last_success_at", schema::nstr()},
-       {"parked_at", schema::nstr()},
-       {"created_by", schema::object({{"kind", schema::enumeration({"user", "api_client"})},
-                                      {"id", schema::integer()},
-                                      {"name", schema::str()}})},
-       {"created_at", schema::str()},
-       {"updated_at", schema::str()}});
-}
+constexpr auto kSubscriptionShape = shape::of<SubscriptionView>(
+    shape::integer("id", [](const SubscriptionView& v) { return v.subscription.id; }),
+    shape::integer("department_id",
+                   [](const SubscriptionView& v) { return v.subscription.department_id; }),
+    shape::str(
+        "resource",
+        [](const SubscriptionView& v) -> auto& { return v.subscription.resource_code; }),
+    shape::str(
+        "url", [](const SubscriptionView& v) -> auto& { return v.subscription.url; }),
+    shape::one_of(
+        "status", [](const SubscriptionView& v) -> auto& { return v.subscription.status; },
+        kStatuses),
+    shape::one_of(
+        "health", [](const SubscriptionView& v) { return health(v.subscription); }, kHealths),
+    shape::integer("cursor", [](const SubscriptionView& v) { return v.subscription.cursor; }),
+    shape::integer("last_seq", &SubscriptionView::last_seq),
+    shape::integer("backlog",
+                   [](const SubscriptionView& v) {
+                     return std::max<std::int64_t>(0, v.last_seq - v.subscription.cursor);
+                   }),
+    shape::integer("failures", [](const SubscriptionView& v) { return v.subscription.failures; }),
+    shape::str_or_null(
+        "last_error", [](const SubscriptionView& v) -> auto& { return v.subscription.last_error; }),
+    shape::str_or_null(
+        "last_error_detail",
+        [](const SubscriptionView& v) -> auto& { return v.subscription.last_error_detail; }),
+    shape::str_or_null(
+        "parked_reason",
+        [](const SubscriptionView& v) -> auto& { return v.subscription.parked_reason; }),
+    shape::ntime("next_attempt_at",
+                 [](const SubscriptionView& v) {
+                   const Subscription& s = v.subscription;
+                   return s.status == "active" ? std::optional(s.next_attempt_at) : std::nullopt;
+                 }),
+    shape::ntime(
+        "last_success_at",
+        [](const SubscriptionView& v) -> auto& { return v.subscription.last_success_at; }),
+    shape::ntime(
+        "parked_at", [](const SubscriptionView& v) -> auto& { return v.subscription.parked_at; }),
+    shape::object("created_by", &SubscriptionView::subscription, kCreatorShape),
+    shape::time("created_at", [](const SubscriptionView& v) { return v.subscription.created_at; }),
+    shape::time("updated_at", [](const SubscriptionView& v) { return v.subscription.updated_at; }));
 
-json::object delivery_schema() {
-  return schema::object(
-      {{"id", schema::integer()},
-       {"attempt", schema::integer()},
-       {"first_seq", schema::integer()},
-       {"last_seq", schema::integer()},
-       {"count", schema::integer()},
-       {"outcome", schema::enumeration({"pending", "delivered", "failed", "interrupted"})},
-       {"http_status", schema::ninteger()},
-       {"error", schema::nstr()},
-       {"error_detail", schema::nstr()},
-       {"started_at", schema::str()},
-       {"duration_ms", schema::ninteger()}});
-}
+constexpr auto kDeliveryShape = shape::of<Delivery>(
+    shape::integer("id", &Delivery::id), shape::integer("attempt", &Delivery::attempt),
+    shape::integer("first_seq", &Delivery::first_seq),
+    shape::integer("last_seq", &Delivery::last_seq), shape::integer("count", &Delivery::count),
+    shape::one_of("outcome", &Delivery::outcome, kOutcomes),
+    shape::ninteger("http_status", &Delivery::http_status),
+    shape::str_or_null("error", &Delivery::error),
+    shape::str_or_null("error_detail", &Delivery::error_detail),
+    shape::time("started_at", &Delivery::started_at),
+    shape::ninteger("duration_ms", &Delivery::duration_ms));
 
 // POST /api/v1/subscriptions
 http::Response create_subscription(SubscriptionService& service, const http::Request& request) {
@@ -126,13 +108,13 @@ http::Response create_subscription(SubscriptionService& service, const http::Req
   input.url = std::move(*url);
   auto created = service.create(*request.principal(), input, request.context());
   if (!created.ok()) return http::problem(created.error());
-  json::object o = subscription_json(created->view);
+  json::object o = kSubscriptionShape.encode(created->view);
   o["secret"] = created->secret;
   return http::Response::json(201, o);
 }
 
 http::RouteDoc create_subscription_doc() {
-  json::object created_schema = subscription_schema();
+  json::object created_schema = kSubscriptionShape.schema();
   created_schema["properties"].as_object()["secret"] = schema::str();
   return {
       .summary = "Subscribe a webhook to a resource's changes (订阅)",
@@ -169,7 +151,7 @@ http::Response list_subscriptions(SubscriptionService& service, const http::Requ
   auto list = service.list(*request.principal(), page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
   return http::Response::json(
-      200, http::page_json(*list, page->limit, subscription_json,
+      200, http::page_json(*list, page->limit, kSubscriptionShape,
                            [](const SubscriptionView& v) { return v.subscription.id; }));
 }
 
@@ -183,13 +165,13 @@ http::RouteDoc list_subscriptions_doc() {
               "Errors: 400 invalid_paging; 403 forbidden.",
           .tag = kTag,
           .params = http::paging_params(kMaxPage),
-          .responses = {{200, "Subscriptions", schema::page(subscription_schema())}}};
+          .responses = {{200, "Subscriptions", schema::page(kSubscriptionShape.schema())}}};
 }
 
 // GET /api/v1/subscriptions/{id}
 http::Response get_subscription(SubscriptionService& service, std::int64_t id,
                                 const http::Request& request) {
-  return http::respond(200, service.get(*request.principal(), id), subscription_json);
+  return http::respond(200, service.get(*request.principal(), id), kSubscriptionShape);
 }
 
 http::RouteDoc get_subscription_doc() {
@@ -202,7 +184,7 @@ http::RouteDoc get_subscription_doc() {
               "Errors: 403 forbidden; 404 subscription_not_found (also another "
               "department's).",
           .tag = kTag,
-          .responses = {{200, "The subscription", subscription_schema()}}};
+          .responses = {{200, "The subscription", kSubscriptionShape.schema()}}};
 }
 
 // DELETE /api/v1/subscriptions/{id}
@@ -229,7 +211,7 @@ http::RouteDoc delete_subscription_doc() {
 http::Response resume_subscription(SubscriptionService& service, std::int64_t id,
                                    const http::Request& request) {
   return http::respond(200, service.resume(*request.principal(), id, request.context()),
-                       subscription_json);
+                       kSubscriptionShape);
 }
 
 http::RouteDoc resume_subscription_doc() {
@@ -243,7 +225,7 @@ http::RouteDoc resume_subscription_doc() {
               "subscription_not_found, resource_not_found; 409 "
               "subscription_not_parked (an active one).",
           .tag = kTag,
-          .responses = {{200, "The subscription", subscription_schema()}}};
+          .responses = {{200, "The subscription", kSubscriptionShape.schema()}}};
 }
 
 // GET /api/v1/subscriptions/{id}/deliveries
@@ -253,7 +235,7 @@ http::Response list_deliveries(SubscriptionService& service, std::int64_t id,
   if (!page) return http::bad_page(kMaxPage);
   auto list = service.deliveries(*request.principal(), id, page->after, page->limit);
   if (!list.ok()) return http::problem(list.error());
-  return http::Response::json(200, http::page_json(*list, page->limit, delivery_json));
+  return http::Response::json(200, http::page_json(*list, page->limit, kDeliveryShape));
 }
 
 http::RouteDoc list_deliveries_doc() {
@@ -267,7 +249,7 @@ http::RouteDoc list_deliveries_doc() {
               "subscription_not_found.",
           .tag = kTag,
           .params = http::paging_params(kMaxPage),
-          .responses = {{200, "Attempts", schema::page(delivery_schema())}}};
+          .responses = {{200, "Attempts", schema::page(kDeliveryShape.schema())}}};
 }
 
 }  // namespace
