@@ -49,11 +49,18 @@ Status read_int(const toml::table& table, std::string_view path, std::int64_t mi
   return {};
 }
 
-Status read_ms(const toml::table& table, std::string_view path, std::chrono::milliseconds& out) {
-  std::int64_t ms = out.count();
-  ZT_TRY(read_int(table, path, 1, 86'400'000, ms));
-  out = std::chrono::milliseconds(ms);
+// Reads a duration key: a whole number of the duration's own unit (ms, minutes, hours).
+template <typename Rep, typename Period>
+Status read_int(const toml::table& table, std::string_view path, std::int64_t min, std::int64_t max,
+                std::chrono::duration<Rep, Period>& out) {
+  std::int64_t count = out.count();
+  ZT_TRY(read_int(table, path, min, max, count));
+  out = std::chrono::duration<Rep, Period>(count);
   return {};
+}
+
+Status read_ms(const toml::table& table, std::string_view path, std::chrono::milliseconds& out) {
+  return read_int(table, path, 1, 86'400'000, out);
 }
 
 Status read_string(const toml::table& table, std::string_view path, std::string& out) {
@@ -131,19 +138,11 @@ Status apply_identity(const toml::table& table, identity::IdentityConfig& out) {
   if (out.argon2.memory_kib < 8 * out.argon2.parallelism) {
     return invalid("identity.argon2_memory_kib", "must be at least 8 × argon2_parallelism");
   }
-  std::int64_t idle = out.session_idle.count();
-  ZT_TRY(read_int(table, "identity.session_idle_minutes", 1, 24 * 60, idle));
-  out.session_idle = std::chrono::minutes(idle);
-  std::int64_t absolute = out.session_absolute.count();
-  ZT_TRY(read_int(table, "identity.session_absolute_hours", 1, 24 * 30, absolute));
-  out.session_absolute = std::chrono::hours(absolute);
+  ZT_TRY(read_int(table, "identity.session_idle_minutes", 1, 24 * 60, out.session_idle));
+  ZT_TRY(read_int(table, "identity.session_absolute_hours", 1, 24 * 30, out.session_absolute));
   ZT_TRY(read_int(table, "identity.lockout_failures", 1, 1000, out.lockout_failures));
-  std::int64_t window = out.lockout_window.count();
-  ZT_TRY(read_int(table, "identity.lockout_window_minutes", 1, 24 * 60, window));
-  out.lockout_window = std::chrono::minutes(window);
-  std::int64_t lock = out.lockout_duration.count();
-  ZT_TRY(read_int(table, "identity.lockout_minutes", 1, 24 * 60, lock));
-  out.lockout_duration = std::chrono::minutes(lock);
+  ZT_TRY(read_int(table, "identity.lockout_window_minutes", 1, 24 * 60, out.lockout_window));
+  ZT_TRY(read_int(table, "identity.lockout_minutes", 1, 24 * 60, out.lockout_duration));
   ZT_TRY(read_int(table, "identity.address_failures_per_hour", 1, 1'000'000,
                   out.address_failures_per_hour));
   std::optional<std::vector<std::string>> roles;
@@ -215,12 +214,8 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
 #endif
     config.debug_controllable_clock = *value;
   }
-  std::int64_t flush_ms = config.audit_flush_interval.count();
-  ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, flush_ms));
-  config.audit_flush_interval = std::chrono::milliseconds(flush_ms);
-  std::int64_t backoff_ms = config.webhook_backoff.count();
-  ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, backoff_ms));
-  config.webhook_backoff = std::chrono::milliseconds(backoff_ms);
+  ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, config.audit_flush_interval));
+  ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, config.webhook_backoff));
   ZT_TRY(read_int(table, "exchange.webhook_max_failures", 1, 100, config.webhook_max_failures));
   std::optional<std::vector<std::string>> blocks;
   ZT_TRY(read_strings(table, "exchange.webhook_allowed_networks",

@@ -13,17 +13,11 @@
 
 #include "core/csv.h"
 #include "core/time.h"
-#include "http/handler.h"
 #include "http/header_text.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/permissions.h"
 
 namespace zt::audit {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -79,8 +73,6 @@ AuditEntry usage_entry(const http::Request& request, std::string action) {
   }
   return entry;
 }
-
-namespace shape = http::shape;
 
 constexpr std::array<std::string_view, 4> kActorKinds{"user", "api_client", "system", "anonymous"};
 

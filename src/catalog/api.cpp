@@ -1,19 +1,10 @@
 #include "catalog/api.h"
 
 #include "catalog/json.h"
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api.h"
 
-#include <boost/json.hpp>
-
 namespace zt::catalog {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 namespace {
 

@@ -131,6 +131,9 @@ class CryptoProvider {
 // Lower-case hex of bytes ("\x01\xab" -> "01ab").
 std::string to_hex(std::string_view bytes);
 
+// The value of one hex digit (0-9, a-f, A-F), or -1.
+int hex_value(char c);
+
 // The bytes of hex text, upper or lower case, no separators ("01AB" -> "\x01\xab").
 // Success: the bytes (empty for ""). Failure: Error{kInvalidInput, "invalid_hex"} for odd length
 // or a non-hex character, naming its position.

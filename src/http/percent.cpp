@@ -1,17 +1,10 @@
 #include "http/percent.h"
 
+#include "core/crypto.h"
+
 namespace zt::http {
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
+using core::hex_value;
 
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;

@@ -2,17 +2,11 @@
 // auth_api.cpp, user_api.cpp, department_api.cpp, api_client_api.cpp and policy_api.cpp.
 #include "identity/api.h"
 
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
 #include "identity/policy.h"
 
-#include <boost/json.hpp>
-
 namespace zt::identity {
-
-namespace json = boost::json;
 
 namespace routes {
 
@@ -23,8 +17,6 @@ json::value nullable(const std::optional<std::string>& s) {
 json::value nullable(const std::optional<std::int64_t>& n) {
   return n ? json::value(*n) : json::value(nullptr);
 }
-
-namespace shape = http::shape;
 
 constexpr auto kUserShape = shape::of<User>(
     shape::integer("id", &User::id), shape::str("username", &User::username),

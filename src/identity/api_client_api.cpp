@@ -1,20 +1,12 @@
 // The API-client routes: other systems' clients, their keys and revocation.
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
-
-#include <boost/json.hpp>
 
 namespace zt::identity::routes {
 
 namespace {
 
 constexpr http::NotFound kApiClientNotFound{"api_client_not_found", "No such API client."};
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 const std::string kManagers = "Needs identity.api_clients.manage (sys_admin).";
 

@@ -13,12 +13,7 @@
 
 namespace zt::identity {
 
-using internal::clamp_limit;
-using internal::detail_json;
-using internal::join;
-using internal::rename_duplicate;
-using internal::require;
-using internal::valid_name;
+using namespace internal;  // the module's private helpers (internal.h)
 
 ApiClientService::ApiClientService(db::Database& db, const core::CryptoProvider& crypto,
                                    const core::Clock& clock, audit::AuditLog& audit)

@@ -1,17 +1,10 @@
 // The auth routes: sign-in, sign-out, who am I, the own password and TOTP enrolment.
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
-
-#include <boost/json.hpp>
 
 namespace zt::identity::routes {
 
 namespace {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 // --- POST /api/v1/auth/login ---
 

@@ -11,9 +11,7 @@
 
 namespace zt::identity {
 
-using internal::detail_json;
-using internal::unauthenticated;
-using internal::user_event;
+using namespace internal;  // the module's private helpers (internal.h)
 
 namespace {
 

@@ -1,12 +1,6 @@
 // The department routes: the tree (部门) and each department's version history.
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
-
-#include <boost/json.hpp>
 
 #include <array>
 #include <string_view>
@@ -14,9 +8,6 @@
 namespace zt::identity::routes {
 
 namespace {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 constexpr http::NotFound kDepartmentNotFound{"department_not_found", "No such department."};
 

@@ -1,20 +1,13 @@
 // The security-policy routes (安全策略): the policy in force, its changes and their history.
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
 #include "identity/policy.h"
-
-#include <boost/json.hpp>
 
 #include <variant>
 
 namespace zt::identity::routes {
 
 namespace {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 const std::string kAbout =
     "Only the security admin (sec_admin) holds identity.policy.manage; the system and audit "

@@ -13,9 +13,7 @@
 
 namespace zt::identity {
 
-using internal::clamp_limit;
-using internal::rename_duplicate;
-using internal::require;
+using namespace internal;  // the module's private helpers (internal.h)
 
 namespace {
 

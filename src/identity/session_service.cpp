@@ -8,9 +8,7 @@
 
 namespace zt::identity {
 
-using internal::detail_json;
-using internal::kSecretBytes;
-using internal::unauthenticated;
+using namespace internal;  // the module's private helpers (internal.h)
 
 namespace {
 

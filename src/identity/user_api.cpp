@@ -1,18 +1,10 @@
 // The user routes: accounts of citizens, enterprises and staff, their roles and password resets.
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api_internal.h"
-
-#include <boost/json.hpp>
 
 namespace zt::identity::routes {
 
 namespace {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 constexpr http::NotFound kUserNotFound{"user_not_found", "No such user."};
 

@@ -14,13 +14,7 @@
 
 namespace zt::identity {
 
-using internal::clamp_limit;
-using internal::detail_json;
-using internal::join;
-using internal::rename_duplicate;
-using internal::require;
-using internal::valid_name;
-using internal::valid_text;
+using namespace internal;  // the module's private helpers (internal.h)
 
 namespace {
 

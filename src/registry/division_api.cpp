@@ -1,19 +1,8 @@
 #include "registry/division_api.h"
 
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
-
-#include <boost/json.hpp>
+#include "http/route_file.h"
 
 namespace zt::registry {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

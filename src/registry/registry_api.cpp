@@ -1,26 +1,14 @@
 #include "registry/registry_api.h"
 
 #include "exchange/records/api.h"
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api.h"
 #include "identity/permissions.h"
-
-#include <fmt/format.h>
-#include <boost/json.hpp>
 
 #include <array>
 #include <string_view>
 
 namespace zt::registry {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

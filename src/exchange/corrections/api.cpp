@@ -1,23 +1,12 @@
 #include "exchange/corrections/api.h"
 
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api.h"
-
-#include <boost/json.hpp>
 
 #include <array>
 #include <string_view>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

@@ -1,19 +1,11 @@
 #include "exchange/feed/api.h"
 
 #include "exchange/request_params.h"
-#include "http/handler.h"
 #include "http/header_text.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api.h"
 
-#include <boost/json.hpp>
-
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 namespace {
 

@@ -1,25 +1,13 @@
 #include "exchange/ingest/api.h"
 
 #include "exchange/request_params.h"
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api.h"
-
-#include <fmt/format.h>
-#include <boost/json.hpp>
 
 #include <array>
 #include <string_view>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

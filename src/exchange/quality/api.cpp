@@ -1,20 +1,10 @@
 #include "exchange/quality/api.h"
 
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
-#include "http/shape.h"
-
-#include <boost/json.hpp>
+#include "http/route_file.h"
 
 #include <map>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

@@ -1,22 +1,13 @@
 #include "exchange/records/api.h"
 
 #include "exchange/request_params.h"
-#include "http/handler.h"
 #include "http/header_text.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
+#include "http/route_file.h"
 #include "identity/api.h"
 
-#include <fmt/format.h>
-#include <boost/json.hpp>
 #include <boost/url/parse_query.hpp>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
 
 ReadContext read_context(const http::Request& request) {
   ReadContext c;
@@ -36,6 +27,14 @@ std::vector<http::ParamDoc> read_headers() {
 }
 
 namespace {
+
+// The read headers, the route's own parameters, then fields=.
+std::vector<http::ParamDoc> record_params(std::vector<http::ParamDoc> own = {}) {
+  auto params = read_headers();
+  params.insert(params.end(), own.begin(), own.end());
+  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  return params;
+}
 
 const std::string kTag = "exchange";
 
@@ -79,8 +78,7 @@ http::Response get_record(QueryService& query, const http::Request& request) {
 }
 
 http::RouteDoc get_record_doc() {
-  auto params = read_headers();
-  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  auto params = record_params();
   return {.summary = "One record by key (共享查询)",
           .description = fmt::format(
               "The record with this key, projected to the fields you may read (absent "
@@ -105,8 +103,7 @@ http::Response query_records(QueryService& query, const http::Request& request) 
 }
 
 http::RouteDoc query_records_doc() {
-  auto params = read_headers();
-  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  auto params = record_params();
   params = http::with_paging(std::move(params), kMaxQueryPage, 100);
   return {
       .summary = "Records by filters on indexed fields",
@@ -144,9 +141,7 @@ http::Response export_records(QueryService& query, const http::Request& request)
 }
 
 http::RouteDoc export_records_doc() {
-  auto params = read_headers();
-  params.push_back({.name = "format", .description = "csv (default) or ndjson."});
-  params.push_back({.name = "fields", .description = "Only these fields (comma-separated)."});
+  auto params = record_params({{.name = "format", .description = "csv (default) or ndjson."}});
   return {.summary = "Export records as CSV or NDJSON (streamed)",
           .description = fmt::format(
               "Every record you may read (filters as for the records query), projected and "

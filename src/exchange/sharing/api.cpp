@@ -1,24 +1,13 @@
 #include "exchange/sharing/api.h"
 
 #include "audit/model.h"
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api.h"
-
-#include <boost/json.hpp>
 
 #include <array>
 #include <string_view>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 

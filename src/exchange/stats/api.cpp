@@ -1,20 +1,10 @@
 #include "exchange/stats/api.h"
 
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/problem.h"
-#include "http/shape.h"
-
-#include <fmt/format.h>
-#include <boost/json.hpp>
+#include "http/route_file.h"
 
 #include <charconv>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace shape = http::shape;
 
 namespace {
 

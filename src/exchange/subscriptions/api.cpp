@@ -1,22 +1,11 @@
 #include "exchange/subscriptions/api.h"
 
-#include "http/handler.h"
-#include "http/json_body.h"
-#include "http/openapi.h"
-#include "http/page.h"
-#include "http/problem.h"
-#include "http/shape.h"
+#include "http/route_file.h"
 #include "identity/api.h"
-
-#include <boost/json.hpp>
 
 #include <array>
 
 namespace zt::exchange {
-
-namespace json = boost::json;
-namespace schema = http::schema;
-namespace shape = http::shape;
 
 namespace {
 
