@@ -1,5 +1,7 @@
 #include "audit/service.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <chrono>
 #include <utility>
@@ -13,25 +15,9 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one (RFC 3629).
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is none or a NUL.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  auto at = [&](std::size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100u;
-  };
-  auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    unsigned c = at(k);
-    return c >= lo && c <= hi;
-  };
-  const unsigned c = at(0);
-  if (c >= 0x01 && c <= 0x7F) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;  // NUL, stray continuation byte, overlong lead, beyond U+10FFFF
+  return s[i] == '\0' ? 0 : core::utf8_sequence_length(s.substr(i));
 }
 
 // Valid UTF-8 without NUL, at most max_bytes long (cut at a character boundary).

@@ -2,7 +2,7 @@
 
 #include "http/percent.h"
 
-#include <cstdint>
+#include "core/utf8.h"
 
 namespace zt::http {
 namespace {
@@ -37,42 +37,6 @@ std::optional<std::string> ext_value(std::string_view v) {
 
 }  // namespace
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 std::optional<std::string> header_text(const Request& request, std::string_view name) {
   std::optional<std::string> text;
   const std::string extended = std::string(name) + "*";
@@ -84,7 +48,7 @@ std::optional<std::string> header_text(const Request& request, std::string_view 
     if (all_ascii(*v) && v->find('%') != std::string_view::npos) decoded = percent_decode(*v);
     text = decoded ? std::move(decoded) : std::optional<std::string>(std::string(*v));
   }
-  if (!valid_utf8(*text)) return std::nullopt;
+  if (!core::valid_utf8(*text)) return std::nullopt;
   return text;
 }
 

@@ -21,7 +21,4 @@ namespace zt::http {
 
 std::optional<std::string> header_text(const Request& request, std::string_view name);
 
-// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool valid_utf8(std::string_view s);
-
 }  // namespace zt::http

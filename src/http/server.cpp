@@ -422,9 +422,8 @@ asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
   for (auto& t : threads) {
     if (t->io.get_executor() == socket.get_executor()) thread = t.get();
   }
-  Response r = problem(503, "too_many_connections",
-                       "The server has too many open connections; try again shortly.");
-  r.header("Retry-After", "1");
+  Response r = problem(Error::unavailable(
+      "too_many_connections", "The server has too many open connections; try again shortly."));
   std::string bytes = serialize(r, false, false, thread->new_request_id(), *thread);
   co_await asio::async_write(socket, asio::buffer(bytes), kUseTuple);
   boost::system::error_code ignored;
@@ -647,8 +646,8 @@ asio::awaitable<std::pair<Response, BodyEnd>> Server::Impl::run_streamed(Connect
     });
   });
   if (!queued) {
-    Response response = problem(503, "overloaded", "The server is busy; try again in a moment.");
-    response.header("Retry-After", "1");
+    Response response =
+        problem(Error::unavailable("overloaded", "The server is busy; try again in a moment."));
     co_return std::pair{std::move(response), stream ? BodyEnd::kIncomplete : BodyEnd::kComplete};
   }
 
@@ -964,8 +963,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
             if (result) {
               response = std::move(*result);
             } else {
-              response = problem(503, "overloaded", "The server is busy; try again in a moment.");
-              response.header("Retry-After", "1");
+              response = problem(
+                  Error::unavailable("overloaded", "The server is busy; try again in a moment."));
             }
           } else {
             response = invoke(route, *handler, request);

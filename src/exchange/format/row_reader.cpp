@@ -1,5 +1,7 @@
 #include "exchange/format/row_reader.h"
 
+#include "core/utf8.h"
+
 #include <fmt/format.h>
 #include <iconv.h>
 
@@ -48,45 +50,6 @@ std::string quote_name(std::string_view name) {
   if (cut) out += "...";
   out += "'";
   return out;
-}
-
-// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned char* e = p + s.size();
-  while (p < e) {
-    // ASCII runs, eight bytes at a time.
-    while (e - p >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, 8);
-      if (word & 0x8080808080808080ULL) break;
-      p += 8;
-    }
-    if (p == e) break;
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    auto cont = [&](std::ptrdiff_t i) { return (p[i] & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF) {
-      if (e - p < 2 || !cont(1)) return false;
-      p += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      if (e - p < 3 || !cont(1) || !cont(2)) return false;
-      if (c == 0xE0 && p[1] < 0xA0) return false;   // overlong
-      if (c == 0xED && p[1] >= 0xA0) return false;  // surrogate
-      p += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      if (e - p < 4 || !cont(1) || !cont(2) || !cont(3)) return false;
-      if (c == 0xF0 && p[1] < 0x90) return false;   // overlong
-      if (c == 0xF4 && p[1] >= 0x90) return false;  // beyond U+10FFFF
-      p += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -767,7 +730,7 @@ Error RowReader::header_too_long() const {
 }
 
 bool RowReader::check_encoding(std::string_view record, std::uint64_t first, std::uint64_t last) {
-  if (!decoder_) return is_valid_utf8(record);
+  if (!decoder_) return core::valid_utf8(record);
   while (!bad_lines_.empty() && bad_lines_.front() < first)
     bad_lines_.pop_front();
   return bad_lines_.empty() || bad_lines_.front() > last;

@@ -39,12 +39,5 @@ TEST(HeaderText, AnUnusableExtValueFallsBackAndInvalidUtf8IsAbsent) {
   EXPECT_EQ(read({{"X-Purpose", "\xc0\xaf"}}), std::nullopt);  // overlong '/'
 }
 
-TEST(HeaderText, Utf8Validity) {
-  EXPECT_TRUE(valid_utf8("ascii 中文 😀"));
-  EXPECT_FALSE(valid_utf8("\xe4\xb8"));          // cut short
-  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
-  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
-}
-
 }  // namespace
 }  // namespace zt::http
