@@ -11,7 +11,8 @@
 //   GET /api/v1/departments/{id}/history
 //   GET/POST /api/v1/users, GET/PATCH /api/v1/users/{id}, POST /api/v1/users/{id}/disable,
 //   PUT /api/v1/users/{id}/roles, POST /api/v1/users/{id}/password-reset
-//   GET/POST /api/v1/api-clients, POST /api/v1/api-clients/{id}/revoke
+//   GET/POST /api/v1/api-clients, PUT /api/v1/api-clients/{id}/permissions,
+//   POST /api/v1/api-clients/{id}/revoke
 //   GET/PUT /api/v1/security/policy, GET /api/v1/security/policy/history (sec_admin only:
 //   identity.policy.manage)
 //

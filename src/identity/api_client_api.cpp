@@ -39,7 +39,7 @@ http::Response create_api_client(ApiClientService& clients, const http::Request&
   ApiClientInput input;
   input.name = body.string("name", true).value_or("");
   input.department_id = body.integer("department_id", true).value_or(0);
-  input.permissions = body.strings("permissions").value_or(std::vector<std::string>{});
+  input.permissions = body.strings("permissions").value_or(std::vector<std::string>{});  // refused
   if (!body.ok()) return body.problem();
   auto result = clients.create_api_client(*request.principal(), input, request.context());
   if (!result.ok()) return http::problem(result.error());
@@ -50,12 +50,12 @@ http::Response create_api_client(ApiClientService& clients, const http::Request&
 http::RouteDoc create_api_client_doc() {
   return {.summary = "Create an API client; its key is shown once (send it as X-API-Key)",
           .description =
-              "A client of an existing department with permissions from the role "
-              "table (not identity.*, audit.read or scope.city). The key is in the "
-              "answer only; it is stored as its SM3 hash. " +
+              "A client of an existing department, holding no permissions until the "
+              "security administrator gives them (PUT /api/v1/api-clients/{id}/permissions, "
+              "三员分立). The key is in the answer only; it is stored as its SM3 hash. " +
               kManagers +
-              " Errors: 400 invalid_body, invalid_name, unknown_permission, "
-              "invalid_department; 403 forbidden; 409 api_client_exists." +
+              " Errors: 400 invalid_body, invalid_name, invalid_department; 403 forbidden, "
+              "permissions_need_sec_admin (permissions given here); 409 api_client_exists." +
               std::string(kSignedInErrors),
           .tag = std::string(kApiClientsTag),
           .request_schema = schema::object({{"name", schema::str()},
@@ -65,6 +65,35 @@ http::RouteDoc create_api_client_doc() {
           .responses = {
               {201, "The client and its key",
                schema::object({{"client", api_client_schema()}, {"api_key", schema::str()}})}}};
+}
+
+// --- PUT /api/v1/api-clients/{id}/permissions ---
+
+http::Response set_permissions(ApiClientService& clients, std::int64_t id,
+                               const http::Request& request) {
+  http::JsonBody body(request);
+  auto permissions = body.strings("permissions", true);
+  if (!body.ok()) return body.problem();
+  return http::respond(
+      200,
+      clients.set_permissions(*request.principal(), id, std::move(*permissions), request.context()),
+      to_json);
+}
+
+http::RouteDoc set_permissions_doc() {
+  return {.summary = "Replace an API client's permissions (security admin)",
+          .description =
+              "Needs identity.roles.assign (sec_admin): as roles of staff, the permissions of "
+              "a department's system are given by the security administrator, not by the "
+              "system administrator who created it (三员分立). Permissions from the role table "
+              "except identity.*, audit.read and scope.city; they replace the client's and "
+              "apply from its next call. Audited as api_client.permissions with the old and "
+              "new lists. Errors: 400 invalid_body, unknown_permission; 403 forbidden; 404 "
+              "api_client_not_found; 409 api_client_revoked." +
+              std::string(kSignedInErrors),
+          .tag = std::string(kApiClientsTag),
+          .request_schema = schema::object({{"permissions", schema::strings()}}, {"permissions"}),
+          .responses = {{200, "The client", api_client_schema()}}};
 }
 
 // --- POST /api/v1/api-clients/{id}/revoke ---
@@ -95,6 +124,12 @@ void add_api_client_routes(http::Router& router, ApiClientService& clients) {
   router.add(http::Method::kPost, "/api/v1/api-clients", handler_of(create_api_client, clients),
              {.permission = manage, .body_limit = 16 * 1024, .accepts = {"application/json"}},
              create_api_client_doc());
+  router.add(http::Method::kPut, "/api/v1/api-clients/{id}/permissions",
+             handler_of(set_permissions, clients, kApiClientNotFound),
+             {.permission = needs(permission::kRolesAssign),
+              .body_limit = 16 * 1024,
+              .accepts = {"application/json"}},
+             set_permissions_doc());
   router.add(http::Method::kPost, "/api/v1/api-clients/{id}/revoke",
              handler_of(revoke_api_client, clients, kApiClientNotFound), {.permission = manage},
              revoke_api_client_doc());

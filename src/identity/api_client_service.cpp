@@ -28,14 +28,11 @@ Result<CreatedApiClient> ApiClientService::create_api_client(const core::Princip
     return Error::invalid("invalid_name",
                           "name: 3 to 64 characters of A-Z, a-z, 0-9, '.', '_', '-'.");
   }
-  std::sort(input.permissions.begin(), input.permissions.end());
-  input.permissions.erase(std::unique(input.permissions.begin(), input.permissions.end()),
-                          input.permissions.end());
-  for (const std::string& p : input.permissions) {
-    if (!is_api_client_permission(p)) {
-      return Error::invalid("unknown_permission",
-                            fmt::format("'{}' is not a permission an API client may hold.", p));
-    }
+  if (!input.permissions.empty()) {
+    return Error::forbidden("permissions_need_sec_admin",
+                            "The system administrator creates an API client without permissions; "
+                            "the security administrator gives them (PUT "
+                            "/api/v1/api-clients/{id}/permissions, 三员分立).");
   }
   ZT_ASSIGN_OR_RETURN(std::string key, internal::new_secret(crypto_));
   ZT_ASSIGN_OR_RETURN(const std::string key_hash, internal::hash_secret(crypto_, key));
@@ -57,13 +54,44 @@ Result<CreatedApiClient> ApiClientService::create_api_client(const core::Princip
   audit::AuditEntry entry =
       audit::AuditEntry::of("api_client.create", "api_client", std::to_string(*id), context);
   entry.by(actor);
-  entry.detail = detail_json({{"name", input.name},
-                              {"department_id", std::to_string(input.department_id)},
-                              {"permissions", join(input.permissions)}});
+  entry.detail =
+      detail_json({{"name", input.name}, {"department_id", std::to_string(input.department_id)}});
   ZT_TRY(audit_.append(conn, entry));
   ZT_ASSIGN_OR_RETURN(auto created, store::find_api_client(conn, *id));
   ZT_TRY(tx.commit());
   return CreatedApiClient{*created, std::move(key)};
+}
+
+Result<ApiClient> ApiClientService::set_permissions(const core::Principal& actor, std::int64_t id,
+                                                    std::vector<std::string> permissions,
+                                                    const core::RequestContext& context) {
+  ZT_TRY(require(actor, permission::kRolesAssign));
+  std::sort(permissions.begin(), permissions.end());
+  permissions.erase(std::unique(permissions.begin(), permissions.end()), permissions.end());
+  for (const std::string& p : permissions) {
+    if (!is_api_client_permission(p)) {
+      return Error::invalid("unknown_permission",
+                            fmt::format("'{}' is not a permission an API client may hold.", p));
+    }
+  }
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+  ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+  ZT_ASSIGN_OR_RETURN(auto found, store::find_api_client(conn, id));
+  if (!found) {
+    return Error::not_found("api_client_not_found", fmt::format("No API client with id {}.", id));
+  }
+  if (found->revoked_at) {
+    return Error::conflict("api_client_revoked", "A revoked client's key works no more.");
+  }
+  ZT_TRY(store::set_api_client_permissions(conn, id, permissions));
+  audit::AuditEntry entry =
+      audit::AuditEntry::of("api_client.permissions", "api_client", std::to_string(id), context);
+  entry.by(actor);
+  entry.detail = detail_json({{"from", join(found->permissions)}, {"to", join(permissions)}});
+  ZT_TRY(audit_.append(conn, entry));
+  ZT_ASSIGN_OR_RETURN(auto after, store::find_api_client(conn, id));
+  ZT_TRY(tx.commit());
+  return *after;
 }
 
 Result<std::vector<ApiClient>> ApiClientService::list_api_clients(const core::Principal& actor,

@@ -260,7 +260,7 @@ Result<LoginResult> AuthService::login(const LoginRequest& request,
 
 Result<User> AuthService::me(const core::Principal& principal) {
   if (principal.kind != core::Principal::Kind::kUser) {
-    return unauthenticated("unauthenticated", "An API client is not a user.");
+    return Error::forbidden("forbidden", "An API client is not a user: this is a person's own.");
   }
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   ZT_ASSIGN_OR_RETURN(auto found, store::find_user(conn, principal.id));

@@ -68,7 +68,8 @@ class AuthService {
   // lockout like a wrong password, since the password was confirmed.
   Result<LoginResult> login(const LoginRequest& request, const core::RequestContext& context);
 
-  // The signed-in user. Failure: "unauthenticated" for an API client or a deleted user.
+  // The signed-in user. Failure: 403 "forbidden" for an API client (a person's own routes are
+  // not a system's); "unauthenticated" for a deleted user.
   Result<User> me(const core::Principal& principal);
 
   // Changes the signed-in user's password (allowed while an initial password must be changed)

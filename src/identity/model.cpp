@@ -24,16 +24,12 @@ constexpr std::array kWindowClerk = {kAppealsIntake, kCasesAccept, kCasesRead};
 constexpr std::array kDeptOfficer = {kAppealsHandle,  kCatalogResourcesRead, kCertsIssue,
                                      kExchangeIngest, kExchangeQuery,        kCasesApprove,
                                      kCasesRead};
-constexpr std::array kDeptAdmin = {kCatalogResourcesPublish,
-                                   kCatalogResourcesRead,
-                                   kExchangeGrantsManage,
-                                   kExchangeIngest,
-                                   kExchangeQuery,
-                                   kUsersRead,
-                                   kCasesRead};
-constexpr std::array kDataAdmin = {kAnalyticsRead,        kCatalogManage,  kCatalogResourcesRead,
-                                   kExchangeGrantsManage, kExchangeManage, kExchangeQuery,
-                                   kRegistryManage,       kRegistryRead,   kCityScope};
+constexpr std::array kDeptAdmin = {
+    kCatalogResourcesPublish, kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
+    kExchangeIngest,          kExchangeQuery,        kUsersRead,      kCasesRead};
+constexpr std::array kDataAdmin = {
+    kAnalyticsRead,  kCatalogManage, kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
+    kExchangeManage, kExchangeQuery, kRegistryManage,       kRegistryRead,   kCityScope};
 constexpr std::array kSupervisor = {kAnalyticsRead, kAppealsRead, kCityScope, kCasesRead,
                                     kSupervisionRead};
 constexpr std::array kLeader = {kAnalyticsRead, kAppealsRead, kCatalogResourcesRead,

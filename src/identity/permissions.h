@@ -32,6 +32,9 @@ inline constexpr std::string_view kCatalogManage = "catalog.manage";
 // exchange (数据归集 / 数据交换)
 inline constexpr std::string_view kExchangeIngest = "exchange.ingest";
 inline constexpr std::string_view kExchangeQuery = "exchange.query";
+// Bulk export of records (GET …/export), apart from exchange.query: a whole table of personal
+// data at once is a decision of its own.
+inline constexpr std::string_view kExchangeExport = "exchange.export";
 inline constexpr std::string_view kExchangeGrantsManage = "exchange.grants.manage";
 inline constexpr std::string_view kExchangeManage = "exchange.manage";
 

@@ -567,6 +567,12 @@ Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now
                 now, id));
 }
 
+Status set_api_client_permissions(db::Connection& conn, std::int64_t id,
+                                  const std::vector<std::string>& permissions) {
+  return db::done(conn.exec("UPDATE identity_api_client SET permissions = ? WHERE id = ?",
+                            join_permissions(permissions), id));
+}
+
 // --- security policy ---
 
 Result<std::int64_t> policy_version(db::Connection& conn) {

@@ -135,6 +135,8 @@ Result<std::optional<ApiClient>> find_api_client_by_key(db::Connection& conn,
 Result<std::vector<ApiClient>> list_api_clients(db::Connection& conn, std::int64_t after_id,
                                                 int limit);
 Status revoke_api_client(db::Connection& conn, std::int64_t id, std::int64_t now);
+Status set_api_client_permissions(db::Connection& conn, std::int64_t id,
+                                  const std::vector<std::string>& permissions);
 
 // --- security policy ---
 // The stored policy's version: the highest version in the history (0: never changed).

@@ -99,6 +99,8 @@ TEST_F(ApiSchemaTourTest, RoutesNoOtherSuiteCallsAnswerAsDocumented) {
   ASSERT_FALSE(city().api_client("ga-sync", ga_, {"exchange.query"}).empty()) << city().error();
   const std::int64_t client = id_of(ok("GET", "/api/v1/api-clients", sys), "name", "ga-sync");
   ASSERT_NE(client, 0);
+  ok("PUT", fmt::format("/api/v1/api-clients/{}/permissions", client), city().secadmin(),
+     json::object{{"permissions", json::array{"exchange.query", "exchange.export"}}});
   ok("POST", fmt::format("/api/v1/api-clients/{}/revoke", client), sys);
   ok("GET", "/api/v1/audit/verify", city().auditadmin());
 

@@ -184,8 +184,13 @@ std::string City::api_client(std::string_view name, std::int64_t department,
   for (const auto& p : permissions)
     list.emplace_back(p);
   auto r = call("POST", "/api/v1/api-clients", sys_,
-                json::object{{"name", name}, {"department_id", department}, {"permissions", list}});
+                json::object{{"name", name}, {"department_id", department}});
   if (!r || r->status != 201) return fail(fmt::format("API client {}", name), r), "";
+  const std::int64_t id = r->json().at("client").at("id").as_int64();
+  auto given = call("PUT", fmt::format("/api/v1/api-clients/{}/permissions", id), sec_,
+                    json::object{{"permissions", list}});
+  if (!given || given->status != 200)
+    return fail(fmt::format("permissions of {}", name), given), "";
   return std::string(r->json().at("api_key").as_string());
 }
 

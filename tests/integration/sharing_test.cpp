@@ -377,7 +377,11 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
                 "invalid_filter"));
 
   // Export: CSV with the header and masked values, NDJSON a line per record.
-  auto csv = city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=csv", mz_officer_,
+  // (the export is exchange.export: 民政's administrator's, not its officer's)
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/resources/330300-GA-0002/export", mz_officer_,
+                                    nullptr, purpose),
+                        403, "forbidden"));
+  auto csv = city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=csv", mz_admin_,
                          nullptr, purpose);
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
@@ -388,7 +392,7 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
   EXPECT_NE(csv->body.find("王*"), std::string::npos);
   EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4);
   auto ndjson =
-      city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=ndjson", ga_officer_);
+      city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=ndjson", ga_admin_);
   ASSERT_TRUE(ndjson);
   EXPECT_EQ(std::count(ndjson->body.begin(), ndjson->body.end(), '\n'), 3);
   EXPECT_NE(ndjson->body.find("张三"), std::string::npos);  // the provider: unmasked
@@ -478,7 +482,7 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
   EXPECT_NE(expected.find(",\"'=HYPERLINK(\"\"http://x/1\"\")\","), std::string::npos);
   EXPECT_NE(expected.find(",\"'-鹿城区\","), std::string::npos);
 
-  auto csv = city().call("GET", "/api/v1/resources/" + code + "/export?format=csv", mz_officer_,
+  auto csv = city().call("GET", "/api/v1/resources/" + code + "/export?format=csv", mz_admin_,
                          nullptr, purpose);
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body.substr(0, 1000);
@@ -486,7 +490,7 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
   EXPECT_TRUE(csv->body == expected);
 
   auto ndjson = city().call("GET", "/api/v1/resources/" + code + "/export?format=ndjson",
-                            mz_officer_, nullptr, purpose);
+                            mz_admin_, nullptr, purpose);
   ASSERT_TRUE(ndjson);
   ASSERT_EQ(ndjson->status, 200) << ndjson->body.substr(0, 1000);
   std::size_t line = 0, at = 0;

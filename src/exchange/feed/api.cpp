@@ -47,10 +47,10 @@ http::RouteDoc list_changes_doc() {
           "next time: no change is missed or repeated. data is the record after the change "
           "(for a delete: its key fields). Each page with changes is audited (X-Purpose, else "
           "the grant's purpose, else 数据交换).\n\n"
-          "Who: the providing department reads every field; other departments under their "
-          "access — unconditional resources, or conditional ones with an active grant — with "
-          "fields outside it absent and personal fields masked; city-scope principals masked. "
-          "share_type none is 404 to others.\n\n"
+          "Who: a principal with exchange.query. The providing department reads every field; "
+          "other departments under their access — unconditional resources, or conditional ones "
+          "with an active grant — with fields outside it absent and personal fields masked. "
+          "City-wide scope opens no records. share_type none is 404 to others.\n\n"
           "Errors: 400 invalid_paging; 403 grant_required (a conditional resource without a "
           "grant), forbidden; 404 resource_not_found; 409 resource_not_published.",
       .tag = "exchange",
@@ -76,7 +76,8 @@ http::RouteDoc list_changes_doc() {
 
 void add_feed_routes(http::Router& router, ChangeFeedService& service) {
   router.add(http::Method::kGet, "/api/v1/resources/{code}/changes",
-             http::handler_of(list_changes, service), {}, list_changes_doc());
+             http::handler_of(list_changes, service),
+             {.permission = std::string(identity::permission::kExchangeQuery)}, list_changes_doc());
 }
 
 }  // namespace zt::exchange

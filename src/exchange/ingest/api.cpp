@@ -242,7 +242,7 @@ http::RouteDoc list_batches_doc() {
           .description =
               "The kept report of every upload into the resource, newest first, with its counts "
               "(a running batch whose server stopped shows as interrupted).\n\n"
-              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Who: the providing department's principals with exchange.ingest.\n\n"
               "Errors: 400 invalid_paging; 403 not_granted (another department); 404 "
               "resource_not_found.",
           .tag = kTag,
@@ -261,7 +261,7 @@ http::RouteDoc get_batch_doc() {
           .description =
               "The batch's counts, status and error, with its first 100 rejected rows "
               "(rejections_truncated when there are more: see its rejections).\n\n"
-              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Who: the providing department's principals with exchange.ingest.\n\n"
               "Errors: 403 not_granted; 404 resource_not_found, batch_not_found.",
           .tag = kTag,
           .responses = {{200, "The report with the first rejected rows", report_schema()}}};
@@ -290,7 +290,7 @@ http::RouteDoc list_rejections_doc() {
               "Every rejected row of the batch in line order, each with its line and one reason "
               "per field (values are never repeated: they may be personal data). Page with "
               "after=next_after.\n\n"
-              "Who: the providing department and city-scope principals (data_admin).\n\n"
+              "Who: the providing department's principals with exchange.ingest.\n\n"
               "Errors: 400 invalid_paging; 403 not_granted; 404 resource_not_found, "
               "batch_not_found.",
           .tag = kTag,
@@ -304,6 +304,7 @@ http::RouteDoc list_rejections_doc() {
 }  // namespace
 
 void add_ingest_routes(http::Router& router, IngestService& service) {
+  const http::RouteOptions ingest{.permission = std::string(permission::kIngest)};
   router.add(
       http::Method::kPost, "/api/v1/resources/{code}/records",
       http::handler_of(ingest_records, service),
@@ -313,11 +314,12 @@ void add_ingest_routes(http::Router& router, IngestService& service) {
        .stream_body = true},
       ingest_records_doc());
   router.add(http::Method::kGet, "/api/v1/resources/{code}/batches",
-             http::handler_of(list_batches, service), {}, list_batches_doc());
+             http::handler_of(list_batches, service), ingest, list_batches_doc());
   router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}",
-             http::handler_of(get_batch, service, kBatchNotFound), {}, get_batch_doc());
+             http::handler_of(get_batch, service, kBatchNotFound), ingest, get_batch_doc());
   router.add(http::Method::kGet, "/api/v1/resources/{code}/batches/{id}/rejections",
-             http::handler_of(list_rejections, service, kBatchNotFound), {}, list_rejections_doc());
+             http::handler_of(list_rejections, service, kBatchNotFound), ingest,
+             list_rejections_doc());
 }
 
 }  // namespace zt::exchange

@@ -13,9 +13,9 @@
 // reading the body; one still running is 409 "idempotency_key_in_use"; a failed or interrupted
 // one is run again under the same batch id.
 //
-// Reading batches: the providing department and city-scope principals (data_admin); others get
-// 404 for resources they cannot see in the catalog and 403 "not_granted" otherwise
-// (readable_by_provider, records/access.h).
+// Reading batches: the providing department's principals with exchange.ingest (the route checks
+// the permission); others get 404 for resources they cannot see in the catalog and 403
+// "not_granted" otherwise, city-wide scope included (readable_by_provider, records/access.h).
 //
 // Errors: 400 "invalid_idempotency_key", the reader's fatal codes ("unknown_field",
 // "csv_header_missing", …); 403 "forbidden", "not_granted"; 404 "resource_not_found",

@@ -67,7 +67,7 @@ Result<QualityReport> QualityService::figures(db::Connection& conn, const Resour
 }
 
 Result<QualityReport> QualityService::quality(const core::Principal& actor, std::string_view code) {
-  ZT_ASSIGN_OR_RETURN(Resource r, readable_by_provider(catalog_, actor, code));
+  ZT_ASSIGN_OR_RETURN(Resource r, figures_readable_by(catalog_, actor, code));
   if (r.status == ResourceStatus::kDraft) {
     return Error::conflict("resource_not_published", "A draft resource has no records yet.");
   }

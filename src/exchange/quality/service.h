@@ -2,9 +2,9 @@
 // freshness against the update cycle, completeness and validity per field, rows and rejections
 // per day over the last 30 days, duplicate keys, and open 纠错 reports.
 //
-// Reading: the providing department and city-scope principals (data_admin); others get 404 for
-// resources they cannot see in the catalog and 403 "not_granted" otherwise
-// (readable_by_provider, records/access.h).
+// Reading: the providing department and city-scope principals (oversight: counts, never values);
+// others get 404 for resources they cannot see in the catalog and 403 "not_granted" otherwise
+// (figures_readable_by, records/access.h).
 //
 // Errors: 403 "not_granted"; 404 "resource_not_found"; 409 "resource_not_published"; database
 // errors.

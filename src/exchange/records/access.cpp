@@ -23,9 +23,9 @@ Access Access::provider(const catalog::Resource& r) {
   return a;
 }
 
-Access Access::masked_all(const catalog::Resource& r, Basis basis) {
+Access Access::unconditional(const catalog::Resource& r) {
   Access a;
-  a.basis = basis;
+  a.basis = Basis::kUnconditional;
   a.readable.assign(r.fields.size(), true);
   a.unmasked.assign(r.fields.size(), false);
   return a;
@@ -39,7 +39,6 @@ bool Access::masks(const catalog::Resource& r, std::size_t field) const {
 std::string_view to_string(Access::Basis basis) {
   switch (basis) {
     case Access::Basis::kProvider: return "provider";
-    case Access::Basis::kCityScope: return "city_scope";
     case Access::Basis::kUnconditional: return "unconditional";
     case Access::Basis::kGrant: return "grant";
   }
@@ -180,12 +179,26 @@ Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
   if (!catalog::CatalogService::visible_to(actor, r)) {
     return catalog::resource_not_found(code);
   }
+  if (!actor.department_id || *actor.department_id != r.department_id) {
+    return Error::forbidden("not_granted",
+                            "Only the providing department reads this; a sharing grant opens "
+                            "records, not these.");
+  }
+  return r;
+}
+
+Result<catalog::Resource> figures_readable_by(catalog::CatalogService& catalog,
+                                              const core::Principal& actor, std::string_view code) {
+  ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog.find(code));
+  if (!catalog::CatalogService::visible_to(actor, r)) {
+    return catalog::resource_not_found(code);
+  }
   const bool own = actor.department_id && *actor.department_id == r.department_id;
   if (!own && !identity::has_city_scope(actor)) {
     return Error::forbidden(
         "not_granted",
-        "Only the providing department and the data administrators read this; other "
-        "departments need a sharing grant.");
+        "Only the providing department and city-wide oversight read these figures; other "
+        "departments need a sharing grant for the records.");
   }
   return r;
 }

@@ -10,7 +10,11 @@
 //     field, personal fields masked (kUnconditional);
 //   - conditional: a department with an active grant (approved, not expired, not revoked): the
 //     granted fields only, masked unless the grant unmasks them (kGrant);
-//   - city scope (data_admin): every field, masked, for oversight (kCityScope).
+//   - city-wide scope (scope.city: supervisor, leader, data_admin) opens no records: it is for
+//     the objects of their work (cases, alerts, figures); the data administrator reads the
+//     sources through its own department's grants like any consumer;
+//   - and every read route needs exchange.query (the export exchange.export) first, held by the
+//     account's roles or given to the API client by the security administrator.
 //
 // Thread-safety: plain values and pure functions; readable_by_provider reads the catalog (safe
 // from many threads at once).
@@ -30,7 +34,7 @@
 namespace zt::exchange {
 
 struct Access {
-  enum class Basis { kProvider, kCityScope, kUnconditional, kGrant };
+  enum class Basis { kProvider, kUnconditional, kGrant };
   Basis basis = Basis::kProvider;
   std::optional<std::int64_t> grant_id;
   std::string purpose;         // the grant's purpose; empty for other bases
@@ -39,8 +43,8 @@ struct Access {
 
   // Full access (the provider's).
   static Access provider(const catalog::Resource& resource);
-  // Every field readable, personal fields masked.
-  static Access masked_all(const catalog::Resource& resource, Basis basis);
+  // An unconditional resource's: every field readable, personal fields masked.
+  static Access unconditional(const catalog::Resource& resource);
   bool can_read(std::size_t field) const { return field < readable.size() && readable[field]; }
   // Whether the value of `field` is shown masked (personal and not unmasked).
   bool masks(const catalog::Resource& resource, std::size_t field) const;
@@ -88,11 +92,16 @@ class Projection {
   std::string header_;
 };
 
-// The resource `code` as its providing department reads it — and city-scope principals, for
-// oversight — for what only they see: batch reports and quality figures. Failure: 404
-// "resource_not_found" when the catalog does not show it to `actor`; 403 "not_granted" for other
-// departments (a sharing grant opens records, not these).
+// The resource `code` as only its providing department reads it: batch reports (they hold the
+// rejected rows' values). Failure: 404 "resource_not_found" when the catalog does not show it to
+// `actor`; 403 "not_granted" for everyone else — city-wide scope included (a sharing grant opens
+// records, not these).
 Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
                                                const core::Principal& actor, std::string_view code);
+
+// The same for figures about the records (quality), which city-wide scope also reads for
+// oversight: they hold counts, never values. Failures as above.
+Result<catalog::Resource> figures_readable_by(catalog::CatalogService& catalog,
+                                              const core::Principal& actor, std::string_view code);
 
 }  // namespace zt::exchange

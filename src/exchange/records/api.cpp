@@ -40,11 +40,13 @@ const std::string kTag = "exchange";
 
 // Who may read, said once for the three read routes.
 constexpr std::string_view kReadRule =
-    "Who: a department's staff or API client (a principal with a department). The providing "
-    "department reads every field unmasked; other departments read unconditional resources "
-    "whole and conditional ones with an active grant (its fields; personal fields masked unless "
-    "the grant unmasks them); city-scope principals read every field masked; share_type none is "
-    "404 to others.";
+    "Who: a department's staff or API client holding exchange.query (the export: "
+    "exchange.export) — a roleless account or a client without permissions reads nothing. The "
+    "providing department reads every field unmasked; other departments read unconditional "
+    "resources whole and conditional ones with an active grant (its fields; personal fields "
+    "masked unless the grant unmasks them). City-wide scope (supervisor, leader) opens no "
+    "records; the data administrator reads through its department's grants. share_type none "
+    "is 404 to others.";
 
 // The query's filters: every parameter except fields, limit, cursor, format.
 Result<QueryInput> query_input(const http::Request& request) {
@@ -109,12 +111,15 @@ http::RouteDoc query_records_doc() {
       .summary = "Records by filters on indexed fields",
       .description = fmt::format(
           "field=value, field__gt/__gte/__lt/__lte=value, field__prefix=text on the key or "
-          "indexed fields, each value checked against the field's type; fields=a,b; limit "
+          "indexed fields, each value checked against the field's type — only on fields you read, "
+          "and on a field masked for you only field=value (403 filter_not_allowed); fields=a,b; "
+          "limit "
           "(1-1000, default 100) and cursor page in key order. Records are projected and masked "
           "as for one record; one audit record per request with the keys returned.\n\n{}\n\n"
           "Errors: 400 invalid_query, invalid_paging, invalid_cursor, invalid_filter, "
           "field_not_filterable, invalid_fields, purpose_required, invalid_purpose; 403 "
-          "forbidden, grant_required; 404 resource_not_found (also a draft).",
+          "forbidden, grant_required, filter_not_allowed; 404 resource_not_found (also a "
+          "draft).",
           kReadRule),
       .tag = kTag,
       .params = std::move(params),
@@ -149,8 +154,8 @@ http::RouteDoc export_records_doc() {
               "count.\n\n{}\n\n"
               "Errors (before the body starts): 400 invalid_format, invalid_query, "
               "invalid_filter, field_not_filterable, invalid_fields, purpose_required, "
-              "invalid_purpose; 403 forbidden, grant_required; 404 resource_not_found (also a "
-              "draft).",
+              "invalid_purpose; 403 forbidden, grant_required, filter_not_allowed; 404 "
+              "resource_not_found (also a draft).",
               kReadRule),
           .tag = kTag,
           .params = std::move(params),
@@ -160,12 +165,17 @@ http::RouteDoc export_records_doc() {
 }  // namespace
 
 void add_records_routes(http::Router& router, QueryService& query) {
+  const std::string read(identity::permission::kExchangeQuery);
   router.add(http::Method::kGet, "/api/v1/resources/{code}/records/{key}",
-             http::handler_of(get_record, query), {.read_scope = true}, get_record_doc());
+             http::handler_of(get_record, query), {.permission = read, .read_scope = true},
+             get_record_doc());
   router.add(http::Method::kGet, "/api/v1/resources/{code}/records",
-             http::handler_of(query_records, query), {.read_scope = true}, query_records_doc());
+             http::handler_of(query_records, query), {.permission = read, .read_scope = true},
+             query_records_doc());
   router.add(http::Method::kGet, "/api/v1/resources/{code}/export",
-             http::handler_of(export_records, query), {}, export_records_doc());
+             http::handler_of(export_records, query),
+             {.permission = std::string(identity::permission::kExchangeExport)},
+             export_records_doc());
 }
 
 }  // namespace zt::exchange

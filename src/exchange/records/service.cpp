@@ -175,8 +175,8 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
   if (r.status == catalog::ResourceStatus::kDraft) {
     return catalog::resource_not_found(code);
   }
-  ZT_ASSIGN_OR_RETURN(Access access, sharing_.access(actor, r));
-  ZT_ASSIGN_OR_RETURN(access, narrowed(r, std::move(access), fields));
+  ZT_ASSIGN_OR_RETURN(Access granted, sharing_.access(actor, r));
+  ZT_ASSIGN_OR_RETURN(Access access, narrowed(r, granted, fields));
   std::string purpose;
   if (context.purpose && !context.purpose->empty()) {
     purpose = *context.purpose;
@@ -191,7 +191,7 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
   if (purpose.size() > 500 || context.case_id.size() > 100) {
     return Error::invalid("invalid_purpose", "X-Purpose is at most 500 bytes, X-Case-Id 100.");
   }
-  return Prepared{std::move(cached), std::move(access), std::move(purpose)};
+  return Prepared{std::move(cached), std::move(access), std::move(purpose), std::move(granted)};
 }
 
 void QueryService::audit(const core::Principal& actor, const Prepared& p,
@@ -249,6 +249,7 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
 }
 
 Result<std::vector<records::Condition>> QueryService::conditions(const Resource& r,
+                                                                 const Access& granted,
                                                                  const QueryInput& input) {
   std::vector<records::Condition> out;
   const auto today = core::china_date(clock_.now());
@@ -284,6 +285,18 @@ Result<std::vector<records::Condition>> QueryService::conditions(const Resource&
                             fmt::format("'{}' is not a field of {}.", field, r.code));
     }
     const Field& f = r.fields[index];
+    if (!granted.can_read(index)) {
+      return Error::forbidden(
+          "filter_not_allowed",
+          fmt::format("'{}' is outside what you may read of {}: filter on the fields you read.",
+                      field, r.code));
+    }
+    if (op != records::Condition::Op::kEq && granted.masks(r, index)) {
+      return Error::forbidden(
+          "filter_not_allowed",
+          fmt::format("'{}' is masked for you: only an exact match (field=value) filters on it.",
+                      field));
+    }
     if (!f.indexed && !f.key) {
       return Error::invalid("field_not_filterable",
                             fmt::format("'{}' is not indexed: filter on the key or an indexed "
@@ -315,7 +328,7 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
                                       const QueryInput& input, const ReadContext& context) {
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, input.fields, context));
   const Resource& r = p.resource();
-  ZT_ASSIGN_OR_RETURN(auto conds, conditions(r, input));
+  ZT_ASSIGN_OR_RETURN(auto conds, conditions(r, p.granted, input));
   std::vector<TypedValue> after;
   if (!input.cursor.empty()) {
     ZT_ASSIGN_OR_RETURN(after, open_cursor(r, input.cursor));
@@ -356,7 +369,7 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
                                                 ExportFormat format, const QueryInput& filters,
                                                 const ReadContext& context) {
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, filters.fields, context));
-  ZT_ASSIGN_OR_RETURN(auto conds, conditions(p.resource(), filters));
+  ZT_ASSIGN_OR_RETURN(auto conds, conditions(p.resource(), p.granted, filters));
   ExportPlan plan;
   plan.content_type =
       format == ExportFormat::kCsv ? "text/csv; charset=utf-8" : "application/x-ndjson";

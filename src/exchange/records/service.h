@@ -77,14 +77,19 @@ class QueryService {
   };
   struct Prepared {
     std::shared_ptr<const CachedResource> cached;
-    Access access;
+    Access access;  // narrowed to the fields asked for
     std::string purpose;
+    Access granted;  // before narrowing: what filters may touch
     const catalog::Resource& resource() const { return cached->resource; }
   };
   Result<std::shared_ptr<const CachedResource>> cached_resource(std::string_view code);
   Result<Prepared> prepare(const core::Principal& actor, std::string_view code,
                            const std::vector<std::string>& fields, const ReadContext& context);
+  // The filters of `input` as conditions. Filters only on fields `granted` reads, and on a field
+  // it masks only exact matches (a prefix or a range would recover the hidden value digit by
+  // digit): 403 filter_not_allowed otherwise.
   Result<std::vector<records::Condition>> conditions(const catalog::Resource& resource,
+                                                     const Access& granted,
                                                      const QueryInput& input);
   void audit(const core::Principal& actor, const Prepared& p, const ReadContext& context,
              std::string action, std::string object_id, std::string detail);

@@ -355,7 +355,7 @@ Result<Access> SharingService::decide(db::Connection& conn, std::int64_t departm
     return catalog::resource_not_found(r.code);
   }
   if (r.share_type == catalog::ShareType::kUnconditional) {
-    return Access::masked_all(r, Access::Basis::kUnconditional);
+    return Access::unconditional(r);
   }
   ZT_ASSIGN_OR_RETURN(auto grants, sharing::active_grants(conn, department_id, r.id, now));
   if (grants.empty()) {
@@ -415,12 +415,6 @@ Result<Access> SharingService::access(const core::Principal& actor, const Resour
   if (!staff_like(actor)) {
     return Error::forbidden("forbidden",
                             "Shared data is read by government departments and their systems.");
-  }
-  if (*actor.department_id != r.department_id && identity::has_city_scope(actor)) {
-    if (r.share_type == catalog::ShareType::kNone || r.status == catalog::ResourceStatus::kDraft) {
-      return catalog::resource_not_found(r.code);
-    }
-    return Access::masked_all(r, Access::Basis::kCityScope);
   }
   return access_for_department(*actor.department_id, r);
 }

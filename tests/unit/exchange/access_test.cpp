@@ -84,7 +84,7 @@ TEST(Projection, TheProviderReadsEveryFieldUnmasked) {
 
 TEST(Projection, MaskedUnlessUnmaskedAndOnlyTheReadableFields) {
   const catalog::Resource r = people();
-  Access a = Access::masked_all(r, Access::Basis::kGrant);
+  Access a = Access::unconditional(r);
   a.readable = {true, true, true, true, false, true, true, false};
   a.unmasked[2] = true;  // phone in clear
   const Projection p(r, a);
@@ -104,7 +104,7 @@ TEST(Projection, MaskedUnlessUnmaskedAndOnlyTheReadableFields) {
 
 TEST(Projection, AMaskedValueIsQuotedWhenItsKeptEndsNeedIt) {
   const catalog::Resource r = people();
-  Access a = Access::masked_all(r, Access::Basis::kUnconditional);
+  Access a = Access::unconditional(r);
   a.readable = {false, false, true, false, false, false, false, false};
   EXPECT_EQ(
       csv(r, a, {null(), null(), text("1,\"34567890"), null(), null(), null(), null(), null()}),
@@ -113,7 +113,7 @@ TEST(Projection, AMaskedValueIsQuotedWhenItsKeptEndsNeedIt) {
 
 TEST(Projection, NoReadableFieldGivesEmptyLines) {
   const catalog::Resource r = people();
-  Access a = Access::masked_all(r, Access::Basis::kGrant);
+  Access a = Access::unconditional(r);
   a.readable.assign(r.fields.size(), false);
   const Projection p(r, a);
   std::string out;

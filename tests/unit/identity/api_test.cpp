@@ -54,7 +54,7 @@ TEST(IdentityApi, EveryOperationIsDescribed) {
   ASSERT_TRUE(service.ok());
   http::Router router;
   add_routes(router, **service);
-  ASSERT_EQ(router.routes().size(), 25u);
+  ASSERT_EQ(router.routes().size(), 26u);
 
   const json::value doc = http::openapi_document(router, {.version = "1"});
   const std::set<std::string> tags = {"auth", "users", "departments", "api-clients", "security"};

@@ -390,8 +390,7 @@ TEST_F(IdentityTest, TokensAndApiKeysAreStoredOnlyAsSm3Hashes) {
   ASSERT_OK(login);
   EXPECT_EQ(login->token.size(), 64u);  // 256 bits, hex
   const Department d = department(a.sys, "HZ-GA");
-  auto client = service_->api_clients().create_api_client(
-      a.sys, {"ga-system", d.id, {"exchange.query"}}, kFrom);
+  auto client = service_->api_clients().create_api_client(a.sys, {"ga-system", d.id, {}}, kFrom);
   ASSERT_OK(client);
   EXPECT_EQ(client->api_key.size(), 64u);
 
@@ -819,15 +818,54 @@ TEST_F(IdentityTest, CachedSessionsEndWithTheirRevocationOnEveryNode) {
   EXPECT_ERROR(service_->sessions().authenticate(token, std::nullopt, ""), "session_expired");
 }
 
+// 三员分立 for API clients as for roles: the system administrator creates a client without
+// permissions; only the security administrator gives them, and the change is audited.
+TEST_F(IdentityTest, OnlyTheSecurityAdministratorGivesAnApiClientPermissions) {
+  const Admins a = admins();
+  const Department d = department(a.sys, "HZ-MZ");
+  EXPECT_ERROR(service_->api_clients().create_api_client(
+                   a.sys, {"mz-system", d.id, {"exchange.grants.manage"}}, kFrom),
+               "permissions_need_sec_admin");
+  auto client = service_->api_clients().create_api_client(a.sys, {"mz-system", d.id, {}}, kFrom);
+  ASSERT_OK(client);
+  EXPECT_TRUE(client->client.permissions.empty());
+  const std::int64_t id = client->client.id;
+  EXPECT_ERROR(service_->api_clients().set_permissions(a.sys, id, {"exchange.query"}, kFrom),
+               "forbidden");
+  EXPECT_ERROR(service_->api_clients().set_permissions(a.sec, id + 99, {}, kFrom),
+               "api_client_not_found");
+  auto given = service_->api_clients().set_permissions(a.sec, id, {"exchange.query"}, kFrom);
+  ASSERT_OK(given);
+  EXPECT_EQ(given->permissions, (std::vector<std::string>{"exchange.query"}));
+  auto p = service_->sessions().authenticate(std::nullopt, client->api_key, "");
+  ASSERT_OK(p);
+  EXPECT_EQ(p->permissions, (std::vector<std::string>{"exchange.query"}));
+  ASSERT_OK(service_->api_clients().set_permissions(a.sec, id, {}, kFrom));
+  p = service_->sessions().authenticate(std::nullopt, client->api_key, "");
+  ASSERT_OK(p);
+  EXPECT_TRUE(p->permissions.empty());
+  auto conn = db_->acquire(db::Access::kRead);
+  ASSERT_OK(conn);
+  auto rows = conn->query(
+      "SELECT detail FROM audit_records WHERE action = 'api_client.permissions' ORDER BY id");
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_NE((*rows)[0].get<std::string>(0).find("exchange.query"), std::string::npos);
+  ASSERT_OK(service_->api_clients().revoke_api_client(a.sys, id, kFrom));
+  EXPECT_ERROR(service_->api_clients().set_permissions(a.sec, id, {"exchange.query"}, kFrom),
+               "api_client_revoked");
+}
+
 TEST_F(IdentityTest, ApiClientsAuthenticateWithTheirKeyUntilRevoked) {
   const Admins a = admins();
   const Department d = department(a.sys, "HZ-SB");
-  EXPECT_ERROR(
-      service_->api_clients().create_api_client(a.sys, {"sb-system", d.id, {"audit.read"}}, kFrom),
-      "unknown_permission");
-  auto client = service_->api_clients().create_api_client(
-      a.sys, {"sb-system", d.id, {"exchange.query", "exchange.ingest"}}, kFrom);
+  auto client = service_->api_clients().create_api_client(a.sys, {"sb-system", d.id, {}}, kFrom);
   ASSERT_OK(client);
+  const std::int64_t id = client->client.id;
+  EXPECT_ERROR(service_->api_clients().set_permissions(a.sec, id, {"audit.read"}, kFrom),
+               "unknown_permission");
+  ASSERT_OK(service_->api_clients().set_permissions(
+      a.sec, id, {"exchange.query", "exchange.ingest", "exchange.query"}, kFrom));
   auto p = service_->sessions().authenticate(std::nullopt, client->api_key, "");
   ASSERT_OK(p);
   EXPECT_EQ(p->kind, core::Principal::Kind::kApiClient);
