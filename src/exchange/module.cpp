@@ -17,7 +17,7 @@ Module::Module(db::Database& database, catalog::CatalogService& catalog,
                identity::IdentityService& identity, audit::AuditLog& audit,
                audit::AuditWriter& writer, const core::CryptoProvider& crypto,
                const core::Clock& clock, ModuleOptions options)
-    : sharing_(database, catalog, audit, clock),
+    : sharing_(database, catalog, identity.departments(), audit, clock),
       exchange_(database, catalog, sharing_, audit, crypto, clock, options.max_uploads,
                 std::move(options.node_id)),
       query_(database, catalog, sharing_, writer, crypto, options.data_key, clock),
