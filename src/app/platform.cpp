@@ -52,9 +52,16 @@ std::vector<db::Migration> Platform::all_migrations() {
 Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const core::Clock& clock,
                                                    PlatformOptions options) {
   std::unique_ptr<Platform> p(new Platform(config, clock));
-  auto random = p->crypto_.random_bytes(8);
-  if (!random.ok()) return with_context("cannot name this node", std::move(random).error());
-  p->node_id_ = core::to_hex(*random);
+  if (options.node_id_file) {
+    auto node = NodeId::claim(*options.node_id_file, p->crypto_);
+    if (!node.ok()) return with_context("cannot name this node", std::move(node).error());
+    p->node_.emplace(std::move(node).value());
+    p->node_id_ = p->node_->id();
+  } else {
+    auto random = p->crypto_.random_bytes(8);
+    if (!random.ok()) return with_context("cannot name this node", std::move(random).error());
+    p->node_id_ = core::to_hex(*random);
+  }
 
   auto db = db::Database::open(config.database_url, {.pool_size = config.database_pool});
   if (!db.ok()) return with_context("cannot open the database", std::move(db).error());
@@ -88,6 +95,7 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
       exchange::ModuleOptions{
           // Half the worker threads may be busy receiving uploads; the rest keep serving.
           .max_uploads = std::max<std::size_t>(1, config.worker_threads / 2),
+          .node_id = p->node_id_,
           .webhooks = {.backoff_base = config.webhook_backoff,
                        .max_failures = config.webhook_max_failures},
           .webhook_allowed_networks = config.webhook_allowed_networks,
@@ -98,6 +106,18 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
       p->identity_->service(), p->audit_->log(), clock,
       registry::ModuleOptions{.node_id = p->node_id_,
                               .on_sync_error = reporter(options.log, "registry sync")});
+  if (p->node_) {
+    // This node's earlier process died with these uploads running: their retries go on now.
+    auto interrupted = p->exchange_->exchange().ingest_service().interrupt_own_batches();
+    if (!interrupted.ok()) {
+      return with_context("cannot settle this node's unfinished batches",
+                          std::move(interrupted).error());
+    }
+    if (*interrupted > 0 && options.log) {
+      options.log->warn("node {}: {} ingest batches of its previous run marked interrupted",
+                        p->node_id_, *interrupted);
+    }
+  }
   return p;
 }
 

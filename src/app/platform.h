@@ -16,6 +16,7 @@
 #pragma once
 
 #include "app/config.h"
+#include "app/node_id.h"
 #include "audit/module.h"
 #include "catalog/module.h"
 #include "core/background_worker.h"
@@ -29,6 +30,7 @@
 #include "identity/module.h"
 #include "registry/module.h"
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -46,13 +48,18 @@ struct PlatformOptions {
   std::optional<std::string> data_key;
   // Where the workers report what fails in the background (log lines); null: nowhere.
   std::shared_ptr<spdlog::logger> log;
+  // `serve`: the node file (node_id.h) this process runs as — claimed and locked while the
+  // platform lives, and the ingest batches an earlier process of this node left running are
+  // marked interrupted before anything is served. Unset (the command-line tools, tests in
+  // process): a random node id for this process, and no batch is touched.
+  std::optional<std::filesystem::path> node_id_file;
 };
 
 class Platform {
  public:
-  // Opens the config's database, applies every migration, loads the data key and builds every
-  // module. Workers do not run until start_workers(). Failure: the step's error, its detail
-  // prefixed with what failed ("cannot open the database: …").
+  // Claims the node id, opens the config's database, applies every migration, loads the data
+  // key and builds every module. Workers do not run until start_workers(). Failure: the step's
+  // error, its detail prefixed with what failed ("cannot open the database: …").
   static Result<std::unique_ptr<Platform>> create(const Config& config, const core::Clock& clock,
                                                   PlatformOptions options = {});
   ~Platform();
@@ -92,6 +99,7 @@ class Platform {
   Config config_;
   const core::Clock& clock_;
   core::OpenSslCryptoProvider crypto_;
+  std::optional<NodeId> node_;  // the claimed node file (options.node_id_file)
   std::string node_id_;
   std::unique_ptr<db::Database> database_;
   db::MigrationReport migrated_;

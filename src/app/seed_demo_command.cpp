@@ -74,7 +74,8 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   // A department that pushes late: its ingest runs on a clock set back 40 days.
   LateClock late_clock(std::chrono::hours(24 * 40));
   exchange::ExchangeService late_exchange(platform.database(), catalog, sharing,
-                                          platform.audit().log(), platform.crypto(), late_clock, 1);
+                                          platform.audit().log(), platform.crypto(), late_clock, 1,
+                                          platform.node_id());
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   demo::DemoSeeder seeder(identity, catalog, exchange, late_exchange, divisions,

@@ -1,6 +1,7 @@
 #include "app/build_info.h"
 #include "app/commands.h"
 #include "app/logging.h"
+#include "app/node_id.h"
 #include "app/platform.h"
 #include "core/time.h"
 #include "db/read_snapshot.h"
@@ -35,7 +36,8 @@ int run_serve(const Config& config) {
 #else
   const core::Clock& clock = system_clock;
 #endif
-  auto created = Platform::create(config, clock, {.log = log});
+  auto created = Platform::create(config, clock,
+                                  {.log = log, .node_id_file = node_id_path(config.data_key_file)});
   if (!created.ok()) {
     log->error("{} ({})", created.error().detail, created.error().code);
     return 1;

@@ -33,6 +33,9 @@ namespace zt::exchange {
 struct ModuleOptions {
   // Uploads received at once, at most (the rest of the worker threads keep serving reads).
   std::size_t max_uploads = 1;
+  // This server node's name on the ingest batches it runs: unique per node, stable across its
+  // restarts (app::Platform).
+  std::string node_id;
   WebhookOptions webhooks;
   // The networks webhook deliveries may go to; empty: http::Client's default rule.
   http::NetworkList webhook_allowed_networks;

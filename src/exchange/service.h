@@ -17,10 +17,11 @@ namespace zt::exchange {
 
 class ExchangeService {
  public:
-  // `max_uploads`: ingests that may run at once (IngestService).
+  // `max_uploads`: ingests that may run at once; `node_id`: this server node on its batches
+  // (IngestService).
   ExchangeService(db::Database& db, catalog::CatalogService& catalog, SharingService& sharing,
                   audit::AuditLog& audit, const core::CryptoProvider& crypto,
-                  const core::Clock& clock, std::size_t max_uploads);
+                  const core::Clock& clock, std::size_t max_uploads, std::string node_id);
 
   // The catalog's SchemaHook: creates or alters a resource's record storage
   // (records::apply_schema).

@@ -1,5 +1,6 @@
 #include "registry/registry_api.h"
 
+#include "core/time.h"
 #include "exchange/records/api.h"
 #include "http/route_file.h"
 #include "identity/api.h"
@@ -44,21 +45,55 @@ json::object config_json(RegistryKind kind, const store::Config& c) {
   return kConfigShape.encode(c, kind);
 }
 
+// A time of this API: an ISO 8601 string in Beijing time (+08:00).
+json::object time_schema() {
+  json::object s = schema::str();
+  s["format"] = "date-time";
+  return s;
+}
+
+json::object ntime_schema() {
+  json::object s = schema::nstr();
+  s["format"] = "date-time";
+  return s;
+}
+
 // The stored candidates, or [] when they do not parse — or, for a resolved conflict, when its
-// resolution does not (as this answer has always been).
+// resolution does not (as this answer has always been). Each candidate's changed_at is kept in
+// milliseconds and answered as ISO 8601 (+08:00) like every time of the API.
 json::value candidates_json(const store::Conflict& c) {
   boost::system::error_code ec;
   json::value candidates = json::parse(c.candidates, ec);
   if (c.resolution) json::parse(*c.resolution, ec);
-  return ec ? json::value(json::array{}) : candidates;
+  if (ec || !candidates.is_array()) return json::array{};
+  for (json::value& candidate : candidates.get_array()) {
+    json::object* o = candidate.if_object();
+    json::value* changed = o ? o->if_contains("changed_at") : nullptr;
+    if (changed && changed->is_number()) {
+      *changed = core::format_iso8601(core::from_millis(changed->to_number<std::int64_t>()));
+    }
+  }
+  return candidates;
 }
 
 json::object candidates_schema() {
   return schema::array_of(schema::object({{"resource_code", schema::str()},
                                           {"value", json::object{}},
                                           {"priority", schema::integer()},
-                                          {"changed_at", schema::integer()}},
+                                          {"changed_at", time_schema()}},
                                          {"resource_code", "value"}));
+}
+
+// A golden record's provenance: per attribute, the source that won (resource, batch, time) or
+// the steward's resolution (its id; resource "" and batch 0).
+json::object provenance_schema() {
+  json::object s{{"type", "object"}};
+  s["additionalProperties"] = schema::object({{"resource_code", schema::str()},
+                                              {"batch_id", schema::integer()},
+                                              {"changed_at", time_schema()},
+                                              {"resolution_id", schema::integer()}},
+                                             {"resource_code", "batch_id", "changed_at"});
+  return s;
 }
 
 json::value resolution_json(const store::Conflict& c) {
@@ -104,7 +139,7 @@ json::object golden_schema() {
       {{"registry", schema::enumeration(kRegistryKindNames.names)},
        {"resource_code", schema::str()},
        {"record", json::object{{"type", "object"}}},
-       {"provenance", json::object{{"type", "object"}}},
+       {"provenance", provenance_schema()},
        {"open_conflicts", schema::array_of(schema::object({{"id", schema::integer()},
                                                            {"attribute", schema::str()},
                                                            {"sources", schema::strings()}},
@@ -429,7 +464,7 @@ http::RouteDoc own_record_doc() {
                                                                 {"label", schema::str()},
                                                                 {"value", json::object{}},
                                                                 {"source", schema::nstr()},
-                                                                {"changed_at", schema::nstr()}},
+                                                                {"changed_at", ntime_schema()}},
                                                                {"name", "label", "value"}))}},
                    {"registry", "resource_code", "fields"})}}};
 }

@@ -202,8 +202,9 @@ Result<json::object> RegistryService::provenance(db::Connection& conn, const Loa
   const Merged merged = merge(kind, l.attributes, l.config.mappings, state->second.sources,
                               state->second.resolutions);
   for (const auto& [name, p] : merged.provenance) {
-    json::object o{
-        {"resource_code", p.resource_code}, {"batch_id", p.batch_id}, {"changed_at", p.changed_at}};
+    json::object o{{"resource_code", p.resource_code},
+                   {"batch_id", p.batch_id},
+                   {"changed_at", core::format_iso8601(core::from_millis(p.changed_at))}};
     if (p.resolution_id) o["resolution_id"] = *p.resolution_id;
     out[name] = std::move(o);
   }
@@ -753,8 +754,7 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
                            ? p->value().at("resource_code")
                            : json::value(nullptr);
       item["changed_at"] = p->value().as_object().contains("changed_at")
-                               ? json::value(core::format_iso8601(core::from_millis(
-                                     p->value().at("changed_at").to_number<std::int64_t>())))
+                               ? p->value().at("changed_at")
                                : json::value(nullptr);
     }
     fields.push_back(std::move(item));

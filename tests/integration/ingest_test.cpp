@@ -495,5 +495,95 @@ TEST_F(IngestTest, KilledMidIngestKeepsAcknowledgedBatchesAndNoPartialRow) {
   EXPECT_EQ(q->json().at("record_count").as_int64(), static_cast<std::int64_t>(present.size()));
 }
 
+// SIGKILL in the middle of an upload with an Idempotency-Key, then the retry at once: the
+// restarted server knows the batch its dead process left running (interrupted, not running for
+// two more minutes), so the retry runs under the same batch id instead of 409
+// idempotency_key_in_use; its report counts every row as stored — what the dead run stored as
+// unchanged — and only the key the body itself repeats is a duplicate_key.
+TEST_F(IngestTest, RetryRightAfterAKillMidUploadRunsAndCountsEveryRowStored) {
+  ASSERT_TRUE(open());
+  const std::size_t total_rows = 60'000, sent_rows = 40'000;
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < total_rows; ++i) {
+    const std::string birth =
+        fmt::format("19{:02}{:02}{:02}", 30 + i % 60, 1 + (i / 60) % 12, 1 + (i / 720) % 28);
+    lines.push_back(
+        person(id_number(birth, static_cast<int>(i % 997)), fmt::format("丙{}", i), "男"));
+  }
+  // The last line repeats the first line's key: a duplicate within the body.
+  lines.push_back(person(id_number("19300101", 0), "丙重复", "男"));
+  std::string body;
+  for (const auto& l : lines)
+    body += l;
+  const std::string key = "upload-2026-12-07-kill-9";
+
+  std::string error;
+  auto client = HttpClient::connect(port(), error);
+  ASSERT_TRUE(client) << error;
+  ASSERT_TRUE(client->send(fmt::format(
+      "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nContent-Type: "
+      "application/x-ndjson\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\n\r\n",
+      kRecords, ga_officer_, key, body.size())));
+  for (std::size_t i = 0; i < sent_rows; ++i) {
+    ASSERT_TRUE(client->send(lines[i]));
+    if (i % 5000 == 4999) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  auto record_count = [&] {
+    auto q = city().call("GET", "/api/v1/resources/" + kCode + "/quality", ga_admin_);
+    return q && q->status == 200 ? q->json().at("record_count").as_int64() : -1;
+  };
+  std::int64_t stored = 0;
+  for (int i = 0; i < 300 && stored <= 0; ++i) {
+    stored = record_count();
+    if (stored <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GT(stored, 0) << "no chunk of the upload was committed";
+  server().kill_hard();
+  ASSERT_TRUE(server().restart(error)) << error;
+  city().set_port(port());
+
+  // At once, the batch shows as interrupted with what the dead run committed.
+  stored = record_count();
+  ASSERT_GT(stored, 0);
+  ASSERT_LT(stored, static_cast<std::int64_t>(sent_rows));
+  auto listed = city().call("GET", "/api/v1/resources/" + kCode + "/batches", ga_admin_);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  const json::value page = listed->json();
+  const auto& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("status"), "interrupted");
+  EXPECT_EQ(items[0].at("counts").at("inserted"), stored);
+
+  // The retry with the same key and body runs now, under the same batch.
+  auto retry = upload(body, ga_officer_, "", "application/x-ndjson", {{"Idempotency-Key", key}});
+  ASSERT_TRUE(retry);
+  ASSERT_EQ(retry->status, 200) << retry->body;
+  EXPECT_FALSE(retry->header("Idempotent-Replayed"));
+  const json::value report = retry->json();
+  EXPECT_EQ(report.at("batch_id"), items[0].at("batch_id"));
+  EXPECT_EQ(report.at("status"), "completed");
+  const json::object c = counts(*retry);
+  EXPECT_EQ(c.at("rows").as_int64(), static_cast<std::int64_t>(total_rows + 1));
+  EXPECT_EQ(c.at("inserted").as_int64(), static_cast<std::int64_t>(total_rows) - stored);
+  EXPECT_EQ(c.at("unchanged").as_int64(), stored);
+  EXPECT_EQ(c.at("updated").as_int64(), 0);
+  EXPECT_EQ(c.at("deleted").as_int64(), 0);
+  EXPECT_EQ(c.at("rejected").as_int64(), 1);
+  const auto& rejections = report.at("rejections").as_array();
+  ASSERT_EQ(rejections.size(), 1u);
+  EXPECT_EQ(rejections[0].at("line").as_int64(), static_cast<std::int64_t>(total_rows + 1));
+  EXPECT_EQ(rejections[0].at("errors").at(0).at("code"), "duplicate_key");
+  // The batch's changes, both runs', are one range from its first.
+  EXPECT_EQ(report.at("first_seq").as_int64(), 1);
+  EXPECT_EQ(report.at("last_seq").as_int64(), static_cast<std::int64_t>(total_rows));
+  EXPECT_EQ(record_count(), static_cast<std::int64_t>(total_rows));
+  // Answered again from now on.
+  auto again = upload(body, ga_officer_, "", "application/x-ndjson", {{"Idempotency-Key", key}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(again->header("Idempotent-Replayed"), "true");
+}
+
 }  // namespace
 }  // namespace zt::test

@@ -11,10 +11,20 @@
 
 #include <fmt/format.h>
 
+#include <regex>
 #include <thread>
 
 namespace zt::test {
 namespace {
+
+// A time as the API gives every time: ISO 8601 with the +08:00 offset.
+::testing::AssertionResult IsBeijingTime(const boost::json::value& v) {
+  static const std::regex kIso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00)");
+  if (v.is_string() && std::regex_match(std::string(v.get_string()), kIso)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << boost::json::serialize(v) << " is not ISO 8601 +08:00";
+}
 
 namespace json = boost::json;
 
@@ -226,6 +236,9 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   EXPECT_EQ(one["provenance"].at("name").at("resource_code"), json::value(ga));
   EXPECT_EQ(one["provenance"].at("marital_status").at("resource_code"), json::value(mz));
   EXPECT_GT(one["provenance"].at("name").at("batch_id").as_int64(), 0);
+  // Times as everywhere in the API: ISO 8601 in Beijing time, not epoch milliseconds.
+  EXPECT_TRUE(IsBeijingTime(one["provenance"].at("name").at("changed_at")))
+      << json::serialize(one["provenance"]);
   ASSERT_EQ(one["open_conflicts"].as_array().size(), 1u) << json::serialize(one);
   EXPECT_EQ(one["open_conflicts"].as_array()[0].at("attribute"), "name");
   EXPECT_TRUE(one["warnings"].as_array().empty()) << json::serialize(one);
@@ -251,6 +264,10 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   auto items = conflicts->json().at("items").as_array();
   ASSERT_EQ(items.size(), 1u) << conflicts->body;
   EXPECT_EQ(items[0].at("candidates").as_array().size(), 2u);
+  for (const auto& candidate : items[0].at("candidates").as_array()) {
+    EXPECT_TRUE(IsBeijingTime(candidate.at("changed_at"))) << conflicts->body;
+  }
+  EXPECT_TRUE(IsBeijingTime(items[0].at("created_at"))) << conflicts->body;
   const std::int64_t conflict_id = items[0].at("id").as_int64();
   const std::string resolve = fmt::format("/api/v1/registry/conflicts/{}/resolve", conflict_id);
   EXPECT_TRUE(IsProblem(city().call("POST", resolve, ga_admin_, json::object{{"value", "x"}}), 403,
@@ -359,6 +376,7 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   EXPECT_EQ(own_fields["name"].at("value"), "李四") << own->body;
   EXPECT_EQ(own_fields["id_number"].at("value"), json::value(p2));
   EXPECT_EQ(own_fields["household_address"].at("source"), json::value(ga)) << own->body;
+  EXPECT_TRUE(IsBeijingTime(own_fields["household_address"].at("changed_at"))) << own->body;
   EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/me/record", mz_officer_), 403, "forbidden"));
 }
 

@@ -99,6 +99,13 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   auto outbox = city().call("GET", "/api/v1/sharing/requests?box=outbox", mz_officer_);
   ASSERT_TRUE(outbox);
   ASSERT_EQ(outbox->json().at("items").as_array().size(), 1u);
+  // Both departments by id and by name, in either box.
+  for (const auto* box : {&*inbox, &*outbox}) {
+    const json::value item = box->json().at("items").at(0);
+    EXPECT_EQ(item.at("consumer_department_name"), "温州市民政局") << box->body;
+    EXPECT_EQ(item.at("provider_department_name"), "温州市公安局") << box->body;
+    EXPECT_NE(item.at("consumer_department_id"), item.at("provider_department_id"));
+  }
   // Officers do not decide; another department cannot either.
   const std::string approve = fmt::format("/api/v1/sharing/requests/{}/approve", request_id);
   EXPECT_TRUE(
@@ -187,6 +194,16 @@ TEST_F(SharingTest, RequestApprovedForFewerFieldsThenReadMaskedAuditedRevokedAnd
   auto held = city().call("GET", "/api/v1/sharing/grants?box=outbox", mz_officer_);
   ASSERT_TRUE(held);
   EXPECT_EQ(held->json().at("items").at(0).at("status"), "revoked");
+  auto given = city().call("GET", "/api/v1/sharing/grants?box=inbox", ga_admin_);
+  ASSERT_TRUE(given);
+  ASSERT_EQ(given->status, 200) << given->body;
+  for (const auto* box : {&*held, &*given}) {
+    const json::value item = box->json().at("items").at(0);
+    EXPECT_EQ(item.at("id"), grant_id) << box->body;
+    EXPECT_EQ(item.at("consumer_department_name"), "温州市民政局") << box->body;
+    EXPECT_EQ(item.at("provider_department_name"), "温州市公安局") << box->body;
+    EXPECT_GT(item.at("consumer_department_id").as_int64(), 0);
+  }
 
   // A grant that expires: readable, then refused.
   auto again = city().call("POST", "/api/v1/sharing/requests", mz_officer_,

@@ -206,13 +206,16 @@ http::RouteDoc ingest_records_doc() {
           "is not applied (422 batch_rejected, the report under \"batch\"). GBK input: "
           "charset=gbk (query or Content-Type). An Idempotency-Key makes a retried upload apply "
           "once: the same key with the same bytes answers the first report again "
-          "(Idempotent-Replayed: true); with other bytes it is 422 idempotency_key_reused.\n\n"
+          "(Idempotent-Replayed: true); with other bytes it is 422 idempotency_key_reused. A "
+          "batch whose server stopped mid-upload (status interrupted: its node restarted, or "
+          "no chunk for two minutes) is run again under the same batch id by the retry; the "
+          "rows the interrupted run stored are then counted unchanged, not duplicate_key.\n\n"
           "Who: a principal with exchange.ingest of the providing department (its staff or API "
           "client).\n\n"
           "Errors: 400 invalid_format, invalid_charset, invalid_mode, invalid_idempotency_key and "
           "the reader's fatal codes (unknown_field, csv_header_missing, …); 403 forbidden; 404 "
           "resource_not_found; 409 resource_not_published, resource_retired, "
-          "idempotency_key_in_use; 413 body_too_large, batch_too_large; 415 "
+          "idempotency_key_in_use, too_many_attempts; 413 body_too_large, batch_too_large; 415 "
           "unsupported_media_type; 422 batch_rejected, idempotency_key_reused; 503 "
           "too_many_uploads, client_gone.",
       .tag = kTag,

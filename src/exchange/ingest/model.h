@@ -23,8 +23,11 @@ inline constexpr std::string_view kIngest = "exchange.ingest";
 }  // namespace permission
 
 // A batch "running" whose heartbeat is older than this is taken as interrupted (its server
-// stopped mid-upload); the heartbeat moves with every chunk applied.
+// stopped mid-upload and has not come back; a node that restarts marks its own at once, see
+// IngestService::interrupt_own_batches); the heartbeat moves with every chunk applied.
 inline constexpr std::int64_t kStaleBatchMs = 120'000;
+// Runs of one batch (its first and its retries under the same Idempotency-Key), at most.
+inline constexpr std::int64_t kMaxBatchAttempts = (std::int64_t{1} << 20) - 1;
 
 struct Batch {
   std::int64_t id = 0;
@@ -44,6 +47,10 @@ struct Batch {
   // "running", "completed", "failed" (stopped by a fatal error: counts say what was applied),
   // "rejected" (all_or_nothing with bad rows: nothing applied), "interrupted".
   std::string status = "running";
+  // The server node that runs (or last ran) it, and which run it is: 0 the first, n the n-th
+  // retry of a failed or interrupted batch.
+  std::string node_id;
+  std::int64_t attempt = 0;
   std::int64_t rows_read = 0;
   std::int64_t inserted = 0;
   std::int64_t updated = 0;
@@ -59,6 +66,14 @@ struct Batch {
   std::int64_t started_at = 0;
   std::int64_t heartbeat_at = 0;
   std::optional<std::int64_t> finished_at;
+
+  // What this run stamps on the records it writes (records::apply_chunk): the batch id on the
+  // first run, −(id·2^20 + attempt) on a retry — a value no other run of any batch uses, so
+  // that a retry tells a key it repeats itself (a duplicate) from a record the interrupted run
+  // already stored (compared like any other: unchanged when identical).
+  std::int64_t stamp() const {
+    return attempt == 0 ? id : -(id * (kMaxBatchAttempts + 1) + attempt);
+  }
 };
 
 struct Rejection {

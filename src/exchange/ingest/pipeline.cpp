@@ -201,17 +201,18 @@ class ChunkWriter {
     }
     db::Connection& conn = *conn_;
     const std::int64_t now = core::to_millis(clock_.now());
-    std::int64_t batch_id = 0;
+    std::int64_t batch_id = 0, stamp = 0;
     {
       std::lock_guard lock(shared_.mutex);
       batch_id = shared_.batch.id;
+      stamp = shared_.batch.stamp();
     }
     std::optional<ChunkOutcome> outcome;
     if (chunk.apply && chunk.used > 0) {
       ZT_ASSIGN_OR_RETURN(
           outcome, records::apply_chunk(conn, *tx_, resource_,
                                         std::span<const TypedRow>(chunk.rows.data(), chunk.used),
-                                        batch_id, now, &hint_));
+                                        batch_id, stamp, now, &hint_));
       for (std::uint64_t line : outcome->duplicates) {
         chunk.rejections.push_back({line, {duplicate_error(line)}});
         ++chunk.field_errors["_key:duplicate_key"];
@@ -306,8 +307,8 @@ class Reader {
     errors_.clear();
     bool ok = validator_.validate(raw, row, errors_);
     if (ok) {
-      // Repeats within the chunk are caught here, across chunks by the records' batch stamp
-      // (ChunkOutcome::duplicates); a key deleted earlier in the batch is gone from the table,
+      // Repeats within the chunk are caught here, across chunks by the records' stamp of this
+      // run (ChunkOutcome::duplicates); a key deleted earlier in the batch is gone from the table,
       // so deleted keys are remembered (deletes are few).
       key_bytes(resource_, row, row.key);
       if (deleted_keys_.count(row.key) || !chunk_keys_.insert(row.key)) {

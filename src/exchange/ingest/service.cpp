@@ -48,13 +48,19 @@ void settle(Batch& b, std::int64_t now) {
 
 IngestService::IngestService(db::Database& db, catalog::CatalogService& catalog,
                              audit::AuditLog& audit, const core::CryptoProvider& crypto,
-                             const core::Clock& clock, std::size_t max_uploads)
+                             const core::Clock& clock, std::size_t max_uploads, std::string node_id)
     : db_(db),
       catalog_(catalog),
       audit_(audit),
       crypto_(crypto),
       clock_(clock),
-      max_uploads_(max_uploads) {}
+      max_uploads_(max_uploads),
+      node_id_(std::move(node_id)) {}
+
+Result<std::int64_t> IngestService::interrupt_own_batches() {
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+  return batches::interrupt_node(conn, node_id_);
+}
 
 Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::string_view code,
                                            const IngestOptions& options, const PieceSource& body,
@@ -105,6 +111,7 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
   batch.charset = charset_name(options.charset);
   batch.mode = options.all_or_nothing ? "all_or_nothing" : "partial";
   batch.idempotency_key = options.idempotency_key;
+  batch.node_id = node_id_;
   batch.started_at = batch.heartbeat_at = now;
 
   // The body's SM3, taken as the pipeline reads it; finish_digest() reads what is left.
@@ -146,8 +153,22 @@ Result<IngestReport> IngestService::ingest(const core::Principal& actor, std::st
         return Error::conflict("idempotency_key_in_use",
                                "An upload with this Idempotency-Key is still running.");
       } else {
+        if (earlier->attempt >= kMaxBatchAttempts) {
+          return Error::conflict(
+              "too_many_attempts",
+              fmt::format("Batch {} was tried {} times; upload with a new Idempotency-Key.",
+                          earlier->id, earlier->attempt + 1));
+        }
         batch.id = earlier->id;
-        ZT_TRY(batches::restart(conn, batch));
+        batch.attempt = earlier->attempt + 1;
+        // The changes the interrupted run appended belong to this batch: its range starts there.
+        batch.first_seq = earlier->first_seq;
+        batch.last_seq = earlier->last_seq;
+        ZT_ASSIGN_OR_RETURN(const bool taken, batches::restart(conn, batch));
+        if (!taken) {
+          return Error::conflict("idempotency_key_in_use",
+                                 "An upload with this Idempotency-Key is still running.");
+        }
       }
     } else {
       auto id = batches::insert(conn, batch);

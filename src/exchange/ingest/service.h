@@ -11,7 +11,12 @@
 // the resource's (its staff or its API client). An Idempotency-Key makes a retried upload apply
 // once: a completed batch with the same key (same resource and caller) is answered again without
 // reading the body; one still running is 409 "idempotency_key_in_use"; a failed or interrupted
-// one is run again under the same batch id.
+// one is run again under the same batch id. A batch is interrupted once its heartbeat is stale
+// (kStaleBatchMs), or at once when the node that ran it starts again
+// (interrupt_own_batches). The retry's report counts the rows as an upload of the whole body
+// would: what the interrupted run stored identically is "unchanged", not a repeated key (each
+// run stamps its records apart, Batch::stamp); keys repeated within the body are still
+// "duplicate_key"; the sequence range starts with the interrupted run's first change.
 //
 // Reading batches: the providing department's principals with exchange.ingest (the route checks
 // the permission); others get 404 for resources they cannot see in the catalog and 403
@@ -19,7 +24,8 @@
 //
 // Errors: 400 "invalid_idempotency_key", the reader's fatal codes ("unknown_field",
 // "csv_header_missing", …); 403 "forbidden", "not_granted"; 404 "resource_not_found",
-// "batch_not_found"; 409 "resource_not_published", "resource_retired", "idempotency_key_in_use";
+// "batch_not_found"; 409 "resource_not_published", "resource_retired", "idempotency_key_in_use",
+// "too_many_attempts" (a batch retried kMaxBatchAttempts times);
 // 413 "batch_too_large"; 503 "too_many_uploads", "client_gone" and database errors.
 //
 // Thread-safety: all methods may be called from many threads at once.
@@ -44,10 +50,17 @@ class IngestService {
   // At most `max_uploads` ingests run at once (each holds a worker thread while its body
   // arrives); more are refused with 503 "too_many_uploads" so they cannot starve other routes.
   // `crypto` digests each body (SM3), so that a retry with the same Idempotency-Key but other
-  // bytes is told apart (422 idempotency_key_reused) instead of replayed.
+  // bytes is told apart (422 idempotency_key_reused) instead of replayed. `node_id` names this
+  // server node on the batches it runs: unique per node, and the same across its restarts.
   IngestService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
                 const core::CryptoProvider& crypto, const core::Clock& clock,
-                std::size_t max_uploads);
+                std::size_t max_uploads, std::string node_id);
+
+  // Marks the batches this node left running as interrupted, so that their retries proceed at
+  // once instead of after kStaleBatchMs. Only for a node starting, before it takes uploads: a
+  // batch of this node still running would be taken over. Other nodes' batches are left
+  // alone. Success: how many were marked. Failure: database errors.
+  Result<std::int64_t> interrupt_own_batches();
 
   // Reads `body` into the resource `code` as one batch. Success: the batch report (replayed for
   // a repeated Idempotency-Key; status "rejected" for an all_or_nothing batch with bad rows).
@@ -75,6 +88,7 @@ class IngestService {
   const core::CryptoProvider& crypto_;
   const core::Clock& clock_;
   const std::size_t max_uploads_;
+  const std::string node_id_;
   std::atomic<std::size_t> uploads_{0};
 };
 

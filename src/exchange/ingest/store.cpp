@@ -16,7 +16,7 @@ constexpr std::string_view kColumns =
     "idempotency_key, body_digest, status, rows_read, inserted, updated, unchanged, deleted, "
     "rejected, bytes, "
     "first_seq, last_seq, field_errors, error_code, error_detail, started_at, heartbeat_at, "
-    "finished_at";
+    "finished_at, node_id, attempt";
 
 std::string errors_json(const std::map<std::string, std::int64_t>& errors) {
   json::object o;
@@ -43,7 +43,7 @@ Batch from_row(const db::Row& row) {
            b.format, b.charset, b.mode, b.idempotency_key, b.body_digest, b.status, b.rows_read,
            b.inserted, b.updated, b.unchanged, b.deleted, b.rejected, b.bytes, b.first_seq,
            b.last_seq, db::parsed<std::string_view>(b.field_errors, parse_errors), b.error_code,
-           b.error_detail, b.started_at, b.heartbeat_at, b.finished_at);
+           b.error_detail, b.started_at, b.heartbeat_at, b.finished_at, b.node_id, b.attempt);
   return b;
 }
 
@@ -60,14 +60,15 @@ std::string china_day(std::int64_t ms) {
 }  // namespace
 
 Result<std::int64_t> insert(db::Connection& conn, const Batch& b) {
-  return db::scalar<std::int64_t>(
-      conn.query("INSERT INTO exchange_batch (resource_id, department_id, actor_kind, actor_id, "
-                 "actor_name, format, charset, mode, idempotency_key, status, rows_read, "
-                 "inserted, updated, unchanged, deleted, rejected, bytes, field_errors, "
-                 "error_code, error_detail, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, "
-                 "?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, '{}', '', '', ?, ?) RETURNING id",
-                 b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name, b.format,
-                 b.charset, b.mode, b.idempotency_key, b.status, b.started_at, b.heartbeat_at));
+  return db::scalar<std::int64_t>(conn.query(
+      "INSERT INTO exchange_batch (resource_id, department_id, actor_kind, actor_id, "
+      "actor_name, format, charset, mode, idempotency_key, status, rows_read, "
+      "inserted, updated, unchanged, deleted, rejected, bytes, field_errors, "
+      "error_code, error_detail, started_at, heartbeat_at, node_id, attempt) VALUES "
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, '{}', '', '', ?, ?, ?, 0) "
+      "RETURNING id",
+      b.resource_id, b.department_id, b.actor_kind, b.actor_id, b.actor_name, b.format, b.charset,
+      b.mode, b.idempotency_key, b.status, b.started_at, b.heartbeat_at, b.node_id));
 }
 
 Status update(db::Connection& conn, const Batch& b) {
@@ -81,10 +82,22 @@ Status update(db::Connection& conn, const Batch& b) {
       b.heartbeat_at, b.finished_at, b.format, b.charset, b.mode, b.body_digest, b.id));
 }
 
-Status restart(db::Connection& conn, const Batch& b) {
+Result<bool> restart(db::Connection& conn, const Batch& b) {
+  ZT_ASSIGN_OR_RETURN(
+      const std::int64_t taken,
+      conn.exec("UPDATE exchange_batch SET started_at = ?, node_id = ?, attempt = ? "
+                "WHERE id = ? AND attempt = ?",
+                b.started_at, b.node_id, b.attempt, b.id, b.attempt - 1));
+  if (taken == 0) return false;
   ZT_TRY(conn.exec("DELETE FROM exchange_rejection WHERE batch_id = ?", b.id));
-  ZT_TRY(conn.exec("UPDATE exchange_batch SET started_at = ? WHERE id = ?", b.started_at, b.id));
-  return update(conn, b);
+  ZT_TRY(update(conn, b));
+  return true;
+}
+
+Result<std::int64_t> interrupt_node(db::Connection& conn, std::string_view node_id) {
+  return conn.exec(
+      "UPDATE exchange_batch SET status = 'interrupted' WHERE node_id = ? AND status = 'running'",
+      node_id);
 }
 
 Status insert_rejections(db::Connection& conn, std::int64_t batch_id,

@@ -25,8 +25,13 @@ namespace batches {
 Result<std::int64_t> insert(db::Connection& conn, const Batch& batch);
 // Writes the counts, status, sequence range, errors, heartbeat and finish time.
 Status update(db::Connection& conn, const Batch& batch);
-// Restarts a batch for a retried upload: counts zeroed, status running, rejections dropped.
-Status restart(db::Connection& conn, const Batch& batch);
+// Restarts a batch for a retried upload as its run `batch.attempt` on `batch.node_id`: counts
+// as in `batch`, status running, rejections dropped. Only when the stored run is the one before
+// (attempt − 1): false when another retry restarted it first.
+Result<bool> restart(db::Connection& conn, const Batch& batch);
+// Marks every batch of node `node_id` still running as interrupted (its process died); returns
+// how many.
+Result<std::int64_t> interrupt_node(db::Connection& conn, std::string_view node_id);
 Status insert_rejections(db::Connection& conn, std::int64_t batch_id,
                          std::span<const Rejection> rejections);
 

@@ -58,8 +58,8 @@ struct ChunkOutcome {
   std::int64_t updated = 0;
   std::int64_t unchanged = 0;  // identical rows, and deletes of keys not present
   std::int64_t deleted = 0;
-  // Lines of rows whose key this batch already wrote in an earlier chunk (nothing done): the
-  // caller rejects them as duplicate keys. Ascending.
+  // Lines of rows whose key this run of the batch already wrote in an earlier chunk (nothing
+  // done): the caller rejects them as duplicate keys. Ascending.
   std::vector<std::uint64_t> duplicates;
   std::optional<std::int64_t> first_seq;  // sequence numbers of the changes appended
   std::optional<std::int64_t> last_seq;

@@ -67,6 +67,14 @@ CREATE TABLE exchange_rejection (
       {.version = 401, .name = "add_exchange_batch_body_digest", .sql = R"sql(
 ALTER TABLE exchange_batch ADD COLUMN body_digest TEXT NOT NULL DEFAULT '';
 )sql"},
+      // The node running a batch and its run: a restarted node interrupts the batches its dead
+      // process left running, and a retry stamps its records apart from the dead run's
+      // (IngestService::interrupt_own_batches, Batch::stamp).
+      {.version = 402, .name = "add_exchange_batch_node_and_attempt", .sql = R"sql(
+ALTER TABLE exchange_batch ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE exchange_batch ADD COLUMN attempt BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX exchange_batch_node ON exchange_batch (node_id, status);
+)sql"},
   };
 }
 
@@ -231,8 +239,8 @@ UpsertSql upsert_sql(const Resource& r, bool pg) {
   return u;
 }
 
-// Every row of a batch stamps _batch, changed or not; a row whose key already carries this
-// batch's stamp repeats a key of the batch, and the upsert's WHERE leaves it alone (no row
+// Every row of a run stamps _batch, changed or not; a row whose key already carries this
+// run's stamp repeats a key of the run, and the upsert's WHERE leaves it alone (no row
 // returned: a duplicate). Changed rows get the chunk's time and a new _version.
 std::string conflict_clause(const Resource& r, const UpsertSql& u, bool pg) {
   (void)r;
@@ -265,7 +273,7 @@ bool key_less(const Resource& r, const TypedRow& a, const TypedRow& b) {
 // RETURNING the key), so the statement overhead is paid once per group; deletes row by row.
 Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
                                   std::span<const TypedRow> rows, std::int64_t batch_id,
-                                  std::int64_t now, db::Transaction& tx) {
+                                  std::int64_t stamp, std::int64_t now, db::Transaction& tx) {
   constexpr std::size_t kUpsertGroup = 64;
   ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
   now = chunk_time(state, now);
@@ -319,7 +327,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
     ZT_ASSIGN_OR_RETURN(auto found, conn.query(find, params));
     if (found.empty()) {
       ++out.unchanged;
-    } else if (found[0].get<std::int64_t>(0) == batch_id) {
+    } else if (found[0].get<std::int64_t>(0) == stamp) {
       out.duplicates.push_back(row.line);
     } else {
       ZT_TRY(conn.exec(remove, params));
@@ -349,7 +357,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
       const TypedRow& row = *upserts[g];
       for (const TypedValue& v : row.values)
         params.push_back(param_of(v));
-      params.emplace_back(batch_id);
+      params.emplace_back(stamp);
       params.emplace_back(now);
       if (row.key.empty()) {
         key.clear();
@@ -391,7 +399,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
         list.push_back({row.line, "update", &row});
       }
     }
-    // Rows the upsert left alone carry this batch's stamp already: repeated keys.
+    // Rows the upsert left alone carry this run's stamp already: repeated keys.
     for (const auto& [k, row] : group_rows)
       out.duplicates.push_back(row->line);
     start += n;
@@ -402,7 +410,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
 // COPYs `rows` into `table`: (line, op) first when `staged`, then every field, then _batch and
 // _updated_at when not staged. Values go as COPY text.
 Status copy_rows(db::Transaction& tx, const Resource& r, std::string_view table,
-                 std::span<const TypedRow* const> rows, bool staged, std::int64_t batch_id,
+                 std::span<const TypedRow* const> rows, bool staged, std::int64_t stamp,
                  std::int64_t now) {
   std::vector<std::string> names;
   if (staged) names = {"line", "op"};
@@ -434,7 +442,7 @@ Status copy_rows(db::Transaction& tx, const Resource& r, std::string_view table,
       }
     }
     if (!staged) {
-      params.emplace_back(batch_id);
+      params.emplace_back(stamp);
       params.emplace_back(now);
     }
     ZT_TRY(bulk.add_row(params));
@@ -483,7 +491,7 @@ Result<std::optional<std::unordered_set<std::string>>> existing_keys(
 
 // The merge part of apply_postgres for `rows` (keys unique): adds to `out` and `list`.
 Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource& r,
-                      std::span<const TypedRow> rows, std::int64_t batch_id, std::int64_t now,
+                      std::span<const TypedRow> rows, std::int64_t stamp, std::int64_t now,
                       ChunkOutcome& out, std::vector<ChangeToWrite>& list) {
   // One stage table per resource version and connection; emptied at each commit.
   const std::string stage = fmt::format("zt_stage_{}_v{}", r.id, r.version);
@@ -522,7 +530,7 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
   // The planner knows nothing of the freshly loaded stage table and, guessing it tiny, would
   // join it by nested loop (seconds for a few thousand rows): hash joins for this statement.
   ZT_TRY(conn.execute("SET LOCAL enable_nestloop = off"));
-  ZT_ASSIGN_OR_RETURN(auto merged, conn.query(merge, batch_id, now));
+  ZT_ASSIGN_OR_RETURN(auto merged, conn.query(merge, stamp, now));
   ZT_TRY(conn.execute("SET LOCAL enable_nestloop = on"));
   std::size_t upserts = 0;
   for (const TypedRow& row : rows)
@@ -534,14 +542,14 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
         conn.query(fmt::format("DELETE FROM {} t USING {} s WHERE s.op = 'd'{} AND t._batch <> ? "
                                "RETURNING s.line",
                                table(r.id), stage, match),
-                   batch_id));
-    // Deletes that removed nothing: absent keys (unchanged) or keys this batch wrote
+                   stamp));
+    // Deletes that removed nothing: absent keys (unchanged) or keys this run wrote
     // (duplicates).
     ZT_ASSIGN_OR_RETURN(
         stamped, conn.query(fmt::format("SELECT s.line FROM {} s JOIN {} t ON s.op = 'd'{} WHERE "
                                         "t._batch = ?",
                                         stage, table(r.id), match),
-                            batch_id));
+                            stamp));
   }
   std::unordered_map<std::uint64_t, const TypedRow*> by_line;
   by_line.reserve(rows.size());
@@ -583,7 +591,8 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
 // ON CONFLICT and, when there are deletes, one DELETE.
 Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
                                     std::span<const TypedRow> all_rows, std::int64_t batch_id,
-                                    std::int64_t now, db::Transaction& tx, ChunkHint* hint) {
+                                    std::int64_t stamp, std::int64_t now, db::Transaction& tx,
+                                    ChunkHint* hint) {
   ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
   now = chunk_time(state, now);
   ChunkOutcome out;
@@ -598,7 +607,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
       if (!row.is_delete) fresh.push_back(&row);
     }
     Status direct = fresh.empty() ? Status{} : tx.try_step([&] {
-      return copy_rows(tx, r, table(r.id), fresh, false, batch_id, now);
+      return copy_rows(tx, r, table(r.id), fresh, false, stamp, now);
     });
     if (direct.ok()) {
       out.inserted += static_cast<std::int64_t>(fresh.size());
@@ -608,7 +617,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
         if (row.is_delete) merged_rows.push_back(row);
       }
       if (!merged_rows.empty()) {
-        ZT_TRY(merge_postgres(conn, tx, r, merged_rows, batch_id, now, out, list));
+        ZT_TRY(merge_postgres(conn, tx, r, merged_rows, stamp, now, out, list));
       }
       return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
     }
@@ -631,7 +640,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
       }
     }
     if (!fresh.empty()) {
-      ZT_TRY(copy_rows(tx, r, table(r.id), fresh, false, batch_id, now));
+      ZT_TRY(copy_rows(tx, r, table(r.id), fresh, false, stamp, now));
       out.inserted += static_cast<std::int64_t>(fresh.size());
       for (const TypedRow* row : fresh)
         list.push_back({row->line, "insert", row});
@@ -639,7 +648,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   }
   const std::span<const TypedRow> rows =
       existing ? std::span<const TypedRow>(merged_rows) : all_rows;
-  if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, batch_id, now, out, list));
+  if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, stamp, now, out, list));
   return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
 }
 
@@ -722,9 +731,10 @@ Status apply_schema(db::Connection& conn, const Resource* before, const Resource
 
 Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const Resource& resource, std::span<const TypedRow> rows,
-                                 std::int64_t batch_id, std::int64_t now_ms, ChunkHint* hint) {
-  if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, now_ms, tx, hint);
-  return apply_sqlite(conn, resource, rows, batch_id, now_ms, tx);
+                                 std::int64_t batch_id, std::int64_t stamp, std::int64_t now_ms,
+                                 ChunkHint* hint) {
+  if (is_pg(conn)) return apply_postgres(conn, resource, rows, batch_id, stamp, now_ms, tx, hint);
+  return apply_sqlite(conn, resource, rows, batch_id, stamp, now_ms, tx);
 }
 
 Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t resource_id,

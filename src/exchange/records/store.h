@@ -49,8 +49,11 @@ Status apply_schema(db::Connection& conn, const catalog::Resource* before,
 
 // Applies `rows` (keys unique among them; validated against resource.fields) in the caller's
 // write transaction `tx` on `conn`; `batch_id` and `now_ms` are recorded with each change. Every
-// row stamps its record with `batch_id`, so a key repeated in a later chunk of the same batch is
-// found (ChunkOutcome::duplicates) without keeping the batch's keys in memory.
+// row stamps its record with `stamp` (a value unique to one run of one batch: the batch id, or
+// another number for a retried run, see exchange::Batch::stamp), so a key repeated in a later
+// chunk of the same run is found (ChunkOutcome::duplicates) without keeping the run's keys in
+// memory, while a record an earlier, interrupted run of the batch wrote is compared like any
+// other (unchanged when identical).
 // What one batch's chunks learn for the next: on PostgreSQL, whether to try COPYing the new
 // rows straight into the table (a first load) before probing for existing keys.
 struct ChunkHint {
@@ -59,7 +62,7 @@ struct ChunkHint {
 
 Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const catalog::Resource& resource, std::span<const TypedRow> rows,
-                                 std::int64_t batch_id, std::int64_t now_ms,
+                                 std::int64_t batch_id, std::int64_t stamp, std::int64_t now_ms,
                                  ChunkHint* hint = nullptr);
 
 // Changes with seq > after, oldest first, at most `limit`.

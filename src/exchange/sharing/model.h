@@ -26,8 +26,10 @@ struct SharingRequest {
   std::string resource_name;  // filled by the service
   std::int64_t consumer_department_id = 0;
   std::int64_t provider_department_id = 0;
-  std::string purpose;      // 用途
-  std::string legal_basis;  // 依据
+  std::string consumer_department_name;  // filled by the service
+  std::string provider_department_name;  // filled by the service
+  std::string purpose;                   // 用途
+  std::string legal_basis;               // 依据
   std::vector<std::string> fields;
   std::int64_t duration_days = 0;
   std::string status = "pending";  // pending, approved, rejected, withdrawn
@@ -48,6 +50,8 @@ struct Grant {
   std::string resource_code;  // filled by the service
   std::int64_t consumer_department_id = 0;
   std::int64_t provider_department_id = 0;
+  std::string consumer_department_name;  // filled by the service
+  std::string provider_department_name;  // filled by the service
   std::vector<std::string> fields;
   std::vector<std::string> unmasked;
   std::string purpose;

@@ -49,23 +49,41 @@ bool staff_like(const core::Principal& p) {
 }  // namespace
 
 SharingService::SharingService(db::Database& db, catalog::CatalogService& catalog,
-                               audit::AuditLog& audit, const core::Clock& clock)
-    : db_(db), catalog_(catalog), audit_(audit), clock_(clock) {}
+                               identity::DepartmentService& departments, audit::AuditLog& audit,
+                               const core::Clock& clock)
+    : db_(db), catalog_(catalog), departments_(departments), audit_(audit), clock_(clock) {}
 
-Status SharingService::fill(SharingRequest& r) {
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  ZT_ASSIGN_OR_RETURN(auto found, catalog::store::find_resource_by_id(conn, r.resource_id));
-  if (found) {
-    r.resource_code = found->code;
-    r.resource_name = found->name;
+const std::string& SharingService::department_name(std::int64_t id, DepartmentNames& names) {
+  auto [it, fresh] = names.try_emplace(id);
+  if (fresh) {
+    auto found = departments_.find_department(id);
+    if (found.ok()) it->second = std::move(found->name);
   }
+  return it->second;
+}
+
+Status SharingService::fill(SharingRequest& r, DepartmentNames& names) {
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(auto found, catalog::store::find_resource_by_id(conn, r.resource_id));
+    if (found) {
+      r.resource_code = found->code;
+      r.resource_name = found->name;
+    }
+  }
+  r.consumer_department_name = department_name(r.consumer_department_id, names);
+  r.provider_department_name = department_name(r.provider_department_id, names);
   return {};
 }
 
-Status SharingService::fill(Grant& g) {
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  ZT_ASSIGN_OR_RETURN(auto found, catalog::store::find_resource_by_id(conn, g.resource_id));
-  if (found) g.resource_code = found->code;
+Status SharingService::fill(Grant& g, DepartmentNames& names) {
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(auto found, catalog::store::find_resource_by_id(conn, g.resource_id));
+    if (found) g.resource_code = found->code;
+  }
+  g.consumer_department_name = department_name(g.consumer_department_id, names);
+  g.provider_department_name = department_name(g.provider_department_id, names);
   return {};
 }
 
@@ -280,22 +298,30 @@ Result<std::vector<SharingRequest>> SharingService::requests(const core::Princip
                                                              std::int64_t before, int limit) {
   if (!staff_like(actor))
     return Error::forbidden("forbidden", "Sharing requests belong to departments.");
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  ZT_ASSIGN_OR_RETURN(auto list, sharing::list_requests(conn, *actor.department_id, inbox,
-                                                        std::move(status), before, limit));
+  std::vector<SharingRequest> list;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(list, sharing::list_requests(conn, *actor.department_id, inbox,
+                                                     std::move(status), before, limit));
+  }
+  DepartmentNames names;
   for (auto& r : list)
-    ZT_TRY(fill(r));
+    ZT_TRY(fill(r, names));
   return list;
 }
 
 Result<std::vector<Grant>> SharingService::grants(const core::Principal& actor, bool inbox,
                                                   std::int64_t before, int limit) {
   if (!staff_like(actor)) return Error::forbidden("forbidden", "Grants belong to departments.");
-  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-  ZT_ASSIGN_OR_RETURN(auto list,
-                      sharing::list_grants(conn, *actor.department_id, inbox, before, limit));
+  std::vector<Grant> list;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(list,
+                        sharing::list_grants(conn, *actor.department_id, inbox, before, limit));
+  }
+  DepartmentNames names;
   for (auto& g : list)
-    ZT_TRY(fill(g));
+    ZT_TRY(fill(g, names));
   return list;
 }
 

@@ -6,7 +6,8 @@
 // exchange.grants.manage) approves — possibly for fewer fields, with some personal fields
 // unmasked — which creates a grant, or rejects with a reason; the requester may withdraw a
 // pending request. Grants expire and can be revoked. Both sides list their inbox (as provider)
-// and outbox (as consumer) with history. Every change writes an audit record.
+// and outbox (as consumer) with history; requests and grants name both departments (from the
+// identity module's DepartmentService, never its tables). Every change writes an audit record.
 //
 // Access decisions are cached per (department, resource), and each cached decision is checked
 // against a grant version in the database that every grant and revocation bumps, on any server
@@ -27,6 +28,7 @@
 #include "exchange/records/access.h"
 #include "exchange/sharing/model.h"
 #include "exchange/sharing/store.h"
+#include "identity/department_service.h"
 #include "identity/model.h"
 
 #include <map>
@@ -36,7 +38,9 @@ namespace zt::exchange {
 
 class SharingService {
  public:
-  SharingService(db::Database& db, catalog::CatalogService& catalog, audit::AuditLog& audit,
+  // `departments` names the requests' and grants' departments.
+  SharingService(db::Database& db, catalog::CatalogService& catalog,
+                 identity::DepartmentService& departments, audit::AuditLog& audit,
                  const core::Clock& clock);
 
   Result<SharingRequest> file_request(const core::Principal& actor, RequestInput input,
@@ -78,11 +82,24 @@ class SharingService {
   Result<SharingRequest> decided(const core::Principal& actor, std::int64_t request_id,
                                  std::string status, Decision* decision, std::string reason,
                                  const core::RequestContext& context);
-  Status fill(SharingRequest& request);
-  Status fill(Grant& grant);
+  // Department id → name, kept for one answer (a list names few departments many times).
+  using DepartmentNames = std::map<std::int64_t, std::string>;
+  Status fill(SharingRequest& request, DepartmentNames& names);
+  Status fill(Grant& grant, DepartmentNames& names);
+  Status fill(SharingRequest& request) {
+    DepartmentNames names;
+    return fill(request, names);
+  }
+  Status fill(Grant& grant) {
+    DepartmentNames names;
+    return fill(grant, names);
+  }
+  // The department's name ("" for one that no longer exists), looked up once per `names`.
+  const std::string& department_name(std::int64_t id, DepartmentNames& names);
 
   db::Database& db_;
   catalog::CatalogService& catalog_;
+  identity::DepartmentService& departments_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
 

@@ -170,13 +170,20 @@ class RecordStoreTest : public ::testing::Test {
     return out;
   }
 
-  // Applies one chunk in its own committed transaction, as batch `batch_id` at `now`.
+  // Applies one chunk in its own committed transaction, as batch `batch_id` (its first run, so
+  // stamped with its id) at `now`.
   Result<ChunkOutcome> apply_at(const std::vector<TypedRow>& rows, std::int64_t batch_id,
                                 std::int64_t now, const Resource* r = nullptr) {
+    return apply_run(rows, batch_id, batch_id, now, r);
+  }
+  // The same for a run of the batch that stamps its records with `stamp`.
+  Result<ChunkOutcome> apply_run(const std::vector<TypedRow>& rows, std::int64_t batch_id,
+                                 std::int64_t stamp, std::int64_t now,
+                                 const Resource* r = nullptr) {
     ZT_ASSIGN_OR_RETURN(auto conn, db_->acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    ZT_ASSIGN_OR_RETURN(ChunkOutcome out,
-                        records::apply_chunk(conn, tx, r ? *r : resource_, rows, batch_id, now));
+    ZT_ASSIGN_OR_RETURN(ChunkOutcome out, records::apply_chunk(conn, tx, r ? *r : resource_, rows,
+                                                               batch_id, stamp, now));
     ZT_TRY(tx.commit());
     return out;
   }
@@ -807,11 +814,11 @@ TEST_F(RecordStoreTest, FailedChunkIsRolledBack) {
     // A good chunk, then one whose second row has no key (the validator would never let it
     // through; the database refuses it).
     auto good = typed({{7, {str(id_number(7)), str("周八")}}, {8, {str(id_number(1))}, true}});
-    auto first = records::apply_chunk(*conn, *tx, resource_, good, 50, now_ + 500);
+    auto first = records::apply_chunk(*conn, *tx, resource_, good, 50, 50, now_ + 500);
     ASSERT_EQ(show(first), "i1 u0 n0 d1 seq 4-5");
     auto bad = typed({{9, {str(id_number(9)), str("吴九")}}, {10, {str(id_number(10))}}});
     bad[1].values[0] = TypedValue{};
-    auto second = records::apply_chunk(*conn, *tx, resource_, bad, 50, now_ + 500);
+    auto second = records::apply_chunk(*conn, *tx, resource_, bad, 50, 50, now_ + 500);
     EXPECT_FALSE(second.ok()) << show(second);
     // The transaction is doomed: commit refuses and rolls back.
     auto committed = tx->commit();
@@ -839,7 +846,7 @@ TEST_F(RecordStoreTest, RolledBackChunkLeavesNothing) {
     auto tx = db::Transaction::begin(*conn);
     ASSERT_OK(tx);
     auto rows = typed({{1, {str(id_number(1))}, true}, {2, {str(id_number(8)), str("郑十")}}});
-    ASSERT_EQ(show(records::apply_chunk(*conn, *tx, resource_, rows, 50, now_ + 500)),
+    ASSERT_EQ(show(records::apply_chunk(*conn, *tx, resource_, rows, 50, 50, now_ + 500)),
               "i1 u0 n0 d1 seq 4-5");
     ASSERT_OK(tx->rollback());
   }
@@ -888,6 +895,30 @@ TEST_F(RecordStoreTest, KeyRepeatedInALaterChunkOfTheBatch) {
                                                      R"("amount":null,"active":null,)"
                                                      R"("born":null,"seen_at":null,)"
                                                      R"("phone":null)"));
+}
+
+TEST_F(RecordStoreTest, ARetriedRunTakesWhatTheInterruptedRunStoredAsItIs) {
+  // The first run of batch 20 stored three rows, then its server died.
+  ASSERT_EQ(show(apply_run(typed(first_rows()), 20, 20, kNow)), "i3 u0 n0 d0 seq 1-3");
+  // The retry, stamped apart, sends them again: identical rows are unchanged (stored), not
+  // repeated keys; a changed one is an update, a delete deletes, a new key is inserted.
+  std::vector<Raw> again = first_rows();
+  again[1] = {3, {str(id_number(2))}, true};
+  again[2] = {4, {str(id_number(3)), str("王五")}};
+  again.push_back({5, {str(id_number(4)), str("赵六")}});
+  EXPECT_EQ(show(apply_run(typed(again), 20, -21, kNow + 1000)), "i1 u1 n1 d1 seq 4-6");
+  // Within the retry, a key it wrote in an earlier chunk is still a duplicate.
+  EXPECT_EQ(show(apply_run(typed({{10, {str(id_number(1))}},
+                                  {11, {str(id_number(4))}, true},
+                                  {12, {str(id_number(5))}}}),
+                           20, -21, kNow + 2000)),
+            "i1 u0 n0 d0 seq 7-7 dup 10,11");
+  EXPECT_EQ(find(id_number(1)), record(id_number(1), kRow1));
+  EXPECT_EQ(find(id_number(4)), record(id_number(4), R"("name":"赵六","age":null,)"
+                                                     R"("amount":null,"active":null,)"
+                                                     R"("born":null,"seen_at":null,)"
+                                                     R"("phone":null)"));
+  EXPECT_EQ(state().record_count, 4);
 }
 
 TEST_F(RecordStoreTest, DuplicatesAreAscending) {

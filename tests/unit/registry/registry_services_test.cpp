@@ -187,15 +187,19 @@ TEST_F(RegistryServicesTest, MergesByPriorityAndRecencyWithProvenanceConflictsAn
   json::object one = person(p1_);
   EXPECT_EQ(one["record"].at("name"), "张三") << json::serialize(one);
   EXPECT_EQ(one["provenance"].at("name").at("resource_code"), json::value(kGa));
-  EXPECT_EQ(one["provenance"].at("name").at("changed_at").to_number<std::int64_t>(), ga_time);
+  // Times as everywhere in the API: ISO 8601 in Beijing time.
+  auto iso = [](std::int64_t ms) {
+    return json::value(core::format_iso8601(core::from_millis(ms)));
+  };
+  EXPECT_EQ(one["provenance"].at("name").at("changed_at"), iso(ga_time));
+  EXPECT_TRUE(one["provenance"].at("name").at("changed_at").as_string().ends_with("+08:00"));
   ASSERT_EQ(one["open_conflicts"].as_array().size(), 1u) << json::serialize(one);
   EXPECT_EQ(one["open_conflicts"].as_array()[0].at("attribute"), "name");
   // Recency among equal priorities, on the fake clock: 民政's later address.
   json::object two = person(p2_);
   EXPECT_EQ(two["record"].at("household_address"), "瓯海区新桥街道9号") << json::serialize(two);
   EXPECT_EQ(two["provenance"].at("household_address").at("resource_code"), json::value(kMz));
-  EXPECT_EQ(two["provenance"].at("household_address").at("changed_at").to_number<std::int64_t>(),
-            mz_time);
+  EXPECT_EQ(two["provenance"].at("household_address").at("changed_at"), iso(mz_time));
   // A death from 民政 beats 公安's alive = true.
   json::object three = person(p3_);
   EXPECT_EQ(three["record"].at("alive"), false) << json::serialize(three);
@@ -208,8 +212,7 @@ TEST_F(RegistryServicesTest, MergesByPriorityAndRecencyWithProvenanceConflictsAn
   ASSERT_OK(registries().sync(RegistryKind::kPerson));
   two = person(p2_);
   EXPECT_EQ(two["record"].at("household_address"), "鹿城区五马街道22号") << json::serialize(two);
-  EXPECT_EQ(two["provenance"].at("household_address").at("changed_at").to_number<std::int64_t>(),
-            now_ms());
+  EXPECT_EQ(two["provenance"].at("household_address").at("changed_at"), iso(now_ms()));
 }
 
 TEST_F(RegistryServicesTest, AStewardsResolutionHoldsAndTheCitizenReadsTheirOwnRecord) {

@@ -48,7 +48,9 @@ export interface SharingRequest {
   resource: string
   resource_name: string
   consumer_department_id: number
+  consumer_department_name: string
   provider_department_id: number
+  provider_department_name: string
   purpose: string
   legal_basis: string
   fields: string[]
@@ -66,7 +68,9 @@ export interface Grant {
   request_id: number
   resource: string
   consumer_department_id: number
+  consumer_department_name: string
   provider_department_id: number
+  provider_department_name: string
   fields: string[]
   unmasked: string[]
   purpose: string
