@@ -74,10 +74,15 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
                                    : load_or_create_data_key(config.data_key_file, p->crypto_);
   if (!data_key.ok()) return with_context("cannot load the data key", std::move(data_key).error());
 
+  auto subject_key = audit::SubjectIndex::derive_key(p->crypto_, *data_key);
+  if (!subject_key.ok()) {
+    return with_context("cannot derive the audit subject key", std::move(subject_key).error());
+  }
+
   db::Database& database = *p->database_;
   p->audit_ = std::make_unique<audit::Module>(
       database, p->crypto_, clock,
-      audit::WriterOptions{.flush_interval = config.audit_flush_interval});
+      audit::WriterOptions{.flush_interval = config.audit_flush_interval}, *subject_key);
   identity::IdentityConfig identity_config = config.identity;
   identity_config.data_key = *data_key;
   auto identity = identity::Module::create(database, p->crypto_, clock, p->audit_->log(),

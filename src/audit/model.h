@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/subject_index.h"
 #include "core/crypto.h"
 #include "core/principal.h"
 #include "core/request_context.h"
@@ -52,6 +53,9 @@ struct AuditEntry {
   std::string purpose;  // reads of personal data: why (X-Purpose or the grant's purpose)
   std::string case_id;  // reads of personal data: the 办件编号 they serve (X-Case-Id)
   std::string detail;   // optional JSON object text with event specifics (never secrets)
+  // Reads of records of persons or enterprises: whose (subject_index.h). Indexed per subject
+  // for 谁用了我的数据; not part of the chain's encoding.
+  ReadSubjects subjects;
 
   // The one way every module starts an entry: `action` on the object `object_type`/`object_id`,
   // from where the request came. Chain by() for the actor; set outcome, detail, purpose after.

@@ -18,8 +18,9 @@ namespace zt::audit {
 
 class Module {
  public:
+  // subject_key: the per-subject read index's secret (SubjectIndex::derive_key).
   Module(db::Database& database, const core::CryptoProvider& crypto, const core::Clock& clock,
-         WriterOptions writer_options);
+         WriterOptions writer_options, std::string_view subject_key = {});
 
   AuditLog& log() { return log_; }
   AuditWriter& writer() { return writer_; }

@@ -42,8 +42,9 @@ void make_storable(std::string& s, std::size_t max_bytes) {
 
 }  // namespace
 
-AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock)
-    : db_(db), crypto_(crypto), clock_(clock) {}
+AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
+                   std::string_view subject_key)
+    : db_(db), crypto_(crypto), clock_(clock), subjects_(crypto, subject_key) {}
 
 Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
                                           std::string_view prev_hash) const {
@@ -76,6 +77,10 @@ Result<std::int64_t> AuditLog::append(db::Connection& conn, AuditEntry entry) {
   auto record = make_record(std::move(entry), head->last_id + 1, head->last_hash);
   if (!record.ok()) return std::move(record).error();
   ZT_TRY(store::insert(conn, *record));
+  if (!record->entry.subjects.empty()) {
+    ZT_ASSIGN_OR_RETURN(auto tags, subjects_.tags(record->entry.subjects));
+    ZT_TRY(subject_store::insert(conn, record->id, record->entry.subjects.resource_code(), tags));
+  }
   ZT_TRY(store::write_head(conn, {record->id, record->hash}));
   return record->id;
 }
@@ -92,6 +97,12 @@ Result<std::int64_t> AuditLog::append(AuditEntry entry) {
 }
 
 Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries) {
+  // The subjects' tags first, before the chain head is taken (a big export's take a while).
+  std::vector<std::vector<SubjectTag>> tags(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].subjects.empty()) continue;
+    ZT_ASSIGN_OR_RETURN(tags[i], subjects_.tags(entries[i].subjects));
+  }
   auto conn = db_.acquire(db::Access::kWrite);
   if (!conn.ok()) return std::move(conn).error();
   auto tx = db::Transaction::begin(*conn);
@@ -110,6 +121,12 @@ Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries)
     prev = records.back().hash;
   }
   ZT_TRY(store::insert_many(*tx, records));
+  std::vector<subject_store::Rows> subject_rows;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (tags[i].empty()) continue;
+    subject_rows.push_back({records[i].id, entries[i].subjects.resource_code(), tags[i]});
+  }
+  ZT_TRY(subject_store::load(*tx, subject_rows));
   ZT_TRY(store::write_head(*conn, {records.back().id, records.back().hash}));
   ZT_TRY(tx->commit());
   return records.back().id;
@@ -127,6 +144,36 @@ Result<AuditPage> AuditLog::list(const RecordFilter& filter, std::optional<std::
   if (page.items.size() > limit) {
     page.items.resize(limit);
     page.next_cursor = page.items.back().id;
+  }
+  return page;
+}
+
+Result<SubjectReadPage> AuditLog::reads_of(std::string_view type, std::string_view subject,
+                                           std::optional<std::int64_t> cursor,
+                                           std::size_t limit) const {
+  limit = std::clamp<std::size_t>(limit, 1, kMaxPageSize);
+  ZT_ASSIGN_OR_RETURN(const SubjectTag tag, subjects_.tag(type, subject));
+  ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+  ZT_ASSIGN_OR_RETURN(auto reads, subject_store::list(conn, tag, cursor, limit + 1));
+  SubjectReadPage page;
+  if (reads.size() > limit) {
+    reads.resize(limit);
+    page.next_cursor = reads.back().audit_id;
+  }
+  std::vector<std::int64_t> ids;
+  ids.reserve(reads.size());
+  for (const SubjectRead& r : reads)
+    ids.push_back(r.audit_id);
+  ZT_ASSIGN_OR_RETURN(auto records, store::by_ids(conn, ids));
+  // Both lists are in descending id order; an index row always has its record (one
+  // transaction), but a missing one is skipped rather than trusted.
+  std::size_t next = 0;
+  for (AuditRecord& record : records) {
+    while (next < reads.size() && reads[next].audit_id > record.id)
+      ++next;
+    if (next == reads.size() || reads[next].audit_id != record.id) continue;
+    page.items.push_back({std::move(record), std::move(reads[next].resource_code)});
+    ++next;
   }
   return page;
 }

@@ -5,6 +5,9 @@
 // model.h defines. Before hashing, text fields are made storable on both databases: invalid UTF-8
 // and NUL bytes become U+FFFD, and each field is cut (at a character boundary) to
 // kMaxFieldBytes (detail: kMaxDetailBytes). The stored record is exactly what was hashed.
+// An entry's subjects (reads of persons' or enterprises' records) go into the per-subject index
+// (subject_index.h) in the same transaction; append_batch computes their tags before it takes
+// the chain head, so a million-record export does not hold the head while it hashes.
 // Appends serialise on the chain head row, so on PostgreSQL an append holds that row's lock
 // until the caller's transaction ends: keep audited transactions short, and make the append the
 // transaction's last statement (a transaction that locks other rows after the head can deadlock
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "audit/model.h"
+#include "audit/subject_index.h"
 #include "core/crypto.h"
 #include "core/result.h"
 #include "core/time.h"
@@ -44,9 +48,23 @@ struct AuditPage {
   std::optional<std::int64_t> next_cursor;
 };
 
+// One page of a subject's reads (AuditLog::reads_of), newest first: each record with the
+// resource whose record of the subject it returned.
+struct SubjectReadPage {
+  struct Item {
+    AuditRecord record;
+    std::string resource_code;
+  };
+  std::vector<Item> items;
+  std::optional<std::int64_t> next_cursor;
+};
+
 class AuditLog {  // thread-safe
  public:
-  AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock);
+  // subject_key: the secret of the per-subject read index (SubjectIndex::derive_key of the data
+  // key); empty in tests that do not care.
+  AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
+           std::string_view subject_key = {});
 
   // Appends within the caller's open write transaction on `conn`: the change and its record
   // commit or roll back together. Returns the record id.
@@ -79,6 +97,13 @@ class AuditLog {  // thread-safe
                             const std::function<bool(const AuditRecord&)>& visit,
                             std::size_t page_size = 1000) const;
 
+  // The reads that returned records of `subject` (a value of `type`, "id_number" or "uscc"),
+  // from the per-subject index (subject_index.h): newest first, before `cursor` (the
+  // next_cursor of the previous page), limit clamped to 1..kMaxPageSize. Two index reads
+  // whatever the log's size. Failure: the database's error, "crypto_error".
+  Result<SubjectReadPage> reads_of(std::string_view type, std::string_view subject,
+                                   std::optional<std::int64_t> cursor, std::size_t limit) const;
+
   // Figures for dashboards: records since `from` of the given actions, counted per day (China
   // Standard Time), action, object key (object_id up to its first '/') and outcome. Failure: the
   // database's error.
@@ -88,6 +113,7 @@ class AuditLog {  // thread-safe
   db::Database& database() const { return db_; }
   const core::CryptoProvider& crypto() const { return crypto_; }
   const core::Clock& clock() const { return clock_; }
+  const SubjectIndex& subject_index() const { return subjects_; }
 
  private:
   Result<AuditRecord> make_record(AuditEntry entry, std::int64_t id,
@@ -96,6 +122,7 @@ class AuditLog {  // thread-safe
   db::Database& db_;
   const core::CryptoProvider& crypto_;
   const core::Clock& clock_;
+  const SubjectIndex subjects_;
 };
 
 }  // namespace zt::audit

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 
+#include "audit/subject_index.h"
 #include "db/bulk_load.h"
 
 namespace zt::audit {
@@ -162,7 +163,8 @@ std::vector<db::Migration> migrations() {
           {.version = 102,
            .name = "audit_object_index_by_narrow_id_span",
            .sqlite_sql = std::string(kObjectIndexByNarrowSpan),
-           .postgres_sql = std::string(kObjectIndexByNarrowSpan)}};
+           .postgres_sql = std::string(kObjectIndexByNarrowSpan)},
+          subject_index_migration()};
 }
 
 namespace store {
@@ -297,6 +299,21 @@ Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_i
                                      "ORDER BY id LIMIT ?",
                                      kColumns),
                          after_id, up_to_id, static_cast<std::int64_t>(limit));
+  if (!rows.ok()) return std::move(rows).error();
+  return decode_all(*rows);
+}
+
+Result<std::vector<AuditRecord>> by_ids(db::Connection& conn, std::span<const std::int64_t> ids) {
+  if (ids.empty()) return std::vector<AuditRecord>{};
+  std::string in;
+  std::vector<db::Param> params;
+  for (std::int64_t id : ids) {
+    in += in.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  auto rows = conn.query(
+      fmt::format("SELECT {} FROM audit_records WHERE id IN ({}) ORDER BY id DESC", kColumns, in),
+      params);
   if (!rows.ok()) return std::move(rows).error();
   return decode_all(*rows);
 }

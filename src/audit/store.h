@@ -65,6 +65,9 @@ Result<std::vector<AuditRecord>> list(db::Connection& conn, const RecordFilter& 
                                       std::optional<std::int64_t> cursor, std::size_t limit,
                                       Order order);
 
+// The records with these ids, in descending id order (ids not in the log are absent).
+Result<std::vector<AuditRecord>> by_ids(db::Connection& conn, std::span<const std::int64_t> ids);
+
 // Up to `limit` records with after_id < id <= up_to_id, oldest first (verification).
 Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_id,
                                       std::int64_t up_to_id, std::size_t limit);

@@ -37,8 +37,8 @@ class ExchangeService {
   // ChangeFeedService::changes.
   Result<ChangePage> changes(const core::Principal& actor, std::string_view code,
                              std::int64_t after, int limit, std::optional<std::string> purpose,
-                             const core::RequestContext& context) {
-    return feed_.changes(actor, code, after, limit, std::move(purpose), context);
+                             const core::RequestContext& context, std::string_view case_id = {}) {
+    return feed_.changes(actor, code, after, limit, std::move(purpose), context, case_id);
   }
 
   IngestService& ingest_service() { return ingest_; }

@@ -126,9 +126,15 @@ constexpr auto kSyncShape =
                           shape::integer("published", &SyncReport::published),
                           shape::integer("conflicts_opened", &SyncReport::conflicts_opened));
 
+constexpr std::array<std::string_view, 5> kReadKinds{"lookup", "query", "export", "changes",
+                                                     "other"};
+
 constexpr auto kDataAccessShape = shape::of<DataAccessEntry>(
     shape::integer("id", &DataAccessEntry::audit_id), shape::time("time", &DataAccessEntry::time),
     shape::str("department", &DataAccessEntry::department),
+    shape::one_of("kind", &DataAccessEntry::kind, kReadKinds,
+                  "lookup: one record by key; query: a filtered page (the registries' search "
+                  "too); export; changes: a change-feed page"),
     shape::str("resource_code", &DataAccessEntry::resource_code),
     shape::str("resource_name", &DataAccessEntry::resource_name),
     shape::str("purpose", &DataAccessEntry::purpose),
@@ -484,9 +490,11 @@ http::RouteDoc data_access_doc() {
   return {.summary = "谁用了我的数据: every read of my records",
           .description =
               "For a signed-in citizen (by the account's 身份证号) or enterprise (统一"
-              "社会信用代码): from the audit log, every key lookup of a resource keyed "
-              "by it — the registries' included — newest first: which department, "
-              "when, for what purpose and case. Any signed-in citizen or enterprise; "
+              "社会信用代码): from the audit log's per-subject index, every read that "
+              "returned a record of a resource keyed by it — key lookups, filtered "
+              "queries, exports, change-feed pages, the registries' reads and searches — "
+              "newest first: which department, when, how (kind), for what purpose and "
+              "case. Any signed-in citizen or enterprise; "
               "no permission. Errors: 400 invalid_paging; 403 forbidden (staff, or no "
               "number on the account).",
           .tag = kTag,

@@ -47,6 +47,15 @@ struct FeedPage {
   std::int64_t next_cursor = 0;
 };
 
+// What kind of read an audit action is, as 谁用了我的数据 shows it.
+std::string read_kind(std::string_view action) {
+  if (action == "exchange.record.read") return "lookup";
+  if (action == "exchange.records.query") return "query";
+  if (action == "exchange.records.export") return "export";
+  if (action == "exchange.changes.read") return "changes";
+  return "other";
+}
+
 std::string age_band(int age) {
   if (age < 18) return "0-17";
   if (age < 35) return "18-34";
@@ -785,24 +794,16 @@ Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor
                             "credit code on their account.");
   }
   ZT_ASSIGN_OR_RETURN(auto resources, catalog_.published());
-  std::map<std::string, std::string> names;  // code → name of resources keyed by the subject
-  audit::RecordFilter filter;
-  filter.action = "exchange.record.read";
-  filter.object_type = "record";
-  filter.outcome = "success";
-  for (const catalog::Resource& r : resources) {
-    const catalog::Field* key = single_key(r);
-    if (key == nullptr || key->type != type) continue;
+  std::map<std::string, std::string, std::less<>> names;  // code → name
+  for (const catalog::Resource& r : resources)
     names[r.code] = r.name;
-    filter.object_ids.push_back(r.code + "/" + *subject);
-  }
+  ZT_ASSIGN_OR_RETURN(audit::SubjectReadPage reads,
+                      audit_.reads_of(catalog::to_string(type), *subject, cursor,
+                                      static_cast<std::size_t>(std::clamp(limit, 1, 200))));
   DataAccessPage page;
-  if (filter.object_ids.empty()) return page;
-  ZT_ASSIGN_OR_RETURN(
-      audit::AuditPage records,
-      audit_.list(filter, cursor, static_cast<std::size_t>(std::clamp(limit, 1, 200))));
   std::map<std::int64_t, std::string> departments;
-  for (const audit::AuditRecord& r : records.items) {
+  for (const audit::SubjectReadPage::Item& item : reads.items) {
+    const audit::AuditRecord& r = item.record;
     DataAccessEntry e;
     e.audit_id = r.id;
     e.time = r.time;
@@ -814,13 +815,16 @@ Result<DataAccessPage> RegistryService::data_access(const core::Principal& actor
       }
       e.department = it->second;
     }
-    e.resource_code = r.entry.object_id.substr(0, r.entry.object_id.find('/'));
-    e.resource_name = names[e.resource_code];
+    e.kind = read_kind(r.entry.action);
+    e.resource_code = item.resource_code;
+    if (auto name = names.find(e.resource_code); name != names.end()) {
+      e.resource_name = name->second;
+    }
     e.purpose = r.entry.purpose;
     e.case_id = r.entry.case_id;
     page.items.push_back(std::move(e));
   }
-  page.next_cursor = records.next_cursor;
+  page.next_cursor = reads.next_cursor;
   return page;
 }
 

@@ -23,7 +23,10 @@
 // purpose, audit as any shared read) and add each shown attribute's provenance and open
 // conflicts, and a warning for a division code the division table does not hold.
 // data_access(): a signed-in citizen's (or enterprise's) reads of their own records from the
-// audit log — every key lookup of a resource keyed by their id_number (uscc).
+// audit log's per-subject index (audit/subject_index.h) — every read that returned a record of a
+// resource keyed by their id_number (uscc): key lookups, filtered queries and the registry's
+// search, exports, change-feed pages — newest first, at the cost of one index range whatever the
+// log's size.
 //
 // Errors: 400 "invalid_registry", "invalid_mapping", "invalid_value"; 403 "forbidden";
 // 404 "registry_not_configured", "conflict_not_found"; 409 "conflict_not_open"; and the
@@ -73,6 +76,9 @@ struct DataAccessEntry {
   std::int64_t audit_id = 0;
   core::TimePoint time;
   std::string department;  // the reader's department name ("" when none)
+  // How: "lookup" (one record by key, the registry's person/entity read included), "query" (a
+  // filtered page, the registry's search included), "export", "changes" (the change feed).
+  std::string kind;
   std::string resource_code;
   std::string resource_name;
   std::string purpose;

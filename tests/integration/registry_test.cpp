@@ -308,7 +308,7 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
   // Search by name within a division, masked for a department without unmasking.
   auto found =
       city().call("GET", "/api/v1/registry/persons?name=%E6%9D%8E%E5%9B%9B&division=330302",
-                  data_admin_, {}, {{"X-Purpose", "核对"}});
+                  data_admin_, {}, {{"X-Purpose", "核对"}, {"X-Case-Id", "RK-S-2026-7"}});
   ASSERT_TRUE(found);
   ASSERT_EQ(found->status, 200) << found->body;
   EXPECT_EQ(found->json().at("items").as_array().size(), 1u) << found->body;
@@ -344,23 +344,40 @@ TEST_F(RegistryTest, MergesFeedsWithPriorityRecencyProvenanceConflictsAndDeaths)
       {"kind", "citizen"}, {"username", "lisi"}, {"display_name", "李四"}, {"id_number", p2}});
   ASSERT_FALSE(token.empty()) << city().error();
   // Reads are audited through the group-commit writer: durable within its flush interval.
-  bool seen = false;
+  // So is the search by name that returned the record (kind query), with its case.
+  bool seen = false, searched = false;
   std::string last;
-  for (int attempt = 0; attempt < 50 && !seen; ++attempt) {
-    auto mine = city().call("GET", "/api/v1/me/data-access", token);
+  for (int attempt = 0; attempt < 50 && !(seen && searched); ++attempt) {
+    auto mine = city().call("GET", "/api/v1/me/data-access?limit=100", token);
     ASSERT_TRUE(mine);
     ASSERT_EQ(mine->status, 200) << mine->body;
     last = mine->body;
     const json::value body = mine->json();  // kept: the loop runs over a part of it
     for (const json::value& e : body.at("items").as_array()) {
       if (e.at("department") == "温州市民政局" && e.at("purpose") == "婚姻登记核验" &&
-          e.at("case_id") == "BJ-2026-0001" && e.at("resource_code") == json::value(rk)) {
+          e.at("case_id") == "BJ-2026-0001" && e.at("resource_code") == json::value(rk) &&
+          e.at("kind") == "lookup") {
         seen = true;
       }
+      if (e.at("department") == "温州市大数据管理中心" && e.at("purpose") == "核对" &&
+          e.at("case_id") == "RK-S-2026-7" && e.at("resource_code") == json::value(rk) &&
+          e.at("kind") == "query") {
+        searched = true;
+      }
     }
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!(seen && searched)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(seen) << last;
+  EXPECT_TRUE(searched) << last;
+  // 张三 (p1) was not in the search's result: it is not among his reads.
+  const std::string zhang = city().account(json::object{
+      {"kind", "citizen"}, {"username", "zhangsan"}, {"display_name", "张三"}, {"id_number", p1}});
+  ASSERT_FALSE(zhang.empty()) << city().error();
+  auto his = city().call("GET", "/api/v1/me/data-access?limit=100", zhang);
+  ASSERT_TRUE(his);
+  ASSERT_EQ(his->status, 200) << his->body;
+  EXPECT_FALSE(his->json().at("items").as_array().empty()) << his->body;  // the admin's reads
+  EXPECT_EQ(his->body.find("RK-S-2026-7"), std::string::npos) << his->body;
   EXPECT_TRUE(
       IsProblem(city().call("GET", "/api/v1/me/data-access", mz_officer_), 403, "forbidden"));
 

@@ -7,7 +7,9 @@
 // masked; share_type none and invisible resources are 404 "resource_not_found".
 //
 // Every page with changes writes an audit record "exchange.changes.read" (purpose: the given
-// one, else the grant's, else "数据交换").
+// one, else the grant's, else "数据交换"; the case: X-Case-Id). On a resource keyed by
+// id_number or uscc it names the subject of every change on the page (records/service.h
+// subject_field), so each person or enterprise finds the read under 谁用了我的数据.
 //
 // Errors: 403 "forbidden", "grant_required" (the access errors); 404 "resource_not_found";
 // 409 "resource_not_published" (a draft has no feed); database errors.
@@ -35,9 +37,10 @@ class ChangeFeedService {
 
   // Changes with seq > after, oldest first, at most `limit`, projected and masked for the
   // reader. Success: the page, its next cursor (= after when empty) and the resource's last_seq.
+  // case_id: the 办件编号 the read serves (X-Case-Id), kept in the audit record.
   Result<ChangePage> changes(const core::Principal& actor, std::string_view code,
                              std::int64_t after, int limit, std::optional<std::string> purpose,
-                             const core::RequestContext& context);
+                             const core::RequestContext& context, std::string_view case_id = {});
 
  private:
   db::Database& db_;

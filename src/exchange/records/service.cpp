@@ -55,6 +55,23 @@ Result<Access> narrowed(const Resource& r, Access access, const std::vector<std:
 
 }  // namespace
 
+std::optional<std::size_t> subject_field(const Resource& r) {
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    const catalog::FieldType type = r.fields[i].type;
+    if (r.fields[i].key &&
+        (type == catalog::FieldType::kIdNumber || type == catalog::FieldType::kUscc)) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+audit::ReadSubjects read_subjects(const Resource& r) {
+  const auto field = subject_field(r);
+  if (!field) return {};
+  return audit::ReadSubjects(r.code, std::string(catalog::to_string(r.fields[*field].type)));
+}
+
 Result<std::vector<TypedValue>> parse_record_key(const Resource& r, std::string_view key,
                                                  std::chrono::year_month_day today) {
   const auto keys = key_indexes(r);
@@ -196,13 +213,14 @@ Result<QueryService::Prepared> QueryService::prepare(const core::Principal& acto
 
 void QueryService::audit(const core::Principal& actor, const Prepared& p,
                          const ReadContext& context, std::string action, std::string object_id,
-                         std::string detail) {
+                         std::string detail, audit::ReadSubjects subjects) {
   audit::AuditEntry e =
       audit::AuditEntry::of(std::move(action), "record", std::move(object_id), context.request);
   e.by(actor);
   e.purpose = p.purpose;
   e.case_id = context.case_id;
   e.detail = std::move(detail);
+  e.subjects = std::move(subjects);
   audit_.submit(std::move(e));
 }
 
@@ -244,7 +262,10 @@ Result<std::string> QueryService::record(const core::Principal& actor, std::stri
     object_id +=
         values[k].kind == TypedValue::Kind::kText ? values[k].text : std::to_string(values[k].i);
   }
-  audit(actor, p, context, "exchange.record.read", std::move(object_id), std::move(detail));
+  audit::ReadSubjects subjects = read_subjects(r);
+  if (const auto field = subject_field(r)) subjects.add(found->values[*field].text);
+  audit(actor, p, context, "exchange.record.read", std::move(object_id), std::move(detail),
+        std::move(subjects));
   return out;
 }
 
@@ -338,7 +359,10 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
   std::optional<TypedRow> last;
   json::array keys;
   const auto key_fields = key_indexes(r);
+  const auto subject = subject_field(r);
+  audit::ReadSubjects subjects = read_subjects(r);
   ZT_TRY(records::scan_records(conn, r, conds, after, input.limit, [&](const TypedRow& row) {
+    if (subject) subjects.add(row.values[*subject].text);
     std::string item;
     append_projected_json(item, r, p.access, row);
     page.items.push_back(std::move(item));
@@ -361,7 +385,8 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
         json::serialize(json::object{{"basis", to_string(p.access.basis)},
                                      {"filters", std::move(filters)},
                                      {"count", page.items.size()},
-                                     {"keys", std::move(keys)}}));
+                                     {"keys", std::move(keys)}}),
+        std::move(subjects));
   return page;
 }
 
@@ -393,6 +418,9 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
     TypedRow typed;  // NDJSON: the row as append_projected_json takes it, its storage reused
     typed.values.resize(r.fields.size());
     std::int64_t count = 0;
+    // Every row written names its subject: at a million rows one packed buffer (ReadSubjects).
+    const auto subject = subject_field(r);
+    audit::ReadSubjects subjects = read_subjects(r);
     bool going = true;
     int n = 0;  // rows of the current page
     const auto write_row = [&](std::span<const ValueView> row) {
@@ -410,6 +438,7 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
         out += '\n';
       }
       ++count;
+      if (subject) subjects.add(row[*subject].text);
       for (std::size_t k = 0; k < keys.size(); ++k) {
         last[k].kind = row[keys[k]].kind;
         last[k].i = row[keys[k]].i;
@@ -434,7 +463,8 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
                                        {"filters", filter_json},
                                        {"format", csv ? "csv" : "ndjson"},
                                        {"count", count},
-                                       {"complete", going}}));
+                                       {"complete", going}}),
+          std::move(subjects));
     return {};
   };
   return plan;

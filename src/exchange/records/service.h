@@ -7,7 +7,9 @@
 // (X-Case-Id, the 办件编号 a read serves) is optional. Both go into the audit record, written
 // through the group-commit AuditWriter: a key lookup writes one record per read
 // ("exchange.record.read", object "<code>/<key>"), a filtered query one per request with the
-// keys it returned, an export one when it ends with the count.
+// keys it returned, an export one when it ends with the count. Reads of a resource keyed by
+// id_number or uscc also name the subjects of every record they returned (every exported row
+// too), so each person or enterprise finds them (subject_field, audit/subject_index.h).
 //
 // Filters: on key and indexed fields only — field=value, field__gt/__gte/__lt/__lte=value,
 // field__prefix=text — each value checked against the field's type; other fields: 400
@@ -44,6 +46,16 @@ inline constexpr int kMaxQueryPage = 1000;
 Result<std::vector<TypedValue>> parse_record_key(const catalog::Resource& resource,
                                                  std::string_view key,
                                                  std::chrono::year_month_day today);
+
+// Whose records `resource` holds, for 谁用了我的数据: the index of its first key field of type
+// id_number (a person's) or uscc (an enterprise's); nullopt for other resources. Every read that
+// returns records of such a resource names their subject values in its audit entry
+// (audit::ReadSubjects, indexed per subject).
+std::optional<std::size_t> subject_field(const catalog::Resource& resource);
+
+// The empty subject list of a read of `resource` (no resource code when it has no subject
+// field: then nothing is indexed).
+audit::ReadSubjects read_subjects(const catalog::Resource& resource);
 
 class QueryService {
  public:
@@ -92,7 +104,8 @@ class QueryService {
                                                      const Access& granted,
                                                      const QueryInput& input);
   void audit(const core::Principal& actor, const Prepared& p, const ReadContext& context,
-             std::string action, std::string object_id, std::string detail);
+             std::string action, std::string object_id, std::string detail,
+             audit::ReadSubjects subjects = {});
   // The next_cursor after `row`: its key values, sealed. Failure: crypto_error.
   Result<std::string> seal_cursor(const catalog::Resource& r, const TypedRow& row) const;
   // The key values a cursor of this resource holds. Failure: 400 invalid_cursor.

@@ -145,6 +145,7 @@ const enUS: typeof zhCN = {
     department: 'Department', resource: 'Resource', purpose: 'Purpose', caseId: 'Case number',
     myRecord: 'My record', myRecordIntro: 'Your record in the base registries, each item with its source resource and time.', noRecord: 'The base registries hold no record of yours yet',
     item: 'Item', value: 'Value', source: 'Source', updated: 'Updated', accessLog: 'Reads of my data',
+    kind: 'How', kinds: { lookup: 'Lookup by number', query: 'Filtered query', export: 'Export', changes: 'Change feed', other: 'Other' },
   },
   codes: {
     gender: { male: 'Male', female: 'Female' },

@@ -143,6 +143,7 @@ const zhCN = {
     department: '查询部门', resource: '数据资源', purpose: '用途', caseId: '办件编号',
     myRecord: '我的档案', myRecordIntro: '基础库中您的信息，每一项注明来源部门资源与更新时间。', noRecord: '基础库中暂无您的档案',
     item: '信息项', value: '内容', source: '来源', updated: '更新时间', accessLog: '查询记录',
+    kind: '方式', kinds: { lookup: '按号查询', query: '条件查询', export: '批量导出', changes: '数据交换', other: '其他' },
   },
   codes: {
     gender: { male: '男', female: '女' },
