@@ -346,8 +346,8 @@ TEST_F(IngestTest, UpdatesDeletesAndTheChangeFeedFromACursor) {
   // Another department needs a grant (part 2); so does the data administrator (city-wide
   // scope opens no records).
   EXPECT_TRUE(IsProblem(city().call("GET", kChanges, mz_officer_), 403, "grant_required"));
-  EXPECT_TRUE(IsProblem(city().call("GET", kChanges + "?limit=1", data_admin_), 403,
-                        "grant_required"));
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", kChanges + "?limit=1", data_admin_), 403, "grant_required"));
 }
 
 TEST_F(IngestTest, OnlyTheProvidingDepartmentIngests) {

@@ -395,9 +395,9 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
 
   // Export: CSV with the header and masked values, NDJSON a line per record.
   // (the export is exchange.export: 民政's administrator's, not its officer's)
-  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/resources/330300-GA-0002/export", mz_officer_,
-                                    nullptr, purpose),
-                        403, "forbidden"));
+  EXPECT_TRUE(IsProblem(
+      city().call("GET", "/api/v1/resources/330300-GA-0002/export", mz_officer_, nullptr, purpose),
+      403, "forbidden"));
   auto csv = city().call("GET", "/api/v1/resources/330300-GA-0002/export?format=csv", mz_admin_,
                          nullptr, purpose);
   ASSERT_TRUE(csv);
@@ -506,8 +506,8 @@ TEST_F(SharingTest, ExportOfManyPagesIsTheRecordsQueryAsCsvAndNdjson) {
   ASSERT_EQ(csv->body.size(), expected.size());
   EXPECT_TRUE(csv->body == expected);
 
-  auto ndjson = city().call("GET", "/api/v1/resources/" + code + "/export?format=ndjson",
-                            mz_admin_, nullptr, purpose);
+  auto ndjson = city().call("GET", "/api/v1/resources/" + code + "/export?format=ndjson", mz_admin_,
+                            nullptr, purpose);
   ASSERT_TRUE(ndjson);
   ASSERT_EQ(ndjson->status, 200) << ndjson->body.substr(0, 1000);
   std::size_t line = 0, at = 0;
