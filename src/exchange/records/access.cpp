@@ -172,35 +172,44 @@ void Projection::append_csv(std::string& out, std::span<const ValueView> row) co
   out += "\r\n";
 }
 
-Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
-                                               const core::Principal& actor,
-                                               std::string_view code) {
-  ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog.find(code));
-  if (!catalog::CatalogService::visible_to(actor, r)) {
-    return catalog::resource_not_found(code);
-  }
-  if (!actor.department_id || *actor.department_id != r.department_id) {
-    return Error::forbidden("not_granted",
-                            "Only the providing department reads this; a sharing grant opens "
-                            "records, not these.");
-  }
-  return r;
-}
+namespace {
 
-Result<catalog::Resource> figures_readable_by(catalog::CatalogService& catalog,
-                                              const core::Principal& actor, std::string_view code) {
+// The resource `code` when the catalog shows it to `actor`, and whether `actor` provides it.
+Result<std::pair<catalog::Resource, bool>> visible(catalog::CatalogService& catalog,
+                                                   const core::Principal& actor,
+                                                   std::string_view code) {
   ZT_ASSIGN_OR_RETURN(catalog::Resource r, catalog.find(code));
   if (!catalog::CatalogService::visible_to(actor, r)) {
     return catalog::resource_not_found(code);
   }
   const bool own = actor.department_id && *actor.department_id == r.department_id;
-  if (!own && !identity::has_city_scope(actor)) {
+  return std::make_pair(std::move(r), own);
+}
+
+}  // namespace
+
+Result<catalog::Resource> readable_by_provider(catalog::CatalogService& catalog,
+                                               const core::Principal& actor,
+                                               std::string_view code) {
+  ZT_ASSIGN_OR_RETURN(auto found, visible(catalog, actor, code));
+  if (!found.second) {
+    return Error::forbidden("not_granted",
+                            "Only the providing department reads this; a sharing grant opens "
+                            "records, not these.");
+  }
+  return std::move(found.first);
+}
+
+Result<catalog::Resource> figures_readable_by(catalog::CatalogService& catalog,
+                                              const core::Principal& actor, std::string_view code) {
+  ZT_ASSIGN_OR_RETURN(auto found, visible(catalog, actor, code));
+  if (!found.second && !identity::has_city_scope(actor)) {
     return Error::forbidden(
         "not_granted",
         "Only the providing department and city-wide oversight read these figures; other "
         "departments need a sharing grant for the records.");
   }
-  return r;
+  return std::move(found.first);
 }
 
 }  // namespace zt::exchange
