@@ -42,8 +42,9 @@ void make_storable(std::string& s, std::size_t max_bytes) {
 
 }  // namespace
 
-AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock)
-    : db_(db), crypto_(crypto), clock_(clock) {}
+AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
+                   AuditKeys keys)
+    : db_(db), crypto_(crypto), clock_(clock), keys_(std::move(keys)) {}
 
 Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
                                           std::string_view prev_hash) const {
@@ -59,7 +60,7 @@ Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
   entry.time = record.time;
   record.entry = std::move(entry);
   record.prev_hash = std::string(prev_hash);
-  auto hash = chain_hash(crypto_, record.prev_hash, record);
+  auto hash = chain_mac(crypto_, keys_.chain_key, record.prev_hash, record);
   if (!hash.ok()) return std::move(hash).error();
   record.hash = std::move(hash).value();
   return record;

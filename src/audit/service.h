@@ -1,16 +1,16 @@
 // AuditLog: the audit service — appends records to the SM3 hash chain and answers queries.
 //
 // Appending: every record gets the next id (1, 2, 3, … without gaps), its time (the entry's, or
-// the clock's now, truncated to milliseconds), prev_hash = the chain head's last_hash and hash as
-// model.h defines. Before hashing, text fields are made storable on both databases: invalid UTF-8
-// and NUL bytes become U+FFFD, and each field is cut (at a character boundary) to
-// kMaxFieldBytes (detail: kMaxDetailBytes). The stored record is exactly what was hashed.
-// Appends serialise on the chain head row, so on PostgreSQL an append holds that row's lock
-// until the caller's transaction ends: keep audited transactions short, and make the append the
-// transaction's last statement (a transaction that locks other rows after the head can deadlock
-// with one that holds those rows and waits for the head; PostgreSQL then aborts one of them).
-// Never call append(entry) (its own transaction) while the same thread holds a kWrite lease: on
-// SQLite there is one writer, so it would wait for itself until acquire_timeout. Use
+// the clock's now, truncated to milliseconds), prev_hash = the chain head's last_hash and hash =
+// the keyed MAC model.h defines (HMAC-SM3 under keys.chain_key). Before hashing, text fields are
+// made storable on both databases: invalid UTF-8 and NUL bytes become U+FFFD, and each field is cut
+// (at a character boundary) to kMaxFieldBytes (detail: kMaxDetailBytes). The stored record is
+// exactly what was hashed. Appends serialise on the chain head row, so on PostgreSQL an append
+// holds that row's lock until the caller's transaction ends: keep audited transactions short, and
+// make the append the transaction's last statement (a transaction that locks other rows after the
+// head can deadlock with one that holds those rows and waits for the head; PostgreSQL then aborts
+// one of them). Never call append(entry) (its own transaction) while the same thread holds a kWrite
+// lease: on SQLite there is one writer, so it would wait for itself until acquire_timeout. Use
 // append(conn, entry) with the lease you hold.
 //
 // Thread-safety: all methods may be called from many threads at once (the object holds only
@@ -46,7 +46,10 @@ struct AuditPage {
 
 class AuditLog {  // thread-safe
  public:
-  AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock);
+  // `keys`: the chain key that MACs every record appended (an append fails with
+  // "invalid_audit_key" unless it is kChainKeySize bytes), and the SM2 keys of the checkpoints.
+  AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
+           AuditKeys keys);
 
   // Appends within the caller's open write transaction on `conn`: the change and its record
   // commit or roll back together. Returns the record id.
@@ -88,6 +91,7 @@ class AuditLog {  // thread-safe
   db::Database& database() const { return db_; }
   const core::CryptoProvider& crypto() const { return crypto_; }
   const core::Clock& clock() const { return clock_; }
+  const AuditKeys& keys() const { return keys_; }
 
  private:
   Result<AuditRecord> make_record(AuditEntry entry, std::int64_t id,
@@ -96,6 +100,7 @@ class AuditLog {  // thread-safe
   db::Database& db_;
   const core::CryptoProvider& crypto_;
   const core::Clock& clock_;
+  const AuditKeys keys_;
 };
 
 }  // namespace zt::audit
