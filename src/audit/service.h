@@ -1,4 +1,4 @@
-// AuditLog: the audit service — appends records to the SM3 hash chain and answers queries.
+// AuditLog: the audit service — appends records to the keyed (HMAC-SM3) chain and answers queries.
 //
 // Appending: every record gets the next id (1, 2, 3, … without gaps), its time (the entry's, or
 // the clock's now, truncated to milliseconds), prev_hash = the chain head's last_hash and hash =
