@@ -47,7 +47,12 @@ int run(const std::string& label, const std::string& url, std::int64_t records) 
   }
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  audit::AuditLog log(**db, crypto, clock);
+  audit::AuditKeys keys;
+  keys.chain_key = *crypto.random_bytes(audit::kChainKeySize);
+  auto pair = crypto.generate_sm2_key();
+  keys.signing_key_pem = pair->private_pem;
+  keys.public_key_pem = pair->public_pem;
+  audit::AuditLog log(**db, crypto, clock, keys);
 
   // Two submitting threads, as read handlers on the worker pool would be.
   constexpr int kThreads = 2;
@@ -88,7 +93,7 @@ int run(const std::string& label, const std::string& url, std::int64_t records) 
   }
 
   const auto verify_start = Clock::now();
-  auto report = audit::verify_chain(**db, crypto);
+  auto report = audit::verify_chain(**db, crypto, keys);
   const double verify_s = seconds_since(verify_start);
   if (!report.ok()) {
     fmt::print(stderr, "{}: verify: {}\n", label, report.error().detail);

@@ -96,8 +96,10 @@ int run(const std::string& label, const std::string& url, std::int64_t records,
   if (auto m = db::migrate(**db, migrations); !m.ok()) return fail(label, "migrate", m.error());
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  const std::string subject_key(32, 'k');
-  audit::AuditLog log(**db, crypto, clock, subject_key);
+  audit::AuditKeys keys;
+  keys.chain_key = *crypto.random_bytes(audit::kChainKeySize);
+  keys.subject_key = std::string(32, 'k');
+  audit::AuditLog log(**db, crypto, clock, keys);
 
   // 1. The log.
   const std::string rare = person(kPeople + 1);  // outside the random ones

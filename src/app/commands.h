@@ -21,10 +21,14 @@ int run_migrate(const Config& config);
 // KIND: id-number, uscc, division-code.
 int run_check(const std::string& kind, const std::vector<std::string>& values);
 
-// `zhengtong audit verify`: walks the audit hash chain and prints one JSON line, the report
-// {"records_checked","ok","first_broken_id","reason","head_id"}; exit 0 when the chain is
-// intact, 1 when it is broken, 2 when it cannot be read (the error goes to stderr).
-int run_audit_verify(const Config& config);
+// `zhengtong audit verify [--checkpoints FILE]…`: checks the audit chain with the audit keys of
+// the config (they must exist), the table's checkpoints, the config's checkpoint file (when it
+// exists) and each FILE given (checkpoint lines: the file of another node, the audit admin's
+// download), and prints one JSON line, the report {"records_checked","ok","first_broken_id",
+// "reason","head_id","keyed_from","checkpoints_checked","last_checkpoint_id"}; exit 0 when the
+// chain is intact, 1 when it is broken, 2 when it cannot be read (a key or FILE missing, the
+// database unreachable; the error goes to stderr).
+int run_audit_verify(const Config& config, const std::vector<std::string>& checkpoint_files);
 
 // `zhengtong admin init`: migrates, then creates the three administrator accounts (sysadmin,
 // secadmin, auditadmin) when no account holds an administrator role, printing their one-time

@@ -98,9 +98,9 @@ Status check_known_keys(const toml::table& table) {
       {"database", {"url", "pool_size"}},
       {"log", {"level", "access"}},
       {"debug", {"sleep_route", "controllable_clock"}},
-      {"audit", {"flush_interval_ms"}},
+      {"audit", {"flush_interval_ms", "checkpoint_interval_s", "checkpoint_file"}},
       {"exchange", {"webhook_backoff_ms", "webhook_max_failures", "webhook_allowed_networks"}},
-      {"security", {"data_key_file"}},
+      {"security", {"data_key_file", "audit_key_file", "audit_signing_key_file"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
         "argon2_parallelism", "session_idle_minutes", "session_absolute_hours", "lockout_failures",
@@ -215,6 +215,13 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
     config.debug_controllable_clock = *value;
   }
   ZT_TRY(read_int(table, "audit.flush_interval_ms", 1, 1000, config.audit_flush_interval));
+  ZT_TRY(read_int(table, "audit.checkpoint_interval_s", 1, 3600, config.audit_checkpoint_interval));
+  if (table.at_path("audit.checkpoint_file")) {
+    std::string checkpoint_file;
+    ZT_TRY(read_string(table, "audit.checkpoint_file", checkpoint_file));
+    config.audit_checkpoint_file.reset();
+    if (!checkpoint_file.empty()) config.audit_checkpoint_file = checkpoint_file;
+  }
   ZT_TRY(read_int(table, "exchange.webhook_backoff_ms", 1, 300'000, config.webhook_backoff));
   ZT_TRY(read_int(table, "exchange.webhook_max_failures", 1, 100, config.webhook_max_failures));
   std::optional<std::vector<std::string>> blocks;
@@ -231,6 +238,12 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   std::string data_key_file;
   ZT_TRY(read_string(table, "security.data_key_file", data_key_file));
   if (!data_key_file.empty()) config.data_key_file = data_key_file;
+  std::string audit_key_file;
+  ZT_TRY(read_string(table, "security.audit_key_file", audit_key_file));
+  if (!audit_key_file.empty()) config.audit_key_file = audit_key_file;
+  std::string audit_signing_key_file;
+  ZT_TRY(read_string(table, "security.audit_signing_key_file", audit_signing_key_file));
+  if (!audit_signing_key_file.empty()) config.audit_signing_key_file = audit_signing_key_file;
   ZT_TRY(apply_identity(table, config.identity));
   return check_log_level(config.log_level);
 }

@@ -39,8 +39,17 @@ struct Config {
   // [exchange] webhook_allowed_networks: where deliveries may connect (CIDR blocks); empty: any
   // address but loopback, link-local, multicast and unspecified (http/network_list.h).
   http::NetworkList webhook_allowed_networks;
+  // [audit] checkpoint_interval_s (1–3600): how often the chain head is signed (checkpoint.h).
+  std::chrono::seconds audit_checkpoint_interval{60};
+  // [audit] checkpoint_file: where each signed checkpoint is also appended, outside the
+  // database; "" in the file: none (the table only).
+  std::optional<std::filesystem::path> audit_checkpoint_file = "./data/audit-checkpoints.ndjson";
   // [security] data_key_file: the 32-byte SM4 data key, created (mode 0600) on first start.
   std::filesystem::path data_key_file = "./data/zhengtong.key";
+  // [security] audit_key_file: the 32-byte HMAC-SM3 key of the audit chain; audit_signing_key_file:
+  // the SM2 private key (PEM) signing its checkpoints. Both created (mode 0600) on first start.
+  std::filesystem::path audit_key_file = "./data/zhengtong-audit.key";
+  std::filesystem::path audit_signing_key_file = "./data/zhengtong-audit-signing.pem";
   identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP
 };
 

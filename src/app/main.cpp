@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
       "verify", "Verify the audit hash chain; one JSON line, exit 1 if broken");
+  std::vector<std::string> checkpoint_files;
+  audit_verify->add_option("--checkpoints", checkpoint_files,
+                           "A file of signed checkpoints kept outside the database (the "
+                           "checkpoint file, GET /api/v1/audit/checkpoints); may repeat");
 
   auto* admin = app.add_subcommand("admin", "Administrator accounts");
   admin->require_subcommand(1);
@@ -96,7 +100,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return zt::app::run_serve(*config);
   if (migrate->parsed()) return zt::app::run_migrate(*config);
-  if (audit_verify->parsed()) return zt::app::run_audit_verify(*config);
+  if (audit_verify->parsed()) return zt::app::run_audit_verify(*config, checkpoint_files);
   if (admin_init->parsed()) return zt::app::run_admin_init(*config);
   if (seed_demo->parsed()) {
     seed_options.accounts_out = accounts_out;

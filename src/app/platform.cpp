@@ -74,15 +74,25 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
                                    : load_or_create_data_key(config.data_key_file, p->crypto_);
   if (!data_key.ok()) return with_context("cannot load the data key", std::move(data_key).error());
 
+  auto audit_keys = options.audit_keys
+                        ? Result<audit::AuditKeys>(*options.audit_keys)
+                        : load_audit_keys(config.audit_key_file, config.audit_signing_key_file,
+                                          p->crypto_, /*create=*/true);
+  if (!audit_keys.ok()) {
+    return with_context("cannot load the audit keys", std::move(audit_keys).error());
+  }
   auto subject_key = audit::SubjectIndex::derive_key(p->crypto_, *data_key);
   if (!subject_key.ok()) {
     return with_context("cannot derive the audit subject key", std::move(subject_key).error());
   }
+  audit_keys->subject_key = std::move(subject_key).value();
 
   db::Database& database = *p->database_;
   p->audit_ = std::make_unique<audit::Module>(
-      database, p->crypto_, clock,
-      audit::WriterOptions{.flush_interval = config.audit_flush_interval}, *subject_key);
+      database, p->crypto_, clock, std::move(audit_keys).value(),
+      audit::WriterOptions{.flush_interval = config.audit_flush_interval},
+      audit::CheckpointOptions{.interval = config.audit_checkpoint_interval,
+                               .file = config.audit_checkpoint_file});
   identity::IdentityConfig identity_config = config.identity;
   identity_config.data_key = *data_key;
   auto identity = identity::Module::create(database, p->crypto_, clock, p->audit_->log(),
@@ -140,7 +150,7 @@ void Platform::add_routes(http::Router& router, http::Metrics& metrics) {
 
 std::vector<core::BackgroundWorker*> Platform::workers() {
   std::vector<core::BackgroundWorker*> all;
-  for (auto module_workers : {exchange_->workers(), registry_->workers()}) {
+  for (auto module_workers : {audit_->workers(), exchange_->workers(), registry_->workers()}) {
     all.insert(all.end(), module_workers.begin(), module_workers.end());
   }
   return all;

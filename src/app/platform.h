@@ -46,6 +46,9 @@ namespace zt::app {
 struct PlatformOptions {
   // The data key's bytes; unset: read or create the key file of the config (data_key_file).
   std::optional<std::string> data_key;
+  // The audit log's keys; unset: read or create the config's audit_key_file and
+  // audit_signing_key_file.
+  std::optional<audit::AuditKeys> audit_keys;
   // Where the workers report what fails in the background (log lines); null: nowhere.
   std::shared_ptr<spdlog::logger> log;
   // `serve`: the node file (node_id.h) this process runs as — claimed and locked while the

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "audit/store.h"
 #include "core/csv.h"
 #include "core/time.h"
 #include "http/header_text.h"
@@ -100,17 +101,22 @@ json::value reason_json(const VerifyReport& report) {
 }
 
 json::object reason_schema() {
-  return {{"type", json::array{"string", "null"}},
-          {"enum",
-           json::array{"gap", "prev_hash_mismatch", "hash_mismatch", "head_mismatch", nullptr}}};
+  return {
+      {"type", json::array{"string", "null"}},
+      {"enum", json::array{"checkpoint_signature_invalid", "checkpoint_missing",
+                           "keyed_from_mismatch", "gap", "prev_hash_mismatch", "hash_mismatch",
+                           "checkpoint_mismatch", "head_mismatch", "records_missing", nullptr}}};
 }
 
-constexpr auto kReportShape =
-    shape::of<VerifyReport>(shape::integer("records_checked", &VerifyReport::records_checked),
-                            shape::boolean("ok", &VerifyReport::ok),
-                            shape::ninteger("first_broken_id", &VerifyReport::first_broken_id),
-                            shape::raw("reason", reason_json, reason_schema),
-                            shape::integer("head_id", &VerifyReport::head_id));
+constexpr auto kReportShape = shape::of<VerifyReport>(
+    shape::integer("records_checked", &VerifyReport::records_checked),
+    shape::boolean("ok", &VerifyReport::ok),
+    shape::ninteger("first_broken_id", &VerifyReport::first_broken_id),
+    shape::raw("reason", reason_json, reason_schema),
+    shape::integer("head_id", &VerifyReport::head_id),
+    shape::integer("keyed_from", &VerifyReport::keyed_from),
+    shape::integer("checkpoints_checked", &VerifyReport::checkpoints_checked),
+    shape::ninteger("last_checkpoint_id", &VerifyReport::last_checkpoint_id));
 
 std::vector<http::ParamDoc> filter_params() {
   return {
@@ -268,8 +274,11 @@ http::RouteDoc export_records_doc() {
 }
 
 // GET /api/v1/audit/verify
-http::Response verify(AuditLog& log, AuditWriter& writer, const http::Request& request) {
-  auto report = verify_chain(log.database(), log.crypto());
+http::Response verify(AuditLog& log, AuditWriter& writer, AuditCheckpointer& checkpointer,
+                      const http::Request& request) {
+  auto external = file_checkpoints(checkpointer);
+  if (!external.ok()) return http::problem(external.error());
+  auto report = verify_chain(log.database(), log.crypto(), log.keys(), *external);
   if (!report.ok()) return http::problem(report.error());
   writer.submit(usage_entry(request, "audit.verify"));
   return http::Response::json(200, to_json(*report));
@@ -278,26 +287,84 @@ http::Response verify(AuditLog& log, AuditWriter& writer, const http::Request& r
 http::RouteDoc verify_doc() {
   return {.summary = "Verify the audit hash chain",
           .description =
-              "Walks every record, recomputing its SM3 hash; names the first broken "
-              "record (hash_mismatch, prev_hash_mismatch, gap: a deleted record, "
-              "head_mismatch: records deleted at the end). Takes time in proportion "
-              "to the log. Needs audit.read (the audit admin); the check is "
-              "itself audited (audit.verify). Errors: 403 forbidden.",
+              "Checks every signed checkpoint (the table's and this node's checkpoint "
+              "file: checkpoint_signature_invalid, checkpoint_missing, "
+              "keyed_from_mismatch), then walks every record, recomputing its HMAC-SM3 "
+              "(SM3 before keyed_from); names the first broken record (hash_mismatch, "
+              "prev_hash_mismatch, gap: a deleted record, checkpoint_mismatch: the chain "
+              "was rewritten, head_mismatch: records deleted at the end, "
+              "records_missing: the log was cut behind a checkpoint). Takes time in "
+              "proportion to the log. Needs audit.read (the audit admin); the check is "
+              "itself audited (audit.verify). Errors: 403 forbidden; 400 "
+              "invalid_checkpoint (the node's checkpoint file has a line that is none).",
           .tag = kTag,
           .responses = {
               {200, "The report (ok false names the first broken record)", kReportShape.schema()}}};
 }
 
+// GET /api/v1/audit/checkpoints
+http::Response download_checkpoints(AuditLog& log, AuditWriter& writer,
+                                    const http::Request& request) {
+  writer.submit(usage_entry(request, "audit.checkpoints"));
+  auto response =
+      http::Response::streamed(200, "application/x-ndjson", [&log](http::BodySink& sink) -> Status {
+        for (std::int64_t after = 0;;) {
+          std::vector<Checkpoint> page;
+          {  // a connection per page: a slow client never holds one
+            ZT_ASSIGN_OR_RETURN(auto conn, log.database().acquire(db::Access::kRead));
+            ZT_ASSIGN_OR_RETURN(page, store::checkpoints(conn, after, kExportPage));
+          }
+          if (page.empty()) return {};
+          after = page.back().record_id;
+          for (const Checkpoint& c : page) {
+            if (!sink.write(checkpoint_line(c))) return {};
+          }
+        }
+      });
+  response.header("Content-Disposition", "attachment; filename=\"audit-checkpoints.ndjson\"");
+  return response;
+}
+
+http::RouteDoc download_checkpoints_doc() {
+  return {.summary = "Download the signed audit checkpoints",
+          .description =
+              "Every checkpoint of the audit chain, oldest first, one JSON object a line "
+              "(record_id, record_hash, keyed_from, time, signature: SM2 over them), the "
+              "format of the checkpoint file. Keep the download outside the database and "
+              "give it to `zhengtong audit verify --checkpoints FILE`: then a cut or "
+              "emptied log, or a deleted checkpoint, is named. Needs audit.read (the "
+              "audit admin); the download is itself audited (audit.checkpoints). "
+              "Errors: 403 forbidden.",
+          .tag = kTag,
+          .responses = {{200, "NDJSON: one checkpoint a line", json::object{{"type", "string"}},
+                         "application/x-ndjson"}}};
+}
+
 }  // namespace
 
-void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer) {
+Result<std::vector<Checkpoint>> file_checkpoints(const AuditCheckpointer& checkpointer) {
+  const auto& file = checkpointer.options().file;
+  std::error_code ec;
+  if (!file || !std::filesystem::exists(*file, ec)) return std::vector<Checkpoint>();
+  return read_checkpoint_file(*file);
+}
+
+void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer,
+                AuditCheckpointer& checkpointer) {
   const http::RouteOptions options{.permission = std::string(identity::permission::kAuditRead)};
   router.add(http::Method::kGet, "/api/v1/audit/records",
              http::handler_of(list_records, log, writer), options, list_records_doc());
   router.add(http::Method::kGet, "/api/v1/audit/records/export",
              http::handler_of(export_records, log, writer), options, export_records_doc());
-  router.add(http::Method::kGet, "/api/v1/audit/verify", http::handler_of(verify, log, writer),
-             options, verify_doc());
+  router.add(
+      http::Method::kGet, "/api/v1/audit/verify",
+      [&log, &writer, &checkpointer](const http::Request& request) {
+        return verify(log, writer, checkpointer, request);
+      },
+      options, verify_doc());
+  router.add(http::Method::kGet, "/api/v1/audit/checkpoints",
+             http::handler_of(download_checkpoints, log, writer), options,
+             download_checkpoints_doc());
 }
 
 }  // namespace zt::audit

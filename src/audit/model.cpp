@@ -97,6 +97,20 @@ Result<std::string> chain_hash(const core::CryptoProvider& crypto, std::string_v
   return core::to_hex(*digest);
 }
 
+Result<std::string> chain_mac(const core::CryptoProvider& crypto, std::string_view chain_key,
+                              std::string_view prev_hash, const AuditRecord& record) {
+  if (chain_key.size() != kChainKeySize) {
+    return Error::internal("invalid_audit_key",
+                           fmt::format("the audit chain key must be {} bytes, not {}",
+                                       kChainKeySize, chain_key.size()));
+  }
+  std::string message(prev_hash);
+  message += canonical_encoding(record);
+  auto mac = crypto.hmac_sm3(chain_key, message);
+  if (!mac.ok()) return std::move(mac).error();
+  return core::to_hex(*mac);
+}
+
 Result<core::TimePoint> parse_time(std::string_view text) {
   using namespace std::chrono;
   auto bad = [&] {

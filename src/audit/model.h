@@ -12,6 +12,16 @@
 //   "zt-audit-v1", id, time, actor_kind, actor_id, actor_name, department_id, source_address,
 //   action, object_type, object_id, outcome, request_id, purpose, case_id, detail
 //
+// Keyed records (issue 15). From the chain head's keyed_from id on (migration 103: every record
+// appended since the upgrade; all records of a log created since), the hash is a MAC instead:
+//
+//   hash = lower-hex( HMAC-SM3( chain_key, prev_hash ‖ canonical_encoding(record) ) )
+//
+// with the 32-byte chain key kept outside the database ([security] audit_key_file), so that
+// someone who can write the database but not read that file cannot recompute a hash after an
+// edit, a deletion or a forged append. Records before keyed_from keep the plain SM3 above; the
+// first signed checkpoint (checkpoint.h) anchors them.
+//
 // Integers are plain decimal ("42", "-1"); an absent actor_id / department_id is the empty
 // string; time is core::format_iso8601 (millisecond precision, "+08:00"); strings are their
 // bytes as stored (the service makes them valid UTF-8 without NUL before hashing). The length
@@ -90,6 +100,34 @@ std::string canonical_encoding(const AuditRecord& record);
 // characters. Failure: the provider's "crypto_error".
 Result<std::string> chain_hash(const core::CryptoProvider& crypto, std::string_view prev_hash,
                                const AuditRecord& record);
+
+// The size of the chain key (HMAC-SM3 key of keyed records).
+inline constexpr std::size_t kChainKeySize = 32;
+
+// The keyed record's hash (the MAC above) given the previous record's hash (hex). Success: 64
+// lower-case hex characters. Failure: Error internal "invalid_audit_key" when `chain_key` is
+// not kChainKeySize bytes; the provider's "crypto_error".
+Result<std::string> chain_mac(const core::CryptoProvider& crypto, std::string_view chain_key,
+                              std::string_view prev_hash, const AuditRecord& record);
+
+// The audit log's secrets, kept outside the database like the platform's data key.
+struct AuditKeys {
+  std::string chain_key;        // kChainKeySize random bytes: the HMAC-SM3 key of the chain
+  std::string signing_key_pem;  // SM2 private key (PKCS#8 PEM) signing checkpoints; may be
+                                // empty where only verifying
+  std::string public_key_pem;   // its public key (SubjectPublicKeyInfo PEM): verify checks with it
+  std::string subject_key;      // the per-subject read index's secret (SubjectIndex::derive_key
+                                // of the data key); empty in tests that do not read it back
+};
+
+// A signed checkpoint of the chain (checkpoint.h says what it signs and who writes it).
+struct Checkpoint {
+  std::int64_t record_id = 0;   // the chain's last record when signed (≥ 1)
+  std::string record_hash;      // that record's hash (hex)
+  std::int64_t keyed_from = 1;  // the chain head's keyed_from then
+  core::TimePoint time;         // when signed (millisecond precision)
+  std::string signature;        // lower-case hex of the DER SM2 signature of signed_message
+};
 
 // Which records a query wants. Every set member narrows the result (AND); unset means any.
 // Times: from inclusive, to exclusive.

@@ -1,11 +1,14 @@
 // audit::Module: the audit module's bundle for the platform — the log and its group-commit
-// writer, the routes, the migrations and the writer's background worker, built in one place
+// writer, the checkpointer, the routes, the migrations and the background workers, built in one
+// place
 // (app::Platform builds every module's bundle; see docs/contributing.md, "Adding a module").
 //
 // Thread-safety: the services are thread-safe; construct, add_routes and destroy on one thread.
-// The database, crypto provider and clock must outlive the module. Destruction flushes the writer.
+// The database, crypto provider and clock must outlive the module. Destruction flushes the writer,
+// then signs a last checkpoint over what it wrote.
 #pragma once
 
+#include "audit/checkpoint.h"
 #include "audit/service.h"
 #include "audit/writer.h"
 #include "core/background_worker.h"
@@ -18,20 +21,27 @@ namespace zt::audit {
 
 class Module {
  public:
-  // subject_key: the per-subject read index's secret (SubjectIndex::derive_key).
+  // keys: the chain, checkpoint and subject-index keys (AuditKeys).
   Module(db::Database& database, const core::CryptoProvider& crypto, const core::Clock& clock,
-         WriterOptions writer_options, std::string_view subject_key = {});
+         AuditKeys keys, WriterOptions writer_options, CheckpointOptions checkpoint_options);
+  ~Module();
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
 
   AuditLog& log() { return log_; }
   AuditWriter& writer() { return writer_; }
+  AuditCheckpointer& checkpointer() { return checkpointer_; }
+  // The workers app::Platform starts and stops (the checkpointer's; the writer runs its own).
+  std::vector<core::BackgroundWorker*> workers() { return {&checkpointer_.worker()}; }
 
-  // GET /api/v1/audit/records, …/export, …/verify (audit/api.h).
+  // GET /api/v1/audit/records, …/export, …/verify, …/checkpoints (audit/api.h).
   void add_routes(http::Router& router);
   // The audit tables (versions 100-199).
   static std::vector<db::Migration> migrations();
 
  private:
   AuditLog log_;
+  AuditCheckpointer checkpointer_;
   AuditWriter writer_;  // after log_: flushes into it when destroyed
 };
 

@@ -43,8 +43,12 @@ void make_storable(std::string& s, std::size_t max_bytes) {
 }  // namespace
 
 AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
-                   std::string_view subject_key)
-    : db_(db), crypto_(crypto), clock_(clock), subjects_(crypto, subject_key) {}
+                   AuditKeys keys)
+    : db_(db),
+      crypto_(crypto),
+      clock_(clock),
+      keys_(std::move(keys)),
+      subjects_(crypto, keys_.subject_key) {}
 
 Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
                                           std::string_view prev_hash) const {
@@ -60,7 +64,7 @@ Result<AuditRecord> AuditLog::make_record(AuditEntry entry, std::int64_t id,
   entry.time = record.time;
   record.entry = std::move(entry);
   record.prev_hash = std::string(prev_hash);
-  auto hash = chain_hash(crypto_, record.prev_hash, record);
+  auto hash = chain_mac(crypto_, keys_.chain_key, record.prev_hash, record);
   if (!hash.ok()) return std::move(hash).error();
   record.hash = std::move(hash).value();
   return record;

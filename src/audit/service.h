@@ -1,13 +1,14 @@
-// AuditLog: the audit service — appends records to the SM3 hash chain and answers queries.
+// AuditLog: the audit service — appends records to the keyed (HMAC-SM3) chain and answers queries.
 //
 // Appending: every record gets the next id (1, 2, 3, … without gaps), its time (the entry's, or
-// the clock's now, truncated to milliseconds), prev_hash = the chain head's last_hash and hash as
-// model.h defines. Before hashing, text fields are made storable on both databases: invalid UTF-8
-// and NUL bytes become U+FFFD, and each field is cut (at a character boundary) to
-// kMaxFieldBytes (detail: kMaxDetailBytes). The stored record is exactly what was hashed.
-// An entry's subjects (reads of persons' or enterprises' records) go into the per-subject index
-// (subject_index.h) in the same transaction; append_batch computes their tags before it takes
-// the chain head, so a million-record export does not hold the head while it hashes.
+// the clock's now, truncated to milliseconds), prev_hash = the chain head's last_hash and hash =
+// the keyed MAC model.h defines (HMAC-SM3 under keys.chain_key). Before hashing, text fields are
+// made storable on both databases: invalid UTF-8 and NUL bytes become U+FFFD, and each field is cut
+// (at a character boundary) to kMaxFieldBytes (detail: kMaxDetailBytes). The stored record is
+// exactly what was hashed. An entry's subjects (reads of persons' or enterprises' records) go into
+// the per-subject index (subject_index.h, keyed by keys.subject_key) in the same transaction;
+// append_batch computes their tags before it takes the chain head, so a million-record export does
+// not hold the head while it hashes.
 // Appends serialise on the chain head row, so on PostgreSQL an append holds that row's lock
 // until the caller's transaction ends: keep audited transactions short, and make the append the
 // transaction's last statement (a transaction that locks other rows after the head can deadlock
@@ -61,10 +62,11 @@ struct SubjectReadPage {
 
 class AuditLog {  // thread-safe
  public:
-  // subject_key: the secret of the per-subject read index (SubjectIndex::derive_key of the data
-  // key); empty in tests that do not care.
+  // `keys`: the chain key that MACs every record appended (an append fails with
+  // "invalid_audit_key" unless it is kChainKeySize bytes), the SM2 keys of the checkpoints, and
+  // the per-subject index's key.
   AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
-           std::string_view subject_key = {});
+           AuditKeys keys);
 
   // Appends within the caller's open write transaction on `conn`: the change and its record
   // commit or roll back together. Returns the record id.
@@ -114,6 +116,7 @@ class AuditLog {  // thread-safe
   const core::CryptoProvider& crypto() const { return crypto_; }
   const core::Clock& clock() const { return clock_; }
   const SubjectIndex& subject_index() const { return subjects_; }
+  const AuditKeys& keys() const { return keys_; }
 
  private:
   Result<AuditRecord> make_record(AuditEntry entry, std::int64_t id,
@@ -122,7 +125,8 @@ class AuditLog {  // thread-safe
   db::Database& db_;
   const core::CryptoProvider& crypto_;
   const core::Clock& clock_;
-  const SubjectIndex subjects_;
+  const AuditKeys keys_;
+  const SubjectIndex subjects_;  // after keys_: built from keys_.subject_key
 };
 
 }  // namespace zt::audit

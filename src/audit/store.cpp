@@ -151,6 +151,27 @@ CREATE INDEX audit_records_object_span ON audit_records ((id >> 12), object_type
 )sql";
 constexpr int kObjectSpanShift = 12;  // must equal the shift of the newest migration's index
 
+// 103: the keyed chain starts after the records already there, and the checkpoints' table.
+constexpr std::string_view kKeyedChain = R"sql(
+ALTER TABLE audit_chain_head ADD COLUMN keyed_from BIGINT NOT NULL DEFAULT 1;
+UPDATE audit_chain_head SET keyed_from = last_id + 1;
+CREATE TABLE audit_checkpoints (
+  record_id BIGINT PRIMARY KEY,
+  record_hash TEXT NOT NULL,
+  keyed_from BIGINT NOT NULL,
+  time {{timestamptz}} NOT NULL,
+  signature TEXT NOT NULL
+);
+)sql";
+constexpr std::string_view kCheckpointGuards = R"sql(
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+)sql";
+
 std::vector<db::Migration> migrations() {
   return {{.version = 100,
            .name = "create_audit_log",
@@ -164,6 +185,10 @@ std::vector<db::Migration> migrations() {
            .name = "audit_object_index_by_narrow_id_span",
            .sqlite_sql = std::string(kObjectIndexByNarrowSpan),
            .postgres_sql = std::string(kObjectIndexByNarrowSpan)},
+          {.version = 103,
+           .name = "audit_keyed_chain_and_checkpoints",
+           .sqlite_sql = std::string(kKeyedChain),
+           .postgres_sql = std::string(kKeyedChain) + std::string(kCheckpointGuards)},
           subject_index_migration()};
 }
 
@@ -171,16 +196,17 @@ namespace store {
 
 Result<ChainHead> read_head(db::Connection& conn, bool lock) {
   const bool for_update = lock && conn.backend() == db::Backend::kPostgres;
-  auto rows = conn.query(for_update ? "SELECT last_id, last_hash FROM audit_chain_head "
-                                      "WHERE id = 1 FOR UPDATE"
-                                    : "SELECT last_id, last_hash FROM audit_chain_head "
-                                      "WHERE id = 1");
+  auto rows = conn.query(for_update ? "SELECT last_id, last_hash, keyed_from FROM "
+                                      "audit_chain_head WHERE id = 1 FOR UPDATE"
+                                    : "SELECT last_id, last_hash, keyed_from FROM "
+                                      "audit_chain_head WHERE id = 1");
   if (!rows.ok()) return std::move(rows).error();
   if (rows->empty()) {
     return Error::internal("audit_chain_head_missing",
                            "the audit chain head row (audit_chain_head id 1) is missing");
   }
-  return ChainHead{(*rows)[0].get<std::int64_t>(0), (*rows)[0].get<std::string>(1)};
+  return ChainHead{(*rows)[0].get<std::int64_t>(0), (*rows)[0].get<std::string>(1),
+                   (*rows)[0].get<std::int64_t>(2)};
 }
 
 Status write_head(db::Connection& conn, const ChainHead& head) {
@@ -352,6 +378,65 @@ Result<std::vector<DailyActionCount>> daily_counts(db::Connection& conn,
                    row.get<std::string>(3), row.get<std::int64_t>(4)});
   }
   return out;
+}
+
+namespace {
+
+Result<std::vector<Checkpoint>> decode_checkpoints(const db::Rows& rows) {
+  std::vector<Checkpoint> out;
+  out.reserve(rows.size());
+  for (const db::Row row : rows) {
+    Checkpoint c;
+    c.record_id = row.get<std::int64_t>(0);
+    c.record_hash = row.get<std::string>(1);
+    c.keyed_from = row.get<std::int64_t>(2);
+    auto time = parse_time(row.get<std::string_view>(3));
+    if (!time.ok()) {
+      return Error::internal("database_error",
+                             fmt::format("audit checkpoint {} has an unreadable time: {}",
+                                         c.record_id, time.error().detail));
+    }
+    c.time = *time;
+    c.signature = row.get<std::string>(4);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+constexpr std::string_view kCheckpointColumns =
+    "record_id, record_hash, keyed_from, time, signature";
+
+}  // namespace
+
+Result<bool> insert_checkpoint(db::Connection& conn, const Checkpoint& c) {
+  const std::string time = format_utc(c.time);
+  auto n = conn.exec(
+      "INSERT INTO audit_checkpoints (record_id, record_hash, keyed_from, time, signature) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING",
+      c.record_id, c.record_hash, c.keyed_from, time, c.signature);
+  if (!n.ok()) return std::move(n).error();
+  return *n == 1;
+}
+
+Result<std::vector<Checkpoint>> checkpoints(db::Connection& conn, std::int64_t after_record_id,
+                                            std::size_t limit) {
+  auto rows = conn.query(fmt::format("SELECT {} FROM audit_checkpoints WHERE record_id > ? "
+                                     "ORDER BY record_id LIMIT ?",
+                                     kCheckpointColumns),
+                         after_record_id, static_cast<std::int64_t>(limit));
+  if (!rows.ok()) return std::move(rows).error();
+  return decode_checkpoints(*rows);
+}
+
+Result<std::optional<Checkpoint>> newest_checkpoint(db::Connection& conn) {
+  auto rows =
+      conn.query(fmt::format("SELECT {} FROM audit_checkpoints ORDER BY record_id DESC "
+                             "LIMIT 1",
+                             kCheckpointColumns));
+  if (!rows.ok()) return std::move(rows).error();
+  ZT_ASSIGN_OR_RETURN(auto found, decode_checkpoints(*rows));
+  if (found.empty()) return std::optional<Checkpoint>();
+  return std::optional<Checkpoint>(std::move(found.front()));
 }
 
 }  // namespace store

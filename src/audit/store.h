@@ -7,7 +7,10 @@
 //   audit_chain_head  one row (id = 1): last_id and last_hash of the chain. Every append locks
 //                     it (SELECT … FOR UPDATE on PostgreSQL; SQLite's single writer with BEGIN
 //                     IMMEDIATE serialises anyway), so appends are numbered without gaps and
-//                     chained in commit order.
+//                     chained in commit order. keyed_from (migration 103): the first id whose
+//                     hash is the keyed MAC (model.h), last_id + 1 at the upgrade.
+//   audit_checkpoints one row per signed checkpoint (checkpoint.h), keyed by record_id; never
+//                     updated or deleted (PostgreSQL triggers refuse it, as for the records)
 // Times are stored as UTC (TIMESTAMPTZ on PostgreSQL, "2026-11-23T00:00:00.123Z" text on SQLite),
 // truncated to milliseconds.
 //
@@ -37,6 +40,7 @@ std::vector<db::Migration> migrations();
 struct ChainHead {
   std::int64_t last_id = 0;  // 0: no record yet
   std::string last_hash{kGenesisHash};
+  std::int64_t keyed_from = 1;  // read only: write_head never changes it
 };
 
 enum class Order { kNewestFirst, kOldestFirst };
@@ -47,7 +51,7 @@ namespace store {
 // FOR UPDATE; on SQLite the write transaction already excludes other writers).
 Result<ChainHead> read_head(db::Connection& conn, bool lock);
 
-// Sets the chain head (inside the transaction that appended the records).
+// Sets the chain head's last_id and last_hash (inside the transaction that appended the records).
 Status write_head(db::Connection& conn, const ChainHead& head);
 
 // Inserts one record. Failure: "duplicate" if its id exists.
@@ -79,6 +83,16 @@ Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_i
 Result<std::vector<DailyActionCount>> daily_counts(db::Connection& conn,
                                                    std::span<const std::string> actions,
                                                    core::TimePoint from);
+
+// Stores a checkpoint unless one for its record_id exists. Success: whether it was stored.
+Result<bool> insert_checkpoint(db::Connection& conn, const Checkpoint& checkpoint);
+
+// Up to `limit` checkpoints with record_id > after_record_id, in record_id order.
+Result<std::vector<Checkpoint>> checkpoints(db::Connection& conn, std::int64_t after_record_id,
+                                            std::size_t limit);
+
+// The checkpoint with the highest record_id, if any.
+Result<std::optional<Checkpoint>> newest_checkpoint(db::Connection& conn);
 
 }  // namespace store
 }  // namespace zt::audit

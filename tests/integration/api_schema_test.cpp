@@ -102,7 +102,22 @@ TEST_F(ApiSchemaTourTest, RoutesNoOtherSuiteCallsAnswerAsDocumented) {
   ok("PUT", fmt::format("/api/v1/api-clients/{}/permissions", client), city().secadmin(),
      json::object{{"permissions", json::array{"exchange.query", "exchange.export"}}});
   ok("POST", fmt::format("/api/v1/api-clients/{}/revoke", client), sys);
-  ok("GET", "/api/v1/audit/verify", city().auditadmin());
+  const json::value verified = ok("GET", "/api/v1/audit/verify", city().auditadmin());
+  EXPECT_EQ(verified.at("ok"), true) << verified;
+  // The signed checkpoints, as the checkpoint file's lines (the server signed its head at start).
+  auto checkpoints = city().call("GET", "/api/v1/audit/checkpoints", city().auditadmin());
+  ASSERT_TRUE(checkpoints) << city().error();
+  EXPECT_EQ(checkpoints->status, 200) << checkpoints->body;
+  EXPECT_EQ(checkpoints->header("content-type"), "application/x-ndjson");
+  ASSERT_FALSE(checkpoints->body.empty());
+  for (std::string_view rest = checkpoints->body; !rest.empty();) {
+    const std::size_t end = rest.find('\n');
+    ASSERT_NE(end, std::string_view::npos) << checkpoints->body;
+    const json::value line = json::parse(rest.substr(0, end));
+    for (const char* key : {"record_id", "record_hash", "keyed_from", "time", "signature"})
+      EXPECT_TRUE(line.as_object().contains(key)) << key << " in " << line;
+    rest.remove_prefix(end + 1);
+  }
 
   // A sharing request withdrawn, another approved, and the grant it made.
   ASSERT_TRUE(publish(population("330300-GA-0001"), ga_admin_));

@@ -1,6 +1,7 @@
 #include "support/platform_harness.h"
 
 #include "core/crypto.h"
+#include "core/crypto_openssl.h"
 #include "identity/service.h"
 
 #include <boost/json/serialize.hpp>
@@ -37,9 +38,16 @@ Result<std::unique_ptr<PlatformHarness>> PlatformHarness::create(std::string_vie
   config.database_url = h->database_->url();
   config.database_pool = 4;
   config.identity.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
-  ZT_ASSIGN_OR_RETURN(h->platform_,
-                      app::Platform::create(config, h->clock_,
-                                            {.data_key = std::string(core::kSm4SealKeySize, 'k')}));
+  config.audit_checkpoint_file.reset();  // the table only: no file shared between tests
+  core::OpenSslCryptoProvider crypto;
+  ZT_ASSIGN_OR_RETURN(core::Sm2KeyPair signing, crypto.generate_sm2_key());
+  ZT_ASSIGN_OR_RETURN(
+      h->platform_, app::Platform::create(config, h->clock_,
+                                          {.data_key = std::string(core::kSm4SealKeySize, 'k'),
+                                           .audit_keys = audit::AuditKeys{
+                                               .chain_key = std::string(audit::kChainKeySize, 'a'),
+                                               .signing_key_pem = std::move(signing.private_pem),
+                                               .public_key_pem = std::move(signing.public_pem)}}));
   identity::IdentityService& identity = h->platform_->identity().service();
   ZT_ASSIGN_OR_RETURN(auto admins, identity.init_admins());
   (void)admins;

@@ -51,6 +51,36 @@ TEST_F(ConfigTest, DataKeyFileIsAKnownKey) {
   EXPECT_EQ(config->data_key_file, "/etc/zhengtong/data.key");
 }
 
+TEST_F(ConfigTest, AuditKeysAndCheckpointsAreKnownKeys) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->audit_key_file, "./data/zhengtong-audit.key");
+  EXPECT_EQ(defaults->audit_signing_key_file, "./data/zhengtong-audit-signing.pem");
+  EXPECT_EQ(defaults->audit_checkpoint_file, fs::path("./data/audit-checkpoints.ndjson"));
+  EXPECT_EQ(defaults->audit_checkpoint_interval, std::chrono::seconds(60));
+
+  write(
+      "[security]\naudit_key_file = \"/etc/zt/audit.key\"\n"
+      "audit_signing_key_file = \"/etc/zt/audit.pem\"\n"
+      "[audit]\ncheckpoint_file = \"/var/lib/zt/cp.ndjson\"\ncheckpoint_interval_s = 10\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->audit_key_file, "/etc/zt/audit.key");
+  EXPECT_EQ(config->audit_signing_key_file, "/etc/zt/audit.pem");
+  EXPECT_EQ(config->audit_checkpoint_file, fs::path("/var/lib/zt/cp.ndjson"));
+  EXPECT_EQ(config->audit_checkpoint_interval, std::chrono::seconds(10));
+
+  write("[audit]\ncheckpoint_file = \"\"\n");
+  auto without = load_config(file, env.getenv());
+  ASSERT_TRUE(without.ok()) << without.error().detail;
+  EXPECT_FALSE(without->audit_checkpoint_file);
+
+  write("[audit]\ncheckpoint_interval_s = 0\n");
+  auto zero = load_config(file, env.getenv());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().code, "invalid_config");
+}
+
 TEST_F(ConfigTest, ExchangeSectionSetsWebhookRetries) {
   auto defaults = load_config(std::nullopt, env.getenv());
   ASSERT_TRUE(defaults.ok());

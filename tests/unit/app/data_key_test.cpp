@@ -59,5 +59,39 @@ TEST_F(DataKeyTest, AFileOfTheWrongSizeIsRefused) {
   }
 }
 
+TEST_F(DataKeyTest, AuditKeysAreCreatedOnceAndOnlyWhenAsked) {
+  const fs::path chain = dir / "data" / "audit.key";
+  const fs::path signing = dir / "data" / "audit-signing.pem";
+  auto missing = load_audit_keys(chain, signing, crypto, /*create=*/false);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "invalid_audit_key");
+  EXPECT_FALSE(fs::exists(chain));
+
+  auto created = load_audit_keys(chain, signing, crypto, /*create=*/true);
+  ASSERT_TRUE(created.ok()) << created.error().detail;
+  EXPECT_EQ(created->chain_key.size(), audit::kChainKeySize);
+  EXPECT_EQ(created->signing_key_pem.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
+  EXPECT_EQ(created->public_key_pem.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);
+  for (const fs::path& path : {chain, signing}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << path;
+  }
+  auto signature = crypto.sm2_sign(created->signing_key_pem, "m");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(*crypto.sm2_verify(created->public_key_pem, "m", *signature));
+
+  auto again = load_audit_keys(chain, signing, crypto, /*create=*/false);
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(again->chain_key, created->chain_key);
+  EXPECT_EQ(again->signing_key_pem, created->signing_key_pem);
+  EXPECT_NE(created->chain_key, *load_or_create_data_key(dir / "data.key", crypto));
+
+  std::ofstream(signing, std::ios::binary | std::ios::trunc) << "not a key";
+  auto bad = load_audit_keys(chain, signing, crypto, /*create=*/true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "invalid_audit_signing_key");
+}
+
 }  // namespace
 }  // namespace zt::app

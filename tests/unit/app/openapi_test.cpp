@@ -34,8 +34,11 @@ std::unique_ptr<Platform> platform_for_routes(const core::Clock& clock, bool deb
   config.database_url = "sqlite::memory:";
   config.debug_sleep_route = debug_routes;
   config.identity.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
-  auto platform =
-      Platform::create(config, clock, {.data_key = std::string(core::kSm4SealKeySize, 'k')});
+  config.audit_checkpoint_file.reset();
+  auto platform = Platform::create(
+      config, clock,
+      {.data_key = std::string(core::kSm4SealKeySize, 'k'),
+       .audit_keys = audit::AuditKeys{.chain_key = std::string(audit::kChainKeySize, 'a')}});
   EXPECT_TRUE(platform.ok()) << platform.error().detail;
   return platform.ok() ? std::move(platform).value() : nullptr;
 }

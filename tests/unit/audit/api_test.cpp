@@ -17,11 +17,12 @@ TEST(AuditApi, RoutesNeedAuditReadAndAreDocumented) {
   ASSERT_TRUE(db.ok());
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  AuditLog log(**db, crypto, clock);
+  AuditLog log(**db, crypto, clock, {.chain_key = std::string(kChainKeySize, 'a')});
   AuditWriter writer(log);
+  AuditCheckpointer checkpointer(log, {});
   http::Router router;
-  add_routes(router, log, writer);
-  ASSERT_EQ(router.routes().size(), 3u);
+  add_routes(router, log, writer, checkpointer);
+  ASSERT_EQ(router.routes().size(), 4u);
   for (const auto& route : router.routes()) {
     SCOPED_TRACE(route->pattern);
     EXPECT_EQ(route->method, http::Method::kGet);
@@ -36,6 +37,7 @@ TEST(AuditApi, RoutesNeedAuditReadAndAreDocumented) {
   ASSERT_TRUE(paths.contains("/api/v1/audit/records"));
   ASSERT_TRUE(paths.contains("/api/v1/audit/records/export"));
   ASSERT_TRUE(paths.contains("/api/v1/audit/verify"));
+  ASSERT_TRUE(paths.contains("/api/v1/audit/checkpoints"));
   std::set<std::string> names;
   for (const auto& p : paths.at("/api/v1/audit/records").at("get").at("parameters").as_array())
     names.insert(std::string(p.at("name").as_string()));
@@ -80,16 +82,20 @@ TEST(AuditApi, JsonForms) {
   EXPECT_EQ(record.at("purpose"), "核查, \"复核\"");
   EXPECT_EQ(record.size(), 17u);
 
-  VerifyReport broken{.records_checked = 5,
+  VerifyReport broken{.records_checked = 7,
                       .ok = false,
-                      .first_broken_id = 5,
-                      .reason = "hash_mismatch",
-                      .head_id = 10};
+                      .first_broken_id = 8,
+                      .reason = "records_missing",
+                      .head_id = 7,
+                      .keyed_from = 1,
+                      .checkpoints_checked = 2,
+                      .last_checkpoint_id = 10};
   EXPECT_EQ(boost::json::serialize(to_json(broken)),
-            R"({"records_checked":5,"ok":false,"first_broken_id":5,"reason":"hash_mismatch",)"
-            R"("head_id":10})");
+            R"({"records_checked":7,"ok":false,"first_broken_id":8,"reason":"records_missing",)"
+            R"("head_id":7,"keyed_from":1,"checkpoints_checked":2,"last_checkpoint_id":10})");
   EXPECT_EQ(boost::json::serialize(to_json(VerifyReport{.records_checked = 2, .head_id = 2})),
-            R"({"records_checked":2,"ok":true,"first_broken_id":null,"reason":null,"head_id":2})");
+            R"({"records_checked":2,"ok":true,"first_broken_id":null,"reason":null,"head_id":2,)"
+            R"("keyed_from":1,"checkpoints_checked":0,"last_checkpoint_id":null})");
 }
 
 }  // namespace

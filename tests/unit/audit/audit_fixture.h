@@ -29,6 +29,7 @@ class AuditDbTest : public ::testing::Test {
     backend_ = test_db_->backend();
     url_ = test_db_->url();
     sqlite_path_ = test_db_->sqlite_path();
+    keys_ = test_keys(crypto_);
     open();
     auto migrations = db::foundation_migrations();
     for (auto& m : audit::migrations())
@@ -49,7 +50,7 @@ class AuditDbTest : public ::testing::Test {
         db::Database::open(url_, {.pool_size = 8, .acquire_timeout = std::chrono::seconds(30)});
     ASSERT_OK(db);
     db_ = std::move(db).value();
-    log_ = std::make_unique<AuditLog>(*db_, crypto_, clock_);
+    log_ = std::make_unique<AuditLog>(*db_, crypto_, clock_, keys_);
   }
 
   void close() {
@@ -63,6 +64,16 @@ class AuditDbTest : public ::testing::Test {
     auto rows = conn->query("SELECT COUNT(*) FROM audit_records " + std::string(where));
     if (!rows.ok()) return -1;
     return (*rows)[0].get<std::int64_t>(0);
+  }
+
+  // A fresh chain key and SM2 signing key pair, as app::load_audit_keys would make them.
+  static AuditKeys test_keys(const core::CryptoProvider& crypto) {
+    AuditKeys keys;
+    keys.chain_key = *crypto.random_bytes(kChainKeySize);
+    auto pair = crypto.generate_sm2_key();
+    keys.signing_key_pem = pair->private_pem;
+    keys.public_key_pem = pair->public_pem;
+    return keys;
   }
 
   static AuditEntry entry(std::string action, std::string object_id = "") {
@@ -86,6 +97,7 @@ class AuditDbTest : public ::testing::Test {
   std::unique_ptr<db::Database> db_;
   core::OpenSslCryptoProvider crypto_;
   core::SystemClock clock_;
+  AuditKeys keys_;
   std::unique_ptr<AuditLog> log_;
 };
 

@@ -57,6 +57,22 @@ TEST(AuditModel, FixedRecordHasAFixedHash) {
   EXPECT_NE(canonical_encoding(other), canonical_encoding(fixed_record()));
 }
 
+TEST(AuditModel, KeyedHashIsHmacSm3OfTheSameBytes) {
+  core::OpenSslCryptoProvider crypto;
+  const std::string key(kChainKeySize, 'k');
+  auto mac = chain_mac(crypto, key, kGenesisHash, fixed_record());
+  ASSERT_TRUE(mac.ok());
+  EXPECT_EQ(mac->size(), 64u);
+  const std::string message = std::string(kGenesisHash) + canonical_encoding(fixed_record());
+  EXPECT_EQ(*mac, core::to_hex(*crypto.hmac_sm3(key, message)));
+  EXPECT_NE(*mac, *chain_hash(crypto, kGenesisHash, fixed_record()));  // not the unkeyed hash
+  EXPECT_NE(*mac, *chain_mac(crypto, std::string(kChainKeySize, 'j'), kGenesisHash,
+                             fixed_record()));  // the key counts
+  auto short_key = chain_mac(crypto, "short", kGenesisHash, fixed_record());
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_EQ(short_key.error().code, "invalid_audit_key");
+}
+
 TEST(AuditModel, ParseTimeAcceptsOffsetsAndBothDatabaseForms) {
   const core::TimePoint t(std::chrono::milliseconds(1'795'000'000'123));
   EXPECT_EQ(*parse_time("2026-11-18T19:06:40.123+08:00"), t);

@@ -40,12 +40,12 @@ TEST_F(AuditLogTest, AppendsNumberedChainedRecordsThatVerify) {
   EXPECT_EQ(newest.entry.actor_id, 7);
   EXPECT_EQ(newest.entry.department_id, 3);
   EXPECT_EQ(newest.entry.actor_name, "zhangsan");
-  auto recomputed = chain_hash(crypto_, newest.prev_hash, newest);
+  auto recomputed = chain_mac(crypto_, keys_.chain_key, newest.prev_hash, newest);
   ASSERT_OK(recomputed);
   EXPECT_EQ(*recomputed, newest.hash);
   EXPECT_EQ(newest.hash.size(), 64u);
 
-  auto report = verify_chain(*db_, crypto_);
+  auto report = verify_chain(*db_, crypto_, keys_);
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok);
   EXPECT_EQ(report->records_checked, 2);
@@ -54,7 +54,7 @@ TEST_F(AuditLogTest, AppendsNumberedChainedRecordsThatVerify) {
 }
 
 TEST_F(AuditLogTest, EmptyLogVerifies) {
-  auto report = verify_chain(*db_, crypto_);
+  auto report = verify_chain(*db_, crypto_, keys_);
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok);
   EXPECT_EQ(report->records_checked, 0);
@@ -76,8 +76,8 @@ TEST_F(AuditLogTest, TimeIsKeptToTheMillisecondAndNullsRoundTrip) {
   EXPECT_FALSE(r.entry.actor_id);
   EXPECT_FALSE(r.entry.department_id);
   EXPECT_EQ(r.entry.outcome, "failure");
-  ASSERT_OK(verify_chain(*db_, crypto_));
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  ASSERT_OK(verify_chain(*db_, crypto_, keys_));
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 TEST_F(AuditLogTest, AppendInARolledBackTransactionLeavesNothing) {
@@ -118,7 +118,7 @@ TEST_F(AuditLogTest, AppendInARolledBackTransactionLeavesNothing) {
     ASSERT_OK(tx->commit());
   }
   EXPECT_EQ(count(), 1);
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 TEST_F(AuditLogTest, AppendOnAReadConnectionIsRefused) {
@@ -177,7 +177,8 @@ TEST_F(AuditLogTest, ConcurrentAppendsFormOneChainWithoutGaps) {
   EXPECT_EQ(*all.begin(), 1);
   EXPECT_EQ(*all.rbegin(), kThreads * kEach);
   EXPECT_EQ(count(), kThreads * kEach);
-  auto report = verify_chain(*db_, crypto_, /*page_size=*/97);  // pages that do not divide it
+  auto report =
+      verify_chain(*db_, crypto_, keys_, {}, /*page_size=*/97);  // pages that do not divide it
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok) << report->reason << " at " << report->first_broken_id.value_or(0);
   EXPECT_EQ(report->records_checked, kThreads * kEach);
@@ -195,7 +196,7 @@ TEST_F(AuditLogTest, AppendBatchChainsInOrder) {
   ASSERT_OK(none);
   EXPECT_EQ(*none, 300);
   ASSERT_OK(log_->append(entry("after")));
-  auto report = verify_chain(*db_, crypto_, 64);
+  auto report = verify_chain(*db_, crypto_, keys_, {}, 64);
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok);
   EXPECT_EQ(report->records_checked, 301);
@@ -222,7 +223,7 @@ TEST_F(AuditLogTest, TextIsMadeStorableBeforeHashing) {
   EXPECT_EQ(r.entry.actor_name, "bad\xEF\xBF\xBD\xEF\xBF\xBD name\xEF\xBF\xBDx");
   EXPECT_EQ(r.entry.object_id, std::string(kMaxFieldBytes, 'a'));
   EXPECT_EQ(r.entry.detail, R"({"reason":"口令错误"})");
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 class AuditQueryTest : public AuditDbTest {

@@ -26,7 +26,7 @@ TEST_F(AuditWriterTest, FlushMakesEverythingDurableInFullBatches) {
   EXPECT_EQ(stats.failures, 0u);
   EXPECT_EQ(stats.queued, 0u);
   ASSERT_OK(writer.flush());  // nothing pending: returns at once
-  auto report = verify_chain(*db_, crypto_);
+  auto report = verify_chain(*db_, crypto_, keys_);
   ASSERT_OK(report);
   EXPECT_TRUE(report->ok);
   EXPECT_EQ(report->records_checked, 2500);
@@ -53,7 +53,7 @@ TEST_F(AuditWriterTest, WritesWithinTheFlushIntervalWithoutAFlush) {
 
 TEST_F(AuditWriterTest, KeepsTheTimeOfSubmission) {
   core::FakeClock clock(core::TimePoint(std::chrono::seconds(1'800'000'000)));
-  AuditLog log(*db_, crypto_, clock);
+  AuditLog log(*db_, crypto_, clock, keys_);
   AuditWriter writer(log, {.flush_interval = 1000ms});
   writer.submit(entry("person.read"));
   clock.advance(1h);  // the write happens later; the record keeps the read's time
@@ -71,7 +71,7 @@ TEST_F(AuditWriterTest, DestructorFlushes) {
       writer.submit(entry("person.read", std::to_string(i)));
   }
   EXPECT_EQ(count(), 10);
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 TEST_F(AuditWriterTest, AFullQueueMakesSubmitWaitNotDrop) {
@@ -89,7 +89,7 @@ TEST_F(AuditWriterTest, AFullQueueMakesSubmitWaitNotDrop) {
   EXPECT_EQ(count(), 1000);
   EXPECT_EQ(writer.stats().written, 1000u);
   EXPECT_GE(writer.stats().batches, 100u);  // at most 10 per transaction
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 TEST_F(AuditWriterTest, AFailingDatabaseKeepsEntriesQueuedAndRetries) {
@@ -121,7 +121,7 @@ TEST_F(AuditWriterTest, AFailingDatabaseKeepsEntriesQueuedAndRetries) {
     EXPECT_EQ(r.entry.object_id, std::to_string(expected++));
     return true;
   }));
-  EXPECT_TRUE(verify_chain(*db_, crypto_)->ok);
+  EXPECT_TRUE(verify_chain(*db_, crypto_, keys_)->ok);
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ TEST(ExchangeRouteDocs, EveryOperationSaysWhatWhoAndErrors) {
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
   // The module's own bundle, as the platform builds it (the worker is never started).
-  audit::Module audit(**db, crypto, clock, {});
+  audit::Module audit(**db, crypto, clock, {.chain_key = std::string(audit::kChainKeySize, 'a')},
+                      {}, {});
   identity::IdentityConfig identity_config;
   identity_config.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
   identity_config.data_key = std::string(core::kSm4SealKeySize, 'k');

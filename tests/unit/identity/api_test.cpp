@@ -46,7 +46,8 @@ TEST(IdentityApi, EveryOperationIsDescribed) {
   ASSERT_TRUE(db.ok());
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  audit::AuditLog audit_log(**db, crypto, clock);
+  audit::AuditLog audit_log(**db, crypto, clock,
+                            {.chain_key = std::string(audit::kChainKeySize, 'a')});
   IdentityConfig config;
   config.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
   config.data_key = std::string(core::kSm4SealKeySize, 'k');

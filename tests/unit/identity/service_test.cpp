@@ -39,7 +39,9 @@ class IdentityTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("id"));
     ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({audit::migrations(), migrations()}));
-    audit_ = std::make_unique<audit::AuditLog>(*db_, crypto_, clock_);
+    audit_ = std::make_unique<audit::AuditLog>(
+        *db_, crypto_, clock_,
+        audit::AuditKeys{.chain_key = std::string(audit::kChainKeySize, 'a')});
     config_.argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1};
     auto key = crypto_.random_bytes(core::kSm4SealKeySize);
     ASSERT_OK(key);
