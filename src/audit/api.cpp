@@ -356,12 +356,8 @@ void add_routes(http::Router& router, AuditLog& log, AuditWriter& writer,
              http::handler_of(list_records, log, writer), options, list_records_doc());
   router.add(http::Method::kGet, "/api/v1/audit/records/export",
              http::handler_of(export_records, log, writer), options, export_records_doc());
-  router.add(
-      http::Method::kGet, "/api/v1/audit/verify",
-      [&log, &writer, &checkpointer](const http::Request& request) {
-        return verify(log, writer, checkpointer, request);
-      },
-      options, verify_doc());
+  router.add(http::Method::kGet, "/api/v1/audit/verify",
+             http::handler_of(verify, log, writer, checkpointer), options, verify_doc());
   router.add(http::Method::kGet, "/api/v1/audit/checkpoints",
              http::handler_of(download_checkpoints, log, writer), options,
              download_checkpoints_doc());

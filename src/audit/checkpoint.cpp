@@ -20,12 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-void append_netstring(std::string& out, std::string_view value) {
-  fmt::format_to(std::back_inserter(out), "{}:", value.size());
-  out.append(value);
-  out.push_back(',');
-}
-
 Error invalid_line(std::string_view why) {
   return Error::invalid("invalid_checkpoint", fmt::format("not an audit checkpoint: {}", why));
 }

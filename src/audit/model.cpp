@@ -8,12 +8,6 @@ namespace zt::audit {
 
 namespace {
 
-void append_netstring(std::string& out, std::string_view value) {
-  fmt::format_to(std::back_inserter(out), "{}:", value.size());
-  out.append(value);
-  out.push_back(',');
-}
-
 std::string optional_int(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string();
 }
@@ -39,6 +33,12 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 }
 
 }  // namespace
+
+void append_netstring(std::string& out, std::string_view value) {
+  fmt::format_to(std::back_inserter(out), "{}:", value.size());
+  out.append(value);
+  out.push_back(',');
+}
 
 AuditEntry AuditEntry::of(std::string action, std::string object_type, std::string object_id,
                           const core::RequestContext& context) {

@@ -92,6 +92,10 @@ struct AuditRecord {
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// Appends `value` as a netstring (`<decimal byte length>:<bytes>,`): the unit of the canonical
+// encoding below and of the checkpoints' signed message (checkpoint.h).
+void append_netstring(std::string& out, std::string_view value);
+
 // The canonical encoding of `record` described above (its prev_hash and hash are not part of
 // it; entry.time is ignored in favour of record.time).
 std::string canonical_encoding(const AuditRecord& record);

@@ -1,4 +1,4 @@
-// Binding a module's named route handlers to Router::add: `handler(service, request)`, or, for a
+// Binding a module's named route handlers to Router::add: `handler(services…, request)`, or, for a
 // route whose path ends in an object's {id}, `handler(service, id, request)` with the id already
 // parsed and the 404 for an id that names nothing answered once, here.
 //
@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace zt::http {
 
@@ -22,20 +23,14 @@ struct NotFound {
   std::string_view detail;
 };
 
-// `handler(service, request)` as a Handler.
-template <typename Service>
-Handler handler_of(Response (*handler)(Service&, const Request&), Service& service) {
-  return [handler, &service](const Request& request) { return handler(service, request); };
-}
-
-// `handler(first, second, request)` as a Handler, for a route that needs two services (the audit
-// log and its writer); both must outlive the router.
-template <typename First, typename Second>
-Handler handler_of(Response (*handler)(First&, Second&, const Request&), First& first,
-                   Second& second) {
-  return [handler, &first, &second](const Request& request) {
-    return handler(first, second, request);
-  };
+// `handler(services…, request)` as a Handler, for a route that needs one service or several
+// (the audit log, its writer, its checkpointer); every one must outlive the router. The
+// services' types come from the arguments after the handler (type_identity keeps the handler's
+// type out of deduction: a pack before the request cannot be deduced from it).
+template <typename... Services>
+Handler handler_of(std::type_identity_t<Response (*)(Services&..., const Request&)> handler,
+                   Services&... services) {
+  return [handler, &services...](const Request& request) { return handler(services..., request); };
 }
 
 // `handler(service, id, request)` as a Handler, id being the path parameter {id} (http::parse_id).
