@@ -72,7 +72,8 @@ http::RouteDoc get_coverage_doc() {
               "The years whose holidays and make-up working days (调休) are known, where each "
               "came from (the npm package chinese-days, or a schedule file an administrator "
               "loaded), the last covered day, and the epoch, which every change raises.\n\n"
-              "Who: public.",
+              "Who: public.\n\n"
+              "Errors: none of its own.",
           .tag = kTag,
           .responses = {{200, "The coverage", kCoverageShape.schema()}}};
 }
