@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Zhengtong needs from Debian's packages, and only what is missing.
-#   scripts/setup.sh            build and run the product (nodejs and npm build the web front end)
+#   scripts/setup.sh            build and run the product (nodejs and npm build the web front end,
+#                               and install the holiday calendar's npm package chinese-days at build
+#                               time: src/calendar/data/build_data.sh)
 #   scripts/setup.sh --tests    also the test tools: PostgreSQL server, clang/libFuzzer, sanitizer runtimes,
 #                               jq, oathtool and python3 (the integrator's guide runs as a test, its
 #                               Python example too; the API document's

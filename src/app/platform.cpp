@@ -40,9 +40,9 @@ Platform::~Platform() {
 
 std::vector<db::Migration> Platform::all_migrations() {
   std::vector<db::Migration> all = db::foundation_migrations();
-  for (auto set :
-       {&audit::Module::migrations, &identity::Module::migrations, &catalog::Module::migrations,
-        &exchange::Module::migrations, &registry::Module::migrations}) {
+  for (auto set : {&audit::Module::migrations, &identity::Module::migrations,
+                   &catalog::Module::migrations, &exchange::Module::migrations,
+                   &registry::Module::migrations, &calendar::Module::migrations}) {
     for (auto& m : set())
       all.push_back(std::move(m));
   }
@@ -121,6 +121,12 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
       p->identity_->service(), p->audit_->log(), clock,
       registry::ModuleOptions{.node_id = p->node_id_,
                               .on_sync_error = reporter(options.log, "registry sync")});
+  p->calendar_ = std::make_unique<calendar::Module>(database, p->audit_->log(), clock);
+  // The holidays of the package compiled in, once per package version (several nodes: one).
+  auto imported = p->calendar_->service().import_package();
+  if (!imported.ok()) {
+    return with_context("cannot import the holiday calendar", std::move(imported).error());
+  }
   if (p->node_) {
     // This node's earlier process died with these uploads running: their retries go on now.
     auto interrupted = p->exchange_->exchange().ingest_service().interrupt_own_batches();
@@ -146,6 +152,7 @@ void Platform::add_routes(http::Router& router, http::Metrics& metrics) {
   catalog_->add_routes(router);
   exchange_->add_routes(router);
   registry_->add_routes(router);
+  calendar_->add_routes(router);
 }
 
 std::vector<core::BackgroundWorker*> Platform::workers() {

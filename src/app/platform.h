@@ -18,6 +18,7 @@
 #include "app/config.h"
 #include "app/node_id.h"
 #include "audit/module.h"
+#include "calendar/module.h"
 #include "catalog/module.h"
 #include "core/background_worker.h"
 #include "core/crypto_openssl.h"
@@ -95,6 +96,7 @@ class Platform {
   catalog::Module& catalog() { return *catalog_; }
   exchange::Module& exchange() { return *exchange_; }
   registry::Module& registry() { return *registry_; }
+  calendar::Module& calendar() { return *calendar_; }
 
  private:
   Platform(const Config& config, const core::Clock& clock);
@@ -112,6 +114,7 @@ class Platform {
   std::unique_ptr<catalog::Module> catalog_;
   std::unique_ptr<exchange::Module> exchange_;
   std::unique_ptr<registry::Module> registry_;
+  std::unique_ptr<calendar::Module> calendar_;
 };
 
 }  // namespace zt::app

@@ -76,6 +76,9 @@ constexpr TagDoc kTags[] = {
     {"registry",
      "The base registries (基础库): divisions (GB/T 2260), the population and legal-entity "
      "registries, their conflicts and what citizens can see of their own data."},
+    {"calendar",
+     "The working-day calendar (工作日历): public holidays, 调休 make-up working days and "
+     "deadlines in working days, in Beijing time."},
 };
 
 std::string_view tag_description(std::string_view name) {

@@ -27,9 +27,10 @@ constexpr std::array kDeptOfficer = {kAppealsHandle,  kCatalogResourcesRead, kCe
 constexpr std::array kDeptAdmin = {
     kCatalogResourcesPublish, kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
     kExchangeIngest,          kExchangeQuery,        kUsersRead,      kCasesRead};
-constexpr std::array kDataAdmin = {
-    kAnalyticsRead,  kCatalogManage, kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
-    kExchangeManage, kExchangeQuery, kRegistryManage,       kRegistryRead,   kCityScope};
+constexpr std::array kDataAdmin = {kAnalyticsRead,        kCalendarManage, kCatalogManage,
+                                   kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
+                                   kExchangeManage,       kExchangeQuery,  kRegistryManage,
+                                   kRegistryRead,         kCityScope};
 constexpr std::array kSupervisor = {kAnalyticsRead, kAppealsRead, kCityScope, kCasesRead,
                                     kSupervisionRead};
 constexpr std::array kLeader = {kAnalyticsRead, kAppealsRead, kCatalogResourcesRead,

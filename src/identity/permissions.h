@@ -24,6 +24,9 @@ inline constexpr std::string_view kApiClientsManage = "identity.api_clients.mana
 // audit (安全审计)
 inline constexpr std::string_view kAuditRead = "audit.read";
 
+// calendar (工作日历): changing a day and loading a year's holiday schedule
+inline constexpr std::string_view kCalendarManage = "calendar.manage";
+
 // catalog (政务信息资源目录)
 inline constexpr std::string_view kCatalogResourcesRead = "catalog.resources.read";
 inline constexpr std::string_view kCatalogResourcesPublish = "catalog.resources.publish";
