@@ -94,6 +94,14 @@ DROP INDEX registry_record_county;
 CREATE INDEX registry_record_figures ON registry_record
   (registry, deleted, alive, county_code, birth_year, gender, category, status);
 )sql"},
+      // A key's conflicts of one status, in id order: the person read's open conflicts were found
+      // through registry_conflict_status, walking every open conflict of the registry (issue
+      // 16); this index gives them directly, and serves every other lookup by key (sync, the
+      // resolutions, the merge's IN queries), so it replaces registry_conflict_key.
+      {.version = 523, .name = "registry_conflict_by_key_index", .sql = R"sql(
+DROP INDEX registry_conflict_key;
+CREATE INDEX registry_conflict_by_key ON registry_conflict (registry, rkey, status, id);
+)sql"},
   };
 }
 
