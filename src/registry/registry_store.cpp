@@ -397,6 +397,28 @@ Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind k
   return out;
 }
 
+Result<std::vector<Conflict>> key_conflicts(db::Connection& conn, RegistryKind kind,
+                                            std::string_view key) {
+  return db::map_rows<Conflict>(
+      conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND rkey = ? "
+                             "AND status IN ('open', 'resolved') ORDER BY id",
+                             kConflictColumns),
+                 name_of(kind), key),
+      conflict_of);
+}
+
+std::vector<Resolution> resolutions_of(const std::vector<Conflict>& conflicts) {
+  std::vector<Resolution> out;
+  for (const Conflict& c : conflicts) {
+    if (c.status != "resolved" || !c.resolution) continue;
+    boost::system::error_code ec;
+    json::value v = json::parse(*c.resolution, ec);
+    if (ec) continue;
+    out.push_back({c.id, c.attribute, c.digest, std::move(v), c.resolved_at.value_or(0)});
+  }
+  return out;
+}
+
 Result<int> sync_conflicts(db::Connection& conn, RegistryKind kind, std::string_view key,
                            const std::vector<MergeConflict>& open, std::int64_t now) {
   ZT_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT id, attribute, digest FROM registry_conflict "
