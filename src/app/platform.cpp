@@ -127,6 +127,15 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
   if (!imported.ok()) {
     return with_context("cannot import the holiday calendar", std::move(imported).error());
   }
+  // Record indexes made before today's layout (a database of an earlier version) are replaced
+  // once, here, before anything reads.
+  auto upgraded = p->exchange_->exchange().upgrade_record_indexes();
+  if (!upgraded.ok()) {
+    return with_context("cannot upgrade the record indexes", std::move(upgraded).error());
+  }
+  if (*upgraded > 0 && options.log) {
+    options.log->info("{} record indexes made in the field-then-key layout", *upgraded);
+  }
   if (p->node_) {
     // This node's earlier process died with these uploads running: their retries go on now.
     auto interrupted = p->exchange_->exchange().ingest_service().interrupt_own_batches();

@@ -41,11 +41,20 @@ class ExchangeService {
     return feed_.changes(actor, code, after, limit, std::move(purpose), context, case_id);
   }
 
+  // At start, after the migrations: every published resource's record indexes in today's
+  // layout (records::upgrade_indexes), each resource in its own write transaction. A database
+  // made before the field-then-key indexes gets them here, once; later starts find nothing to do.
+  // Success: the number of indexes made. Failure: the first database error (the resources before
+  // it stay upgraded).
+  Result<int> upgrade_record_indexes();
+
   IngestService& ingest_service() { return ingest_; }
   ChangeFeedService& feed_service() { return feed_; }
   QualityService& quality_service() { return quality_; }
 
  private:
+  db::Database& db_;
+  catalog::CatalogService& catalog_;
   IngestService ingest_;
   ChangeFeedService feed_;
   QualityService quality_;

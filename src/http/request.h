@@ -62,6 +62,9 @@ class Request {
   std::string_view param(std::string_view name) const;
   // A query parameter, percent-decoded ('+' as space), or nullopt when absent.
   std::optional<std::string> query_param(std::string_view name) const;
+  // Every query parameter in order, names and values decoded as query_param decodes them (a
+  // name without '=' has an empty value); nullopt when the query string is malformed.
+  std::optional<std::vector<std::pair<std::string, std::string>>> query_params() const;
 
   // The whole body, read before the handler runs; empty on a stream_body route (see body_stream).
   const std::string& body() const;

@@ -27,6 +27,10 @@ Result<DivisionImportReport> DivisionService::import(const std::filesystem::path
                           fmt::format("The division data set in {} holds no rows", dir.string()));
   }
   ZT_TRY(tx->commit());
+  {
+    std::lock_guard lock(mutex_);
+    lookups_.clear();
+  }
   report.counts = *merged;
   report.skipped = files->skipped();
   report.skipped_examples = files->skipped_examples();
@@ -36,20 +40,49 @@ Result<DivisionImportReport> DivisionService::import(const std::filesystem::path
   return report;
 }
 
+namespace {
+// Far more than a city's codes; a table that grows past it (codes from all over the country)
+// starts again rather than grow without bound.
+constexpr std::size_t kMaxCachedLookups = 16384;
+}  // namespace
+
 Result<DivisionLookup> DivisionService::lookup(std::string_view code) {
   auto checked = core::check_division_code(code);
   if (!checked.ok()) return std::move(checked).error();
+  const std::int64_t now = core::to_millis(clock_.now());
+  {
+    std::lock_guard lock(mutex_);
+    auto it = lookups_.find(*checked);
+    if (it != lookups_.end() && now - it->second.second < kDivisionCacheMs) {
+      return it->second.first;
+    }
+  }
+  auto found = read_lookup(std::move(checked).value());
+  if (!found.ok()) return found;
+  std::lock_guard lock(mutex_);
+  if (lookups_.size() >= kMaxCachedLookups) lookups_.clear();
+  lookups_.insert_or_assign(found->code, std::make_pair(*found, now));
+  return found;
+}
+
+Result<DivisionLookup> DivisionService::read_lookup(std::string code) {
   DivisionLookup out;
-  out.code = std::move(checked).value();
+  out.code = std::move(code);
   out.level = level_of_code(out.code);
   auto conn = db_.acquire(db::Access::kRead);
   if (!conn.ok()) return std::move(conn).error();
-  auto self = division_store::find(*conn, out.code);
-  if (!self.ok()) return std::move(self).error();
-  out.division = std::move(self).value();
-  auto ancestors = division_store::find_many(*conn, ancestor_codes(out.code));
-  if (!ancestors.ok()) return std::move(ancestors).error();
-  out.ancestors = std::move(ancestors).value();
+  // The code and its ancestors in one statement (every registry read looks two codes up).
+  std::vector<std::string> codes = ancestor_codes(out.code);
+  codes.push_back(out.code);
+  auto found = division_store::find_many(*conn, codes);
+  if (!found.ok()) return std::move(found).error();
+  for (Division& d : *found) {
+    if (d.code == out.code) {
+      out.division = std::move(d);
+    } else {
+      out.ancestors.push_back(std::move(d));
+    }
+  }
   std::sort(out.ancestors.begin(), out.ancestors.end(),
             [](const Division& a, const Division& b) { return a.level < b.level; });
   for (const Division& a : out.ancestors) {

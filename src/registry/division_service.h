@@ -11,11 +11,16 @@
 // Reads need no permission: the divisions are public reference data. Imports are an operator's
 // command (`zhengtong registry import-divisions`), not a route.
 //
-// Thread-safety: all methods may be called from many threads at once; the database must
-// outlive the service.
+// Lookups are kept kDivisionCacheMs on the service's clock (every registry read looks two codes
+// up): an import by this service drops them at once, one by another process (the command) is seen
+// within that time.
+//
+// Thread-safety: all methods may be called from many threads at once; the database and the
+// clock must outlive the service.
 #pragma once
 
 #include "core/result.h"
+#include "core/time.h"
 #include "db/database.h"
 #include "registry/division.h"
 #include "registry/division_import.h"
@@ -23,14 +28,17 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace zt::registry {
 
 inline constexpr int kMaxDivisionPage = 1000;
+inline constexpr std::int64_t kDivisionCacheMs = 60'000;
 
 // A code as the table knows it.
 struct DivisionLookup {
@@ -58,7 +66,7 @@ struct DivisionPage {
 
 class DivisionService {
  public:
-  explicit DivisionService(db::Database& db) : db_(db) {}
+  DivisionService(db::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
 
   // Merges the data set in `dir` (division_import.h) in one transaction; idempotent: a second
   // import of the same files adds, changes and retires nothing. `progress` as for
@@ -86,7 +94,14 @@ class DivisionService {
   Result<std::vector<std::pair<DivisionLevel, std::int64_t>>> counts();
 
  private:
+  // lookup() without the cache.
+  Result<DivisionLookup> read_lookup(std::string code);
+
   db::Database& db_;
+  const core::Clock& clock_;
+  std::mutex mutex_;  // guards lookups_
+  // code → (lookup, when it was read, ms); cleared when it reaches kMaxCachedLookups.
+  std::unordered_map<std::string, std::pair<DivisionLookup, std::int64_t>> lookups_;
 };
 
 }  // namespace zt::registry

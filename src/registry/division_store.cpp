@@ -124,11 +124,21 @@ Result<std::optional<Division>> find(db::Connection& conn, std::string_view code
 Result<std::vector<Division>> find_many(db::Connection& conn,
                                         const std::vector<std::string>& codes) {
   std::vector<Division> out;
-  for (const std::string& code : codes) {
-    auto one = find(conn, code);
-    if (!one.ok()) return std::move(one).error();
-    if (*one) out.push_back(std::move(**one));
+  if (codes.empty()) return out;
+  // One statement for all of them (a code and its ancestors are at most five).
+  std::string in = "?";
+  std::vector<db::Param> params;
+  params.reserve(codes.size());
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    if (i > 0) in += ", ?";
+    params.emplace_back(std::string_view(codes[i]));
   }
+  auto rows = conn.query(
+      fmt::format("SELECT {} FROM registry_division WHERE code IN ({})", kColumns, in), params);
+  if (!rows.ok()) return std::move(rows).error();
+  out.reserve(rows->size());
+  for (std::size_t i = 0; i < rows->size(); ++i)
+    out.push_back(division_of((*rows)[i]));
   return out;
 }
 

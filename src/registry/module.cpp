@@ -11,7 +11,7 @@ Module::Module(db::Database& database, catalog::CatalogService& catalog,
                exchange::ExchangeService& exchange, exchange::QueryService& query,
                identity::IdentityService& identity, audit::AuditLog& audit,
                const core::Clock& clock, ModuleOptions options)
-    : divisions_(database),
+    : divisions_(database, clock),
       registries_(database, catalog, exchange, query, identity, audit, divisions_, clock),
       // The lease outlasts a few rounds, so a node that dies hands the syncing on within it.
       sync_lease_(database, clock, "registry-sync", options.node_id, options.sync_interval * 6),

@@ -231,7 +231,7 @@ http::RouteDoc search_golden_doc(RegistryKind kind) {
           .description =
               "name: the exact name (姓名 / 名称); division: a division code prefix "
               "(330302 = 鹿城区, or a town's 9 digits). At least one. Pages in key "
-              "order." +
+              "order, or by division code then key when only the division is given." +
               kReadNote +
               " Needs exchange.query. Errors: 400 invalid_search, invalid_paging, "
               "field_not_filterable, purpose_required, invalid_purpose; 403 forbidden, "

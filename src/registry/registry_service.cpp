@@ -99,6 +99,21 @@ Result<RegistryService::Loaded> RegistryService::load(RegistryKind kind) {
   return l;
 }
 
+Result<std::shared_ptr<const RegistryService::Loaded>> RegistryService::load_for_read(
+    RegistryKind kind) {
+  const std::int64_t now = core::to_millis(clock_.now());
+  auto& slot = loaded_[static_cast<std::size_t>(kind)];
+  {
+    std::lock_guard lock(loaded_mutex_);
+    if (slot.first && now - slot.second < exchange::kResourceCacheMs) return slot.first;
+  }
+  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  auto loaded = std::make_shared<const Loaded>(std::move(l));
+  std::lock_guard lock(loaded_mutex_);
+  slot = {loaded, now};
+  return loaded;
+}
+
 Result<store::Config> RegistryService::config(const core::Principal& actor, RegistryKind kind) {
   if (!actor.has_permission(identity::permission::kRegistryManage) &&
       !actor.has_permission(identity::permission::kRegistryRead)) {
@@ -175,6 +190,10 @@ Result<store::Config> RegistryService::configure(const core::Principal& actor, R
       json::object{{"resource_code", config.resource_code}, {"mappings", config.mappings.size()}});
   ZT_TRY(audit_.append(conn, e));
   ZT_TRY(tx.commit());
+  {
+    std::lock_guard lock(loaded_mutex_);
+    loaded_[static_cast<std::size_t>(kind)] = {};
+  }
   return config;
 }
 
@@ -202,14 +221,12 @@ Result<int> RegistryService::remerge(db::Connection& conn, const Loaded& l, Regi
   return store::sync_conflicts(conn, kind, key, merged.conflicts, now);
 }
 
-Result<json::object> RegistryService::provenance(db::Connection& conn, const Loaded& l,
-                                                 RegistryKind kind, const std::string& key) {
-  ZT_ASSIGN_OR_RETURN(auto states, store::states(conn, kind, {key}));
+json::object RegistryService::provenance(const Loaded& l, RegistryKind kind,
+                                         const std::vector<SourceValues>& sources,
+                                         const std::vector<Resolution>& resolutions) {
   json::object out;
-  auto state = states.find(key);
-  if (state == states.end() || state->second.sources.empty()) return out;
-  const Merged merged = merge(kind, l.attributes, l.config.mappings, state->second.sources,
-                              state->second.resolutions);
+  if (sources.empty()) return out;
+  const Merged merged = merge(kind, l.attributes, l.config.mappings, sources, resolutions);
   for (const auto& [name, p] : merged.provenance) {
     json::object o{{"resource_code", p.resource_code},
                    {"batch_id", p.batch_id},
@@ -521,7 +538,8 @@ Result<SyncReport> RegistryService::rebuild(const core::Principal& actor, Regist
 Result<std::string> RegistryService::read(const core::Principal& actor, RegistryKind kind,
                                           std::string_view key,
                                           const exchange::ReadContext& context) {
-  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  ZT_ASSIGN_OR_RETURN(auto loaded, load_for_read(kind));
+  const Loaded& l = *loaded;
   ZT_ASSIGN_OR_RETURN(std::string text, query_.record(actor, l.golden.code, key, {}, context));
   auto record = parse_object(text);
   if (!record) return Error::internal("registry_corrupt", "the golden record is not JSON");
@@ -533,14 +551,18 @@ Result<std::string> RegistryService::read(const core::Principal& actor, Registry
   json::object provenance;
   json::array open;
   {
+    // Two statements: the key's sources, and its open and resolved conflicts (the resolutions
+    // for the provenance, the open ones to show).
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
-    ZT_ASSIGN_OR_RETURN(json::object all, this->provenance(conn, l, kind, stored_key));
+    ZT_ASSIGN_OR_RETURN(auto sources, store::sources(conn, kind, stored_key));
+    ZT_ASSIGN_OR_RETURN(auto conflicts, store::key_conflicts(conn, kind, stored_key));
+    json::object all = this->provenance(l, kind, sources, store::resolutions_of(conflicts));
     for (const auto& [name, value] : all) {
       if (record->contains(name)) provenance[name] = value;
     }
-    ZT_ASSIGN_OR_RETURN(auto conflicts,
-                        store::conflicts(conn, kind, std::string("open"), stored_key, 0, 100));
     for (const store::Conflict& c : conflicts) {
+      if (c.status != "open") continue;
+      if (open.size() == 100) break;  // as many as a conflicts page
       json::array from;
       boost::system::error_code ec;
       if (auto candidates = json::parse(c.candidates, ec); !ec && candidates.is_array()) {
@@ -576,7 +598,8 @@ Result<exchange::QueryPage> RegistryService::search(const core::Principal& actor
                                                     std::string_view division, int limit,
                                                     std::string cursor,
                                                     const exchange::ReadContext& context) {
-  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  ZT_ASSIGN_OR_RETURN(auto loaded, load_for_read(kind));
+  const Loaded& l = *loaded;
   exchange::QueryInput input;
   if (!name.empty()) input.filters.emplace_back("name", std::string(name));
   if (!division.empty()) {
@@ -732,14 +755,17 @@ Result<std::string> RegistryService::own_record(const core::Principal& actor,
         "My record is for citizens and enterprises with an ID number or a credit "
         "code on their account.");
   }
-  ZT_ASSIGN_OR_RETURN(Loaded l, load(kind));
+  ZT_ASSIGN_OR_RETURN(auto loaded, load_for_read(kind));
+  const Loaded& l = *loaded;
   std::optional<store::GoldenRecord> golden;
   json::object provenance;
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
     ZT_ASSIGN_OR_RETURN(golden, store::record(conn, kind, *subject));
     if (golden) {
-      ZT_ASSIGN_OR_RETURN(provenance, this->provenance(conn, l, kind, *subject));
+      ZT_ASSIGN_OR_RETURN(auto sources, store::sources(conn, kind, *subject));
+      ZT_ASSIGN_OR_RETURN(auto resolutions, store::resolutions(conn, kind, *subject));
+      provenance = this->provenance(l, kind, sources, resolutions);
     }
   }
   if (!golden) {

@@ -45,6 +45,8 @@
 
 #include <boost/json/value.hpp>
 
+#include <array>
+#include <memory>
 #include <mutex>
 
 namespace zt::identity {
@@ -153,16 +155,22 @@ class RegistryService {
     std::vector<std::string> attributes;
   };
   Result<Loaded> load(RegistryKind kind);
+  // load() for the reads (read, search, own_record), kept exchange::kResourceCacheMs as the
+  // records' resource cache is: a configuration or golden resource changed on another node is
+  // seen within that time; configure() on this node drops it at once.
+  Result<std::shared_ptr<const Loaded>> load_for_read(RegistryKind kind);
   core::Principal system_principal(const catalog::Resource& golden) const;
   Result<SyncReport> sync_locked(RegistryKind kind);
   // Re-merges `key` on `conn` (in the caller's transaction). Returns conflicts opened.
   Result<int> remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
                       std::string_view key, std::int64_t now);
   Result<std::int64_t> publish_pending(const Loaded& l, RegistryKind kind);
-  // The provenance of `key`'s golden record as JSON {attribute: {resource_code, batch_id,
-  // changed_at[, resolution_id]}}: merge() of its sources and resolutions (empty without sources).
-  Result<boost::json::object> provenance(db::Connection& conn, const Loaded& l, RegistryKind kind,
-                                         const std::string& key);
+  // The provenance of a golden record as JSON {attribute: {resource_code, batch_id,
+  // changed_at[, resolution_id]}}: merge() of its key's sources and resolutions (empty without
+  // sources).
+  static boost::json::object provenance(const Loaded& l, RegistryKind kind,
+                                        const std::vector<SourceValues>& sources,
+                                        const std::vector<Resolution>& resolutions);
   // The bulk merge of a fresh build: every key once, in key order.
   Status merge_all(const Loaded& l, RegistryKind kind, SyncReport& report);
 
@@ -175,6 +183,9 @@ class RegistryService {
   DivisionService& divisions_;
   const core::Clock& clock_;
   std::mutex sync_mutex_;
+  std::mutex loaded_mutex_;  // guards loaded_
+  // By RegistryKind: what load_for_read gives, and when it was loaded (ms).
+  std::array<std::pair<std::shared_ptr<const Loaded>, std::int64_t>, 2> loaded_{};
 };
 
 }  // namespace zt::registry

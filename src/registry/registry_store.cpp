@@ -94,6 +94,14 @@ DROP INDEX registry_record_county;
 CREATE INDEX registry_record_figures ON registry_record
   (registry, deleted, alive, county_code, birth_year, gender, category, status);
 )sql"},
+      // A key's conflicts of one status, in id order: the person read's open conflicts were found
+      // through registry_conflict_status, walking every open conflict of the registry (issue
+      // 16); this index gives them directly, and serves every other lookup by key (sync, the
+      // resolutions, the merge's IN queries), so it replaces registry_conflict_key.
+      {.version = 523, .name = "registry_conflict_by_key_index", .sql = R"sql(
+DROP INDEX registry_conflict_key;
+CREATE INDEX registry_conflict_by_key ON registry_conflict (registry, rkey, status, id);
+)sql"},
   };
 }
 
@@ -385,6 +393,28 @@ Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind k
     if (ec) continue;
     out.push_back({rows[i].get<std::int64_t>(0), rows[i].get<std::string>(1),
                    rows[i].get<std::string>(2), std::move(v), rows[i].get<std::int64_t>(4)});
+  }
+  return out;
+}
+
+Result<std::vector<Conflict>> key_conflicts(db::Connection& conn, RegistryKind kind,
+                                            std::string_view key) {
+  return db::map_rows<Conflict>(
+      conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND rkey = ? "
+                             "AND status IN ('open', 'resolved') ORDER BY id",
+                             kConflictColumns),
+                 name_of(kind), key),
+      conflict_of);
+}
+
+std::vector<Resolution> resolutions_of(const std::vector<Conflict>& conflicts) {
+  std::vector<Resolution> out;
+  for (const Conflict& c : conflicts) {
+    if (c.status != "resolved" || !c.resolution) continue;
+    boost::system::error_code ec;
+    json::value v = json::parse(*c.resolution, ec);
+    if (ec) continue;
+    out.push_back({c.id, c.attribute, c.digest, std::move(v), c.resolved_at.value_or(0)});
   }
   return out;
 }

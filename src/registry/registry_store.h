@@ -122,6 +122,13 @@ Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind ki
 Status mark_published(db::Connection& conn, RegistryKind kind, std::string_view first_key,
                       std::string_view last_key, std::int64_t read_at);
 
+// `key`'s open and resolved conflicts, by id, in one index range: what a read shows (the open
+// ones) and the resolutions its provenance follows.
+Result<std::vector<Conflict>> key_conflicts(db::Connection& conn, RegistryKind kind,
+                                            std::string_view key);
+// The resolved ones of `conflicts` as the merge takes them (a resolution that is not JSON is
+// left out, as resolutions() does).
+std::vector<Resolution> resolutions_of(const std::vector<Conflict>& conflicts);
 // Resolutions kept for `key` (resolved conflicts).
 Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind kind,
                                             std::string_view key);

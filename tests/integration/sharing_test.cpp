@@ -417,6 +417,93 @@ TEST_F(SharingTest, UnconditionalNoneFiltersAndExport) {
   ASSERT_GE(exports.size(), 2u);
 }
 
+// Filter values are percent-decoded like every other query parameter (issue 16, point 7): a
+// Chinese name matches the records holding it, and a percent-encoded division code is the code,
+// not its 36 escaped characters; a prefix and a range filter page by cursor in the field's order.
+TEST_F(SharingTest, FilterValuesArePercentDecoded) {
+  ASSERT_TRUE(open_city());
+  json::object r = population("330300-GA-0004");
+  for (json::value& f : r.at("fields").as_array()) {
+    if (f.at("name") == "name") f.as_object()["indexed"] = true;
+  }
+  ASSERT_TRUE(publish(r, ga_admin_));
+  std::string rows;
+  const char* names[] = {"王俊", "王俊杰", "李四", "王俊", "张三"};
+  const char* divisions[] = {"330302001001", "330302001002", "330303001001", "330302001001",
+                             "330302002001"};
+  for (int i = 0; i < 5; ++i) {
+    rows += json::serialize(json::object{{"id_number", id_number("19800101", i + 1)},
+                                         {"name", names[i]},
+                                         {"division_code", divisions[i]}}) +
+            "\n";
+  }
+  auto loaded = city().send("POST", "/api/v1/resources/330300-GA-0004/records", ga_officer_, rows,
+                            {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->status, 200) << loaded->body;
+  const std::string base = "/api/v1/resources/330300-GA-0004/records";
+  auto ids = [](const HttpResponse& page) {
+    std::vector<std::string> out;
+    const json::value body = page.json();  // json() parses: keep it for the loop
+    for (const json::value& item : body.at("items").as_array())
+      out.emplace_back(item.at("id_number").as_string());
+    return out;
+  };
+
+  // name=王俊 (as every client sends it: UTF-8, percent-encoded): the two records, not 王俊杰.
+  auto named = city().call("GET", base + "?name=%E7%8E%8B%E4%BF%8A", ga_officer_);
+  ASSERT_TRUE(named);
+  ASSERT_EQ(named->status, 200) << named->body;
+  EXPECT_EQ(ids(*named),
+            (std::vector<std::string>{id_number("19800101", 1), id_number("19800101", 4)}));
+  auto prefixed = city().call("GET", base + "?name__prefix=%E7%8E%8B&limit=2", ga_officer_);
+  ASSERT_TRUE(prefixed);
+  ASSERT_EQ(prefixed->status, 200) << prefixed->body;
+  EXPECT_EQ(prefixed->json().at("items").as_array().size(), 2u);
+
+  // division_code=330302001001 with every digit escaped (%33%33…, 36 characters).
+  std::string escaped;
+  for (char c : std::string("330302001001"))
+    escaped += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  auto coded = city().call("GET", base + "?division_code=" + escaped, ga_officer_);
+  ASSERT_TRUE(coded);
+  ASSERT_EQ(coded->status, 200) << coded->body;
+  EXPECT_EQ(ids(*coded),
+            (std::vector<std::string>{id_number("19800101", 1), id_number("19800101", 4)}));
+  // An escaped filter name too, and '+' in a query value is a space (no match here).
+  auto escaped_name =
+      city().call("GET", base + "?division%5Fcode__prefix=%33%33%30%33%30%32", ga_officer_);
+  ASSERT_TRUE(escaped_name);
+  ASSERT_EQ(escaped_name->status, 200) << escaped_name->body;
+  EXPECT_EQ(escaped_name->json().at("items").as_array().size(), 4u);
+  auto spaced = city().call("GET", base + "?name=%E7%8E%8B+%E4%BF%8A", ga_officer_);
+  ASSERT_TRUE(spaced);
+  ASSERT_EQ(spaced->status, 200) << spaced->body;
+  EXPECT_TRUE(spaced->json().at("items").as_array().empty());
+
+  // A prefix pages in division order, then key order, one record a page, each once.
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto p = city().call("GET",
+                         base + "?division_code__prefix=%33%33%30%33%30%32&limit=1" +
+                             (cursor.empty() ? "" : "&cursor=" + cursor),
+                         ga_officer_);
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->status, 200) << p->body;
+    for (const std::string& id : ids(*p))
+      seen.push_back(id);
+    if (!p->json().at("next_cursor").is_string()) break;
+    cursor = std::string(p->json().at("next_cursor").as_string());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{id_number("19800101", 1), id_number("19800101", 4),
+                                            id_number("19800101", 2), id_number("19800101", 5)}));
+  // That cursor is for a query in division order: in key order it is refused.
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", base + "?name=%E7%8E%8B%E4%BF%8A&cursor=" + cursor, ga_officer_),
+                400, "invalid_cursor"));
+}
+
 // The export over more pages than it reads at a time (5 000 records), with values CSV must quote
 // or guard as text (a formula), nulls and integers (negative ones unguarded): its CSV is exactly
 // the records query's items, page after page, written as CSV, and its NDJSON exactly those items.

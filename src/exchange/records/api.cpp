@@ -5,8 +5,6 @@
 #include "http/route_file.h"
 #include "identity/api.h"
 
-#include <boost/url/parse_query.hpp>
-
 namespace zt::exchange {
 
 ReadContext read_context(const http::Request& request) {
@@ -51,13 +49,13 @@ constexpr std::string_view kReadRule =
 // The query's filters: every parameter except fields, limit, cursor, format.
 Result<QueryInput> query_input(const http::Request& request) {
   QueryInput in;
-  const std::string query(request.query());  // parse_query needs a NUL-terminated string
-  auto params = boost::urls::parse_query(query);
+  // Names and values percent-decoded, as every other query parameter: `name=%E7%8E%8B%E4%BF%8A`
+  // filters on 王俊.
+  auto params = request.query_params();
   if (!params) return Error::invalid("invalid_query", "The query string is malformed.");
-  for (const auto& p : *params) {
-    const std::string key(p.key);
+  for (auto& [key, value] : *params) {
     if (key == "fields" || key == "limit" || key == "cursor" || key == "format") continue;
-    in.filters.emplace_back(key, std::string(p.value));
+    in.filters.emplace_back(std::move(key), std::move(value));
   }
   in.fields = split_list(request.query_param("fields"));
   if (auto limit = request.query_param("limit"); limit && !limit->empty()) {
@@ -114,7 +112,9 @@ http::RouteDoc query_records_doc() {
           "indexed fields, each value checked against the field's type — only on fields you read, "
           "and on a field masked for you only field=value (403 filter_not_allowed); fields=a,b; "
           "limit "
-          "(1-1000, default 100) and cursor page in key order. Records are projected and masked "
+          "(1-1000, default 100) and cursor page in key order — with a range or prefix filter "
+          "and no exact match, in that field's order, then key order (each page one walk of "
+          "the field's index). Records are projected and masked "
           "as for one record; one audit record per request with the keys returned.\n\n{}\n\n"
           "Errors: 400 invalid_query, invalid_paging, invalid_cursor, invalid_filter, "
           "field_not_filterable, invalid_fields, purpose_required, invalid_purpose; 403 "

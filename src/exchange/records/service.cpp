@@ -33,7 +33,16 @@ std::vector<std::size_t> key_indexes(const Resource& r) {
   return out;
 }
 
-// A cursor: the last key of a page as a JSON array, in hex (opaque to clients).
+// The fields a page's position is made of (records::scan_order): the order field, if any, then
+// the key fields.
+std::vector<std::size_t> position_fields(const Resource& r, std::optional<std::size_t> by) {
+  std::vector<std::size_t> out;
+  if (by) out.push_back(*by);
+  for (std::size_t i : key_indexes(r))
+    out.push_back(i);
+  return out;
+}
+
 // `access` narrowed to the fields asked for (unknown names: 400).
 Result<Access> narrowed(const Resource& r, Access access, const std::vector<std::string>& fields) {
   if (fields.empty()) return access;
@@ -117,22 +126,31 @@ std::string cursor_binding(const Resource& r) {
 
 }  // namespace
 
-Result<std::string> QueryService::seal_cursor(const Resource& r, const TypedRow& row) const {
+// A cursor: the position of a page's last record, sealed, in hex (opaque to clients). In key
+// order a JSON array of the key values; in a field's order {"by": field, "after": [the field's
+// value, the key values…]}, so that a cursor opens only for a query in the same order.
+Result<std::string> QueryService::seal_cursor(const Resource& r, std::optional<std::size_t> by,
+                                              const TypedRow& row) const {
   json::array a;
-  for (std::size_t i : key_indexes(r)) {
+  for (std::size_t i : position_fields(r, by)) {
     const TypedValue& v = row.values[i];
     if (v.kind == TypedValue::Kind::kText) {
       a.emplace_back(v.text);
+    } else if (v.kind == TypedValue::Kind::kBool) {
+      a.emplace_back(v.i != 0);
     } else {
       a.emplace_back(v.i);
     }
   }
+  json::value position = std::move(a);
+  if (by) position = json::object{{"by", r.fields[*by].name}, {"after", std::move(position)}};
   ZT_ASSIGN_OR_RETURN(const std::string sealed,
-                      crypto_.sm4_seal(data_key_, json::serialize(a), cursor_binding(r)));
+                      crypto_.sm4_seal(data_key_, json::serialize(position), cursor_binding(r)));
   return core::to_hex(sealed);
 }
 
 Result<std::vector<TypedValue>> QueryService::open_cursor(const Resource& r,
+                                                          std::optional<std::size_t> by,
                                                           std::string_view cursor) const {
   auto bad = [] {
     return Error::invalid("invalid_cursor", "cursor must come from a previous page.");
@@ -143,14 +161,28 @@ Result<std::vector<TypedValue>> QueryService::open_cursor(const Resource& r,
   if (!text.ok()) return bad();
   boost::system::error_code ec;
   json::value v = json::parse(*text, ec);
-  const auto keys = key_indexes(r);
-  if (ec || !v.is_array() || v.get_array().size() != keys.size()) return bad();
+  if (ec) return bad();
+  const json::value* position = &v;
+  if (by) {
+    // A cursor of the same order: made by a query ordered by the same field.
+    const json::object* o = v.if_object();
+    const json::value* field = o ? o->if_contains("by") : nullptr;
+    position = o ? o->if_contains("after") : nullptr;
+    if (!field || !field->is_string() || field->get_string() != r.fields[*by].name || !position) {
+      return bad();
+    }
+  }
+  if (!position->is_array() || position->get_array().size() != position_fields(r, by).size()) {
+    return bad();
+  }
   std::vector<TypedValue> out;
-  for (const json::value& item : v.get_array()) {
+  for (const json::value& item : position->get_array()) {
     if (item.is_string()) {
       out.push_back({TypedValue::Kind::kText, 0, std::string(item.get_string())});
     } else if (item.is_int64()) {
       out.push_back({TypedValue::Kind::kInt, item.get_int64(), {}});
+    } else if (item.is_bool()) {
+      out.push_back({TypedValue::Kind::kBool, item.get_bool() ? 1 : 0, {}});
     } else {
       return bad();
     }
@@ -350,9 +382,10 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
   ZT_ASSIGN_OR_RETURN(Prepared p, prepare(actor, code, input.fields, context));
   const Resource& r = p.resource();
   ZT_ASSIGN_OR_RETURN(auto conds, conditions(r, p.granted, input));
+  const std::optional<std::size_t> by = records::scan_order(r, conds);
   std::vector<TypedValue> after;
   if (!input.cursor.empty()) {
-    ZT_ASSIGN_OR_RETURN(after, open_cursor(r, input.cursor));
+    ZT_ASSIGN_OR_RETURN(after, open_cursor(r, by, input.cursor));
   }
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
   QueryPage page;
@@ -376,7 +409,7 @@ Result<QueryPage> QueryService::query(const core::Principal& actor, std::string_
     last = row;
   }));
   if (last && static_cast<int>(page.items.size()) == input.limit) {
-    ZT_ASSIGN_OR_RETURN(page.next_cursor, seal_cursor(r, *last));
+    ZT_ASSIGN_OR_RETURN(page.next_cursor, seal_cursor(r, by, *last));
   }
   json::object filters;
   for (const auto& [k, v] : input.filters)
@@ -412,9 +445,10 @@ Result<ExportPlan> QueryService::export_records(const core::Principal& actor, st
     std::string out;
     out.reserve(kExportPiece + 64 * 1024);
     if (csv) projection.append_csv_header(out);
-    const auto keys = key_indexes(r);
-    std::vector<TypedValue> after;              // the last key of the previous page
-    std::vector<TypedValue> last(keys.size());  // the last key of this page
+    // A page's position: the order field's value (records::scan_order), then the key.
+    const auto keys = position_fields(r, records::scan_order(r, conds));
+    std::vector<TypedValue> after;              // the last position of the previous page
+    std::vector<TypedValue> last(keys.size());  // the last position of this page
     TypedRow typed;  // NDJSON: the row as append_projected_json takes it, its storage reused
     typed.values.resize(r.fields.size());
     std::int64_t count = 0;

@@ -106,10 +106,14 @@ class QueryService {
   void audit(const core::Principal& actor, const Prepared& p, const ReadContext& context,
              std::string action, std::string object_id, std::string detail,
              audit::ReadSubjects subjects = {});
-  // The next_cursor after `row`: its key values, sealed. Failure: crypto_error.
-  Result<std::string> seal_cursor(const catalog::Resource& r, const TypedRow& row) const;
-  // The key values a cursor of this resource holds. Failure: 400 invalid_cursor.
+  // The next_cursor after `row` in the page order `by` (records::scan_order): its position —
+  // the order field's value, then the key values — sealed. Failure: crypto_error.
+  Result<std::string> seal_cursor(const catalog::Resource& r, std::optional<std::size_t> by,
+                                  const TypedRow& row) const;
+  // The position a cursor of this resource and order holds (records::scan_records' `after`).
+  // Failure: 400 invalid_cursor (also for a cursor of another order).
   Result<std::vector<TypedValue>> open_cursor(const catalog::Resource& r,
+                                              std::optional<std::size_t> by,
                                               std::string_view cursor) const;
 
   db::Database& db_;

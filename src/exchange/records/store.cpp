@@ -113,8 +113,31 @@ std::string column_definition(const Field& f, bool pg) {
   return fmt::format("{} {}{}", column(f), sql_type(f, pg), f.key ? " NOT NULL" : "");
 }
 
+// The key columns in key order, comma-separated.
+std::string key_columns(const Resource& r) {
+  std::string out;
+  for (const Field& f : r.fields) {
+    if (f.key) out += (out.empty() ? "" : ", ") + column(f);
+  }
+  return out;
+}
+
+// An indexed field's index: the field, then the key (rec_<id>_by_<field>), so that the records
+// with one value — or a range of values — come out of the index in the order a page is read
+// (scan_order) and a page is a walk of the index, never a sort of every matching row. (Names:
+// "by_" can be no field's column, which all start "f_"; at most 4 + 7 + 4 + 48 bytes, within
+// PostgreSQL's 63.)
+std::string index_name(const Resource& r, const Field& f) {
+  return fmt::format("{}_by_{}", table(r.id), f.name);
+}
 std::string index_statement(const Resource& r, const Field& f) {
-  return fmt::format("CREATE INDEX IF NOT EXISTS {0}_{1} ON {0} ({1})", table(r.id), column(f));
+  return fmt::format("CREATE INDEX IF NOT EXISTS {} ON {} ({}, {})", index_name(r, f), table(r.id),
+                     column(f), key_columns(r));
+}
+// The index of an indexed field before issue 16: the field alone (rec_<id>_f_<field>), which made
+// a filtered page sort every matching row. upgrade_indexes replaces it.
+std::string old_index_name(const Resource& r, const Field& f) {
+  return fmt::format("{}_{}", table(r.id), column(f));
 }
 
 db::Param param_of(const TypedValue& v) {
@@ -729,6 +752,36 @@ Status apply_schema(db::Connection& conn, const Resource* before, const Resource
   return {};
 }
 
+Result<int> upgrade_indexes(db::Connection& conn, const Resource& r) {
+  // The state row's lock makes nodes starting together take turns: the second finds the work
+  // done (SQLite has one writer anyway).
+  ZT_TRY(lock_state(conn, r.id));
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(is_pg(conn)
+                     ? "SELECT indexname FROM pg_indexes WHERE schemaname = "
+                       "current_schema() AND tablename = ?"
+                     : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+                 table(r.id)));
+  std::unordered_set<std::string> present;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    present.insert(rows[i].get<std::string>(0));
+  std::string script;
+  int made = 0;
+  for (const Field& f : r.fields) {
+    if (!f.indexed || f.key) continue;
+    if (!present.contains(index_name(r, f))) {
+      script += index_statement(r, f) + ";\n";
+      ++made;
+    }
+    if (present.contains(old_index_name(r, f))) {
+      script += fmt::format("DROP INDEX {};\n", old_index_name(r, f));
+    }
+  }
+  if (!script.empty()) ZT_TRY(conn.execute(script));
+  return made;
+}
+
 Result<ChunkOutcome> apply_chunk(db::Connection& conn, db::Transaction& tx,
                                  const Resource& resource, std::span<const TypedRow> rows,
                                  std::int64_t batch_id, std::int64_t stamp, std::int64_t now_ms,
@@ -862,6 +915,16 @@ Result<std::optional<TypedRow>> lookup_record(db::Connection& conn, const Resour
   return std::optional<TypedRow>(typed_row_of(r, rows[0]));
 }
 
+std::optional<std::size_t> scan_order(const Resource& r, std::span<const Condition> conditions) {
+  // An exact match, or any condition on a key field, is read in key order (rec_<id>_by_<field>
+  // holds one value's records in key order; the key index holds the key's ranges).
+  for (const Condition& c : conditions) {
+    if (c.op == Condition::Op::kEq || r.fields.at(c.field).key) return std::nullopt;
+  }
+  if (conditions.empty()) return std::nullopt;
+  return conditions.front().field;
+}
+
 namespace {
 
 // The SELECT of a scan and what its columns are.
@@ -876,37 +939,48 @@ ScanQuery scan_query(const Resource& r, std::span<const Condition> conditions,
                      const std::vector<bool>& selected, bool pg) {
   ScanQuery q;
   std::vector<std::string> clauses;
+  const std::optional<std::size_t> by = scan_order(r, conditions);
   for (const Condition& c : conditions) {
     const Field& f = r.fields.at(c.field);
     const std::string col = column(f);
+    // After a cursor the page starts at the position (the row value below), which implies the
+    // order field's lower bounds; SQLite, given both, starts at the lower bound and steps over
+    // every record of the cursor's value before it — unary + keeps a term out of its index
+    // choice, so the walk starts at the position. (PostgreSQL starts at the tighter of the two.)
+    const std::string low = !after.empty() && by == c.field && !pg ? "+" + col : col;
     const std::string p = placeholder(f, pg);
     switch (c.op) {
       case Condition::Op::kEq: clauses.push_back(col + " = " + p); break;
-      case Condition::Op::kGt: clauses.push_back(col + " > " + p); break;
-      case Condition::Op::kGte: clauses.push_back(col + " >= " + p); break;
+      case Condition::Op::kGt: clauses.push_back(low + " > " + p); break;
+      case Condition::Op::kGte: clauses.push_back(low + " >= " + p); break;
       case Condition::Op::kLt: clauses.push_back(col + " < " + p); break;
       case Condition::Op::kLte: clauses.push_back(col + " <= " + p); break;
       case Condition::Op::kPrefix:
         // A range on the index: [prefix, prefix + U+FFFF) covers every text starting with it.
-        clauses.push_back(fmt::format("{0} >= ? AND {0} < ?", col));
+        clauses.push_back(fmt::format("{} >= ? AND {} < ?", low, col));
         q.params.push_back(param_of(c.value));
         q.params.emplace_back(std::string_view(c.upper));
         continue;
     }
     q.params.push_back(param_of(c.value));
   }
-  // Keyset paging: rows after the last key of the previous page, in key order.
-  std::string lhs, rhs, order;
+  // Keyset paging: rows after the last position of the previous page, in the page order (the
+  // order field, then the key), which an index gives without a sort: the key's own index, or
+  // the order field's rec_<id>_by_<field> — also for an exact match on an indexed field, whose
+  // rows that index holds in key order.
+  std::string lhs, rhs;
+  if (by) {
+    lhs = column(r.fields[*by]);
+    rhs = placeholder(r.fields[*by], pg);
+  }
   for (const Field& f : r.fields) {
     if (!f.key) continue;
-    if (!order.empty()) {
+    if (!lhs.empty()) {
       lhs += ", ";
       rhs += ", ";
-      order += ", ";
     }
     lhs += column(f);
     rhs += placeholder(f, pg);
-    order += column(f);
   }
   if (!after.empty()) {
     for (const TypedValue& v : after)
@@ -916,7 +990,9 @@ ScanQuery scan_query(const Resource& r, std::span<const Condition> conditions,
   std::string list;
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
     const Field& f = r.fields[i];
-    if (!f.key && !selected.empty() && !(i < selected.size() && selected[i])) continue;
+    if (!f.key && (!by || *by != i) && !selected.empty() && !(i < selected.size() && selected[i])) {
+      continue;
+    }
     if (!list.empty()) list += ", ";
     list += select_column(f, pg);
     q.fields.push_back(i);
@@ -924,7 +1000,7 @@ ScanQuery scan_query(const Resource& r, std::span<const Condition> conditions,
   q.sql = fmt::format("SELECT {} FROM {}", list, table(r.id));
   for (std::size_t i = 0; i < clauses.size(); ++i)
     q.sql += (i ? " AND " : " WHERE ") + clauses[i];
-  q.sql += fmt::format(" ORDER BY {} LIMIT {}", order, limit);
+  q.sql += fmt::format(" ORDER BY {} LIMIT {}", lhs, limit);
   return q;
 }
 
@@ -935,11 +1011,18 @@ std::size_t key_count(const Resource& r) {
 
 }  // namespace
 
+ScanStatement scan_statement(db::Backend backend, const Resource& r,
+                             std::span<const Condition> conditions,
+                             std::span<const TypedValue> after, int limit) {
+  ScanQuery q = scan_query(r, conditions, after, limit, {}, backend == db::Backend::kPostgres);
+  return {std::move(q.sql), std::move(q.params)};
+}
+
 Status scan_record_views(db::Connection& conn, const Resource& r,
                          std::span<const Condition> conditions, std::span<const TypedValue> after,
                          int limit, const std::vector<bool>& selected,
                          const std::function<void(std::span<const ValueView>)>& visit) {
-  if (!after.empty() && after.size() != key_count(r)) {
+  if (!after.empty() && after.size() != key_count(r) + (scan_order(r, conditions) ? 1 : 0)) {
     return Error::invalid("invalid_cursor", "The cursor does not belong to this resource.");
   }
   const ScanQuery q = scan_query(r, conditions, after, limit, selected, is_pg(conn));

@@ -1,11 +1,13 @@
 // Record storage of published resources: one typed table per resource (rec_<id>: a column per
-// field of the field's type, the key as primary key, an index per indexed field), its change log
+// field of the field's type, the key as primary key, an index per indexed field on the field
+// then the key, rec_<id>_by_<field>, so that a filtered page walks an index), its change log
 // (rec_<id>_changes: seq, op, data) and its state row (last sequence number, record count). The
 // only file of the module with SQL on these tables.
 //
 // Column types: integer BIGINT, decimal NUMERIC, boolean INTEGER 0/1 (SQLite) / BOOLEAN, date
 // TEXT (SQLite) / DATE, datetime TEXT in Beijing time (SQLite) / TIMESTAMPTZ, other types TEXT.
-// SQLite tables are WITHOUT ROWID, clustered on the key. Columns are f_<field name>; system
+// SQLite tables are rowid tables with a unique index on the key (rec_<id>_key). Columns are
+// f_<field name>; system
 // columns start with '_' (field names cannot).
 //
 // Writing a chunk of validated rows happens in the caller's transaction: every row is inserted,
@@ -46,6 +48,14 @@ namespace records {
 // compatible field change (new columns, new indexes). Runs in the caller's transaction.
 Status apply_schema(db::Connection& conn, const catalog::Resource* before,
                     const catalog::Resource& after);
+
+// Brings a resource's indexes made before issue 16 to today's layout: each indexed field's
+// rec_<id>_by_<field> (the field, then the key) made where missing, and the field-only index it
+// replaces (rec_<id>_f_<field>) dropped. Run in the caller's write transaction, once per
+// resource at start (ExchangeService::upgrade_record_indexes); the resource's state row is
+// locked first, so nodes starting together do it once. Success: the number of indexes made (0
+// when up to date). Failure: a database error (the transaction should roll back).
+Result<int> upgrade_indexes(db::Connection& conn, const catalog::Resource& resource);
 
 // Applies `rows` (keys unique among them; validated against resource.fields) in the caller's
 // write transaction `tx` on `conn`; `batch_id` and `now_ms` are recorded with each change. Every
@@ -103,20 +113,40 @@ struct Condition {
   std::string upper;
 };
 
-// Records matching every condition, in key order, after the key `after` (empty: from the
-// start), at most `limit`, each given to `visit` as typed values in field order.
+// The order a scan of these conditions returns records in: nullopt for key order — no
+// conditions, an exact match on any field, or any condition on a key field — else the field of
+// the first condition (a range or prefix on an indexed field), then the key. Either is a walk of
+// one index with no sort: the key's, or rec_<id>_by_<field>, which holds each value's records in
+// key order.
+std::optional<std::size_t> scan_order(const catalog::Resource& resource,
+                                      std::span<const Condition> conditions);
+
+// Records matching every condition, in scan_order, after the position `after` (empty: from the
+// start; else the order field's value when scan_order names one, then the key values — what the
+// last record of the previous page holds), at most `limit`, each given to `visit` as typed
+// values in field order. Failure: 400 invalid_cursor when `after` has the wrong length.
 Status scan_records(db::Connection& conn, const catalog::Resource& resource,
                     std::span<const Condition> conditions, std::span<const TypedValue> after,
                     int limit, const std::function<void(const TypedRow&)>& visit);
 
 // The same as views borrowed from the rows read (valid only during the call to `visit`), one per
-// field in field order, with only the `selected` fields (and the key fields) read: the others
-// are kNull. An empty `selected` reads every field. For exports, which read many rows and
+// field in field order, with only the `selected` fields (and the key and order fields) read: the
+// others are kNull. An empty `selected` reads every field. For exports, which read many rows and
 // copy each value once, into their output.
 Status scan_record_views(db::Connection& conn, const catalog::Resource& resource,
                          std::span<const Condition> conditions, std::span<const TypedValue> after,
                          int limit, const std::vector<bool>& selected,
                          const std::function<void(std::span<const ValueView>)>& visit);
+
+// The statement scan_records runs for these arguments, with its parameters (views into
+// `conditions` and `after`, valid while they are): for plan checks in tests and benchmarks.
+struct ScanStatement {
+  std::string sql;
+  std::vector<db::Param> params;
+};
+ScanStatement scan_statement(db::Backend backend, const catalog::Resource& resource,
+                             std::span<const Condition> conditions,
+                             std::span<const TypedValue> after, int limit);
 
 // The same, each as the JSON object find_record gives.
 Result<std::vector<std::string>> find_records(db::Connection& conn,

@@ -29,7 +29,7 @@ class DemoTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("demo"));
     ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({registry::division_migrations()}, 2));
-    divisions_ = std::make_unique<registry::DivisionService>(*db_);
+    divisions_ = std::make_unique<registry::DivisionService>(*db_, clock_);
     ASSERT_OK(divisions_->import(ZT_TEST_DIVISIONS, 0));
     auto city = CityPlan::load(*divisions_, "330300", 7);
     ASSERT_OK(city);
@@ -38,6 +38,7 @@ class DemoTest : public ::testing::Test {
 
   std::unique_ptr<test::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
+  core::SystemClock clock_;
   std::unique_ptr<registry::DivisionService> divisions_;
   std::unique_ptr<CityPlan> city_;
 };

@@ -35,6 +35,20 @@ TEST(Request, QueryParametersAreDecoded) {
   EXPECT_FALSE(request.query_param("missing").has_value());
 }
 
+TEST(Request, EveryQueryParameterDecodedInOrder) {
+  NativeRequest native;
+  Request request(&native, "/", "name=%E7%8E%8B%E4%BF%8A&division%5Fcode=%33%33&q=a+b&flag&name=x",
+                  "", "");
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(
+      request.query_params(),
+      (Params{
+          {"name", "王俊"}, {"division_code", "33"}, {"q", "a b"}, {"flag", ""}, {"name", "x"}}));
+  EXPECT_EQ(request.query_param("name"), "王俊");  // the first
+  Request empty(&native, "/", "", "", "");
+  EXPECT_EQ(empty.query_params(), Params{});
+}
+
 // Regression (fuzz_http, tests/fuzz/corpus/http/regression-query-not-terminated): the query is a
 // view into the request target with no NUL after it; under ASan this read past its end.
 TEST(Request, QueryThatIsNotNulTerminated) {

@@ -47,7 +47,7 @@ class DivisionTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(test_db_, test::TestDatabase::create("div"));
     ASSERT_OK_AND_ASSIGN(db_, test_db_->open_migrated({division_migrations()}));
-    service_ = std::make_unique<DivisionService>(*db_);
+    service_ = std::make_unique<DivisionService>(*db_, clock_);
     dir_ = fs::path(::testing::TempDir()) /
            fmt::format("zt-divisions-{}-{}", ::getpid(),
                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -75,6 +75,7 @@ class DivisionTest : public ::testing::Test {
 
   std::unique_ptr<test::TestDatabase> test_db_;
   std::unique_ptr<db::Database> db_;
+  core::FakeClock clock_{core::from_millis(kNow)};
   std::unique_ptr<DivisionService> service_;
   fs::path dir_;
 };
@@ -113,6 +114,28 @@ TEST_F(DivisionTest, ImportsEveryLevelInLongForm) {
   ASSERT_OK(town);
   EXPECT_EQ(town->division->parent_code, "441900");
   EXPECT_EQ(town->full_name, "广东省东莞市东城街道");
+}
+
+// Lookups are kept kDivisionCacheMs: this service's import drops them at once; a change made by
+// another process (here: behind the service's back) is seen once they expire.
+TEST_F(DivisionTest, LookupsAreCachedUntilAnImportOrForAMinute) {
+  auto before = service_->lookup("330302001001");
+  ASSERT_OK(before);
+  EXPECT_FALSE(before->known());
+  ASSERT_OK(service_->import(dir_, kNow));
+  auto after = service_->lookup("330302001001");
+  ASSERT_OK(after);
+  EXPECT_TRUE(after->known());
+  {
+    auto conn = db_->acquire(db::Access::kWrite);
+    ASSERT_OK(conn);
+    ASSERT_OK(conn->exec("UPDATE registry_division SET name = '墨池社区' WHERE code = ?",
+                         "330302001001"));
+  }
+  clock_.advance(std::chrono::milliseconds(kDivisionCacheMs - 1));
+  EXPECT_EQ(service_->lookup("330302001001")->division->name, "墨池社区居民委员会");
+  clock_.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(service_->lookup("330302001001")->division->name, "墨池社区");
 }
 
 TEST_F(DivisionTest, ListsChildrenLevelsAndPages) {
