@@ -1,12 +1,14 @@
 // The daily counts of the log (the exchange figures' reads and deliveries): for the actions in
 // kDailyCountedActions, how many records each Beijing day holds per action, object key (object_id
-// up to its first '/': "<code>/<key>" counts under <code>), department (the record's department_id,
-// 0 for none) and outcome — a rollup kept as records are appended, so that the figures read a few
-// rows per day and resource instead of aggregating every read of the window from the log.
+// up to its first '/': "<code>/<key>" counts under <code>) and outcome — a rollup kept as records
+// are appended, so that the figures read a few rows per day and resource instead of aggregating
+// every read of the window from the log. The reading department is not a dimension: the figures
+// count a resource's reads whoever read them and credit them to the department providing the
+// resource now (from the catalog), and keeping it would multiply the rows by the readers.
 //
 // Table audit_daily_counts (migration 120, which backfills it from the records already there):
-// (day 'YYYY-MM-DD', action, object_key, department_id, outcome) → count, primary key in that
-// order. The counts are written in the transaction that appends the records (AuditLog::append,
+// (day 'YYYY-MM-DD', action, object_key, outcome) → count, primary key in that order. The counts
+// are written in the transaction that appends the records (AuditLog::append,
 // AuditLog::append_batch, the group-commit writer's flush): they commit or roll back with them, so
 // they are exact at every commit. Each append holds the chain head's lock (see service.h), so
 // appends — on one node or many sharing one PostgreSQL — update the counts one after another; the
@@ -45,12 +47,12 @@ db::Migration daily_counts_migration();
 namespace daily_store {
 
 // Adds `records` (those of counted actions; the others are skipped) to the counts, inside the
-// caller's write transaction, one UPSERT per distinct (day, action, key, department, outcome).
+// caller's write transaction: one UPSERT row per distinct (day, action, key, outcome).
 // Failure: the database's error (the caller's transaction should then be rolled back).
 Status add(db::Connection& conn, std::span<const AuditRecord> records);
 
-// The counts of the Beijing days from `first_day` on, per (day, action, object key, outcome) —
-// departments summed — ordered by those, for `actions` (each one of kDailyCountedActions).
+// The counts of the Beijing days from `first_day` on, per (day, action, object key, outcome),
+// ordered by those, for `actions` (each one of kDailyCountedActions).
 // Failure: Error internal "action_not_counted" for another action; the database's error.
 Result<std::vector<DailyActionCount>> counts(db::Connection& conn,
                                              std::span<const std::string> actions,

@@ -332,27 +332,22 @@ Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind ki
 
 namespace {
 
-// What a stored golden record counts under in the figures: nullopt when it is absent or deleted
-// (not counted). The row is locked until the transaction ends (PostgreSQL FOR UPDATE; SQLite has
-// one writer), so the change that follows replaces exactly what was read.
-Result<std::optional<FigureKey>> lock_figure_key(db::Connection& conn, RegistryKind kind,
-                                                 std::string_view key, bool& exists) {
-  ZT_ASSIGN_OR_RETURN(
-      auto rows,
-      conn.query(std::string("SELECT county_code, alive, COALESCE(birth_year, ''), "
-                             "COALESCE(gender, ''), COALESCE(category, ''), COALESCE(status, ''), "
-                             "deleted FROM registry_record WHERE registry = ? AND rkey = ?") +
-                     (conn.backend() == db::Backend::kPostgres ? " FOR UPDATE" : ""),
-                 name_of(kind), key));
-  exists = !rows.empty();
-  if (rows.empty() || rows[0].get<std::int64_t>(6) != 0) return std::optional<FigureKey>();
+constexpr std::string_view kFigureColumns =
+    "county_code, alive, COALESCE(birth_year, ''), COALESCE(gender, ''), COALESCE(category, ''), "
+    "COALESCE(status, '')";
+
+// A row of `SELECT kFigureColumns`.
+FigureKey figure_key_of(const db::Row& row) {
   FigureKey k;
-  db::into(rows[0], k.county_code, k.alive, k.birth_year, k.gender, k.category, k.status);
-  return std::optional<FigureKey>(std::move(k));
+  db::into(row, k.county_code, k.alive, k.birth_year, k.gender, k.category, k.status);
+  return k;
 }
 
 }  // namespace
 
+// Every statement finds the record through the primary key's conflict check (ON CONFLICT), never
+// through a plan: a plan made while the table was empty (a fresh build's prepared statements) may
+// read the figures index instead and walk the registry for each record.
 Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
                   const Merged& merged, std::int64_t now, FigureDeltas& figures) {
   json::object values;
@@ -365,58 +360,78 @@ Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
   const std::optional<std::string> birth_year =
       birth && birth->size() >= 4 ? std::optional<std::string>(birth->substr(0, 4)) : std::nullopt;
   const auto alive = text_of(merged, "alive");
+  const std::optional<std::string> year = person ? birth_year : std::nullopt;
   const std::optional<std::string> gender = person ? text_of(merged, "gender") : std::nullopt;
   const std::optional<std::string> category = person ? std::nullopt : text_of(merged, "industry");
   const std::optional<std::string> status = person ? std::nullopt : text_of(merged, "status");
   const std::int64_t alive_flag = alive != "false" ? 1 : 0;
   const std::string vals = json::serialize(values);
-  const std::optional<std::string> year = person ? birth_year : std::nullopt;
-  // Twice at most: a record another transaction inserts between our read and our insert is read
-  // again (locked) and updated.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    bool exists = false;
-    ZT_ASSIGN_OR_RETURN(auto before, lock_figure_key(conn, kind, key, exists));
-    if (exists) {
-      ZT_TRY(db::done(conn.exec(
-          "UPDATE registry_record SET deleted = 0, pending = 1, name = ?, county_code = ?, "
-          "birth_year = ?, gender = ?, alive = ?, category = ?, status = ?, vals = ?, updated_at "
-          "= CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE registry = ? AND rkey "
-          "= ?",
-          text_of(merged, "name"), county, year, gender, alive_flag, category, status, vals, now,
-          now, name_of(kind), key)));
-    } else {
-      ZT_ASSIGN_OR_RETURN(
-          std::int64_t inserted,
-          conn.exec("INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, "
-                    "gender, alive, category, status, vals, updated_at, deleted, pending) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1) ON CONFLICT (registry, rkey) DO "
-                    "NOTHING",
-                    name_of(kind), key, text_of(merged, "name"), county, year, gender, alive_flag,
-                    category, status, vals, now));
-      if (inserted == 0) continue;
-    }
-    if (before) figures[*before] -= 1;
-    figures[FigureKey{county, alive_flag, year.value_or(""), gender.value_or(""),
-                      category.value_or(""), status.value_or("")}] += 1;
+  const std::string registry = name_of(kind);
+  const FigureKey after{county,
+                        alive_flag,
+                        year.value_or(""),
+                        gender.value_or(""),
+                        category.value_or(""),
+                        status.value_or("")};
+  constexpr std::string_view kInsert =
+      "INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, gender, alive, "
+      "category, status, vals, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, 0, 1) ON CONFLICT (registry, rkey) DO ";
+  // A new key (every key of a fresh build): one statement.
+  ZT_ASSIGN_OR_RETURN(
+      std::int64_t inserted,
+      conn.exec(std::string(kInsert) + "NOTHING", registry, key, text_of(merged, "name"), county,
+                year, gender, alive_flag, category, status, vals, now));
+  if (inserted == 1) {
+    figures[after] += 1;
     return {};
   }
-  return Error::unavailable("database_busy",
-                            fmt::format("The golden record {} changed twice meanwhile.", key));
+  // The record exists: lock it and read what it counts under (a no-op update). Should it have
+  // gone meanwhile, this inserts a deleted placeholder — counted nowhere — that the next
+  // statement overwrites.
+  ZT_ASSIGN_OR_RETURN(
+      auto old,
+      conn.query(fmt::format("INSERT INTO registry_record (registry, rkey, county_code, alive, "
+                             "vals, updated_at, deleted, pending) VALUES (?, ?, '', 1, '{{}}', ?, "
+                             "1, 1) ON CONFLICT (registry, rkey) DO UPDATE SET pending = 1 "
+                             "RETURNING {}, deleted",
+                             kFigureColumns),
+                 registry, key, now));
+  if (old.size() != 1) {
+    return Error::internal("database_error", "An upsert of a golden record returned no row.");
+  }
+  if (old[0].get<std::int64_t>(6) == 0) figures[figure_key_of(old[0])] -= 1;
+  ZT_TRY(db::done(conn.exec(
+      std::string(kInsert) +
+          "UPDATE SET deleted = 0, pending = 1, name = excluded.name, county_code = "
+          "excluded.county_code, birth_year = excluded.birth_year, gender = excluded.gender, "
+          "alive = excluded.alive, category = excluded.category, status = excluded.status, vals "
+          "= excluded.vals, updated_at = CASE WHEN excluded.updated_at > "
+          "registry_record.updated_at THEN excluded.updated_at ELSE registry_record.updated_at + "
+          "1 END",
+      registry, key, text_of(merged, "name"), county, year, gender, alive_flag, category, status,
+      vals, now)));
+  figures[after] += 1;
+  return {};
 }
 
 Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
                      std::int64_t now, FigureDeltas& figures) {
-  bool exists = false;
-  ZT_ASSIGN_OR_RETURN(auto before, lock_figure_key(conn, kind, key, exists));
-  if (!exists) return {};
   // updated_at only grows, so mark_published can tell a later change from the one published.
-  ZT_TRY(
-      db::done(conn.exec("UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', "
-                         "updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
-                         "updated_at + 1 END WHERE registry = ? AND rkey = ?",
-                         now, now, name_of(kind), key)));
-  if (before) figures[*before] -= 1;
-  return {};
+  constexpr std::string_view kDelete =
+      "UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', updated_at = CASE WHEN ? "
+      "> updated_at THEN ? ELSE updated_at + 1 END WHERE registry = ? AND rkey = ?";
+  // A counted record: the update locks it, and returns what it counted under (the delete leaves
+  // those columns as they were).
+  ZT_ASSIGN_OR_RETURN(auto counted, conn.query(fmt::format("{} AND deleted = 0 RETURNING {}",
+                                                           kDelete, kFigureColumns),
+                                               now, now, name_of(kind), key));
+  if (!counted.empty()) {
+    figures[figure_key_of(counted[0])] -= 1;
+    return {};
+  }
+  // Absent, or deleted already (marked pending again, as before).
+  return db::done(conn.exec(kDelete, now, now, name_of(kind), key));
 }
 
 Status write_figures(db::Connection& conn, RegistryKind kind, const FigureDeltas& figures) {

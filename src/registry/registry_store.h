@@ -113,15 +113,16 @@ struct FigureKey {
 };
 // How a transaction's changes to golden records move the figures' counts (registry_figure: the
 // records not deleted per FigureKey, migration 530), collected by put_record and delete_record —
-// which lock the record and read what it counted under before they change it — and added by
-// write_figures. Write them last in the transaction (before its audit append): the counts' rows
-// are then locked in one order (the map's) and after every record row, so transactions that touch
-// the same counts on several nodes wait for each other rather than deadlock.
+// which lock the record and read what it counted under in the statements that change it (so a
+// concurrent change of the same record waits and is counted after) — and added by write_figures.
+// Write them last in the transaction (before its audit append): the counts' rows are then locked in
+// one order (the map's) and after every record row, so transactions that touch the same counts on
+// several nodes wait for each other rather than deadlock.
 using FigureDeltas = std::map<FigureKey, std::int64_t>;
 
 // Writes the golden record (the columns for search and figures taken from `merged`), adding its
-// move to `figures`. Failure: Error unavailable "database_busy" in the unlikely case that other
-// transactions inserted and deleted the key twice while this one wrote it; the database's error.
+// move to `figures`: one statement for a new key, three for an existing one, each finding the
+// record through the primary key. Failure: the database's error.
 Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
                   const Merged& merged, std::int64_t now, FigureDeltas& figures);
 // Marks the record deleted (every source deleted it): pending until the deletion is published.
