@@ -19,7 +19,8 @@
 //     (GROUP BY / COUNT over registry_record) and now (store::figures, store::count_records).
 // Each read is timed 7 times; the medians are printed, and each pair is checked to agree.
 //
-//   build/bench/bench/rollup_bench [audit_records] [records]
+//   build/bench/bench/rollup_bench [audit_records] [records]   (ZT_BENCH_KEEP=1 keeps the SQLite
+//   file, for EXPLAIN QUERY PLAN)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -492,6 +493,10 @@ int main(int argc, char** argv) {
       rc = run("postgresql", pg, audit_records, records);
     }
   }
-  std::filesystem::remove_all(dir);
+  if (std::getenv("ZT_BENCH_KEEP") == nullptr) {
+    std::filesystem::remove_all(dir);
+  } else {
+    fmt::print("kept {}\n", (dir / "bench.db").string());
+  }
   return rc;
 }

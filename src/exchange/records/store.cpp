@@ -651,12 +651,16 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
       "up._updated_at FROM up JOIN {3} s ON s.op = 'u'{6}",
       table(r.id), u.cols, casts, stage, conflict_clause(r, u, true), returning, join);
   // The filled fields of the records the merge will change or delete, by line (the state row's
-  // lock keeps them as they are until the merge).
+  // lock keeps them as they are until the merge). One probe of the key index per stage row: left
+  // to guess the fresh stage table's size, the planner hash-joins it with a scan of the whole
+  // record table, every chunk.
   std::unordered_map<std::uint64_t, std::string> before;
   {
+    ZT_TRY(conn.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"));
     ZT_ASSIGN_OR_RETURN(auto found,
                         conn.query(fmt::format("SELECT s.line, {} FROM {} s JOIN {} t ON 1 = 1{}",
                                                filled_flags(r, "t."), stage, table(r.id), match)));
+    ZT_TRY(conn.execute("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on"));
     before.reserve(found.size());
     for (std::size_t i = 0; i < found.size(); ++i) {
       before.emplace(static_cast<std::uint64_t>(found[i].get<std::int64_t>(0)),
