@@ -6,6 +6,7 @@
 #include <chrono>
 #include <utility>
 
+#include "audit/daily_counts.h"
 #include "audit/store.h"
 #include "db/transaction.h"
 
@@ -81,6 +82,7 @@ Result<std::int64_t> AuditLog::append(db::Connection& conn, AuditEntry entry) {
   auto record = make_record(std::move(entry), head->last_id + 1, head->last_hash);
   if (!record.ok()) return std::move(record).error();
   ZT_TRY(store::insert(conn, *record));
+  ZT_TRY(daily_store::add(conn, std::span<const AuditRecord>(&*record, 1)));
   if (!record->entry.subjects.empty()) {
     ZT_ASSIGN_OR_RETURN(auto tags, subjects_.tags(record->entry.subjects));
     ZT_TRY(subject_store::insert(conn, record->id, record->entry.subjects.resource_code(), tags));
@@ -125,6 +127,7 @@ Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries)
     prev = records.back().hash;
   }
   ZT_TRY(store::insert_many(*tx, records));
+  ZT_TRY(daily_store::add(*conn, records));
   std::vector<subject_store::Rows> subject_rows;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (tags[i].empty()) continue;
@@ -182,11 +185,11 @@ Result<SubjectReadPage> AuditLog::reads_of(std::string_view type, std::string_vi
   return page;
 }
 
-Result<std::vector<DailyActionCount>> AuditLog::daily_counts(std::span<const std::string> actions,
-                                                             core::TimePoint from) const {
+Result<std::vector<DailyActionCount>> AuditLog::daily_counts(
+    std::span<const std::string> actions, std::chrono::year_month_day first_day) const {
   auto conn = db_.acquire(db::Access::kRead);
   if (!conn.ok()) return std::move(conn).error();
-  return store::daily_counts(*conn, actions, from);
+  return daily_store::counts(*conn, actions, first_day);
 }
 
 Result<std::int64_t> AuditLog::scan(const RecordFilter& filter, std::int64_t after_id,

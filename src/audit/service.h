@@ -8,7 +8,8 @@
 // exactly what was hashed. An entry's subjects (reads of persons' or enterprises' records) go into
 // the per-subject index (subject_index.h, keyed by keys.subject_key) in the same transaction;
 // append_batch computes their tags before it takes the chain head, so a million-record export does
-// not hold the head while it hashes.
+// not hold the head while it hashes. Records of the counted actions also add to the daily counts
+// (daily_counts.h) in the same transaction.
 // Appends serialise on the chain head row, so on PostgreSQL an append holds that row's lock
 // until the caller's transaction ends: keep audited transactions short, and make the append the
 // transaction's last statement (a transaction that locks other rows after the head can deadlock
@@ -22,6 +23,7 @@
 // must outlive it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -106,11 +108,13 @@ class AuditLog {  // thread-safe
   Result<SubjectReadPage> reads_of(std::string_view type, std::string_view subject,
                                    std::optional<std::int64_t> cursor, std::size_t limit) const;
 
-  // Figures for dashboards: records since `from` of the given actions, counted per day (China
-  // Standard Time), action, object key (object_id up to its first '/') and outcome. Failure: the
-  // database's error.
+  // Figures for dashboards: the records of the given actions (each one of kDailyCountedActions,
+  // daily_counts.h) of the days from `first_day` on (China Standard Time), counted per day,
+  // action, object key (object_id up to its first '/') and outcome — read from the daily counts
+  // kept as records are appended, a few rows per day and key whatever the log's size. Failure:
+  // Error internal "action_not_counted"; the database's error.
   Result<std::vector<DailyActionCount>> daily_counts(std::span<const std::string> actions,
-                                                     core::TimePoint from) const;
+                                                     std::chrono::year_month_day first_day) const;
 
   db::Database& database() const { return db_; }
   const core::CryptoProvider& crypto() const { return crypto_; }

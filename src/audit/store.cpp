@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 
+#include "audit/daily_counts.h"
 #include "audit/subject_index.h"
 #include "db/bulk_load.h"
 
@@ -189,7 +190,8 @@ std::vector<db::Migration> migrations() {
            .name = "audit_keyed_chain_and_checkpoints",
            .sqlite_sql = std::string(kKeyedChain),
            .postgres_sql = std::string(kKeyedChain) + std::string(kCheckpointGuards)},
-          subject_index_migration()};
+          subject_index_migration(),
+          daily_counts_migration()};
 }
 
 namespace store {
@@ -342,42 +344,6 @@ Result<std::vector<AuditRecord>> by_ids(db::Connection& conn, std::span<const st
       params);
   if (!rows.ok()) return std::move(rows).error();
   return decode_all(*rows);
-}
-
-Result<std::vector<DailyActionCount>> daily_counts(db::Connection& conn,
-                                                   std::span<const std::string> actions,
-                                                   core::TimePoint from) {
-  std::vector<DailyActionCount> out;
-  if (actions.empty()) return out;
-  // SQLite keeps times as "…Z" text, which its date() reads; PostgreSQL a TIMESTAMPTZ.
-  const bool pg = conn.backend() == db::Backend::kPostgres;
-  const std::string_view day =
-      pg ? "to_char((r.time AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD')"
-         : "date(r.time, '+8 hours')";
-  const std::string_view key =
-      pg ? "split_part(r.object_id, '/', 1)"
-         : "CASE WHEN instr(r.object_id, '/') > 0 THEN substr(r.object_id, 1, "
-           "instr(r.object_id, '/') - 1) ELSE r.object_id END";
-  std::string in;
-  for (std::size_t i = 0; i < actions.size(); ++i)
-    in += i ? ", ?" : "?";
-  const std::string sql = fmt::format(
-      "SELECT {0}, r.action, {1}, r.outcome, count(*) FROM audit_records r WHERE r.time >= ? AND "
-      "r.action IN ({2}) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
-      day, key, in);
-  const std::string since = format_utc(from);
-  std::vector<db::Param> params;
-  params.emplace_back(since);
-  for (const std::string& a : actions)
-    params.emplace_back(a);
-  auto rows = conn.query(sql, params);
-  if (!rows.ok()) return std::move(rows).error();
-  out.reserve(rows->size());
-  for (const db::Row row : *rows) {
-    out.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                   row.get<std::string>(3), row.get<std::int64_t>(4)});
-  }
-  return out;
 }
 
 namespace {

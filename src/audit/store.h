@@ -76,14 +76,6 @@ Result<std::vector<AuditRecord>> by_ids(db::Connection& conn, std::span<const st
 Result<std::vector<AuditRecord>> page(db::Connection& conn, std::int64_t after_id,
                                       std::int64_t up_to_id, std::size_t limit);
 
-// Records with time >= from whose action is one of `actions`, counted per (day in China
-// Standard Time, action, object key, outcome), ordered by those. The time range uses the time
-// index; the grouping is the backend's (date arithmetic differs), computed in the database so
-// that millions of reads are not read back.
-Result<std::vector<DailyActionCount>> daily_counts(db::Connection& conn,
-                                                   std::span<const std::string> actions,
-                                                   core::TimePoint from);
-
 // Stores a checkpoint unless one for its record_id exists. Success: whether it was stored.
 Result<bool> insert_checkpoint(db::Connection& conn, const Checkpoint& checkpoint);
 

@@ -94,6 +94,9 @@ Result<bool> apply_one(Connection& conn, const Dialect& d, const Migration& m,
   if (Status s = conn.execute(d.render(migration_sql(m, d.backend))); !s.ok()) {
     return migration_failed(m, s.error());
   }
+  if (m.run) {
+    if (Status s = m.run(conn); !s.ok()) return migration_failed(m, s.error());
+  }
   auto ins = conn.exec(
       "INSERT INTO schema_migrations (version, name, applied_at, checksum) "
       "VALUES (?, ?, " +

@@ -2,10 +2,11 @@
 //
 // Each module owns a list of Migration; the app concatenates them (foundation_migrations()
 // first) and calls migrate() at start-up and in `zhengtong migrate`. A migration's SQL is a
-// script run by Connection::execute(); `sql` serves both backends unless `sqlite_sql` or
-// `postgres_sql` is given, and may use the Dialect tokens ({{id}}, {{blob}}, {{timestamptz}},
-// {{now}}). Versions are unique across all modules; use the module's range (db 1-99, audit
-// 100s, identity 200s, catalog 300s, exchange 400s, registry 500s: docs/contributing.md).
+// script run by Connection::execute() (then its `run` step, if any); `sql` serves both backends
+// unless `sqlite_sql` or `postgres_sql` is given, and may use the Dialect tokens ({{id}},
+// {{blob}}, {{timestamptz}}, {{now}}). Versions are unique across all modules; use the module's
+// range (db 1-99, audit 100s, identity 200s, catalog 300s, exchange 400s, registry 500s:
+// docs/contributing.md).
 //
 // Thread-safety: migrate() may run from several processes or threads against one database at
 // once: on PostgreSQL an advisory lock serialises them, on SQLite the writer's BEGIN IMMEDIATE
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +30,11 @@ struct Migration {
   std::string sql{};         // used for a backend whose specific text below is empty
   std::string sqlite_sql{};
   std::string postgres_sql{};
+  // Optional: a step in code run after the SQL, on the same connection and in the same
+  // transaction, for what a script cannot say — e.g. backfilling from tables made at run time,
+  // whose columns only the database knows. A failure rolls the migration back like a failing
+  // script. Not part of the checksum: the SQL must say what the migration is.
+  std::function<Status(Connection&)> run{};
 };
 
 struct MigrationReport {

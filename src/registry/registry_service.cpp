@@ -209,15 +209,16 @@ core::Principal RegistryService::system_principal(const catalog::Resource& golde
 // --- sync ---------------------------------------------------------------------------------------
 
 Result<int> RegistryService::remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
-                                     std::string_view key, std::int64_t now) {
+                                     std::string_view key, std::int64_t now,
+                                     store::FigureDeltas& figures) {
   ZT_ASSIGN_OR_RETURN(auto sources, store::sources(conn, kind, key));
   if (sources.empty()) {
-    ZT_TRY(store::delete_record(conn, kind, key, now));
+    ZT_TRY(store::delete_record(conn, kind, key, now, figures));
     return store::sync_conflicts(conn, kind, key, {}, now);
   }
   ZT_ASSIGN_OR_RETURN(auto resolutions, store::resolutions(conn, kind, key));
   Merged merged = merge(kind, l.attributes, l.config.mappings, sources, resolutions);
-  ZT_TRY(store::put_record(conn, kind, key, merged, now));
+  ZT_TRY(store::put_record(conn, kind, key, merged, now, figures));
   return store::sync_conflicts(conn, kind, key, merged.conflicts, now);
 }
 
@@ -425,6 +426,7 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
       for (const auto& entry : latest)
         keys.push_back(entry.first);
       ZT_ASSIGN_OR_RETURN(auto states, store::states(conn, kind, keys));
+      store::FigureDeltas figures;
       for (auto& [key, value] : latest) {
         store::KeyState& state = states[key];
         auto& sources = state.sources;
@@ -437,16 +439,17 @@ Result<SyncReport> RegistryService::sync_locked(RegistryKind kind) {
           ZT_TRY(store::delete_source(conn, kind, key, code));
         }
         if (sources.empty()) {
-          ZT_TRY(store::delete_record(conn, kind, key, now));
+          ZT_TRY(store::delete_record(conn, kind, key, now, figures));
           ZT_TRY(store::sync_conflicts(conn, kind, key, state.open, {}, now));
           continue;
         }
         Merged merged = merge(kind, l.attributes, l.config.mappings, sources, state.resolutions);
-        ZT_TRY(store::put_record(conn, kind, key, merged, now));
+        ZT_TRY(store::put_record(conn, kind, key, merged, now, figures));
         ZT_ASSIGN_OR_RETURN(
             int opened, store::sync_conflicts(conn, kind, key, state.open, merged.conflicts, now));
         report.conflicts_opened += opened;
       }
+      ZT_TRY(store::write_figures(conn, kind, figures));
       ZT_TRY(store::set_cursor(conn, kind, code, page.next_cursor));
       ZT_TRY(tx.commit());
       report.changes += page.changes;
@@ -495,6 +498,7 @@ Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport
       ZT_ASSIGN_OR_RETURN(states, store::states(conn, kind, keys));
     }
     const std::vector<Resolution> none;
+    store::FigureDeltas figures;
     for (std::size_t i = 0; i < rows.size();) {
       const std::string& key = rows[i].first;
       std::vector<SourceValues> sources;
@@ -503,12 +507,13 @@ Status RegistryService::merge_all(const Loaded& l, RegistryKind kind, SyncReport
       auto state = states.find(key);
       Merged merged = merge(kind, l.attributes, l.config.mappings, sources,
                             state != states.end() ? state->second.resolutions : none);
-      ZT_TRY(store::put_record(conn, kind, key, merged, now));
+      ZT_TRY(store::put_record(conn, kind, key, merged, now, figures));
       ZT_ASSIGN_OR_RETURN(int opened,
                           store::sync_conflicts(conn, kind, key, {}, merged.conflicts, now));
       report.conflicts_opened += opened;
       after = key;
     }
+    ZT_TRY(store::write_figures(conn, kind, figures));
     ZT_TRY(tx.commit());
   }
   return {};
@@ -675,7 +680,9 @@ Result<store::Conflict> RegistryService::resolve(const core::Principal& actor, s
     }
     ZT_TRY(
         store::resolve_conflict(conn, id, json::serialize(value), note, actor.id, actor.name, now));
-    ZT_TRY(remerge(conn, l, *kind, current->key, now));
+    store::FigureDeltas figures;
+    ZT_TRY(remerge(conn, l, *kind, current->key, now, figures));
+    ZT_TRY(store::write_figures(conn, *kind, figures));
     audit::AuditEntry e = audit::AuditEntry::of("registry.conflict.resolve", "registry_conflict",
                                                 std::to_string(id), context);
     e.by(actor);

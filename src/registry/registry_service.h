@@ -161,9 +161,10 @@ class RegistryService {
   Result<std::shared_ptr<const Loaded>> load_for_read(RegistryKind kind);
   core::Principal system_principal(const catalog::Resource& golden) const;
   Result<SyncReport> sync_locked(RegistryKind kind);
-  // Re-merges `key` on `conn` (in the caller's transaction). Returns conflicts opened.
+  // Re-merges `key` on `conn` (in the caller's transaction), its move in the figures added to
+  // `figures` (the caller writes them). Returns conflicts opened.
   Result<int> remerge(db::Connection& conn, const Loaded& l, RegistryKind kind,
-                      std::string_view key, std::int64_t now);
+                      std::string_view key, std::int64_t now, store::FigureDeltas& figures);
   Result<std::int64_t> publish_pending(const Loaded& l, RegistryKind kind);
   // The provenance of a golden record as JSON {attribute: {resource_code, batch_id,
   // changed_at[, resolution_id]}}: merge() of its key's sources and resolutions (empty without

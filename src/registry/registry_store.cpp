@@ -102,6 +102,28 @@ CREATE INDEX registry_record_figures ON registry_record
 DROP INDEX registry_conflict_key;
 CREATE INDEX registry_conflict_by_key ON registry_conflict (registry, rkey, status, id);
 )sql"},
+      // The figures' counts, kept as golden records change (FigureDeltas, write_figures), filled
+      // from the records already there.
+      {.version = 530, .name = "registry_figure_counts", .sql = R"sql(
+CREATE TABLE registry_figure (
+  registry TEXT NOT NULL,
+  county_code TEXT NOT NULL,
+  alive INTEGER NOT NULL,
+  birth_year TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  category TEXT NOT NULL,
+  status TEXT NOT NULL,
+  records BIGINT NOT NULL,
+  PRIMARY KEY (registry, county_code, alive, birth_year, gender, category, status)
+);
+INSERT INTO registry_figure (registry, county_code, alive, birth_year, gender, category, status,
+                             records)
+SELECT registry, county_code, alive, COALESCE(birth_year, ''), COALESCE(gender, ''),
+       COALESCE(category, ''), COALESCE(status, ''), COUNT(*)
+FROM registry_record WHERE deleted = 0
+GROUP BY registry, county_code, alive, COALESCE(birth_year, ''), COALESCE(gender, ''),
+         COALESCE(category, ''), COALESCE(status, '');
+)sql"},
   };
 }
 
@@ -316,8 +338,26 @@ Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind ki
       GoldenRecord{std::string(key), rows[0].get<std::string>(0), rows[0].get<std::int64_t>(1)});
 }
 
+namespace {
+
+constexpr std::string_view kFigureColumns =
+    "county_code, alive, COALESCE(birth_year, ''), COALESCE(gender, ''), COALESCE(category, ''), "
+    "COALESCE(status, '')";
+
+// A row of `SELECT kFigureColumns`.
+FigureKey figure_key_of(const db::Row& row) {
+  FigureKey k;
+  db::into(row, k.county_code, k.alive, k.birth_year, k.gender, k.category, k.status);
+  return k;
+}
+
+}  // namespace
+
+// Every statement finds the record through the primary key's conflict check (ON CONFLICT), never
+// through a plan: a plan made while the table was empty (a fresh build's prepared statements) may
+// read the figures index instead and walk the registry for each record.
 Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
-                  const Merged& merged, std::int64_t now) {
+                  const Merged& merged, std::int64_t now, FigureDeltas& figures) {
   json::object values;
   for (const auto& [name, value] : merged.values)
     values[name] = value;
@@ -328,30 +368,109 @@ Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
   const std::optional<std::string> birth_year =
       birth && birth->size() >= 4 ? std::optional<std::string>(birth->substr(0, 4)) : std::nullopt;
   const auto alive = text_of(merged, "alive");
-  return db::done(conn.exec(
+  const std::optional<std::string> year = person ? birth_year : std::nullopt;
+  const std::optional<std::string> gender = person ? text_of(merged, "gender") : std::nullopt;
+  const std::optional<std::string> category = person ? std::nullopt : text_of(merged, "industry");
+  const std::optional<std::string> status = person ? std::nullopt : text_of(merged, "status");
+  const std::int64_t alive_flag = alive != "false" ? 1 : 0;
+  const std::string vals = json::serialize(values);
+  const std::string registry = name_of(kind);
+  const FigureKey after{county,
+                        alive_flag,
+                        year.value_or(""),
+                        gender.value_or(""),
+                        category.value_or(""),
+                        status.value_or("")};
+  constexpr std::string_view kInsert =
       "INSERT INTO registry_record (registry, rkey, name, county_code, birth_year, gender, alive, "
       "category, status, vals, updated_at, deleted, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, 0, 1) ON CONFLICT (registry, rkey) DO UPDATE SET deleted = 0, pending = "
-      "1,  name = excluded.name, county_code = "
-      "excluded.county_code, birth_year = excluded.birth_year, gender = excluded.gender, alive = "
-      "excluded.alive, category = excluded.category, status = excluded.status, vals = "
-      "excluded.vals, updated_at = CASE WHEN "
-      "excluded.updated_at > registry_record.updated_at THEN excluded.updated_at ELSE "
-      "registry_record.updated_at + 1 END",
-      name_of(kind), key, text_of(merged, "name"), county, person ? birth_year : std::nullopt,
-      person ? text_of(merged, "gender") : std::nullopt, std::int64_t{alive != "false" ? 1 : 0},
-      person ? std::nullopt : text_of(merged, "industry"),
-      person ? std::nullopt : text_of(merged, "status"), json::serialize(values), now));
+      "?, ?, 0, 1) ON CONFLICT (registry, rkey) DO ";
+  // A new key (every key of a fresh build): one statement.
+  ZT_ASSIGN_OR_RETURN(
+      std::int64_t inserted,
+      conn.exec(std::string(kInsert) + "NOTHING", registry, key, text_of(merged, "name"), county,
+                year, gender, alive_flag, category, status, vals, now));
+  if (inserted == 1) {
+    figures[after] += 1;
+    return {};
+  }
+  // The record exists: lock it and read what it counts under (a no-op update). Should it have
+  // gone meanwhile, this inserts a deleted placeholder — counted nowhere — that the next
+  // statement overwrites.
+  ZT_ASSIGN_OR_RETURN(
+      auto old,
+      conn.query(fmt::format("INSERT INTO registry_record (registry, rkey, county_code, alive, "
+                             "vals, updated_at, deleted, pending) VALUES (?, ?, '', 1, '{{}}', ?, "
+                             "1, 1) ON CONFLICT (registry, rkey) DO UPDATE SET pending = 1 "
+                             "RETURNING {}, deleted",
+                             kFigureColumns),
+                 registry, key, now));
+  if (old.size() != 1) {
+    return Error::internal("database_error", "An upsert of a golden record returned no row.");
+  }
+  if (old[0].get<std::int64_t>(6) == 0) figures[figure_key_of(old[0])] -= 1;
+  ZT_TRY(db::done(conn.exec(
+      std::string(kInsert) +
+          "UPDATE SET deleted = 0, pending = 1, name = excluded.name, county_code = "
+          "excluded.county_code, birth_year = excluded.birth_year, gender = excluded.gender, "
+          "alive = excluded.alive, category = excluded.category, status = excluded.status, vals "
+          "= excluded.vals, updated_at = CASE WHEN excluded.updated_at > "
+          "registry_record.updated_at THEN excluded.updated_at ELSE registry_record.updated_at + "
+          "1 END",
+      registry, key, text_of(merged, "name"), county, year, gender, alive_flag, category, status,
+      vals, now)));
+  figures[after] += 1;
+  return {};
 }
 
 Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
-                     std::int64_t now) {
+                     std::int64_t now, FigureDeltas& figures) {
   // updated_at only grows, so mark_published can tell a later change from the one published.
-  return db::done(
-      conn.exec("UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', "
-                "updated_at = CASE WHEN ? > updated_at THEN ? ELSE "
-                "updated_at + 1 END WHERE registry = ? AND rkey = ?",
-                now, now, name_of(kind), key));
+  constexpr std::string_view kDelete =
+      "UPDATE registry_record SET deleted = 1, pending = 1, vals = '{}', updated_at = CASE WHEN ? "
+      "> updated_at THEN ? ELSE updated_at + 1 END WHERE registry = ? AND rkey = ?";
+  // A counted record: the update locks it, and returns what it counted under (the delete leaves
+  // those columns as they were).
+  ZT_ASSIGN_OR_RETURN(auto counted, conn.query(fmt::format("{} AND deleted = 0 RETURNING {}",
+                                                           kDelete, kFigureColumns),
+                                               now, now, name_of(kind), key));
+  if (!counted.empty()) {
+    figures[figure_key_of(counted[0])] -= 1;
+    return {};
+  }
+  // Absent, or deleted already (marked pending again, as before).
+  return db::done(conn.exec(kDelete, now, now, name_of(kind), key));
+}
+
+Status write_figures(db::Connection& conn, RegistryKind kind, const FigureDeltas& figures) {
+  constexpr std::size_t kChunk = 100;  // 8 parameters a row: within SQLite's 999
+  const std::string registry = name_of(kind);
+  auto it = figures.begin();
+  while (it != figures.end()) {
+    std::string sql =
+        "INSERT INTO registry_figure (registry, county_code, alive, birth_year, gender, category, "
+        "status, records) VALUES ";
+    std::vector<db::Param> params;
+    std::size_t n = 0;
+    for (; it != figures.end() && n < kChunk; ++it) {
+      if (it->second == 0) continue;
+      const FigureKey& k = it->first;
+      sql += n++ ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)";
+      for (db::Param p :
+           {db::Param(std::string_view(registry)), db::Param(std::string_view(k.county_code)),
+            db::Param(k.alive), db::Param(std::string_view(k.birth_year)),
+            db::Param(std::string_view(k.gender)), db::Param(std::string_view(k.category)),
+            db::Param(std::string_view(k.status)), db::Param(it->second)}) {
+        params.push_back(p);
+      }
+    }
+    if (n == 0) break;
+    sql +=
+        " ON CONFLICT (registry, county_code, alive, birth_year, gender, category, status) DO "
+        "UPDATE SET records = registry_figure.records + excluded.records";
+    ZT_TRY(db::done(conn.exec(sql, params)));
+  }
+  return {};
 }
 
 Result<std::vector<PendingRecord>> pending(db::Connection& conn, RegistryKind kind,
@@ -511,8 +630,8 @@ Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view 
 
 Result<std::int64_t> count_records(db::Connection& conn, RegistryKind kind) {
   return db::scalar<std::int64_t>(
-      conn.query("SELECT COUNT(*) FROM registry_record WHERE "
-                 "registry = ? AND deleted = 0",
+      conn.query("SELECT CAST(COALESCE(SUM(records), 0) AS BIGINT) FROM registry_figure WHERE "
+                 "registry = ?",
                  name_of(kind)));
 }
 
@@ -527,16 +646,16 @@ Result<std::int64_t> count_conflicts(db::Connection& conn, RegistryKind kind,
 Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
                                        std::string_view /*today*/) {
   const bool person = kind == RegistryKind::kPerson;
+  // The counts' rows of the registry (a few per county and group), summed over what the
+  // figures do not show; groups whose records all went are left out, as a count of the records
+  // would.
   const std::string sql =
-      person
-          ? "SELECT county_code, COALESCE(birth_year, '') || '|' || COALESCE(gender, ''), "
-            "COUNT(*) FROM registry_record WHERE registry = 'person' AND alive = 1 AND deleted = 0 "
-            "GROUP BY "
-            "county_code, birth_year, gender ORDER BY 1, 2"
-          : "SELECT county_code, COALESCE(category, '') || '|' || COALESCE(status, ''), "
-            "COUNT(*) FROM registry_record WHERE registry = 'entity' AND deleted = 0 GROUP BY "
-            "county_code, "
-            "category, status ORDER BY 1, 2";
+      person ? "SELECT county_code, birth_year || '|' || gender, CAST(SUM(records) AS BIGINT) "
+               "FROM registry_figure WHERE registry = 'person' AND alive = 1 GROUP BY "
+               "county_code, birth_year, gender HAVING SUM(records) <> 0 ORDER BY 1, 2"
+             : "SELECT county_code, category || '|' || status, CAST(SUM(records) AS BIGINT) FROM "
+               "registry_figure WHERE registry = 'entity' GROUP BY county_code, category, status "
+               "HAVING SUM(records) <> 0 ORDER BY 1, 2";
   return db::map_rows<FigureRow>(conn.query(sql), [](const db::Row& row) {
     return FigureRow{row.get<std::string>(0), row.get<std::string>(1), row.get<std::int64_t>(2)};
   });
@@ -546,6 +665,7 @@ Status clear(db::Connection& conn, RegistryKind kind) {
   const std::string r = name_of(kind);
   ZT_TRY(db::done(conn.exec("DELETE FROM registry_source WHERE registry = ?", r)));
   ZT_TRY(db::done(conn.exec("DELETE FROM registry_record WHERE registry = ?", r)));
+  ZT_TRY(db::done(conn.exec("DELETE FROM registry_figure WHERE registry = ?", r)));
   ZT_TRY(db::done(conn.exec("DELETE FROM registry_cursor WHERE registry = ?", r)));
   return db::done(
       conn.exec("DELETE FROM registry_conflict WHERE registry = ? AND status <> "

@@ -6,7 +6,7 @@
 // registry_source (registry, rkey, resource_code → the source's mapped values as JSON),
 // registry_record (the golden record: a few columns for search and figures, all values as JSON;
 // its provenance is not stored but derived by merge() from the sources and resolutions),
-// registry_conflict (open / resolved / gone).
+// registry_conflict (open / resolved / gone), registry_figure (the figures' counts, FigureDeltas).
 // Thread-safety: stateless functions; a Connection is used by one thread at a time.
 #pragma once
 
@@ -100,12 +100,36 @@ Status delete_source(db::Connection& conn, RegistryKind kind, std::string_view k
 
 Result<std::optional<GoldenRecord>> record(db::Connection& conn, RegistryKind kind,
                                            std::string_view key);
-// Writes the golden record (the columns for search and figures taken from `merged`).
+// What the figures count a golden record under: its county, alive flag and group columns ("" for
+// none; person: birth_year and gender, entity: category and status).
+struct FigureKey {
+  std::string county_code;
+  std::int64_t alive = 1;
+  std::string birth_year;
+  std::string gender;
+  std::string category;
+  std::string status;
+  auto operator<=>(const FigureKey&) const = default;
+};
+// How a transaction's changes to golden records move the figures' counts (registry_figure: the
+// records not deleted per FigureKey, migration 530), collected by put_record and delete_record —
+// which lock the record and read what it counted under in the statements that change it (so a
+// concurrent change of the same record waits and is counted after) — and added by write_figures.
+// Write them last in the transaction (before its audit append): the counts' rows are then locked in
+// one order (the map's) and after every record row, so transactions that touch the same counts on
+// several nodes wait for each other rather than deadlock.
+using FigureDeltas = std::map<FigureKey, std::int64_t>;
+
+// Writes the golden record (the columns for search and figures taken from `merged`), adding its
+// move to `figures`: one statement for a new key, three for an existing one, each finding the
+// record through the primary key. Failure: the database's error.
 Status put_record(db::Connection& conn, RegistryKind kind, std::string_view key,
-                  const Merged& merged, std::int64_t now);
+                  const Merged& merged, std::int64_t now, FigureDeltas& figures);
 // Marks the record deleted (every source deleted it): pending until the deletion is published.
 Status delete_record(db::Connection& conn, RegistryKind kind, std::string_view key,
-                     std::int64_t now);
+                     std::int64_t now, FigureDeltas& figures);
+// Adds `figures` to the counts: one UPSERT that adds (records = records + n) per non-zero entry.
+Status write_figures(db::Connection& conn, RegistryKind kind, const FigureDeltas& figures);
 
 // Records changed since they were last published (put_record and delete_record set pending).
 struct PendingRecord {
@@ -148,11 +172,14 @@ Result<std::optional<Conflict>> conflict(db::Connection& conn, std::int64_t id);
 Status resolve_conflict(db::Connection& conn, std::int64_t id, std::string_view value_json,
                         std::string_view note, std::int64_t by, std::string_view by_name,
                         std::int64_t now);
+// The records not deleted, from the figures' counts (a few rows per county whatever the
+// registry's size).
 Result<std::int64_t> count_records(db::Connection& conn, RegistryKind kind);
 Result<std::int64_t> count_conflicts(db::Connection& conn, RegistryKind kind,
                                      std::string_view status);
 
-// Figures: records per county (first 6 digits of the division code, "" when none) and group.
+// Figures: records per county (first 6 digits of the division code, "" when none) and group,
+// from the figures' counts (registry_figure), not from the records.
 Result<std::vector<FigureRow>> figures(db::Connection& conn, RegistryKind kind,
                                        std::string_view today);
 

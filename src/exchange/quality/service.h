@@ -1,6 +1,8 @@
 // QualityService: the data-quality figures (数据质量) of published resources — record count,
 // freshness against the update cycle, completeness and validity per field, rows and rejections
-// per day over the last 30 days, duplicate keys, and open 纠错 reports.
+// per day over the last 30 days, duplicate keys, and open 纠错 reports. Record count and
+// completeness come from counts the record store keeps as chunks are applied (state row,
+// records::filled_counts), so a report reads a few rows whatever the resource's size.
 //
 // Reading: the providing department and city-scope principals (oversight: counts, never values);
 // others get 404 for resources they cannot see in the catalog and 403 "not_granted" otherwise

@@ -1,6 +1,7 @@
 #include "exchange/records/store.h"
 
 #include "db/bulk_load.h"
+#include "db/rows.h"
 
 #include <fmt/format.h>
 
@@ -75,6 +76,19 @@ ALTER TABLE exchange_batch ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE exchange_batch ADD COLUMN attempt BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX exchange_batch_node ON exchange_batch (node_id, status);
 )sql"},
+      // How many records of each resource have a value in each field, kept by apply_chunk (the
+      // quality figures' completeness), filled from the tables already there by counting them.
+      {.version = 470,
+       .name = "exchange_field_counts",
+       .sql = R"sql(
+CREATE TABLE exchange_field_counts (
+  resource_id BIGINT NOT NULL,
+  field TEXT NOT NULL,
+  filled BIGINT NOT NULL,
+  PRIMARY KEY (resource_id, field)
+);
+)sql",
+       .run = records::count_existing_fields},
   };
 }
 
@@ -179,6 +193,76 @@ Result<StorageState> lock_state(db::Connection& conn, std::int64_t resource_id) 
                       rows[0].get<std::optional<std::int64_t>>(2)};
 }
 
+// Per field (in field order), how many records gained (+) or lost (−) a value in a chunk.
+using FilledDelta = std::vector<std::int64_t>;
+
+// Adds `sign` for each field of `row` that has a value (what the row stores).
+void add_row(FilledDelta& delta, const TypedRow& row, int sign) {
+  for (std::size_t i = 0; i < delta.size() && i < row.values.size(); ++i) {
+    if (row.values[i].kind != TypedValue::Kind::kNull) delta[i] += sign;
+  }
+}
+
+// Adds `sign` for each '1' of `flags` (filled_flags' text for a stored record).
+void add_flags(FilledDelta& delta, std::string_view flags, int sign) {
+  for (std::size_t i = 0; i < delta.size() && i < flags.size(); ++i) {
+    if (flags[i] == '1') delta[i] += sign;
+  }
+}
+
+// An expression giving a stored record's filled fields as text, a '1' or '0' per field in field
+// order (the same on both backends). `t`: the table's alias with its dot, or "".
+std::string filled_flags(const Resource& r, std::string_view t) {
+  std::string out;
+  for (const Field& f : r.fields) {
+    if (!out.empty()) out += " || ";
+    out += fmt::format("CASE WHEN {}{} IS NULL THEN '0' ELSE '1' END", t, column(f));
+  }
+  return out;
+}
+
+// The key (append_key of the key fields) of a result row whose first `keys` columns are the key
+// fields, in key order.
+void key_of_result(std::string& key, const db::Row& row, std::size_t keys) {
+  key.clear();
+  for (std::size_t k = 0; k < keys; ++k) {
+    TypedValue v;
+    if (row.type(k) == db::ValueType::kInt) {
+      v.kind = TypedValue::Kind::kInt;
+      v.i = row.get<std::int64_t>(k);
+    } else {
+      v.kind = TypedValue::Kind::kText;
+      v.text = row.get<std::string>(k);
+    }
+    append_key(key, v);
+  }
+}
+
+// Adds a chunk's `delta` to the resource's field counts (one UPSERT that adds, for the fields
+// that changed), in the chunk's transaction under the state row's lock.
+Status write_filled(db::Connection& conn, const Resource& r, const FilledDelta& delta) {
+  constexpr std::size_t kChunk = 300;  // 3 parameters a row: within SQLite's 999
+  std::size_t i = 0;
+  while (i < delta.size()) {
+    std::string sql = "INSERT INTO exchange_field_counts (resource_id, field, filled) VALUES ";
+    std::vector<db::Param> params;
+    std::size_t n = 0;
+    for (; i < delta.size() && n < kChunk; ++i) {
+      if (delta[i] == 0) continue;
+      sql += n++ ? ", (?, ?, ?)" : "(?, ?, ?)";
+      params.emplace_back(r.id);
+      params.emplace_back(std::string_view(r.fields[i].name));
+      params.emplace_back(delta[i]);
+    }
+    if (n == 0) break;
+    sql +=
+        " ON CONFLICT (resource_id, field) DO UPDATE SET filled = exchange_field_counts.filled + "
+        "excluded.filled";
+    ZT_TRY(db::done(conn.exec(sql, params)));
+  }
+  return {};
+}
+
 struct ChangeToWrite {
   std::uint64_t line;
   const char* op;
@@ -213,11 +297,13 @@ Status finish_state(db::Connection& conn, std::int64_t resource_id, const Storag
       *out.last_seq, before.record_count + out.inserted - out.deleted, now, resource_id));
 }
 
-// The end of a chunk on either backend: the change log in line order and the state row.
+// The end of a chunk on either backend: the change log in line order, the state row and the
+// field counts.
+// The field counts take the chunk's `delta`.
 Result<ChunkOutcome> finish_chunk(db::Connection& conn, db::Transaction& tx, const Resource& r,
                                   const StorageState& state, std::int64_t batch_id,
                                   std::int64_t now, ChunkOutcome& out,
-                                  std::vector<ChangeToWrite>& list) {
+                                  std::vector<ChangeToWrite>& list, const FilledDelta& delta) {
   std::sort(out.duplicates.begin(), out.duplicates.end());
   if (!list.empty()) {
     out.first_seq = state.last_seq + 1;
@@ -225,6 +311,7 @@ Result<ChunkOutcome> finish_chunk(db::Connection& conn, db::Transaction& tx, con
     ZT_TRY(write_changes(tx, r, list, *out.first_seq, batch_id, now));
   }
   ZT_TRY(finish_state(conn, r.id, state, out, now));
+  ZT_TRY(write_filled(conn, r, delta));
   return std::move(out);
 }
 
@@ -327,10 +414,34 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
   for (const Field& f : r.fields) {
     if (f.key) where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", column(f));
   }
-  const std::string find = fmt::format("SELECT _batch FROM {} WHERE {}", table(r.id), where);
+  const std::string find =
+      fmt::format("SELECT _batch, {} FROM {} WHERE {}", filled_flags(r, ""), table(r.id), where);
+  // The filled fields of the records a group of upserts will change, looked up before it: the
+  // key columns and filled_flags of those that exist.
+  auto before_sql_for = [&](std::size_t n) {
+    std::string list;
+    if (key_index.size() == 1) {
+      for (std::size_t i = 0; i < n; ++i)
+        list += i ? ", ?" : "?";
+      return fmt::format("SELECT {}{} FROM {} WHERE {} IN ({})", key_cols, filled_flags(r, ""),
+                         table(r.id), column(r.fields[key_index[0]]), list);
+    }
+    std::string tuple = "(";
+    for (std::size_t k = 0; k < key_index.size(); ++k)
+      tuple += k ? ", ?" : "?";
+    tuple += ")";
+    for (std::size_t i = 0; i < n; ++i)
+      list += (i ? ", " : "") + tuple;
+    return fmt::format("SELECT {}{} FROM {} WHERE ({}) IN (VALUES {})", key_cols,
+                       filled_flags(r, ""), table(r.id), key_cols.substr(0, key_cols.size() - 2),
+                       list);
+  };
+  const std::string group_before = before_sql_for(kUpsertGroup);
+  const std::string single_before = before_sql_for(1);
   const std::string remove = fmt::format("DELETE FROM {} WHERE {}", table(r.id), where);
 
   ChunkOutcome out;
+  FilledDelta delta(r.fields.size(), 0);
   std::vector<ChangeToWrite> list;
   list.reserve(rows.size());
   // Rows go in key order: consecutive inserts then land on neighbouring B-tree pages, which are
@@ -355,6 +466,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
     } else {
       ZT_TRY(conn.exec(remove, params));
       ++out.deleted;
+      add_flags(delta, found[0].get<std::string>(1), -1);
       list.push_back({row.line, "delete", &row});
     }
   }
@@ -371,9 +483,24 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
   }
 
   std::unordered_map<std::string, const TypedRow*> group_rows;
+  std::unordered_map<std::string, std::string> before;  // key → filled_flags of the record
   std::string key;
+  const std::size_t keys = key_index.size();
   for (std::size_t start = 0; start < upserts.size();) {
     const std::size_t n = upserts.size() - start >= kUpsertGroup ? kUpsertGroup : 1;
+    before.clear();
+    if (state.record_count > 0) {  // else every upsert inserts (keys are unique in a chunk)
+      params.clear();
+      for (std::size_t g = start; g < start + n; ++g) {
+        for (std::size_t i : key_index)
+          params.push_back(param_of(upserts[g]->values[i]));
+      }
+      ZT_ASSIGN_OR_RETURN(auto found, conn.query(n == 1 ? single_before : group_before, params));
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        key_of_result(key, found[i], keys);
+        before.emplace(key, found[i].get<std::string>(keys));
+      }
+    }
     params.clear();
     group_rows.clear();
     for (std::size_t g = start; g < start + n; ++g) {
@@ -392,20 +519,8 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
       }
     }
     ZT_ASSIGN_OR_RETURN(auto result, conn.query(n == 1 ? single_sql : group_sql, params));
-    const std::size_t keys = key_index.size();
     for (std::size_t i = 0; i < result.size(); ++i) {
-      key.clear();
-      for (std::size_t k = 0; k < keys; ++k) {
-        TypedValue v;
-        if (result[i].type(k) == db::ValueType::kInt) {
-          v.kind = TypedValue::Kind::kInt;
-          v.i = result[i].get<std::int64_t>(k);
-        } else {
-          v.kind = TypedValue::Kind::kText;
-          v.text = result[i].get<std::string>(k);
-        }
-        append_key(key, v);
-      }
+      key_of_result(key, result[i], keys);
       auto it = group_rows.find(key);
       if (it == group_rows.end()) {
         return Error::internal("database_error", "An upsert returned a key it was not given.");
@@ -416,9 +531,17 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
         ++out.unchanged;
       } else if (result[i].get<std::int64_t>(keys) == 1) {
         ++out.inserted;
+        add_row(delta, row, 1);
         list.push_back({row.line, "insert", &row});
       } else {
+        auto old = before.find(key);
+        if (old == before.end()) {
+          return Error::internal("database_error",
+                                 "An upsert updated a record that was not there before.");
+        }
         ++out.updated;
+        add_row(delta, row, 1);
+        add_flags(delta, old->second, -1);
         list.push_back({row.line, "update", &row});
       }
     }
@@ -427,7 +550,7 @@ Result<ChunkOutcome> apply_sqlite(db::Connection& conn, const Resource& r,
       out.duplicates.push_back(row->line);
     start += n;
   }
-  return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
+  return finish_chunk(conn, tx, r, state, batch_id, now, out, list, delta);
 }
 
 // COPYs `rows` into `table`: (line, op) first when `staged`, then every field, then _batch and
@@ -515,7 +638,7 @@ Result<std::optional<std::unordered_set<std::string>>> existing_keys(
 // The merge part of apply_postgres for `rows` (keys unique): adds to `out` and `list`.
 Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource& r,
                       std::span<const TypedRow> rows, std::int64_t stamp, std::int64_t now,
-                      ChunkOutcome& out, std::vector<ChangeToWrite>& list) {
+                      ChunkOutcome& out, std::vector<ChangeToWrite>& list, FilledDelta& delta) {
   // One stage table per resource version and connection; emptied at each commit.
   const std::string stage = fmt::format("zt_stage_{}_v{}", r.id, r.version);
   {
@@ -550,6 +673,23 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
       "s.op = 'u' {4} RETURNING {5}t._version, t._updated_at) SELECT s.line, up._version, "
       "up._updated_at FROM up JOIN {3} s ON s.op = 'u'{6}",
       table(r.id), u.cols, casts, stage, conflict_clause(r, u, true), returning, join);
+  // The filled fields of the records the merge will change or delete, by line (the state row's
+  // lock keeps them as they are until the merge). One probe of the key index per stage row: left
+  // to guess the fresh stage table's size, the planner hash-joins it with a scan of the whole
+  // record table, every chunk.
+  std::unordered_map<std::uint64_t, std::string> before;
+  {
+    ZT_TRY(conn.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"));
+    ZT_ASSIGN_OR_RETURN(auto found,
+                        conn.query(fmt::format("SELECT s.line, {} FROM {} s JOIN {} t ON 1 = 1{}",
+                                               filled_flags(r, "t."), stage, table(r.id), match)));
+    ZT_TRY(conn.execute("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on"));
+    before.reserve(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      before.emplace(static_cast<std::uint64_t>(found[i].get<std::int64_t>(0)),
+                     found[i].get<std::string>(1));
+    }
+  }
   // The planner knows nothing of the freshly loaded stage table and, guessing it tiny, would
   // join it by nested loop (seconds for a few thousand rows): hash joins for this statement.
   ZT_TRY(conn.execute("SET LOCAL enable_nestloop = off"));
@@ -589,7 +729,17 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
     }
     const bool inserted = merged[i].get<std::int64_t>(1) == 1;
     (inserted ? out.inserted : out.updated) += 1;
-    list.push_back({line, inserted ? "insert" : "update", by_line.at(line)});
+    const TypedRow* row = by_line.at(line);
+    add_row(delta, *row, 1);
+    if (!inserted) {
+      auto old = before.find(line);
+      if (old == before.end()) {
+        return Error::internal("database_error",
+                               "A merge updated a record that was not there before.");
+      }
+      add_flags(delta, old->second, -1);
+    }
+    list.push_back({line, inserted ? "insert" : "update", row});
   }
   if (returned.size() < upserts) {
     for (const TypedRow& row : rows) {
@@ -599,6 +749,12 @@ Status merge_postgres(db::Connection& conn, db::Transaction& tx, const Resource&
   for (std::size_t i = 0; i < removed.size(); ++i) {
     const auto line = static_cast<std::uint64_t>(removed[i].get<std::int64_t>(0));
     ++out.deleted;
+    auto old = before.find(line);
+    if (old == before.end()) {
+      return Error::internal("database_error",
+                             "A merge deleted a record that was not there before.");
+    }
+    add_flags(delta, old->second, -1);
     list.push_back({line, "delete", by_line.at(line)});
   }
   for (std::size_t i = 0; i < stamped.size(); ++i) {
@@ -619,6 +775,7 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
   ZT_ASSIGN_OR_RETURN(StorageState state, lock_state(conn, r.id));
   now = chunk_time(state, now);
   ChunkOutcome out;
+  FilledDelta delta(r.fields.size(), 0);
   std::vector<ChangeToWrite> list;
   list.reserve(all_rows.size());
   std::vector<const TypedRow*> fresh;
@@ -634,15 +791,17 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
     });
     if (direct.ok()) {
       out.inserted += static_cast<std::int64_t>(fresh.size());
-      for (const TypedRow* row : fresh)
+      for (const TypedRow* row : fresh) {
+        add_row(delta, *row, 1);
         list.push_back({row->line, "insert", row});
+      }
       for (const TypedRow& row : all_rows) {
         if (row.is_delete) merged_rows.push_back(row);
       }
       if (!merged_rows.empty()) {
-        ZT_TRY(merge_postgres(conn, tx, r, merged_rows, stamp, now, out, list));
+        ZT_TRY(merge_postgres(conn, tx, r, merged_rows, stamp, now, out, list, delta));
       }
-      return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
+      return finish_chunk(conn, tx, r, state, batch_id, now, out, list, delta);
     }
     if (direct.error().code != "duplicate") return std::move(direct).error();
     hint->try_direct = false;
@@ -665,14 +824,16 @@ Result<ChunkOutcome> apply_postgres(db::Connection& conn, const Resource& r,
     if (!fresh.empty()) {
       ZT_TRY(copy_rows(tx, r, table(r.id), fresh, false, stamp, now));
       out.inserted += static_cast<std::int64_t>(fresh.size());
-      for (const TypedRow* row : fresh)
+      for (const TypedRow* row : fresh) {
+        add_row(delta, *row, 1);
         list.push_back({row->line, "insert", row});
+      }
     }
   }
   const std::span<const TypedRow> rows =
       existing ? std::span<const TypedRow>(merged_rows) : all_rows;
-  if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, stamp, now, out, list));
-  return finish_chunk(conn, tx, r, state, batch_id, now, out, list);
+  if (!rows.empty()) ZT_TRY(merge_postgres(conn, tx, r, rows, stamp, now, out, list, delta));
+  return finish_chunk(conn, tx, r, state, batch_id, now, out, list, delta);
 }
 
 // Reads a field as text in its canonical form (see validate.h).
@@ -818,15 +979,52 @@ Result<StorageState> state(db::Connection& conn, std::int64_t resource_id) {
 }
 
 Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn, const Resource& r) {
-  std::string sql = "SELECT count(*)";
-  for (const Field& f : r.fields)
-    sql += ", count(" + column(f) + ")";
-  sql += " FROM " + table(r.id);
-  ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql));
-  std::vector<std::int64_t> out;
-  for (std::size_t i = 0; i <= r.fields.size(); ++i)
-    out.push_back(rows[0].get<std::int64_t>(i));
+  ZT_ASSIGN_OR_RETURN(StorageState s, state(conn, r.id));
+  ZT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT field, filled FROM exchange_field_counts WHERE resource_id = ?", r.id));
+  std::vector<std::int64_t> out(r.fields.size() + 1, 0);
+  out[0] = s.record_count;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string name = rows[i].get<std::string>(0);
+    for (std::size_t f = 0; f < r.fields.size(); ++f) {
+      if (r.fields[f].name == name) out[f + 1] = rows[i].get<std::int64_t>(1);
+    }
+  }
   return out;
+}
+
+Status count_existing_fields(db::Connection& conn) {
+  const bool pg = is_pg(conn);
+  ZT_ASSIGN_OR_RETURN(auto resources,
+                      conn.query("SELECT resource_id FROM exchange_resource_state ORDER BY "
+                                 "resource_id"));
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    const std::int64_t id = resources[i].get<std::int64_t>(0);
+    ZT_ASSIGN_OR_RETURN(
+        auto columns,
+        conn.query(pg ? "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                        "current_schema() AND table_name = ? ORDER BY ordinal_position"
+                      : "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+                   table(id)));
+    std::vector<std::string> fields;
+    std::string counts;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      std::string name = columns[c].get<std::string>(0);
+      if (!name.starts_with("f_")) continue;  // _version, _batch, _updated_at
+      counts += fmt::format("{}count({})", counts.empty() ? "" : ", ", name);
+      fields.push_back(name.substr(2));
+    }
+    if (fields.empty()) continue;
+    ZT_ASSIGN_OR_RETURN(auto n, conn.query(fmt::format("SELECT {} FROM {}", counts, table(id))));
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      ZT_TRY(db::done(
+          conn.exec("INSERT INTO exchange_field_counts (resource_id, field, filled) VALUES (?, ?, "
+                    "?)",
+                    id, fields[f], n[0].get<std::int64_t>(f))));
+    }
+  }
+  return {};
 }
 
 namespace {

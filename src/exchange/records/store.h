@@ -81,9 +81,17 @@ Result<std::vector<Change>> read_changes(db::Connection& conn, std::int64_t reso
 
 Result<StorageState> state(db::Connection& conn, std::int64_t resource_id);
 
-// For each field, how many records have a value (not null); and the record count.
+// The record count, then for each field (in field order) how many records have a value (not
+// null). Read from the counts apply_chunk keeps (exchange_field_counts: one row per resource and
+// field, added to in each chunk's transaction under the state row's lock, from the filled fields
+// of the rows it inserts, updates and deletes — the changed and deleted records' read just before
+// the change), so two rows whatever the table's size.
 Result<std::vector<std::int64_t>> filled_counts(db::Connection& conn,
                                                 const catalog::Resource& resource);
+
+// Migration 470's step: the field counts of every resource's records already stored, counted
+// from its table (the fields are the table's f_ columns).
+Status count_existing_fields(db::Connection& conn);
 
 // The record with the given key values (one per key field, in key order), as a JSON object of
 // every field; nullopt when absent.

@@ -28,11 +28,10 @@ bool is_delivery(std::string_view action) {
   return action == "exchange.changes.read" || action == "exchange.webhook.deliver";
 }
 
-// The first instant of the Beijing day `days - 1` days before the day of `now`.
-core::TimePoint window_start(core::TimePoint now, int days) {
-  const std::chrono::sys_days first =
-      std::chrono::sys_days(core::china_date(now)) - std::chrono::days(days - 1);
-  return core::TimePoint(first) - std::chrono::hours(8);
+// The Beijing day `days - 1` days before the day of `now`.
+std::chrono::year_month_day first_day(core::TimePoint now, int days) {
+  return std::chrono::year_month_day(std::chrono::sys_days(core::china_date(now)) -
+                                     std::chrono::days(days - 1));
 }
 
 }  // namespace
@@ -58,7 +57,7 @@ Result<ExchangeStats> StatsService::stats(const core::Principal& actor, int days
   }
   std::sort(visible.begin(), visible.end(),
             [](const Resource& a, const Resource& b) { return a.code < b.code; });
-  ZT_ASSIGN_OR_RETURN(auto counts, audit_.daily_counts(kActions, window_start(now_time, days)));
+  ZT_ASSIGN_OR_RETURN(auto counts, audit_.daily_counts(kActions, first_day(now_time, days)));
 
   ExchangeStats out;
   out.days = days;

@@ -3,7 +3,8 @@
 // change-feed deliveries per day, grants active and expiring within 30 days, open 纠错 reports
 // and record counts.
 //
-// Reads and deliveries are counted from the audit log, where every read path writes its record:
+// Reads and deliveries are counted from the audit log's daily counts (audit/daily_counts.h, kept
+// as records are appended), where every read path writes its record:
 // reads are key lookups (exchange.record.read), filtered queries (exchange.records.query) and
 // exports (exchange.records.export), one per request; deliveries are change-feed pages pulled
 // (exchange.changes.read) and webhook batches delivered (exchange.webhook.deliver, successful

@@ -27,6 +27,7 @@
 #include "db/dialect.h"
 #include "db/migration.h"
 #include "db/read_snapshot.h"
+#include "db/rows.h"
 #include "db/transaction.h"
 #include "db/url.h"
 #include "db/worker_lease.h"
@@ -634,6 +635,34 @@ TEST_F(StorageTest, MigrationChecksumMismatchAndBadListsAreErrors) {
   EXPECT_EQ(*v, 8);
   auto conn = writer();
   auto exists = conn.query(Dialect::of(backend_).table_exists_sql(), "m9");
+  ASSERT_OK(exists);
+  EXPECT_TRUE(exists->empty());
+}
+
+TEST_F(StorageTest, AMigrationsCodeStepRunsInItsTransaction) {
+  std::vector<Migration> list = foundation_migrations();
+  list.push_back(Migration{.version = 7,
+                           .name = "filled",
+                           .sql = "CREATE TABLE m7 (a TEXT);",
+                           .run = [](Connection& conn) -> Status {
+                             return done(conn.exec("INSERT INTO m7 (a) VALUES ('from code')"));
+                           }});
+  ASSERT_OK(migrate(*db_, list));
+  EXPECT_EQ(count("m7"), 1);
+  // A failing step rolls its migration back, SQL included, and it is not recorded.
+  list.push_back(Migration{.version = 8,
+                           .name = "failing",
+                           .sql = "CREATE TABLE m8 (a TEXT);",
+                           .run = [](Connection&) -> Status {
+                             return Error::internal("step_failed", "the step failed");
+                           }});
+  auto failed = migrate(*db_, list);
+  EXPECT_ERROR(failed, "migration_failed");
+  EXPECT_NE(failed.error().detail.find("the step failed"), std::string::npos);
+  ASSERT_OK_AND_ASSIGN(auto v, schema_version(*db_));
+  EXPECT_EQ(v, 7);
+  auto conn = writer();
+  auto exists = conn.query(Dialect::of(backend_).table_exists_sql(), "m8");
   ASSERT_OK(exists);
   EXPECT_TRUE(exists->empty());
 }

@@ -17,11 +17,14 @@
 #include "exchange/records/validate.h"
 #include "support/test_database.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
+#include <numeric>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -1270,6 +1273,173 @@ TEST_F(RecordStoreTest, UpgradeIndexesReplacesTheFieldOnlyIndexes) {
   ASSERT_OK_AND_ASSIGN(made, upgrade());
   EXPECT_EQ(made, 0);
   EXPECT_THAT(names(), ElementsAre("rec_9_by_division", "rec_9_by_status"));
+}
+
+// The field counts the quality figures read (filled_counts, kept by apply_chunk) against a recount
+// of the table: after inserts, updates that fill or empty fields, identical rows, deletes of
+// present and absent keys, keys repeated in a later chunk of the run, a rolled-back chunk, and
+// (PostgreSQL) the direct COPY of a first load and its fallback; single and composite keys.
+class FilledCountsTest : public RecordStoreTest {
+ protected:
+  std::vector<std::int64_t> recount(const Resource& r) {
+    std::string sql = "SELECT count(*)";
+    for (const Field& f : r.fields)
+      sql += ", count(f_" + f.name + ")";
+    sql += " FROM rec_" + std::to_string(r.id);
+    auto conn = db_->acquire(db::Access::kRead);
+    EXPECT_TRUE(conn.ok());
+    if (!conn.ok()) return {};
+    auto rows = conn->query(sql);
+    EXPECT_TRUE(rows.ok());
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i <= r.fields.size(); ++i)
+      out.push_back((*rows)[0].get<std::int64_t>(i));
+    return out;
+  }
+
+  // Applies `rows` as a chunk of the run `stamp` of batch `batch`, committed unless `commit` is
+  // false; with a ChunkHint (PostgreSQL's direct COPY first) when `hinted`.
+  Result<ChunkOutcome> chunk(const Resource& r, const std::vector<TypedRow>& rows,
+                             std::int64_t batch, bool hinted, bool commit = true) {
+    now_ += 10;
+    ZT_ASSIGN_OR_RETURN(auto conn, db_->acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    records::ChunkHint hint;
+    ZT_ASSIGN_OR_RETURN(ChunkOutcome out, records::apply_chunk(conn, tx, r, rows, batch, batch,
+                                                               now_, hinted ? &hint : nullptr));
+    if (commit) ZT_TRY(tx.commit());
+    return out;
+  }
+
+  // Random batches of `make(key, rng)` rows on `r` (keys from a pool of 120, a fifth deletes),
+  // checking the counts after every chunk. Returns how many rows each outcome had in all.
+  template <typename Make>
+  std::string churn(const Resource& r, std::uint32_t seed, Make make) {
+    std::mt19937 rng(seed);
+    ChunkOutcome total;
+    std::size_t duplicates = 0;
+    for (int b = 0; b < 12; ++b) {
+      const std::int64_t batch = 1000 + b;
+      for (int c = 0; c < 3; ++c) {
+        std::vector<int> keys(120);
+        std::iota(keys.begin(), keys.end(), 0);
+        std::shuffle(keys.begin(), keys.end(), rng);
+        keys.resize(20 + rng() % 80);
+        std::vector<Raw> raw;
+        std::uint64_t line = 1;
+        for (int k : keys) {
+          Raw row = make(k, rng);
+          row.line = line++;
+          if (rng() % 5 == 0) {
+            row.values.resize(r.key_fields().size());
+            row.is_delete = true;
+          }
+          raw.push_back(std::move(row));
+        }
+        const bool commit = !(b == 5 && c == 1);
+        auto out = chunk(r, typed(raw, &r), batch, rng() % 2 == 0, commit);
+        EXPECT_TRUE(out.ok()) << out.error().detail;
+        if (!out.ok()) return "error";
+        if (commit) {
+          total.inserted += out->inserted;
+          total.updated += out->updated;
+          total.unchanged += out->unchanged;
+          total.deleted += out->deleted;
+          duplicates += out->duplicates.size();
+        }
+        EXPECT_EQ(filled(&r), recount(r)) << "batch " << b << " chunk " << c;
+      }
+    }
+    return "i" + std::to_string(total.inserted) + " u" + std::to_string(total.updated) + " n" +
+           std::to_string(total.unchanged) + " d" + std::to_string(total.deleted) + " dup " +
+           std::to_string(duplicates);
+  }
+};
+
+TEST_F(FilledCountsTest, EqualARecountAfterEveryKindOfChange) {
+  // Each field null or one of two values: rows often come again identical, and updates fill and
+  // empty fields.
+  auto pick = [](std::mt19937& rng, RawValue a, RawValue b) {
+    const auto n = rng() % 3;
+    return n == 0 ? null() : n == 1 ? a : b;
+  };
+  const std::string outcome = churn(resource_, 16, [&](int k, std::mt19937& rng) {
+    return Raw{0,
+               {str(id_number(k)), pick(rng, str("张三"), str("李四")),
+                pick(rng, num("1"), num("2")), pick(rng, num("1.5"), num("2.25")),
+                pick(rng, str("1"), str("0")), pick(rng, str("2000-01-01"), str("1999-12-31")),
+                pick(rng, str("2026-01-01T00:00:00Z"), str("2026-01-02T00:00:00Z")),
+                pick(rng, str("13812345678"), absent())}};
+  });
+  // Every kind happened.
+  EXPECT_THAT(outcome, ::testing::MatchesRegex("i[1-9][0-9]* u[1-9][0-9]* n[1-9][0-9]* "
+                                               "d[1-9][0-9]* dup [1-9][0-9]*"));
+  EXPECT_EQ(filled()[0], state().record_count);
+}
+
+TEST_F(FilledCountsTest, EqualARecountWithACompositeKey) {
+  Resource r = places();
+  Field note = make("note", FieldType::kString);
+  Field n = make("n", FieldType::kInteger);
+  r.fields.push_back(note);
+  r.fields.push_back(n);
+  ASSERT_TRUE(catalog::normalise_fields(r.fields).ok());
+  ASSERT_NO_FATAL_FAILURE(create(r));
+  const std::string outcome = churn(r, 7, [&](int k, std::mt19937& rng) {
+    const auto v = rng() % 4;
+    return Raw{0,
+               {str(std::to_string(330302 + k % 4)), str(fmt::format("2026-03-{:02}", 1 + k / 4)),
+                v == 0 ? null() : str(v == 1 ? "甲" : "乙"), v == 3 ? null() : num("3")}};
+  });
+  EXPECT_THAT(outcome, ::testing::MatchesRegex("i[1-9][0-9]* u[1-9][0-9]* n[1-9][0-9]* "
+                                               "d[1-9][0-9]* dup [1-9][0-9]*"));
+}
+
+TEST_F(FilledCountsTest, MigrationCountsTheRecordsOfThePreviousVersion) {
+  // A database at the version before 470 with records (as that version stored them: the
+  // table and the state row only), then 470 on top.
+  ASSERT_OK_AND_ASSIGN(auto fresh, test::TestDatabase::create("rf"));
+  std::vector<db::Migration> before, all;
+  for (auto& m : migrations()) {
+    if (m.version < 470) before.push_back(m);
+    all.push_back(m);
+  }
+  ASSERT_OK_AND_ASSIGN(auto db, fresh->open_migrated({before}, 2));
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, db->acquire(db::Access::kWrite));
+    ASSERT_OK_AND_ASSIGN(auto tx, db::Transaction::begin(conn));
+    ASSERT_OK(records::apply_schema(conn, nullptr, resource_));
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_OK(conn.exec(
+          "INSERT INTO rec_7 (f_id_no, f_name, f_age, f_phone, _batch, _updated_at) VALUES (?, ?, "
+          "?, ?, 1, 1)",
+          id_number(i), i % 3 ? db::Param(std::string_view("王五")) : db::Param(),
+          i % 4 ? db::Param(std::int64_t{i}) : db::Param(),
+          i % 5 ? db::Param() : db::Param(std::string_view("13812345678"))));
+    }
+    ASSERT_OK(
+        conn.exec("UPDATE exchange_resource_state SET record_count = 50 WHERE resource_id = "
+                  "7"));
+    ASSERT_OK(tx.commit());
+  }
+  ASSERT_OK_AND_ASSIGN(auto report, db::migrate(*db, [&] {
+                         auto list = db::foundation_migrations();
+                         list.insert(list.end(), all.begin(), all.end());
+                         return list;
+                       }()));
+  EXPECT_EQ(report.applied, (std::vector<std::int64_t>{470}));
+  ASSERT_OK_AND_ASSIGN(auto conn, db->acquire(db::Access::kWrite));
+  ASSERT_OK_AND_ASSIGN(auto counts, records::filled_counts(conn, resource_));
+  EXPECT_THAT(counts, ElementsAre(50, 50, 33, 37, 0, 0, 0, 0, 10));
+  // Chunks go on from there.
+  ASSERT_OK_AND_ASSIGN(auto tx, db::Transaction::begin(conn));
+  const auto rows = typed({{1, {str(id_number(0)), str("赵六")}}, {2, {str(id_number(1))}, true}});
+  ASSERT_OK_AND_ASSIGN(auto out, records::apply_chunk(conn, tx, resource_, rows, 2, 2, kNow));
+  EXPECT_EQ(show(out), "i0 u1 n0 d1 seq 1-2");
+  ASSERT_OK(tx.commit());
+  ASSERT_OK_AND_ASSIGN(counts, records::filled_counts(conn, resource_));
+  // Record 0 (phone only) gets a name and loses its phone; record 1 (name, age) is deleted.
+  EXPECT_THAT(counts, ElementsAre(49, 49, 33, 36, 0, 0, 0, 0, 9));
 }
 
 }  // namespace

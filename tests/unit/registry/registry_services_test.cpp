@@ -3,14 +3,20 @@
 // resource and is granted their fields; ingest and sync merge them — priority, then recency on
 // the clock — with provenance per attribute, a conflict a steward resolves, and a death from the
 // lower-priority source; a citizen reads their own record.
+#include "db/migration.h"
 #include "registry/module.h"
+#include "registry/registry_store.h"
 #include "support/identifiers.h"
 #include "support/platform_harness.h"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <string>
 
 namespace zt::registry {
@@ -266,6 +272,197 @@ TEST_F(RegistryServicesTest, AStewardsResolutionHoldsAndTheCitizenReadsTheirOwnR
   ASSERT_OK_AND_ASSIGN(stranger, h().citizen(test::id_number("19900909", 9), "路人"));
   EXPECT_ERROR(registries().own_record(stranger, h().context()), "record_not_found");
   EXPECT_ERROR(registries().own_record(ga_officer_, h().context()), "forbidden");
+}
+
+// The figures' counts (registry_figure, kept as golden records change) against a recount of the
+// golden records as the figures were counted before: after a first build, merges that move
+// people between counties, ages and genders, deaths, deletions by one source and by every
+// source, a steward's resolution, a rebuild and the sources emptied.
+class RegistryFiguresTest : public RegistryServicesTest {
+ protected:
+  const std::string kGaRk = "330300-GA-RKX", kMzRk = "330300-MZ-RKX", kGoldenRk = "330300-DSJ-RKX";
+
+  void SetUp() override {
+    RegistryServicesTest::SetUp();
+    if (HasFatalFailure()) return;
+    const catalog::Field division = field("division_code", "行政区划", FieldType::kDivisionCode);
+    const catalog::Field birth = field("birth_date", "出生日期", FieldType::kDate);
+    const catalog::Field gender = field("gender", "性别", FieldType::kString);
+    const catalog::Field alive = field("alive", "是否健在", FieldType::kBoolean);
+    const catalog::Field death = field("death_date", "死亡日期", FieldType::kDate);
+    ASSERT_NO_FATAL_FAILURE(
+        publish(resource(kGaRk, "户籍人口（全项）", {division, birth, gender, alive}), ga_admin_));
+    ASSERT_NO_FATAL_FAILURE(
+        publish(resource(kMzRk, "民政人口", {division, gender, death}), mz_admin_));
+    ASSERT_NO_FATAL_FAILURE(
+        publish(resource(kGoldenRk, "人口基础库（全项）", {division, birth, gender, alive, death}),
+                data_admin_));
+    // 公安 ranks first for all but the division and the gender, whose priorities are equal (the
+    // later change wins, and a disagreement is a conflict).
+    store::Config c{.resource_code = kGoldenRk};
+    for (const char* a : {"id_number", "name", "birth_date", "alive"})
+      c.mappings.push_back({a, kGaRk, a, 10});
+    for (const char* a : {"household_address", "division_code", "gender"}) {
+      c.mappings.push_back({a, kGaRk, a, 5});
+      c.mappings.push_back({a, kMzRk, a, 5});
+    }
+    c.mappings.push_back({"id_number", kMzRk, "id_number", 0});
+    c.mappings.push_back({"death_date", kMzRk, "death_date", 5});
+    ASSERT_OK(registries().configure(data_admin_, RegistryKind::kPerson, c, h().context()));
+    ASSERT_NO_FATAL_FAILURE(grant(kGaRk, ga_admin_,
+                                  {"id_number", "name", "household_address", "division_code",
+                                   "birth_date", "gender", "alive"}));
+    ASSERT_NO_FATAL_FAILURE(
+        grant(kMzRk, mz_admin_,
+              {"id_number", "name", "household_address", "division_code", "gender", "death_date"}));
+  }
+
+  std::string person_key(int i) const {
+    return test::id_number(fmt::format("{}0{}0{}", 1940 + i % 80, 1 + i % 9, 1 + i % 9), i);
+  }
+
+  json::object ga_row(int i, int variant) const {
+    json::object row{
+        {"id_number", person_key(i)},
+        {"name", fmt::format("居民{}", i)},
+        {"division_code", fmt::format("33030{}00{}", 2 + (i + variant) % 3, 1 + i % 2)},
+        {"birth_date",
+         fmt::format("{}-0{}-0{}", 1940 + (i + 7 * variant) % 80, 1 + i % 9, 1 + i % 9)},
+        {"alive", true}};
+    if ((i + variant) % 4 != 0) row["gender"] = (i + variant) % 2 ? "男" : "女";
+    return row;
+  }
+
+  // What the figures counted before: the golden records, grouped as then (NULL and '' apart),
+  // with rows of the same county and group text summed as the service sums them; and the
+  // records not deleted.
+  std::vector<std::string> recount() {
+    auto acquired = h().platform().database().acquire(db::Access::kRead);
+    EXPECT_TRUE(acquired.ok());
+    if (!acquired.ok()) return {};
+    db::Connection& conn = *acquired;
+    std::vector<std::string> out;
+    auto rows = conn.query(
+        "SELECT county_code, COALESCE(birth_year, '') || '|' || COALESCE(gender, ''), COUNT(*) "
+        "FROM registry_record WHERE registry = 'person' AND alive = 1 AND deleted = 0 GROUP BY "
+        "county_code, birth_year, gender ORDER BY 1, 2");
+    EXPECT_TRUE(rows.ok());
+    std::map<std::pair<std::string, std::string>, std::int64_t> sums;
+    for (std::size_t i = 0; rows.ok() && i < rows->size(); ++i)
+      sums[{(*rows)[i].get<std::string>(0), (*rows)[i].get<std::string>(1)}] +=
+          (*rows)[i].get<std::int64_t>(2);
+    for (const auto& [k, n] : sums)
+      out.push_back(k.first + " " + k.second + " " + std::to_string(n));
+    auto total = conn.query(
+        "SELECT COUNT(*) FROM registry_record WHERE registry = 'person' AND deleted = 0");
+    EXPECT_TRUE(total.ok());
+    out.push_back("records " + std::to_string((*total)[0].get<std::int64_t>(0)));
+    return out;
+  }
+
+  // The same from the counts: the store's figure rows and record count.
+  std::vector<std::string> counted() {
+    auto acquired = h().platform().database().acquire(db::Access::kRead);
+    EXPECT_TRUE(acquired.ok());
+    if (!acquired.ok()) return {};
+    db::Connection& conn = *acquired;
+    std::vector<std::string> out;
+    auto rows = store::figures(conn, RegistryKind::kPerson, "");
+    EXPECT_TRUE(rows.ok());
+    for (const store::FigureRow& r : rows.ok() ? *rows : std::vector<store::FigureRow>{})
+      out.push_back(r.county_code + " " + r.group + " " + std::to_string(r.count));
+    auto total = store::count_records(conn, RegistryKind::kPerson);
+    EXPECT_TRUE(total.ok());
+    out.push_back("records " + std::to_string(total.ok() ? *total : -1));
+    return out;
+  }
+
+  void sync_and_compare(const char* step) {
+    ASSERT_OK(registries().sync(RegistryKind::kPerson));
+    const auto expected = recount();
+    EXPECT_EQ(counted(), expected) << step;
+    EXPECT_GT(expected.size(), 1u) << step;
+  }
+};
+
+TEST_F(RegistryFiguresTest, StayEqualToARecountOfTheGoldenRecords) {
+  std::vector<json::object> rows;
+  for (int i = 0; i < 60; ++i)
+    rows.push_back(ga_row(i, 0));
+  ASSERT_NO_FATAL_FAILURE(ingest(ga_officer_, kGaRk, rows));
+  ASSERT_NO_FATAL_FAILURE(sync_and_compare("first build"));
+  ASSERT_OK_AND_ASSIGN(auto figures, registries().figures(data_admin_, RegistryKind::kPerson));
+  EXPECT_EQ(figures.records, 60);
+
+  // 民政, later: other divisions and genders for some (recency moves them, and conflicts open),
+  // deaths for others.
+  h().clock().advance(1h);
+  rows.clear();
+  for (int i = 0; i < 30; ++i) {
+    json::object row{{"id_number", person_key(i)}, {"name", fmt::format("居民{}", i)}};
+    if (i % 3 == 0) row["death_date"] = "2026-05-01";
+    if (i % 3 == 1) row["division_code"] = "330305001";
+    if (i % 3 == 2) row["gender"] = "未说明";
+    rows.push_back(row);
+  }
+  ASSERT_NO_FATAL_FAILURE(ingest(mz_officer_, kMzRk, rows));
+  ASSERT_NO_FATAL_FAILURE(sync_and_compare("民政 merged"));
+
+  // 公安 again, a day on: changed rows (updates), identical ones, deletions of people 民政 also
+  // holds (the record stays) and of people only 公安 held (the record goes), and new people.
+  h().clock().advance(24h);
+  rows.clear();
+  for (int i = 0; i < 70; ++i) {
+    if (i % 10 == 3) {
+      rows.push_back({{"_op", "delete"}, {"id_number", person_key(i)}});
+    } else {
+      rows.push_back(ga_row(i, i % 2));
+    }
+  }
+  ASSERT_NO_FATAL_FAILURE(ingest(ga_officer_, kGaRk, rows));
+  ASSERT_NO_FATAL_FAILURE(sync_and_compare("公安 changed, deleted and added"));
+
+  // A steward resolves a division conflict the other way.
+  ConflictPage open;
+  ASSERT_OK_AND_ASSIGN(
+      open, registries().conflicts(data_admin_, RegistryKind::kPerson, "open", {}, 0, 50));
+  const auto division = std::find_if(open.items.begin(), open.items.end(),
+                                     [](const auto& c) { return c.attribute == "division_code"; });
+  ASSERT_NE(division, open.items.end());
+  ASSERT_OK(registries().resolve(data_admin_, division->id, "330399001", "以现场核查为准",
+                                 h().context()));
+  EXPECT_EQ(counted(), recount()) << "resolved";
+  const auto now = counted();
+  EXPECT_TRUE(std::any_of(now.begin(), now.end(),
+                          [](const std::string& row) { return row.starts_with("330399 "); }));
+
+  // A rebuild, then 民政 deletes everything it sent.
+  ASSERT_OK(registries().rebuild(data_admin_, RegistryKind::kPerson, h().context()));
+  EXPECT_EQ(counted(), recount()) << "rebuilt";
+  rows.clear();
+  for (int i = 0; i < 30; ++i)
+    rows.push_back({{"_op", "delete"}, {"id_number", person_key(i)}});
+  ASSERT_NO_FATAL_FAILURE(ingest(mz_officer_, kMzRk, rows));
+  ASSERT_NO_FATAL_FAILURE(sync_and_compare("民政 emptied"));
+}
+
+TEST_F(RegistryFiguresTest, MigrationCountsTheRecordsOfThePreviousVersion) {
+  std::vector<json::object> rows;
+  for (int i = 0; i < 40; ++i)
+    rows.push_back(ga_row(i, 0));
+  ASSERT_NO_FATAL_FAILURE(ingest(ga_officer_, kGaRk, rows));
+  ASSERT_OK(registries().sync(RegistryKind::kPerson));
+  const auto expected = recount();
+  // As the previous version left it: no counts. Then migration 530's script again.
+  ASSERT_OK_AND_ASSIGN(auto conn, h().platform().database().acquire(db::Access::kWrite));
+  ASSERT_OK(conn.execute("DROP TABLE registry_figure"));
+  db::Migration m;
+  for (const db::Migration& each : registry_migrations()) {
+    if (each.version == 530) m = each;
+  }
+  ASSERT_EQ(m.version, 530);
+  ASSERT_OK(conn.execute(db::migration_sql(m, conn.backend())));
+  EXPECT_EQ(counted(), expected);
 }
 
 }  // namespace
