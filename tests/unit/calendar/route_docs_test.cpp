@@ -15,7 +15,8 @@ TEST(CalendarRouteDocs, EveryOperationSaysWhatWhoAndErrors) {
   ASSERT_TRUE(db.ok());
   core::OpenSslCryptoProvider crypto;
   core::SystemClock clock;
-  audit::Module audit(**db, crypto, clock, {});
+  audit::Module audit(**db, crypto, clock, {.chain_key = std::string(audit::kChainKeySize, 'a')},
+                      {}, {});
   Module calendar(**db, audit.log(), clock);
   http::Router router;
   calendar.add_routes(router);

@@ -25,9 +25,10 @@ std::string key_of(int n) {
 
 TEST(RegistryStoreTest, AKeysOpenConflictsAreOneIndexRangeAfterMigration523) {
   ASSERT_OK_AND_ASSIGN(auto test_db, test::TestDatabase::create("regst"));
+  // The registry's migrations before 523.
   std::vector<db::Migration> before = registry_migrations();
-  ASSERT_EQ(before.back().version, 523);
-  before.pop_back();
+  std::erase_if(before, [](const db::Migration& m) { return m.version >= 523; });
+  ASSERT_EQ(before.back().version, 522);
   ASSERT_OK_AND_ASSIGN(auto database, test_db->open_migrated({before}));
   {
     // A registry of the previous version with 3 000 open conflicts over 1 000 keys.
@@ -43,7 +44,7 @@ TEST(RegistryStoreTest, AKeysOpenConflictsAreOneIndexRangeAfterMigration523) {
     ASSERT_OK(tx.commit());
   }
   ASSERT_OK_AND_ASSIGN(auto report, db::migrate(*database, registry_migrations()));
-  EXPECT_EQ(report.applied, std::vector<std::int64_t>{523});
+  EXPECT_EQ(report.applied, (std::vector<std::int64_t>{523, 530}));
 
   ASSERT_OK_AND_ASSIGN(auto conn, database->acquire(db::Access::kWrite));
   ASSERT_OK(conn.execute("ANALYZE"));
