@@ -8,9 +8,15 @@
 # keep-alive connection (curl): warm-up, then --runs runs; median and p99. Then one table: small
 # and large median, large p99, growth factor, flags (">3×", ">100 ms"), and the ratio of the
 # registry person read to the hub key read at the large size.
-#   bench/scale/run.sh [--sizes 20000,1000000] [--audit-records 10000000] [--runs 31]
+#   bench/scale/run.sh [--sizes 20000,1000000] [--audit-records 10000000]
+#                      [--small-audit-records N] [--runs 31]
 #                      [--warmup 3] [--days 60] [--sample-keys 20000] [--pg URL] [--keep]
 #                      [--build-dir DIR] [--out FILE.md] [--port 18190] [--work DIR]
+#                      [--slow-ms 2000]
+# The large city's log is grown by --audit-records, the small one's by --small-audit-records
+# (default: in proportion to the people, 200 000 for the defaults), so the growth factors show
+# what a route does when the city and its log grow together.
+# A request slower than --slow-ms at its first call is timed 3 times only (said in the table).
 # --pg URL: also run each size on PostgreSQL (URL of a database the user may CREATE DATABASE
 # from; one database zt_scale_<size> each, dropped at the end unless --keep). Without
 # --build-dir it builds the bench preset (build/bench: zhengtong and audit_grow). The databases
@@ -20,7 +26,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 sizes="20000,1000000" audit_records=10000000 runs=31 warmup=3 days=60 sample_keys=20000
-pg_url="" keep=0 build_dir="" out="" port=18190 work=""
+pg_url="" keep=0 build_dir="" out="" port=18190 work="" slow_ms=2000 small_audit=""
 die() { echo "bench/scale: error: $*" >&2; exit 1; }
 say() { echo "bench/scale: [$(date -u +%H:%M:%S)] $*"; }
 while [ $# -gt 0 ]; do
@@ -37,13 +43,16 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --slow-ms) slow_ms="$2"; shift 2 ;;
+    --small-audit-records) small_audit="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
 done
 IFS=, read -r -a size_list <<<"$sizes"
 [ "${#size_list[@]}" -eq 2 ] || die "--sizes takes two sizes, small,large"
-for n in "${size_list[@]}" "$audit_records" "$runs" "$warmup" "$sample_keys"; do
+[ -n "$small_audit" ] || small_audit=$(( audit_records * size_list[0] / size_list[1] ))
+for n in "${size_list[@]}" "$audit_records" "$runs" "$warmup" "$sample_keys" "$slow_ms" "$small_audit"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "not a number: $n"
 done
 for tool in jq curl openssl base32 awk; do
@@ -84,7 +93,7 @@ trap 'exit 130' INT TERM
 results="$work/results.tsv"
 : >"$results"
 base="http://127.0.0.1:$port"
-say "sizes ${size_list[*]} people, $audit_records audit records over $days days, $runs runs ($warmup warm-up); work $work; load $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+say "sizes ${size_list[*]} people, $small_audit and $audit_records audit records over $days days, $runs runs ($warmup warm-up); work $work; load $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 
 # --- the server ----------------------------------------------------------------------------
 start_server() {  # start_server DIR
@@ -184,8 +193,8 @@ get() {  # get ROLE TARGET -> body
 
 # --- one size ------------------------------------------------------------------------------
 declare -A fix
-run_size() {  # run_size LABEL PEOPLE DATABASE_URL
-  local label="$1" people="$2" url="$3" dir="$work/$1" t0 t1
+run_size() {  # run_size LABEL PEOPLE DATABASE_URL AUDIT_RECORDS
+  local label="$1" people="$2" url="$3" audit_records="$4" dir="$work/$1" t0 t1
   mkdir -p "$dir"
   cat >"$dir/zt.toml" <<EOF
 [server]
@@ -312,15 +321,20 @@ EOF
 
   say "$label: growing the audit log by $audit_records records"
   t0=$(date +%s)
-  "$grow" -c "$dir/zt.toml" --plan "$dir/plan.json" --records "$audit_records" --days "$days"
+  "$grow" -c "$dir/zt.toml" --plan "$dir/plan.json" --records "$audit_records" --days "$days" \
+    | tee "$dir/grow.log"
   t1=$(date +%s); phase["$label grow"]=$((t1 - t0))
+  phase["$label grow records/s"]="$(awk '/appended .* records in/ { print $(NF - 1) }' "$dir/grow.log")"
   say "$label: audit verify"
   t0=$(date +%s)
   "${z[@]}" audit verify | tail -n 1 | tee "$dir/verify.json"
   jq -e '.ok == true or .valid == true or .status == "ok"' "$dir/verify.json" >/dev/null \
     || die "$label: audit verify failed: $(cat "$dir/verify.json")"
   t1=$(date +%s); phase["$label verify"]=$((t1 - t0))
-  [[ "$url" == sqlite:* ]] && say "$label: database $(du -sh "$dir" | cut -f1)"
+  if [[ "$url" == sqlite:* ]]; then
+    phase["$label database MiB"]="$(du -sm "$dir" | cut -f1)"
+    say "$label: database ${phase["$label database MiB"]} MiB"
+  fi
 
   start_server "$dir"
   sign_in_all "$dir" relogin
@@ -389,7 +403,15 @@ time_all() {  # time_all LABEL: every GET operation of the served API document
         continue
       fi
       if [[ "$flags" =~ runs=([0-9]+) ]]; then n="${BASH_REMATCH[1]}"; [ "$n" -lt "$runs" ] || n="$runs"; w=1; fi
-      local st med p99 bytes
+      # One request first (a warm-up too): one slower than --slow-ms gets 3 runs, no more
+      # warm-up, so a route that grows with the log cannot hold the sweep for hours.
+      local st med p99 bytes probe
+      read -r _ probe _ _ < <(time_one "$role" "$target" 1 0)
+      if awk -v p="$probe" -v s="$slow_ms" 'BEGIN { exit !(p > s) }'; then
+        [ "$n" -le 3 ] || n=3
+        w=0
+      fi
+      [ "$n" -ge "$runs" ] || flags="${flags:+$flags,}ran=$n"
       read -r st med p99 bytes < <(time_one "$role" "$target" "$n" "$w")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$op" "$variant" "$target" "$st" "$med" "$p99" "$bytes" "$flags" >>"$results"
       printf 'bench/scale: %s: %-42s %-28s %s %9.2f ms  p99 %9.2f ms  %s B (%s runs)\n' \
@@ -414,17 +436,19 @@ for backend in "${backends[@]}"; do
       pg_databases+=("$dbname")
       db_url="$(sed -E "s#/[^/?]*(\?|\$)#/$dbname\1#" <<<"$pg_url")"
     fi
-    run_size "$label" "$size" "$db_url"
+    grow_by="$audit_records"
+    [ "$size" = "${size_list[0]}" ] && grow_by="$small_audit"
+    run_size "$label" "$size" "$db_url" "$grow_by"
   done
 done
 
 # --- the table -----------------------------------------------------------------------------
 {
-  echo "## Scale sweep $(date -u +%Y-%m-%d) — ${size_list[0]} and ${size_list[1]} people, $audit_records-record audit log"
+  echo "## Scale sweep $(date -u +%Y-%m-%d) — ${size_list[0]} people with $small_audit audit records grown, ${size_list[1]} with $audit_records"
   echo
   echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$repo_root" describe --always --dirty 2>/dev/null || echo unknown); $runs runs after $warmup warm-up (fewer where the flags say runs=N), one keep-alive connection, p99 by nearest rank (with 31 runs: the slowest run)."
   echo
-  echo "Phases (s): $(for k in "${!phase[@]}"; do echo "$k ${phase[$k]};"; done | sort | tr '\n' ' ')"
+  echo "Phases (s unless said): $(for k in "${!phase[@]}"; do echo "$k ${phase[$k]};"; done | sort | tr '\n' ' ')"
   for backend in "${backends[@]}"; do
     small="$backend-${size_list[0]}" large="$backend-${size_list[1]}"
     echo
@@ -447,9 +471,10 @@ done
           g = (med[s, k] > 0 ? med[l, k] / med[s, k] : 0)
           flag = ""
           if (ss !~ /^2/ || ls !~ /^2/) flag = flag "HTTP " ss "/" ls " "
-          if (g > 3) flag = flag (fl[k] ~ /grows/ ? "(>3×, ∝ data) " : "**>3×** ")
+          if (g > 3) flag = flag (fl[k] ~ /grows/ ? "(>3×, ∝ data) " : (med[l, k] < 1 ? "**>3×** (< 1 ms) " : "**>3×** "))
           if (p99[l, k] > 100) flag = flag (fl[k] ~ /grows/ ? "(>100 ms, ∝ data) " : "**>100 ms** ")
           if (fl[k] ~ /required/) flag = flag "[p99 < 100 ms required] "
+          if (match(fl[k], /ran=[0-9]+/)) flag = flag "(" substr(fl[k], RSTART + 4, RLENGTH - 4) " runs) "
           printf "| `%s` | %s | %s | %s | %s | %.2f× | %s|\n", a[1], (a[2] == "" ? "—" : a[2]),
             fmt(med[s, k]), fmt(med[l, k]), fmt(p99[l, k]), g, flag } }' "$results"
     awk -F'\t' -v l="$large" '
@@ -461,7 +486,8 @@ done
   echo "Legend: growth = large median / small median. ∝ data: the route returns proportionally more"
   echo "data at the larger size (flag \`grows\` in routes.txt: the export of 人口基础库, the audit"
   echo "export of a day, the audit verification of the whole chain), so it is not held to 3×."
-  echo "**>3×** / **>100 ms**: a route over the limits. [p99 < 100 ms required]: the issue's list."
+  echo "**>3×** / **>100 ms**: a route over the limits; (< 1 ms): both medians under a millisecond,"
+  echo "where a shared machine's noise alone can make 3×. [p99 < 100 ms required]: the issue's list."
 } >"$out"
 echo
 cat "$out"
