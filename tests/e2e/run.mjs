@@ -535,12 +535,21 @@ try {
 
   // A citizen on a phone (浙里办, 粤省事): every page they reach fits a 390-pixel-wide screen.
   const phone = await newPage({ phone: true })
+  // The console header's title (a class, not a data-test, so that the check runs on pages from
+  // before the phone layout too).
+  const headerTitle = '.el-header .title'
   // Checks a page of the walk-through: nothing wider than the screen, and in the console the
   // header's title on one line (it once broke one character per line beside the side bar).
-  async function phonePage(where) {
+  // Runs every check and reports all that fail, not just the first.
+  async function allOf(...checks) {
+    const failed = []
+    for (const check of checks) await check().catch((e) => failed.push(e.message))
+    if (failed.length) throw new Error(failed.join('\n'))
+  }
+  async function phonePage(where, ...more) {
     await phone.waitForLoadState('networkidle')
-    if (phone.url().includes('/console')) await assertOneLine(phone, '[data-test=header-title]', `${where}: the header title`)
-    await assertFitsScreen(phone, where)
+    const title = phone.url().includes('/console') ? [() => assertOneLine(phone, headerTitle, `${where}: the header title`)] : []
+    await allOf(...title, () => assertFitsScreen(phone, where), ...more)
   }
   async function openDrawer() {
     await phone.click('[data-test=menu-toggle]')
@@ -557,10 +566,10 @@ try {
 
   await step('on a phone (390×844): the portal and the sign-in page fit the screen; open resources are cards with their fields', async () => {
     await phone.goto(server.base + '/')
+    await phone.locator('[data-test=portal-results]').filter({ hasText: RES }).waitFor()
+    await phonePage('the portal')
     const card = phone.locator('[data-test=portal-results] .rt-card').filter({ hasText: RES })
     await card.filter({ hasText: '有条件开放' }).waitFor()
-    if (await phone.locator('[data-test=portal-results] .el-table').count()) throw new Error('the portal shows a table on a phone')
-    await phonePage('the portal')
     await card.locator('.rt-toggle').click()
     await phone.locator(`[data-test=portal-fields-${RES}] .rt-card`).filter({ hasText: '公民身份号码' }).filter({ hasText: '身份证号' }).waitFor()
     await phonePage('the portal, a resource\'s fields open')
@@ -573,16 +582,22 @@ try {
   })
 
   await step('on a phone: a citizen signs in; the side bar is gone, the header is one line, 我的档案\'s values are whole', async () => {
+    await phone.goto(`${server.base}/login`)
     await phone.fill('[data-test=username]', citizen.username)
     await phone.fill('[data-test=password]', citizen.password)
     await phone.click('[data-test=sign-in]')
     await phone.waitForURL(/\/console\/my-data/)
-    await phone.locator('[data-test=my-record] .rt-card').filter({ hasText: citizen.display_name }).waitFor()
-    await phone.locator('[data-test=my-data-access] .rt-card').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
-    if (await phone.locator('.el-aside').count()) throw new Error('the side bar shows on a phone')
-    await phonePage('我的数据被谁用了')
-    await assertValuesWhole(phone, '[data-test=my-record]', '我的档案')
-    await assertValuesWhole(phone, '[data-test=my-data-access]', '查询记录')
+    await phone.locator('[data-test=my-record]').filter({ hasText: citizen.display_name }).waitFor()
+    await phone.locator('[data-test=my-data-access]').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
+    await phonePage(
+      '我的数据被谁用了',
+      async () => {
+        const aside = (await phone.locator('.el-aside').count()) ? await phone.locator('.el-aside').boundingBox() : null
+        if (aside) throw new Error(`the side bar shows on a phone, ${Math.round(aside.width)} px of the ${phoneContext.viewport.width}`)
+      },
+      () => assertValuesWhole(phone, '[data-test=my-record]', '我的档案'),
+      () => assertValuesWhole(phone, '[data-test=my-data-access]', '查询记录'),
+    )
     // The citizen's own identity number, in full, on one card.
     await phone.locator('[data-test=my-record] .rt-card').filter({ hasText: '公民身份号码' }).filter({ hasText: cid }).waitFor()
     await shot(phone, '21-phone-my-data')
@@ -614,12 +629,15 @@ try {
   })
 
   await step('on a phone in English: the header stays on one line and no page is wider than the screen', async () => {
+    await phone.goto(`${server.base}/console/my-data`)
     await phone.click('[data-test=lang-switch]')
     await phone.click('[data-test=lang-en-US]')
     await phone.locator('h2.page-title').filter({ hasText: 'Who used my data' }).waitFor()
-    await phonePage('Who used my data')
-    await assertValuesWhole(phone, '[data-test=my-record]', 'My record')
-    await assertValuesWhole(phone, '[data-test=my-data-access]', 'Reads')
+    await phonePage(
+      'Who used my data',
+      () => assertValuesWhole(phone, '[data-test=my-record]', 'My record'),
+      () => assertValuesWhole(phone, '[data-test=my-data-access]', 'Reads'),
+    )
     await shot(phone, '23-phone-my-data-en')
     let menu = await openDrawer()
     await drawerTo(menu, 'Account security', /\/console\/account/)
@@ -645,8 +663,12 @@ try {
     await staff.click('[data-test=sign-in]')
     await staff.waitForURL((u) => u.pathname === '/console')
     await staff.waitForSelector('[data-test=dashboard-cards]')
-    if (await staff.locator('.el-aside').count()) throw new Error('the side bar shows on a phone')
-    await assertOneLine(staff, '[data-test=header-title]', 'the console header')
+    await allOf(
+      async () => {
+        if (await staff.locator('.el-aside').count()) throw new Error('the side bar shows on a phone')
+      },
+      () => assertOneLine(staff, headerTitle, 'the console header'),
+    )
     await staff.click('[data-test=menu-toggle]')
     const menu = staff.locator('[data-test=menu-drawer] [data-test=side-menu]')
     await menu.locator('.el-menu-item').filter({ hasText: '资源目录' }).click()
@@ -654,7 +676,7 @@ try {
     await staff.locator('[data-test=menu-drawer]').waitFor({ state: 'hidden' })
     await staff.locator('[data-test=catalog-results]').filter({ hasText: RES }).waitFor()
     await staff.waitForLoadState('networkidle')
-    await assertOneLine(staff, '[data-test=header-title]', 'the catalog header')
+    await assertOneLine(staff, headerTitle, 'the catalog header')
     await assertFitsScreen(staff, 'the catalog')
     await shot(staff, '24-phone-staff-catalog')
     await staff.close()

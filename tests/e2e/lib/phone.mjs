@@ -64,12 +64,11 @@ export async function assertValuesWhole(page, selector, where) {
       const r = el.getBoundingClientRect()
       if (r.width === 0) continue
       seen++
-      if (r.left < -1 || r.right > width + 1 || el.scrollWidth > el.clientWidth + 1) {
-        out.push(`"${text.slice(0, 30)}" at [${Math.round(r.left)}, ${Math.round(r.right)}], ${el.scrollWidth} px of text in ${el.clientWidth} px`)
-      }
+      if (r.left < -1 || r.right > width + 1) out.push(`"${text.slice(0, 30)}" off the screen at [${Math.round(r.left)}, ${Math.round(r.right)}]`)
+      else if (el.scrollWidth > el.clientWidth + 1) out.push(`"${text.slice(0, 30)}" clipped: ${el.scrollWidth} px of text in ${el.clientWidth} px`)
     }
     return { seen, out }
   })
   if (!bad.seen) throw new Error(`${where}: no values under ${selector}`)
-  if (bad.out.length) throw new Error(`${where}: ${bad.out.length} of ${bad.seen} values cut: ${bad.out.slice(0, 4).join('; ')}`)
+  if (bad.out.length) throw new Error(`${where}: ${bad.out.length} of ${bad.seen} values cut off: ${bad.out.slice(0, 4).join('; ')}`)
 }
