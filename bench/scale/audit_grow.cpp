@@ -8,7 +8,8 @@
 // queries, sign-ins, a failed sign-in, a denied read); this tool reads those records back from
 // the log as templates and appends copies of them with another real key of the same resource
 // (its subject indexed as the server indexes it), another request id, a purpose and, for some,
-// a case id, at times spread evenly over the last `--days` days, oldest first. Mix: 1.2 %
+// a case id, at times spread evenly over the `--days` days after now, oldest first (appends
+// are in time order; the real records are from now). Mix: 1.2 %
 // successful sign-ins, 0.3 % failed, 0.1 % refused, 0.2 % denied reads, 4 % filtered queries,
 // the rest key reads. A few subjects of the plan (the demo citizens and an enterprise) are read
 // as often as the plan says, spread over the log, so 谁用了我的数据 is timed for a citizen with
@@ -341,9 +342,12 @@ int main(int argc, char** argv) {
       templates->logins.size(), templates->failed.size(), templates->refused.size(),
       plan->keys.size(), plan->subjects.size());
 
+  // The log is appended in time order (a record older than those before it is a late record,
+  // kept aside by the store), and the real records of run.sh are from now: the copies follow
+  // them, spread over the `days` days from now on.
   const core::TimePoint now = clock.now();
-  Generator generator(*plan, *templates, records, now - std::chrono::hours(24) * days,
-                      now - std::chrono::minutes(1), seed);
+  Generator generator(*plan, *templates, records, now + std::chrono::minutes(1),
+                      now + std::chrono::hours(24) * days, seed);
   const auto start = Clock::now();
   auto last_report = start;
   std::vector<audit::AuditEntry> batch;

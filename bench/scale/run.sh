@@ -340,10 +340,12 @@ EOF
   sign_in_all "$dir" relogin
   local now_s
   now_s=$(date +%s)
-  fix[day_from]="$(date -d "@$((now_s - 86400 * 3))" +%Y-%m-%dT%H:%M:%S%:z)"
-  fix[day_to]="$(date -d "@$((now_s - 86400 * 2))" +%Y-%m-%dT%H:%M:%S%:z)"
-  fix[log_from]="$(date -d "@$((now_s - 86400 * (days + 1)))" +%Y-%m-%dT%H:%M:%S%:z)"
-  fix[log_to]="$(date -d "@$((now_s + 3600))" +%Y-%m-%dT%H:%M:%S%:z)"
+  # The grown records lie in the $days days after the growth (audit_grow): one of those days, and
+  # a window holding the whole log.
+  fix[day_from]="$(date -d "@$((now_s + 86400 * (days - 3)))" +%Y-%m-%dT%H:%M:%S%:z)"
+  fix[day_to]="$(date -d "@$((now_s + 86400 * (days - 2)))" +%Y-%m-%dT%H:%M:%S%:z)"
+  fix[log_from]="$(date -d "@$((now_s - 86400))" +%Y-%m-%dT%H:%M:%S%:z)"
+  fix[log_to]="$(date -d "@$((now_s + 86400 * (days + 1)))" +%Y-%m-%dT%H:%M:%S%:z)"
   for k in day_from day_to log_from log_to; do fix[$k]="${fix[$k]//+/%2B}"; done
   say "$label: timing the GET operations"
   t0=$(date +%s)
