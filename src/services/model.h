@@ -255,15 +255,15 @@ struct Case {
   std::string resume_state;  // where correction / special return to
   std::int64_t step_index = 0;
   std::int64_t version = 0;
-  std::string form;        // JSON object text
-  std::string prefill;     // JSON array of PrefilledValue
-  std::string correction;  // JSON array of what 补正 asks for (strings); "[]" when none
+  std::string form = "{}";        // JSON object text
+  std::string prefill = "[]";     // JSON array of PrefilledValue
+  std::string correction = "[]";  // JSON array of what 补正 asks for (strings); "[]" when none
   std::string special_kind;
   std::string review_outcome;  // "", approved, rejected (the steps' result)
   std::string decision;        // "", approve, deny
   std::string decision_reason;
   std::string result_text;
-  std::string delivery;  // JSON object text, "{}" before delivery
+  std::string delivery = "{}";  // JSON object text, "{}" before delivery
   std::int64_t statutory_limit = 0;
   std::int64_t promised_limit = 0;
   std::optional<std::string> stored_deadline;  // statutory, as of the last change (filters)
