@@ -40,9 +40,10 @@ Platform::~Platform() {
 
 std::vector<db::Migration> Platform::all_migrations() {
   std::vector<db::Migration> all = db::foundation_migrations();
-  for (auto set : {&audit::Module::migrations, &identity::Module::migrations,
-                   &catalog::Module::migrations, &exchange::Module::migrations,
-                   &registry::Module::migrations, &calendar::Module::migrations}) {
+  for (auto set :
+       {&audit::Module::migrations, &identity::Module::migrations, &catalog::Module::migrations,
+        &exchange::Module::migrations, &registry::Module::migrations, &calendar::Module::migrations,
+        &services::Module::migrations}) {
     for (auto& m : set())
       all.push_back(std::move(m));
   }
@@ -127,6 +128,9 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
   if (!imported.ok()) {
     return with_context("cannot import the holiday calendar", std::move(imported).error());
   }
+  p->services_ = std::make_unique<services::Module>(
+      database, p->audit_->log(), p->identity_->service(), p->calendar_->service(),
+      p->catalog_->service(), p->exchange_->query(), clock);
   // Record indexes made before today's layout (a database of an earlier version) are replaced
   // once, here, before anything reads.
   auto upgraded = p->exchange_->exchange().upgrade_record_indexes();
@@ -162,6 +166,7 @@ void Platform::add_routes(http::Router& router, http::Metrics& metrics) {
   exchange_->add_routes(router);
   registry_->add_routes(router);
   calendar_->add_routes(router);
+  services_->add_routes(router);
 }
 
 std::vector<core::BackgroundWorker*> Platform::workers() {

@@ -30,6 +30,7 @@
 #include "http/router.h"
 #include "identity/module.h"
 #include "registry/module.h"
+#include "services/module.h"
 
 #include <filesystem>
 #include <functional>
@@ -97,6 +98,7 @@ class Platform {
   exchange::Module& exchange() { return *exchange_; }
   registry::Module& registry() { return *registry_; }
   calendar::Module& calendar() { return *calendar_; }
+  services::Module& services() { return *services_; }
 
  private:
   Platform(const Config& config, const core::Clock& clock);
@@ -115,6 +117,7 @@ class Platform {
   std::unique_ptr<exchange::Module> exchange_;
   std::unique_ptr<registry::Module> registry_;
   std::unique_ptr<calendar::Module> calendar_;
+  std::unique_ptr<services::Module> services_;
 };
 
 }  // namespace zt::app

@@ -79,6 +79,9 @@ constexpr TagDoc kTags[] = {
     {"calendar",
      "The working-day calendar (工作日历): public holidays, 调休 make-up working days and "
      "deadlines in working days, in Beijing time."},
+    {"services",
+     "One-stop services (一网通办): service items and their guides, the power list, cases and "
+     "their workflow on the statutory clock, worklists and 我的办件."},
 };
 
 std::string_view tag_description(std::string_view name) {

@@ -24,9 +24,15 @@ constexpr std::array kWindowClerk = {kAppealsIntake, kCasesAccept, kCasesRead};
 constexpr std::array kDeptOfficer = {kAppealsHandle,  kCatalogResourcesRead, kCertsIssue,
                                      kExchangeIngest, kExchangeQuery,        kCasesApprove,
                                      kCasesRead};
-constexpr std::array kDeptAdmin = {
-    kCatalogResourcesPublish, kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
-    kExchangeIngest,          kExchangeQuery,        kUsersRead,      kCasesRead};
+constexpr std::array kDeptAdmin = {kCatalogResourcesPublish,
+                                   kCatalogResourcesRead,
+                                   kExchangeExport,
+                                   kExchangeGrantsManage,
+                                   kExchangeIngest,
+                                   kExchangeQuery,
+                                   kUsersRead,
+                                   kCasesRead,
+                                   kItemsManage};
 constexpr std::array kDataAdmin = {kAnalyticsRead,        kCalendarManage, kCatalogManage,
                                    kCatalogResourcesRead, kExchangeExport, kExchangeGrantsManage,
                                    kExchangeManage,       kExchangeQuery,  kRegistryManage,

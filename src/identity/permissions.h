@@ -53,6 +53,8 @@ inline constexpr std::string_view kAppealsRead = "appeals.read";
 inline constexpr std::string_view kCasesAccept = "services.cases.accept";
 inline constexpr std::string_view kCasesApprove = "services.cases.approve";
 inline constexpr std::string_view kCasesRead = "services.cases.read";
+// Writing, publishing and retiring a department's service items (事项): dept_admin.
+inline constexpr std::string_view kItemsManage = "services.items.manage";
 inline constexpr std::string_view kCertsIssue = "certs.issue";
 inline constexpr std::string_view kSupervisionRead = "supervision.read";
 

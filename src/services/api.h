@@ -1,0 +1,25 @@
+// The routes of one-stop services (一网通办) under /api/v1/services:
+//   GET  /api/v1/services/items                        published items: search (public)
+//   GET  /api/v1/services/items/{code}                 an item's guide, 办事指南 (public)
+//   GET  /api/v1/services/power-list                   权力清单 by department (public)
+//   POST /api/v1/services/items                        a new item (services.items.manage)
+//   GET  /api/v1/services/items/{code}/latest          the latest version with its settings
+//   PUT  /api/v1/services/items/{code}                 the draft, or a new version's draft
+//   POST /api/v1/services/items/{code}/publish|retire
+//   POST /api/v1/services/cases                        file a case (citizen, enterprise, window)
+//   GET  /api/v1/services/cases/{number}               a case with clock, steps, timeline
+//   POST /api/v1/services/cases/{number}/<transition>  submit, accept, not-accept, …
+//   POST /api/v1/services/cases/{number}/steps/{step_id}/claim|complete
+//   GET  /api/v1/services/worklists/window|department  worklists
+//   GET  /api/v1/services/my-cases                     我的办件
+// Thread-safety: registration only; the services are thread-safe.
+#pragma once
+
+#include "http/router.h"
+#include "services/service.h"
+
+namespace zt::services {
+
+void add_routes(http::Router& router, ItemService& items, CaseService& cases);
+
+}  // namespace zt::services

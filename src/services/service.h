@@ -1,0 +1,224 @@
+// ItemService and CaseService: one-stop services (一网通办) — service items (事项) and their
+// public guide, and cases (办件) with their workflow and statutory clock.
+//
+// Items. A department administrator (services.items.manage) writes its own department's items:
+// a draft, published (the earlier published version of the code retires), retired. A published
+// item changes only by a new version: writing to it makes draft version N+1, and a case keeps the
+// version it was filed under. Public: the guide (办事指南) of every published item without the
+// internal step settings, search, the power list (权力清单) by department. Audited:
+// services.item.create / .update / .publish / .retire.
+//
+// Cases. Filed online by a signed-in citizen or enterprise (for themselves), or at the window by
+// a window clerk (services.cases.accept) for an applicant they name (受审分离). Every transition
+// is one transaction that checks the state (409 "invalid_transition" naming the state), the
+// actor's right, writes the case with its optimistic version (409 "case_changed" when someone
+// else moved it first), the timeline event and the audit record (services.case.<action>, with
+// reason). Steps: an officer (services.cases.approve) of a step's department claims it (签收;
+// two at once: one wins, the other 409 "step_taken") and completes it; a step of several
+// departments (并联) is done when all approve and rejected when one rejects; either way, after
+// the last step, the case waits for the decision.
+//
+// Who sees a case: its applicant (the filing account or the holder of the named id number /
+// uscc), window clerks once it is submitted, officers of the item's department and of any
+// department a step was routed to, and city-scope principals; everyone else 404
+// "case_not_found", as if it did not exist.
+//
+// Clock (core::WorkingCalendar through calendar::CalendarService): the statutory and promised
+// deadlines count working days from the day after acceptance; 补正 and special procedures pause
+// it (model.h calendar_pauses). Deadlines are computed on every read from the stored pauses and
+// the calendar in force, so a change of a day moves them at once on every node. The statutory
+// deadline is also stored (with the calendar epoch) for the worklists' due_before filter: written
+// at each transition and recomputed for running cases when the calendar changes (on_change).
+//
+// Tell us once: with the applicant's consent at filing, the form fields and 免提交 materials
+// that name a registry attribute are read through the exchange read path (QueryService::record)
+// as the providing department's system reader, with the item's purpose and the case number as
+// X-Case-Id — audited, and listed under the applicant's /api/v1/me/data-access — each value kept
+// with its source department and time.
+//
+// Errors: 400 "invalid_item", "invalid_body", "invalid_form" (naming the field); 403
+// "forbidden"; 404 "item_not_found", "case_not_found", "step_not_found",
+// "department_not_found"; 409 "item_exists", "invalid_transition", "case_changed", "step_taken",
+// "item_not_published".
+//
+// Thread-safety: all methods may be called from many threads at once.
+#pragma once
+
+#include "audit/service.h"
+#include "calendar/service.h"
+#include "catalog/service.h"
+#include "core/principal.h"
+#include "core/request_context.h"
+#include "db/database.h"
+#include "exchange/records/service.h"
+#include "identity/service.h"
+#include "services/model.h"
+#include "services/store.h"
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zt::services {
+
+class ItemService {
+ public:
+  ItemService(db::Database& db, audit::AuditLog& audit, identity::IdentityService& identity,
+              const core::Clock& clock);
+
+  // A new item, draft version 1, of the body's department (the actor's by default).
+  Result<Item> create(const core::Principal& actor, const boost::json::object& body,
+                      const core::RequestContext& context);
+  // Replaces the draft, or starts draft version N+1 when the latest is published or retired.
+  Result<Item> update(const core::Principal& actor, std::string_view code,
+                      const boost::json::object& body, const core::RequestContext& context);
+  Result<Item> publish(const core::Principal& actor, std::string_view code,
+                       const core::RequestContext& context);
+  Result<Item> retire(const core::Principal& actor, std::string_view code,
+                      const core::RequestContext& context);
+  // The latest version, with its internal settings: its department's administrators and
+  // city-scope principals.
+  Result<Item> latest(const core::Principal& actor, std::string_view code);
+  // Public: the published version (404 item_not_found when none).
+  Result<Item> published(std::string_view code);
+  Result<Item> version(std::int64_t id);
+  // Public search among published items.
+  Result<std::vector<Item>> search(store::ItemFilter filter);
+
+ private:
+  Status may_manage(const core::Principal& actor, std::int64_t department);
+  // Every department the item names exists. Success: the implementing department's name.
+  Result<std::string> check_departments(const ItemDraft& def);
+  Status audit_item(db::Connection& conn, const core::Principal& actor, std::string action,
+                    const Item& item, const core::RequestContext& context);
+  Result<std::string> department_name(std::int64_t id);
+
+  db::Database& db_;
+  audit::AuditLog& audit_;
+  identity::IdentityService& identity_;
+  const core::Clock& clock_;
+};
+
+// A case as the routes show it: the case, its clock now, steps, timeline and pauses.
+struct CaseView {
+  Case c;
+  CaseClock clock;
+  std::vector<CaseStep> steps;
+  std::vector<CaseEvent> events;
+  std::vector<CasePause> pauses;
+  std::string progress;  // in plain words (中文)
+};
+
+// One row of a worklist.
+struct CaseRow {
+  Case c;
+  CaseClock clock;
+  std::string progress;
+  std::int64_t cursor = 0;
+};
+struct CasePage {
+  std::vector<CaseRow> items;
+  std::optional<std::int64_t> next_cursor;
+};
+
+// What filing a case says.
+struct FileInput {
+  std::string item_code;
+  boost::json::object form;
+  bool consent = false;  // to pre-fill from the registries (告知承诺 / 授权)
+  // At a window: the applicant's kind (person, entity), name and id number / uscc.
+  std::string applicant_kind;
+  std::string applicant_name;
+  std::string applicant_key;
+};
+
+// The inputs a transition may take (each action reads the ones it needs).
+struct ActionInput {
+  std::string reason;
+  std::vector<std::string> missing;           // request_correction: what is missing
+  std::optional<boost::json::object> form;    // answer_correction: corrected values
+  std::optional<std::int64_t> department_id;  // transfer
+  std::string special_kind;                   // start_special
+  std::string decision;                       // decide: approve, deny
+  std::string result_text;                    // decide
+  std::string delivery_method;                // deliver: window, courier
+  std::string address;                        // deliver by courier
+  std::string tracking_number;                // deliver by courier
+  bool approve = true;                        // complete a step
+};
+
+class CaseService {
+ public:
+  CaseService(db::Database& db, audit::AuditLog& audit, identity::IdentityService& identity,
+              calendar::CalendarService& calendar, catalog::CatalogService& catalog,
+              exchange::QueryService& query, ItemService& items, const core::Clock& clock);
+
+  // A new case (draft) under the published version of the item; pre-filled when consented.
+  Result<CaseView> file(const core::Principal& actor, FileInput input,
+                        const core::RequestContext& context);
+  Result<CaseView> get(const core::Principal& actor, std::string_view number);
+  // One of kActions.
+  Result<CaseView> act(const core::Principal& actor, std::string_view number,
+                       std::string_view action, const ActionInput& input,
+                       const core::RequestContext& context);
+  // 签收 and completion of a step row.
+  Result<CaseView> claim(const core::Principal& actor, std::string_view number,
+                         std::int64_t step_id, const core::RequestContext& context);
+  Result<CaseView> complete(const core::Principal& actor, std::string_view number,
+                            std::int64_t step_id, const ActionInput& input,
+                            const core::RequestContext& context);
+
+  // Worklists: the window's submissions (services.cases.accept), a department's cases waiting
+  // for its step (the actor's department), the applicant's own (我的办件).
+  Result<CasePage> window(const core::Principal& actor, store::CaseFilter filter);
+  Result<CasePage> department(const core::Principal& actor, store::CaseFilter filter);
+  Result<CasePage> mine(const core::Principal& actor, store::CaseFilter filter);
+
+  // Recomputes the stored deadline of every running case (after a calendar change). Success:
+  // how many were rewritten.
+  Result<std::int64_t> recompute_deadlines();
+
+ private:
+  struct Applicant {
+    std::int64_t user_id = 0;
+    std::string kind;  // person, entity
+    std::string key;
+    std::string name;
+  };
+  Result<std::optional<Applicant>> applicant_of(const core::Principal& actor);
+  // Whether `actor` may see `c` (the rule above), on conn.
+  Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
+  Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);
+  Result<std::vector<CaseRow>> rows(db::Connection& conn, std::vector<Case> cases);
+  Result<std::vector<PrefilledValue>> prefill(const ItemDraft& def, const Case& c,
+                                              const core::RequestContext& context);
+  // The stored statutory deadline of `c` given its pauses.
+  Result<std::optional<std::string>> stored_deadline(db::Connection& conn, const Case& c,
+                                                     const calendar::CalendarSnapshot& snap);
+  Status open_step(db::Connection& conn, const Case& c, const ItemDraft& def,
+                   std::int64_t step_index, std::int64_t now);
+  // Writes c (optimistic), the event and the audit record.
+  Status commit_transition(db::Connection& conn, Case& c, std::string_view from,
+                           std::string_view action, const core::Principal& actor,
+                           const std::string& reason, std::string detail,
+                           const core::RequestContext& context,
+                           const calendar::CalendarSnapshot& snap);
+
+  db::Database& db_;
+  audit::AuditLog& audit_;
+  identity::IdentityService& identity_;
+  calendar::CalendarService& calendar_;
+  catalog::CatalogService& catalog_;
+  exchange::QueryService& query_;
+  ItemService& items_;
+  const core::Clock& clock_;
+  std::atomic<std::uint64_t> sequence_{0};  // this node's filing placeholders
+};
+
+// The state in plain words for the applicant and the worklists (中文).
+std::string progress_of(const Case& c);
+
+}  // namespace zt::services

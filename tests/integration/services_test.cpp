@@ -1,0 +1,715 @@
+// One-stop services (一网通办) over real HTTP, on both databases: service items published,
+// versioned and searched; cases through every transition (and a wrong one refused with
+// invalid_transition naming the state); the statutory clock across a public holiday and a 调休
+// Saturday, a 补正 pause and a special-procedure pause moving the deadline by exactly the paused
+// working days, and a changed calendar day moving running cases; parallel approval (all approve;
+// one rejects), return, recall and transfer; two officers claiming one step at once (one 409);
+// the tell-us-once prefill read shown under the applicant's /api/v1/me/data-access with its
+// 办件编号; another department's officer getting 404 and a citizen never seeing another's case.
+//
+// The server runs on a controllable clock; the deadline test loads its own schedule (test data,
+// not a real notice) around a Friday a few days ahead and walks the clock through it.
+#include "integration/hub_test.h"
+#include "support/identifiers.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace zt::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono;
+
+class ServicesTest : public HubTest {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(open_city({.controllable_clock = true}));
+    // The deadline test walks the clock for four weeks: sessions outlive it.
+    expect(
+        city().call("PUT", "/api/v1/security/policy", city().secadmin(),
+                    json::object{{"session_idle_minutes", 1440}, {"session_absolute_hours", 720}}));
+    auto zw = city().department("330300-ZW", "温州市政务服务中心");
+    ASSERT_TRUE(zw);
+    zw_ = *zw;
+    clerk_ = city().staff("clerk", zw_, {"window_clerk"});
+    ASSERT_FALSE(clerk_.empty()) << city().error();
+    zhang_id_ = id_number("19800101", 21);
+    li_id_ = id_number("19850505", 22);
+    zhang_ = citizen("zhangsan", zhang_id_);
+    li_ = citizen("lisi", li_id_);
+    // Sessions keep the lifetime they were opened with: the fixture's staff sign in again.
+    for (auto [token, name] : {std::pair{&ga_admin_, "ga_admin"},
+                               {&ga_officer_, "ga_officer"},
+                               {&mz_admin_, "mz_admin"},
+                               {&mz_officer_, "mz_officer"},
+                               {&data_admin_, "dsj_admin"}}) {
+      const std::string username(name);
+      json::value login = expect(city().call(
+          "POST", "/api/v1/auth/login", "",
+          json::object{{"username", username},
+                       {"password", fmt::format("Wz-2026-Ou{}!qmT", username.size())}}));
+      ASSERT_TRUE(login.is_object());
+      *token = std::string(login.at("token").as_string());
+    }
+  }
+
+  // The server's time (its clock stands still until moved).
+  sys_time<milliseconds> server_now() {
+    auto r = fetch("GET", "/api/v1/debug/clock");
+    if (!r) return {};
+    const std::string now(r->json().at("now").as_string());  // 2026-12-07T21:55:00.123+08:00
+    auto field = [&](std::size_t at, std::size_t n) { return std::stoi(now.substr(at, n)); };
+    const sys_days day{year{field(0, 4)} / field(5, 2) / field(8, 2)};
+    return day + hours{field(11, 2)} + minutes{field(14, 2)} + seconds{field(17, 2)} +
+           milliseconds{field(20, 3)} - hours{8};
+  }
+  // Today in Beijing.
+  sys_days today() { return floor<days>(server_now() + hours{8}); }
+  static std::string iso(sys_days d) {
+    const year_month_day ymd{d};
+    return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                       unsigned(ymd.day()));
+  }
+
+  // Moves the server's clock to `hour`:00 Beijing time of `day`, at most 20 hours at a time,
+  // each signed-in account making a request on the way (sessions end after a day without one).
+  void move_to(sys_days day, int hour) {
+    const auto target = day + hours{hour} - hours{8};
+    auto now = server_now();
+    ASSERT_GT(target, now);
+    while (now < target) {
+      const auto step = std::min<milliseconds>(target - now, hours{20}) + seconds{1};
+      advance_clock(duration_cast<seconds>(step));
+      for (const std::string* token : {&ga_admin_, &ga_officer_, &mz_admin_, &mz_officer_,
+                                       &data_admin_, &clerk_, &zhang_, &li_}) {
+        auto me = city().call("GET", "/api/v1/auth/me", *token);
+        EXPECT_TRUE(me && me->status == 200) << (me ? me->body : "") << " at " << iso(today());
+      }
+      now = server_now();
+    }
+  }
+
+  // The answer's JSON when it has `status`, else null and a failure.
+  json::value expect(const std::optional<HttpResponse>& r, int status = 200) {
+    if (!r) {
+      ADD_FAILURE() << "no response: " << city().error();
+      return nullptr;
+    }
+    if (r->status != status) {
+      ADD_FAILURE() << "expected " << status << ", got " << r->status << ": " << r->body;
+      return nullptr;
+    }
+    return r->json();
+  }
+
+  std::string citizen(const std::string& username, const std::string& number) {
+    std::string token = city().account(json::object{{"kind", "citizen"},
+                                                    {"username", username},
+                                                    {"display_name", username},
+                                                    {"id_number", number}});
+    EXPECT_FALSE(token.empty()) << city().error();
+    return token;
+  }
+
+  // An item definition: `steps` as [{name, departments}].
+  json::object item(const std::string& code, const std::string& name, json::array steps,
+                    int statutory = 8, int promised = 5) {
+    return json::object{
+        {"code", code},
+        {"name", name},
+        {"type", "benefit"},
+        {"applicant", "person"},
+        {"kind", "promised"},
+        {"statutory_limit", statutory},
+        {"promised_limit", promised},
+        {"purpose", "办理" + name},
+        {"legal_basis", "《社会救助暂行办法》第九条"},
+        {"fees", json::array{}},
+        {"channels", json::array{"online", "window"}},
+        {"visits", 0},
+        {"deliveries", json::array{"window", "courier"}},
+        {"life_events", json::array{"困难救助"}},
+        {"form",
+         json::array{
+             json::object{{"name", "name"},
+                          {"label", "申请人姓名"},
+                          {"type", "string"},
+                          {"required", true},
+                          {"prefill", {{"resource", "DSJ-RK01"}, {"field", "name"}}}},
+             json::object{
+                 {"name", "phone"}, {"label", "联系电话"}, {"type", "phone"}, {"required", true}},
+             json::object{{"name", "household_size"}, {"label", "家庭人口"}, {"type", "integer"}}}},
+        {"materials",
+         json::array{json::object{{"name", "户口簿"},
+                                  {"required", true},
+                                  {"source", "registry"},
+                                  {"prefill", {{"resource", "DSJ-RK01"}, {"field", "address"}}}},
+                     json::object{{"name", "收入证明"}, {"required", true}, {"source", "upload"}}}},
+        {"steps", std::move(steps)}};
+  }
+  json::object step(const std::string& name, std::vector<std::int64_t> departments) {
+    return json::object{{"name", name},
+                        {"departments", json::array(departments.begin(), departments.end())},
+                        {"share_percent", 40}};
+  }
+
+  // Defines and publishes an item of 民政 as its administrator.
+  void publish_item(const json::object& body) {
+    expect(city().call("POST", "/api/v1/services/items", mz_admin_, body), 201);
+    expect(city().call(
+        "POST", "/api/v1/services/items/" + std::string(body.at("code").as_string()) + "/publish",
+        mz_admin_));
+  }
+
+  // Files and submits a case as the citizen `token`; its number.
+  std::string file(const std::string& token, const std::string& code, bool submit = true) {
+    json::value c =
+        expect(city().call("POST", "/api/v1/services/cases", token,
+                           json::object{{"item_code", code},
+                                        {"form", {{"name", "张三"}, {"phone", "13812345678"}}}}),
+               201);
+    if (!c.is_object()) return "";
+    const std::string number(c.at("number").as_string());
+    if (submit) expect(act(number, "submit", token));
+    return number;
+  }
+
+  std::optional<HttpResponse> act(const std::string& number, const std::string& action,
+                                  const std::string& token, json::object body = {}) {
+    return city().call("POST", "/api/v1/services/cases/" + number + "/" + action, token, body);
+  }
+  json::value get(const std::string& number, const std::string& token) {
+    return expect(city().call("GET", "/api/v1/services/cases/" + number, token));
+  }
+  // The id of the case's step row of `department` waiting or claimed now.
+  std::int64_t live_step(const json::value& c, std::int64_t department) {
+    for (const json::value& s : c.at("steps").as_array()) {
+      const std::string_view st = s.at("state").as_string();
+      if (s.at("department_id") == department && (st == "waiting" || st == "claimed")) {
+        return s.at("id").as_int64();
+      }
+    }
+    ADD_FAILURE() << "no live step of department " << department << ": " << json::serialize(c);
+    return 0;
+  }
+  // Claims and completes the live step of `department` as `officer`.
+  json::value pass_step(const std::string& number, const std::string& officer,
+                        std::int64_t department, bool approve = true) {
+    const std::int64_t id = live_step(get(number, officer), department);
+    const std::string base = "/api/v1/services/cases/" + number + "/steps/" + std::to_string(id);
+    expect(city().call("POST", base + "/claim", officer));
+    return expect(city().call("POST", base + "/complete", officer,
+                              json::object{{"approve", approve}, {"opinion", "审查意见"}}));
+  }
+  std::string state_of(const json::value& c) {
+    return c.is_object() ? std::string(c.at("state").as_string()) : "";
+  }
+
+  std::int64_t zw_ = 0;
+  std::string clerk_, zhang_, li_, zhang_id_, li_id_;
+};
+
+TEST_F(ServicesTest, ItemsArePublishedVersionedAndSearchedInChinese) {
+  json::object body =
+      item("MZ-DB-001", "最低生活保障", json::array{step("审查", {mz_}), step("决定", {mz_})});
+  // Another department's administrator, an officer: refused.
+  body["department_id"] = mz_;
+  EXPECT_TRUE(
+      IsProblem(city().call("POST", "/api/v1/services/items", ga_admin_, body), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/items", mz_officer_, body), 403,
+                        "forbidden"));
+  json::object bad = body;
+  bad["type"] = "行政许可x";
+  EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/items", mz_admin_, bad), 400,
+                        "invalid_item"));
+  json::value draft = expect(city().call("POST", "/api/v1/services/items", mz_admin_, body), 201);
+  ASSERT_TRUE(draft.is_object());
+  EXPECT_EQ(draft.at("status"), "draft");
+  EXPECT_EQ(draft.at("version"), 1);
+  EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/items", mz_admin_, body), 409,
+                        "item_exists"));
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", "/api/v1/services/items/MZ-DB-001", ""), 404, "item_not_found"));
+  expect(city().call("POST", "/api/v1/services/items/MZ-DB-001/publish", mz_admin_));
+  EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/items/MZ-DB-001/publish", mz_admin_),
+                        409, "invalid_transition"));
+
+  // The public guide: no internal step settings.
+  json::value guide = expect(city().call("GET", "/api/v1/services/items/MZ-DB-001", ""));
+  ASSERT_TRUE(guide.is_object());
+  EXPECT_EQ(guide.at("department"), "温州市民政局");
+  EXPECT_EQ(guide.at("type_label"), "行政给付");
+  EXPECT_EQ(guide.at("steps"),
+            (json::array{json::object{{"name", "审查"}}, json::object{{"name", "决定"}}}));
+  EXPECT_FALSE(guide.as_object().contains("purpose"));
+  EXPECT_EQ(guide.at("materials").at(0).at("source"), "registry");
+
+  for (const std::string q : {"%E4%BD%8E%E7%94%9F%E6%B4%BB",           // 低生活
+                              "%E8%A1%8C%E6%94%BF%E7%BB%99%E4%BB%98",  // 行政给付
+                              "%E5%9B%B0%E9%9A%BE%E6%95%91%E5%8A%A9",  // 困难救助
+                              "%E6%B0%91%E6%94%BF%E5%B1%80"}) {        // 民政局
+    json::value found = expect(city().call("GET", "/api/v1/services/items?q=" + q, ""));
+    ASSERT_TRUE(found.is_object());
+    ASSERT_EQ(found.at("items").as_array().size(), 1u) << q;
+    EXPECT_EQ(found.at("items").at(0).at("code"), "MZ-DB-001");
+  }
+  json::value none = expect(city().call("GET", "/api/v1/services/items?q=%E6%88%B7%E5%8F%A3", ""));
+  EXPECT_TRUE(none.at("items").as_array().empty());
+  json::value by_type = expect(city().call(
+      "GET", fmt::format("/api/v1/services/items?type=benefit&department_id={}", mz_), ""));
+  EXPECT_EQ(by_type.at("items").as_array().size(), 1u);
+  json::value powers = expect(
+      city().call("GET", fmt::format("/api/v1/services/power-list?department_id={}", mz_), ""));
+  ASSERT_TRUE(powers.is_object());
+  EXPECT_EQ(powers.at("items").at(0).at("legal_basis"), "《社会救助暂行办法》第九条");
+  json::value ga_powers = expect(
+      city().call("GET", fmt::format("/api/v1/services/power-list?department_id={}", ga_), ""));
+  EXPECT_TRUE(ga_powers.at("items").as_array().empty());
+
+  // A case filed under version 1 keeps it when version 2 is published.
+  const std::string number = file(zhang_, "MZ-DB-001");
+  body["statutory_limit"] = 15;
+  json::value v2 = expect(city().call("PUT", "/api/v1/services/items/MZ-DB-001", mz_admin_, body));
+  EXPECT_EQ(v2.at("version"), 2);
+  EXPECT_EQ(v2.at("status"), "draft");
+  EXPECT_EQ(expect(city().call("GET", "/api/v1/services/items/MZ-DB-001", "")).at("version"), 1);
+  expect(city().call("POST", "/api/v1/services/items/MZ-DB-001/publish", mz_admin_));
+  EXPECT_EQ(
+      expect(city().call("GET", "/api/v1/services/items/MZ-DB-001", "")).at("statutory_limit"), 15);
+  json::value c = get(number, zhang_);
+  EXPECT_EQ(c.at("item_version"), 1);
+  json::value latest =
+      expect(city().call("GET", "/api/v1/services/items/MZ-DB-001/latest", mz_admin_));
+  EXPECT_EQ(latest.at("steps").at(0).at("departments"), (json::array{mz_}));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/items/MZ-DB-001/latest", ga_admin_),
+                        404, "item_not_found"));
+  expect(city().call("POST", "/api/v1/services/items/MZ-DB-001/retire", mz_admin_));
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", "/api/v1/services/items/MZ-DB-001", ""), 404, "item_not_found"));
+  EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/cases", zhang_,
+                                    json::object{{"item_code", "MZ-DB-001"}}),
+                        404, "item_not_found"));
+}
+
+TEST_F(ServicesTest, EveryTransitionAndAWrongOneRefused) {
+  publish_item(
+      item("MZ-DB-001", "最低生活保障", json::array{step("审查", {mz_}), step("决定", {mz_})}));
+  json::value filed =
+      expect(city().call("POST", "/api/v1/services/cases", zhang_,
+                         json::object{{"item_code", "MZ-DB-001"}, {"form", {{"name", "张三"}}}}),
+             201);
+  ASSERT_TRUE(filed.is_object());
+  const std::string number(filed.at("number").as_string());
+  EXPECT_EQ(number.size(), 16u) << number;  // 20261207-0000001
+  std::string day = iso(today());
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  EXPECT_EQ(number.substr(0, 9), day + "-");
+  EXPECT_EQ(state_of(filed), "draft");
+  EXPECT_EQ(filed.at("channel"), "online");
+
+  // Wrong state: 409 naming it (before any check of who asks); a window clerk does not see
+  // another's draft; wrong person: 403; bad form: 400.
+  EXPECT_TRUE(IsProblem(act(number, "accept", clerk_), 404, "case_not_found"));
+  auto wrong = act(number, "conclude", zhang_);
+  EXPECT_TRUE(IsProblem(wrong, 409, "invalid_transition"));
+  EXPECT_NE(wrong->body.find("is draft"), std::string::npos) << wrong->body;
+  EXPECT_TRUE(IsProblem(act(number, "submit", zhang_), 400, "invalid_form"));  // phone missing
+  EXPECT_TRUE(
+      IsProblem(city().call("POST", "/api/v1/services/cases", zhang_,
+                            json::object{{"item_code", "MZ-DB-001"}, {"form", {{"phone", "12"}}}}),
+                400, "invalid_form"));
+
+  // 补正 before acceptance: the window asks, the applicant answers online.
+  filed = expect(city().call("POST", "/api/v1/services/cases", zhang_,
+                             json::object{{"item_code", "MZ-DB-001"},
+                                          {"form", {{"name", "张三"}, {"phone", "13812345678"}}}}),
+                 201);
+  const std::string n2(filed.at("number").as_string());
+  EXPECT_EQ(state_of(expect(act(n2, "submit", zhang_))), "submitted");
+  EXPECT_TRUE(IsProblem(act(n2, "submit", zhang_), 409, "invalid_transition"));
+  EXPECT_TRUE(IsProblem(act(n2, "accept", zhang_), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(act(n2, "request-correction", clerk_), 400, "invalid_body"));
+  json::value asked = expect(act(n2, "request-correction", clerk_,
+                                 {{"reason", "材料不全"}, {"missing", json::array{"收入证明"}}}));
+  EXPECT_EQ(state_of(asked), "correction");
+  json::value mine = expect(city().call("GET", "/api/v1/services/my-cases", zhang_));
+  ASSERT_TRUE(mine.is_object());
+  EXPECT_EQ(mine.at("items").at(0).at("number"), json::value(n2));
+  EXPECT_EQ(mine.at("items").at(0).at("asked"), (json::array{"收入证明"}));
+  EXPECT_EQ(
+      state_of(expect(act(n2, "answer-correction", zhang_, {{"form", {{"household_size", 3}}}}))),
+      "submitted");
+
+  json::value accepted = expect(act(n2, "accept", clerk_, {{"reason", "材料齐全"}}));
+  EXPECT_EQ(state_of(accepted), "in_review");
+  EXPECT_EQ(accepted.at("clock").at("running"), true);
+  EXPECT_TRUE(IsProblem(act(n2, "decide", mz_officer_, {{"decision", "approve"}, {"reason", "x"}}),
+                        409, "invalid_transition"));
+
+  // Step 审查: claim, complete; recall before 决定 acts; complete again; 决定 returns it.
+  json::value after = pass_step(n2, mz_officer_, mz_);
+  EXPECT_EQ(after.at("step_index"), 1);
+  json::value recalled = expect(act(n2, "recall", mz_officer_, {{"reason", "意见需修改"}}));
+  EXPECT_EQ(recalled.at("step_index"), 0);
+  const std::int64_t mine_again = live_step(recalled, mz_);
+  after = expect(city().call(
+      "POST", fmt::format("/api/v1/services/cases/{}/steps/{}/complete", n2, mine_again),
+      mz_officer_, json::object{{"approve", true}, {"opinion", "同意"}}));
+  EXPECT_EQ(after.at("step_index"), 1);
+  EXPECT_TRUE(IsProblem(act(n2, "return", mz_officer_), 400, "invalid_body"));
+  json::value returned = expect(act(n2, "return", mz_officer_, {{"reason", "核对收入"}}));
+  EXPECT_EQ(returned.at("step_index"), 0);
+  EXPECT_EQ(state_of(returned), "in_review");
+  pass_step(n2, mz_officer_, mz_);
+  json::value deciding = pass_step(n2, mz_officer_, mz_);
+  EXPECT_EQ(state_of(deciding), "deciding");
+  EXPECT_EQ(deciding.at("review_outcome"), "approved");
+
+  // Special procedure, decision, conclusion, delivery.
+  EXPECT_TRUE(
+      IsProblem(act(n2, "start-special", mz_officer_, {{"kind", "party"}}), 400, "invalid_body"));
+  EXPECT_EQ(state_of(expect(act(n2, "start-special", mz_officer_,
+                                {{"kind", "publicity"}, {"reason", "公示七日"}}))),
+            "special");
+  EXPECT_EQ(state_of(expect(act(n2, "end-special", mz_officer_, {{"reason", "公示无异议"}}))),
+            "deciding");
+  EXPECT_TRUE(IsProblem(act(n2, "decide", ga_officer_, {{"decision", "approve"}, {"reason", "x"}}),
+                        404, "case_not_found"));
+  EXPECT_EQ(state_of(expect(act(n2, "decide", mz_officer_,
+                                {{"decision", "approve"},
+                                 {"reason", "符合条件"},
+                                 {"result_text", "准予享受最低生活保障"}}))),
+            "decided");
+  EXPECT_TRUE(IsProblem(act(n2, "withdraw", zhang_), 409, "invalid_transition"));
+  EXPECT_EQ(state_of(expect(act(n2, "conclude", mz_officer_))), "concluded");
+  EXPECT_TRUE(IsProblem(act(n2, "deliver", clerk_, {{"method", "courier"}}), 400, "invalid_body"));
+  json::value delivered = expect(act(n2, "deliver", clerk_,
+                                     {{"method", "courier"},
+                                      {"address", "温州市鹿城区五马街1号"},
+                                      {"tracking_number", "SF1234567890"}}));
+  EXPECT_EQ(state_of(delivered), "delivered");
+  EXPECT_EQ(delivered.at("delivery").at("tracking_number"), "SF1234567890");
+  EXPECT_EQ(delivered.at("progress"), "已送达");
+  EXPECT_TRUE(
+      IsProblem(act(n2, "deliver", clerk_, {{"method", "window"}}), 409, "invalid_transition"));
+
+  // The timeline holds every transition with actor and reason; the audit log too.
+  std::vector<std::string> actions;
+  for (const json::value& e : delivered.at("events").as_array())
+    actions.emplace_back(e.at("action").as_string());
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"file", "submit", "request_correction", "answer_correction",
+                                      "accept", "claim", "complete", "recall", "complete", "return",
+                                      "claim", "complete", "claim", "complete", "start_special",
+                                      "end_special", "decide", "conclude", "deliver"}));
+  auto audited =
+      city().call("GET", "/api/v1/audit/records?action=services.case.return", city().auditadmin());
+  ASSERT_TRUE(audited);
+  json::value records = audited->json();
+  ASSERT_EQ(records.at("items").as_array().size(), 1u) << audited->body;
+  EXPECT_EQ(records.at("items").at(0).at("object_id"), json::value(n2));
+  EXPECT_EQ(records.at("items").at(0).at("actor_name"), "mz_officer");
+
+  // Not accepted; withdrawn by the applicant.
+  const std::string n3 = file(zhang_, "MZ-DB-001");
+  EXPECT_TRUE(IsProblem(act(n3, "not-accept", clerk_), 400, "invalid_body"));
+  EXPECT_EQ(state_of(expect(act(n3, "not-accept", clerk_, {{"reason", "不属于本事项范围"}}))),
+            "not_accepted");
+  const std::string n4 = file(zhang_, "MZ-DB-001");
+  expect(act(n4, "accept", clerk_));
+  EXPECT_EQ(state_of(expect(act(n4, "withdraw", zhang_, {{"reason", "不再申请"}}))), "withdrawn");
+  json::value withdrawn = get(n4, zhang_);
+  EXPECT_EQ(withdrawn.at("steps").at(0).at("state"), "cancelled");
+}
+
+TEST_F(ServicesTest, DeadlinesCrossAHolidayAndAMakeUpDayAndPausesMoveThemExactly) {
+  // F: a Friday at least two days ahead. The test's schedule for the years around it (test
+  // data, not a real notice): F+4..F+10 (Tuesday to Monday) a public holiday, Sunday F+2 and
+  // Saturday F+15 make-up working days (调休); every other day by the weekday rule.
+  sys_days f = today() + days{2};
+  while (weekday{f} != Friday)
+    f += days{1};
+  auto d = [&](int k) { return iso(f + days{k}); };
+  json::array years;
+  for (int y = int(year_month_day{f - days{1}}.year());
+       y <= int(year_month_day{f + days{40}}.year()); ++y) {
+    json::array off, working;
+    for (int k = 4; k <= 10; ++k) {
+      if (int(year_month_day{f + days{k}}.year()) == y)
+        off.push_back(json::object{{"date", d(k)}, {"name", "测试假日"}});
+    }
+    for (int k : {2, 15}) {
+      if (int(year_month_day{f + days{k}}.year()) == y)
+        working.push_back(json::object{{"date", d(k)}, {"name", "测试假日"}});
+    }
+    years.push_back(json::object{{"year", y}, {"off", off}, {"working", working}});
+  }
+  expect(city().call("POST", "/api/v1/calendar/schedules", data_admin_,
+                     json::object{{"source", "测试通知"}, {"years", years}}));
+  publish_item(
+      item("MZ-DB-001", "最低生活保障", json::array{step("审查", {mz_}), step("决定", {mz_})}));
+  move_to(f, 10);
+  const std::string number = file(zhang_, "MZ-DB-001");
+  json::value c = expect(act(number, "accept", clerk_));
+  // From Saturday F+1: Sunday F+2 (调休) 1, F+3 2, the holiday off, F+11 3, F+12 4, F+13 5;
+  // F+14 6, Saturday F+15 (调休) 7, Monday F+17 8.
+  EXPECT_EQ(c.at("clock").at("promised_deadline"), json::value(d(13)));
+  EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(17)));
+  EXPECT_EQ(c.at("clock").at("statutory_remaining"), 8);
+  EXPECT_EQ(c.at("clock").at("calendar_incomplete"), false);
+
+  // 补正 asked Monday F+3, answered Wednesday F+12: F+4..F+12 stand still, two working days
+  // (F+11, F+12) — the deadlines move by exactly two.
+  move_to(f + days{3}, 10);
+  expect(act(number, "request-correction", mz_officer_,
+             {{"reason", "补充收入证明"}, {"missing", json::array{"收入证明"}}}));
+  c = get(number, zhang_);
+  EXPECT_EQ(c.at("clock").at("paused"), true);
+  EXPECT_EQ(c.at("state"), "correction");
+  move_to(f + days{12}, 15);
+  c = expect(act(number, "answer-correction", zhang_));
+  EXPECT_EQ(c.at("clock").at("paused"), false);
+  EXPECT_EQ(c.at("clock").at("paused_working_days"), 2);
+  EXPECT_EQ(c.at("clock").at("promised_deadline"), json::value(d(15)));
+  EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(19)));
+
+  // 公示 from Thursday F+13 to Monday F+17: F+14, Saturday F+15 (调休) and F+17 stand still —
+  // three more.
+  move_to(f + days{13}, 9);
+  expect(act(number, "start-special", mz_officer_, {{"kind", "publicity"}, {"reason", "公示"}}));
+  move_to(f + days{17}, 17);
+  c = expect(act(number, "end-special", mz_officer_, {{"reason", "公示结束"}}));
+  EXPECT_EQ(c.at("clock").at("paused_working_days"), 5);
+  EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(24)));
+  // Used by F+17: F+2, F+3, F+13 — five of eight left.
+  EXPECT_EQ(c.at("clock").at("statutory_remaining"), 5);
+  ASSERT_EQ(c.at("pauses").as_array().size(), 2u);
+
+  // The worklist shows the deadline and filters by it; a day the administrator closes moves
+  // the running case's deadline, shown and stored.
+  auto listed = [&](const std::string& due) {
+    json::value page = expect(
+        city().call("GET", "/api/v1/services/worklists/department?due_before=" + due, mz_officer_));
+    return page.is_object() ? page.at("items").as_array().size() : 99u;
+  };
+  EXPECT_EQ(listed(d(24)), 1u);
+  expect(city().call("PUT", "/api/v1/calendar/days/" + d(19), data_admin_,
+                     json::object{{"working", false}, {"reason", "台风停工"}}));
+  c = get(number, mz_officer_);
+  EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(25)));
+  EXPECT_EQ(listed(d(24)), 0u);
+  EXPECT_EQ(listed(d(25)), 1u);
+  json::value row =
+      expect(city().call("GET", "/api/v1/services/worklists/department", mz_officer_));
+  EXPECT_EQ(row.at("items").at(0).at("clock").at("statutory_deadline"), json::value(d(25)));
+  EXPECT_EQ(row.at("items").at(0).at("clock").at("statutory_remaining"), 5);
+}
+
+TEST_F(ServicesTest, ParallelStepsTransferAndTheConcurrentClaim) {
+  // 审查 by 公安 and 民政 at once (并联), then 决定 by 民政.
+  publish_item(item("MZ-BL-002", "困难群众救助",
+                    json::array{step("联合审查", {ga_, mz_}), step("决定", {mz_})}));
+  // All approve: the step is done only when the second one approves.
+  const std::string both = file(zhang_, "MZ-BL-002");
+  expect(act(both, "accept", clerk_));
+  json::value c = pass_step(both, ga_officer_, ga_);
+  EXPECT_EQ(c.at("step_index"), 0);
+  EXPECT_EQ(state_of(c), "in_review");
+  c = pass_step(both, mz_officer_, mz_);
+  EXPECT_EQ(c.at("step_index"), 1);
+
+  // One rejects: rejected, the other's row cancelled, the case waits for the decision.
+  const std::string rejected = file(zhang_, "MZ-BL-002");
+  expect(act(rejected, "accept", clerk_));
+  EXPECT_TRUE(
+      IsProblem(city().call("POST",
+                            fmt::format("/api/v1/services/cases/{}/steps/{}/complete", rejected,
+                                        live_step(get(rejected, ga_officer_), ga_)),
+                            ga_officer_, json::object{{"approve", false}}),
+                400, "invalid_body"));
+  c = pass_step(rejected, ga_officer_, ga_, false);
+  EXPECT_EQ(state_of(c), "deciding");
+  EXPECT_EQ(c.at("review_outcome"), "rejected");
+  int cancelled = 0;
+  for (const json::value& s : c.at("steps").as_array())
+    cancelled += s.at("state") == "cancelled";
+  EXPECT_EQ(cancelled, 1);
+  EXPECT_EQ(state_of(expect(act(rejected, "decide", mz_officer_,
+                                {{"decision", "deny"}, {"reason", "公安核查不符"}}))),
+            "decided");
+
+  // Transfer: 民政 hands its part to the 大数据管理中心, whose officer then sees it.
+  const std::string dsj_officer = city().staff("dsj_officer", dsj_, {"dept_officer"});
+  ASSERT_FALSE(dsj_officer.empty());
+  const std::string moved = file(zhang_, "MZ-BL-002");
+  expect(act(moved, "accept", clerk_));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/cases/" + moved, dsj_officer), 404,
+                        "case_not_found"));
+  EXPECT_TRUE(
+      IsProblem(act(moved, "transfer", mz_officer_, {{"reason", "x"}, {"department_id", 99999}}),
+                404, "department_not_found"));
+  c = expect(act(moved, "transfer", mz_officer_,
+                 {{"reason", "数据核验由大数据中心办理"}, {"department_id", dsj_}}));
+  live_step(c, dsj_);
+  json::value work =
+      expect(city().call("GET", "/api/v1/services/worklists/department", dsj_officer));
+  ASSERT_TRUE(work.is_object());
+  ASSERT_EQ(work.at("items").as_array().size(), 1u);
+  EXPECT_EQ(work.at("items").at(0).at("number"), json::value(moved));
+  c = pass_step(moved, dsj_officer, dsj_);
+  EXPECT_EQ(state_of(c), "in_review");
+
+  // Two officers of 公安 claim one step at once: one wins, the other gets 409.
+  const std::string ga_officer2 = city().staff("ga_officer2", ga_, {"dept_officer"});
+  ASSERT_FALSE(ga_officer2.empty());
+  const std::string raced = file(zhang_, "MZ-BL-002");
+  const std::int64_t id = live_step(expect(act(raced, "accept", clerk_)), ga_);
+  const std::string target = fmt::format("/api/v1/services/cases/{}/steps/{}/claim", raced, id);
+  std::atomic<int> ok{0}, taken{0}, other{0};
+  auto claim = [&](const std::string& token) {
+    auto r = city().call("POST", target, token);
+    if (r && r->status == 200) {
+      ++ok;
+    } else if (r && r->status == 409) {
+      ++taken;
+    } else {
+      ++other;
+    }
+  };
+  std::thread a(claim, ga_officer_), b(claim, ga_officer2);
+  a.join();
+  b.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(taken.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_TRUE(IsProblem(city().call("POST", target, ga_officer2), 409, "step_taken"));
+}
+
+TEST_F(ServicesTest, OtherDepartmentsAndOtherCitizensNeverSeeACase) {
+  publish_item(
+      item("MZ-DB-001", "最低生活保障", json::array{step("审查", {mz_}), step("决定", {mz_})}));
+  const std::string number = file(zhang_, "MZ-DB-001");
+  const std::string lis = file(li_, "MZ-DB-001");
+  // 公安's officer: not routed to it, 404 everywhere.
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/cases/" + number, ga_officer_), 404,
+                        "case_not_found"));
+  EXPECT_TRUE(IsProblem(act(number, "accept", ga_officer_), 404, "case_not_found"));
+  json::value ga_work =
+      expect(city().call("GET", "/api/v1/services/worklists/department", ga_officer_));
+  EXPECT_TRUE(ga_work.at("items").as_array().empty());
+  get(number, mz_officer_);
+  get(number, clerk_);
+  json::value window = expect(city().call("GET", "/api/v1/services/worklists/window", clerk_));
+  EXPECT_EQ(window.at("items").as_array().size(), 2u);
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/worklists/window", mz_officer_), 403,
+                        "forbidden"));
+  // Another citizen: 404, on reads and transitions alike, and not in their 我的办件.
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/cases/" + number, li_), 404,
+                        "case_not_found"));
+  EXPECT_TRUE(IsProblem(act(number, "withdraw", li_), 404, "case_not_found"));
+  json::value theirs = expect(city().call("GET", "/api/v1/services/my-cases", li_));
+  ASSERT_EQ(theirs.at("items").as_array().size(), 1u);
+  EXPECT_EQ(theirs.at("items").at(0).at("number"), json::value(lis));
+  json::value mine = expect(city().call("GET", "/api/v1/services/my-cases", zhang_));
+  ASSERT_EQ(mine.at("items").as_array().size(), 1u);
+  EXPECT_EQ(mine.at("items").at(0).at("number"), json::value(number));
+  EXPECT_EQ(mine.at("items").at(0).at("progress"), "已提交，等待窗口受理");
+
+  // A case the window files for 李四 shows in 李四's 我的办件, not in 张三's.
+  json::value at_window = expect(
+      city().call(
+          "POST", "/api/v1/services/cases", clerk_,
+          json::object{{"item_code", "MZ-DB-001"},
+                       {"applicant", {{"kind", "person"}, {"name", "lisi"}, {"key", li_id_}}},
+                       {"form", {{"name", "李四"}, {"phone", "13900001111"}}}}),
+      201);
+  ASSERT_TRUE(at_window.is_object());
+  EXPECT_EQ(at_window.at("channel"), "window");
+  const std::string by_window(at_window.at("number").as_string());
+  expect(act(by_window, "submit", clerk_));
+  get(by_window, li_);
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/cases/" + by_window, zhang_), 404,
+                        "case_not_found"));
+  EXPECT_EQ(
+      expect(city().call("GET", "/api/v1/services/my-cases", li_)).at("items").as_array().size(),
+      2u);
+  // Paging: one at a time, newest first.
+  json::value first = expect(city().call("GET", "/api/v1/services/my-cases?limit=1", li_));
+  EXPECT_EQ(first.at("items").at(0).at("number"), json::value(by_window));
+  ASSERT_TRUE(first.at("next_cursor").is_string());
+  json::value second = expect(city().call("GET",
+                                          "/api/v1/services/my-cases?limit=1&cursor=" +
+                                              std::string(first.at("next_cursor").as_string()),
+                                          li_));
+  EXPECT_EQ(second.at("items").at(0).at("number"), json::value(lis));
+}
+
+TEST_F(ServicesTest, ThePrefillReadIsShownToTheApplicantWithItsCaseNumber) {
+  // The population registry's golden resource, published by the 大数据管理中心.
+  json::object golden = population("DSJ-RK01");
+  golden["name"] = "人口基础库";
+  ASSERT_TRUE(publish(golden, data_admin_));
+  const std::string dsj_officer = city().staff("dsj_officer", dsj_, {"dept_officer"});
+  ASSERT_FALSE(dsj_officer.empty());
+  auto ingested = city().send("POST", "/api/v1/resources/DSJ-RK01/records", dsj_officer,
+                              json::serialize(json::object{{"id_number", zhang_id_},
+                                                           {"name", "张三"},
+                                                           {"gender", "男"},
+                                                           {"address", "温州市鹿城区五马街1号"},
+                                                           {"household_size", 3}}) +
+                                  "\n",
+                              {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_TRUE(ingested);
+  ASSERT_EQ(ingested->status, 200) << ingested->body;
+  publish_item(item("MZ-DB-001", "最低生活保障", json::array{step("审查", {mz_})}));
+
+  json::value c = expect(city().call("POST", "/api/v1/services/cases", zhang_,
+                                     json::object{{"item_code", "MZ-DB-001"},
+                                                  {"consent", true},
+                                                  {"form", {{"phone", "13812345678"}}}}),
+                         201);
+  ASSERT_TRUE(c.is_object());
+  const std::string number(c.at("number").as_string());
+  EXPECT_EQ(c.at("form").at("name"), "张三");
+  EXPECT_EQ(c.at("form").at("phone"), "13812345678");
+  const json::array& prefill = c.at("prefill").as_array();
+  ASSERT_EQ(prefill.size(), 2u) << json::serialize(c.at("prefill"));
+  EXPECT_EQ(prefill[0].at("target"), "form.name");
+  EXPECT_EQ(prefill[0].at("value"), "张三");
+  EXPECT_EQ(prefill[0].at("department"), "温州市大数据管理中心");
+  EXPECT_EQ(prefill[0].at("resource"), "DSJ-RK01");
+  EXPECT_TRUE(prefill[0].at("read_at").is_int64());
+  EXPECT_EQ(prefill[1].at("target"), "material.户口簿");
+  EXPECT_EQ(prefill[1].at("value"), "温州市鹿城区五马街1号");
+  EXPECT_EQ(prefill[1].at("found"), true);
+
+  // 谁用了我的数据: the read, with the item's purpose and the 办件编号.
+  bool seen = false;
+  for (int attempt = 0; attempt < 50 && !seen; ++attempt) {
+    json::value reads = expect(city().call("GET", "/api/v1/me/data-access", zhang_));
+    ASSERT_TRUE(reads.is_object());
+    for (const json::value& e : reads.at("items").as_array()) {
+      if (e.at("case_id") == json::value(number)) {
+        seen = true;
+        EXPECT_EQ(e.at("purpose"), "办理最低生活保障");
+        EXPECT_EQ(e.at("resource_code"), "DSJ-RK01");
+        EXPECT_EQ(e.at("department"), "温州市大数据管理中心");
+      }
+    }
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(seen) << "the prefill read is not under /api/v1/me/data-access";
+  // Nobody else's: 李四 sees no read.
+  json::value others = expect(city().call("GET", "/api/v1/me/data-access", li_));
+  EXPECT_TRUE(others.at("items").as_array().empty());
+  // Without consent nothing is read.
+  json::value plain = expect(city().call("POST", "/api/v1/services/cases", zhang_,
+                                         json::object{{"item_code", "MZ-DB-001"}}),
+                             201);
+  EXPECT_TRUE(plain.at("prefill").as_array().empty());
+}
+
+}  // namespace
+}  // namespace zt::test
