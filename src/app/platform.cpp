@@ -93,7 +93,8 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
       database, p->crypto_, clock, std::move(audit_keys).value(),
       audit::WriterOptions{.flush_interval = config.audit_flush_interval},
       audit::CheckpointOptions{.interval = config.audit_checkpoint_interval,
-                               .file = config.audit_checkpoint_file});
+                               .file = config.audit_checkpoint_file},
+      audit::ObjectIndexOptions{.node_id = p->node_id_});
   identity::IdentityConfig identity_config = config.identity;
   identity_config.data_key = *data_key;
   auto identity = identity::Module::create(database, p->crypto_, clock, p->audit_->log(),

@@ -6,9 +6,11 @@
 namespace zt::audit {
 
 Module::Module(db::Database& database, const core::CryptoProvider& crypto, const core::Clock& clock,
-               AuditKeys keys, WriterOptions writer_options, CheckpointOptions checkpoint_options)
+               AuditKeys keys, WriterOptions writer_options, CheckpointOptions checkpoint_options,
+               ObjectIndexOptions object_index_options)
     : log_(database, crypto, clock, std::move(keys)),
       checkpointer_(log_, std::move(checkpoint_options)),
+      object_indexer_(database, clock, std::move(object_index_options)),
       writer_(log_, writer_options) {}
 
 Module::~Module() {

@@ -41,6 +41,14 @@ void make_storable(std::string& s, std::size_t max_bytes) {
   }
 }
 
+// Whether `record` is late (store.h, kLateAfter) after records whose latest time is `max_time`;
+// then moves max_time on to it.
+bool judge_late(const AuditRecord& record, std::optional<core::TimePoint>& max_time) {
+  const bool late = max_time && record.time < *max_time - kLateAfter;
+  if (!max_time || record.time > *max_time) max_time = record.time;
+  return late;
+}
+
 }  // namespace
 
 AuditLog::AuditLog(db::Database& db, const core::CryptoProvider& crypto, const core::Clock& clock,
@@ -82,12 +90,17 @@ Result<std::int64_t> AuditLog::append(db::Connection& conn, AuditEntry entry) {
   auto record = make_record(std::move(entry), head->last_id + 1, head->last_hash);
   if (!record.ok()) return std::move(record).error();
   ZT_TRY(store::insert(conn, *record));
+  std::optional<core::TimePoint> max_time = head->max_time;
+  if (judge_late(*record, max_time)) {
+    const AuditRecord* late = &*record;
+    ZT_TRY(store::insert_late(conn, std::span(&late, 1)));
+  }
   ZT_TRY(daily_store::add(conn, std::span<const AuditRecord>(&*record, 1)));
   if (!record->entry.subjects.empty()) {
     ZT_ASSIGN_OR_RETURN(auto tags, subjects_.tags(record->entry.subjects));
     ZT_TRY(subject_store::insert(conn, record->id, record->entry.subjects.resource_code(), tags));
   }
-  ZT_TRY(store::write_head(conn, {record->id, record->hash}));
+  ZT_TRY(store::write_head(conn, {record->id, record->hash, head->keyed_from, max_time}));
   return record->id;
 }
 
@@ -127,6 +140,12 @@ Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries)
     prev = records.back().hash;
   }
   ZT_TRY(store::insert_many(*tx, records));
+  std::optional<core::TimePoint> max_time = head->max_time;
+  std::vector<const AuditRecord*> late;
+  for (const AuditRecord& r : records) {
+    if (judge_late(r, max_time)) late.push_back(&r);
+  }
+  ZT_TRY(store::insert_late(*conn, late));
   ZT_TRY(daily_store::add(*conn, records));
   std::vector<subject_store::Rows> subject_rows;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -134,7 +153,8 @@ Result<std::int64_t> AuditLog::append_batch(std::span<const AuditEntry> entries)
     subject_rows.push_back({records[i].id, entries[i].subjects.resource_code(), tags[i]});
   }
   ZT_TRY(subject_store::load(*tx, subject_rows));
-  ZT_TRY(store::write_head(*conn, {records.back().id, records.back().hash}));
+  ZT_TRY(store::write_head(*conn,
+                           {records.back().id, records.back().hash, head->keyed_from, max_time}));
   ZT_TRY(tx->commit());
   return records.back().id;
 }
