@@ -12,7 +12,8 @@
 //
 // Every step fails on a console error or an uncaught page error, except the API errors a step
 // provokes on purpose (a wrong password, the sign-in that asks for a TOTP code). Prints one line
-// per step and a summary; exits 1 if any step failed.
+// per step and a summary; exits 1 if any step failed. The steps named "on a phone" walk through
+// the citizen's pages at 390×844 and check that none is wider than the screen (lib/phone.mjs).
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,6 +21,7 @@ import { chromium } from 'playwright-core'
 import { startServer } from './lib/server.mjs'
 import { Api, readyCity } from './lib/city.mjs'
 import { freshTotp } from './lib/totp.mjs'
+import { assertFitsScreen, assertOneLine, assertValuesWhole, phoneContext } from './lib/phone.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
 const binary = process.env.ZT_BINARY ? resolve(process.env.ZT_BINARY) : ['build/release/zhengtong', 'build/test/zhengtong'].map((p) => join(root, p)).find(existsSync)
@@ -63,8 +65,10 @@ try {
   const cidMasked = `${cid.slice(0, 6)}********${cid.slice(14)}`
   browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
 
-  async function newPage() {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  // A desktop page (1400×900), or with `phone` a phone's (lib/phone.mjs: 390×844, touch).
+  async function newPage({ phone = false } = {}) {
+    const screen = phone ? phoneContext : { viewport: { width: 1400, height: 900 } }
+    const context = await browser.newContext({ ...screen, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
     const page = await context.newPage()
     pages.push(page)
     page.on('response', (r) => {
@@ -527,6 +531,155 @@ try {
     const own = page.locator('[data-test=my-record]')
     await own.filter({ hasText: citizen.display_name }).filter({ hasText: 'GA-0001' }).waitFor()
     await shot(page, '18b-my-data-access')
+  })
+
+  // A citizen on a phone (浙里办, 粤省事): every page they reach fits a 390-pixel-wide screen.
+  const phone = await newPage({ phone: true })
+  // The console header's title (a class, not a data-test, so that the check runs on pages from
+  // before the phone layout too).
+  const headerTitle = '.el-header .title'
+  // Checks a page of the walk-through: nothing wider than the screen, and in the console the
+  // header's title on one line (it once broke one character per line beside the side bar).
+  // Runs every check and reports all that fail, not just the first.
+  async function allOf(...checks) {
+    const failed = []
+    for (const check of checks) await check().catch((e) => failed.push(e.message))
+    if (failed.length) throw new Error(failed.join('\n'))
+  }
+  async function phonePage(where, ...more) {
+    await phone.waitForLoadState('networkidle')
+    const title = phone.url().includes('/console') ? [() => assertOneLine(phone, headerTitle, `${where}: the header title`)] : []
+    await allOf(...title, () => assertFitsScreen(phone, where), ...more)
+  }
+  async function openDrawer() {
+    await phone.click('[data-test=menu-toggle]')
+    const menu = phone.locator('[data-test=menu-drawer] [data-test=side-menu]')
+    await menu.waitFor()
+    return menu
+  }
+  async function drawerTo(menu, item, url) {
+    await menu.locator('.el-menu-item').filter({ hasText: item }).click()
+    await phone.waitForURL(url)
+    // The drawer closes on the way.
+    await phone.locator('[data-test=menu-drawer]').waitFor({ state: 'hidden' })
+  }
+
+  await step('on a phone (390×844): the portal and the sign-in page fit the screen; open resources are cards with their fields', async () => {
+    await phone.goto(server.base + '/')
+    await phone.locator('[data-test=portal-results]').filter({ hasText: RES }).waitFor()
+    await phonePage('the portal')
+    const card = phone.locator('[data-test=portal-results] .rt-card').filter({ hasText: RES })
+    await card.filter({ hasText: '有条件开放' }).waitFor()
+    await card.locator('.rt-toggle').click()
+    await phone.locator(`[data-test=portal-fields-${RES}] .rt-card`).filter({ hasText: '公民身份号码' }).filter({ hasText: '身份证号' }).waitFor()
+    await phonePage('the portal, a resource\'s fields open')
+    await shot(phone, '20-phone-portal')
+    await phone.click('[data-test=portal-enter]')
+    await phone.waitForURL(/\/login/)
+    await phone.waitForSelector('[data-test=username]')
+    await phonePage('the sign-in page')
+    await shot(phone, '20b-phone-login')
+  })
+
+  await step('on a phone: a citizen signs in; the side bar is gone, the header is one line, 我的档案\'s values are whole', async () => {
+    await phone.goto(`${server.base}/login`)
+    await phone.fill('[data-test=username]', citizen.username)
+    await phone.fill('[data-test=password]', citizen.password)
+    await phone.click('[data-test=sign-in]')
+    await phone.waitForURL(/\/console\/my-data/)
+    await phone.locator('[data-test=my-record]').filter({ hasText: citizen.display_name }).waitFor()
+    await phone.locator('[data-test=my-data-access]').filter({ hasText: '温州市民政局' }).filter({ hasText: '婚姻登记核验' }).waitFor()
+    await phonePage(
+      '我的数据被谁用了',
+      async () => {
+        const aside = (await phone.locator('.el-aside').count()) ? await phone.locator('.el-aside').boundingBox() : null
+        if (aside) throw new Error(`the side bar shows on a phone, ${Math.round(aside.width)} px of the ${phoneContext.viewport.width}`)
+      },
+      () => assertValuesWhole(phone, '[data-test=my-record]', '我的档案'),
+      () => assertValuesWhole(phone, '[data-test=my-data-access]', '查询记录'),
+    )
+    // The citizen's own identity number, in full, on one card.
+    await phone.locator('[data-test=my-record] .rt-card').filter({ hasText: '公民身份号码' }).filter({ hasText: cid }).waitFor()
+    await shot(phone, '21-phone-my-data')
+  })
+
+  await step('on a phone: the menu drawer takes the citizen to each of their pages', async () => {
+    let menu = await openDrawer()
+    const text = await menu.innerText()
+    for (const item of ['我的数据被谁用了', '账号安全', '门户首页']) if (!text.includes(item)) throw new Error(`the drawer lacks ${item}: ${text}`)
+    if (text.includes('工作台') || text.includes('资源目录')) throw new Error(`a citizen's drawer: ${text}`)
+    await shot(phone, '22-phone-drawer')
+    await drawerTo(menu, '账号安全', /\/console\/account/)
+    await phone.waitForSelector('[data-test=account-details]')
+    await phonePage('账号安全')
+    await shot(phone, '22b-phone-account')
+    menu = await openDrawer()
+    await drawerTo(menu, '门户首页', (u) => u.pathname === '/')
+    // Signed in, the portal's button leads to the citizen's own page.
+    await phone.locator('[data-test=portal-enter]').filter({ hasText: '我的数据被谁用了' }).waitFor()
+    await phonePage('the portal, signed in')
+    await phone.click('[data-test=portal-enter]')
+    await phone.waitForURL(/\/console\/my-data/)
+    menu = await openDrawer()
+    await drawerTo(menu, '账号安全', /\/console\/account/)
+    menu = await openDrawer()
+    await drawerTo(menu, '我的数据被谁用了', /\/console\/my-data/)
+    await phone.locator('[data-test=my-record] .rt-card').first().waitFor()
+    await phonePage('我的数据被谁用了, again')
+  })
+
+  await step('on a phone in English: the header stays on one line and no page is wider than the screen', async () => {
+    await phone.goto(`${server.base}/console/my-data`)
+    await phone.click('[data-test=lang-switch]')
+    await phone.click('[data-test=lang-en-US]')
+    await phone.locator('h2.page-title').filter({ hasText: 'Who used my data' }).waitFor()
+    await phonePage(
+      'Who used my data',
+      () => assertValuesWhole(phone, '[data-test=my-record]', 'My record'),
+      () => assertValuesWhole(phone, '[data-test=my-data-access]', 'Reads'),
+    )
+    await shot(phone, '23-phone-my-data-en')
+    let menu = await openDrawer()
+    await drawerTo(menu, 'Account security', /\/console\/account/)
+    await phonePage('Account security')
+    menu = await openDrawer()
+    await drawerTo(menu, 'Portal', (u) => u.pathname === '/')
+    await phone.locator('[data-test=portal-results] .rt-card').filter({ hasText: RES }).waitFor()
+    await phonePage('the portal in English')
+    await phone.click('[data-test=portal-enter]')
+    await phone.waitForURL(/\/console\/my-data/)
+    await openDrawer()
+    await phone.click('[data-test=drawer-sign-out]')
+    await phone.waitForURL(/\/login/)
+    await phone.waitForSelector('[data-test=username]')
+    await phonePage('the sign-in page in English')
+  })
+
+  await step('on a phone: a department admin\'s menu collapses into the drawer too', async () => {
+    const staff = await newPage({ phone: true })
+    await staff.goto(`${server.base}/login`)
+    await staff.fill('[data-test=username]', acct.police_admin.username)
+    await staff.fill('[data-test=password]', acct.police_admin.password)
+    await staff.click('[data-test=sign-in]')
+    await staff.waitForURL((u) => u.pathname === '/console')
+    await staff.waitForSelector('[data-test=dashboard-cards]')
+    await allOf(
+      async () => {
+        if (await staff.locator('.el-aside').count()) throw new Error('the side bar shows on a phone')
+      },
+      () => assertOneLine(staff, headerTitle, 'the console header'),
+    )
+    await staff.click('[data-test=menu-toggle]')
+    const menu = staff.locator('[data-test=menu-drawer] [data-test=side-menu]')
+    await menu.locator('.el-menu-item').filter({ hasText: '资源目录' }).click()
+    await staff.waitForURL(/\/console\/catalog/)
+    await staff.locator('[data-test=menu-drawer]').waitFor({ state: 'hidden' })
+    await staff.locator('[data-test=catalog-results]').filter({ hasText: RES }).waitFor()
+    await staff.waitForLoadState('networkidle')
+    await assertOneLine(staff, headerTitle, 'the catalog header')
+    await assertFitsScreen(staff, 'the catalog')
+    await shot(staff, '24-phone-staff-catalog')
+    await staff.close()
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {

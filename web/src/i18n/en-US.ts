@@ -4,14 +4,14 @@ import type zhCN from './zh-CN'
 const enUS: typeof zhCN = {
   app: { name: 'Zhengtong', fullName: 'Zhengtong · Government Data Sharing and Exchange', slogan: 'Let the data travel, not the citizen' },
   common: {
-    search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', create: 'New', edit: 'Edit',
+    collapse: 'Collapse', search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', create: 'New', edit: 'Edit',
     delete: 'Delete', back: 'Back', refresh: 'Refresh', actions: 'Actions', detail: 'Details', more: 'Load more',
     loading: 'Loading…', empty: 'No data', yes: 'Yes', no: 'No', all: 'All', status: 'Status', total: '{n} in total',
     name: 'Name', code: 'Code', department: 'Department', time: 'Time', reason: 'Reason', submit: 'Submit',
     required: 'Required', saved: 'Saved', done: 'Done', close: 'Close', signedInAs: 'Signed in as',
   },
   menu: {
-    dashboard: 'Dashboard', catalog: 'Resource catalog', ingest: 'Ingest', sharing: 'Sharing requests', query: 'Data query',
+    open: 'Open the menu', dashboard: 'Dashboard', catalog: 'Resource catalog', ingest: 'Ingest', sharing: 'Sharing requests', query: 'Data query',
     subscriptions: 'Subscriptions', registry: 'Base registries', myData: 'Who used my data', admin: 'System admin',
     departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security', corrections: 'Correction reports',
   },
@@ -131,7 +131,7 @@ const enUS: typeof zhCN = {
   },
   portal: {
     hero: 'Government data sharing and exchange', intro: 'Zhengtong puts a resource catalog and base registries (population, legal entities, e-certificates, credit) at the heart of a city\'s government: departments share data by the catalog, read it under grants, and every access is audited. One-stop services, e-certificates, the 12345 line, public credit and open data stand on it.',
-    openResources: 'Open data resources', apiDoc: 'API document (OpenAPI)', console: 'Staff sign-in', searchOpen: 'Search open resources',
+    openResources: 'Open data resources', apiDoc: 'API document (OpenAPI)', console: 'Sign in', searchOpen: 'Search open resources',
     f1: 'Catalog: one register of resources, described by GB/T 21063 metadata', f2: 'Ingest: validated row by row, every rejected row with its reason', f3: 'Sharing: grants by purpose, masking by field', f4: 'Audit: an SM3 hash chain detects tampering',
   },
   registry: {

@@ -2,14 +2,14 @@
 const zhCN = {
   app: { name: '政通', fullName: '政通 · 政务数据共享交换平台', slogan: '数据多跑路，群众少跑腿' },
   common: {
-    search: '搜索', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', create: '新建', edit: '编辑',
+    collapse: '收起', search: '搜索', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', create: '新建', edit: '编辑',
     delete: '删除', back: '返回', refresh: '刷新', actions: '操作', detail: '详情', more: '加载更多',
     loading: '加载中…', empty: '暂无数据', yes: '是', no: '否', all: '全部', status: '状态', total: '共 {n} 条',
     name: '名称', code: '代码', department: '部门', time: '时间', reason: '原因', submit: '提交',
     required: '必填', saved: '已保存', done: '操作成功', close: '关闭', signedInAs: '当前用户',
   },
   menu: {
-    dashboard: '工作台', catalog: '资源目录', ingest: '数据归集', sharing: '共享申请', query: '数据查询',
+    open: '打开菜单', dashboard: '工作台', catalog: '资源目录', ingest: '数据归集', sharing: '共享申请', query: '数据查询',
     subscriptions: '订阅', registry: '基础库', myData: '我的数据被谁用了', admin: '系统管理', departments: '部门管理',
     users: '用户管理', audit: '安全审计', portal: '门户首页', account: '账号安全', corrections: '数据纠错',
   },
@@ -129,7 +129,7 @@ const zhCN = {
   },
   portal: {
     hero: '政务数据共享交换平台', intro: '政通以政务信息资源目录和人口、法人、电子证照、信用等基础库为核心，让各部门的数据按目录共享、按授权使用、全程留痕审计，支撑一网通办、电子证照、12345 诉求、公共信用和数据开放。',
-    openResources: '开放数据资源', apiDoc: '接口文档（OpenAPI）', console: '工作人员登录', searchOpen: '搜索开放资源',
+    openResources: '开放数据资源', apiDoc: '接口文档（OpenAPI）', console: '登录', searchOpen: '搜索开放资源',
     f1: '资源目录：统一编目，按 GB/T 21063 元数据描述', f2: '数据归集：逐行校验，错误行写明原因', f3: '共享申请：按用途授权，按信息项脱敏', f4: '安全审计：SM3 哈希链防篡改',
   },
   registry: {
