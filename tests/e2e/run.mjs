@@ -14,6 +14,10 @@
 // provokes on purpose (a wrong password, the sign-in that asks for a TOTP code). Prints one line
 // per step and a summary; exits 1 if any step failed. The steps named "on a phone" walk through
 // the citizen's pages at 390×844 and check that none is wider than the screen (lib/phone.mjs).
+// The steps named "services" walk through 一网通办: 民政's administrator publishes an item through
+// the API (the demo city has none), a citizen applies on a phone with pre-filled values, the window
+// and 民政's officer handle the case on the desktop, a correction is answered and a case withdrawn,
+// and the item gets a new version in 事项管理.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -829,6 +833,56 @@ try {
     await cit.locator('[data-test=case-steps] .rt-card').filter({ hasText: '审查' }).filter({ hasText: '材料齐全' }).waitFor()
     await fits('办件详情, concluded', () => assertValuesWhole(cit, '[data-test=case-result]', '办理结果'), () => assertValuesWhole(cit, '[data-test=case-steps]', '审批环节'))
     await shot(cit, '40-phone-case-result')
+  })
+
+  await step('services on a phone: the window asks for a correction (补正), the citizen answers it from 我的办件, then withdraws the case', async () => {
+    // Filed and submitted through the API as the citizen; the window asks for a correction.
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: citizen.username, password: citizen.password })
+    const filed = await api.call('POST', '/api/v1/services/cases', token, { item_code: ITEM, consent: true, form: { phone: '13857712345' } })
+    await api.call('POST', `/api/v1/services/cases/${filed.number}/submit`, token, {})
+    const clerk = (await api.call('POST', '/api/v1/auth/login', null, { username: acct.window_clerk.username, password: acct.window_clerk.password })).token
+    await api.call('POST', `/api/v1/services/cases/${filed.number}/request-correction`, clerk, { missing: ['家庭人口未填写'], reason: '请补充家庭人口' })
+    await cit.goto(`${server.base}/console/my-cases`)
+    await cit.locator('[data-test=my-cases] .rt-card').filter({ hasText: filed.number }).filter({ hasText: '家庭人口未填写' }).waitFor()
+    await fits('我的办件, a correction asked', () => assertValuesWhole(cit, '[data-test=my-cases]', '我的办件'))
+    await cit.click(`[data-test=case-link-${filed.number}]`)
+    await cit.locator('[data-test=case-asked]').filter({ hasText: '家庭人口未填写' }).waitFor()
+    await fits('办件详情, a correction asked', () => assertValuesWhole(cit, '[data-test=case-asked]', '需要您补正'))
+    await shot(cit, '41-phone-correction')
+    await cit.fill('[data-test=answer-card] [data-test=form-household_size]', '4')
+    await cit.click('[data-test=answer-correction]')
+    await cit.locator('[data-test=case-state]').filter({ hasText: '待受理' }).waitFor()
+    const answered = await api.call('GET', `/api/v1/services/cases/${filed.number}`, token)
+    if (String(answered.form.household_size) !== '4') throw new Error(`the answer's value: ${JSON.stringify(answered.form)}`)
+    await cit.click('[data-test=withdraw]')
+    await cit.click('.el-message-box .el-button--primary')
+    await cit.locator('[data-test=case-state]').filter({ hasText: '已撤回' }).waitFor()
+    await cit.locator('[data-test=case-timeline]').filter({ hasText: '要求补正' }).filter({ hasText: '提交补正' }).filter({ hasText: '撤回申请' }).waitFor()
+    await fits('办件详情, withdrawn')
+  })
+
+  await step('services: a department admin opens the item in 事项管理, saves a new version and publishes it', async () => {
+    const admin = await newPage()
+    await signIn(admin, acct.civil_admin)
+    await admin.click('[data-test=side-menu] >> text=事项管理')
+    await admin.waitForURL(/\/console\/services\/items/)
+    await admin.locator('[data-test=items-list]').filter({ hasText: ITEM }).waitFor()
+    await admin.fill('[data-test=item-code]', ITEM)
+    await admin.click('[data-test=item-open]')
+    await admin.locator('[data-test=item-status]').filter({ hasText: '已发布' }).waitFor()
+    // A published item changes only by a new version: version 2, a draft, until it is published.
+    const text = await admin.inputValue('[data-test=item-definition]')
+    await admin.fill('[data-test=item-definition]', text.replace('"promised_limit": 10', '"promised_limit": 8'))
+    await admin.click('[data-test=item-save]')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '草稿' }).filter({ hasText: '版本 2' }).waitFor()
+    await admin.click('[data-test=item-publish]')
+    await admin.click('.el-message-box .el-button--primary')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '已发布' }).filter({ hasText: '版本 2' }).waitFor()
+    await shot(admin, '42-items')
+    const guide = await new Api(server.base).call('GET', `/api/v1/services/items/${ITEM}`)
+    if (guide.version !== 2 || guide.promised_limit !== 8) throw new Error(`the guide after publishing: version ${guide.version}, promised ${guide.promised_limit}`)
+    await admin.close()
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {

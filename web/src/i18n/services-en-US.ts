@@ -39,7 +39,7 @@ const services: typeof zh = {
   prefilledFrom: 'From {dept} · {time}', notFound: 'Not found in the registry: please fill in', change: 'Change', satisfied: 'Not needed: provided by {dept}',
   notSatisfied: 'Not found in the registry: provide it when asked', uploadNote: 'Show the original at the window on acceptance (online upload is not open yet)',
   submit: 'Submit the application', save: 'Save', submitted: 'Submitted, case number {number}', fillRequired: 'Please fill in {label}',
-  formSection: 'Your details', materialsSection: 'Materials', numberIs: 'Case number: {number}',
+  confirmStep: 'Confirm', formSection: 'Your details', materialsSection: 'Materials', numberIs: 'Case number: {number}',
   myCases: 'My cases', myCasesIntro: 'Your applications and how far they are; when a correction is asked of you, it says here what.', noCases: 'No cases yet',
   number: 'Case number', item: 'Service', progress: 'Progress', state: 'State', applicantName: 'Applicant', applicantKey: 'ID number',
   channel: 'Channel', filedAt: 'Filed', acceptedAt: 'Accepted', updatedAt: 'Updated', view: 'View', clock: 'Time limit',

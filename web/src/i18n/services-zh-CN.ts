@@ -38,7 +38,7 @@ const services = {
   prefilledFrom: '来自{dept} · {time}', notFound: '基础库中未查到，请填写', change: '修改', satisfied: '已免提交：由{dept}提供',
   notSatisfied: '基础库中未查到，请按补正要求提交', uploadNote: '请在受理时向窗口出示原件（网上上传暂未开放）',
   submit: '提交申请', save: '保存', submitted: '已提交，办件编号 {number}', fillRequired: '请填写{label}',
-  formSection: '申请信息', materialsSection: '申请材料', numberIs: '办件编号：{number}',
+  confirmStep: '确认', formSection: '申请信息', materialsSection: '申请材料', numberIs: '办件编号：{number}',
   // A case
   myCases: '我的办件', myCasesIntro: '您提交的办件及其办理进度；需要您补正时，这里会告诉您补什么。', noCases: '暂无办件',
   number: '办件编号', item: '事项', progress: '办理进度', state: '状态', applicantName: '申请人', applicantKey: '证件号码',
