@@ -14,6 +14,10 @@
 // provokes on purpose (a wrong password, the sign-in that asks for a TOTP code). Prints one line
 // per step and a summary; exits 1 if any step failed. The steps named "on a phone" walk through
 // the citizen's pages at 390×844 and check that none is wider than the screen (lib/phone.mjs).
+// The steps named "services" walk through 一网通办: 民政's administrator publishes an item through
+// the API (the demo city has none), a citizen applies on a phone with pre-filled values, the window
+// and 民政's officer handle the case on the desktop, a correction is answered and a case withdrawn,
+// and the item gets a new version in 事项管理.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -680,6 +684,205 @@ try {
     await assertFitsScreen(staff, 'the catalog')
     await shot(staff, '24-phone-staff-catalog')
     await staff.close()
+  })
+
+  // 一网通办 (issue 17). The demo city has no published service item yet: 民政's administrator
+  // defines and publishes one through the API (a real flow too), pre-filled from 人口基础库.
+  const ITEM = 'E2E-MZ-DIBAO'
+  const ITEM_NAME = '最低生活保障（浏览器测试）'
+  let caseNumber = ''
+  await step('services: a department admin defines and publishes a service item through the API', async () => {
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: acct.civil_admin.username, password: acct.civil_admin.password })
+    const me = await api.call('GET', '/api/v1/auth/me', token)
+    const mz = me.department_id ?? me.user?.department_id
+    if (!mz) throw new Error(`civil_admin has no department: ${JSON.stringify(me)}`)
+    await api.call('POST', '/api/v1/services/items', token, {
+      code: ITEM, name: ITEM_NAME, type: 'benefit', applicant: 'person', kind: 'promised', statutory_limit: 20, promised_limit: 10,
+      purpose: '办理最低生活保障', legal_basis: '《社会救助暂行办法》第九条', fees: [], channels: ['online', 'window'], visits: 0,
+      deliveries: ['window', 'courier'], life_events: ['困难救助'],
+      form: [
+        { name: 'name', label: '申请人姓名', type: 'string', required: true, prefill: { resource: 'DSJ-RK01', field: 'name' } },
+        { name: 'address', label: '户籍地址', type: 'string', required: false, prefill: { resource: 'DSJ-RK01', field: 'household_address' } },
+        { name: 'phone', label: '联系电话', type: 'phone', required: true },
+        { name: 'household_size', label: '家庭人口', type: 'integer' },
+      ],
+      materials: [
+        { name: '户口簿', required: true, source: 'registry', prefill: { resource: 'DSJ-RK01', field: 'household_address' } },
+        { name: '收入证明', required: true, source: 'upload' },
+      ],
+      steps: [{ name: '审查', departments: [mz], share_percent: 100 }],
+    })
+    await api.call('POST', `/api/v1/services/items/${ITEM}/publish`, token)
+  })
+
+  // A new phone (its own context: Chinese, signed out).
+  const cit = await newPage({ phone: true })
+  async function fits(where, ...more) {
+    await cit.waitForLoadState('networkidle')
+    const title = new URL(cit.url()).pathname.startsWith('/console') ? [() => assertOneLine(cit, headerTitle, `${where}: the header title`)] : []
+    await allOf(...title, () => assertFitsScreen(cit, where), ...more)
+  }
+  await step('services on a phone: a citizen finds an item in 办事大厅, reads its guide, applies with prefill (each value with its source), submits and sees it in 我的办件', async () => {
+    await cit.goto(server.base + '/')
+    await cit.click('[data-test=portal-hall]')
+    await cit.waitForURL(/\/services/)
+    await cit.fill('[data-test=hall-q]', '最低生活')
+    await cit.click('[data-test=hall-search]')
+    await cit.locator('[data-test=hall-results] .rt-card').filter({ hasText: ITEM_NAME }).filter({ hasText: '温州市民政局' }).waitFor()
+    await fits('办事大厅')
+    await shot(cit, '30-phone-hall')
+    await cit.click(`[data-test=hall-item-${ITEM}]`)
+    await cit.locator('[data-test=guide-title]').filter({ hasText: ITEM_NAME }).waitFor()
+    await cit.locator('[data-test=guide-facts]').filter({ hasText: '10 个工作日' }).filter({ hasText: '社会救助暂行办法' }).waitFor()
+    await cit.locator('[data-test=guide-materials] .rt-card').filter({ hasText: '户口簿' }).filter({ hasText: '免提交' }).waitFor()
+    await fits('办事指南')
+    await shot(cit, '31-phone-guide')
+    await cit.click('[data-test=guide-apply]')
+    await cit.waitForURL(/\/login/)
+    await fits('the sign-in page before applying')
+    await cit.fill('[data-test=username]', citizen.username)
+    await cit.fill('[data-test=password]', citizen.password)
+    await cit.click('[data-test=sign-in]')
+    await cit.waitForURL(/\/console\/apply\//)
+    await cit.waitForSelector('[data-test=apply-consent-card]')
+    await fits('申办: 填写与授权')
+    await shot(cit, '32-phone-apply-consent')
+    await cit.fill('[data-test=form-phone]', '13857712345')
+    await cit.fill('[data-test=form-household_size]', '3')
+    await cit.click('[data-test=apply-start]')
+    const prefilled = cit.locator('[data-test=apply-prefilled]')
+    await prefilled.waitFor()
+    // The name from 人口基础库, with its source department and read time; the typed phone as typed.
+    await prefilled.locator('[data-test=value-name]').filter({ hasText: citizen.display_name }).filter({ hasText: /来自.+\d{4}-\d\d-\d\d \d\d:\d\d/ }).waitFor()
+    await prefilled.locator('[data-test=value-phone]').filter({ hasText: '13857712345' }).waitFor()
+    await cit.locator('[data-test=material-satisfied]').filter({ hasText: '已免提交' }).first().waitFor()
+    caseNumber = ((await cit.locator('[data-test=apply-number]').innerText()).match(/\d{8}-\d+/) ?? [''])[0]
+    if (!caseNumber) throw new Error('no case number on the pre-filled form')
+    await fits('申办: 预填的申请表', () => assertValuesWhole(cit, '[data-test=apply-prefilled]', '预填的申请表'), () => assertValuesWhole(cit, '[data-test=apply-materials]', '申请材料'))
+    await shot(cit, '33-phone-apply-prefilled')
+    await cit.click('[data-test=apply-submit]')
+    await cit.waitForURL(new RegExp(`/console/cases/${caseNumber}`))
+    await cit.locator('[data-test=case-progress]').filter({ hasText: '等待窗口受理' }).waitFor()
+    await fits('办件详情', () => assertValuesWhole(cit, '[data-test=case-form]', '申请信息'))
+    await shot(cit, '34-phone-case-submitted')
+    await cit.click('[data-test=menu-toggle]')
+    const menu = cit.locator('[data-test=menu-drawer] [data-test=side-menu]')
+    await menu.locator('.el-menu-item').filter({ hasText: '我的办件' }).click()
+    await cit.waitForURL(/\/console\/my-cases/)
+    await cit.locator('[data-test=menu-drawer]').waitFor({ state: 'hidden' })
+    await cit.locator('[data-test=my-cases] .rt-card').filter({ hasText: caseNumber }).filter({ hasText: '已提交，等待窗口受理' }).waitFor()
+    await fits('我的办件', () => assertValuesWhole(cit, '[data-test=my-cases]', '我的办件'))
+    await shot(cit, '35-phone-my-cases')
+  })
+
+  await step('services on a phone: the pre-fill read shows under 我的数据被谁用了 with its 办件编号', async () => {
+    if (!caseNumber) throw new Error('no case from the step before')
+    await cit.goto(`${server.base}/console/my-data`)
+    await cit.locator('[data-test=my-data-access] .rt-card').filter({ hasText: caseNumber }).filter({ hasText: '办理最低生活保障' }).waitFor()
+    await fits('我的数据被谁用了, after applying')
+  })
+
+  await step('services on the desktop: the window accepts the case in 待受理, 民政\'s officer claims and approves its step and decides, the case concludes, the citizen sees the result', async () => {
+    if (!caseNumber) throw new Error('no case from the step before')
+    const clerk = await newPage()
+    await signIn(clerk, acct.window_clerk)
+    await clerk.click('[data-test=side-menu] >> text=待受理')
+    await clerk.waitForURL(/\/console\/services\/window/)
+    await clerk.locator('[data-test=worklist-window]').filter({ hasText: caseNumber }).filter({ hasText: ITEM_NAME }).waitFor()
+    await shot(clerk, '36-window-worklist')
+    await clerk.click(`[data-test=case-link-${caseNumber}]`)
+    await clerk.locator('[data-test=case-state]').filter({ hasText: '待受理' }).waitFor()
+    await clerk.click('[data-test=act-accept]')
+    await clerk.locator('[data-test=case-state]').filter({ hasText: '审查中' }).waitFor()
+    // Accepted: the clock runs, with both deadlines and the working days left.
+    await clerk.locator('[data-test=case-clock]').filter({ hasText: /剩余 \d+ 个工作日/ }).filter({ hasText: /\d{4}-\d\d-\d\d/ }).waitFor()
+    await clerk.locator('[data-test=case-timeline]').filter({ hasText: '受理' }).filter({ hasText: '提交' }).waitFor()
+    await shot(clerk, '37-case-accepted')
+    await clerk.close()
+
+    const officer = await newPage()
+    await signIn(officer, acct.civil_officer)
+    await officer.click('[data-test=side-menu] >> text=待办')
+    await officer.locator('[data-test=worklist-department]').filter({ hasText: caseNumber }).filter({ hasText: /剩余 \d+ 个工作日/ }).waitFor()
+    await shot(officer, '38-department-worklist')
+    await officer.click(`[data-test=case-link-${caseNumber}]`)
+    await officer.locator('[data-test=case-steps]').filter({ hasText: '待签收' }).waitFor()
+    await officer.locator('[data-test^=claim-]').first().click()
+    await officer.locator('[data-test=case-steps]').filter({ hasText: '办理中' }).waitFor()
+    await officer.locator('[data-test^=approve-]').first().click()
+    await officer.fill('[data-test=step-opinion]', '材料齐全，符合条件')
+    await officer.click('[data-test=step-confirm]')
+    await officer.locator('[data-test=case-state]').filter({ hasText: '待决定' }).waitFor()
+    await officer.click('[data-test=act-decide]')
+    await officer.fill('[data-test=act-reason]', '经审查，符合最低生活保障条件')
+    await officer.fill('[data-test=act-result]', '准予享受最低生活保障，自次月起发放')
+    await officer.click('[data-test=act-confirm]')
+    await officer.locator('[data-test=case-state]').filter({ hasText: '已决定' }).waitFor()
+    await officer.click('[data-test=act-conclude]')
+    await officer.locator('[data-test=case-state]').filter({ hasText: '已办结' }).waitFor()
+    await officer.locator('[data-test=case-result]').filter({ hasText: '准予' }).waitFor()
+    await shot(officer, '39-case-concluded')
+    await officer.close()
+
+    // The citizen, on the phone: the result under 我的办件.
+    await cit.goto(`${server.base}/console/my-cases`)
+    await cit.locator('[data-test=my-cases] .rt-card').filter({ hasText: caseNumber }).filter({ hasText: '已办结' }).waitFor()
+    await cit.click(`[data-test=case-link-${caseNumber}]`)
+    await cit.locator('[data-test=case-result]').filter({ hasText: '准予' }).filter({ hasText: '自次月起发放' }).waitFor()
+    await cit.locator('[data-test=case-steps] .rt-card').filter({ hasText: '审查' }).filter({ hasText: '材料齐全' }).waitFor()
+    await fits('办件详情, concluded', () => assertValuesWhole(cit, '[data-test=case-result]', '办理结果'), () => assertValuesWhole(cit, '[data-test=case-steps]', '审批环节'))
+    await shot(cit, '40-phone-case-result')
+  })
+
+  await step('services on a phone: the window asks for a correction (补正), the citizen answers it from 我的办件, then withdraws the case', async () => {
+    // Filed and submitted through the API as the citizen; the window asks for a correction.
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: citizen.username, password: citizen.password })
+    const filed = await api.call('POST', '/api/v1/services/cases', token, { item_code: ITEM, consent: true, form: { phone: '13857712345' } })
+    await api.call('POST', `/api/v1/services/cases/${filed.number}/submit`, token, {})
+    const clerk = (await api.call('POST', '/api/v1/auth/login', null, { username: acct.window_clerk.username, password: acct.window_clerk.password })).token
+    await api.call('POST', `/api/v1/services/cases/${filed.number}/request-correction`, clerk, { missing: ['家庭人口未填写'], reason: '请补充家庭人口' })
+    await cit.goto(`${server.base}/console/my-cases`)
+    await cit.locator('[data-test=my-cases] .rt-card').filter({ hasText: filed.number }).filter({ hasText: '家庭人口未填写' }).waitFor()
+    await fits('我的办件, a correction asked', () => assertValuesWhole(cit, '[data-test=my-cases]', '我的办件'))
+    await cit.click(`[data-test=case-link-${filed.number}]`)
+    await cit.locator('[data-test=case-asked]').filter({ hasText: '家庭人口未填写' }).waitFor()
+    await fits('办件详情, a correction asked', () => assertValuesWhole(cit, '[data-test=case-asked]', '需要您补正'))
+    await shot(cit, '41-phone-correction')
+    await cit.fill('[data-test=answer-card] [data-test=form-household_size]', '4')
+    await cit.click('[data-test=answer-correction]')
+    await cit.locator('[data-test=case-state]').filter({ hasText: '待受理' }).waitFor()
+    const answered = await api.call('GET', `/api/v1/services/cases/${filed.number}`, token)
+    if (String(answered.form.household_size) !== '4') throw new Error(`the answer's value: ${JSON.stringify(answered.form)}`)
+    await cit.click('[data-test=withdraw]')
+    await cit.click('.el-message-box .el-button--primary')
+    await cit.locator('[data-test=case-state]').filter({ hasText: '已撤回' }).waitFor()
+    await cit.locator('[data-test=case-timeline]').filter({ hasText: '要求补正' }).filter({ hasText: '提交补正' }).filter({ hasText: '撤回申请' }).waitFor()
+    await fits('办件详情, withdrawn')
+  })
+
+  await step('services: a department admin opens the item in 事项管理, saves a new version and publishes it', async () => {
+    const admin = await newPage()
+    await signIn(admin, acct.civil_admin)
+    await admin.click('[data-test=side-menu] >> text=事项管理')
+    await admin.waitForURL(/\/console\/services\/items/)
+    await admin.locator('[data-test=items-list]').filter({ hasText: ITEM }).waitFor()
+    await admin.fill('[data-test=item-code]', ITEM)
+    await admin.click('[data-test=item-open]')
+    await admin.locator('[data-test=item-status]').filter({ hasText: '已发布' }).waitFor()
+    // A published item changes only by a new version: version 2, a draft, until it is published.
+    const text = await admin.inputValue('[data-test=item-definition]')
+    await admin.fill('[data-test=item-definition]', text.replace('"promised_limit": 10', '"promised_limit": 8'))
+    await admin.click('[data-test=item-save]')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '草稿' }).filter({ hasText: '版本 2' }).waitFor()
+    await admin.click('[data-test=item-publish]')
+    await admin.click('.el-message-box .el-button--primary')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '已发布' }).filter({ hasText: '版本 2' }).waitFor()
+    await shot(admin, '42-items')
+    const guide = await new Api(server.base).call('GET', `/api/v1/services/items/${ITEM}`)
+    if (guide.version !== 2 || guide.promised_limit !== 8) throw new Error(`the guide after publishing: version ${guide.version}, promised ${guide.promised_limit}`)
+    await admin.close()
   })
 
   await step('an idle session returns to sign-in with a notice', async () => {

@@ -1,6 +1,8 @@
 // English. Typed against zh-CN so a missing key fails the type check.
 import type zhCN from './zh-CN'
 
+import servicesEn from './services-en-US'
+
 const enUS: typeof zhCN = {
   app: { name: 'Zhengtong', fullName: 'Zhengtong · Government Data Sharing and Exchange', slogan: 'Let the data travel, not the citizen' },
   common: {
@@ -11,6 +13,7 @@ const enUS: typeof zhCN = {
     required: 'Required', saved: 'Saved', done: 'Done', close: 'Close', signedInAs: 'Signed in as',
   },
   menu: {
+    serviceHall: 'Service hall', myCases: 'My cases', window: 'To accept', departmentList: 'To do', items: 'Service items',
     open: 'Open the menu', dashboard: 'Dashboard', catalog: 'Resource catalog', ingest: 'Ingest', sharing: 'Sharing requests', query: 'Data query',
     subscriptions: 'Subscriptions', registry: 'Base registries', myData: 'Who used my data', admin: 'System admin',
     departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security', corrections: 'Correction reports',
@@ -158,6 +161,7 @@ const enUS: typeof zhCN = {
     employment_status: { employed: 'Employed', self_employed: 'Self-employed', unemployed: 'Unemployed', retired: 'Retired' },
     insurance_status: { insured: 'Insured', suspended: 'Suspended', not_insured: 'Not insured' },
   },
+  services: servicesEn,
   errors: { notFound: 'Page not found', forbidden: 'This account may not open this page', generic: 'Something went wrong' },
 }
 export default enUS

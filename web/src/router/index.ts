@@ -19,6 +19,22 @@ const console_: RouteRecordRaw = {
   children: [
     { path: '', name: 'dashboard', component: () => import('@/views/console/DashboardPage.vue'), meta: { title: 'menu.dashboard' } },
     { path: 'my-data', name: 'my-data', component: () => import('@/views/me/MyDataAccessPage.vue'), meta: { title: 'menu.myData' } },
+    { path: 'my-cases', name: 'my-cases', component: () => import('@/views/services/MyCasesPage.vue'), meta: { title: 'menu.myCases' } },
+    { path: 'apply/:code', name: 'apply', component: () => import('@/views/services/ApplyPage.vue'), props: true, meta: { title: 'services.applyTitle' } },
+    // The case page: the applicant's (我的办件) and staff's (the worklists) alike; the API decides who sees it.
+    { path: 'cases/:number', name: 'case', component: () => import('@/views/services/CasePage.vue'), props: true, meta: { title: 'services.casePage' } },
+    {
+      path: 'services/window', name: 'window', component: () => import('@/views/services/WorklistPage.vue'), props: { list: 'window' },
+      meta: { title: 'menu.window', anyOf: ['services.cases.accept'] },
+    },
+    {
+      path: 'services/department', name: 'department-list', component: () => import('@/views/services/WorklistPage.vue'), props: { list: 'department' },
+      meta: { title: 'menu.departmentList', anyOf: ['services.cases.approve', 'services.cases.read'] },
+    },
+    {
+      path: 'services/items', name: 'items', component: () => import('@/views/services/ItemsPage.vue'),
+      meta: { title: 'menu.items', anyOf: ['services.items.manage'] },
+    },
     { path: 'account', name: 'account', component: () => import('@/views/console/AccountPage.vue'), meta: { title: 'menu.account' } },
     {
       path: 'catalog', name: 'catalog', component: () => import('@/views/catalog/CatalogSearch.vue'),
@@ -82,6 +98,9 @@ const console_: RouteRecordRaw = {
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'portal', component: () => import('@/views/PortalPage.vue'), meta: { public: true } },
+  // 办事大厅 and the guide: public, like the portal.
+  { path: '/services', name: 'hall', component: () => import('@/views/services/ServiceHall.vue'), meta: { public: true } },
+  { path: '/services/:code', name: 'guide', component: () => import('@/views/services/GuidePage.vue'), props: true, meta: { public: true } },
   { path: '/login', name: 'login', component: () => import('@/views/LoginPage.vue'), meta: { public: true } },
   console_,
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('@/views/NotFound.vue'), meta: { public: true } },

@@ -11,6 +11,11 @@ export interface MenuItem {
 export const menu: MenuItem[] = [
   { path: '/console', title: 'menu.dashboard', kinds: ['staff'] },
   { path: '/console/my-data', title: 'menu.myData', kinds: ['citizen', 'enterprise'] },
+  { path: '/console/my-cases', title: 'menu.myCases', kinds: ['citizen', 'enterprise'] },
+  { path: '/services', title: 'menu.serviceHall', kinds: ['citizen', 'enterprise'] },
+  { path: '/console/services/window', title: 'menu.window', kinds: ['staff'], anyOf: ['services.cases.accept'] },
+  { path: '/console/services/department', title: 'menu.departmentList', kinds: ['staff'], anyOf: ['services.cases.approve'] },
+  { path: '/console/services/items', title: 'menu.items', kinds: ['staff'], anyOf: ['services.items.manage'] },
   { path: '/console/catalog', title: 'menu.catalog', anyOf: ['catalog.resources.read', 'catalog.manage'] },
   { path: '/console/ingest', title: 'menu.ingest', anyOf: ['exchange.ingest'] },
   { path: '/console/sharing', title: 'menu.sharing', anyOf: ['exchange.query', 'exchange.grants.manage'] },

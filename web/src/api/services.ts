@@ -1,0 +1,224 @@
+// One-stop services (一网通办): service items and their guide, cases (办件) and their transitions,
+// the worklists and 我的办件 (/api/v1/services, src/services/api.cpp).
+import { api, type Query } from './client'
+import type { Page } from './types'
+
+export interface Source {
+  resource: string
+  field: string
+}
+export interface FormField {
+  name: string
+  label: string
+  type: string
+  required: boolean
+  enum_values: string[]
+  prefill: Source | null
+}
+export interface Material {
+  name: string
+  required: boolean
+  source: 'upload' | 'registry'
+  prefill: Source | null
+}
+export interface Fee {
+  name: string
+  amount: string
+}
+export interface ItemStep {
+  name: string
+  departments?: number[]
+  share_percent?: number
+}
+/** The guide (办事指南) of a published item; an item of the management routes has more. */
+export interface Guide {
+  code: string
+  version: number
+  name: string
+  department_id: number
+  department: string
+  type: string
+  type_label: string
+  applicant: 'person' | 'entity' | 'both'
+  kind: 'instant' | 'promised'
+  statutory_limit: number
+  promised_limit: number
+  legal_basis: string
+  fees: Fee[]
+  channels: string[]
+  visits: number
+  deliveries: string[]
+  life_events: string[]
+  form: FormField[]
+  materials: Material[]
+  steps: ItemStep[]
+  published_at: string | null
+}
+export interface Item extends Guide {
+  id: number
+  status: 'draft' | 'published' | 'retired'
+  purpose: string
+  created_at: string
+}
+export interface PowerEntry {
+  code: string
+  name: string
+  type: string
+  type_label: string
+  department: string
+  legal_basis: string
+  statutory_limit: number
+  promised_limit: number
+}
+
+export interface Clock {
+  running: boolean
+  paused: boolean
+  statutory_deadline: string | null
+  promised_deadline: string | null
+  statutory_remaining: number | null
+  promised_remaining: number | null
+  paused_working_days: number
+  calendar_incomplete: boolean
+}
+export interface Prefilled {
+  target: string
+  resource: string
+  field: string
+  department: string
+  read_at: number | string
+  value: string
+  found: boolean
+}
+export interface CaseStep {
+  id: number
+  step_index: number
+  round: number
+  name: string
+  department_id: number
+  department: string
+  state: string
+  claimed_by: string | null
+  claimed_at: string | null
+  completed_at: string | null
+  opinion: string
+  created_at: string
+}
+export interface CaseEvent {
+  at: string
+  action: string
+  actor: string
+  from_state: string | null
+  to_state: string
+  reason: string
+  detail: Record<string, unknown> | null
+}
+export interface CasePause {
+  kind: string
+  detail: string
+  started_at: string
+  ended_at: string | null
+}
+export interface Case {
+  number: string
+  item_code: string
+  item_version: number
+  item_name: string
+  department_id: number
+  applicant_kind: string
+  applicant_name: string
+  applicant_key: string
+  channel: string
+  state: string
+  progress: string
+  step_index: number
+  version: number
+  form: Record<string, unknown>
+  prefill: Prefilled[]
+  asked: string[]
+  special_kind: string | null
+  review_outcome: string | null
+  decision: string | null
+  decision_reason: string
+  result_text: string
+  delivery: Record<string, unknown>
+  clock: Clock
+  accepted_at: string | null
+  decided_at: string | null
+  concluded_at: string | null
+  created_at: string
+  updated_at: string
+  steps: CaseStep[]
+  events: CaseEvent[]
+  pauses: CasePause[]
+}
+export interface CaseRow {
+  number: string
+  item_code: string
+  item_name: string
+  department_id: number
+  applicant_name: string
+  channel: string
+  state: string
+  progress: string
+  asked: string[]
+  clock: Clock
+  accepted_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ActionBody {
+  reason?: string
+  missing?: string[]
+  form?: Record<string, unknown>
+  department_id?: number
+  kind?: string
+  decision?: 'approve' | 'deny'
+  result_text?: string
+  method?: 'window' | 'courier'
+  address?: string
+  tracking_number?: string
+}
+
+const base = '/api/v1/services'
+const enc = encodeURIComponent
+
+export const services = {
+  search: (q: Query) => api.get<Page<Guide>>(`${base}/items`, q),
+  guide: (code: string) => api.get<Guide>(`${base}/items/${enc(code)}`),
+  powerList: (department_id: number) => api.get<{ items: PowerEntry[] }>(`${base}/power-list`, { department_id }),
+  latest: (code: string) => api.get<Item>(`${base}/items/${enc(code)}/latest`),
+  create: (body: object) => api.post<Item>(`${base}/items`, body),
+  update: (code: string, body: object) => api.put<Item>(`${base}/items/${enc(code)}`, body),
+  publish: (code: string) => api.post<Item>(`${base}/items/${enc(code)}/publish`),
+  retire: (code: string) => api.post<Item>(`${base}/items/${enc(code)}/retire`),
+
+  file: (body: { item_code: string; consent: boolean; form?: Record<string, unknown> }) => api.post<Case>(`${base}/cases`, body),
+  get: (number: string) => api.get<Case>(`${base}/cases/${enc(number)}`),
+  /** A transition: its route's name (accept, not-accept, request-correction, …). */
+  act: (number: string, path: string, body: ActionBody = {}) => api.post<Case>(`${base}/cases/${enc(number)}/${path}`, body),
+  claim: (number: string, step: number) => api.post<Case>(`${base}/cases/${enc(number)}/steps/${step}/claim`),
+  complete: (number: string, step: number, body: { approve: boolean; opinion?: string }) =>
+    api.post<Case>(`${base}/cases/${enc(number)}/steps/${step}/complete`, body),
+  window: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/window`, q),
+  department: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/department`, q),
+  mine: (q: Query) => api.get<Page<CaseRow>>(`${base}/my-cases`, q),
+}
+
+/** "5 个工作日" style text is the page's; this gives the remaining days' tag type. */
+export function remainingType(n: number | null | undefined): 'success' | 'warning' | 'danger' | 'info' {
+  if (n === null || n === undefined) return 'info'
+  if (n < 0) return 'danger'
+  if (n <= 2) return 'warning'
+  return 'success'
+}
+
+/** A time given as ms since the epoch or as ISO text, shown in Beijing time. */
+export function anyTime(v: number | string | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '—'
+  if (typeof v === 'number') {
+    return new Date(v + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+  }
+  return v.replace('T', ' ').replace(/\.\d+/, '').replace(/([+-]\d\d:\d\d|Z)$/, '')
+}
