@@ -287,7 +287,8 @@ http::RouteDoc search_items_doc() {
   return {.summary = "Search the published service items (办事大厅)",
           .description =
               "Published items, newest first: q matches the name, code, type (in Chinese: "
-              "行政许可, 公共服务 …), life events and legal basis; filters by department and "
+              "行政许可, 公共服务 …), department name, life events and legal basis; filters by "
+              "department and "
               "type. Each item as its guide.\n\nWho: public.\n\nErrors: 400 invalid_query, "
               "invalid_paging.",
           .tag = kTag,

@@ -44,13 +44,13 @@ Result<std::string> ItemService::department_name(std::int64_t id) {
   return d->name;
 }
 
-Status ItemService::check_departments(const ItemDraft& def) {
-  ZT_TRY(department_name(def.department_id));
+Result<std::string> ItemService::check_departments(const ItemDraft& def) {
+  ZT_ASSIGN_OR_RETURN(std::string name, department_name(def.department_id));
   for (const Step& s : def.steps) {
     for (std::int64_t d : s.departments)
       ZT_TRY(department_name(d));
   }
-  return {};
+  return name;
 }
 
 Status ItemService::audit_item(db::Connection& conn, const core::Principal& actor,
@@ -69,7 +69,7 @@ Result<Item> ItemService::create(const core::Principal& actor, const json::objec
                                  const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(ItemDraft def, parse_item(body, actor.department_id.value_or(0)));
   ZT_TRY(may_manage(actor, def.department_id));
-  ZT_TRY(check_departments(def));
+  ZT_ASSIGN_OR_RETURN(const std::string department, check_departments(def));
   const std::int64_t now = core::to_millis(clock_.now());
   std::int64_t id = 0;
   {
@@ -80,7 +80,7 @@ Result<Item> ItemService::create(const core::Principal& actor, const json::objec
       return Error::conflict("item_exists",
                              fmt::format("Item {} exists: change it with PUT.", def.code));
     }
-    ZT_ASSIGN_OR_RETURN(id, store::insert_item(conn, def, 1, actor.id, now));
+    ZT_ASSIGN_OR_RETURN(id, store::insert_item(conn, def, 1, actor.id, now, department));
     Item item{.id = id, .version = 1, .status = ItemStatus::kDraft, .def = def};
     ZT_TRY(audit_item(conn, actor, "services.item.create", item, context));
     ZT_TRY(tx.commit());
@@ -94,7 +94,7 @@ Result<Item> ItemService::update(const core::Principal& actor, std::string_view 
   with_code["code"] = code;
   ZT_ASSIGN_OR_RETURN(ItemDraft def, parse_item(with_code, actor.department_id.value_or(0)));
   ZT_TRY(may_manage(actor, def.department_id));
-  ZT_TRY(check_departments(def));
+  ZT_ASSIGN_OR_RETURN(const std::string department, check_departments(def));
   const std::int64_t now = core::to_millis(clock_.now());
   std::int64_t id = 0;
   {
@@ -106,10 +106,11 @@ Result<Item> ItemService::update(const core::Principal& actor, std::string_view 
     Item item;
     if (latest->status == ItemStatus::kDraft) {
       id = latest->id;
-      ZT_TRY(store::update_item(conn, id, def));
+      ZT_TRY(store::update_item(conn, id, def, department));
       item = Item{.id = id, .version = latest->version, .status = ItemStatus::kDraft, .def = def};
     } else {
-      ZT_ASSIGN_OR_RETURN(id, store::insert_item(conn, def, latest->version + 1, actor.id, now));
+      ZT_ASSIGN_OR_RETURN(
+          id, store::insert_item(conn, def, latest->version + 1, actor.id, now, department));
       item =
           Item{.id = id, .version = latest->version + 1, .status = ItemStatus::kDraft, .def = def};
     }

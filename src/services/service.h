@@ -90,7 +90,8 @@ class ItemService {
 
  private:
   Status may_manage(const core::Principal& actor, std::int64_t department);
-  Status check_departments(const ItemDraft& def);
+  // Every department the item names exists. Success: the implementing department's name.
+  Result<std::string> check_departments(const ItemDraft& def);
   Status audit_item(db::Connection& conn, const core::Principal& actor, std::string action,
                     const Item& item, const core::RequestContext& context);
   Result<std::string> department_name(std::int64_t id);

@@ -142,8 +142,10 @@ Result<Item> item_of(const db::Row& row) {
   return it;
 }
 
-std::string search_text(const ItemDraft& d) {
-  std::string s = d.code + " " + d.name + " " + std::string(label_of(d.type)) + " " + d.legal_basis;
+// What ?q= matches: code, name, the type's Chinese name, the department, legal basis, life events.
+std::string search_text(const ItemDraft& d, std::string_view department) {
+  std::string s = d.code + " " + d.name + " " + std::string(label_of(d.type)) + " " +
+                  std::string(department) + " " + d.legal_basis;
   for (const std::string& e : d.life_events)
     s += " " + e;
   return s;
@@ -224,7 +226,8 @@ std::int64_t bound(std::int64_t before) {
 }  // namespace
 
 Result<std::int64_t> insert_item(db::Connection& conn, const ItemDraft& d, std::int64_t version,
-                                 std::int64_t created_by, std::int64_t now) {
+                                 std::int64_t created_by, std::int64_t now,
+                                 std::string_view department) {
   return db::scalar<std::int64_t>(conn.query(
       "INSERT INTO service_item (code, version, name, department_id, item_type, applicant, kind, "
       "statutory_limit, promised_limit, status, definition, search_text, created_by, created_at) "
@@ -232,10 +235,11 @@ Result<std::int64_t> insert_item(db::Connection& conn, const ItemDraft& d, std::
       d.code, version, d.name, d.department_id, kItemTypeNames.name_of(d.type),
       kApplicantKindNames.name_of(d.applicant), kItemKindNames.name_of(d.kind),
       std::int64_t(d.statutory_limit), std::int64_t(d.promised_limit), definition_json(d),
-      search_text(d), created_by, now));
+      search_text(d, department), created_by, now));
 }
 
-Status update_item(db::Connection& conn, std::int64_t id, const ItemDraft& d) {
+Status update_item(db::Connection& conn, std::int64_t id, const ItemDraft& d,
+                   std::string_view department) {
   return db::done(conn.exec(
       "UPDATE service_item SET name = ?, department_id = ?, item_type = ?, applicant = ?, "
       "kind = ?, statutory_limit = ?, promised_limit = ?, definition = ?, search_text = ? "
@@ -243,7 +247,7 @@ Status update_item(db::Connection& conn, std::int64_t id, const ItemDraft& d) {
       d.name, d.department_id, kItemTypeNames.name_of(d.type),
       kApplicantKindNames.name_of(d.applicant), kItemKindNames.name_of(d.kind),
       std::int64_t(d.statutory_limit), std::int64_t(d.promised_limit), definition_json(d),
-      search_text(d), id));
+      search_text(d, department), id));
 }
 
 Status set_item_status(db::Connection& conn, std::int64_t id, ItemStatus status,

@@ -28,9 +28,12 @@ std::vector<db::Migration> migrations();
 
 namespace store {
 
+// `department`: the implementing department's name, searched with the rest.
 Result<std::int64_t> insert_item(db::Connection& conn, const ItemDraft& def, std::int64_t version,
-                                 std::int64_t created_by, std::int64_t now);
-Status update_item(db::Connection& conn, std::int64_t id, const ItemDraft& def);
+                                 std::int64_t created_by, std::int64_t now,
+                                 std::string_view department);
+Status update_item(db::Connection& conn, std::int64_t id, const ItemDraft& def,
+                   std::string_view department);
 Status set_item_status(db::Connection& conn, std::int64_t id, ItemStatus status,
                        std::optional<std::int64_t> published_at);
 // The other published versions of `code` become retired (publishing a new version).

@@ -246,9 +246,10 @@ TEST_F(ServicesTest, ItemsArePublishedVersionedAndSearchedInChinese) {
   EXPECT_FALSE(guide.as_object().contains("purpose"));
   EXPECT_EQ(guide.at("materials").at(0).at("source"), "registry");
 
-  for (const std::string q : {"%E4%BD%8E%E7%94%9F%E6%B4%BB",              // 低生活
-                              "%E8%A1%8C%E6%94%BF%E7%BB%99%E4%BB%98",     // 行政给付
-                              "%E5%9B%B0%E9%9A%BE%E6%95%91%E5%8A%A9"}) {  // 困难救助
+  for (const std::string q : {"%E4%BD%8E%E7%94%9F%E6%B4%BB",           // 低生活
+                              "%E8%A1%8C%E6%94%BF%E7%BB%99%E4%BB%98",  // 行政给付
+                              "%E5%9B%B0%E9%9A%BE%E6%95%91%E5%8A%A9",  // 困难救助
+                              "%E6%B0%91%E6%94%BF%E5%B1%80"}) {        // 民政局
     json::value found = expect(city().call("GET", "/api/v1/services/items?q=" + q, ""));
     ASSERT_TRUE(found.is_object());
     ASSERT_EQ(found.at("items").as_array().size(), 1u) << q;
