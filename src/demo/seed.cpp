@@ -336,11 +336,14 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
   };
   std::vector<Citizen> citizens;
   ZT_TRY(push(resource::kHousehold, exchange_,
-              each_person([&citizens, &city](const Person& p, std::string& out) {
+              each_person([&citizens, &city, &report, people](const Person& p, std::string& out) {
                 // Citizens of working age, born in the city.
                 if (citizens.size() < 3 && p.alive && p.age >= 25 && p.age <= 60 &&
                     !p.moved_address && p.id_number.compare(0, 4, city.city_code(), 0, 4) == 0) {
                   citizens.push_back({p.id_number, p.name});
+                } else if (p.alive && p.age >= 18 &&
+                           p.index % std::max<std::uint64_t>(1, people / kApplicantSample) == 0) {
+                  report.applicants.push_back({"person", p.id_number, p.name});
                 }
                 return records::household(p, out);
               })));
@@ -370,6 +373,9 @@ Result<SeedReport> DemoSeeder::run(const SeedOptions& options) {
       if (companies.size() < 2 && e.entity_type == "limited_company" && e.status == "active" &&
           !e.bad_check_character) {
         companies.push_back({e.uscc, e.name, current->name});
+      } else if (e.status == "active" && !e.bad_check_character &&
+                 e.index % std::max<std::uint64_t>(1, enterprises / kApplicantSample) == 0) {
+        report.applicants.push_back({"entity", e.uscc, e.name});
       }
       return records::enterprise(e, *current, out);
     }));

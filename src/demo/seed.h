@@ -37,6 +37,8 @@
 
 namespace zt::demo {
 
+inline constexpr std::uint64_t kApplicantSample = 400;
+
 struct SeedOptions {
   std::string city_code = "330300";
   std::uint64_t people = 100000;
@@ -50,6 +52,13 @@ struct DemoAccount {
   std::string display_name;
   std::vector<std::string> roles;
   std::string department;  // name; empty for citizens and enterprises
+};
+
+// A person or enterprise of the city who files cases at the window (seed_services).
+struct Applicant {
+  std::string kind;  // person, entity
+  std::string key;   // id_number / uscc
+  std::string name;
 };
 
 struct ResourceFigures {
@@ -67,6 +76,9 @@ struct SeedReport {
   std::string city_name;
   std::vector<DemoAccount> accounts;
   std::vector<ResourceFigures> batches;
+  // A sample of living adults and active enterprises (not the demo accounts), about
+  // kApplicantSample of each, for the cases of seed_services.
+  std::vector<Applicant> applicants;
   std::int64_t departments = 0;
   std::int64_t rows = 0;  // rows read by ingest, all batches
   double ingest_seconds = 0;

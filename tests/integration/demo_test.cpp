@@ -6,6 +6,7 @@
 // database alone.
 #include "integration/server_test.h"
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <set>
@@ -223,6 +224,97 @@ TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
   EXPECT_NE(out.find("nothing seeded"), std::string::npos) << out;
   EXPECT_EQ(a.server->run_command("seed-demo --people 10", out), 1) << out;
   EXPECT_NE(out.find("demo_exists"), std::string::npos) << out;
+}
+
+// 一网通办 on first start: the departments' items published with their guides, and cases of the
+// last 60 working days in every state, visible through the routes — the window's worklist for
+// the window clerk, a department's for its officer, 我的办件 for each demo citizen and enterprise —
+// with clocks that have run (some cases overdue) and timelines that start weeks ago.
+TEST_F(DemoCityTest, SeedsServiceItemsAndCasesInEveryState) {
+  Seeded s = seeded(7);
+  ASSERT_TRUE(s.server && !s.accounts.empty());
+  EXPECT_NE(s.output.find("一网通办 9 items published, 120 cases"), std::string::npos) << s.output;
+
+  // The guide: public, every item published, with its legal basis and a 并联 step.
+  std::string error;
+  auto listed = fetch(s.server->port(), "GET", "/api/v1/services/items?limit=100", error);
+  ASSERT_TRUE(listed && listed->status == 200) << (listed ? listed->body : error);
+  std::set<std::string> names;
+  const json::value guide = listed->json();
+  for (const auto& item : guide.at("items").as_array()) {
+    names.insert(std::string(item.at("name").as_string()));
+    EXPECT_FALSE(item.at("legal_basis").as_string().empty()) << item;
+  }
+  for (std::string_view name :
+       {"户口迁移（市内迁移）", "补领婚姻登记证", "最低生活保障", "社会保障卡申领", "失业登记",
+        "个体工商户设立登记", "出生医学证明首次签发", "发票领用", "食品经营许可"}) {
+    EXPECT_TRUE(names.count(std::string(name))) << name;
+  }
+
+  // The window clerk sees every state (the window's list takes ?state=).
+  const std::string clerk = sign_in(s, "window_clerk");
+  std::set<std::string> decisions;
+  bool overdue = false, old = false;
+  const std::chrono::year_month_day then{std::chrono::floor<std::chrono::days>(
+      std::chrono::system_clock::now() + std::chrono::hours(8) - std::chrono::days(40))};
+  const std::string weeks_ago = fmt::format("{:04}{:02}{:02}", int(then.year()),
+                                            unsigned(then.month()), unsigned(then.day()));
+  for (std::string_view state :
+       {"submitted", "correction", "in_review", "special", "deciding", "decided", "concluded",
+        "delivered", "not_accepted", "withdrawn"}) {
+    auto page =
+        get(s, clerk, fmt::format("/api/v1/services/worklists/window?state={}&limit=200", state));
+    ASSERT_TRUE(page.is_object()) << state;
+    const auto& rows = page.at("items").as_array();
+    EXPECT_FALSE(rows.empty()) << state;
+    for (const auto& row : rows) {
+      EXPECT_EQ(row.at("state").as_string(), state);
+      const auto& remaining = row.at("clock").at("statutory_remaining");
+      if (state == "in_review" && remaining.is_int64() && remaining.as_int64() < 0) overdue = true;
+      // 办件编号 starts with the filing day: some were filed over 40 days ago.
+      if (std::string_view(row.at("number").as_string()).substr(0, 8) < weeks_ago) old = true;
+      if (state == "decided") {
+        auto c = get(s, clerk,
+                     fmt::format("/api/v1/services/cases/{}",
+                                 std::string_view(row.at("number").as_string())));
+        ASSERT_TRUE(c.is_object());
+        decisions.insert(std::string(c.at("decision").as_string()));
+      }
+    }
+  }
+  EXPECT_EQ(decisions, (std::set<std::string>{"approve", "deny"}));
+  EXPECT_TRUE(overdue) << "some running cases are past their statutory deadline";
+  EXPECT_TRUE(old) << "cases spread over the last 60 working days";
+
+  // The submitted ones are the window's default worklist.
+  auto waiting = get(s, clerk, "/api/v1/services/worklists/window");
+  ASSERT_TRUE(waiting.is_object());
+  EXPECT_FALSE(waiting.at("items").as_array().empty());
+
+  // A department officer has cases waiting for its step; 民政's include the 并联 核对.
+  auto civil = get(s, sign_in(s, "civil_officer"), "/api/v1/services/worklists/department");
+  ASSERT_TRUE(civil.is_object());
+  EXPECT_FALSE(civil.at("items").as_array().empty());
+
+  // 我的办件 of every demo citizen and enterprise, filed online, with a timeline that runs over
+  // days.
+  for (const json::value& acc : s.accounts) {
+    if (acc.at("kind") == "staff") continue;
+    const std::string username(acc.at("username").as_string());
+    const std::string token = sign_in(s, username);
+    auto mine = get(s, token, "/api/v1/services/my-cases");
+    ASSERT_TRUE(mine.is_object()) << username;
+    const auto& rows = mine.at("items").as_array();
+    EXPECT_EQ(rows.size(), 6u) << username;
+    std::set<std::string> states;
+    for (const auto& row : rows) {
+      states.insert(std::string(row.at("state").as_string()));
+      EXPECT_EQ(row.at("channel"), "online");
+    }
+    EXPECT_TRUE(states.count("submitted") && states.count("correction") &&
+                states.count("in_review") && states.count("decided") && states.count("draft"))
+        << username;
+  }
 }
 
 }  // namespace
