@@ -757,58 +757,45 @@ http::Response page_response(Result<CasePage> page) {
   return http::Response::json(200, http::page_json(page->items, page->next_cursor, kRowShape));
 }
 
-http::Response window_list(CaseService& cases, const http::Request& request) {
+// A worklist: the filter of the query, then the page the service gives the caller.
+template <Result<CasePage> (CaseService::*List)(const core::Principal&, store::CaseFilter)>
+http::Response case_list(CaseService& cases, const http::Request& request) {
   store::CaseFilter f;
   if (auto bad = read_filter(request, f)) return *bad;
-  return page_response(cases.window(*request.principal(), f));
+  return page_response((cases.*List)(*request.principal(), f));
+}
+
+// A worklist's document: its summary and what it lists; the rest is the same for every list.
+http::RouteDoc case_list_doc(std::string summary, std::string description) {
+  return {.summary = std::move(summary),
+          .description = std::move(description),
+          .tag = kTag,
+          .params = filter_params(),
+          .responses = {{200, "Cases", schema::page(kRowShape.schema())}}};
 }
 
 http::RouteDoc window_list_doc() {
-  return {.summary = "The window's worklist (待受理)",
-          .description =
-              "Submitted cases waiting for acceptance (or another state with "
-              "?state=), newest first, each with its deadlines and remaining working "
-              "days.\n\nWho: services.cases.accept (window clerks).\n\nErrors: 400 "
-              "invalid_query, invalid_paging; 403 forbidden.",
-          .tag = kTag,
-          .params = filter_params(),
-          .responses = {{200, "Cases", schema::page(kRowShape.schema())}}};
-}
-
-http::Response department_list(CaseService& cases, const http::Request& request) {
-  store::CaseFilter f;
-  if (auto bad = read_filter(request, f)) return *bad;
-  return page_response(cases.department(*request.principal(), f));
+  return case_list_doc("The window's worklist (待受理)",
+                       "Submitted cases waiting for acceptance (or another state with "
+                       "?state=), newest first, each with its deadlines and remaining working "
+                       "days.\n\nWho: services.cases.accept (window clerks).\n\nErrors: 400 "
+                       "invalid_query, invalid_paging; 403 forbidden.");
 }
 
 http::RouteDoc department_list_doc() {
-  return {.summary = "A department's worklist (待办)",
-          .description =
-              "Cases whose current step waits for (or was claimed in) the caller's "
-              "department, newest step first, with deadlines and remaining working "
-              "days.\n\nWho: services.cases.read with a department.\n\nErrors: 400 "
-              "invalid_query, invalid_paging; 403 forbidden.",
-          .tag = kTag,
-          .params = filter_params(),
-          .responses = {{200, "Cases", schema::page(kRowShape.schema())}}};
-}
-
-http::Response my_cases(CaseService& cases, const http::Request& request) {
-  store::CaseFilter f;
-  if (auto bad = read_filter(request, f)) return *bad;
-  return page_response(cases.mine(*request.principal(), f));
+  return case_list_doc("A department's worklist (待办)",
+                       "Cases whose current step waits for (or was claimed in) the caller's "
+                       "department, newest step first, with deadlines and remaining working "
+                       "days.\n\nWho: services.cases.read with a department.\n\nErrors: 400 "
+                       "invalid_query, invalid_paging; 403 forbidden.");
 }
 
 http::RouteDoc my_cases_doc() {
-  return {.summary = "My cases (我的办件)",
-          .description =
-              "The caller's own cases — filed online or at a window in their name — "
-              "with progress in plain words, what is asked of them now (补正) and the "
-              "deadlines.\n\nWho: citizens and enterprises.\n\nErrors: 400 "
-              "invalid_query, invalid_paging; 403 forbidden.",
-          .tag = kTag,
-          .params = filter_params(),
-          .responses = {{200, "Cases", schema::page(kRowShape.schema())}}};
+  return case_list_doc("My cases (我的办件)",
+                       "The caller's own cases — filed online or at a window in their name — "
+                       "with progress in plain words, what is asked of them now (补正) and the "
+                       "deadlines.\n\nWho: citizens and enterprises.\n\nErrors: 400 "
+                       "invalid_query, invalid_paging; 403 forbidden.");
 }
 
 }  // namespace
@@ -860,11 +847,12 @@ void add_routes(http::Router& router, ItemService& items, CaseService& cases) {
   router.add(http::Method::kPost, "/api/v1/services/cases/{number}/steps/{step_id}/complete",
              http::handler_of(complete_step, cases), json_body, complete_step_doc());
   router.add(http::Method::kGet, "/api/v1/services/worklists/window",
-             http::handler_of(window_list, cases), {}, window_list_doc());
+             http::handler_of(case_list<&CaseService::window>, cases), {}, window_list_doc());
   router.add(http::Method::kGet, "/api/v1/services/worklists/department",
-             http::handler_of(department_list, cases), {}, department_list_doc());
-  router.add(http::Method::kGet, "/api/v1/services/my-cases", http::handler_of(my_cases, cases), {},
-             my_cases_doc());
+             http::handler_of(case_list<&CaseService::department>, cases), {},
+             department_list_doc());
+  router.add(http::Method::kGet, "/api/v1/services/my-cases",
+             http::handler_of(case_list<&CaseService::mine>, cases), {}, my_cases_doc());
 }
 
 }  // namespace zt::services

@@ -735,6 +735,27 @@ Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view
   return get(actor, number);
 }
 
+Result<CaseService::OwnStep> CaseService::own_step(db::Connection& conn,
+                                                   const core::Principal& actor,
+                                                   std::string_view number, std::int64_t step_id,
+                                                   std::string_view action) {
+  ZT_ASSIGN_OR_RETURN(auto found, store::find_case(conn, number));
+  if (!found) return case_not_found(number);
+  OwnStep own{.c = std::move(*found)};
+  ZT_ASSIGN_OR_RETURN(bool may, visible(conn, actor, own.c));
+  if (!may) return case_not_found(number);
+  ZT_ASSIGN_OR_RETURN(own.steps, store::steps(conn, own.c.id));
+  auto step = std::find_if(own.steps.begin(), own.steps.end(), [&](const CaseStep& s) {
+    return s.id == step_id && s.department_id == *actor.department_id;
+  });
+  if (step == own.steps.end()) {
+    return Error::not_found("step_not_found", fmt::format("No step {} of yours.", step_id));
+  }
+  if (own.c.state != state::kInReview) return invalid_transition(own.c, action);
+  own.index = static_cast<std::size_t>(step - own.steps.begin());
+  return own;
+}
+
 Result<CaseView> CaseService::claim(const core::Principal& actor, std::string_view number,
                                     std::int64_t step_id, const core::RequestContext& context) {
   if (!actor.has_permission(perm::kCasesApprove) || !actor.department_id) {
@@ -745,19 +766,10 @@ Result<CaseView> CaseService::claim(const core::Principal& actor, std::string_vi
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    ZT_ASSIGN_OR_RETURN(auto found, store::find_case(conn, number));
-    if (!found) return case_not_found(number);
-    Case c = std::move(*found);
-    ZT_ASSIGN_OR_RETURN(bool may, visible(conn, actor, c));
-    if (!may) return case_not_found(number);
-    ZT_ASSIGN_OR_RETURN(auto steps, store::steps(conn, c.id));
-    auto step = std::find_if(steps.begin(), steps.end(), [&](const CaseStep& s) {
-      return s.id == step_id && s.department_id == *actor.department_id;
-    });
-    if (step == steps.end()) {
-      return Error::not_found("step_not_found", fmt::format("No step {} of yours.", step_id));
-    }
-    if (c.state != state::kInReview) return invalid_transition(c, "claim");
+    ZT_ASSIGN_OR_RETURN(auto own, own_step(conn, actor, number, step_id, "claim"));
+    Case& c = own.c;
+    std::vector<CaseStep>& steps = own.steps;
+    CaseStep* step = &steps[own.index];
     if (step->state != "waiting") {
       return Error::conflict("step_taken", fmt::format("Step {} is {} (by {}).", step_id,
                                                        step->state, step->claimed_by_name));
@@ -790,19 +802,10 @@ Result<CaseView> CaseService::complete(const core::Principal& actor, std::string
   {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    ZT_ASSIGN_OR_RETURN(auto found, store::find_case(conn, number));
-    if (!found) return case_not_found(number);
-    Case c = std::move(*found);
-    ZT_ASSIGN_OR_RETURN(bool may, visible(conn, actor, c));
-    if (!may) return case_not_found(number);
-    ZT_ASSIGN_OR_RETURN(auto steps, store::steps(conn, c.id));
-    auto step = std::find_if(steps.begin(), steps.end(), [&](const CaseStep& s) {
-      return s.id == step_id && s.department_id == *actor.department_id;
-    });
-    if (step == steps.end()) {
-      return Error::not_found("step_not_found", fmt::format("No step {} of yours.", step_id));
-    }
-    if (c.state != state::kInReview) return invalid_transition(c, "complete");
+    ZT_ASSIGN_OR_RETURN(auto own, own_step(conn, actor, number, step_id, "complete"));
+    Case& c = own.c;
+    std::vector<CaseStep>& steps = own.steps;
+    CaseStep* step = &steps[own.index];
     if (step->state != "claimed" || step->claimed_by != actor.id) {
       return Error::conflict(
           "step_taken",

@@ -192,6 +192,16 @@ class CaseService {
   // Whether `actor` may see `c` (the rule above), on conn.
   Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
   Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);
+  // The case `number` with its steps and the index of step `step_id`, on conn, for claiming or
+  // completing it: 404 case_not_found unless `actor` sees the case, 404 step_not_found unless the
+  // step is of the actor's department, 409 invalid_transition (`action`) unless in review.
+  struct OwnStep {
+    Case c;
+    std::vector<CaseStep> steps;
+    std::size_t index = 0;
+  };
+  Result<OwnStep> own_step(db::Connection& conn, const core::Principal& actor,
+                           std::string_view number, std::int64_t step_id, std::string_view action);
   Result<std::vector<CaseRow>> rows(db::Connection& conn, std::vector<Case> cases);
   Result<std::vector<PrefilledValue>> prefill(const ItemDraft& def, const Case& c,
                                               const core::RequestContext& context);
