@@ -45,7 +45,17 @@ json::object prefill_schema() {
                       {"department", schema::str()},
                       {"read_at", schema::integer()},
                       {"value", schema::str()},
-                      {"found", schema::boolean()}},
+                      {"found", schema::boolean()},
+                      {"edited",
+                       [] {
+                         json::object b = schema::boolean();
+                         b["description"] =
+                             "Form values only: the applicant changed the value before "
+                             "submitting (or in a correction), so the form's value is their own "
+                             "statement; value, department and read_at stay the registry's, for "
+                             "the record. Absent on materials.";
+                         return b;
+                       }()}},
                      {"target", "resource", "field", "department", "read_at", "value", "found"}));
 }
 
@@ -427,6 +437,72 @@ http::RouteDoc latest_item_doc() {
           .responses = {{200, "The item", kItemShape.schema()}}};
 }
 
+template <typename M>
+constexpr auto managed(M member) {
+  return shape::via(&store::ManagedItem::item, member);
+}
+
+// One row of 事项管理: the latest version of an item, whatever its status.
+constexpr auto kManagedItemShape = shape::of<store::ManagedItem>(
+    shape::integer("id", managed(&Item::id)), shape::str("code", managed(def(&ItemDraft::code))),
+    shape::integer("version", managed(&Item::version), "The latest version."),
+    shape::named("status", managed(&Item::status), kItemStatusNames,
+                 "The latest version's status."),
+    shape::ninteger("published_version", &store::ManagedItem::published_version,
+                    "The version in force (published), if any: a draft of version N+1 may be "
+                    "under way beside it."),
+    shape::str("name", managed(def(&ItemDraft::name))),
+    shape::str("department", managed(&Item::department_name)),
+    shape::named("type", managed(def(&ItemDraft::type)), kItemTypeNames),
+    shape::integer("statutory_limit", managed(def(&ItemDraft::statutory_limit)), "working days"),
+    shape::integer("promised_limit", managed(def(&ItemDraft::promised_limit)), "working days"),
+    shape::time("created_at", managed(&Item::created_at)),
+    shape::ntime("published_at", managed(&Item::published_at)));
+
+http::Response managed_items(ItemService& items, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  std::optional<std::int64_t> department;
+  if (auto d = request.query_param("department_id")) {
+    department = http::parse_id(*d);
+    if (!department) {
+      return http::problem(400, "invalid_query", "department_id is a department's id.");
+    }
+  }
+  std::optional<ItemStatus> status;
+  if (auto s = request.query_param("status"); s && !s->empty()) {
+    status = kItemStatusNames.parse(*s);
+    if (!status)
+      return http::problem(400, "invalid_query", "status is draft, published or retired.");
+  }
+  auto found = items.managed(*request.principal(), department, status, page->after, page->limit);
+  if (!found.ok()) return http::problem(found.error());
+  return http::Response::json(
+      200, http::page_json(*found, page->limit, kManagedItemShape,
+                           [](const store::ManagedItem& m) { return m.item.id; }));
+}
+
+http::RouteDoc managed_items_doc() {
+  return {.summary = "A department's items in every status (事项管理)",
+          .description =
+              "The latest version of each item of the department — drafts, published and "
+              "retired — newest first, with the version in force beside a draft of the next one; "
+              "?status= keeps the items whose latest version has that status.\n\nWho: staff of "
+              "the department (the caller's by default), city-scope principals.\n\nErrors: 400 "
+              "invalid_query, invalid_paging; 403 forbidden (another department's); 404 "
+              "department_not_found.",
+          .tag = kTag,
+          .params = http::with_paging(
+              {{.name = "department_id",
+                .description = "The department (default: the caller's).",
+                .schema = schema::integer()},
+               {.name = "status",
+                .description = "draft, published or retired: the latest version's status.",
+                .schema = schema::enumeration(kItemStatusNames.names)}},
+              kMaxPage),
+          .responses = {{200, "The items", schema::page(kManagedItemShape.schema())}}};
+}
+
 http::Response update_item(ItemService& items, const http::Request& request) {
   http::JsonBody body(request);
   if (!body.ok()) return body.problem();
@@ -564,7 +640,10 @@ struct Transition {
   std::string_view who;
 };
 constexpr std::array<Transition, 14> kTransitions = {{
-    {"submit", "submit", "Submit a case (提交)", "the applicant, or the clerk who filed it"},
+    {"submit", "submit",
+     "Submit a case (提交), with the applicant's corrections of its values (\"form\"): a "
+     "pre-filled value changed is marked edited, the registry's kept beside it",
+     "the applicant, or the clerk who filed it"},
     {"accept", "accept", "Accept a case (受理): the clock starts the next day",
      "window clerks (services.cases.accept)"},
     {"not_accept", "not-accept", "Refuse to accept (不予受理), with reason",
@@ -813,6 +892,8 @@ void add_routes(http::Router& router, ItemService& items, CaseService& cases) {
   router.add(http::Method::kPost, "/api/v1/services/items", http::handler_of(create_item, items),
              {.permission = manage, .body_limit = 256 * 1024, .accepts = {"application/json"}},
              create_item_doc());
+  router.add(http::Method::kGet, "/api/v1/services/managed-items",
+             http::handler_of(managed_items, items), {}, managed_items_doc());
   router.add(http::Method::kGet, "/api/v1/services/items/{code}/latest",
              http::handler_of(latest_item, items), {}, latest_item_doc());
   router.add(http::Method::kPut, "/api/v1/services/items/{code}",

@@ -124,15 +124,43 @@ std::string value_text(const json::value& v) {
 json::array prefill_json(const std::vector<PrefilledValue>& values) {
   json::array out;
   for (const PrefilledValue& p : values) {
-    out.push_back(json::object{{"target", p.target},
-                               {"resource", p.resource},
-                               {"field", p.field},
-                               {"department", p.department},
-                               {"read_at", p.read_at},
-                               {"value", p.value},
-                               {"found", p.found}});
+    json::object o{{"target", p.target},   {"resource", p.resource},
+                   {"field", p.field},     {"department", p.department},
+                   {"read_at", p.read_at}, {"value", p.value},
+                   {"found", p.found}};
+    if (p.target.rfind("form.", 0) == 0) o["edited"] = false;
+    out.push_back(std::move(o));
   }
   return out;
+}
+
+// Marks each pre-filled form value of `c.prefill` edited when `form` no longer holds the value the
+// registry gave: the form's value is then the applicant's own statement, and the entry keeps the
+// registry's value, department and read time for the record. Success: the targets edited now.
+Result<json::array> mark_edited(Case& c, const json::object& form) {
+  boost::system::error_code ec;
+  json::value v = json::parse(c.prefill, ec);
+  if (ec || !v.is_array()) return Error::internal("database_error", "A stored case is invalid.");
+  json::array edited;
+  for (json::value& e : v.get_array()) {
+    json::object* p = e.if_object();
+    if (!p) continue;
+    const json::value* target = p->if_contains("target");
+    const json::value* found = p->if_contains("found");
+    const json::value* value = p->if_contains("value");
+    if (!target || !target->is_string() || !found || !found->is_bool() || !found->get_bool() ||
+        !value || !value->is_string()) {
+      continue;
+    }
+    const std::string_view t = target->get_string();
+    if (t.substr(0, 5) != "form.") continue;
+    const json::value* now = form.if_contains(t.substr(5));
+    const bool changed = (now ? value_text(*now) : std::string()) != value->get_string();
+    (*p)["edited"] = changed;
+    if (changed) edited.emplace_back(t);
+  }
+  c.prefill = json::serialize(v);
+  return edited;
 }
 
 // The live rows of the case's current step: not closed, of the newest round at that index.
@@ -538,8 +566,18 @@ Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view
 
     if (action == "submit") {
       ZT_TRY(need(applicant, "the applicant (or the clerk who filed it)"));
+      // The applicant may correct values before submitting, a pre-filled one too (then their
+      // own statement, the registry's value kept beside it).
       ZT_ASSIGN_OR_RETURN(auto form, parse_object(c.form));
+      if (in.form) {
+        ZT_TRY(check_form(def, *in.form, false, today));
+        for (const auto& [k, v] : *in.form)
+          form[k] = v;
+      }
       ZT_TRY(check_form(def, form, true, today));
+      ZT_ASSIGN_OR_RETURN(auto edited, mark_edited(c, form));
+      if (!edited.empty()) detail["edited"] = std::move(edited);
+      c.form = json::serialize(form);
       c.state = std::string(state::kSubmitted);
     } else if (action == "accept") {
       ZT_TRY(need(window, "a window clerk (services.cases.accept)"));
@@ -576,6 +614,8 @@ Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view
           form[k] = v;
       }
       ZT_TRY(check_form(def, form, true, today));
+      ZT_ASSIGN_OR_RETURN(auto edited, mark_edited(c, form));
+      if (!edited.empty()) detail["edited"] = std::move(edited);
       c.form = json::serialize(form);
       c.correction = "[]";
       c.state = c.resume_state;

@@ -217,4 +217,24 @@ Result<std::vector<Item>> ItemService::search(store::ItemFilter filter) {
   return items;
 }
 
+Result<std::vector<store::ManagedItem>> ItemService::managed(const core::Principal& actor,
+                                                             std::optional<std::int64_t> department,
+                                                             std::optional<ItemStatus> status,
+                                                             std::int64_t before, int limit) {
+  const std::optional<std::int64_t> d = department ? department : actor.department_id;
+  if (!d) return Error::forbidden("forbidden", "Name a department (department_id).");
+  if (!identity::has_city_scope(actor) && actor.department_id != *d) {
+    return Error::forbidden("forbidden", "A department's items are managed by its own staff.");
+  }
+  ZT_ASSIGN_OR_RETURN(const std::string name, department_name(*d));
+  std::vector<store::ManagedItem> items;
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
+    ZT_ASSIGN_OR_RETURN(items, store::managed_items(conn, *d, status, before, limit));
+  }
+  for (store::ManagedItem& m : items)
+    m.item.department_name = name;
+  return items;
+}
+
 }  // namespace zt::services

@@ -87,6 +87,13 @@ class ItemService {
   Result<Item> version(std::int64_t id);
   // Public search among published items.
   Result<std::vector<Item>> search(store::ItemFilter filter);
+  // 事项管理: the latest version of each item of `department` (the actor's when unset) —
+  // drafts, published and retired alike, with the version in force. Its department's staff and
+  // city-scope principals; others 403 forbidden.
+  Result<std::vector<store::ManagedItem>> managed(const core::Principal& actor,
+                                                  std::optional<std::int64_t> department,
+                                                  std::optional<ItemStatus> status,
+                                                  std::int64_t before, int limit);
 
  private:
   Status may_manage(const core::Principal& actor, std::int64_t department);

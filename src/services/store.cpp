@@ -311,6 +311,33 @@ Result<std::vector<Item>> search_items(db::Connection& conn, const ItemFilter& f
   return db::map_rows<Item>(conn.query(sql, std::span<const db::Param>(params)), item_of);
 }
 
+Result<std::vector<ManagedItem>> managed_items(db::Connection& conn, std::int64_t department_id,
+                                               std::optional<ItemStatus> status,
+                                               std::int64_t before, int limit) {
+  std::vector<db::Param> params;
+  std::string sql = fmt::format(
+      "SELECT {}, (SELECT MAX(p.version) FROM service_item p WHERE p.code = i.code AND "
+      "p.status = 'published') FROM service_item i WHERE i.department_id = ? AND i.id < ? AND "
+      "i.version = (SELECT MAX(v.version) FROM service_item v WHERE v.code = i.code)",
+      kItemColumns);
+  params.emplace_back(department_id);
+  params.emplace_back(bound(before));
+  if (status) {
+    sql += " AND i.status = ?";
+    params.emplace_back(kItemStatusNames.name_of(*status));  // static text: Param does not own
+  }
+  sql += fmt::format(" ORDER BY i.id DESC LIMIT {}", limit);
+  return db::map_rows<ManagedItem>(conn.query(sql, std::span<const db::Param>(params)),
+                                   [](const db::Row& row) -> Result<ManagedItem> {
+                                     ZT_ASSIGN_OR_RETURN(Item item, item_of(row));
+                                     ManagedItem m{.item = std::move(item)};
+                                     constexpr std::size_t kPublished = 14;  // after kItemColumns
+                                     if (!row.is_null(kPublished))
+                                       m.published_version = row.get<std::int64_t>(kPublished);
+                                     return m;
+                                   });
+}
+
 Result<std::int64_t> insert_case(db::Connection& conn, const Case& c) {
   return db::scalar<std::int64_t>(conn.query(
       "INSERT INTO service_case (number, item_id, item_code, item_version, item_name, "

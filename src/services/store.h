@@ -52,6 +52,17 @@ struct ItemFilter {
 // Published items, newest first.
 Result<std::vector<Item>> search_items(db::Connection& conn, const ItemFilter& filter);
 
+// The latest version of each item of a department (事项管理), whatever its status.
+struct ManagedItem {
+  Item item;                                      // the latest version
+  std::optional<std::int64_t> published_version;  // the version in force, if any
+};
+// `status`: only codes whose latest version has it. Newest first by the latest version's id,
+// keyset below `before` (0: from the newest).
+Result<std::vector<ManagedItem>> managed_items(db::Connection& conn, std::int64_t department_id,
+                                               std::optional<ItemStatus> status,
+                                               std::int64_t before, int limit);
+
 Result<std::int64_t> insert_case(db::Connection& conn, const Case& c);
 Status set_number(db::Connection& conn, std::int64_t id, std::string_view number);
 Result<std::optional<Case>> find_case(db::Connection& conn, std::string_view number);

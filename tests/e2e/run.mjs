@@ -17,7 +17,11 @@
 // The steps named "services" walk through 一网通办: 民政's administrator publishes an item through
 // the API (the demo city has none), a citizen applies on a phone with pre-filled values, the window
 // and 民政's officer handle the case on the desktop, a correction is answered and a case withdrawn,
-// and the item gets a new version in 事项管理.
+// and the item gets a new version in 事项管理. Then a citizen corrects a pre-filled value before
+// submitting; that case goes through a special procedure, recall, return, transfer to 公安 and
+// delivery by courier; the item editor shows the API's problem at its field, creates and publishes
+// an item; the power and responsibility lists show on a phone; the services pages are checked in
+// English (no Chinese left but the data); and the data administrator marks a day in 工作日历.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -131,6 +135,8 @@ try {
   }
   const option = (page, text) => page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) }).first()
   const cellText = (page, table) => page.locator(`[data-test=${table}]`).innerText()
+  // The <input> of an Element Plus control, whether its data-test sits on the input or around it.
+  const inputOf = (scope, name) => scope.locator(`input[data-test=${name}], [data-test=${name}] input`).first()
 
   const ga = await newPage()
   const mz = await newPage()
@@ -872,8 +878,7 @@ try {
     await admin.click('[data-test=item-open]')
     await admin.locator('[data-test=item-status]').filter({ hasText: '已发布' }).waitFor()
     // A published item changes only by a new version: version 2, a draft, until it is published.
-    const text = await admin.inputValue('[data-test=item-definition]')
-    await admin.fill('[data-test=item-definition]', text.replace('"promised_limit": 10', '"promised_limit": 8'))
+    await inputOf(admin, 'ie-promised').fill('8')
     await admin.click('[data-test=item-save]')
     await admin.locator('[data-test=item-heading]').filter({ hasText: '草稿' }).filter({ hasText: '版本 2' }).waitFor()
     await admin.click('[data-test=item-publish]')
@@ -882,6 +887,301 @@ try {
     await shot(admin, '42-items')
     const guide = await new Api(server.base).call('GET', `/api/v1/services/items/${ITEM}`)
     if (guide.version !== 2 || guide.promised_limit !== 8) throw new Error(`the guide after publishing: version ${guide.version}, promised ${guide.promised_limit}`)
+    await admin.close()
+  })
+
+  // Text of a page left after removing the data it shows (every string of the API answers given):
+  // in the English UI no Chinese may remain but the data's.
+  const cjk = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/
+  function stringsOf(v, out = []) {
+    if (typeof v === 'string') out.push(v)
+    else if (Array.isArray(v)) for (const x of v) stringsOf(x, out)
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) stringsOf(x, out)
+    return out
+  }
+  async function assertNoChinese(page, where, ...data) {
+    await page.waitForLoadState('networkidle')
+    let text = await page.locator('body').innerText()
+    // The brand's mark (政) and the language's own name (简体中文) are not translated.
+    const pieces = [...new Set([...stringsOf(data), '简体中文', '政'].flatMap((x) => [x, ...x.split(/\s+/)]).filter((x) => cjk.test(x)))].sort((a, b) => b.length - a.length)
+    for (const p of pieces) text = text.split(p).join(' ')
+    const left = text.match(/\S*[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+\S*/g)
+    if (left) throw new Error(`${where}: Chinese left in the English UI: ${[...new Set(left)].slice(0, 12).join(' | ')}`)
+  }
+
+  // The citizen corrects a pre-filled value before submitting; that case then walks through the
+  // rest of the workflow on the desktop: special procedure, recall, return, transfer, delivery.
+  let edited = ''
+  const OWN_ADDRESS = '温州市鹿城区五马街18号（申请人自报）'
+  await step('services on a phone: the citizen changes a pre-filled value before submitting; it is marked as their own statement, the registry\'s source kept', async () => {
+    await cit.goto(`${server.base}/console/apply/${ITEM}`)
+    await cit.waitForSelector('[data-test=apply-consent-card]')
+    await cit.fill('[data-test=form-phone]', '13857712345')
+    await cit.click('[data-test=apply-start]')
+    const prefilled = cit.locator('[data-test=apply-prefilled]')
+    const address = prefilled.locator('[data-test=value-address]')
+    await address.locator('[data-test=value-source]').filter({ hasText: /来自.+\d{4}-\d\d-\d\d/ }).waitFor()
+    edited = ((await cit.locator('[data-test=apply-number]').innerText()).match(/\d{8}-\d+/) ?? [''])[0]
+    if (!edited) throw new Error('no case number on the pre-filled form')
+    const registryValue = await address.locator('.value').innerText()
+    await cit.click('[data-test=change-address]')
+    await cit.fill('[data-test=form-address]', OWN_ADDRESS)
+    await address.locator('[data-test=value-edited]').filter({ hasText: '申请人自行填报' }).filter({ hasText: registryValue.trim() }).waitFor()
+    await fits('申办: 修改预填的值', () => assertValuesWhole(cit, '[data-test=apply-prefilled]', '预填的申请表'))
+    await shot(cit, '43-phone-apply-edited')
+    await cit.click('[data-test=apply-submit]')
+    await cit.waitForURL(new RegExp(`/console/cases/${edited}`))
+    const row = cit.locator('[data-test=case-form] .rt-card').filter({ hasText: OWN_ADDRESS })
+    await row.locator('[data-test=case-value-edited]').filter({ hasText: registryValue.trim() }).waitFor()
+    await fits('办件详情, a value stated by the applicant', () => assertValuesWhole(cit, '[data-test=case-form]', '申请信息'))
+    const api = new Api(server.base)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: citizen.username, password: citizen.password })
+    const c = await api.call('GET', `/api/v1/services/cases/${edited}`, token)
+    const p = c.prefill.find((x) => x.target === 'form.address')
+    if (c.form.address !== OWN_ADDRESS || !p?.edited || p.value !== registryValue.trim()) throw new Error(`the case: form ${JSON.stringify(c.form)}, prefill ${JSON.stringify(p)}`)
+  })
+
+  await step('services on the desktop: a special procedure stops the clock, the officer recalls and returns the step, transfers it to 公安, 公安 approves, 民政 decides and delivers by courier with a tracking number', async () => {
+    if (!edited) throw new Error('no case from the step before')
+    const clerk = await newPage()
+    await signIn(clerk, acct.window_clerk)
+    await clerk.goto(`${server.base}/console/cases/${edited}`)
+    await clerk.click('[data-test=act-accept]')
+    await clerk.locator('[data-test=case-state]').filter({ hasText: '审查中' }).waitFor()
+    await clerk.close()
+
+    const officer = await newPage()
+    await signIn(officer, acct.civil_officer)
+    await officer.goto(`${server.base}/console/cases/${edited}`)
+    const state = (text) => officer.locator('[data-test=case-state]').filter({ hasText: text }).waitFor()
+    const steps = officer.locator('[data-test=case-steps]')
+    // 特别程序 (专家评审): the clock stops until it ends.
+    await officer.click('[data-test=act-start-special]')
+    await officer.fill('[data-test=act-reason]', '需组织专家评审家庭经济状况')
+    await officer.click('[data-test=act-confirm]')
+    await state('特别程序')
+    await officer.locator('[data-test=case-clock]').filter({ hasText: '暂停计时' }).waitFor()
+    await shot(officer, '44-case-special')
+    await officer.click('[data-test=act-end-special]')
+    await state('审查中')
+    // Claim and approve; then recall (撤回) before the decision: the step is the officer's again.
+    await officer.locator('[data-test^=claim-]').first().click()
+    await officer.locator('[data-test^=approve-]').first().click()
+    await officer.fill('[data-test=step-opinion]', '初审同意')
+    await officer.click('[data-test=step-confirm]')
+    await state('待决定')
+    await officer.click('[data-test=act-recall]')
+    await officer.fill('[data-test=act-reason]', '发现收入证明需复核')
+    await officer.click('[data-test=act-confirm]')
+    await state('审查中')
+    await steps.filter({ hasText: '办理中' }).waitFor()
+    await officer.locator('[data-test^=approve-]').first().click()
+    await officer.fill('[data-test=step-opinion]', '复核后同意')
+    await officer.click('[data-test=step-confirm]')
+    await state('待决定')
+    // 退回 to the step: a new round waits for a claim.
+    await officer.click('[data-test=act-return]')
+    await officer.fill('[data-test=act-reason]', '户籍信息需公安核实')
+    await officer.click('[data-test=act-confirm]')
+    await state('审查中')
+    await steps.filter({ hasText: '待签收' }).waitFor()
+    // 转办 to 公安.
+    await officer.click('[data-test=act-transfer]')
+    await officer.click('[data-test=act-department]')
+    await option(officer, '温州市公安局').click()
+    await officer.fill('[data-test=act-reason]', '请公安局核实户籍信息')
+    await officer.click('[data-test=act-confirm]')
+    await steps.filter({ hasText: '温州市公安局' }).filter({ hasText: '待签收' }).waitFor()
+    await officer.locator('[data-test=case-timeline]').filter({ hasText: '特别程序' }).filter({ hasText: '撤回' }).filter({ hasText: '退回' }).filter({ hasText: '转办' }).waitFor()
+    await shot(officer, '45-case-transferred')
+
+    const police = await newPage()
+    await signIn(police, acct.police_officer)
+    await police.click('[data-test=side-menu] >> text=待办')
+    await police.locator('[data-test=worklist-department]').filter({ hasText: edited }).waitFor()
+    await police.click(`[data-test=case-link-${edited}]`)
+    await police.locator('[data-test^=claim-]').first().click()
+    await police.locator('[data-test^=approve-]').first().click()
+    await police.fill('[data-test=step-opinion]', '户籍信息属实')
+    await police.click('[data-test=step-confirm]')
+    await police.locator('[data-test=case-state]').filter({ hasText: '待决定' }).waitFor()
+    await police.close()
+
+    await officer.reload()
+    await state('待决定')
+    await officer.click('[data-test=act-decide]')
+    await officer.fill('[data-test=act-reason]', '经审查，符合条件')
+    await officer.fill('[data-test=act-result]', '准予享受最低生活保障')
+    await officer.click('[data-test=act-confirm]')
+    await state('已决定')
+    await officer.click('[data-test=act-conclude]')
+    await state('已办结')
+    await officer.click('[data-test=act-deliver]')
+    await officer.locator('[data-test=act-method]').getByText('快递送达').click()
+    await officer.fill('[data-test=act-address]', OWN_ADDRESS)
+    await officer.fill('[data-test=act-tracking]', 'SF1234567890')
+    await officer.click('[data-test=act-confirm]')
+    await state('已送达')
+    await officer.locator('[data-test=case-result]').filter({ hasText: '快递送达' }).filter({ hasText: 'SF1234567890' }).waitFor()
+    await shot(officer, '46-case-delivered')
+    await officer.close()
+
+    await cit.goto(`${server.base}/console/cases/${edited}`)
+    await cit.locator('[data-test=case-result]').filter({ hasText: 'SF1234567890' }).waitFor()
+    await fits('办件详情, delivered', () => assertValuesWhole(cit, '[data-test=case-result]', '办理结果'))
+  })
+
+  const NEW_ITEM = 'E2E-MZ-LSJZ'
+  await step('services: 事项管理 — the item editor shows the API\'s invalid_item at the field, creates a draft, lists it under 草稿 and publishes it', async () => {
+    const admin = await newPage()
+    await signIn(admin, acct.civil_admin)
+    await admin.goto(`${server.base}/console/services/items`)
+    await admin.locator('[data-test=items-list]').filter({ hasText: ITEM }).waitFor()
+    await admin.click('[data-test=item-new]')
+    await admin.fill('[data-test=ie-code]', NEW_ITEM)
+    await admin.fill('[data-test=ie-name]', '临时救助（浏览器测试）')
+    await admin.click('[data-test=ie-type]')
+    await option(admin, '行政给付').click()
+    await admin.fill('[data-test=ie-legal-basis]', '《社会救助暂行办法》第四十七条')
+    await admin.click('[data-test=ie-add-field]')
+    const name = admin.locator('[data-test=ie-field-0]')
+    await name.locator('[data-test=ie-field-key]').fill('name')
+    await name.locator('[data-test=ie-field-label]').fill('申请人姓名')
+    await name.locator('[data-test=ie-field-required]').click()
+    await name.locator('[data-test=ie-field-prefill]').click()
+    await name.locator('[data-test=ie-field-attribute]').fill('name')
+    await admin.click('[data-test=ie-add-field]')
+    const reason = admin.locator('[data-test=ie-field-1]')
+    await reason.locator('[data-test=ie-field-key]').fill('cause')
+    await reason.locator('[data-test=ie-field-label]').fill('困难原因')
+    await reason.locator('[data-test=ie-field-type]').click()
+    await option(admin, '枚举').click()
+    await admin.click('[data-test=ie-add-material]')
+    await admin.locator('[data-test=ie-material-0] [data-test=ie-material-name]').fill('情况说明')
+    await admin.locator('[data-test=ie-step-0] [data-test=ie-step-name]').fill('审查')
+    // An enum field without options: the API's problem is shown on that field's row.
+    expected.push('/api/v1/services/items')
+    await admin.click('[data-test=item-save]')
+    await reason.locator('[data-test=field-error]').filter({ hasText: 'enum_values' }).waitFor()
+    await shot(admin, '47-item-editor-problem')
+    for (const o of ['因病', '因灾']) {
+      await inputOf(reason, 'ie-field-options').fill(o)
+      await inputOf(reason, 'ie-field-options').press('Enter')
+    }
+    await admin.click('[data-test=item-save]')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '草稿' }).filter({ hasText: '版本 1' }).waitFor()
+    if (await admin.locator('[data-test=field-error]').count()) throw new Error('the problem is still shown after saving')
+    // The list: drafts only.
+    await admin.click('[data-test=items-status]')
+    await option(admin, '草稿').click()
+    await admin.locator('[data-test=items-list]').filter({ hasText: NEW_ITEM }).waitFor()
+    await admin.waitForLoadState('networkidle')
+    if (await admin.locator('[data-test=items-list]').filter({ hasText: ITEM }).count()) throw new Error(`the published ${ITEM} is listed under drafts`)
+    await admin.click('[data-test=item-publish]')
+    await admin.click('.el-message-box .el-button--primary')
+    await admin.locator('[data-test=item-heading]').filter({ hasText: '已发布' }).waitFor()
+    await shot(admin, '48-item-editor-published')
+    const guide = await new Api(server.base).call('GET', `/api/v1/services/items/${NEW_ITEM}`)
+    const cause = guide.form.find((x) => x.name === 'cause')
+    if (guide.type !== 'benefit' || guide.form[0]?.prefill?.field !== 'name' || cause?.enum_values?.join() !== '因病,因灾' || guide.materials[0]?.name !== '情况说明') {
+      throw new Error(`the published guide: ${JSON.stringify(guide)}`)
+    }
+    await admin.close()
+  })
+
+  await step('on a phone: the power list (权力清单) and responsibility list (责任清单) of 民政 show without sign-in', async () => {
+    const anon = await newPage({ phone: true })
+    await anon.goto(`${server.base}/services`)
+    await anon.click('[data-test=hall-power-list]')
+    await anon.waitForURL(/\/services\/power-list/)
+    await anon.click('[data-test=power-department]')
+    await option(anon, '温州市民政局').click()
+    await anon.locator('[data-test=power-list] .rt-card').filter({ hasText: ITEM_NAME }).filter({ hasText: '社会救助暂行办法' }).filter({ hasText: '行政给付' }).waitFor()
+    await anon.waitForLoadState('networkidle')
+    await assertFitsScreen(anon, '权力清单')
+    await shot(anon, '49-phone-power-list')
+    await anon.locator('[data-test=power-view]').getByText('责任清单').click()
+    await anon.locator('[data-test=responsibility-list] .rt-card').filter({ hasText: ITEM_NAME }).filter({ hasText: '20 个工作日' }).waitFor()
+    await anon.waitForLoadState('networkidle')
+    await assertFitsScreen(anon, '责任清单')
+    await anon.close()
+  })
+
+  await step('services in English: the guide, the power list, 我的办件 and the case page show no Chinese but their data', async () => {
+    const api = new Api(server.base)
+    const en = await newPage({ phone: true })
+    await en.goto(`${server.base}/services/${ITEM}`)
+    await en.locator('[data-test=guide-title]').waitFor()
+    await en.click('[data-test=lang-switch]')
+    await en.click('[data-test=lang-en-US]')
+    await en.locator('[data-test=guide-facts]').filter({ hasText: 'Statutory time limit' }).filter({ hasText: '20 working days' }).waitFor()
+    const guide = await api.call('GET', `/api/v1/services/items/${ITEM}`)
+    await assertNoChinese(en, 'the guide', guide)
+    await assertFitsScreen(en, 'the guide in English')
+    const mz = guide.department_id
+    await en.goto(`${server.base}/services/power-list?department_id=${mz}`)
+    await en.locator('[data-test=power-list] .rt-card').filter({ hasText: ITEM_NAME }).filter({ hasText: 'Benefit' }).waitFor()
+    await assertNoChinese(en, 'the power list', await api.call('GET', `/api/v1/services/power-list?department_id=${mz}`), (await api.call('GET', '/api/v1/services/items?limit=200')).items.map((i) => i.department))
+    await en.locator('[data-test=power-view]').getByText('Responsibility list').click()
+    await en.locator('[data-test=responsibility-list] .rt-card').filter({ hasText: 'working days' }).first().waitFor()
+    await assertNoChinese(en, 'the responsibility list', await api.call('GET', `/api/v1/services/power-list?department_id=${mz}`), (await api.call('GET', '/api/v1/services/items?limit=200')).items.map((i) => i.department))
+    // Signed in (the language stays English): 我的办件 and the delivered case.
+    await en.goto(`${server.base}/login`)
+    await en.fill('[data-test=username]', citizen.username)
+    await en.fill('[data-test=password]', citizen.password)
+    await en.click('[data-test=sign-in]')
+    await en.waitForURL(/\/console/)
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: citizen.username, password: citizen.password })
+    const me = await api.call('GET', '/api/v1/auth/me', token)
+    await en.goto(`${server.base}/console/my-cases`)
+    await en.locator('[data-test=my-cases] .rt-card').filter({ hasText: edited }).filter({ hasText: 'Delivered' }).waitFor()
+    await assertNoChinese(en, '我的办件', (await api.call('GET', '/api/v1/services/my-cases?limit=50', token)).items, me)
+    await en.goto(`${server.base}/console/cases/${edited}`)
+    await en.locator('[data-test=case-progress]').filter({ hasText: 'Delivered' }).waitFor()
+    await en.locator('[data-test=case-result]').filter({ hasText: 'Courier' }).waitFor()
+    await assertNoChinese(en, 'the case page', await api.call('GET', `/api/v1/services/cases/${edited}`, token), guide, me)
+    await assertFitsScreen(en, 'the case page in English')
+    await shot(en, '50-phone-case-english')
+    await en.close()
+  })
+
+  await step('the data administrator marks a day in 工作日历, sees the coverage, and computes a deadline across it', async () => {
+    const api = new Api(server.base)
+    // The first Wednesday of next month that is a working day.
+    const now = new Date(Date.now() + 8 * 3600_000)
+    const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
+    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0))
+    const isoDay = (d) => d.toISOString().slice(0, 10)
+    const days = (await api.call('GET', `/api/v1/calendar/days?from=${isoDay(first)}&to=${isoDay(last)}`)).items
+    const day = days.find((d) => d.working && new Date(`${d.date}T00:00:00Z`).getUTCDay() === 3)
+    if (!day) throw new Error(`no working Wednesday in ${JSON.stringify(days)}`)
+    const before = isoDay(new Date(Date.parse(`${day.date}T00:00:00Z`) - 86_400_000))
+    const admin = await newPage()
+    await signIn(admin, acct.data_admin)
+    await admin.click('[data-test=side-menu] >> text=工作日历')
+    await admin.waitForURL(/\/console\/calendar/)
+    await admin.locator('[data-test=calendar-coverage]').filter({ hasText: /覆盖至 \d{4}-\d\d-\d\d/ }).filter({ hasText: '软件包' }).waitFor()
+    await admin.click('[data-test=calendar-next]')
+    await admin.locator('[data-test=calendar-month]').filter({ hasText: day.date.slice(0, 7) }).waitFor()
+    await admin.click(`[data-test=day-${day.date}]`)
+    await admin.locator('[data-test=day-dialog]').filter({ hasText: '工作日' }).waitFor()
+    await admin.fill('[data-test=day-reason]', '台风停工（浏览器测试）')
+    await admin.click('[data-test=day-save]')
+    await admin.locator(`[data-test=day-${day.date}]`).filter({ hasText: '已调整' }).filter({ hasText: '台风停工' }).waitFor()
+    const changed = (await api.call('GET', `/api/v1/calendar/days?from=${day.date}&to=${day.date}`)).items[0]
+    if (changed.working || changed.source !== 'override') throw new Error(`the day after the change: ${JSON.stringify(changed)}`)
+    await shot(admin, '51-calendar-marked')
+    // One working day after the day before it: not the day marked off any more.
+    await inputOf(admin, 'deadline-start').fill(before)
+    await inputOf(admin, 'deadline-start').press('Enter')
+    await inputOf(admin, 'deadline-days').fill('1')
+    await admin.click('[data-test=deadline-compute]')
+    const answer = await api.call('GET', `/api/v1/calendar/deadline?start=${before}&working_days=1`)
+    if (answer.deadline === day.date) throw new Error(`the deadline still falls on the day marked off: ${JSON.stringify(answer)}`)
+    await admin.locator('[data-test=deadline-result]').filter({ hasText: answer.deadline }).waitFor()
+    // Put the day back (as the administrator would), so later cases count as before.
+    const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: acct.data_admin.username, password: acct.data_admin.password })
+    await api.call('PUT', `/api/v1/calendar/days/${day.date}`, token, { working: true, reason: '恢复（浏览器测试）' })
     await admin.close()
   })
 

@@ -285,9 +285,58 @@ TEST_F(ServicesTest, ItemsArePublishedVersionedAndSearchedInChinese) {
   EXPECT_EQ(latest.at("steps").at(0).at("departments"), (json::array{mz_}));
   EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/items/MZ-DB-001/latest", ga_admin_),
                         404, "item_not_found"));
+
+  // 事项管理 lists every status: a draft of version 3 beside version 2 in force, a new draft.
+  body["promised_limit"] = 4;
+  EXPECT_EQ(
+      expect(city().call("PUT", "/api/v1/services/items/MZ-DB-001", mz_admin_, body)).at("version"),
+      3);
+  json::object other = item("MZ-DB-002", "临时救助", json::array{step("审查", {mz_})});
+  expect(city().call("POST", "/api/v1/services/items", mz_admin_, other), 201);
+  json::value managed = expect(city().call("GET", "/api/v1/services/managed-items", mz_admin_));
+  ASSERT_TRUE(managed.is_object());
+  ASSERT_EQ(managed.at("items").as_array().size(), 2u) << json::serialize(managed);
+  EXPECT_EQ(managed.at("items").at(0).at("code"), "MZ-DB-002");
+  EXPECT_EQ(managed.at("items").at(0).at("published_version"), nullptr);
+  const json::value& revised = managed.at("items").at(1);
+  EXPECT_EQ(revised.at("code"), "MZ-DB-001");
+  EXPECT_EQ(revised.at("version"), 3);
+  EXPECT_EQ(revised.at("status"), "draft");
+  EXPECT_EQ(revised.at("published_version"), 2);
+  EXPECT_EQ(revised.at("promised_limit"), 4);
+  EXPECT_EQ(revised.at("department"), "温州市民政局");
+  json::value one =
+      expect(city().call("GET", "/api/v1/services/managed-items?status=draft&limit=1", mz_admin_));
+  ASSERT_EQ(one.at("items").as_array().size(), 1u) << json::serialize(one);
+  EXPECT_EQ(one.at("items").at(0).at("code"), "MZ-DB-002");
+  ASSERT_TRUE(one.at("next_cursor").is_string()) << json::serialize(one);
+  json::value next =
+      expect(city().call("GET",
+                         "/api/v1/services/managed-items?status=draft&limit=1&cursor=" +
+                             std::string(one.at("next_cursor").as_string()),
+                         mz_admin_));
+  ASSERT_EQ(next.at("items").as_array().size(), 1u);
+  EXPECT_EQ(next.at("items").at(0).at("code"), "MZ-DB-001");
+  EXPECT_TRUE(
+      expect(city().call("GET", "/api/v1/services/managed-items?status=published", mz_admin_))
+          .at("items")
+          .as_array()
+          .empty());
+  EXPECT_TRUE(IsProblem(
+      city().call("GET", fmt::format("/api/v1/services/managed-items?department_id={}", mz_),
+                  ga_admin_),
+      403, "forbidden"));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/managed-items?status=old", mz_admin_),
+                        400, "invalid_query"));
+  json::value city_wide = expect(city().call(
+      "GET", fmt::format("/api/v1/services/managed-items?department_id={}", mz_), data_admin_));
+  EXPECT_EQ(city_wide.at("items").as_array().size(), 2u);
+
   expect(city().call("POST", "/api/v1/services/items/MZ-DB-001/retire", mz_admin_));
   EXPECT_TRUE(
       IsProblem(city().call("GET", "/api/v1/services/items/MZ-DB-001", ""), 404, "item_not_found"));
+  json::value retired = expect(city().call("GET", "/api/v1/services/managed-items", mz_admin_));
+  EXPECT_EQ(retired.at("items").at(1).at("published_version"), nullptr);
   EXPECT_TRUE(IsProblem(city().call("POST", "/api/v1/services/cases", zhang_,
                                     json::object{{"item_code", "MZ-DB-001"}}),
                         404, "item_not_found"));
@@ -709,6 +758,40 @@ TEST_F(ServicesTest, ThePrefillReadIsShownToTheApplicantWithItsCaseNumber) {
                                          json::object{{"item_code", "MZ-DB-001"}}),
                              201);
   EXPECT_TRUE(plain.at("prefill").as_array().empty());
+
+  // The applicant corrects a pre-filled value before submitting: the form holds their own
+  // statement, the prefill entry says so and keeps the registry's value, department and time.
+  EXPECT_EQ(prefill[0].at("edited"), false);
+  EXPECT_FALSE(prefill[1].as_object().contains("edited"));
+  json::value submitted =
+      expect(act(number, "submit", zhang_, json::object{{"form", {{"name", "张三丰"}}}}));
+  ASSERT_TRUE(submitted.is_object());
+  EXPECT_EQ(submitted.at("state"), "submitted");
+  EXPECT_EQ(submitted.at("form").at("name"), "张三丰");
+  const json::value& entry = submitted.at("prefill").at(0);
+  EXPECT_EQ(entry.at("edited"), true);
+  EXPECT_EQ(entry.at("value"), "张三");
+  EXPECT_EQ(entry.at("department"), "温州市大数据管理中心");
+  EXPECT_EQ(entry.at("read_at"), prefill[0].at("read_at"));
+  bool logged = false;
+  for (const json::value& e : submitted.at("events").as_array()) {
+    if (e.at("action") == "submit") {
+      logged = true;
+      EXPECT_EQ(e.at("detail").at("edited"), (json::array{"form.name"})) << json::serialize(e);
+    }
+  }
+  EXPECT_TRUE(logged) << json::serialize(submitted.at("events"));
+  // A wrong value is refused, and the draft stays as it was.
+  const std::string draft(plain.at("number").as_string());
+  EXPECT_TRUE(IsProblem(
+      act(draft, "submit", zhang_, json::object{{"form", {{"name", "张三"}, {"phone", "12345"}}}}),
+      400, "invalid_form"));
+  EXPECT_EQ(get(draft, zhang_).at("state"), "draft");
+  json::value typed =
+      expect(act(draft, "submit", zhang_,
+                 json::object{{"form", {{"name", "张三"}, {"phone", "13812345678"}}}}));
+  EXPECT_EQ(typed.at("form").at("phone"), "13812345678");
+  EXPECT_TRUE(typed.at("prefill").as_array().empty());
 }
 
 }  // namespace

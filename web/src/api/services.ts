@@ -2,6 +2,7 @@
 // the worklists and 我的办件 (/api/v1/services, src/services/api.cpp).
 import { api, type Query } from './client'
 import type { Page } from './types'
+import servicesZh from '@/i18n/services-zh-CN'
 
 export interface Source {
   resource: string
@@ -60,6 +61,21 @@ export interface Item extends Guide {
   purpose: string
   created_at: string
 }
+/** One row of 事项管理: an item's latest version, whatever its status. */
+export interface ManagedItem {
+  id: number
+  code: string
+  version: number
+  status: 'draft' | 'published' | 'retired'
+  published_version: number | null
+  name: string
+  department: string
+  type: string
+  statutory_limit: number
+  promised_limit: number
+  created_at: string
+  published_at: string | null
+}
 export interface PowerEntry {
   code: string
   name: string
@@ -89,6 +105,8 @@ export interface Prefilled {
   read_at: number | string
   value: string
   found: boolean
+  /** A form value the applicant changed: the form holds their statement, `value` the registry's. */
+  edited?: boolean
 }
 export interface CaseStep {
   id: number
@@ -188,6 +206,7 @@ export const services = {
   search: (q: Query) => api.get<Page<Guide>>(`${base}/items`, q),
   guide: (code: string) => api.get<Guide>(`${base}/items/${enc(code)}`),
   powerList: (department_id: number) => api.get<{ items: PowerEntry[] }>(`${base}/power-list`, { department_id }),
+  managed: (q: Query) => api.get<Page<ManagedItem>>(`${base}/managed-items`, q),
   latest: (code: string) => api.get<Item>(`${base}/items/${enc(code)}/latest`),
   create: (body: object) => api.post<Item>(`${base}/items`, body),
   update: (code: string, body: object) => api.put<Item>(`${base}/items/${enc(code)}`, body),
@@ -204,6 +223,15 @@ export const services = {
   window: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/window`, q),
   department: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/department`, q),
   mine: (q: Query) => api.get<Page<CaseRow>>(`${base}/my-cases`, q),
+}
+
+/**
+ * The i18n key of a case's progress: the API says it in plain Chinese words (`progress`), and the
+ * UI says the same in its language. Unknown words (a newer server) are shown as they come.
+ */
+const progressKeys = new Map(Object.entries(servicesZh.progressText).map(([k, v]) => [v, `services.progressText.${k}`]))
+export function progressKey(progress: string): string | null {
+  return progressKeys.get(progress) ?? null
 }
 
 /** "5 个工作日" style text is the page's; this gives the remaining days' tag type. */

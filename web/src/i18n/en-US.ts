@@ -2,6 +2,8 @@
 import type zhCN from './zh-CN'
 
 import servicesEn from './services-en-US'
+import itemEditorEn from './items-en-US'
+import calendarEn from './calendar-en-US'
 
 const enUS: typeof zhCN = {
   app: { name: 'Zhengtong', fullName: 'Zhengtong · Government Data Sharing and Exchange', slogan: 'Let the data travel, not the citizen' },
@@ -16,7 +18,7 @@ const enUS: typeof zhCN = {
     serviceHall: 'Service hall', myCases: 'My cases', window: 'To accept', departmentList: 'To do', items: 'Service items',
     open: 'Open the menu', dashboard: 'Dashboard', catalog: 'Resource catalog', ingest: 'Ingest', sharing: 'Sharing requests', query: 'Data query',
     subscriptions: 'Subscriptions', registry: 'Base registries', myData: 'Who used my data', admin: 'System admin',
-    departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security', corrections: 'Correction reports',
+    departments: 'Departments', users: 'Users', audit: 'Security audit', portal: 'Portal', account: 'Account security', corrections: 'Correction reports', calendar: 'Working-day calendar', powerList: 'Power list',
   },
   auth: {
     title: 'Unified identity', signIn: 'Sign in', signOut: 'Sign out', username: 'Username', password: 'Password',
@@ -162,6 +164,8 @@ const enUS: typeof zhCN = {
     insurance_status: { insured: 'Insured', suspended: 'Suspended', not_insured: 'Not insured' },
   },
   services: servicesEn,
+  itemEditor: itemEditorEn,
+  calendar: calendarEn,
   errors: { notFound: 'Page not found', forbidden: 'This account may not open this page', generic: 'Something went wrong' },
 }
 export default enUS

@@ -61,5 +61,16 @@ const services: typeof zh = {
   retireConfirm: 'A retired item takes no new applications; accepted cases go on. Retire?', definition: 'Item definition (JSON; the fields are in the API document)',
   openCode: 'Open by item code', status: 'Status', itemStatus: { draft: 'Draft', published: 'Published', retired: 'Retired' },
   publishedItems: "Your department's published items", current: 'Current version', badJson: 'The definition is not valid JSON: {e}', template: 'Fill in an example',
+  editValue: 'Change', restoreValue: "Restore the registry's value", editHint: 'If a value from the registry is wrong, change it before submitting: the changed value is your own statement, and the registry\'s value is kept with it.',
+  editedByApplicant: "Stated by the applicant · the registry's value \"{value}\" came from {dept} · {time}", confirmValues: 'Check and correct your details',
+  powerList: 'Power list', responsibilityList: 'Responsibility list', powerIntro: "The services each department carries out by law: the power list names each item's type and legal basis, the responsibility list the department responsible and its statutory and promised time limits.",
+  chooseDepartment: 'Choose a department', powerCount: '{n} items', responsibility: 'Responsibility', responsibilityText: '{dept} concludes it within {statutory} (promised: {promised})',
+  listSep: ', ', colon: ': ', paren: ' ({text})', amount: '¥{amount}',
+  progressText: {
+    draft: 'Draft: not submitted yet', submitted: 'Submitted, waiting for the window to accept it', correction: 'Correction needed: add what is asked and send it',
+    in_review: 'Accepted, in review', special: 'In a special procedure (the clock is stopped)', deciding: 'Review done, waiting for the decision',
+    decided_approve: 'Granted', decided_deny: 'Refused', concluded: 'Concluded, waiting for pick-up or posting', delivered: 'Delivered',
+    not_accepted: 'Not accepted', withdrawn: 'Withdrawn',
+  },
 }
 export default services

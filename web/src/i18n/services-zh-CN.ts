@@ -63,5 +63,17 @@ const services = {
   retireConfirm: '停用后不再接受新的申请，已受理的办件继续办理。确定停用吗？', definition: '事项定义（JSON，字段见 API 文档）',
   openCode: '按实施编码打开', status: '状态', itemStatus: { draft: '草稿', published: '已发布', retired: '已停用' },
   publishedItems: '本部门已发布的事项', current: '当前版本', badJson: '事项定义不是有效的 JSON：{e}', template: '填入示例',
+  // The applicant corrects a pre-filled value; the power and responsibility lists; punctuation
+  // and progress (the API's plain words, per language).
+  editValue: '修改', restoreValue: '恢复基础库值', editHint: '基础库信息如有误，可直接修改后提交；修改后的内容为您本人申报，原基础库值一并留存。',
+  editedByApplicant: '申请人自行填报 · 原基础库值“{value}”来自{dept} · {time}', confirmValues: '核对并可修改申请信息',
+  powerList: '权力清单', responsibilityList: '责任清单', powerIntro: '各部门依法实施的政务服务事项：权力清单列明事项类型与设定依据，责任清单列明实施部门及其法定、承诺办结时限。',
+  chooseDepartment: '选择部门', powerCount: '共 {n} 项', responsibility: '办理责任', responsibilityText: '{dept}在{statutory}内依法办结（承诺{promised}）',
+  listSep: '、', colon: '：', paren: '（{text}）', amount: '{amount} 元',
+  progressText: {
+    draft: '草稿：尚未提交', submitted: '已提交，等待窗口受理', correction: '需要补正：请按告知补充材料后提交', in_review: '已受理，审查中',
+    special: '特别程序中（暂停计时）', deciding: '审查完毕，等待作出决定', decided_approve: '已作出准予决定', decided_deny: '已作出不予决定',
+    concluded: '已办结，等待领取或寄送', delivered: '已送达', not_accepted: '不予受理', withdrawn: '已撤回',
+  },
 }
 export default services

@@ -1,5 +1,7 @@
 // 简体中文 (default). Terms follow the glossary (shared/GLOSSARY.md).
 import servicesZh from './services-zh-CN'
+import itemEditorZh from './items-zh-CN'
+import calendarZh from './calendar-zh-CN'
 
 const zhCN = {
   app: { name: '政通', fullName: '政通 · 政务数据共享交换平台', slogan: '数据多跑路，群众少跑腿' },
@@ -14,7 +16,7 @@ const zhCN = {
     serviceHall: '办事大厅', myCases: '我的办件', window: '待受理', departmentList: '待办', items: '事项管理',
     open: '打开菜单', dashboard: '工作台', catalog: '资源目录', ingest: '数据归集', sharing: '共享申请', query: '数据查询',
     subscriptions: '订阅', registry: '基础库', myData: '我的数据被谁用了', admin: '系统管理', departments: '部门管理',
-    users: '用户管理', audit: '安全审计', portal: '门户首页', account: '账号安全', corrections: '数据纠错',
+    users: '用户管理', audit: '安全审计', portal: '门户首页', account: '账号安全', corrections: '数据纠错', calendar: '工作日历', powerList: '权力清单',
   },
   auth: {
     title: '统一身份认证', signIn: '登录', signOut: '退出登录', username: '用户名', password: '密码',
@@ -159,6 +161,8 @@ const zhCN = {
     insurance_status: { insured: '正常参保', suspended: '暂停参保', not_insured: '未参保' },
   },
   services: servicesZh,
+  itemEditor: itemEditorZh,
+  calendar: calendarZh,
   errors: { notFound: '页面不存在', forbidden: '当前账号没有访问该页面的权限', generic: '出错了' },
 }
 export default zhCN

@@ -35,6 +35,10 @@ const console_: RouteRecordRaw = {
       path: 'services/items', name: 'items', component: () => import('@/views/services/ItemsPage.vue'),
       meta: { title: 'menu.items', anyOf: ['services.items.manage'] },
     },
+    {
+      path: 'calendar', name: 'calendar', component: () => import('@/views/calendar/CalendarPage.vue'),
+      meta: { title: 'menu.calendar', anyOf: ['calendar.manage'] },
+    },
     { path: 'account', name: 'account', component: () => import('@/views/console/AccountPage.vue'), meta: { title: 'menu.account' } },
     {
       path: 'catalog', name: 'catalog', component: () => import('@/views/catalog/CatalogSearch.vue'),
@@ -100,6 +104,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'portal', component: () => import('@/views/PortalPage.vue'), meta: { public: true } },
   // 办事大厅 and the guide: public, like the portal.
   { path: '/services', name: 'hall', component: () => import('@/views/services/ServiceHall.vue'), meta: { public: true } },
+  { path: '/services/power-list', name: 'power-list', component: () => import('@/views/services/PowerListPage.vue'), meta: { public: true } },
   { path: '/services/:code', name: 'guide', component: () => import('@/views/services/GuidePage.vue'), props: true, meta: { public: true } },
   { path: '/login', name: 'login', component: () => import('@/views/LoginPage.vue'), meta: { public: true } },
   console_,

@@ -16,6 +16,7 @@ export const menu: MenuItem[] = [
   { path: '/console/services/window', title: 'menu.window', kinds: ['staff'], anyOf: ['services.cases.accept'] },
   { path: '/console/services/department', title: 'menu.departmentList', kinds: ['staff'], anyOf: ['services.cases.approve'] },
   { path: '/console/services/items', title: 'menu.items', kinds: ['staff'], anyOf: ['services.items.manage'] },
+  { path: '/console/calendar', title: 'menu.calendar', kinds: ['staff'], anyOf: ['calendar.manage'] },
   { path: '/console/catalog', title: 'menu.catalog', anyOf: ['catalog.resources.read', 'catalog.manage'] },
   { path: '/console/ingest', title: 'menu.ingest', anyOf: ['exchange.ingest'] },
   { path: '/console/sharing', title: 'menu.sharing', anyOf: ['exchange.query', 'exchange.grants.manage'] },
