@@ -178,14 +178,17 @@ double self_cpu_seconds() {
 class CpuMeter {
  public:
   explicit CpuMeter(pid_t server)
-      : server_(server), server_before_(process_cpu_seconds(server)), self_before_(self_cpu_seconds()) {}
+      : server_(server),
+        server_before_(process_cpu_seconds(server)),
+        self_before_(self_cpu_seconds()) {}
   std::string report(double wall) const {
     const double server = process_cpu_seconds(server_) - server_before_;
     const double self = self_cpu_seconds() - self_before_;
-    return fmt::format("CPU over {:.1f} s: server {:.1f} s ({:.0f} %), this process {:.1f} s "
-                       "({:.0f} %) of {} cores",
-                       wall, server, 100 * server / wall, self, 100 * self / wall,
-                       ::sysconf(_SC_NPROCESSORS_ONLN));
+    return fmt::format(
+        "CPU over {:.1f} s: server {:.1f} s ({:.0f} %), this process {:.1f} s "
+        "({:.0f} %) of {} cores",
+        wall, server, 100 * server / wall, self, 100 * self / wall,
+        ::sysconf(_SC_NPROCESSORS_ONLN));
   }
 
  private:
@@ -231,9 +234,9 @@ std::string thousands(double v) {
 // What the requests of one kind gave, over all connections.
 struct Tally {
   std::int64_t ok = 0;
-  std::int64_t conflicts = 0;  // 409: counted apart (two officers on one step, …)
-  std::int64_t errors = 0;     // anything else: no answer, 4xx, 5xx
-  std::vector<double> ms;      // latency of the answered ones
+  std::int64_t conflicts = 0;        // 409: counted apart (two officers on one step, …)
+  std::int64_t errors = 0;           // anything else: no answer, 4xx, 5xx
+  std::vector<double> ms;            // latency of the answered ones
   std::vector<std::string> samples;  // the first errors, for the report
 
   void merge(Tally&& other) {
@@ -267,8 +270,8 @@ class Connection {
       client_ = HttpClient::connect(port_, error);
       if (!client_) return fail(tally, "connect: " + error);
     }
-    std::string bytes = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n",
-                                    method, target, token);
+    std::string bytes = fmt::format(
+        "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n", method, target, token);
     if (!body.empty()) bytes += "Content-Type: application/json\r\n";
     bytes += fmt::format("Content-Length: {}\r\n\r\n", body.size());
     bytes += body;
@@ -365,7 +368,8 @@ struct Actors {
 
 json::object item_body(const std::string& code, const std::string& name, std::int64_t mz) {
   auto step = [&](const char* step_name, int share) {
-    return json::object{{"name", step_name}, {"departments", json::array{mz}}, {"share_percent", share}};
+    return json::object{
+        {"name", step_name}, {"departments", json::array{mz}}, {"share_percent", share}};
   };
   return json::object{
       {"code", code},
@@ -382,27 +386,21 @@ json::object item_body(const std::string& code, const std::string& name, std::in
       {"visits", 0},
       {"deliveries", json::array{"window", "courier"}},
       {"life_events", json::array{"困难救助"}},
-      {"form", json::array{json::object{{"name", "name"},
-                                        {"label", "申请人姓名"},
-                                        {"type", "string"},
-                                        {"required", true}},
-                           json::object{{"name", "phone"},
-                                        {"label", "联系电话"},
-                                        {"type", "phone"},
-                                        {"required", true}},
-                           json::object{{"name", "household_size"},
-                                        {"label", "家庭人口"},
-                                        {"type", "integer"}}}},
-      {"materials", json::array{json::object{{"name", "收入证明"},
-                                             {"required", true},
-                                             {"source", "upload"}}}},
+      {"form",
+       json::array{
+           json::object{
+               {"name", "name"}, {"label", "申请人姓名"}, {"type", "string"}, {"required", true}},
+           json::object{
+               {"name", "phone"}, {"label", "联系电话"}, {"type", "phone"}, {"required", true}},
+           json::object{{"name", "household_size"}, {"label", "家庭人口"}, {"type", "integer"}}}},
+      {"materials",
+       json::array{json::object{{"name", "收入证明"}, {"required", true}, {"source", "upload"}}}},
       {"steps", json::array{step("初审", 50), step("复核", 30)}}};
 }
 
-constexpr std::string_view kItemNames[] = {"最低生活保障", "特困人员救助供养", "临时救助",
-                                           "残疾人两项补贴", "孤儿基本生活费",   "高龄津贴",
-                                           "婚姻登记",     "收养登记",         "殡葬补贴",
-                                           "社会组织成立登记"};
+constexpr std::string_view kItemNames[] = {
+    "最低生活保障", "特困人员救助供养", "临时救助", "残疾人两项补贴", "孤儿基本生活费",
+    "高龄津贴",     "婚姻登记",         "收养登记", "殡葬补贴",       "社会组织成立登记"};
 
 std::optional<std::int64_t> user_id(City& city, const std::string& token) {
   auto me = city.call("GET", "/api/v1/auth/me", token);
@@ -464,13 +462,14 @@ std::optional<IngestRun> ingest(City& city, std::uint16_t port, pid_t server, co
                                 std::uint64_t rows, std::string& error) {
   const std::string code = "330300-GA-0001";
   auto created = city.call("POST", "/api/v1/catalog/resources", a.ga_admin, population(code));
-  auto published = created && created->status == 201
-                       ? city.call("POST", "/api/v1/catalog/resources/" + code + "/publish",
-                                   a.ga_admin)
-                       : std::nullopt;
+  auto published =
+      created && created->status == 201
+          ? city.call("POST", "/api/v1/catalog/resources/" + code + "/publish", a.ga_admin)
+          : std::nullopt;
   if (!published || published->status != 200) {
-    error = "publishing the population resource: " +
-            (published ? published->body : created ? created->body : city.error());
+    error = "publishing the population resource: " + (published ? published->body
+                                                      : created ? created->body
+                                                                : city.error());
     return std::nullopt;
   }
   const RowGenerator generator(kRowSeed);
@@ -503,7 +502,8 @@ std::optional<IngestRun> ingest(City& city, std::uint16_t port, pid_t server, co
   if (response->status != 200 || !counts || !counts->is_object() ||
       counts->as_object().at("inserted") != std::int64_t(rows) ||
       counts->as_object().at("rejected") != 0) {
-    error = fmt::format("the upload answered {}: {}", response->status, response->body.substr(0, 2000));
+    error =
+        fmt::format("the upload answered {}: {}", response->status, response->body.substr(0, 2000));
     return std::nullopt;
   }
   return run;
@@ -520,7 +520,7 @@ struct SeedItem {
 // Where a seeded case ends, and the share of cases that end there (per thousand).
 struct Ending {
   std::string_view state;
-  int transitions;  // along kPath; or a side exit below
+  int transitions;        // along kPath; or a side exit below
   std::string_view side;  // "", not_accept, withdraw, request_correction, start_special
   int per_mille;
 };
@@ -528,21 +528,30 @@ struct Ending {
 struct PathStep {
   std::string_view action, from, to;
 };
-constexpr PathStep kPath[] = {
-    {"file", "", "draft"},          {"submit", "draft", "submitted"},
-    {"accept", "submitted", "in_review"}, {"claim", "in_review", "in_review"},
-    {"complete", "in_review", "in_review"}, {"claim", "in_review", "in_review"},
-    {"complete", "in_review", "deciding"},  {"decide", "deciding", "decided"},
-    {"conclude", "decided", "concluded"},   {"deliver", "concluded", "delivered"}};
+constexpr PathStep kPath[] = {{"file", "", "draft"},
+                              {"submit", "draft", "submitted"},
+                              {"accept", "submitted", "in_review"},
+                              {"claim", "in_review", "in_review"},
+                              {"complete", "in_review", "in_review"},
+                              {"claim", "in_review", "in_review"},
+                              {"complete", "in_review", "deciding"},
+                              {"decide", "deciding", "decided"},
+                              {"conclude", "decided", "concluded"},
+                              {"deliver", "concluded", "delivered"}};
 // A year's mix: most cases done, a running share in review.
-constexpr Ending kEndings[] = {
-    {"delivered", 10, "", 680},         {"concluded", 9, "", 30},
-    {"decided", 8, "", 10},             {"deciding", 7, "", 20},
-    {"in_review", 3, "", 60},           {"in_review", 4, "", 20},  // step 1 waiting, claimed
-    {"in_review", 5, "", 40},           {"in_review", 6, "", 10},  // step 2 waiting, claimed
-    {"special", 5, "start_special", 10}, {"correction", 2, "request_correction", 10},
-    {"submitted", 2, "", 50},           {"not_accepted", 2, "not_accept", 40},
-    {"withdrawn", 2, "withdraw", 20}};
+constexpr Ending kEndings[] = {{"delivered", 10, "", 680},
+                               {"concluded", 9, "", 30},
+                               {"decided", 8, "", 10},
+                               {"deciding", 7, "", 20},
+                               {"in_review", 3, "", 60},
+                               {"in_review", 4, "", 20},  // step 1 waiting, claimed
+                               {"in_review", 5, "", 40},
+                               {"in_review", 6, "", 10},  // step 2 waiting, claimed
+                               {"special", 5, "start_special", 10},
+                               {"correction", 2, "request_correction", 10},
+                               {"submitted", 2, "", 50},
+                               {"not_accepted", 2, "not_accept", 40},
+                               {"withdrawn", 2, "withdraw", 20}};
 
 struct SeedResult {
   double seconds = 0;
@@ -603,8 +612,8 @@ Result<SeedResult> seed_cases(const std::filesystem::path& config_file, pid_t se
         }
         pick -= e.per_mille;
       }
-      const bool running = end->state != "delivered" && end->state != "not_accepted" &&
-                           end->state != "withdrawn";
+      const bool running =
+          end->state != "delivered" && end->state != "not_accepted" && end->state != "withdrawn";
       // Done cases over the last 120 days, running ones over the last 30.
       const std::int64_t age = std::int64_t(random() % std::uint64_t((running ? 30 : 120) * kDay));
       const std::int64_t created = now - age;
@@ -659,15 +668,15 @@ Result<SeedResult> seed_cases(const std::filesystem::path& config_file, pid_t se
       }
       std::string from = std::string(kPath[n - 1].to);
       if (!end->side.empty()) {
-        ZT_TRY(services::store::insert_event(
-            conn, services::CaseEvent{.case_id = c.id,
-                                      .at = at(n),
-                                      .action = std::string(end->side),
-                                      .actor_name = "clerk_0",
-                                      .from_state = from,
-                                      .to_state = c.state,
-                                      .reason = "材料不全",
-                                      .detail = "{}"}));
+        ZT_TRY(services::store::insert_event(conn,
+                                             services::CaseEvent{.case_id = c.id,
+                                                                 .at = at(n),
+                                                                 .action = std::string(end->side),
+                                                                 .actor_name = "clerk_0",
+                                                                 .from_state = from,
+                                                                 .to_state = c.state,
+                                                                 .reason = "材料不全",
+                                                                 .detail = "{}"}));
         ++out.events;
       }
       if (n >= 3) c.accepted_at = at(2);
@@ -822,9 +831,8 @@ int run(int argc, char** argv) {
   }
   auto fail = [&](std::string_view what) {
     fmt::print(stderr, "services_bench: {}\nserver stderr (end): {}\n", what,
-               server->stderr_text().substr(server->stderr_text().size() > 4000
-                                                ? server->stderr_text().size() - 4000
-                                                : 0));
+               server->stderr_text().substr(
+                   server->stderr_text().size() > 4000 ? server->stderr_text().size() - 4000 : 0));
     return 1;
   };
   const pid_t pid = server_pid();
@@ -878,15 +886,17 @@ int run(int argc, char** argv) {
     SeedItem it{.code = fmt::format("330300-MZ-BENCH-{:02}", i),
                 .name = std::string(kItemNames[i]),
                 .department = "温州市民政局"};
-    auto created = city.call("POST", "/api/v1/services/items", a.mz_admin,
-                             item_body(it.code, it.name, *mz));
+    auto created =
+        city.call("POST", "/api/v1/services/items", a.mz_admin, item_body(it.code, it.name, *mz));
     auto published =
         created && created->status == 201
             ? city.call("POST", "/api/v1/services/items/" + it.code + "/publish", a.mz_admin)
             : std::nullopt;
     if (!published || published->status != 200) {
       return fail("item " + it.code + ": " +
-                  (published ? published->body : created ? created->body : city.error()));
+                  (published ? published->body
+                   : created ? created->body
+                             : city.error()));
     }
     items.push_back(std::move(it));
   }
@@ -918,8 +928,8 @@ int run(int argc, char** argv) {
       const std::string body = fmt::format(
           R"({{"item_code":"{}","form":{{"name":"市民{}","phone":"138{:08d}","household_size":3}}}})",
           items[std::size_t(i) % items.size()].code, t, i);
-      auto r = conn.call(filed[std::size_t(t)], "POST", "/api/v1/services/cases", citizen, body,
-                         201);
+      auto r =
+          conn.call(filed[std::size_t(t)], "POST", "/api/v1/services/cases", citizen, body, 201);
       if (!r) continue;
       std::string number = number_of(r->body);
       if (conn.call(submitted[std::size_t(t)], "POST",
@@ -956,20 +966,23 @@ int run(int argc, char** argv) {
     const char* name;
     std::vector<Tally> tallies;
   };
-  std::vector<Kind> kinds = {{"accept", {}},  {"claim", {}},    {"complete", {}},
-                             {"decide", {}},  {"conclude", {}}, {"deliver", {}}};
+  std::vector<Kind> kinds = {{"accept", {}}, {"claim", {}},    {"complete", {}},
+                             {"decide", {}}, {"conclude", {}}, {"deliver", {}}};
   for (auto& k : kinds)
     k.tallies.resize(std::size_t(connections));
   enum { kAccept, kClaim, kComplete, kDecide, kConclude, kDeliver };
   std::atomic<std::int64_t> delivered{0};
-  fmt::print("\ntransitions: each submitted case through accept, claim, complete, claim, complete, "
-             "decide, conclude, deliver …\n");
+  fmt::print(
+      "\ntransitions: each submitted case through accept, claim, complete, claim, complete, "
+      "decide, conclude, deliver …\n");
   std::fflush(stdout);
   const CpuMeter transition_cpu(pid);
   const double transition_seconds = run_threads(connections, port, [&](int t, Connection& conn) {
     const std::string& officer = a.officers[std::size_t(t) % a.officers.size()];
     const std::string& clerk = a.clerks[std::size_t(t) % a.clerks.size()];
-    auto tally = [&](int kind) -> Tally& { return kinds[std::size_t(kind)].tallies[std::size_t(t)]; };
+    auto tally = [&](int kind) -> Tally& {
+      return kinds[std::size_t(kind)].tallies[std::size_t(t)];
+    };
     for (std::int64_t i = t; i < cases; i += connections) {
       const std::string& number = numbers[std::size_t(i)];
       if (number.empty()) continue;
@@ -987,9 +1000,9 @@ int run(int argc, char** argv) {
           ok = r.has_value();
         }
       }
-      ok = ok && conn.call(tally(kDecide), "POST", base + "/decide", officer,
-                           R"({"decision":"approve","reason":"符合条件","result_text":"准予"})",
-                           200);
+      ok = ok &&
+           conn.call(tally(kDecide), "POST", base + "/decide", officer,
+                     R"({"decision":"approve","reason":"符合条件","result_text":"准予"})", 200);
       ok = ok && conn.call(tally(kConclude), "POST", base + "/conclude", officer, "{}", 200);
       ok = ok && conn.call(tally(kDeliver), "POST", base + "/deliver", clerk,
                            R"({"method":"window"})", 200);
@@ -1004,9 +1017,10 @@ int run(int argc, char** argv) {
     for (auto& t : k.tallies)
       all.merge(std::move(t));
     const Stats s = stats_of(all.ms);
-    fmt::print("  {:<9} {:>8} ok, {:>4} 409, {:>4} errors; p50 {:6.2f} ms, p99 {:6.2f} ms, max "
-               "{:6.1f} ms\n",
-               k.name, all.ok, all.conflicts, all.errors, s.p50, s.p99, s.max);
+    fmt::print(
+        "  {:<9} {:>8} ok, {:>4} 409, {:>4} errors; p50 {:6.2f} ms, p99 {:6.2f} ms, max "
+        "{:6.1f} ms\n",
+        k.name, all.ok, all.conflicts, all.errors, s.p50, s.p99, s.max);
     for (const auto& e : all.samples)
       fmt::print("    error: {}\n", e);
     transitions_all.merge(std::move(all));
@@ -1027,8 +1041,8 @@ int run(int argc, char** argv) {
     fmt::print("\nseeding {} cases through services' store functions, {} a transaction …\n",
                seed_cases_count, seed_batch);
     std::fflush(stdout);
-    auto s = seed_cases(server->dir() / "zhengtong.toml", pid, a, seed_cases_count, seed_batch,
-                        items);
+    auto s =
+        seed_cases(server->dir() / "zhengtong.toml", pid, a, seed_cases_count, seed_batch, items);
     if (!s.ok()) return fail("seeding: " + s.error().detail + " (" + s.error().code + ")");
     seeded = std::move(s).value();
     std::string states;
@@ -1045,16 +1059,17 @@ int run(int argc, char** argv) {
   const auto today = core::china_date(std::chrono::system_clock::now());
   std::vector<std::string> dates;  // due_before: from 10 days ago to 10 days ahead
   for (int d = -10; d <= 10; ++d) {
-    dates.push_back(iso_date(std::chrono::year_month_day{std::chrono::sys_days(today) +
-                                                         std::chrono::days(d)}));
+    dates.push_back(
+        iso_date(std::chrono::year_month_day{std::chrono::sys_days(today) + std::chrono::days(d)}));
   }
   const std::string& officer = a.officers[0];
   const std::string& clerk = a.clerks[0];
   std::vector<Variant> variants = {
       {"department", "/api/v1/services/worklists/department?limit=50", false, false, &officer},
-      {"department ?item=", "/api/v1/services/worklists/department?limit=50", true, false, &officer},
-      {"department ?state=in_review", "/api/v1/services/worklists/department?limit=50&state=in_review",
-       false, false, &officer},
+      {"department ?item=", "/api/v1/services/worklists/department?limit=50", true, false,
+       &officer},
+      {"department ?state=in_review",
+       "/api/v1/services/worklists/department?limit=50&state=in_review", false, false, &officer},
       {"department ?due_before=", "/api/v1/services/worklists/department?limit=50", false, true,
        &officer},
       {"department ?item=&due_before=", "/api/v1/services/worklists/department?limit=50", true,
@@ -1065,12 +1080,13 @@ int run(int argc, char** argv) {
        false, false, &clerk},
       {"window ?state=in_review&due_before=",
        "/api/v1/services/worklists/window?limit=50&state=in_review", false, true, &clerk},
-      {"window ?item=&state=deciding",
-       "/api/v1/services/worklists/window?limit=50&state=deciding", true, false, &clerk},
+      {"window ?item=&state=deciding", "/api/v1/services/worklists/window?limit=50&state=deciding",
+       true, false, &clerk},
   };
-  fmt::print("\nworklists: {} cases in the database; {} requests per variant, one connection, "
-             "item and due_before rotating over {} items and {} days\n",
-             total_cases, worklist_runs, items.size(), dates.size());
+  fmt::print(
+      "\nworklists: {} cases in the database; {} requests per variant, one connection, "
+      "item and due_before rotating over {} items and {} days\n",
+      total_cases, worklist_runs, items.size(), dates.size());
   std::fflush(stdout);
   std::vector<double> department_ms, window_ms;
   {
@@ -1090,7 +1106,8 @@ int run(int argc, char** argv) {
         }
         if (answer) {
           const json::value body = answer->json();
-          const json::value* list = body.is_object() ? body.as_object().if_contains("items") : nullptr;
+          const json::value* list =
+              body.is_object() ? body.as_object().if_contains("items") : nullptr;
           v.rows = list && list->is_array() ? std::int64_t(list->as_array().size()) : -1;
         }
       }
@@ -1109,9 +1126,10 @@ int run(int argc, char** argv) {
 
   // --- the table
   const double ratio = transitions_rate / ingest_rate;
-  fmt::print("\nresults ({} connections, SQLite, {} cases over HTTP, {} in the database for the "
-             "worklists)\n",
-             connections, cases, total_cases);
+  fmt::print(
+      "\nresults ({} connections, SQLite, {} cases over HTTP, {} in the database for the "
+      "worklists)\n",
+      connections, cases, total_cases);
   fmt::print("{:<44} {:>14} {:>12} {:>7}\n", "measure", "value", "goal", "result");
   auto row = [](std::string_view what, std::string value, std::string goal, std::string result) {
     fmt::print("{:<44} {:>14} {:>12} {:>7}\n", what, value, goal, result);
