@@ -110,6 +110,11 @@ CREATE TABLE service_case_pause (
   ended_at BIGINT
 );
 CREATE INDEX service_case_pause_case ON service_case_pause (case_id, id);
+)sql"},
+          // The worklists' due_before filter: the cases of a state due on or before a day, in
+          // one range of this index (store::window_cases, store::department_cases).
+          {.version = 640, .name = "index_service_case_due", .sql = R"sql(
+CREATE INDEX service_case_due ON service_case (state, statutory_deadline);
 )sql"}};
 }
 
@@ -498,28 +503,77 @@ Result<std::vector<CasePause>> pauses(db::Connection& conn, std::span<const std:
   return db::map_rows<CasePause>(conn.query(sql, std::span<const db::Param>(params)), pause_of);
 }
 
+namespace {
+
+// With due_before, a worklist walks the cases due (service_case_due) instead of the newest ones
+// when fewer than this many are due: a rare match then costs a short range and a sort of it, not
+// a scan of every case of the state; a common one keeps the newest-first walk, which finds its
+// page early. The count stops at this many.
+constexpr int kDueProbe = 5000;
+
+// Whether fewer than kDueProbe cases in `states_sql` (" IN (…)" or " = ?", its parameters in
+// `params`) are due on or before `due`.
+Result<bool> few_due(db::Connection& conn, std::string_view states_sql,
+                     std::vector<db::Param> params, const std::string& due) {
+  params.emplace_back(due);
+  ZT_ASSIGN_OR_RETURN(
+      std::int64_t n,
+      db::scalar<std::int64_t>(conn.query(
+          fmt::format("SELECT count(*) FROM (SELECT 1 FROM service_case WHERE state{} AND "
+                      "statutory_deadline <= ? LIMIT {}) AS due",
+                      states_sql, kDueProbe),
+          std::span<const db::Param>(params))));
+  return n < kDueProbe;
+}
+
+// The states a case with a waiting or claimed step can be in.
+constexpr std::string_view kRunningStates =
+    " IN ('in_review', 'correction', 'special', 'deciding')";
+
+}  // namespace
+
 Result<std::vector<Case>> window_cases(db::Connection& conn, const CaseFilter& f) {
   const std::string wanted = f.state.value_or(std::string(state::kSubmitted));
+  bool by_due = false;
+  if (f.due_before) {
+    ZT_ASSIGN_OR_RETURN(by_due, few_due(conn, " = ?", {db::Param(wanted)}, *f.due_before));
+  }
   std::vector<db::Param> params{db::Param(wanted), db::Param(bound(f.before))};
   CaseFilter rest = f;
   rest.state.reset();
-  std::string sql = fmt::format("SELECT {} FROM service_case c WHERE c.state = ? AND c.id < ?",
-                                case_columns("c."));
+  // By due: `+` keeps the (state, id) index out, so the range of service_case_due is walked.
+  const std::string_view id = by_due ? "+c.id" : "c.id";
+  std::string sql = fmt::format("SELECT {} FROM service_case c WHERE c.state = ? AND {} < ?",
+                                case_columns("c."), id);
   sql += case_conditions(rest, params);
-  sql += " ORDER BY c.id DESC LIMIT " + std::to_string(f.limit);
+  sql += fmt::format(" ORDER BY {} DESC LIMIT {}", id, f.limit);
   return db::map_rows<Case>(conn.query(sql, std::span<const db::Param>(params)), case_of);
 }
 
 Result<std::vector<Case>> department_cases(db::Connection& conn, std::int64_t department,
                                            const CaseFilter& f,
                                            std::vector<std::int64_t>& cursors) {
+  bool by_due = false;
+  if (f.due_before) {
+    ZT_ASSIGN_OR_RETURN(by_due, few_due(conn, kRunningStates, {}, *f.due_before));
+  }
   std::vector<db::Param> params{db::Param(department), db::Param(bound(f.before))};
-  std::string sql = fmt::format(
-      "SELECT {}, s.id FROM service_case_step s JOIN service_case c ON c.id = s.case_id WHERE "
-      "s.department_id = ? AND s.state IN ('waiting', 'claimed') AND s.id < ?",
-      case_columns("c."));
+  // By due: the cases due first (CROSS JOIN keeps that order of the loops on SQLite), their
+  // steps by case; else the department's live steps newest first (service_case_step_active). A
+  // live step's case is always running, so the state condition changes no answer.
+  std::string sql =
+      by_due ? fmt::format(
+                   "SELECT {}, s.id FROM service_case c CROSS JOIN service_case_step s "
+                   "WHERE c.state{} AND s.case_id = c.id AND s.department_id = ? AND "
+                   "s.state IN ('waiting', 'claimed') AND +s.id < ?",
+                   case_columns("c."), kRunningStates)
+             : fmt::format(
+                   "SELECT {}, s.id FROM service_case_step s JOIN service_case c ON c.id "
+                   "= s.case_id WHERE s.department_id = ? AND s.state IN ('waiting', "
+                   "'claimed') AND s.id < ?",
+                   case_columns("c."));
   sql += case_conditions(f, params);
-  sql += " ORDER BY s.id DESC LIMIT " + std::to_string(f.limit);
+  sql += fmt::format(" ORDER BY {} DESC LIMIT {}", by_due ? "+s.id" : "s.id", f.limit);
   ZT_ASSIGN_OR_RETURN(auto rows, conn.query(sql, std::span<const db::Param>(params)));
   std::vector<Case> out;
   cursors.clear();

@@ -550,6 +550,16 @@ TEST_F(ServicesTest, DeadlinesCrossAHolidayAndAMakeUpDayAndPausesMoveThemExactly
   EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(25)));
   EXPECT_EQ(listed(d(24)), 0u);
   EXPECT_EQ(listed(d(25)), 1u);
+  // The window's list filters by the stored deadline too, in the case's state.
+  auto window_listed = [&](const std::string& state, const std::string& due) {
+    json::value page = expect(city().call(
+        "GET", "/api/v1/services/worklists/window?state=" + state + "&due_before=" + due, clerk_));
+    return page.is_object() ? page.at("items").as_array().size() : 99u;
+  };
+  const std::string now_state = state_of(c);
+  EXPECT_EQ(window_listed(now_state, d(24)), 0u);
+  EXPECT_EQ(window_listed(now_state, d(25)), 1u);
+  EXPECT_EQ(window_listed("submitted", d(25)), 0u);
   json::value row =
       expect(city().call("GET", "/api/v1/services/worklists/department", mz_officer_));
   EXPECT_EQ(row.at("items").at(0).at("clock").at("statutory_deadline"), json::value(d(25)));
