@@ -89,6 +89,23 @@ export interface Prefilled {
   read_at: number | string
   value: string
   found: boolean
+  applied?: boolean
+  /** How the caller is shown it: in full, masked by their grant, or withheld (value ""). */
+  disclosure: 'full' | 'masked' | 'withheld'
+  reason: '' | 'no_grant' | 'field_not_granted' | 'not_shared' | 'no_department'
+}
+/** 预警 / 超期: the most severe reminder condition of a case now. */
+export type Alert = 'warning' | 'promised_overdue' | 'overdue' | null
+export interface Reminder {
+  id: number
+  number: string
+  item_code: string
+  item_name: string
+  step_index: number
+  step: string
+  kind: Exclude<Alert, null>
+  deadline: string
+  issued_at: string
 }
 export interface CaseStep {
   id: number
@@ -131,6 +148,7 @@ export interface Case {
   channel: string
   state: string
   progress: string
+  alert: Alert
   step_index: number
   version: number
   form: Record<string, unknown>
@@ -161,6 +179,7 @@ export interface CaseRow {
   channel: string
   state: string
   progress: string
+  alert: Alert
   asked: string[]
   clock: Clock
   accepted_at: string | null
@@ -204,6 +223,12 @@ export const services = {
   window: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/window`, q),
   department: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/department`, q),
   mine: (q: Query) => api.get<Page<CaseRow>>(`${base}/my-cases`, q),
+  reminders: (q: Query) => api.get<Page<Reminder>>(`${base}/reminders`, q),
+}
+
+/** The tag type of an alert badge. */
+export function alertType(a: Alert): 'warning' | 'danger' {
+  return a === 'warning' ? 'warning' : 'danger'
 }
 
 /** "5 个工作日" style text is the page's; this gives the remaining days' tag type. */

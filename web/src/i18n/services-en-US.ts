@@ -61,5 +61,10 @@ const services: typeof zh = {
   retireConfirm: 'A retired item takes no new applications; accepted cases go on. Retire?', definition: 'Item definition (JSON; the fields are in the API document)',
   openCode: 'Open by item code', status: 'Status', itemStatus: { draft: 'Draft', published: 'Published', retired: 'Retired' },
   publishedItems: "Your department's published items", current: 'Current version', badJson: 'The definition is not valid JSON: {e}', template: 'Fill in an example',
+  alerts: { warning: 'Warning', promised_overdue: 'Past promised limit', overdue: 'Overdue' },
+  reminders: 'Reminders', remindersIntro: 'Reminders the platform sends the departments handling a case: a warning as the promised deadline nears, the promised deadline passed, the statutory deadline passed (overdue); each once per case, step and kind.',
+  reminderKind: 'Reminder', reminderStep: 'Step', reminderDeadline: 'Deadline', issuedAt: 'Issued', decisionStage: 'Decision',
+  masked: 'Masked', withheld: 'Withheld', withheldReasons: { no_grant: 'Your department has no sharing grant on this resource', field_not_granted: 'Your grant does not include this field', not_shared: 'This resource is not shared with your department', no_department: 'No department', '': '' },
+  disclosureNote: 'Values from the base registries are shown as your department\'s sharing grant allows (masked or withheld); what the applicant typed is shown in full.',
 }
 export default services

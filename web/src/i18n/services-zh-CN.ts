@@ -63,5 +63,11 @@ const services = {
   retireConfirm: '停用后不再接受新的申请，已受理的办件继续办理。确定停用吗？', definition: '事项定义（JSON，字段见 API 文档）',
   openCode: '按实施编码打开', status: '状态', itemStatus: { draft: '草稿', published: '已发布', retired: '已停用' },
   publishedItems: '本部门已发布的事项', current: '当前版本', badJson: '事项定义不是有效的 JSON：{e}', template: '填入示例',
+  // Reminders and what a department is shown of pre-filled values
+  alerts: { warning: '预警', promised_overdue: '超承诺时限', overdue: '超期' },
+  reminders: '催办与预警', remindersIntro: '系统按办结时限向承办部门发出的提醒：临近承诺期限预警、超过承诺时限、超过法定时限（超期）；每个办件每个环节每种提醒只发一次。',
+  reminderKind: '提醒', reminderStep: '环节', reminderDeadline: '所涉期限', issuedAt: '发出时间', decisionStage: '作出决定',
+  masked: '已脱敏', withheld: '不予显示', withheldReasons: { no_grant: '本部门对该资源无共享授权', field_not_granted: '共享授权不含此信息项', not_shared: '该资源不向本部门共享', no_department: '无所属部门', '': '' },
+  disclosureNote: '来自基础库的数据按本部门的共享授权显示（脱敏或不予显示）；申请人填写的内容完整显示。',
 }
 export default services
