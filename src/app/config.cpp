@@ -101,6 +101,7 @@ Status check_known_keys(const toml::table& table) {
       {"audit", {"flush_interval_ms", "checkpoint_interval_s", "checkpoint_file"}},
       {"exchange", {"webhook_backoff_ms", "webhook_max_failures", "webhook_allowed_networks"}},
       {"security", {"data_key_file", "audit_key_file", "audit_signing_key_file"}},
+      {"services", {"worker_interval_ms", "warning_working_days"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
         "argon2_parallelism", "session_idle_minutes", "session_absolute_hours", "lockout_failures",
@@ -245,6 +246,9 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
   ZT_TRY(read_string(table, "security.audit_signing_key_file", audit_signing_key_file));
   if (!audit_signing_key_file.empty()) config.audit_signing_key_file = audit_signing_key_file;
   ZT_TRY(apply_identity(table, config.identity));
+  ZT_TRY(read_int(table, "services.worker_interval_ms", 100, 3'600'000,
+                  config.services_worker_interval));
+  ZT_TRY(read_int(table, "services.warning_working_days", 0, 30, config.services_warning_days));
   return check_log_level(config.log_level);
 }
 

@@ -51,6 +51,11 @@ struct Config {
   std::filesystem::path audit_key_file = "./data/zhengtong-audit.key";
   std::filesystem::path audit_signing_key_file = "./data/zhengtong-audit-signing.pem";
   identity::IdentityConfig identity;  // [identity]: passwords, sessions, lockout, TOTP
+  // [services] worker_interval_ms (100–3 600 000): how often the services worker recomputes
+  // stale deadlines and issues reminders; warning_working_days (0–30): 预警 this many working
+  // days before a case's promised deadline.
+  std::chrono::milliseconds services_worker_interval{60'000};
+  int services_warning_days = 2;
 };
 
 // Reads `file` if given (an error if it is missing or invalid), else ./zhengtong.toml when it

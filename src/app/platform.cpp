@@ -131,7 +131,11 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
   }
   p->services_ = std::make_unique<services::Module>(
       database, p->audit_->log(), p->identity_->service(), p->calendar_->service(),
-      p->catalog_->service(), p->exchange_->query(), clock);
+      p->catalog_->service(), p->exchange_->query(), p->exchange_->sharing(), clock,
+      services::ModuleOptions{.worker_interval = config.services_worker_interval,
+                              .warning_days = config.services_warning_days,
+                              .node_id = p->node_id_,
+                              .on_worker_error = reporter(options.log, "services worker")});
   // Record indexes made before today's layout (a database of an earlier version) are replaced
   // once, here, before anything reads.
   auto upgraded = p->exchange_->exchange().upgrade_record_indexes();
@@ -172,7 +176,8 @@ void Platform::add_routes(http::Router& router, http::Metrics& metrics) {
 
 std::vector<core::BackgroundWorker*> Platform::workers() {
   std::vector<core::BackgroundWorker*> all;
-  for (auto module_workers : {audit_->workers(), exchange_->workers(), registry_->workers()}) {
+  for (auto module_workers :
+       {audit_->workers(), exchange_->workers(), registry_->workers(), services_->workers()}) {
     all.insert(all.end(), module_workers.begin(), module_workers.end());
   }
   return all;

@@ -113,7 +113,7 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
                               services_clock);
   services::CaseService cases(platform.database(), platform.audit().log(), identity,
                               platform.calendar().service(), catalog, platform.exchange().query(),
-                              items, services_clock);
+                              sharing, items, services_clock);
   auto services = demo::seed_services(
       identity, items, cases, platform.calendar().service(), services_clock, clock.now(), *report,
       {.city_code = options.city, .people = options.people, .seed = options.seed});

@@ -855,7 +855,7 @@ Result<ServicesFigures> seed_services(identity::IdentityService& identity,
   figures.cases = made;
   clock.set(now);
   // The stored deadlines (the worklists' due_before filter) as of now.
-  ZT_TRY(cases.recompute_deadlines());
+  ZT_TRY(cases.recompute_deadlines(/*every_running=*/true));
   figures.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return figures;

@@ -38,25 +38,37 @@ json::object integers_schema() {
   return schema::array_of(schema::integer());
 }
 json::object prefill_schema() {
-  return schema::array_of(
-      schema::object({{"target", schema::str()},
-                      {"resource", schema::str()},
-                      {"field", schema::str()},
-                      {"department", schema::str()},
-                      {"read_at", schema::integer()},
-                      {"value", schema::str()},
-                      {"found", schema::boolean()},
-                      {"edited",
-                       [] {
-                         json::object b = schema::boolean();
-                         b["description"] =
-                             "Form values only: the applicant changed the value before "
-                             "submitting (or in a correction), so the form's value is their own "
-                             "statement; value, department and read_at stay the registry's, for "
-                             "the record. Absent on materials.";
-                         return b;
-                       }()}},
-                     {"target", "resource", "field", "department", "read_at", "value", "found"}));
+  json::object edited = schema::boolean();
+  edited["description"] =
+      "Form values only: the applicant changed the value before submitting (or in a correction), "
+      "so the form's value is their own statement; value, department and read_at stay the "
+      "registry's, for the record. Absent on materials.";
+  return schema::array_of(schema::object(
+      {{"target", schema::str()},
+       {"resource", schema::str()},
+       {"field", schema::str()},
+       {"department", schema::str()},
+       {"read_at", schema::integer()},
+       {"value", schema::str()},
+       {"found", schema::boolean()},
+       {"edited", std::move(edited)},
+       {"applied", schema::boolean()},
+       {"disclosure", schema::enumeration({"full", "masked", "withheld"})},
+       {"reason",
+        schema::enumeration({"", "no_grant", "field_not_granted", "not_shared", "no_department"})}},
+      {"target", "resource", "field", "department", "read_at", "value", "found", "disclosure",
+       "reason"}));
+}
+
+json::object alert_schema() {
+  json::object s = schema::enumeration(kReminderKinds);
+  s["type"] = json::array{"string", "null"};
+  s["enum"].as_array().push_back(nullptr);
+  return s;
+}
+json::value alert_value(const std::string& alert) {
+  if (alert.empty()) return nullptr;
+  return json::value(alert);
 }
 
 constexpr auto kFeeShape =
@@ -204,13 +216,21 @@ constexpr auto kCaseShape = shape::of<CaseView>(
     shape::str("channel", cv(&Case::channel)),
     shape::one_of("state", cv(&Case::state), kCaseStates),
     shape::str("progress", &CaseView::progress, "The state in plain words."),
+    shape::raw(
+        "alert", [](const CaseView& v) { return alert_value(v.alert); }, alert_schema,
+        "The most severe reminder condition now: overdue (超期), promised_overdue, warning "
+        "(预警); null when none. The applicant sees only overdue."),
     shape::integer("step_index", cv(&Case::step_index)),
     shape::integer("version", cv(&Case::version)),
     shape::raw(
         "form", [](const CaseView& v) { return parsed_json(v.c.form); }, any_object),
     shape::raw(
         "prefill", [](const CaseView& v) { return parsed_json(v.c.prefill); }, prefill_schema,
-        "Each pre-filled value with its source department and the time it was read."),
+        "Each pre-filled value with its source department and the time it was read. The applicant "
+        "sees their values in full; anyone else through their department's access to the source "
+        "resource: disclosure masked (by the field's rule), or withheld (value \"\", the form's "
+        "copy null) with the reason — no_grant, field_not_granted, not_shared, no_department. "
+        "applied: the value was put into the form (the applicant had not given that field)."),
     shape::raw(
         "asked", [](const CaseView& v) { return parsed_json(v.c.correction); }, schema::strings,
         "What 补正 asks of the applicant now."),
@@ -244,6 +264,9 @@ constexpr auto kRowShape = shape::of<CaseRow>(
     shape::str("channel", rc(&Case::channel)),
     shape::one_of("state", rc(&Case::state), kCaseStates),
     shape::str("progress", &CaseRow::progress),
+    shape::raw(
+        "alert", [](const CaseRow& r) { return alert_value(r.alert); }, alert_schema,
+        "overdue (超期), promised_overdue, warning (预警) or null, as on the case."),
     shape::raw(
         "asked", [](const CaseRow& r) { return parsed_json(r.c.correction); }, schema::strings),
     shape::object("clock", &CaseRow::clock, kClockShape),
@@ -877,9 +900,61 @@ http::RouteDoc my_cases_doc() {
                        "invalid_query, invalid_paging; 403 forbidden.");
 }
 
+// --- reminders ----------------------------------------------------------------------------------
+
+constexpr auto kReminderShape = shape::of<Reminder>(
+    shape::integer("id", &Reminder::id), shape::str("number", &Reminder::case_number, "办件编号"),
+    shape::str("item_code", &Reminder::item_code), shape::str("item_name", &Reminder::item_name),
+    shape::integer("step_index", &Reminder::step_index, "The step; -1: the decision (决定)."),
+    shape::str("step", &Reminder::step_name),
+    shape::one_of("kind", &Reminder::kind, kReminderKinds,
+                  "warning: 预警, the promised deadline is near; promised_overdue: the promised "
+                  "deadline passed; overdue: 超期, the statutory deadline passed."),
+    shape::str("deadline", &Reminder::deadline, "The deadline it is about (YYYY-MM-DD)."),
+    shape::time("issued_at", &Reminder::issued_at));
+
+http::Response list_reminders(ReminderService& reminders, const http::Request& request) {
+  auto page = http::page_of(request, kMaxPage);
+  if (!page) return http::bad_page(kMaxPage);
+  store::ReminderFilter f{.before = page->after, .limit = page->limit};
+  if (auto kind = request.query_param("kind")) {
+    if (std::find(kReminderKinds.begin(), kReminderKinds.end(), *kind) == kReminderKinds.end()) {
+      return http::problem(400, "invalid_query", "kind is warning, promised_overdue or overdue.");
+    }
+    f.kind = std::string(*kind);
+  }
+  if (auto number = request.query_param("number")) f.case_number = std::string(*number);
+  auto found = reminders.list(*request.principal(), f);
+  if (!found.ok()) return http::problem(found.error());
+  return http::Response::json(200, http::page_json(*found, page->limit, kReminderShape,
+                                                   [](const Reminder& r) { return r.id; }));
+}
+
+http::RouteDoc list_reminders_doc() {
+  return {.summary = "Reminders for my department (催办 / 预警)",
+          .description =
+              "The reminders the services worker issued for the caller's department, newest "
+              "first: 预警 (warning) when a running case's promised deadline is the configured "
+              "number of working days away ([services] warning_working_days, default 2), "
+              "promised_overdue when it passed, 超期 (overdue) when the statutory deadline passed "
+              "— each once per case, step and kind, for the step's departments and the item's. "
+              "City-scope principals see every department's.\n\nWho: services.cases.read with a "
+              "department; city scope.\n\nErrors: 400 invalid_query, invalid_paging; 403 "
+              "forbidden.",
+          .tag = kTag,
+          .params =
+              http::with_paging({{.name = "kind",
+                                  .description = "Only this kind.",
+                                  .schema = schema::enumeration(kReminderKinds)},
+                                 {.name = "number", .description = "Only this case's (办件编号)."}},
+                                kMaxPage),
+          .responses = {{200, "Reminders", schema::page(kReminderShape.schema())}}};
+}
+
 }  // namespace
 
-void add_routes(http::Router& router, ItemService& items, CaseService& cases) {
+void add_routes(http::Router& router, ItemService& items, CaseService& cases,
+                ReminderService& reminders) {
   const http::RouteOptions pub{.access = http::Access::kPublic};
   const http::RouteOptions json_body{.body_limit = 256 * 1024, .accepts = {"application/json"}};
   const std::string manage(identity::permission::kItemsManage);
@@ -934,6 +1009,8 @@ void add_routes(http::Router& router, ItemService& items, CaseService& cases) {
              department_list_doc());
   router.add(http::Method::kGet, "/api/v1/services/my-cases",
              http::handler_of(case_list<&CaseService::mine>, cases), {}, my_cases_doc());
+  router.add(http::Method::kGet, "/api/v1/services/reminders",
+             http::handler_of(list_reminders, reminders), {}, list_reminders_doc());
 }
 
 }  // namespace zt::services

@@ -12,14 +12,17 @@
 //   POST /api/v1/services/cases/{number}/steps/{step_id}/claim|complete
 //   GET  /api/v1/services/worklists/window|department  worklists
 //   GET  /api/v1/services/my-cases                     我的办件
+//   GET  /api/v1/services/reminders                    催办 / 预警 for the caller's department
 // Thread-safety: registration only; the services are thread-safe.
 #pragma once
 
 #include "http/router.h"
+#include "services/reminder_service.h"
 #include "services/service.h"
 
 namespace zt::services {
 
-void add_routes(http::Router& router, ItemService& items, CaseService& cases);
+void add_routes(http::Router& router, ItemService& items, CaseService& cases,
+                ReminderService& reminders);
 
 }  // namespace zt::services

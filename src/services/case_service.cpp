@@ -5,6 +5,7 @@
 #include "exchange/records/validate.h"
 #include "identity/permissions.h"
 #include "identity/scope.h"
+#include "services/reminder_store.h"
 #include "services/service.h"
 
 #include <fmt/chrono.h>
@@ -12,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace zt::services {
 
@@ -127,7 +129,7 @@ json::array prefill_json(const std::vector<PrefilledValue>& values) {
     json::object o{{"target", p.target},   {"resource", p.resource},
                    {"field", p.field},     {"department", p.department},
                    {"read_at", p.read_at}, {"value", p.value},
-                   {"found", p.found}};
+                   {"found", p.found},     {"applied", p.applied}};
     if (p.target.rfind("form.", 0) == 0) o["edited"] = false;
     out.push_back(std::move(o));
   }
@@ -201,15 +203,18 @@ std::string progress_of(const Case& c) {
 CaseService::CaseService(db::Database& db, audit::AuditLog& audit,
                          identity::IdentityService& identity, calendar::CalendarService& calendar,
                          catalog::CatalogService& catalog, exchange::QueryService& query,
-                         ItemService& items, const core::Clock& clock)
+                         exchange::SharingService& sharing, ItemService& items,
+                         const core::Clock& clock, int warning_days)
     : db_(db),
       audit_(audit),
       identity_(identity),
       calendar_(calendar),
       catalog_(catalog),
       query_(query),
+      sharing_(sharing),
       items_(items),
-      clock_(clock) {}
+      clock_(clock),
+      warning_days_(warning_days) {}
 
 Result<std::optional<CaseService::Applicant>> CaseService::applicant_of(
     const core::Principal& actor) {
@@ -402,11 +407,12 @@ Result<CaseView> CaseService::file(const core::Principal& actor, FileInput input
   if (input.consent) {
     ZT_ASSIGN_OR_RETURN(auto values, prefill(item.def, c, context));
     json::object form = input.form;
-    for (const PrefilledValue& p : values) {
+    for (PrefilledValue& p : values) {
       if (!p.found || p.target.rfind("form.", 0) != 0) continue;
       const std::string name = p.target.substr(5);
       if (!empty_value(form.if_contains(name))) continue;  // the applicant's own value stays
       form[name] = p.value;
+      p.applied = true;
     }
     c.form = json::serialize(form);
     c.prefill = json::serialize(prefill_json(values));
@@ -433,6 +439,15 @@ Result<CaseView> CaseService::view(db::Connection& conn, Case c,
   return v;
 }
 
+std::string CaseService::alert_of(const Case& c, const CaseClock& clock, bool applicant) const {
+  if (c.state != state::kInReview && c.state != state::kDeciding) return {};
+  const core::Date today{core::china_date(clock_.now())};
+  for (std::string_view kind : alerts_of(clock, today, c.promised_limit, warning_days_)) {
+    if (!applicant || kind == "overdue") return std::string(kind);
+  }
+  return {};
+}
+
 Result<CaseView> CaseService::get(const core::Principal& actor, std::string_view number) {
   ZT_ASSIGN_OR_RETURN(auto snap, calendar_.snapshot());
   ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kRead));
@@ -440,7 +455,13 @@ Result<CaseView> CaseService::get(const core::Principal& actor, std::string_view
   if (!found) return case_not_found(number);
   ZT_ASSIGN_OR_RETURN(bool may, visible(conn, actor, *found));
   if (!may) return case_not_found(number);
-  return view(conn, std::move(*found), snap);
+  ZT_ASSIGN_OR_RETURN(auto self, applicant_of(actor));
+  const bool applicant = self && (found->applicant_user_id == self->user_id ||
+                                  (!self->key.empty() && found->applicant_key == self->key));
+  ZT_TRY(disclose(actor, applicant, *found));
+  ZT_ASSIGN_OR_RETURN(CaseView v, view(conn, std::move(*found), snap));
+  v.alert = alert_of(v.c, v.clock, applicant);
+  return v;
 }
 
 Result<std::optional<std::string>> CaseService::stored_deadline(
@@ -508,7 +529,9 @@ Status CaseService::commit_transition(db::Connection& conn, Case& c, std::string
   }
   e.detail = json::serialize(d);
   ZT_TRY(audit_.append(conn, std::move(e)));
-  return {};
+  // The reminders look at it again. Last, after the audit chain's lock, in the order the
+  // services worker takes them too (no deadlock between the two on PostgreSQL).
+  return store::watch_case(conn, c.id);
 }
 
 Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view number,
@@ -909,6 +932,7 @@ Result<std::vector<CaseRow>> CaseService::rows(db::Connection& conn, std::vector
     }
     CaseRow r;
     r.clock = clock_of(c, mine, *snap.calendar, now);
+    r.alert = alert_of(c, r.clock, false);
     r.progress = progress_of(c);
     r.cursor = c.id;
     r.c = std::move(c);
@@ -954,21 +978,31 @@ Result<CasePage> CaseService::mine(const core::Principal& actor, store::CaseFilt
       store::applicant_cases(conn, self->user_id, self->key.empty() ? "\x01" : self->key, filter));
   CasePage page;
   ZT_ASSIGN_OR_RETURN(page.items, rows(conn, std::move(cases)));
+  for (CaseRow& r : page.items) {
+    // The applicant hears of the statutory deadline passing, not of the departments' warnings.
+    r.alert = r.alert == "overdue" ? r.alert : "";
+    if (!r.alert.empty()) r.progress += "（已超过法定办结时限，已向承办部门催办）";
+  }
   if (int(page.items.size()) == filter.limit) page.next_cursor = page.items.back().cursor;
   return page;
 }
 
-Result<std::int64_t> CaseService::recompute_deadlines() {
+Result<std::int64_t> CaseService::recompute_deadlines(bool every_running) {
   ZT_ASSIGN_OR_RETURN(auto snap, calendar_.snapshot());
+  const std::int64_t older_than =
+      every_running ? std::numeric_limits<std::int64_t>::max() : snap.epoch;
   std::int64_t after = 0, changed = 0;
   for (;;) {
     ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
     ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    ZT_ASSIGN_OR_RETURN(auto batch, store::running_cases(conn, after, 500));
+    ZT_ASSIGN_OR_RETURN(auto batch, store::stale_cases(conn, older_than, after, 500));
     for (const Case& c : batch) {
       ZT_ASSIGN_OR_RETURN(auto d, stored_deadline(conn, c, snap));
-      if (d != c.stored_deadline || c.deadline_epoch != snap.epoch) {
-        ZT_TRY(store::set_stored_deadline(conn, c.id, d, snap.epoch));
+      // A transition meanwhile wrote its own (newer) deadline: leave it.
+      ZT_ASSIGN_OR_RETURN(bool written,
+                          store::set_stored_deadline(conn, c.id, c.version, d, snap.epoch));
+      if (written) {
+        ZT_TRY(store::watch_case(conn, c.id));
         ++changed;
       }
       after = c.id;

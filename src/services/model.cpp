@@ -377,4 +377,20 @@ CaseClock clock_of(const Case& c, std::span<const CasePause> pauses,
   return out;
 }
 
+std::vector<std::string_view> alerts_of(const CaseClock& clock, core::Date today,
+                                        std::int64_t promised_limit, int warning_days) {
+  std::vector<std::string_view> out;
+  if (!clock.running || clock.paused) return out;
+  const std::string day = core::format_iso_date(today);
+  // ISO dates compare as text.
+  if (clock.statutory_deadline && day > *clock.statutory_deadline) out.push_back("overdue");
+  if (clock.promised_deadline && day > *clock.promised_deadline) {
+    out.push_back("promised_overdue");
+  } else if (promised_limit > 0 && clock.promised_remaining &&
+             *clock.promised_remaining <= warning_days) {
+    out.push_back("warning");
+  }
+  return out;
+}
+
 }  // namespace zt::services

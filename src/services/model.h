@@ -235,6 +235,7 @@ struct PrefilledValue {
   std::int64_t read_at = 0;
   std::string value;  // as text; empty when the record had none
   bool found = false;
+  bool applied = false;  // put into the form (the applicant had not given the field)
 };
 
 struct Case {
@@ -287,6 +288,21 @@ struct CaseClock {
   std::int64_t paused_working_days = 0;
   bool calendar_incomplete = false;
 };
+
+// --- reminders (催办 / 预警) --------------------------------------------------------------------
+
+// What a reminder says, most severe first: the statutory deadline passed (超期), the promised one
+// passed, the promised one `warning_days` working days away or less (预警).
+inline constexpr std::array<std::string_view, 3> kReminderKinds = {"overdue", "promised_overdue",
+                                                                   "warning"};
+inline constexpr int kDefaultWarningDays = 2;
+
+// The reminder kinds whose condition holds for a case with `clock` on `today`, most severe first
+// (empty when none, or when the clock does not run): overdue when today is after the statutory
+// deadline, promised_overdue after the promised one, warning when the promised limit is not 0,
+// today is not after the promised deadline and at most `warning_days` working days remain. Pure.
+std::vector<std::string_view> alerts_of(const CaseClock& clock, core::Date today,
+                                        std::int64_t promised_limit, int warning_days);
 
 // The pauses as the calendar counts them: a pause started on day S and ended on day E stops the
 // clock on S+1..E (the day it starts already ran; like the day of acceptance, the clock starts

@@ -1,27 +1,40 @@
 #include "services/module.h"
 
 #include "services/api.h"
+#include "services/reminder_store.h"
 #include "services/store.h"
+
+#include <algorithm>
 
 namespace zt::services {
 
 Module::Module(db::Database& database, audit::AuditLog& audit, identity::IdentityService& identity,
                calendar::CalendarService& calendar, catalog::CatalogService& catalog,
-               exchange::QueryService& query, const core::Clock& clock)
+               exchange::QueryService& query, exchange::SharingService& sharing,
+               const core::Clock& clock, ModuleOptions options)
     : items_(database, audit, identity, clock),
-      cases_(database, audit, identity, calendar, catalog, query, items_, clock) {
-  // A failed recomputation leaves the stored deadlines of an older epoch: the worklists' filter
-  // is off until the next change, the deadlines shown (computed on read) are not.
-  calendar.on_change(
-      [this](const calendar::CalendarChange&) { (void)cases_.recompute_deadlines(); });
+      cases_(database, audit, identity, calendar, catalog, query, sharing, items_, clock,
+             options.warning_days),
+      reminders_(database, audit, calendar, clock, options.warning_days),
+      // The lease outlasts a few passes (30 s at least), so a node that dies hands the work on
+      // within it.
+      lease_(database, clock, "services-clock", options.node_id,
+             std::max<std::chrono::milliseconds>(options.worker_interval * 6,
+                                                 std::chrono::seconds(30))),
+      worker_(cases_, reminders_, options.worker_interval, std::move(options.on_worker_error),
+              &lease_) {
+  calendar.on_change([this](const calendar::CalendarChange&) { worker_.worker().wake(); });
 }
 
 void Module::add_routes(http::Router& router) {
-  services::add_routes(router, items_, cases_);
+  services::add_routes(router, items_, cases_, reminders_);
 }
 
 std::vector<db::Migration> Module::migrations() {
-  return services::migrations();
+  std::vector<db::Migration> all = services::migrations();
+  for (auto& m : reminder_migrations())
+    all.push_back(std::move(m));
+  return all;
 }
 
 }  // namespace zt::services

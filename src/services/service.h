@@ -28,13 +28,24 @@
 // it (model.h calendar_pauses). Deadlines are computed on every read from the stored pauses and
 // the calendar in force, so a change of a day moves them at once on every node. The statutory
 // deadline is also stored (with the calendar epoch) for the worklists' due_before filter: written
-// at each transition and recomputed for running cases when the calendar changes (on_change).
+// at each transition and, for running cases computed under an older epoch, recomputed by the
+// services worker (worker.h: lease-claimed, whichever node changed the calendar).
+//
+// Alerts: every worklist row and case names the most severe reminder condition that holds now
+// (model.h alerts_of: overdue 超期, promised_overdue, warning 预警), the same rule the worker
+// issues reminders by; the applicant's 我的办件 shows only the overdue ones, in its progress too.
 //
 // Tell us once: with the applicant's consent at filing, the form fields and 免提交 materials
 // that name a registry attribute are read through the exchange read path (QueryService::record)
 // as the providing department's system reader, with the item's purpose and the case number as
 // X-Case-Id — audited, and listed under the applicant's /api/v1/me/data-access — each value kept
-// with its source department and time.
+// with its source department and time. The read is the applicant's own, made for them with
+// their consent (as in 我的档案), so it returns their values in full. Everyone else who sees the
+// case reads those values only as far as their own department's access to the source resource
+// goes (exchange SharingService::access_for_department, the rules of exchange/records/access.h):
+// a field it does not read is withheld (with a reason: no_grant, field_not_granted, not_shared,
+// no_department), a personal field it does not unmask is masked by the field's rule. Values the
+// applicant typed are their statement and shown as given (disclosure.cpp).
 //
 // Errors: 400 "invalid_item", "invalid_body", "invalid_form" (naming the field); 403
 // "forbidden"; 404 "item_not_found", "case_not_found", "step_not_found",
@@ -51,6 +62,7 @@
 #include "core/request_context.h"
 #include "db/database.h"
 #include "exchange/records/service.h"
+#include "exchange/sharing/service.h"
 #include "identity/service.h"
 #include "services/model.h"
 #include "services/store.h"
@@ -113,6 +125,7 @@ class ItemService {
 struct CaseView {
   Case c;
   CaseClock clock;
+  std::string alert;  // the most severe of alerts_of now, "" when none
   std::vector<CaseStep> steps;
   std::vector<CaseEvent> events;
   std::vector<CasePause> pauses;
@@ -123,6 +136,7 @@ struct CaseView {
 struct CaseRow {
   Case c;
   CaseClock clock;
+  std::string alert;  // as CaseView::alert
   std::string progress;
   std::int64_t cursor = 0;
 };
@@ -161,7 +175,8 @@ class CaseService {
  public:
   CaseService(db::Database& db, audit::AuditLog& audit, identity::IdentityService& identity,
               calendar::CalendarService& calendar, catalog::CatalogService& catalog,
-              exchange::QueryService& query, ItemService& items, const core::Clock& clock);
+              exchange::QueryService& query, exchange::SharingService& sharing, ItemService& items,
+              const core::Clock& clock, int warning_days = kDefaultWarningDays);
 
   // A new case (draft) under the published version of the item; pre-filled when consented.
   Result<CaseView> file(const core::Principal& actor, FileInput input,
@@ -184,9 +199,11 @@ class CaseService {
   Result<CasePage> department(const core::Principal& actor, store::CaseFilter filter);
   Result<CasePage> mine(const core::Principal& actor, store::CaseFilter filter);
 
-  // Recomputes the stored deadline of every running case (after a calendar change). Success:
-  // how many were rewritten.
-  Result<std::int64_t> recompute_deadlines();
+  // Recomputes the stored deadline of the running cases computed under an older calendar epoch
+  // than the one in force (the services worker), each only if the case did not change meanwhile,
+  // and marks them for the reminders; `every_running`: every running case's (the demo seeder,
+  // after moving its clock). Success: how many were rewritten.
+  Result<std::int64_t> recompute_deadlines(bool every_running = false);
 
  private:
   struct Applicant {
@@ -199,6 +216,11 @@ class CaseService {
   // Whether `actor` may see `c` (the rule above), on conn.
   Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
   Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);
+  // The alert of a case with `clock` now (CaseView::alert); `applicant`: only overdue ones.
+  std::string alert_of(const Case& c, const CaseClock& clock, bool applicant) const;
+  // The pre-filled values of `c` (its form and prefill) as `actor` may see them: in full for
+  // the applicant, through the actor's department's access otherwise (disclosure.cpp).
+  Status disclose(const core::Principal& actor, bool applicant, Case& c);
   // The case `number` with its steps and the index of step `step_id`, on conn, for claiming or
   // completing it: 404 case_not_found unless `actor` sees the case, 404 step_not_found unless the
   // step is of the actor's department, 409 invalid_transition (`action`) unless in review.
@@ -230,8 +252,10 @@ class CaseService {
   calendar::CalendarService& calendar_;
   catalog::CatalogService& catalog_;
   exchange::QueryService& query_;
+  exchange::SharingService& sharing_;
   ItemService& items_;
   const core::Clock& clock_;
+  const int warning_days_;
   std::atomic<std::uint64_t> sequence_{0};  // this node's filing placeholders
 };
 

@@ -384,11 +384,12 @@ Result<bool> update_case(db::Connection& conn, const Case& c) {
   return n > 0;
 }
 
-Status set_stored_deadline(db::Connection& conn, std::int64_t id,
-                           const std::optional<std::string>& d, std::int64_t epoch) {
-  return db::done(
-      conn.exec("UPDATE service_case SET statutory_deadline = ?, deadline_epoch = ? WHERE id = ?",
-                d, epoch, id));
+Result<bool> set_stored_deadline(db::Connection& conn, std::int64_t id, std::int64_t version,
+                                 const std::optional<std::string>& d, std::int64_t epoch) {
+  ZT_ASSIGN_OR_RETURN(auto n, conn.exec("UPDATE service_case SET statutory_deadline = ?, "
+                                        "deadline_epoch = ? WHERE id = ? AND version = ?",
+                                        d, epoch, id, version));
+  return n > 0;
 }
 
 Result<std::vector<CaseStep>> steps(db::Connection& conn, std::int64_t case_id) {
@@ -596,12 +597,14 @@ Result<std::vector<Case>> applicant_cases(db::Connection& conn, std::int64_t use
   return db::map_rows<Case>(conn.query(sql, std::span<const db::Param>(params)), case_of);
 }
 
-Result<std::vector<Case>> running_cases(db::Connection& conn, std::int64_t after, int limit) {
+Result<std::vector<Case>> stale_cases(db::Connection& conn, std::int64_t epoch, std::int64_t after,
+                                      int limit) {
   return db::map_rows<Case>(
       conn.query(fmt::format("SELECT {} FROM service_case WHERE state IN ('in_review', "
-                             "'correction', 'special', 'deciding') AND id > ? ORDER BY id LIMIT {}",
+                             "'correction', 'special', 'deciding') AND deadline_epoch < ? AND "
+                             "id > ? ORDER BY id LIMIT {}",
                              case_columns(), limit),
-                 after),
+                 epoch, after),
       case_of);
 }
 

@@ -69,8 +69,9 @@ Result<std::optional<Case>> find_case(db::Connection& conn, std::string_view num
 // Writes every mutable column of `c` and moves its version by one, when the stored version is
 // still c.version. Success: whether it was (false: someone else changed the case first).
 Result<bool> update_case(db::Connection& conn, const Case& c);
-Status set_stored_deadline(db::Connection& conn, std::int64_t id,
-                           const std::optional<std::string>& d, std::int64_t epoch);
+// Only while the case is still at `version`: false when a transition moved it meanwhile.
+Result<bool> set_stored_deadline(db::Connection& conn, std::int64_t id, std::int64_t version,
+                                 const std::optional<std::string>& d, std::int64_t epoch);
 
 Result<std::vector<CaseStep>> steps(db::Connection& conn, std::int64_t case_id);
 Status insert_step(db::Connection& conn, const CaseStep& s);
@@ -114,8 +115,10 @@ Result<std::vector<Case>> department_cases(db::Connection& conn, std::int64_t de
 // A citizen's or enterprise's cases: filed by their account or naming their id number / uscc.
 Result<std::vector<Case>> applicant_cases(db::Connection& conn, std::int64_t user,
                                           std::string_view key, const CaseFilter& filter);
-// Running cases after `after` (by id), for recomputing the stored deadlines.
-Result<std::vector<Case>> running_cases(db::Connection& conn, std::int64_t after, int limit);
+// Running cases after `after` (by id) whose stored deadline was computed under an epoch before
+// `epoch`, for recomputing them.
+Result<std::vector<Case>> stale_cases(db::Connection& conn, std::int64_t epoch, std::int64_t after,
+                                      int limit);
 
 }  // namespace store
 

@@ -121,7 +121,17 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
 
   auto database_url = test_database_url(server->dir_, error);
   if (!database_url) return nullptr;
-  if (options.fresh_database && database_url->rfind("postgres", 0) == 0) {
+  if (options.node_of != nullptr) {
+    database_url = options.node_of->database_url_;
+    for (const char* key : {"data.key", "audit.key", "audit-signing.pem"}) {
+      std::error_code ec;
+      fs::copy_file(options.node_of->dir_ / key, server->dir_ / key, ec);
+      if (ec) {
+        error = fmt::format("cannot copy the other node's {}: {}", key, ec.message());
+        return nullptr;
+      }
+    }
+  } else if (options.fresh_database && database_url->rfind("postgres", 0) == 0) {
     const std::string schema = "zt_it_" + server->dir_.filename().string().substr(15);
     std::string schema_name;
     for (char ch : schema) {
@@ -142,6 +152,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
                      std::string("options=-csearch_path%3D") + schema_name;
   }
 
+  server->database_url_ = *database_url;
   const fs::path config_file = server->dir_ / "zhengtong.toml";
   {
     std::ofstream config(config_file);
@@ -184,6 +195,10 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         config << (i ? ", " : "") << toml_string(options.webhook_allowed_networks[i]);
       }
       config << "]\n";
+    }
+    if (options.services_worker_interval_ms > 0) {
+      config << "\n[services]\nworker_interval_ms = " << options.services_worker_interval_ms
+             << "\n";
     }
     if (!config) {
       error = "cannot write " + config_file.string();

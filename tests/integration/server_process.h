@@ -60,6 +60,14 @@ struct ServerOptions {
   // [exchange] webhook_allowed_networks: the tests' receivers listen on loopback, which the
   // server refuses by default; empty writes no list (the server's default rule).
   std::vector<std::string> webhook_allowed_networks = {"127.0.0.0/8"};
+  // [services] worker_interval_ms: how often the services worker runs; 0 writes none (the
+  // server's default, a minute).
+  int services_worker_interval_ms = 0;
+  // Another node of this running server: the same database (its fresh schema too) and a copy of
+  // its keys (data key, audit chain and signing keys), with a directory and node id of its own —
+  // two nodes on one database, as production runs them on one PostgreSQL. It must outlive this
+  // one (stop this one first).
+  const class ServerProcess* node_of = nullptr;
 };
 
 class ServerProcess {
@@ -112,8 +120,9 @@ class ServerProcess {
   mutable std::mutex stderr_mutex_;  // guards stderr_
   std::string stderr_;
   std::thread drain_;
-  std::string pg_url_;     // fresh_database on PostgreSQL: the server's base URL
-  std::string pg_schema_;  // and the schema to drop
+  std::string database_url_;  // as written into the config (node_of reads it)
+  std::string pg_url_;        // fresh_database on PostgreSQL: the server's base URL
+  std::string pg_schema_;     // and the schema to drop
 };
 
 // The database URL the tests use for a server whose temporary directory is `dir`, from

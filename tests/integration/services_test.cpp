@@ -25,7 +25,8 @@ using namespace std::chrono;
 class ServicesTest : public HubTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(open_city({.controllable_clock = true}));
+    // The services worker (deadlines, reminders) looks every 200 ms.
+    ASSERT_TRUE(open_city({.controllable_clock = true, .services_worker_interval_ms = 200}));
     // The deadline test walks the clock for four weeks: sessions outlive it.
     expect(
         city().call("PUT", "/api/v1/security/policy", city().secadmin(),
@@ -548,6 +549,9 @@ TEST_F(ServicesTest, DeadlinesCrossAHolidayAndAMakeUpDayAndPausesMoveThemExactly
                      json::object{{"working", false}, {"reason", "台风停工"}}));
   c = get(number, mz_officer_);
   EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(d(25)));
+  // The stored one (the filter's) once the services worker has run.
+  for (int attempt = 0; attempt < 100 && listed(d(24)) != 0u; ++attempt)
+    std::this_thread::sleep_for(milliseconds(100));
   EXPECT_EQ(listed(d(24)), 0u);
   EXPECT_EQ(listed(d(25)), 1u);
   // The window's list filters by the stored deadline too, in the case's state.
@@ -802,6 +806,341 @@ TEST_F(ServicesTest, ThePrefillReadIsShownToTheApplicantWithItsCaseNumber) {
                  json::object{{"form", {{"name", "张三"}, {"phone", "13812345678"}}}}));
   EXPECT_EQ(typed.at("form").at("phone"), "13812345678");
   EXPECT_TRUE(typed.at("prefill").as_array().empty());
+}
+
+// --- background work: reminders and stored deadlines (lease-claimed) ----------------------------
+
+// The calendar by the weekday rule around today (a schedule with no holidays, test data), so the
+// reminder tests count plain weeks; and the next Monday at least a day ahead.
+class ServicesWorkerTest : public ServicesTest {
+ protected:
+  sys_days weekday_calendar() {
+    json::array years;
+    for (int y = int(year_month_day{today()}.year());
+         y <= int(year_month_day{today() + days{60}}.year()); ++y) {
+      years.push_back(
+          json::object{{"year", y}, {"off", json::array{}}, {"working", json::array{}}});
+    }
+    expect(city().call("POST", "/api/v1/calendar/schedules", data_admin_,
+                       json::object{{"source", "测试日历"}, {"years", years}}));
+    sys_days m = today() + days{1};
+    while (weekday{m} != Monday)
+      m += days{1};
+    return m;
+  }
+
+  // The reminders `token` sees on the server at `port` (0: this test's server).
+  json::array reminders(const std::string& token, std::uint16_t port = 0,
+                        const std::string& query = "") {
+    City on(port ? port : this->port());
+    json::value page = expect(on.call("GET", "/api/v1/services/reminders" + query, token));
+    return page.is_object() ? page.at("items").as_array() : json::array{};
+  }
+  // Waits (up to 15 s) until `token` sees `n` reminders, then a second more (five passes of
+  // the worker) so that a duplicate would show; the reminders then.
+  json::array settled_reminders(const std::string& token, std::size_t n, std::uint16_t port = 0) {
+    for (int attempt = 0; attempt < 150 && reminders(token, port).size() < n; ++attempt)
+      std::this_thread::sleep_for(milliseconds(100));
+    std::this_thread::sleep_for(seconds(1));
+    return reminders(token, port);
+  }
+  static std::vector<std::string> kinds(const json::array& items) {
+    std::vector<std::string> out;
+    for (const json::value& r : items)
+      out.emplace_back(r.at("kind").as_string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // The audit records of `action` (the administrators' sessions end twelve hours after sign-in:
+  // before the clock moves far).
+  json::array audited(std::string_view action) {
+    json::value page =
+        expect(city().call("GET", fmt::format("/api/v1/audit/records?action={}&limit=100", action),
+                           city().auditadmin()));
+    return page.is_object() ? page.at("items").as_array() : json::array{};
+  }
+  json::value row_of(const std::string& token, const std::string& path) {
+    json::value page = expect(city().call("GET", path, token));
+    if (!page.is_object() || page.at("items").as_array().empty()) return nullptr;
+    return page.at("items").at(0);
+  }
+};
+
+TEST_F(ServicesWorkerTest, RemindersAreIssuedOnceAsTheDeadlinesNearAndPass) {
+  const sys_days m = weekday_calendar();
+  // At once, before the clock moves: a promised limit of one working day is within the warning
+  // on acceptance — one reminder for 公安, issued and audited by the system.
+  json::object quick = item("GA-HJ-009", "户籍证明", json::array{step("审查", {ga_})}, 2, 1);
+  quick["department_id"] = ga_;
+  expect(city().call("POST", "/api/v1/services/items", ga_admin_, quick), 201);
+  expect(city().call("POST", "/api/v1/services/items/GA-HJ-009/publish", ga_admin_));
+  const std::string soon = file(zhang_, "GA-HJ-009");
+  expect(act(soon, "accept", clerk_));
+  json::array first = settled_reminders(ga_officer_, 1);
+  ASSERT_EQ(first.size(), 1u) << json::serialize(first);
+  EXPECT_EQ(first[0].at("kind"), "warning");
+  json::array records = audited("services.reminder.issue");
+  ASSERT_EQ(records.size(), 1u) << json::serialize(records);
+  EXPECT_EQ(records[0].at("object_id"), json::value(soon));
+  EXPECT_EQ(records[0].at("actor_name"), "services");
+  EXPECT_EQ(records[0].at("actor_kind"), "system");
+  EXPECT_TRUE(reminders(mz_officer_).empty());
+  expect(act(soon, "withdraw", zhang_, {{"reason", "不再申请"}}));
+
+  publish_item(item("MZ-DB-001", "最低生活保障",
+                    json::array{step("审查", {mz_}), step("决定", {mz_})},
+                    /*statutory=*/8, /*promised=*/5));
+  move_to(m, 10);
+  const std::string number = file(zhang_, "MZ-DB-001");
+  json::value c = expect(act(number, "accept", clerk_));
+  // Accepted Monday M: promised deadline Monday M+7, statutory Thursday M+10.
+  EXPECT_EQ(c.at("clock").at("promised_deadline"), json::value(iso(m + days{7})));
+  EXPECT_EQ(c.at("clock").at("statutory_deadline"), json::value(iso(m + days{10})));
+  EXPECT_TRUE(c.at("alert").is_null());
+
+  // Wednesday M+2: three working days left (M+3, M+4, M+7), no 预警 yet.
+  move_to(m + days{2}, 10);
+  EXPECT_TRUE(settled_reminders(mz_officer_, 1).empty());
+  // Thursday M+3: two left — one 预警 for the step's department, however often the worker runs.
+  move_to(m + days{3}, 10);
+  json::array issued = settled_reminders(mz_officer_, 1);
+  ASSERT_EQ(issued.size(), 1u) << json::serialize(issued);
+  EXPECT_EQ(issued[0].at("kind"), "warning");
+  EXPECT_EQ(issued[0].at("number"), json::value(number));
+  EXPECT_EQ(issued[0].at("step"), "审查");
+  EXPECT_EQ(issued[0].at("step_index"), 0);
+  EXPECT_EQ(issued[0].at("deadline"), json::value(iso(m + days{7})));
+  EXPECT_EQ(row_of(mz_officer_, "/api/v1/services/worklists/department").at("alert"), "warning");
+  EXPECT_EQ(get(number, mz_officer_).at("alert"), "warning");
+  // The applicant is not told of the departments' warning; others see no reminder.
+  EXPECT_TRUE(row_of(zhang_, "/api/v1/services/my-cases").at("alert").is_null());
+  EXPECT_EQ(reminders(ga_officer_).size(), 1u);  // its own case's only
+  EXPECT_TRUE(
+      IsProblem(city().call("GET", "/api/v1/services/reminders", zhang_), 403, "forbidden"));
+  EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/reminders?kind=soon", mz_officer_),
+                        400, "invalid_query"));
+
+  // Tuesday M+8: the promised deadline passed. Friday M+11: the statutory one too (超期).
+  move_to(m + days{8}, 10);
+  issued = settled_reminders(mz_officer_, 2);
+  EXPECT_EQ(kinds(issued), (std::vector<std::string>{"promised_overdue", "warning"}));
+  move_to(m + days{11}, 10);
+  issued = settled_reminders(mz_officer_, 3);
+  EXPECT_EQ(kinds(issued), (std::vector<std::string>{"overdue", "promised_overdue", "warning"}));
+  EXPECT_EQ(issued[0].at("kind"), "overdue");  // newest first
+  EXPECT_EQ(issued[0].at("deadline"), json::value(iso(m + days{10})));
+  EXPECT_EQ(reminders(mz_officer_, 0, "?kind=overdue").size(), 1u);
+  EXPECT_EQ(row_of(mz_officer_, "/api/v1/services/worklists/department").at("alert"), "overdue");
+  // 我的办件: the applicant's own overdue case says so.
+  json::value mine = row_of(zhang_, "/api/v1/services/my-cases");
+  EXPECT_EQ(mine.at("alert"), "overdue");
+  EXPECT_NE(std::string(mine.at("progress").as_string()).find("已超过法定办结时限"),
+            std::string::npos)
+      << mine.at("progress");
+
+  // The next step is a new stage: its department hears that the deadlines passed, once; so
+  // does the decision, a stage of its own.
+  pass_step(number, mz_officer_, mz_);
+  issued = settled_reminders(mz_officer_, 5);
+  EXPECT_EQ(kinds(issued), (std::vector<std::string>{"overdue", "overdue", "promised_overdue",
+                                                     "promised_overdue", "warning"}));
+  EXPECT_EQ(issued[0].at("step"), "决定");
+  pass_step(number, mz_officer_, mz_);
+  issued = settled_reminders(mz_officer_, 7);
+  ASSERT_EQ(issued.size(), 7u);
+  EXPECT_EQ(issued[0].at("step_index"), -1);
+  // Decided cases are not reminded of any more.
+  expect(act(number, "decide", mz_officer_, {{"decision", "approve"}, {"reason", "符合条件"}}));
+  move_to(m + days{14}, 10);
+  EXPECT_EQ(settled_reminders(mz_officer_, 7).size(), 7u);
+}
+
+TEST_F(ServicesWorkerTest, TheHandlingDepartmentSeesPrefilledValuesAsItsGrantSays) {
+  // 人口基础库 of the 大数据管理中心 with 张三's record; 民政 granted id_number, name and phone
+  // (masked), not the address; 公安 granted nothing.
+  json::object golden = population("DSJ-RK01");
+  golden["name"] = "人口基础库";
+  ASSERT_TRUE(publish(golden, data_admin_));
+  const std::string dsj_officer = city().staff("dsj_officer", dsj_, {"dept_officer"});
+  const std::string dsj_admin = city().staff("dsj_dept_admin", dsj_, {"dept_admin"});
+  ASSERT_FALSE(dsj_officer.empty());
+  ASSERT_FALSE(dsj_admin.empty());
+  auto ingested = city().send("POST", "/api/v1/resources/DSJ-RK01/records", dsj_officer,
+                              json::serialize(json::object{{"id_number", zhang_id_},
+                                                           {"name", "张三"},
+                                                           {"phone", "13812345678"},
+                                                           {"address", "温州市鹿城区五马街1号"}}) +
+                                  "\n",
+                              {{"Content-Type", "application/x-ndjson"}});
+  ASSERT_TRUE(ingested && ingested->status == 200) << (ingested ? ingested->body : "");
+  json::value asked =
+      expect(city().call("POST", "/api/v1/sharing/requests", mz_officer_,
+                         json::object{{"resource", "DSJ-RK01"},
+                                      {"purpose", "最低生活保障审核"},
+                                      {"legal_basis", "《社会救助暂行办法》"},
+                                      {"fields", json::array{"id_number", "name", "phone"}},
+                                      {"duration_days", 30}}),
+             201);
+  ASSERT_TRUE(asked.is_object());
+  expect(city().call("POST",
+                     fmt::format("/api/v1/sharing/requests/{}/approve", asked.at("id").as_int64()),
+                     dsj_admin, json::object{}));
+
+  json::object body = item("MZ-DB-003", "临时救助", json::array{step("联合审查", {mz_, ga_})});
+  body["form"].as_array()[1].as_object()["prefill"] =
+      json::object{{"resource", "DSJ-RK01"}, {"field", "phone"}};
+  publish_item(body);
+  auto file_with = [&](json::object form) {
+    json::value c = expect(
+        city().call(
+            "POST", "/api/v1/services/cases", zhang_,
+            json::object{{"item_code", "MZ-DB-003"}, {"consent", true}, {"form", std::move(form)}}),
+        201);
+    if (!c.is_object()) return std::string();
+    const std::string number(c.at("number").as_string());
+    expect(act(number, "submit", zhang_));
+    expect(act(number, "accept", clerk_));
+    return number;
+  };
+  auto prefilled = [](const json::value& c, std::string_view target) -> json::object {
+    for (const json::value& p : c.at("prefill").as_array()) {
+      if (p.at("target") == json::value(std::string(target))) return p.as_object();
+    }
+    ADD_FAILURE() << "no prefill " << target << " in " << json::serialize(c);
+    return {};
+  };
+  const std::string number = file_with({{"household_size", 3}});
+
+  // The applicant: their own values in full.
+  json::value mine = get(number, zhang_);
+  EXPECT_EQ(mine.at("form").at("name"), "张三");
+  EXPECT_EQ(mine.at("form").at("phone"), "13812345678");
+  EXPECT_EQ(prefilled(mine, "material.户口簿").at("value"), "温州市鹿城区五马街1号");
+  EXPECT_EQ(prefilled(mine, "form.phone").at("disclosure"), "full");
+
+  // 民政: masked as its grant says, the address withheld; what the applicant typed in full.
+  json::value mz = get(number, mz_officer_);
+  EXPECT_EQ(mz.at("form").at("name"), "张*");
+  EXPECT_EQ(mz.at("form").at("phone"), "138****5678");
+  EXPECT_EQ(mz.at("form").at("household_size"), 3);
+  EXPECT_EQ(prefilled(mz, "form.name").at("disclosure"), "masked");
+  EXPECT_EQ(prefilled(mz, "form.phone").at("value"), "138****5678");
+  json::object address = prefilled(mz, "material.户口簿");
+  EXPECT_EQ(address.at("disclosure"), "withheld");
+  EXPECT_EQ(address.at("reason"), "field_not_granted");
+  EXPECT_EQ(address.at("value"), "");
+  EXPECT_EQ(mz.at("prefill").as_array().size(), 3u);
+
+  // 公安 (routed by the 并联 step, no grant on the resource): every pre-filled value withheld.
+  json::value ga = get(number, ga_officer_);
+  EXPECT_TRUE(ga.at("form").at("name").is_null()) << json::serialize(ga.at("form"));
+  EXPECT_TRUE(ga.at("form").at("phone").is_null());
+  EXPECT_EQ(ga.at("form").at("household_size"), 3);
+  for (const json::value& p : ga.at("prefill").as_array()) {
+    EXPECT_EQ(p.at("disclosure"), "withheld") << json::serialize(p);
+    EXPECT_EQ(p.at("reason"), "no_grant");
+    EXPECT_EQ(p.at("value"), "");
+  }
+  // The provider's own officer would read the source in full; a transition's answer is the
+  // same view as a read.
+  json::value claimed = expect(city().call(
+      "POST", fmt::format("/api/v1/services/cases/{}/steps/{}/claim", number, live_step(ga, ga_)),
+      ga_officer_));
+  EXPECT_TRUE(claimed.at("form").at("name").is_null());
+
+  // A phone the applicant typed is their statement: in full; the registry's value beside it
+  // is still masked.
+  const std::string typed = file_with({{"phone", "13900001111"}});
+  json::value mz2 = get(typed, mz_officer_);
+  EXPECT_EQ(mz2.at("form").at("phone"), "13900001111");
+  EXPECT_EQ(prefilled(mz2, "form.phone").at("applied"), false);
+  EXPECT_EQ(prefilled(mz2, "form.phone").at("value"), "138****5678");
+  EXPECT_EQ(mz2.at("form").at("name"), "张*");
+}
+
+// Two server processes on one PostgreSQL: each reminder once, and a day changed through node
+// A's route moves node B's due_before filter once a worker (either node's) has run.
+TEST_F(ServicesWorkerTest, TwoNodesIssueEachReminderOnceAndFollowACalendarChange) {
+  const char* backend = std::getenv("ZT_TEST_DATABASE_URL");
+  if (backend == nullptr || std::string_view(backend) != "postgresql") {
+    GTEST_SKIP() << "two nodes share one PostgreSQL";
+  }
+  const sys_days m = weekday_calendar();
+  publish_item(item("MZ-DB-001", "最低生活保障",
+                    json::array{step("审查", {mz_}), step("决定", {mz_})}, 8, 5));
+  move_to(m, 10);
+  const std::string number = file(zhang_, "MZ-DB-001");
+  expect(act(number, "accept", clerk_));
+
+  std::string error;
+  auto b = ServerProcess::start(
+      {.controllable_clock = true, .services_worker_interval_ms = 200, .node_of = &server()},
+      error);
+  ASSERT_TRUE(b) << error;
+  City on_b(b->port());
+  auto now_at = [&](std::uint16_t at) {
+    std::string e;
+    auto r = zt::test::fetch(at, "GET", "/api/v1/debug/clock", e);
+    const std::string now(r ? std::string(r->json().at("now").as_string()) : "");
+    auto field = [&](std::size_t from, std::size_t n) { return std::stoi(now.substr(from, n)); };
+    const sys_days day{year{field(0, 4)} / field(5, 2) / field(8, 2)};
+    return day + hours{field(11, 2)} + minutes{field(14, 2)} + seconds{field(17, 2)} - hours{8};
+  };
+  auto advance_at = [&](std::uint16_t at, seconds by) {
+    std::string e;
+    auto r = zt::test::fetch(at, "POST", "/api/v1/debug/clock", e,
+                             {{"Content-Type", "application/json"}},
+                             fmt::format("{{\"advance_seconds\":{}}}", by.count()));
+    ASSERT_TRUE(r && r->status == 200) << e;
+  };
+  // Node B's clock where node A's is, then both moved together (A while it runs).
+  advance_at(b->port(), duration_cast<seconds>(now_at(port()) - now_at(b->port())));
+  bool a_runs = true;
+  auto move_both = [&](sys_days day, int hour) {
+    const auto target = day + hours{hour} - hours{8};
+    for (auto now = now_at(b->port()); now < target; now = now_at(b->port())) {
+      const auto by = duration_cast<seconds>(
+                          std::min<seconds>(duration_cast<seconds>(target - now), hours{20})) +
+                      seconds{1};
+      advance_at(b->port(), by);
+      if (a_runs) advance_at(port(), by);
+      for (const std::string* token : {&ga_admin_, &ga_officer_, &mz_admin_, &mz_officer_,
+                                       &data_admin_, &clerk_, &zhang_, &li_}) {
+        auto me = on_b.call("GET", "/api/v1/auth/me", *token);
+        EXPECT_TRUE(me && me->status == 200);
+      }
+    }
+  };
+  auto listed_on_b = [&](sys_days due) {
+    json::value page = expect(on_b.call(
+        "GET", "/api/v1/services/worklists/department?due_before=" + iso(due), mz_officer_));
+    return page.is_object() ? page.at("items").as_array().size() : 99u;
+  };
+  EXPECT_EQ(listed_on_b(m + days{10}), 1u);
+  EXPECT_EQ(listed_on_b(m + days{9}), 0u);
+
+  // Thursday M+3 closed through node A: the statutory deadline moves to Friday M+11 in the
+  // store both nodes filter by.
+  expect(city().call("PUT", "/api/v1/calendar/days/" + iso(m + days{3}), data_admin_,
+                     json::object{{"working", false}, {"reason", "台风停工"}}));
+  for (int attempt = 0; attempt < 150 && listed_on_b(m + days{10}) != 0u; ++attempt)
+    std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(listed_on_b(m + days{10}), 0u);
+  EXPECT_EQ(listed_on_b(m + days{11}), 1u);
+
+  // Friday M+4: two working days to the promised Tuesday M+8 — one 预警 from the two nodes.
+  move_both(m + days{4}, 10);
+  json::array issued = settled_reminders(mz_officer_, 1, b->port());
+  EXPECT_EQ(kinds(issued), (std::vector<std::string>{"warning"}));
+  EXPECT_EQ(reminders(mz_officer_).size(), 1u);
+
+  // Node A stops (its lease goes with it); node B carries on alone past both deadlines.
+  server().terminate();
+  ASSERT_TRUE(server().wait_exit());
+  a_runs = false;
+  move_both(m + days{14}, 10);
+  issued = settled_reminders(mz_officer_, 3, b->port());
+  EXPECT_EQ(kinds(issued), (std::vector<std::string>{"overdue", "promised_overdue", "warning"}));
 }
 
 }  // namespace

@@ -99,6 +99,24 @@ TEST_F(ConfigTest, ExchangeSectionSetsWebhookRetries) {
   EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
 }
 
+TEST_F(ConfigTest, ServicesSectionSetsTheWorker) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->services_worker_interval, std::chrono::milliseconds(60'000));
+  EXPECT_EQ(defaults->services_warning_days, 2);
+  write("[services]\nworker_interval_ms = 200\nwarning_working_days = 3\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->services_worker_interval, std::chrono::milliseconds(200));
+  EXPECT_EQ(config->services_warning_days, 3);
+  write("[services]\nworker_interval_ms = 99\n");
+  auto fast = load_config(file, env.getenv());
+  ASSERT_FALSE(fast.ok());
+  EXPECT_NE(fast.error().detail.find("services.worker_interval_ms"), std::string::npos);
+  write("[services]\nwarning_working_days = 31\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+}
+
 TEST_F(ConfigTest, WebhookAllowedNetworksAreIpNetworks) {
   auto defaults = load_config(std::nullopt, env.getenv());
   ASSERT_TRUE(defaults.ok());

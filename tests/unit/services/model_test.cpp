@@ -124,5 +124,37 @@ TEST(ServicesModel, TheClockCountsFromTheDayAfterAndPausesMoveIt) {
   EXPECT_FALSE(clock_of(Case{}, {}, calendar, at("2024-12-30", 10)).running);
 }
 
+TEST(ServicesModel, AlertsFollowTheDeadlinesMostSevereFirst) {
+  // The weekday rule in 2024; accepted Monday 09-02: promised (5) Monday 09-09, statutory (8)
+  // Thursday 09-12.
+  const core::WorkingCalendar calendar({2024}, {});
+  Case c;
+  c.statutory_limit = 8;
+  c.promised_limit = 5;
+  c.accepted_at = at("2024-09-02", 10);
+  auto alerts = [&](const char* day, int warning_days = 2) {
+    const CaseClock clock = clock_of(c, {}, calendar, at(day, 10));
+    std::vector<std::string> out;
+    for (std::string_view k :
+         alerts_of(clock, *core::parse_iso_date(day), c.promised_limit, warning_days))
+      out.emplace_back(k);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(alerts("2024-09-04"), V{});  // three working days left
+  EXPECT_EQ(alerts("2024-09-05"), V{"warning"});
+  EXPECT_EQ(alerts("2024-09-04", 3), V{"warning"});
+  EXPECT_EQ(alerts("2024-09-09"), V{"warning"});  // the deadline's own day
+  EXPECT_EQ(alerts("2024-09-10"), V{"promised_overdue"});
+  EXPECT_EQ(alerts("2024-09-12"), V{"promised_overdue"});
+  EXPECT_EQ(alerts("2024-09-13"), (V{"overdue", "promised_overdue"}));
+  // Paused, or a 即办件's promised limit of 0: no warning.
+  const std::vector<CasePause> open = {{.kind = "special", .started_at = at("2024-09-04", 9)}};
+  const core::Date day = *core::parse_iso_date("2024-09-05");
+  EXPECT_TRUE(alerts_of(clock_of(c, open, calendar, at("2024-09-05", 10)), day, 5, 2).empty());
+  c.promised_limit = 0;
+  EXPECT_EQ(alerts("2024-09-02"), V{});
+}
+
 }  // namespace
 }  // namespace zt::services

@@ -107,6 +107,23 @@ export interface Prefilled {
   found: boolean
   /** A form value the applicant changed: the form holds their statement, `value` the registry's. */
   edited?: boolean
+  applied?: boolean
+  /** How the caller is shown it: in full, masked by their grant, or withheld (value ""). */
+  disclosure: 'full' | 'masked' | 'withheld'
+  reason: '' | 'no_grant' | 'field_not_granted' | 'not_shared' | 'no_department'
+}
+/** 预警 / 超期: the most severe reminder condition of a case now. */
+export type Alert = 'warning' | 'promised_overdue' | 'overdue' | null
+export interface Reminder {
+  id: number
+  number: string
+  item_code: string
+  item_name: string
+  step_index: number
+  step: string
+  kind: Exclude<Alert, null>
+  deadline: string
+  issued_at: string
 }
 export interface CaseStep {
   id: number
@@ -149,6 +166,7 @@ export interface Case {
   channel: string
   state: string
   progress: string
+  alert: Alert
   step_index: number
   version: number
   form: Record<string, unknown>
@@ -179,6 +197,7 @@ export interface CaseRow {
   channel: string
   state: string
   progress: string
+  alert: Alert
   asked: string[]
   clock: Clock
   accepted_at: string | null
@@ -223,6 +242,12 @@ export const services = {
   window: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/window`, q),
   department: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/department`, q),
   mine: (q: Query) => api.get<Page<CaseRow>>(`${base}/my-cases`, q),
+  reminders: (q: Query) => api.get<Page<Reminder>>(`${base}/reminders`, q),
+}
+
+/** The tag type of an alert badge. */
+export function alertType(a: Alert): 'warning' | 'danger' {
+  return a === 'warning' ? 'warning' : 'danger'
 }
 
 /**

@@ -72,5 +72,10 @@ const services: typeof zh = {
     decided_approve: 'Granted', decided_deny: 'Refused', concluded: 'Concluded, waiting for pick-up or posting', delivered: 'Delivered',
     not_accepted: 'Not accepted', withdrawn: 'Withdrawn',
   },
+  alerts: { warning: 'Warning', promised_overdue: 'Past promised limit', overdue: 'Overdue' },
+  reminders: 'Reminders', remindersIntro: 'Reminders the platform sends the departments handling a case: a warning as the promised deadline nears, the promised deadline passed, the statutory deadline passed (overdue); each once per case, step and kind.',
+  reminderKind: 'Reminder', reminderStep: 'Step', reminderDeadline: 'Deadline', issuedAt: 'Issued', decisionStage: 'Decision',
+  masked: 'Masked', withheld: 'Withheld', withheldReasons: { no_grant: 'Your department has no sharing grant on this resource', field_not_granted: 'Your grant does not include this field', not_shared: 'This resource is not shared with your department', no_department: 'No department', '': '' },
+  disclosureNote: 'Values from the base registries are shown as your department\'s sharing grant allows (masked or withheld); what the applicant typed is shown in full.',
 }
 export default services

@@ -75,5 +75,11 @@ const services = {
     special: '特别程序中（暂停计时）', deciding: '审查完毕，等待作出决定', decided_approve: '已作出准予决定', decided_deny: '已作出不予决定',
     concluded: '已办结，等待领取或寄送', delivered: '已送达', not_accepted: '不予受理', withdrawn: '已撤回',
   },
+  // Reminders and what a department is shown of pre-filled values
+  alerts: { warning: '预警', promised_overdue: '超承诺时限', overdue: '超期' },
+  reminders: '催办与预警', remindersIntro: '系统按办结时限向承办部门发出的提醒：临近承诺期限预警、超过承诺时限、超过法定时限（超期）；每个办件每个环节每种提醒只发一次。',
+  reminderKind: '提醒', reminderStep: '环节', reminderDeadline: '所涉期限', issuedAt: '发出时间', decisionStage: '作出决定',
+  masked: '已脱敏', withheld: '不予显示', withheldReasons: { no_grant: '本部门对该资源无共享授权', field_not_granted: '共享授权不含此信息项', not_shared: '该资源不向本部门共享', no_department: '无所属部门', '': '' },
+  disclosureNote: '来自基础库的数据按本部门的共享授权显示（脱敏或不予显示）；申请人填写的内容完整显示。',
 }
 export default services
