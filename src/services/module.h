@@ -1,6 +1,7 @@
-// services::Module: one-stop services' bundle for the platform — the item and case services,
-// their routes and migrations. It registers with the calendar so that a changed day recomputes
-// the stored deadlines of running cases at once (the ones shown are computed on every read).
+// services::Module: one-stop services' bundle for the platform — the item, case and bundle
+// (一件事) services, their routes and migrations. It registers with the calendar so that a changed
+// day recomputes the stored deadlines of running cases at once (the ones shown are computed on
+// every read).
 //
 // Thread-safety: the services are thread-safe; construct, add_routes and destroy on one thread.
 // Everything passed in must outlive the module.
@@ -8,6 +9,7 @@
 
 #include "db/migration.h"
 #include "http/router.h"
+#include "services/bundle_service.h"
 #include "services/service.h"
 
 #include <vector>
@@ -22,6 +24,7 @@ class Module {
 
   ItemService& items() { return items_; }
   CaseService& cases() { return cases_; }
+  BundleService& bundles() { return bundles_; }
 
   // /api/v1/services/* (services/api.h).
   void add_routes(http::Router& router);
@@ -31,6 +34,7 @@ class Module {
  private:
   ItemService items_;
   CaseService cases_;
+  BundleService bundles_;
 };
 
 }  // namespace zt::services

@@ -61,5 +61,11 @@ const services: typeof zh = {
   retireConfirm: 'A retired item takes no new applications; accepted cases go on. Retire?', definition: 'Item definition (JSON; the fields are in the API document)',
   openCode: 'Open by item code', status: 'Status', itemStatus: { draft: 'Draft', published: 'Published', retired: 'Retired' },
   publishedItems: "Your department's published items", current: 'Current version', badJson: 'The definition is not valid JSON: {e}', template: 'Fill in an example',
+  bundles: 'One-stop bundles', bundlesIntro: 'One life event: one application, one form, one set of materials, several departments at once.', bundle: 'Bundle',
+  bundleGuide: 'Bundle guide', leadDept: 'Lead department', members: 'Services included', memberCount: '{n} services', askedOnce: 'Shared by several services: asked once',
+  sharedBy: 'Shared by {n} services', bundleApply: 'Apply for the bundle', bundleNumber: 'Bundle number: {number}', bundleSubmitted: 'Submitted, bundle number {number}',
+  bundleProgress: 'Overall progress', children: 'Each service', myBundles: 'My bundles', withdrawAll: 'Withdraw it all',
+  withdrawAllConfirm: 'Withdraw the whole bundle application? Every service in it not yet decided is withdrawn.',
+  bundleStates: { draft: 'Draft', in_progress: 'In progress', correction: 'Correction asked', done: 'All concluded', withdrawn: 'Withdrawn' },
 }
 export default services

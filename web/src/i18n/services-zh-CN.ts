@@ -63,5 +63,12 @@ const services = {
   retireConfirm: '停用后不再接受新的申请，已受理的办件继续办理。确定停用吗？', definition: '事项定义（JSON，字段见 API 文档）',
   openCode: '按实施编码打开', status: '状态', itemStatus: { draft: '草稿', published: '已发布', retired: '已停用' },
   publishedItems: '本部门已发布的事项', current: '当前版本', badJson: '事项定义不是有效的 JSON：{e}', template: '填入示例',
+  // Bundles (一件事一次办)
+  bundles: '一件事一次办', bundlesIntro: '一件事，一次申请、一张表单、一套材料，多个部门并联办理。', bundle: '一件事',
+  bundleGuide: '一件事指南', leadDept: '牵头部门', members: '包含事项', memberCount: '{n} 个事项', askedOnce: '多个事项共用，只填一次',
+  sharedBy: '{n} 个事项共用', bundleApply: '一件事申办', bundleNumber: '一件事编号：{number}', bundleSubmitted: '已提交，一件事编号 {number}',
+  bundleProgress: '总体进度', children: '各事项办理情况', myBundles: '我的一件事', withdrawAll: '整件撤回',
+  withdrawAllConfirm: '确定撤回整个一件事申请吗？其中尚未作出决定的各事项将一并撤回。',
+  bundleStates: { draft: '草稿', in_progress: '办理中', correction: '需要补正', done: '已全部办结', withdrawn: '已撤回' },
 }
 export default services
