@@ -341,7 +341,6 @@ std::vector<ItemSpec> item_specs(std::string_view city_code, std::string_view ci
     }
     constexpr std::string_view kGiven[] = {"子涵", "一诺", "梓萱", "浩宇", "欣怡", "宇轩"};
     if (!f.contains("baby_name")) f["baby_name"] = fmt::format("王{}", kGiven[r.below(6)]);
-    if (!f.contains("baby_gender")) f["baby_gender"] = r.chance(0.5) ? "male" : "female";
   };
   out.push_back(
       {"police",
@@ -373,6 +372,7 @@ std::vector<ItemSpec> item_specs(std::string_view city_code, std::string_view ci
        "",
        [baby](Random& r, core::Date today, json::object& f) {
          baby(r, today, f);
+         if (!f.contains("baby_gender")) f["baby_gender"] = r.chance(0.5) ? "male" : "female";
          f["guardian_relation"] = r.chance(0.5) ? "父亲" : "母亲";
        }});
   out.push_back(
