@@ -887,8 +887,9 @@ try {
       await cit.click(`[data-test=form-${name}]`)
       await option(cit, value).click()
     }
-    const born = cit.locator('[data-test=form-baby_birth_date]')
-    const bornInput = (await born.evaluate((e) => e.tagName)) === 'INPUT' ? born : born.locator('input')
+    // The date picker keeps no data-test of its own: the first 出生日期 with an input (the
+    // applicant's own 出生日期 comes from the registry).
+    const bornInput = cit.locator('[data-test=bundle-form-input] .el-form-item').filter({ hasText: '出生日期' }).locator('input').first()
     await bornInput.fill('2026-11-30')
     await bornInput.press('Tab')
     await cit.click('[data-test=bundle-consent-card]')
