@@ -114,18 +114,22 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   services::CaseService cases(platform.database(), platform.audit().log(), identity,
                               platform.calendar().service(), catalog, platform.exchange().query(),
                               sharing, items, services_clock);
+  services::BundleService bundles(platform.database(), platform.audit().log(), identity,
+                                  platform.calendar().service(), catalog,
+                                  platform.exchange().query(), items, cases, services_clock);
   auto services = demo::seed_services(
-      identity, items, cases, platform.calendar().service(), services_clock, clock.now(), *report,
-      {.city_code = options.city, .people = options.people, .seed = options.seed});
+      identity, items, cases, bundles, platform.calendar().service(), services_clock, clock.now(),
+      *report, {.city_code = options.city, .people = options.people, .seed = options.seed});
   if (!services.ok()) return fail("seeding the services failed", services.error());
   {
     std::string states;
     for (const auto& [state, n] : services->states)
       states += fmt::format("{}{} {}", states.empty() ? "" : ", ", state, n);
     std::cerr << fmt::format(
-        "seed-demo: 一网通办 {} items published, {} cases over the last 60 working days ({}) in "
-        "{:.1f} s\n",
-        services->items, services->cases, states, services->seconds);
+        "seed-demo: 一网通办 {} items published, {} cases over the last 60 working days ({}), {} "
+        "bundle(s) with {} applications in {:.1f} s\n",
+        services->items, services->cases, states, services->bundles, services->bundle_applications,
+        services->seconds);
   }
 
   std::string text = fmt::format(

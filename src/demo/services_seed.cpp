@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <functional>
 #include <stdexcept>
@@ -329,6 +330,77 @@ std::vector<ItemSpec> item_specs(std::string_view city_code, std::string_view ci
          f["baby_gender"] = r.chance(0.5) ? "male" : "female";
          f["birth_place"] = kHospitals[r.below(std::size(kHospitals))];
        }});
+  // 出生登记 and 城乡居民医保参保登记: with 出生医学证明 and 社会保障卡申领 the members of
+  // 新生儿出生一件事 (bundle_spec). Their fillers leave what another member filled, so the one
+  // merged form of a bundle reads as one newborn.
+  auto baby = [](Random& r, core::Date today, json::object& f) {
+    if (!f.contains("baby_birth_date")) {
+      const std::chrono::year_month_day born{today - std::chrono::days(r.between(1, 25))};
+      f["baby_birth_date"] = fmt::format("{:04}-{:02}-{:02}", int(born.year()),
+                                         unsigned(born.month()), unsigned(born.day()));
+    }
+    constexpr std::string_view kGiven[] = {"子涵", "一诺", "梓萱", "浩宇", "欣怡", "宇轩"};
+    if (!f.contains("baby_name")) f["baby_name"] = fmt::format("王{}", kGiven[r.below(6)]);
+  };
+  out.push_back(
+      {"police",
+       {{"code", code("070001002000", "GA")},
+        {"name", "出生登记"},
+        {"type", "confirmation"},
+        {"applicant", "person"},
+        {"kind", "promised"},
+        {"statutory_limit", 20},
+        {"promised_limit", 3},
+        {"purpose", "办理新生儿出生登记（落户），核验监护人户籍信息"},
+        {"legal_basis", "《中华人民共和国户口登记条例》第七条"},
+        {"channels", json::array{"online", "window"}},
+        {"visits", 0},
+        {"deliveries", json::array{"window", "courier"}},
+        {"life_events", json::array{"出生", "新生儿", "户籍"}},
+        {"form", with(person_id(),
+                      {field("household_address", "监护人户籍地址", "string", false, rk,
+                             "household_address"),
+                       field("baby_name", "新生儿姓名", "string", true),
+                       field("baby_birth_date", "出生日期", "date", true),
+                       field("baby_gender", "新生儿性别", "enum", true, {}, {}, {"male", "female"}),
+                       field("guardian_relation", "申报人与新生儿关系", "enum", true, {}, {},
+                             {"父亲", "母亲", "其他监护人"})})},
+        {"materials",
+         json::array{from_registry("居民户口簿", rk, "household_address"),
+                     from_registry("居民身份证", rk, "id_number"), upload("出生医学证明")}},
+        {"steps", json::array{step("审核", {police}, 60), step("登记", {police}, 40)}}},
+       "",
+       [baby](Random& r, core::Date today, json::object& f) {
+         baby(r, today, f);
+         if (!f.contains("baby_gender")) f["baby_gender"] = r.chance(0.5) ? "male" : "female";
+         f["guardian_relation"] = r.chance(0.5) ? "父亲" : "母亲";
+       }});
+  out.push_back(
+      {"hrss",
+       {{"code", code("200003001000", "RS")},
+        {"name", "城乡居民医保参保登记"},
+        {"type", "public_service"},
+        {"applicant", "person"},
+        {"kind", "promised"},
+        {"statutory_limit", 10},
+        {"promised_limit", 3},
+        {"purpose", "办理城乡居民基本医疗保险参保登记，核验参保人身份与户籍"},
+        {"legal_basis", "《中华人民共和国社会保险法》第二十五条"},
+        {"channels", json::array{"online", "window"}},
+        {"visits", 0},
+        {"deliveries", json::array{"window"}},
+        {"life_events", json::array{"出生", "医保", "社保"}},
+        {"form", with(person_id(), {field("baby_name", "参保人（新生儿）姓名", "string", true),
+                                    field("baby_birth_date", "出生日期", "date", true),
+                                    field("phone", "联系电话", "phone", true)})},
+        {"materials", json::array{from_registry("居民户口簿", rk, "household_address"),
+                                  upload("出生医学证明", false)}},
+        {"steps", json::array{step("审核", {hrss}, 100)}}},
+       "",
+       [baby](Random& r, core::Date today, json::object& f) {
+         baby(r, today, f);
+         if (!f.contains("phone")) f["phone"] = phone(r);
+       }});
   out.push_back(
       {"tax",
        {{"code", code("100001002000", "SW")},
@@ -387,6 +459,24 @@ std::vector<ItemSpec> item_specs(std::string_view city_code, std::string_view ci
          f["premises_area"] = fmt::format("{}.0", r.between(20, 600));
        }});
   return out;
+}
+
+// 新生儿出生一件事: 出生医学证明 (卫健委, the lead department), 出生登记 (公安), 社会保障卡申领 and
+// 城乡居民医保参保登记 (人社) under one application.
+json::object bundle_spec(std::string_view city_code, std::string_view city) {
+  auto code = [&](std::string_view basic, std::string_view department) {
+    return fmt::format("{}-{}-{}", basic, city_code, department);
+  };
+  return {
+      {"code", fmt::format("YJS-{}-XSECS", city_code)},
+      {"name", "新生儿出生一件事"},
+      {"description", fmt::format("{}新生儿出生后，一次申请、一张表单、一套材料，同时办理出生医学"
+                                  "证明、出生登记（落户）、社会保障卡申领和城乡居民医保参保登记。",
+                                  city)},
+      {"purpose", "办理新生儿出生一件事，核验监护人身份与户籍信息"},
+      {"life_events", json::array{"出生", "新生儿", "生育", "落户"}},
+      {"members", json::array{code("070003001000", "WJ"), code("070001002000", "GA"),
+                              code("200001002000", "RS"), code("200003001000", "RS")}}};
 }
 
 // --- the cases ----------------------------------------------------------------------------------
@@ -453,8 +543,16 @@ class CaseSeeder {
 
   // Files one case of `spec` for `applicant` (online when `online` is set, else at the window)
   // and moves it to `target`, its transitions spread from working day `back` (0: today) on.
+  //
+  // A child case of a bundle application comes `filed` (and submitted unless a draft) on
+  // working day `back`: the plan goes on from there.
+  struct Filed {
+    CaseView view;
+    int back = 0;
+  };
   Result<std::string> run(const ItemSpec& spec, const services::Item& item, Target target,
-                          const Applicant& applicant, const core::Principal* online, Random& r) {
+                          const Applicant& applicant, const core::Principal* online, Random& r,
+                          const std::optional<Filed>& filed = std::nullopt) {
     const int steps = int(item.def.steps.size());
     // The plan: the operations in order.
     std::vector<Op> ops{{Op::kFile}};
@@ -548,12 +646,17 @@ class CaseSeeder {
     } else {
       back = r.chance(0.75) ? int(r.below(12)) : int(r.between(12, kWindowDays - 1));
     }
+    if (filed) {
+      back = filed->back;
+      ops.erase(ops.begin(), ops.begin() + (target == Target::kDraft ? 1 : 2));
+    }
     int span = back;
     if (finished(target)) span = std::min(back, int(r.between(1, item.def.promised_limit + 2)));
 
     const std::size_t n = ops.size();
-    core::TimePoint previous{};
+    core::TimePoint previous = filed ? clock_.now() : core::TimePoint{};
     std::optional<CaseView> view;
+    if (filed) view = filed->view;
     for (std::size_t k = 0; k < n; ++k) {
       const int offset =
           n > 1 ? int((std::int64_t(span) * std::int64_t(k)) / std::int64_t(n - 1)) : 0;
@@ -754,6 +857,7 @@ std::int64_t case_count(std::uint64_t people) {
 
 Result<ServicesFigures> seed_services(identity::IdentityService& identity,
                                       services::ItemService& items, services::CaseService& cases,
+                                      services::BundleService& bundles,
                                       calendar::CalendarService& calendar, core::FakeClock& clock,
                                       core::TimePoint now, const SeedReport& report,
                                       const SeedOptions& options) {
@@ -853,6 +957,76 @@ Result<ServicesFigures> seed_services(identity::IdentityService& identity,
     ZT_TRY(one(t, *pool[r.below(pool.size())], nullptr));
   }
   figures.cases = made;
+
+  // 新生儿出生一件事: written and published by 卫健委's administrator (the lead department) after
+  // its members, and applied for by each demo citizen — one done, one in progress, one with a
+  // child waiting for 补正, one draft.
+  clock.set(days.back() + std::chrono::hours(3));
+  ZT_ASSIGN_OR_RETURN(services::Bundle bundle,
+                      bundles.create(admins.at("health"),
+                                     bundle_spec(options.city_code, report.city_name), context));
+  ZT_TRY(bundles.publish(admins.at("health"), bundle.def.code, context));
+  ++figures.bundles;
+  ZT_ASSIGN_OR_RETURN(services::BundleGuide guide, bundles.guide(bundle.def.code));
+  struct Plan {
+    int back_from, back_to;
+    std::array<Target, 4> children;
+    bool submit;
+  };
+  constexpr Plan kPlans[] = {
+      {20,
+       40,
+       {Target::kDeliveredWindow, Target::kDeliveredCourier, Target::kConcluded,
+        Target::kDeliveredWindow},
+       true},
+      {5,
+       12,
+       {Target::kDeliveredWindow, Target::kStepWaiting, Target::kAccepted, Target::kStepClaimed},
+       true},
+      {1,
+       4,
+       {Target::kStepWaiting, Target::kCorrectionInReview, Target::kSubmitted, Target::kAccepted},
+       true},
+      {0, 0, {Target::kDraft, Target::kDraft, Target::kDraft, Target::kDraft}, false}};
+  std::int64_t applied = 0;
+  for (const auto& [principal, applicant] : online) {
+    if (applicant.kind != "person") continue;
+    for (const Plan& plan : kPlans) {
+      Random r = Random::for_item(options.seed, kServicesStream + 2, std::uint64_t(applied++));
+      const int back = int(r.between(plan.back_from, plan.back_to));
+      clock.set(days[std::size_t(back)] + std::chrono::hours(1) +
+                std::chrono::minutes(r.between(0, 4 * 60)));
+      services::BundleInput input{.bundle_code = bundle.def.code, .consent = true};
+      json::object form;
+      for (const services::Item& member : guide.members) {
+        for (std::size_t i = 0; i < published.size(); ++i) {
+          if (published[i].def.code == member.def.code) {
+            specs[i].fill(r, core::Date(core::china_date(clock.now())), form);
+          }
+        }
+      }
+      for (const services::MergedField& f : guide.merged.form) {
+        if (const json::value* v = form.if_contains(f.field.name)) input.form[f.field.name] = *v;
+      }
+      ZT_ASSIGN_OR_RETURN(auto a, bundles.apply(principal, std::move(input), context));
+      if (plan.submit) {
+        clock.set(clock.now() + std::chrono::minutes(r.between(2, 9)));
+        ZT_ASSIGN_OR_RETURN(a, bundles.submit(principal, a.a.number, context));
+      }
+      for (std::size_t k = 0; k < a.children.size(); ++k) {
+        const services::Case& c = a.children[k].row.c;
+        std::size_t i = 0;
+        while (i < published.size() && published[i].def.code != c.item_code)
+          ++i;
+        ZT_ASSIGN_OR_RETURN(CaseView filed, cases.get(principal, c.number));
+        ZT_ASSIGN_OR_RETURN(std::string state,
+                            seeder.run(specs[i], published[i], plan.children[k], applicant,
+                                       &principal, r, CaseSeeder::Filed{std::move(filed), back}));
+        ++figures.states[state];
+      }
+      ++figures.bundle_applications;
+    }
+  }
   clock.set(now);
   // The stored deadlines (the worklists' due_before filter) as of now.
   ZT_TRY(cases.recompute_deadlines(/*every_running=*/true));

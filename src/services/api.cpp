@@ -1,7 +1,7 @@
 #include "services/api.h"
 
-#include "http/route_file.h"
 #include "identity/permissions.h"
+#include "services/api_shapes.h"
 
 #include <charconv>
 
@@ -9,56 +9,12 @@ namespace zt::services {
 
 namespace {
 
+using namespace api_shapes;
+
 const std::string kTag = "services";
 constexpr int kMaxPage = 200;
 
 // --- shapes -------------------------------------------------------------------------------------
-
-json::value parsed_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) return nullptr;
-  return v;
-}
-
-json::object any_object() {
-  return json::object{{"type", "object"}};
-}
-json::object source_schema() {
-  json::object s = schema::object({{"resource", schema::str()}, {"field", schema::str()}},
-                                  {"resource", "field"});
-  s["type"] = json::array{"object", "null"};
-  return s;
-}
-json::value source_value(const std::optional<RegistrySource>& s) {
-  if (!s) return nullptr;
-  return json::object{{"resource", s->resource}, {"field", s->field}};
-}
-json::object integers_schema() {
-  return schema::array_of(schema::integer());
-}
-json::object prefill_schema() {
-  json::object edited = schema::boolean();
-  edited["description"] =
-      "Form values only: the applicant changed the value before submitting (or in a correction), "
-      "so the form's value is their own statement; value, department and read_at stay the "
-      "registry's, for the record. Absent on materials.";
-  return schema::array_of(schema::object(
-      {{"target", schema::str()},
-       {"resource", schema::str()},
-       {"field", schema::str()},
-       {"department", schema::str()},
-       {"read_at", schema::integer()},
-       {"value", schema::str()},
-       {"found", schema::boolean()},
-       {"edited", std::move(edited)},
-       {"applied", schema::boolean()},
-       {"disclosure", schema::enumeration({"full", "masked", "withheld"})},
-       {"reason",
-        schema::enumeration({"", "no_grant", "field_not_granted", "not_shared", "no_department"})}},
-      {"target", "resource", "field", "department", "read_at", "value", "found", "disclosure",
-       "reason"}));
-}
 
 json::object alert_schema() {
   json::object s = schema::enumeration(kReminderKinds);
@@ -73,20 +29,6 @@ json::value alert_value(const std::string& alert) {
 
 constexpr auto kFeeShape =
     shape::of<Fee>(shape::str("name", &Fee::name), shape::str("amount", &Fee::amount, "yuan"));
-constexpr auto kFormFieldShape = shape::of<FormField>(
-    shape::str("name", &FormField::name), shape::str("label", &FormField::label),
-    shape::named("type", &FormField::type, catalog::kFieldTypeNames),
-    shape::boolean("required", &FormField::required),
-    shape::strings("enum_values", &FormField::enum_values),
-    shape::raw(
-        "prefill", [](const FormField& f) { return source_value(f.prefill); }, source_schema,
-        "The registry attribute the field is pre-filled from, after the applicant consents."));
-constexpr auto kMaterialShape = shape::of<Material>(
-    shape::str("name", &Material::name), shape::boolean("required", &Material::required),
-    shape::one_of("source", &Material::source, kMaterialSources,
-                  "upload: the applicant uploads it; registry: 免提交, taken from the registry."),
-    shape::raw(
-        "prefill", [](const Material& m) { return source_value(m.prefill); }, source_schema));
 constexpr auto kStepShape = shape::of<Step>(
     shape::str("name", &Step::name),
     shape::raw(
@@ -162,18 +104,6 @@ constexpr auto kPowerShape = shape::of<Item>(
     shape::str("legal_basis", def(&ItemDraft::legal_basis)),
     shape::integer("statutory_limit", def(&ItemDraft::statutory_limit)),
     shape::integer("promised_limit", def(&ItemDraft::promised_limit)));
-
-constexpr auto kClockShape = shape::of<CaseClock>(
-    shape::boolean("running", &CaseClock::running, "Accepted: the limits run."),
-    shape::boolean("paused", &CaseClock::paused, "补正 or a special procedure stops it now."),
-    shape::nstr("statutory_deadline", &CaseClock::statutory_deadline),
-    shape::nstr("promised_deadline", &CaseClock::promised_deadline),
-    shape::ninteger("statutory_remaining", &CaseClock::statutory_remaining,
-                    "Working days left (negative: overdue)."),
-    shape::ninteger("promised_remaining", &CaseClock::promised_remaining),
-    shape::integer("paused_working_days", &CaseClock::paused_working_days,
-                   "Working days the pauses took: the deadline moved by this many."),
-    shape::boolean("calendar_incomplete", &CaseClock::calendar_incomplete));
 
 constexpr auto kCaseStepShape = shape::of<CaseStep>(
     shape::integer("id", &CaseStep::id), shape::integer("step_index", &CaseStep::step_index),

@@ -13,16 +13,24 @@
 //   GET  /api/v1/services/worklists/window|department  worklists
 //   GET  /api/v1/services/my-cases                     我的办件
 //   GET  /api/v1/services/reminders                    催办 / 预警 for the caller's department
+// and, in bundle_api.cpp, bundles (一件事一次办):
+//   GET  /api/v1/services/bundles[/{code}]             search, a bundle's guide (public)
+//   POST /api/v1/services/bundles, PUT …/{code}, GET …/{code}/latest, POST …/publish|retire
+//   POST /api/v1/services/bundle-applications          apply (one child case per member)
+//   GET  /api/v1/services/bundle-applications/{number} one progress; POST …/submit|withdraw
+//   GET  /api/v1/services/my-bundle-applications       我的办件: the caller's bundles
 // Thread-safety: registration only; the services are thread-safe.
 #pragma once
 
 #include "http/router.h"
 #include "services/reminder_service.h"
+#include "services/bundle_service.h"
 #include "services/service.h"
 
 namespace zt::services {
 
 void add_routes(http::Router& router, ItemService& items, CaseService& cases,
                 ReminderService& reminders);
+void add_bundle_routes(http::Router& router, BundleService& bundles);
 
 }  // namespace zt::services

@@ -6,6 +6,7 @@
 #include "identity/permissions.h"
 #include "identity/scope.h"
 #include "services/reminder_store.h"
+#include "services/prefill.h"
 #include "services/service.h"
 
 #include <fmt/chrono.h>
@@ -121,19 +122,6 @@ std::string value_text(const json::value& v) {
   if (v.is_string()) return std::string(v.get_string());
   if (v.is_null()) return {};
   return json::serialize(v);
-}
-
-json::array prefill_json(const std::vector<PrefilledValue>& values) {
-  json::array out;
-  for (const PrefilledValue& p : values) {
-    json::object o{{"target", p.target},   {"resource", p.resource},
-                   {"field", p.field},     {"department", p.department},
-                   {"read_at", p.read_at}, {"value", p.value},
-                   {"found", p.found},     {"applied", p.applied}};
-    if (p.target.rfind("form.", 0) == 0) o["edited"] = false;
-    out.push_back(std::move(o));
-  }
-  return out;
 }
 
 // Marks each pre-filled form value of `c.prefill` edited when `form` no longer holds the value the
@@ -252,77 +240,46 @@ Result<bool> CaseService::visible(db::Connection& conn, const core::Principal& a
 
 Result<std::vector<PrefilledValue>> CaseService::prefill(const ItemDraft& def, const Case& c,
                                                          const core::RequestContext& context) {
-  // Every source the item names, grouped by resource.
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, RegistrySource>>>> by_res;
-  auto add = [&](std::string target, const RegistrySource& s) {
-    auto it = std::find_if(by_res.begin(), by_res.end(),
-                           [&](const auto& e) { return e.first == s.resource; });
-    if (it == by_res.end()) {
-      by_res.push_back({s.resource, {}});
-      it = by_res.end() - 1;
-    }
-    it->second.push_back({std::move(target), s});
-  };
-  for (const FormField& f : def.form) {
-    if (f.prefill) add("form." + f.name, *f.prefill);
-  }
-  for (const Material& m : def.materials) {
-    if (m.prefill) add("material." + m.name, *m.prefill);
-  }
-  std::vector<PrefilledValue> out;
-  for (const auto& [code, targets] : by_res) {
-    const std::int64_t now = core::to_millis(clock_.now());
-    std::optional<json::object> record;
-    std::string department;
-    auto resource = catalog_.find(code);
-    if (resource.ok() && !c.applicant_key.empty()) {
-      auto d = identity_.departments().find_department(resource->department_id);
-      if (d.ok()) department = d->name;
-      // The providing department's system reader: the applicant reads their own values in full
-      // (as in 我的档案), and the read is audited like any other, with purpose and case.
-      core::Principal reader;
-      reader.kind = core::Principal::Kind::kApiClient;
-      reader.name = "services";
-      reader.department_id = resource->department_id;
-      reader.permissions = {std::string(perm::kExchangeQuery)};
-      std::vector<std::string> fields;
-      for (const auto& t : targets) {
-        if (std::find(fields.begin(), fields.end(), t.second.field) == fields.end()) {
-          fields.push_back(t.second.field);
-        }
-      }
-      exchange::ReadContext read{.purpose = def.purpose, .case_id = c.number, .request = context};
-      auto text = query_.record(reader, code, c.applicant_key, fields, read);
-      if (text.ok()) {
-        auto parsed = parse_object(*text);
-        if (parsed.ok()) record = std::move(parsed).value();
-      } else if (text.error().kind != ErrorKind::kNotFound &&
-                 text.error().kind != ErrorKind::kInvalidInput &&
-                 text.error().kind != ErrorKind::kForbidden) {
-        return std::move(text).error();
-      }
-    }
-    for (const auto& [target, source] : targets) {
-      PrefilledValue p{.target = target,
-                       .resource = code,
-                       .field = source.field,
-                       .department = department,
-                       .read_at = now};
-      if (record) {
-        if (const json::value* v = record->if_contains(source.field); v && !v->is_null()) {
-          p.value = value_text(*v);
-          p.found = true;
-        }
-      }
-      out.push_back(std::move(p));
-    }
-  }
-  return out;
+  const ItemDraft* defs[] = {&def};
+  ZT_ASSIGN_OR_RETURN(auto reads, Prefiller(identity_, catalog_, query_, clock_)
+                                      .read(defs, c.applicant_key, def.purpose, c.number, context));
+  return Prefiller::values(def, reads);
 }
 
 Result<CaseView> CaseService::file(const core::Principal& actor, FileInput input,
                                    const core::RequestContext& context) {
   ZT_ASSIGN_OR_RETURN(Item item, items_.published(input.item_code));
+  ZT_ASSIGN_OR_RETURN(Case c, draft(actor, item, input));
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_TRY(insert_draft(conn, c, actor, input.consent, context));
+    ZT_TRY(tx.commit());
+  }
+  if (input.consent) {
+    ZT_ASSIGN_OR_RETURN(auto values, prefill(item.def, c, context));
+    json::object form = input.form;
+    for (PrefilledValue& p : values) {
+      if (!p.found || p.target.rfind("form.", 0) != 0) continue;
+      const std::string name = p.target.substr(5);
+      if (!empty_value(form.if_contains(name))) continue;  // the applicant's own value stays
+      form[name] = p.value;
+      p.applied = true;
+    }
+    c.form = json::serialize(form);
+    c.prefill = prefill_json(values);
+    c.version = 1;
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_ASSIGN_OR_RETURN(bool written, store::update_case(conn, c));
+    if (!written) return Error::conflict("case_changed", "The case changed while pre-filling.");
+    ZT_TRY(tx.commit());
+  }
+  return get(actor, c.number);
+}
+
+Result<Case> CaseService::draft(const core::Principal& actor, const Item& item,
+                                const FileInput& input) {
   const std::int64_t now = core::to_millis(clock_.now());
   const auto today = core::china_date(clock_.now());
   ZT_ASSIGN_OR_RETURN(auto self, applicant_of(actor));
@@ -378,9 +335,14 @@ Result<CaseView> CaseService::file(const core::Principal& actor, FileInput input
   c.created_at = c.updated_at = now;
   // A unique placeholder until the number, made from the id, is set in the same transaction.
   c.number = fmt::format("~{}-{}-{}", actor.id, now, sequence_.fetch_add(1));
+  return c;
+}
+
+Status CaseService::insert_draft(db::Connection& conn, Case& c, const core::Principal& actor,
+                                 bool consent, const core::RequestContext& context) {
+  const auto today = core::china_date(clock_.now());
+  const std::int64_t now = c.created_at;
   {
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
     ZT_ASSIGN_OR_RETURN(c.id, store::insert_case(conn, c));
     // 办件编号: the filing day (Beijing) and the case's id, readable on the phone.
     c.number = fmt::format("{:04}{:02}{:02}-{:07}", int(today.year()), unsigned(today.month()),
@@ -394,36 +356,16 @@ Result<CaseView> CaseService::file(const core::Principal& actor, FileInput input
                         .to_state = c.state,
                         .detail = json::serialize(json::object{{"channel", c.channel},
                                                                {"item_version", c.item_version},
-                                                               {"consent", input.consent}})}));
+                                                               {"consent", consent}})}));
     audit::AuditEntry e = audit::AuditEntry::of("services.case.file", "case", c.number, context);
     e.by(actor);
     e.detail = json::serialize(json::object{{"item", c.item_code},
                                             {"item_version", c.item_version},
                                             {"channel", c.channel},
-                                            {"consent", input.consent}});
+                                            {"consent", consent}});
     ZT_TRY(audit_.append(conn, std::move(e)));
-    ZT_TRY(tx.commit());
   }
-  if (input.consent) {
-    ZT_ASSIGN_OR_RETURN(auto values, prefill(item.def, c, context));
-    json::object form = input.form;
-    for (PrefilledValue& p : values) {
-      if (!p.found || p.target.rfind("form.", 0) != 0) continue;
-      const std::string name = p.target.substr(5);
-      if (!empty_value(form.if_contains(name))) continue;  // the applicant's own value stays
-      form[name] = p.value;
-      p.applied = true;
-    }
-    c.form = json::serialize(form);
-    c.prefill = json::serialize(prefill_json(values));
-    c.version = 1;
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
-    ZT_ASSIGN_OR_RETURN(bool written, store::update_case(conn, c));
-    if (!written) return Error::conflict("case_changed", "The case changed while pre-filling.");
-    ZT_TRY(tx.commit());
-  }
-  return get(actor, c.number);
+  return {};
 }
 
 Result<CaseView> CaseService::view(db::Connection& conn, Case c,
@@ -537,17 +479,29 @@ Status CaseService::commit_transition(db::Connection& conn, Case& c, std::string
 Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view number,
                                   std::string_view action, const ActionInput& in,
                                   const core::RequestContext& context) {
+  ZT_ASSIGN_OR_RETURN(auto snap, calendar_.snapshot());
+  ZT_ASSIGN_OR_RETURN(auto self, applicant_of(actor));
+  {
+    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
+    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
+    ZT_TRY(act_on(conn, actor, self, snap, number, action, in, context));
+    ZT_TRY(tx.commit());
+  }
+  return get(actor, number);
+}
+
+Status CaseService::act_on(db::Connection& conn, const core::Principal& actor,
+                           const std::optional<Applicant>& self,
+                           const calendar::CalendarSnapshot& snap, std::string_view number,
+                           std::string_view action, const ActionInput& in,
+                           const core::RequestContext& context) {
   const auto from_states = allowed_from(action);
   if (from_states.empty()) return Error::not_found("not_found", "No such transition.");
   if (in.reason.size() > kMaxReason || !core::valid_utf8(in.reason)) {
     return invalid_body(fmt::format("\"reason\" is at most {} bytes.", kMaxReason));
   }
-  ZT_ASSIGN_OR_RETURN(auto snap, calendar_.snapshot());
-  ZT_ASSIGN_OR_RETURN(auto self, applicant_of(actor));
   const std::int64_t now = core::to_millis(clock_.now());
   {
-    ZT_ASSIGN_OR_RETURN(auto conn, db_.acquire(db::Access::kWrite));
-    ZT_ASSIGN_OR_RETURN(auto tx, db::Transaction::begin(conn));
     ZT_ASSIGN_OR_RETURN(auto found, store::find_case(conn, number));
     if (!found) return case_not_found(number);
     Case c = std::move(*found);
@@ -793,9 +747,8 @@ Result<CaseView> CaseService::act(const core::Principal& actor, std::string_view
     ZT_TRY(commit_transition(conn, c, from, action, actor, in.reason,
                              detail.empty() ? std::string() : json::serialize(detail), context,
                              snap));
-    ZT_TRY(tx.commit());
   }
-  return get(actor, number);
+  return {};
 }
 
 Result<CaseService::OwnStep> CaseService::own_step(db::Connection& conn,

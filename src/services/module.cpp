@@ -2,6 +2,7 @@
 
 #include "services/api.h"
 #include "services/reminder_store.h"
+#include "services/bundle_store.h"
 #include "services/store.h"
 
 #include <algorithm>
@@ -15,6 +16,7 @@ Module::Module(db::Database& database, audit::AuditLog& audit, identity::Identit
     : items_(database, audit, identity, clock),
       cases_(database, audit, identity, calendar, catalog, query, sharing, items_, clock,
              options.warning_days),
+      bundles_(database, audit, identity, calendar, catalog, query, items_, cases_, clock),
       reminders_(database, audit, calendar, clock, options.warning_days),
       // The lease outlasts a few passes (30 s at least), so a node that dies hands the work on
       // within it.
@@ -28,10 +30,13 @@ Module::Module(db::Database& database, audit::AuditLog& audit, identity::Identit
 
 void Module::add_routes(http::Router& router) {
   services::add_routes(router, items_, cases_, reminders_);
+  services::add_bundle_routes(router, bundles_);
 }
 
 std::vector<db::Migration> Module::migrations() {
   std::vector<db::Migration> all = services::migrations();
+  for (auto& m : bundle_migrations())
+    all.push_back(std::move(m));
   for (auto& m : reminder_migrations())
     all.push_back(std::move(m));
   return all;

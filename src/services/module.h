@@ -1,7 +1,8 @@
-// services::Module: one-stop services' bundle for the platform — the item, case and reminder
-// services, their routes and migrations, and the lease-claimed worker (worker.h) that recomputes
-// stored deadlines after a calendar change and issues reminders. A calendar change on this node
-// wakes the worker at once; other nodes' workers see the newer epoch at their next pass.
+// services::Module: one-stop services' bundle for the platform — the item, case, bundle (一件事)
+// and reminder services, their routes and migrations, and the lease-claimed worker (worker.h)
+// that recomputes stored deadlines after a calendar change and issues reminders. A calendar
+// change on this node wakes the worker at once; other nodes' workers see the newer epoch at their
+// next pass.
 //
 // Thread-safety: the services are thread-safe; construct, add_routes and destroy on one thread.
 // Everything passed in must outlive the module.
@@ -12,6 +13,7 @@
 #include "db/worker_lease.h"
 #include "http/router.h"
 #include "services/reminder_service.h"
+#include "services/bundle_service.h"
 #include "services/service.h"
 #include "services/worker.h"
 
@@ -41,6 +43,7 @@ class Module {
   ItemService& items() { return items_; }
   CaseService& cases() { return cases_; }
   ReminderService& reminders() { return reminders_; }
+  BundleService& bundles() { return bundles_; }
 
   // /api/v1/services/* (services/api.h).
   void add_routes(http::Router& router);
@@ -52,6 +55,7 @@ class Module {
  private:
   ItemService items_;
   CaseService cases_;
+  BundleService bundles_;
   ReminderService reminders_;
   db::WorkerLease lease_;
   ServicesWorker worker_;  // last: stops before the services go

@@ -206,6 +206,10 @@ class CaseService {
   Result<std::int64_t> recompute_deadlines(bool every_running = false);
 
  private:
+  // A bundle application (bundle_service.h) files its child cases in its own transaction and
+  // moves them (submit, withdraw) through the same rules, so it uses the pieces below.
+  friend class BundleService;
+
   struct Applicant {
     std::int64_t user_id = 0;
     std::string kind;  // person, entity
@@ -213,6 +217,18 @@ class CaseService {
     std::string name;
   };
   Result<std::optional<Applicant>> applicant_of(const core::Principal& actor);
+  // The draft case `actor` files under the published `item` (checked: who applies, the channel,
+  // the form's values), with a placeholder number; nothing stored.
+  Result<Case> draft(const core::Principal& actor, const Item& item, const FileInput& input);
+  // Stores a draft on conn (the caller's transaction): its 办件编号, the file event and the
+  // audit record services.case.file.
+  Status insert_draft(db::Connection& conn, Case& c, const core::Principal& actor, bool consent,
+                      const core::RequestContext& context);
+  // One of kActions on conn (the caller's transaction), with the rules of act().
+  Status act_on(db::Connection& conn, const core::Principal& actor,
+                const std::optional<Applicant>& self, const calendar::CalendarSnapshot& snap,
+                std::string_view number, std::string_view action, const ActionInput& in,
+                const core::RequestContext& context);
   // Whether `actor` may see `c` (the rule above), on conn.
   Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
   Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);

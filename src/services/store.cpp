@@ -590,7 +590,7 @@ Result<std::vector<Case>> applicant_cases(db::Connection& conn, std::int64_t use
   std::vector<db::Param> params{db::Param(user), db::Param(key), db::Param(bound(f.before))};
   std::string sql = fmt::format(
       "SELECT {} FROM service_case c WHERE (c.applicant_user_id = ? OR c.applicant_key = ?) AND "
-      "c.id < ?",
+      "c.id < ? AND NOT EXISTS (SELECT 1 FROM service_bundle_case b WHERE b.case_id = c.id)",
       case_columns("c."));
   sql += case_conditions(f, params);
   sql += " ORDER BY c.id DESC LIMIT " + std::to_string(f.limit);

@@ -112,7 +112,8 @@ Result<std::vector<Case>> window_cases(db::Connection& conn, const CaseFilter& f
 Result<std::vector<Case>> department_cases(db::Connection& conn, std::int64_t department,
                                            const CaseFilter& filter,
                                            std::vector<std::int64_t>& cursors);
-// A citizen's or enterprise's cases: filed by their account or naming their id number / uscc.
+// A citizen's or enterprise's cases: filed by their account or naming their id number / uscc;
+// not the child cases of a bundle application (they are listed under it).
 Result<std::vector<Case>> applicant_cases(db::Connection& conn, std::int64_t user,
                                           std::string_view key, const CaseFilter& filter);
 // Running cases after `after` (by id) whose stored deadline was computed under an epoch before

@@ -21,7 +21,8 @@
 // submitting; that case goes through a special procedure, recall, return, transfer to 公安 and
 // delivery by courier; the item editor shows the API's problem at its field, creates and publishes
 // an item; the power and responsibility lists show on a phone; the services pages are checked in
-// English (no Chinese left but the data); and the data administrator marks a day in 工作日历.
+// English (no Chinese left but the data); the data administrator marks a day in 工作日历; and a
+// citizen applies for the demo's bundle 新生儿出生一件事 on a phone and sees its one progress.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -866,6 +867,58 @@ try {
     await cit.locator('[data-test=case-state]').filter({ hasText: '已撤回' }).waitFor()
     await cit.locator('[data-test=case-timeline]').filter({ hasText: '要求补正' }).filter({ hasText: '提交补正' }).filter({ hasText: '撤回申请' }).waitFor()
     await fits('办件详情, withdrawn')
+  })
+
+  await step('services on a phone: a citizen finds 新生儿出生一件事 in 办事大厅, reads its guide, applies once for four items with one pre-filled form, and sees its one progress in 我的办件', async () => {
+    await cit.goto(`${server.base}/services`)
+    await cit.fill('[data-test=hall-q]', '新生儿')
+    await cit.click('[data-test=hall-search]')
+    const card = cit.locator('[data-test=hall-bundles] a').filter({ hasText: '新生儿出生一件事' }).first()
+    await card.waitFor()
+    await fits('办事大厅: 一件事')
+    await card.click()
+    await cit.locator('[data-test=bundle-title]').filter({ hasText: '新生儿出生一件事' }).waitFor()
+    await cit.locator('[data-test=bundle-members] .rt-card').filter({ hasText: '出生登记' }).filter({ hasText: '公安局' }).waitFor()
+    await cit.locator('[data-test=bundle-form] .rt-card').filter({ hasText: '共用' }).first().waitFor()
+    await fits('一件事指南', () => assertValuesWhole(cit, '[data-test=bundle-members]', '包含事项'))
+    await shot(cit, '50-phone-bundle-guide')
+    await cit.click('[data-test=bundle-apply]')
+    await cit.waitForURL(/\/console\/apply-bundle\//)
+    await cit.waitForSelector('[data-test=bundle-consent-card]')
+    await fits('一件事申办: 填写与授权')
+    await cit.fill('[data-test=form-baby_name]', '王小满')
+    await cit.fill('[data-test=form-birth_place]', '市妇幼保健院')
+    await cit.fill('[data-test=form-phone]', '13857712345')
+    for (const [name, value] of [['baby_gender', 'female'], ['guardian_relation', '母亲']]) {
+      await cit.click(`[data-test=form-${name}]`)
+      await option(cit, value).click()
+    }
+    // The date picker keeps no data-test of its own: the first 出生日期 with an input (the
+    // applicant's own 出生日期 comes from the registry).
+    const bornInput = cit.locator('[data-test=bundle-form-input] .el-form-item').filter({ hasText: '出生日期' }).locator('input').first()
+    await bornInput.fill('2026-11-30')
+    await bornInput.press('Tab')
+    await cit.click('[data-test=bundle-consent-card]')
+    await cit.click('[data-test=bundle-start]')
+    const prefilled = cit.locator('[data-test=bundle-prefilled]')
+    await prefilled.waitFor()
+    // The name asked once for all four, from 人口基础库 with its source and read time.
+    await prefilled.locator('[data-test=bundle-value-name]').filter({ hasText: citizen.display_name }).filter({ hasText: /来自.+\d{4}-\d\d-\d\d \d\d:\d\d/ }).waitFor()
+    await cit.locator('[data-test=bundle-children-filed] .value-row').nth(3).waitFor()
+    const bundleNumber = ((await cit.locator('[data-test=bundle-number]').innerText()).match(/YJS-\d{8}-\d+/) ?? [''])[0]
+    if (!bundleNumber) throw new Error('no bundle number on the pre-filled form')
+    await fits('一件事申办: 预填的申请表', () => assertValuesWhole(cit, '[data-test=bundle-prefilled]', '预填的申请表'))
+    await shot(cit, '51-phone-bundle-prefilled')
+    await cit.click('[data-test=bundle-submit]')
+    await cit.waitForURL(/\/console\/my-cases/)
+    const entry = cit.locator(`[data-test=bundle-${bundleNumber}]`)
+    await entry.locator('[data-test=bundle-progress]').filter({ hasText: '共 4 项' }).waitFor()
+    await entry.locator('[data-test=bundle-children] li').filter({ hasText: '等待窗口受理' }).first().waitFor()
+    await fits('我的办件: 一件事', () => assertValuesWhole(cit, '[data-test=my-bundles]', '我的一件事'))
+    await shot(cit, '52-phone-bundle-progress')
+    // The one read shows under 我的数据被谁用了 with the bundle's number.
+    await cit.goto(`${server.base}/console/my-data`)
+    await cit.locator('[data-test=my-data-access] .rt-card').filter({ hasText: bundleNumber }).waitFor()
   })
 
   await step('services: a department admin opens the item in 事项管理, saves a new version and publishes it', async () => {

@@ -233,7 +233,7 @@ TEST_F(DemoCityTest, SeedsACityThroughTheServicesDeterministically) {
 TEST_F(DemoCityTest, SeedsServiceItemsAndCasesInEveryState) {
   Seeded s = seeded(7);
   ASSERT_TRUE(s.server && !s.accounts.empty());
-  EXPECT_NE(s.output.find("一网通办 9 items published, 120 cases"), std::string::npos) << s.output;
+  EXPECT_NE(s.output.find("一网通办 11 items published, 120 cases"), std::string::npos) << s.output;
 
   // The guide: public, every item published, with its legal basis and a 并联 step.
   std::string error;
@@ -247,7 +247,8 @@ TEST_F(DemoCityTest, SeedsServiceItemsAndCasesInEveryState) {
   }
   for (std::string_view name :
        {"户口迁移（市内迁移）", "补领婚姻登记证", "最低生活保障", "社会保障卡申领", "失业登记",
-        "个体工商户设立登记", "出生医学证明首次签发", "发票领用", "食品经营许可"}) {
+        "个体工商户设立登记", "出生医学证明首次签发", "发票领用", "食品经营许可", "出生登记",
+        "城乡居民医保参保登记"}) {
     EXPECT_TRUE(names.count(std::string(name))) << name;
   }
 
@@ -314,7 +315,40 @@ TEST_F(DemoCityTest, SeedsServiceItemsAndCasesInEveryState) {
     EXPECT_TRUE(states.count("submitted") && states.count("correction") &&
                 states.count("in_review") && states.count("decided") && states.count("draft"))
         << username;
+    // 新生儿出生一件事: each demo citizen's four applications, one entry each with its four
+    // children, in every overall state.
+    auto bundles = get(s, token, "/api/v1/services/my-bundle-applications");
+    ASSERT_TRUE(bundles.is_object()) << username;
+    std::set<std::string> overall;
+    for (const auto& b : bundles.at("items").as_array()) {
+      overall.insert(std::string(b.at("state").as_string()));
+      EXPECT_EQ(b.at("bundle_name"), "新生儿出生一件事");
+      EXPECT_EQ(b.at("children").as_array().size(), 4u);
+      if (b.at("state") == "correction") {
+        EXPECT_FALSE(b.at("asked").as_array().empty());
+      }
+    }
+    if (acc.at("kind") == "citizen") {
+      EXPECT_EQ(overall, (std::set<std::string>{"done", "in_progress", "correction", "draft"}))
+          << username;
+    } else {
+      EXPECT_TRUE(overall.empty()) << username;
+    }
   }
+
+  // The bundle's guide: public, four members of three departments, one merged form.
+  auto bundles = fetch(s.server->port(), "GET", "/api/v1/services/bundles?q=%E5%87%BA%E7%94%9F",
+                       error);  // 出生
+  ASSERT_TRUE(bundles && bundles->status == 200) << (bundles ? bundles->body : error);
+  const json::value found = bundles->json();
+  ASSERT_EQ(found.at("items").as_array().size(), 1u);
+  const json::value& guide_of = found.at("items").at(0);
+  EXPECT_EQ(guide_of.at("name"), "新生儿出生一件事");
+  EXPECT_EQ(guide_of.at("members").as_array().size(), 4u);
+  std::set<std::string> keys;
+  for (const auto& f : guide_of.at("form").as_array())
+    EXPECT_TRUE(keys.insert(std::string(f.at("name").as_string())).second) << "asked twice";
+  EXPECT_TRUE(keys.count("baby_name") && keys.count("id_number"));
 }
 
 }  // namespace

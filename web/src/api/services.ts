@@ -218,6 +218,71 @@ export interface ActionBody {
   tracking_number?: string
 }
 
+/** A bundle (一件事一次办) as the public sees it: its members and their one merged form. */
+export interface BundleMember {
+  code: string
+  version: number
+  name: string
+  department_id: number
+  department: string
+  type: string
+  kind: 'instant' | 'promised'
+  statutory_limit: number
+  promised_limit: number
+  visits: number
+}
+export interface MergedField extends FormField {
+  items: string[]
+}
+export interface MergedMaterial extends Material {
+  items: string[]
+}
+export interface BundleGuide {
+  code: string
+  version: number
+  name: string
+  department_id: number
+  department: string
+  description: string
+  life_events: string[]
+  applicant: 'person' | 'entity' | 'both'
+  channels: string[]
+  members: BundleMember[]
+  form: MergedField[]
+  materials: MergedMaterial[]
+  published_at: string | null
+}
+export interface BundleChild {
+  number: string
+  item_code: string
+  item_version: number
+  item_name: string
+  department_id: number
+  department: string
+  state: string
+  progress: string
+  asked: string[]
+  clock: Clock
+}
+export interface BundleApplication {
+  number: string
+  bundle_code: string
+  bundle_version: number
+  bundle_name: string
+  applicant_kind: string
+  applicant_name: string
+  applicant_key: string
+  channel: string
+  state: 'draft' | 'in_progress' | 'correction' | 'done' | 'withdrawn'
+  progress: string
+  asked: string[]
+  form: Record<string, unknown>
+  prefill: Prefilled[]
+  children: BundleChild[]
+  created_at: string
+  updated_at: string
+}
+
 const base = '/api/v1/services'
 const enc = encodeURIComponent
 
@@ -243,6 +308,16 @@ export const services = {
   department: (q: Query) => api.get<Page<CaseRow>>(`${base}/worklists/department`, q),
   mine: (q: Query) => api.get<Page<CaseRow>>(`${base}/my-cases`, q),
   reminders: (q: Query) => api.get<Page<Reminder>>(`${base}/reminders`, q),
+
+  bundles: (q: Query) => api.get<Page<BundleGuide>>(`${base}/bundles`, q),
+  bundle: (code: string) => api.get<BundleGuide>(`${base}/bundles/${enc(code)}`),
+  applyBundle: (body: { bundle_code: string; consent: boolean; form?: Record<string, unknown> }) =>
+    api.post<BundleApplication>(`${base}/bundle-applications`, body),
+  application: (number: string) => api.get<BundleApplication>(`${base}/bundle-applications/${enc(number)}`),
+  submitApplication: (number: string) => api.post<BundleApplication>(`${base}/bundle-applications/${enc(number)}/submit`),
+  withdrawApplication: (number: string, reason: string) =>
+    api.post<BundleApplication>(`${base}/bundle-applications/${enc(number)}/withdraw`, { reason }),
+  myApplications: (q: Query) => api.get<Page<BundleApplication>>(`${base}/my-bundle-applications`, q),
 }
 
 /** The tag type of an alert badge. */

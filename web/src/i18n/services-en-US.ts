@@ -77,5 +77,11 @@ const services: typeof zh = {
   reminderKind: 'Reminder', reminderStep: 'Step', reminderDeadline: 'Deadline', issuedAt: 'Issued', decisionStage: 'Decision',
   masked: 'Masked', withheld: 'Withheld', withheldReasons: { no_grant: 'Your department has no sharing grant on this resource', field_not_granted: 'Your grant does not include this field', not_shared: 'This resource is not shared with your department', no_department: 'No department', '': '' },
   disclosureNote: 'Values from the base registries are shown as your department\'s sharing grant allows (masked or withheld); what the applicant typed is shown in full.',
+  bundles: 'One-stop bundles', bundlesIntro: 'One life event: one application, one form, one set of materials, several departments at once.', bundle: 'Bundle',
+  bundleGuide: 'Bundle guide', leadDept: 'Lead department', members: 'Services included', memberCount: '{n} services', askedOnce: 'Shared by several services: asked once',
+  sharedBy: 'Shared by {n} services', bundleApply: 'Apply for the bundle', bundleNumber: 'Bundle number: {number}', bundleSubmitted: 'Submitted, bundle number {number}',
+  bundleProgress: 'Overall progress', children: 'Each service', myBundles: 'My bundles', withdrawAll: 'Withdraw it all',
+  withdrawAllConfirm: 'Withdraw the whole bundle application? Every service in it not yet decided is withdrawn.',
+  bundleStates: { draft: 'Draft', in_progress: 'In progress', correction: 'Correction asked', done: 'All concluded', withdrawn: 'Withdrawn' },
 }
 export default services

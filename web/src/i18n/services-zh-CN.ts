@@ -81,5 +81,12 @@ const services = {
   reminderKind: '提醒', reminderStep: '环节', reminderDeadline: '所涉期限', issuedAt: '发出时间', decisionStage: '作出决定',
   masked: '已脱敏', withheld: '不予显示', withheldReasons: { no_grant: '本部门对该资源无共享授权', field_not_granted: '共享授权不含此信息项', not_shared: '该资源不向本部门共享', no_department: '无所属部门', '': '' },
   disclosureNote: '来自基础库的数据按本部门的共享授权显示（脱敏或不予显示）；申请人填写的内容完整显示。',
+  // Bundles (一件事一次办)
+  bundles: '一件事一次办', bundlesIntro: '一件事，一次申请、一张表单、一套材料，多个部门并联办理。', bundle: '一件事',
+  bundleGuide: '一件事指南', leadDept: '牵头部门', members: '包含事项', memberCount: '{n} 个事项', askedOnce: '多个事项共用，只填一次',
+  sharedBy: '{n} 个事项共用', bundleApply: '一件事申办', bundleNumber: '一件事编号：{number}', bundleSubmitted: '已提交，一件事编号 {number}',
+  bundleProgress: '总体进度', children: '各事项办理情况', myBundles: '我的一件事', withdrawAll: '整件撤回',
+  withdrawAllConfirm: '确定撤回整个一件事申请吗？其中尚未作出决定的各事项将一并撤回。',
+  bundleStates: { draft: '草稿', in_progress: '办理中', correction: '需要补正', done: '已全部办结', withdrawn: '已撤回' },
 }
 export default services

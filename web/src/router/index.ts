@@ -21,6 +21,7 @@ const console_: RouteRecordRaw = {
     { path: 'my-data', name: 'my-data', component: () => import('@/views/me/MyDataAccessPage.vue'), meta: { title: 'menu.myData' } },
     { path: 'my-cases', name: 'my-cases', component: () => import('@/views/services/MyCasesPage.vue'), meta: { title: 'menu.myCases' } },
     { path: 'apply/:code', name: 'apply', component: () => import('@/views/services/ApplyPage.vue'), props: true, meta: { title: 'services.applyTitle' } },
+    { path: 'apply-bundle/:code', name: 'apply-bundle', component: () => import('@/views/services/BundleApplyPage.vue'), props: true, meta: { title: 'services.bundleApply' } },
     // The case page: the applicant's (我的办件) and staff's (the worklists) alike; the API decides who sees it.
     { path: 'cases/:number', name: 'case', component: () => import('@/views/services/CasePage.vue'), props: true, meta: { title: 'services.casePage' } },
     {
@@ -105,6 +106,7 @@ export const routes: RouteRecordRaw[] = [
   // 办事大厅 and the guide: public, like the portal.
   { path: '/services', name: 'hall', component: () => import('@/views/services/ServiceHall.vue'), meta: { public: true } },
   { path: '/services/power-list', name: 'power-list', component: () => import('@/views/services/PowerListPage.vue'), meta: { public: true } },
+  { path: '/services/bundles/:code', name: 'bundle-guide', component: () => import('@/views/services/BundleGuidePage.vue'), props: true, meta: { public: true } },
   { path: '/services/:code', name: 'guide', component: () => import('@/views/services/GuidePage.vue'), props: true, meta: { public: true } },
   { path: '/login', name: 'login', component: () => import('@/views/LoginPage.vue'), meta: { public: true } },
   console_,
