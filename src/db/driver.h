@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -54,7 +55,11 @@ class ConnectionImpl {
   virtual bool reset() = 0;
 };
 
-// A bounded pool of connections opened lazily by `factory`.
+// A bounded pool of connections opened lazily by `factory`. Waiters are served in the order they
+// came: a connection given back while someone waits goes to the longest waiter, never to idle
+// where the thread that gave it back (a background worker running step after step) would take it
+// again at once. With SQLite's one writer that barging starved every other write — a session's
+// last-seen write waited seconds behind the audit object indexer catching up (issue 16).
 class Pool {
  public:
   using Factory = std::function<Result<std::unique_ptr<ConnectionImpl>>()>;
@@ -65,8 +70,8 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
 
   // An idle connection, a new one if fewer than capacity are open, or after waiting up to
-  // `timeout` for one to come back. Failure: Error unavailable "database_busy" on timeout, or the
-  // factory's error.
+  // `timeout` for one to come back (first come, first served). Failure: Error unavailable
+  // "database_busy" on timeout, or the factory's error.
   Result<std::unique_ptr<ConnectionImpl>> take(std::chrono::milliseconds timeout);
   // Returns a connection taken from this pool; closes it instead when reset() says so.
   void give_back(std::unique_ptr<ConnectionImpl> conn);
@@ -76,14 +81,24 @@ class Pool {
   PoolStats stats() const;
 
  private:
+  // One take() waiting: handed a connection, or a slot to open one in.
+  struct Waiter {
+    std::condition_variable cv;
+    std::unique_ptr<ConnectionImpl> conn;
+    bool slot = false;
+  };
+  // Hands `conn` (or, when null, a free slot if there is one) to the longest waiter and wakes
+  // it, else keeps the connection idle. Needs mu_.
+  void hand_on(std::unique_ptr<ConnectionImpl> conn);
+  Result<std::unique_ptr<ConnectionImpl>> open_slot(std::unique_lock<std::mutex>& lock);
+
   const std::size_t capacity_;
   const Factory factory_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   // Guarded by mu_.
   std::vector<std::unique_ptr<ConnectionImpl>> idle_;
-  std::size_t open_ = 0;  // idle + leased + being opened
-  std::size_t waiting_ = 0;
+  std::deque<Waiter*> waiters_;  // oldest first
+  std::size_t open_ = 0;         // idle + leased + being opened
 };
 
 // Quotes `name` (optionally schema.name) as an SQL identifier after checking it is made of

@@ -1,5 +1,6 @@
 #include "db/driver.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace zt::db::detail {
@@ -12,56 +13,73 @@ Pool::~Pool() = default;
 Result<std::unique_ptr<ConnectionImpl>> Pool::take(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
-  ++waiting_;
-  bool ready = cv_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < capacity_; });
-  --waiting_;
-  if (!ready) {
-    return Error::unavailable("database_busy", "no database connection free within " +
-                                                   std::to_string(timeout.count()) + " ms");
+  if (waiters_.empty()) {  // nobody is ahead
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    if (open_ < capacity_) {
+      ++open_;  // reserve the slot, connect without holding the lock
+      return open_slot(lock);
+    }
   }
-  if (!idle_.empty()) {
-    auto conn = std::move(idle_.back());
-    idle_.pop_back();
-    return conn;
-  }
-  ++open_;  // reserve the slot, connect without holding the lock
+  Waiter me;
+  waiters_.push_back(&me);
+  me.cv.wait_until(lock, deadline, [&] { return me.conn != nullptr || me.slot; });
+  if (me.conn) return std::move(me.conn);
+  if (me.slot) return open_slot(lock);
+  // Timed out without being served: leave the queue (hand_on did not take us out).
+  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+  return Error::unavailable("database_busy", "no database connection free within " +
+                                                 std::to_string(timeout.count()) + " ms");
+}
+
+Result<std::unique_ptr<ConnectionImpl>> Pool::open_slot(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   auto conn = factory_();
   if (!conn.ok()) {
     lock.lock();
     --open_;
-    lock.unlock();
-    cv_.notify_one();
+    hand_on(nullptr);  // the slot is free again: the next waiter may try
   }
   return conn;
+}
+
+void Pool::hand_on(std::unique_ptr<ConnectionImpl> conn) {
+  if (waiters_.empty() || (!conn && open_ >= capacity_)) {
+    if (conn) idle_.push_back(std::move(conn));
+    return;
+  }
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  if (conn) {
+    next->conn = std::move(conn);
+  } else {
+    ++open_;  // the waiter opens it
+    next->slot = true;
+  }
+  // Under the lock: once it is released the waiter may return and its Waiter be gone.
+  next->cv.notify_one();
 }
 
 void Pool::give_back(std::unique_ptr<ConnectionImpl> conn) {
   bool reusable = conn->reset();
   if (!reusable) conn.reset();  // close outside the lock
-  {
-    std::lock_guard lock(mu_);
-    if (reusable) {
-      idle_.push_back(std::move(conn));
-    } else {
-      --open_;
-    }
-  }
-  cv_.notify_one();
+  std::lock_guard lock(mu_);
+  if (!reusable) --open_;
+  hand_on(std::move(conn));
 }
 
 void Pool::add_idle(std::unique_ptr<ConnectionImpl> conn) {
-  {
-    std::lock_guard lock(mu_);
-    idle_.push_back(std::move(conn));
-    ++open_;
-  }
-  cv_.notify_one();
+  std::lock_guard lock(mu_);
+  ++open_;
+  hand_on(std::move(conn));
 }
 
 PoolStats Pool::stats() const {
   std::lock_guard lock(mu_);
-  return {open_, open_ - idle_.size(), waiting_};
+  return {open_, open_ - idle_.size(), waiters_.size()};
 }
 
 Result<std::string> quote_identifier(std::string_view name) {

@@ -7,7 +7,10 @@
 
 #include <charconv>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 namespace zt::http {
@@ -83,9 +86,24 @@ void add_system_routes(Router& router, const BuildInfo& build, Metrics& metrics,
                                                  {"commit", json::object{{"type", "string"}}},
                                                  {"api", json::object{{"type", "string"}}}}}}}}});
 
+  // The document is the same for every request while the routes are (they are all registered
+  // before the server serves): serialized at the first request and sent as is after, instead of
+  // built from every route's doc each time (~1.5 ms on the I/O thread; more under load). A
+  // route added later (tests do) makes the next request build it again.
+  struct Document {
+    std::mutex mutex;  // the I/O threads may ask at once
+    std::size_t routes = 0;
+    std::string body;
+  };
   router.add(Method::kGet, "/api/openapi.json",
-             [&router, build](const Request&) {
-               return Response::json(200, openapi_document(router, {.version = build.version}));
+             [&router, build, document = std::make_shared<Document>()](const Request&) {
+               std::lock_guard lock(document->mutex);
+               if (document->body.empty() || document->routes != router.routes().size()) {
+                 document->body =
+                     json::serialize(openapi_document(router, {.version = build.version}));
+                 document->routes = router.routes().size();
+               }
+               return Response::text(200, document->body, "application/json");
              },
              inline_options,
              {.summary = "This OpenAPI 3.1 document",

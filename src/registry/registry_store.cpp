@@ -102,6 +102,14 @@ CREATE INDEX registry_record_figures ON registry_record
 DROP INDEX registry_conflict_key;
 CREATE INDEX registry_conflict_by_key ON registry_conflict (registry, rkey, status, id);
 )sql"},
+      // The stewards' list of every conflict of a registry in id order (no status, no key):
+      // it was sorted from registry_conflict_status, every conflict of the registry per page
+      // (issue 16: 1.2 ms at 20 000 people, 15.4 ms at 1 M); this index gives the page as one
+      // walk from the cursor. A status keeps registry_conflict_status, a key
+      // registry_conflict_by_key.
+      {.version = 524, .name = "registry_conflict_by_registry_index", .sql = R"sql(
+CREATE INDEX registry_conflict_by_registry ON registry_conflict (registry, id);
+)sql"},
       // The figures' counts, kept as golden records change (FigureDeltas, write_figures), filled
       // from the records already there.
       {.version = 530, .name = "registry_figure_counts", .sql = R"sql(

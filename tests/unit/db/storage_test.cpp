@@ -463,6 +463,42 @@ TEST_F(StorageTest, ConcurrentAcquireFrom8Threads) {
   EXPECT_LE(s.open, backend_ == Backend::kSqlite ? 5u : 4u);  // SQLite: 4 readers + writer
 }
 
+// Waiters are served first come, first served: a thread that gives its lease back and takes
+// another at once (a background worker running step after step, as the audit object indexer does
+// while it catches up) never takes it from under one that waits. With the pool that put a
+// returned connection idle, the returning thread took it again before the woken waiter ran, so
+// a session's last-seen write waited seconds for SQLite's one writer (issue 16).
+TEST_F(StorageTest, AWaiterIsServedBeforeAThreadThatGivesBackAndTakesAgain) {
+  Options options;
+  options.pool_size = 1;
+  reopen(options);
+  std::atomic<bool> stop{false};
+  std::atomic<int> leases{0};
+  std::thread busy([&] {
+    while (!stop) {
+      auto conn = db_->acquire(Access::kWrite, std::chrono::seconds(10));
+      if (!conn.ok()) return;
+      ++leases;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  while (leases < 3)
+    std::this_thread::yield();
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the busy thread's again
+    const int before = leases;
+    auto conn = db_->acquire(Access::kWrite, std::chrono::seconds(5));
+    const int after = leases;  // while this lease is held
+    ASSERT_OK(conn);
+    // The lease the busy thread held when this one began waiting, and at most the one it was
+    // taking just then: never a third.
+    EXPECT_LE(after - before, 1) << "round " << i;
+  }
+  stop = true;
+  busy.join();
+  EXPECT_EQ(db_->stats().waiting, 0u);
+}
+
 TEST_F(StorageTest, PoolExhaustionIsDatabaseBusy) {
   Options options;
   options.pool_size = 2;
