@@ -23,8 +23,8 @@
 #pragma once
 
 #include "http/router.h"
-#include "services/reminder_service.h"
 #include "services/bundle_service.h"
+#include "services/reminder_service.h"
 #include "services/service.h"
 
 namespace zt::services {

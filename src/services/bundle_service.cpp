@@ -384,8 +384,17 @@ Result<BundleApplicationView> BundleService::apply(const core::Principal& actor,
     ZT_TRY(store::update_application(conn, a));
     for (std::size_t i = 0; i < kids.size(); ++i) {
       Case& c = kids[i];
-      c.form = json::serialize(member_form(g.merged, c.item_code, form));
-      c.prefill = prefill_json(Prefiller::values(g.members[i].def, reads));
+      const json::object kid_form = member_form(g.merged, c.item_code, form);
+      c.form = json::serialize(kid_form);
+      auto values = Prefiller::values(g.members[i].def, reads);
+      // Put into the child's form: the merged form holds the registry's value for that field.
+      for (PrefilledValue& p : values) {
+        if (!p.found || p.target.rfind("form.", 0) != 0) continue;
+        const json::value* v = kid_form.if_contains(p.target.substr(5));
+        p.applied =
+            v && (v->is_string() ? std::string(v->get_string()) : json::serialize(*v)) == p.value;
+      }
+      c.prefill = prefill_json(values);
       c.version = 1;
       ZT_ASSIGN_OR_RETURN(bool written, store::update_case(conn, c));
       if (!written) return Error::conflict("case_changed", "A case changed while pre-filling.");

@@ -5,8 +5,8 @@
 #include "exchange/records/validate.h"
 #include "identity/permissions.h"
 #include "identity/scope.h"
-#include "services/reminder_store.h"
 #include "services/prefill.h"
+#include "services/reminder_store.h"
 #include "services/service.h"
 
 #include <fmt/chrono.h>

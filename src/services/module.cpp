@@ -1,8 +1,8 @@
 #include "services/module.h"
 
 #include "services/api.h"
-#include "services/reminder_store.h"
 #include "services/bundle_store.h"
+#include "services/reminder_store.h"
 #include "services/store.h"
 
 #include <algorithm>

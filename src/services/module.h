@@ -12,8 +12,8 @@
 #include "db/migration.h"
 #include "db/worker_lease.h"
 #include "http/router.h"
-#include "services/reminder_service.h"
 #include "services/bundle_service.h"
+#include "services/reminder_service.h"
 #include "services/service.h"
 #include "services/worker.h"
 

@@ -110,13 +110,9 @@ std::vector<PrefilledValue> Prefiller::values(const ItemDraft& def,
 std::string prefill_json(std::span<const PrefilledValue> values) {
   json::array out;
   for (const PrefilledValue& p : values) {
-    json::object o{{"target", p.target},   {"resource", p.resource},
-                   {"field", p.field},     {"department", p.department},
-                   {"read_at", p.read_at}, {"value", p.value},
-                   {"found", p.found}};
-    // applied is written only when known to be true: without it, the disclosure compares the
-    // form's value with the registry's (a bundle's children get the merged form).
-    if (p.applied) o["applied"] = true;
+    json::object o{{"target", p.target},         {"resource", p.resource}, {"field", p.field},
+                   {"department", p.department}, {"read_at", p.read_at},   {"value", p.value},
+                   {"found", p.found},           {"applied", p.applied}};
     // Form values only: the applicant may change them before submitting (mark_edited).
     if (p.target.rfind("form.", 0) == 0) o["edited"] = false;
     out.push_back(std::move(o));

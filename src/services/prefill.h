@@ -58,7 +58,7 @@ class Prefiller {
 };
 
 // The values as stored with a case: a JSON array of {target, resource, field, department,
-// read_at, value, found[, applied][, edited (form values)]}.
+// read_at, value, found, applied[, edited (form values)]}.
 std::string prefill_json(std::span<const PrefilledValue> values);
 
 }  // namespace zt::services
