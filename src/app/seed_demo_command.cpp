@@ -114,8 +114,11 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   services::CaseService cases(platform.database(), platform.audit().log(), identity,
                               platform.calendar().service(), catalog, platform.exchange().query(),
                               items, services_clock);
+  services::AttachmentService attachments(platform.database(), platform.audit().log(), cases,
+                                          platform.crypto(), services_clock, {});
   auto services = demo::seed_services(
-      identity, items, cases, platform.calendar().service(), services_clock, clock.now(), *report,
+      identity, items, cases, attachments, platform.calendar().service(), services_clock,
+      clock.now(), *report,
       {.city_code = options.city, .people = options.people, .seed = options.seed});
   if (!services.ok()) return fail("seeding the services failed", services.error());
   {

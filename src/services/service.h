@@ -148,6 +148,15 @@ struct ActionInput {
   std::string address;                        // deliver by courier
   std::string tracking_number;                // deliver by courier
   bool approve = true;                        // complete a step
+  std::vector<std::int64_t> attachments;      // decide: the result files it references
+};
+
+// Who the caller is to one case (CaseService::party), for the case's attachments.
+struct CaseParty {
+  Case c;
+  ItemDraft def;              // the item version the case was filed under
+  bool applicant = false;     // acts as the applicant (as for submit: the applicant, the window)
+  bool item_officer = false;  // an officer of the item's department (who decides)
 };
 
 class CaseService {
@@ -181,6 +190,11 @@ class CaseService {
   // how many were rewritten.
   Result<std::int64_t> recompute_deadlines();
 
+  // The case `number` and who `actor` is to it, on `conn` (the caller's transaction): 404
+  // case_not_found unless the actor sees the case (the rule above).
+  Result<CaseParty> party(db::Connection& conn, const core::Principal& actor,
+                          std::string_view number);
+
  private:
   struct Applicant {
     std::int64_t user_id = 0;
@@ -189,6 +203,10 @@ class CaseService {
     std::string name;
   };
   Result<std::optional<Applicant>> applicant_of(const core::Principal& actor);
+  // Whether `actor` (`self` when a citizen or enterprise) acts as the applicant of `c`: the
+  // applicant themselves, the clerk who filed the draft, or a window clerk for a window case.
+  static bool acts_as_applicant(const std::optional<Applicant>& self, const core::Principal& actor,
+                                const Case& c);
   // Whether `actor` may see `c` (the rule above), on conn.
   Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
   Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);

@@ -119,9 +119,19 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     std::ofstream(file, std::ios::binary) << content;
   }
 
-  auto database_url = test_database_url(server->dir_, error);
+  auto database_url = options.peer_of ? std::optional<std::string>(options.peer_of->database_url_)
+                                      : test_database_url(server->dir_, error);
   if (!database_url) return nullptr;
-  if (options.fresh_database && database_url->rfind("postgres", 0) == 0) {
+  if (options.peer_of) {
+    for (const char* key : {"data.key", "audit.key", "audit-signing.pem"}) {
+      std::error_code ec;
+      fs::copy_file(options.peer_of->dir_ / key, server->dir_ / key, ec);
+      if (ec) {
+        error = fmt::format("cannot copy the first node's {}: {}", key, ec.message());
+        return nullptr;
+      }
+    }
+  } else if (options.fresh_database && database_url->rfind("postgres", 0) == 0) {
     const std::string schema = "zt_it_" + server->dir_.filename().string().substr(15);
     std::string schema_name;
     for (char ch : schema) {
@@ -142,6 +152,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
                      std::string("options=-csearch_path%3D") + schema_name;
   }
 
+  server->database_url_ = *database_url;
   const fs::path config_file = server->dir_ / "zhengtong.toml";
   {
     std::ofstream config(config_file);
@@ -184,6 +195,9 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         config << (i ? ", " : "") << toml_string(options.webhook_allowed_networks[i]);
       }
       config << "]\n";
+    }
+    if (options.attachment_max_bytes > 0) {
+      config << "\n[services]\nattachment_max_bytes = " << options.attachment_max_bytes << "\n";
     }
     if (!config) {
       error = "cannot write " + config_file.string();

@@ -31,6 +31,8 @@
 
 namespace zt::test {
 
+class ServerProcess;
+
 struct ServerOptions {
   int io_threads = 2;
   int header_timeout_ms = 10'000;
@@ -60,6 +62,12 @@ struct ServerOptions {
   // [exchange] webhook_allowed_networks: the tests' receivers listen on loopback, which the
   // server refuses by default; empty writes no list (the server's default rule).
   std::vector<std::string> webhook_allowed_networks = {"127.0.0.0/8"};
+  // [services] attachment_max_bytes; 0: the server's default (10 MiB).
+  std::int64_t attachment_max_bytes = 0;
+  // A second node of that server's platform: the same database (on PostgreSQL its schema too;
+  // fresh_database is then ignored) and copies of its keys, in a directory of its own (its own
+  // node file). The first server must outlive this one when it made a fresh schema.
+  const ServerProcess* peer_of = nullptr;
 };
 
 class ServerProcess {
@@ -112,8 +120,9 @@ class ServerProcess {
   mutable std::mutex stderr_mutex_;  // guards stderr_
   std::string stderr_;
   std::thread drain_;
-  std::string pg_url_;     // fresh_database on PostgreSQL: the server's base URL
-  std::string pg_schema_;  // and the schema to drop
+  std::string database_url_;  // the URL the server runs on (with its schema, if any)
+  std::string pg_url_;        // fresh_database on PostgreSQL: the server's base URL
+  std::string pg_schema_;     // and the schema to drop
 };
 
 // The database URL the tests use for a server whose temporary directory is `dir`, from
