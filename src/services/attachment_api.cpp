@@ -108,20 +108,30 @@ http::Response list(AttachmentService& attachments, const http::Request& request
   json::array items;
   for (const Attachment& a : *found)
     items.push_back(kAttachmentShape.encode(a));
-  return http::Response::json(200, json::object{{"items", std::move(items)}});
+  json::array types;
+  for (std::string_view t : kContentTypeNames.names)
+    types.emplace_back(t);
+  return http::Response::json(200, json::object{{"items", std::move(items)},
+                                                {"max_bytes", attachments.options().max_bytes},
+                                                {"content_types", std::move(types)}});
 }
 
 http::RouteDoc list_doc() {
   return {.summary = "A case's attachments",
           .description =
-              "The case's materials and result files, oldest first, without their bytes. The "
+              "The case's materials and result files, oldest first, without their bytes, with the "
+              "largest file an upload may be (max_bytes) and the accepted content types. The "
               "applicant sees result files once the decision references them.\n\nWho: whoever "
               "sees the case (its applicant, the window once submitted, the departments it is "
               "routed to).\n\nErrors: 404 case_not_found (also for a case the caller may not "
               "see).",
           .tag = kTag,
           .params = {number_param()},
-          .responses = {{200, "Attachments", schema::list_of(kAttachmentShape.schema())}}};
+          .responses = {{200, "Attachments, and what an upload may be",
+                         schema::object({{"items", schema::array_of(kAttachmentShape.schema())},
+                                         {"max_bytes", schema::integer()},
+                                         {"content_types", schema::strings()}},
+                                        {"items", "max_bytes", "content_types"})}}};
 }
 
 http::Response download(AttachmentService& attachments, std::int64_t id,

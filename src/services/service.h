@@ -39,7 +39,8 @@
 // Errors: 400 "invalid_item", "invalid_body", "invalid_form" (naming the field); 403
 // "forbidden"; 404 "item_not_found", "case_not_found", "step_not_found",
 // "department_not_found"; 409 "item_exists", "invalid_transition", "case_changed", "step_taken",
-// "item_not_published".
+// "item_not_published"; 422 "materials_missing" (submit and answer_correction while a required
+// upload material has no attachment: attachment_service.h).
 //
 // Thread-safety: all methods may be called from many threads at once.
 #pragma once

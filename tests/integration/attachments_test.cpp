@@ -237,6 +237,9 @@ TEST_F(AttachmentsTest, APdfIsStoredWithItsHashAndARequiredUploadGatesTheSubmiss
   json::value submitted = expect(act(number, "submit", zhang_));
   EXPECT_EQ(submitted.at("state"), "submitted");
   json::value page = expect(city().call("GET", base(number), zhang_));
+  EXPECT_EQ(page.at("max_bytes"), kLimit);  // [services] attachment_max_bytes, for the page
+  EXPECT_EQ(page.at("content_types"),
+            (json::array{"application/pdf", "image/jpeg", "image/png", "application/ofd"}));
   for (const json::value& item : page.at("items").as_array())
     EXPECT_TRUE(item.at("submitted_at").is_string()) << item;
   EXPECT_TRUE(IsProblem(city().call("DELETE", fmt::format("{}/{}", base(number), id), zhang_), 409,
