@@ -101,7 +101,7 @@ Status check_known_keys(const toml::table& table) {
       {"audit", {"flush_interval_ms", "checkpoint_interval_s", "checkpoint_file"}},
       {"exchange", {"webhook_backoff_ms", "webhook_max_failures", "webhook_allowed_networks"}},
       {"security", {"data_key_file", "audit_key_file", "audit_signing_key_file"}},
-      {"services", {"worker_interval_ms", "warning_working_days"}},
+      {"services", {"worker_interval_ms", "warning_working_days", "attachment_max_bytes"}},
       {"identity",
        {"password_profile", "password_max_age_days", "argon2_memory_kib", "argon2_iterations",
         "argon2_parallelism", "session_idle_minutes", "session_absolute_hours", "lockout_failures",
@@ -236,6 +236,8 @@ Status apply_file(const std::filesystem::path& file, Config& config) {
     }
     config.webhook_allowed_networks = std::move(networks).value();
   }
+  ZT_TRY(read_int(table, "services.attachment_max_bytes", 1024, 256LL << 20,
+                  config.attachment_max_bytes));
   std::string data_key_file;
   ZT_TRY(read_string(table, "security.data_key_file", data_key_file));
   if (!data_key_file.empty()) config.data_key_file = data_key_file;

@@ -44,6 +44,8 @@ struct Config {
   // [audit] checkpoint_file: where each signed checkpoint is also appended, outside the
   // database; "" in the file: none (the table only).
   std::optional<std::filesystem::path> audit_checkpoint_file = "./data/audit-checkpoints.ndjson";
+  // [services] attachment_max_bytes (1 KiB–256 MiB): the largest file a case accepts.
+  std::uint64_t attachment_max_bytes = 10 << 20;
   // [security] data_key_file: the 32-byte SM4 data key, created (mode 0600) on first start.
   std::filesystem::path data_key_file = "./data/zhengtong.key";
   // [security] audit_key_file: the 32-byte HMAC-SM3 key of the audit chain; audit_signing_key_file:

@@ -131,11 +131,15 @@ Result<std::unique_ptr<Platform>> Platform::create(const Config& config, const c
   }
   p->services_ = std::make_unique<services::Module>(
       database, p->audit_->log(), p->identity_->service(), p->calendar_->service(),
-      p->catalog_->service(), p->exchange_->query(), p->exchange_->sharing(), clock,
-      services::ModuleOptions{.worker_interval = config.services_worker_interval,
-                              .warning_days = config.services_warning_days,
-                              .node_id = p->node_id_,
-                              .on_worker_error = reporter(options.log, "services worker")});
+      p->catalog_->service(), p->exchange_->query(), p->exchange_->sharing(), p->crypto_, clock,
+      services::ModuleOptions{
+          .worker_interval = config.services_worker_interval,
+          .warning_days = config.services_warning_days,
+          .node_id = p->node_id_,
+          .on_worker_error = reporter(options.log, "services worker"),
+          .attachments = {.max_bytes = config.attachment_max_bytes,
+                          // A quarter of the worker threads may be busy receiving attachments.
+                          .max_uploads = std::max<std::size_t>(1, config.worker_threads / 4)}});
   // Record indexes made before today's layout (a database of an earlier version) are replaced
   // once, here, before anything reads.
   auto upgraded = p->exchange_->exchange().upgrade_record_indexes();

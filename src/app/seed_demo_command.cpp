@@ -117,9 +117,12 @@ int run_seed_demo(const Config& config, const SeedDemoOptions& options) {
   services::BundleService bundles(platform.database(), platform.audit().log(), identity,
                                   platform.calendar().service(), catalog,
                                   platform.exchange().query(), items, cases, services_clock);
+  services::AttachmentService attachments(platform.database(), platform.audit().log(), cases,
+                                          platform.crypto(), services_clock, {});
   auto services = demo::seed_services(
-      identity, items, cases, bundles, platform.calendar().service(), services_clock, clock.now(),
-      *report, {.city_code = options.city, .people = options.people, .seed = options.seed});
+      identity, items, cases, bundles, attachments, platform.calendar().service(), services_clock,
+      clock.now(), *report,
+      {.city_code = options.city, .people = options.people, .seed = options.seed});
   if (!services.ok()) return fail("seeding the services failed", services.error());
   {
     std::string states;

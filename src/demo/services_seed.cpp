@@ -1,5 +1,6 @@
 #include "demo/services_seed.h"
 
+#include "demo/documents.h"
 #include "demo/random.h"
 #include "demo/resources.h"
 
@@ -533,9 +534,15 @@ Result<core::Principal> sign_in(identity::IdentityService& identity, const DemoA
 
 class CaseSeeder {
  public:
-  CaseSeeder(services::CaseService& cases, core::FakeClock& clock, core::TimePoint now,
-             std::vector<core::Date> days, const core::RequestContext& context)
-      : cases_(cases), clock_(clock), now_(now), days_(std::move(days)), context_(context) {}
+  CaseSeeder(services::CaseService& cases, services::AttachmentService& attachments,
+             core::FakeClock& clock, core::TimePoint now, std::vector<core::Date> days,
+             const core::RequestContext& context)
+      : cases_(cases),
+        attachments_(attachments),
+        clock_(clock),
+        now_(now),
+        days_(std::move(days)),
+        context_(context) {}
 
   core::Principal clerk;
   std::map<std::int64_t, core::Principal> officers;  // by department
@@ -682,6 +689,20 @@ class CaseSeeder {
     return view->c.state;
   }
 
+  // The scans of the materials the applicant uploads to the draft `c` of `item` before it is
+  // submitted: every required one, the optional ones for about half of the cases (免提交 ones
+  // come from the registries).
+  Status upload_materials(const core::Principal& actor, const services::Item& item,
+                          const services::Case& c) {
+    for (const services::Material& m : item.def.materials) {
+      if (m.source != "upload" || (!m.required && c.number.back() % 2 != 0)) continue;
+      ZT_TRY(upload(actor, c.number, "material", m.name,
+                    {fmt::format("申请人：{}", c.applicant_name),
+                     fmt::format("事项：{}", item.def.name), "（演示城市的扫描件）"}));
+    }
+    return {};
+  }
+
  private:
   struct Op {
     enum What {
@@ -751,7 +772,12 @@ class CaseSeeder {
         }
         return cases_.file(applicant_actor, std::move(input), context_);
       }
-      case Op::kSubmit: return cases_.act(applicant_actor, number, "submit", in, context_);
+      case Op::kSubmit: {
+        // The scans of the materials the applicant uploads: every required one, the optional
+        // ones for about half of the cases (免提交 ones come from the registries).
+        ZT_TRY(upload_materials(applicant_actor, item, view->c));
+        return cases_.act(applicant_actor, number, "submit", in, context_);
+      }
       case Op::kAccept: return cases_.act(clerk, number, "accept", in, context_);
       case Op::kNotAccept: {
         constexpr std::string_view kReasons[] = {
@@ -775,6 +801,14 @@ class CaseSeeder {
         return cases_.act(holder(*view), number, "request_correction", in, context_);
       }
       case Op::kAnswer:
+        // A clearer scan of the material the correction asked for.
+        for (const services::Material& m : item.def.materials) {
+          if (m.source != "upload" || view->c.correction.find(m.name) == std::string::npos) {
+            continue;
+          }
+          ZT_TRY(upload(applicant_actor, number, "material", m.name,
+                        {fmt::format("申请人：{}", view->c.applicant_name), "补正：重新扫描"}));
+        }
         return cases_.act(applicant_actor, number, "answer_correction", in, context_);
       case Op::kClaim: {
         std::optional<CaseView> last;
@@ -809,17 +843,28 @@ class CaseSeeder {
         in.special_kind = spec.special_kind.empty() ? "expert_review" : spec.special_kind;
         return cases_.act(owner, number, "start_special", in, context_);
       case Op::kEndSpecial: return cases_.act(owner, number, "end_special", in, context_);
-      case Op::kApprove:
+      case Op::kApprove: {
         in.decision = "approve";
         in.reason = "符合法定条件、标准";
         in.result_text = fmt::format("准予{}。", item.def.name);
+        ZT_ASSIGN_OR_RETURN(auto letter,
+                            upload(owner, number, "result", "",
+                                   {fmt::format("申请人：{}", view->c.applicant_name),
+                                    fmt::format("办件编号：{}", number), in.result_text}));
+        in.attachments = {letter};
         return cases_.act(owner, number, "decide", in, context_);
-      case Op::kDeny:
+      }
+      case Op::kDeny: {
         in.decision = "deny";
         in.reason = "经审查，不符合法定条件";
         in.result_text = fmt::format("不予{}。申请人如不服，可依法申请行政复议或者提起行政诉讼。",
                                      item.def.name);
+        ZT_ASSIGN_OR_RETURN(auto letter, upload(owner, number, "result", "",
+                                                {fmt::format("申请人：{}", view->c.applicant_name),
+                                                 fmt::format("办件编号：{}", number), in.reason}));
+        in.attachments = {letter};
         return cases_.act(owner, number, "decide", in, context_);
+      }
       case Op::kConclude: return cases_.act(owner, number, "conclude", in, context_);
       case Op::kDeliverWindow:
         in.delivery_method = "window";
@@ -836,6 +881,29 @@ class CaseSeeder {
     return Error::internal("seed_failed", "Unknown operation.");
   }
 
+  // Uploads a one-page PDF (documents.h) to case `number` as `actor`: a scan of `material`, or
+  // with kind "result" the decision letter. Success: the attachment's id.
+  Result<std::int64_t> upload(const core::Principal& actor, const std::string& number,
+                              std::string kind, const std::string& material,
+                              std::vector<std::string> lines) {
+    const bool result = kind == "result";
+    const std::string title = result ? "决定书" : material;
+    std::string pdf = demo_pdf(title, lines);
+    bool sent = false;
+    services::BodySource body = [&](std::string& piece) -> Result<bool> {
+      if (sent) return false;
+      piece = std::move(pdf);
+      sent = true;
+      return true;
+    };
+    services::UploadInput input{.kind = std::move(kind),
+                                .material = material,
+                                .file_name = fmt::format("{}.pdf", title),
+                                .declared_type = "application/pdf"};
+    ZT_ASSIGN_OR_RETURN(auto a, attachments_.upload(actor, number, input, body, context_));
+    return a.id;
+  }
+
   // The officer of the department holding the current step.
   const core::Principal& holder(const CaseView& v) {
     const auto rows = current(v, "claimed");
@@ -843,6 +911,7 @@ class CaseSeeder {
   }
 
   services::CaseService& cases_;
+  services::AttachmentService& attachments_;
   core::FakeClock& clock_;
   core::TimePoint now_;
   std::vector<core::Date> days_;  // working days, newest (today or before) first
@@ -858,6 +927,7 @@ std::int64_t case_count(std::uint64_t people) {
 Result<ServicesFigures> seed_services(identity::IdentityService& identity,
                                       services::ItemService& items, services::CaseService& cases,
                                       services::BundleService& bundles,
+                                      services::AttachmentService& attachments,
                                       calendar::CalendarService& calendar, core::FakeClock& clock,
                                       core::TimePoint now, const SeedReport& report,
                                       const SeedOptions& options) {
@@ -876,7 +946,7 @@ Result<ServicesFigures> seed_services(identity::IdentityService& identity,
   // Accounts.
   std::map<std::string, std::int64_t, std::less<>> dept;
   std::map<std::string, core::Principal, std::less<>> admins;
-  CaseSeeder seeder(cases, clock, now, days, context);
+  CaseSeeder seeder(cases, attachments, clock, now, days, context);
   seeder.city = report.city_name;
   std::vector<std::pair<core::Principal, Applicant>> online;
   for (const DemoAccount& a : report.accounts) {
@@ -1010,6 +1080,14 @@ Result<ServicesFigures> seed_services(identity::IdentityService& identity,
       }
       ZT_ASSIGN_OR_RETURN(auto a, bundles.apply(principal, std::move(input), context));
       if (plan.submit) {
+        // Each child's uploads go to its own draft; the bundle's submission checks them all.
+        for (const auto& child : a.children) {
+          for (const services::Item& item : published) {
+            if (item.def.code == child.row.c.item_code) {
+              ZT_TRY(seeder.upload_materials(principal, item, child.row.c));
+            }
+          }
+        }
         clock.set(clock.now() + std::chrono::minutes(r.between(2, 9)));
         ZT_ASSIGN_OR_RETURN(a, bundles.submit(principal, a.a.number, context));
       }

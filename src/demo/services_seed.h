@@ -5,7 +5,9 @@
 // citizens and enterprises (filed online) and of a sample of the city's people and enterprises
 // (filed at the window by window_clerk), spread over the last 60 working days and left in every
 // state, each moved there by the ordinary transitions of the right accounts
-// (services::CaseService).
+// (services::CaseService). The materials an applicant uploads, and the decisions' result files,
+// are one-page PDFs made in code (documents.h), uploaded through services::AttachmentService
+// before the submission, the 补正 answer or the decision that needs them.
 //
 // Time: the services take their time from `clock`, which the seeder moves — the items are
 // published before the first of the 60 working days, and each case's transitions happen on the
@@ -22,6 +24,7 @@
 #include "core/time.h"
 #include "demo/seed.h"
 #include "identity/service.h"
+#include "services/attachment_service.h"
 #include "services/bundle_service.h"
 #include "services/service.h"
 
@@ -50,6 +53,7 @@ std::int64_t case_count(std::uint64_t people);
 Result<ServicesFigures> seed_services(identity::IdentityService& identity,
                                       services::ItemService& items, services::CaseService& cases,
                                       services::BundleService& bundles,
+                                      services::AttachmentService& attachments,
                                       calendar::CalendarService& calendar, core::FakeClock& clock,
                                       core::TimePoint now, const SeedReport& report,
                                       const SeedOptions& options);

@@ -50,12 +50,17 @@ struct RouteOptions {
   // second factor (the password-change, TOTP set-up, me and logout routes); every other route
   // answers 403 `password_change_required` / `totp_enrolment_required` until then.
   bool allowed_before_password_change = false;
-  // Bytes; a larger body gets 413 `body_too_large` (with stream_body: before the handler runs when
+  // Bytes; a larger body gets 413 `too_large_code` (with stream_body: before the handler runs when
   // Content-Length says so, else as the error of BodyStream::read).
   std::uint64_t body_limit = 1 << 20;
+  // The problem codes of the server's own refusals of this route's body: 413 over body_limit, and
+  // 415 for a media type not in `accepts`. A route whose callers expect codes of its own domain
+  // (attachments: attachment_too_large, unsupported_attachment_type) names them here.
+  std::string too_large_code = "body_too_large";
+  std::string unsupported_type_code = "unsupported_media_type";
   // Media types the body may have ("application/json", "text/csv", …). When the list holds
   // application/json, a JSON body is parsed before the handler runs (400 if malformed). A request
-  // with a body of any other type gets 415. Empty: the route takes no body.
+  // with a body of any other type gets 415 `unsupported_type_code`. Empty: the route takes no body.
   std::vector<std::string> accepts;
   // The body is not read before the handler runs: the handler pulls it from
   // Request::body_stream() as it arrives (bulk uploads of any size in constant memory), after

@@ -276,8 +276,11 @@ class StreamSink final : public BodySink {
 // and the pool job; the job hands its reference to its last post, so the state (and its timer)
 // is freed on the connection's thread, whichever side ends last.
 struct UploadState {
-  UploadState(Connection& c, std::uint64_t body_limit)
-      : wake(c.thread.io, Clock::time_point::max()), conn(&c), limit(body_limit) {}
+  UploadState(Connection& c, std::uint64_t body_limit, std::string too_large)
+      : wake(c.thread.io, Clock::time_point::max()),
+        conn(&c),
+        limit(body_limit),
+        too_large_code(std::move(too_large)) {}
 
   // Touched only on the connection's thread.
   asio::steady_timer wake;
@@ -285,7 +288,8 @@ struct UploadState {
   bool reading = false;  // the coroutine waits in a socket read
 
   const std::uint64_t limit;
-  std::mutex mutex;  // guards the fields below
+  const std::string too_large_code;  // the route's code for a body over `limit`
+  std::mutex mutex;                  // guards the fields below
   std::condition_variable arrived;
   std::deque<std::string> pieces;  // read, not yet taken by the handler
   bool ended = false;              // no more pieces: the body is complete, or `error` says why not
@@ -613,7 +617,8 @@ asio::awaitable<std::pair<Response, BodyEnd>> Server::Impl::run_streamed(Connect
                                                                          Request& request,
                                                                          beast::flat_buffer& buffer,
                                                                          Parser& parser) {
-  auto state = std::make_shared<UploadState>(conn, route.options.body_limit);
+  auto state =
+      std::make_shared<UploadState>(conn, route.options.body_limit, route.options.too_large_code);
   auto executor = co_await asio::this_coro::executor;
   UploadStream body(state, executor);  // outlives the handler: this coroutine waits for it
 
@@ -688,7 +693,7 @@ asio::awaitable<std::pair<Response, BodyEnd>> Server::Impl::run_streamed(Connect
     if (conn.timed_out || ec) {
       state->ended = true;
       if (ec == bhttp::error::body_limit) {
-        state->error = Error{ErrorKind::kTooLarge, "body_too_large",
+        state->error = Error{ErrorKind::kTooLarge, state->too_large_code,
                              fmt::format("The body exceeds the limit of {} bytes.", state->limit)};
       } else if (!conn.timed_out &&
                  ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
@@ -883,14 +888,15 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
             std::string list;
             for (const auto& a : accepts)
               list += (list.empty() ? "" : ", ") + a;
-            response = problem(415, "unsupported_media_type",
-                               fmt::format("Content-Type '{}' is not accepted here; use {}.",
-                                           type.empty() ? "(none)" : type, list));
+            response = problem(
+                415, route ? route->options.unsupported_type_code : "unsupported_media_type",
+                fmt::format("Content-Type '{}' is not accepted here; use {}.",
+                            type.empty() ? "(none)" : type, list));
             handler = nullptr;
             keep_alive = false;
             linger_after = stream_body;
           } else if (content_length && *content_length > limit) {
-            response = problem(413, "body_too_large",
+            response = problem(413, route ? route->options.too_large_code : "body_too_large",
                                fmt::format("The body exceeds the limit of {} bytes.", limit));
             handler = nullptr;
             keep_alive = false;
@@ -909,7 +915,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
               conn->clear_deadline();
               if (conn->timed_out) break;
               if (bec == bhttp::error::body_limit) {
-                response = problem(413, "body_too_large",
+                response = problem(413, route ? route->options.too_large_code : "body_too_large",
                                    fmt::format("The body exceeds the limit of {} bytes.", limit));
                 handler = nullptr;
                 keep_alive = false;

@@ -526,12 +526,17 @@ Result<std::vector<Resolution>> resolutions(db::Connection& conn, RegistryKind k
 
 Result<std::vector<Conflict>> key_conflicts(db::Connection& conn, RegistryKind kind,
                                             std::string_view key) {
-  return db::map_rows<Conflict>(
-      conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND rkey = ? "
-                             "AND status IN ('open', 'resolved') ORDER BY id",
-                             kConflictColumns),
-                 name_of(kind), key),
-      conflict_of);
+  // Sorted here, not by ORDER BY id: with it SQLite walks registry_conflict_by_registry (which
+  // gives the order) through every conflict of the registry instead of the key's few.
+  ZT_ASSIGN_OR_RETURN(
+      auto out, db::map_rows<Conflict>(
+                    conn.query(fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? "
+                                           "AND rkey = ? AND status IN ('open', 'resolved')",
+                                           kConflictColumns),
+                               name_of(kind), key),
+                    conflict_of));
+  std::ranges::sort(out, {}, &Conflict::id);
+  return out;
 }
 
 std::vector<Resolution> resolutions_of(const std::vector<Conflict>& conflicts) {
@@ -612,8 +617,14 @@ Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
     params.emplace_back(std::string_view(*status));
   }
   if (key) {
+    // A key has a few conflicts: all of them after the cursor, sorted here (ORDER BY id would
+    // take registry_conflict_by_registry through every conflict of the registry).
     sql += " AND rkey = ?";
     params.emplace_back(std::string_view(*key));
+    ZT_ASSIGN_OR_RETURN(auto out, db::map_rows<Conflict>(conn.query(sql, params), conflict_of));
+    std::ranges::sort(out, {}, &Conflict::id);
+    if (out.size() > static_cast<std::size_t>(std::max(limit, 0))) out.resize(limit);
+    return out;
   }
   sql += fmt::format(" ORDER BY id LIMIT {}", limit);
   return db::map_rows<Conflict>(conn.query(sql, params), conflict_of);

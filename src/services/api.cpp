@@ -206,7 +206,10 @@ constexpr auto kRowShape = shape::of<CaseRow>(
 
 const std::string kErrorsCases =
     "Errors: 404 case_not_found (also for a case not routed to the caller); 409 "
-    "invalid_transition (naming the state), case_changed; 400 invalid_body; 403 forbidden.";
+    "invalid_transition (naming the state), case_changed; 400 invalid_body; 403 forbidden; 422 "
+    "materials_missing (submit and answer-correction, naming the required upload materials "
+    "without an attachment). decide takes \"attachments\": the ids of the result files "
+    "uploaded for it (kind=result), which the applicant then sees.";
 
 http::ParamDoc number_param() {
   return {.name = "number", .in = "path", .description = "The 办件编号, e.g. 20261207-0000042."};
@@ -618,7 +621,8 @@ constexpr std::array<Transition, 14> kTransitions = {{
      "officers of the item's or the step's department"},
     {"end_special", "end-special", "End the special procedure: the clock runs again",
      "officers of a department handling the case"},
-    {"decide", "decide", "Decide (准予 / 不予), with reason and result text",
+    {"decide", "decide",
+     "Decide (准予 / 不予), with reason, result text and the result files it references",
      "officers of the item's department (services.cases.approve)"},
     {"conclude", "conclude", "Conclude the case (办结)", "officers of the item's department"},
     {"deliver", "deliver", "Deliver the result (窗口领取 / 邮寄)",
@@ -635,7 +639,8 @@ json::object action_body_schema() {
                          {"result_text", schema::str()},
                          {"method", schema::enumeration(kDeliveries)},
                          {"address", schema::str()},
-                         {"tracking_number", schema::str()}});
+                         {"tracking_number", schema::str()},
+                         {"attachments", integers_schema()}});
 }
 
 // The body of a transition; an empty body is an empty object.
@@ -666,6 +671,21 @@ std::optional<http::Response> read_action(const http::Request& request, ActionIn
   in.approve = approve.value_or(true);
   if (const json::value* f = body.object()->if_contains("form"); f && f->is_object()) {
     in.form = f->get_object();
+  }
+  // decide: the result files it references, each once.
+  if (const json::value* a = body.object()->if_contains("attachments"); a && !a->is_null()) {
+    if (!a->is_array()) {
+      return http::problem(400, "invalid_body", "\"attachments\" is an array of attachment ids.");
+    }
+    for (const json::value& id : a->get_array()) {
+      if (!id.is_int64() || id.get_int64() <= 0) {
+        return http::problem(400, "invalid_body", "\"attachments\" holds attachment ids.");
+      }
+      if (std::find(in.attachments.begin(), in.attachments.end(), id.get_int64()) ==
+          in.attachments.end()) {
+        in.attachments.push_back(id.get_int64());
+      }
+    }
   }
   return std::nullopt;
 }

@@ -5,6 +5,8 @@
 #include "exchange/records/validate.h"
 #include "identity/permissions.h"
 #include "identity/scope.h"
+#include "services/attachment_service.h"
+#include "services/attachment_store.h"
 #include "services/prefill.h"
 #include "services/reminder_store.h"
 #include "services/service.h"
@@ -220,6 +222,30 @@ Result<std::optional<CaseService::Applicant>> CaseService::applicant_of(
     a.key = user.uscc.value_or("");
   }
   return std::optional<Applicant>(std::move(a));
+}
+
+bool CaseService::acts_as_applicant(const std::optional<Applicant>& self,
+                                    const core::Principal& actor, const Case& c) {
+  return (self && (c.applicant_user_id == self->user_id ||
+                   (!self->key.empty() && c.applicant_key == self->key))) ||
+         (!self && c.filed_by == actor.id && c.state == state::kDraft) ||
+         (!self && c.channel == "window" && actor.has_permission(perm::kCasesAccept));
+}
+
+Result<CaseParty> CaseService::party(db::Connection& conn, const core::Principal& actor,
+                                     std::string_view number) {
+  ZT_ASSIGN_OR_RETURN(auto found, store::find_case(conn, number));
+  if (!found) return case_not_found(number);
+  ZT_ASSIGN_OR_RETURN(bool may, visible(conn, actor, *found));
+  if (!may) return case_not_found(number);
+  ZT_ASSIGN_OR_RETURN(auto item, store::item_by_id(conn, found->item_id));
+  if (!item) return Error::internal("database_error", "A case's item version is missing.");
+  ZT_ASSIGN_OR_RETURN(auto self, applicant_of(actor));
+  CaseParty p{.c = std::move(*found), .def = std::move(item->def)};
+  p.applicant = acts_as_applicant(self, actor, p.c);
+  p.item_officer = !self && actor.has_permission(perm::kCasesApprove) && actor.department_id &&
+                   *actor.department_id == p.c.department_id;
+  return p;
 }
 
 Result<bool> CaseService::visible(db::Connection& conn, const core::Principal& actor,
@@ -513,11 +539,7 @@ Status CaseService::act_on(db::Connection& conn, const core::Principal& actor,
     const ItemDraft& def = item->def;
     ZT_ASSIGN_OR_RETURN(auto steps, store::steps(conn, c.id));
     const auto rows = current_rows(steps, c.step_index);
-    const bool applicant =
-        (self && (c.applicant_user_id == self->user_id ||
-                  (!self->key.empty() && c.applicant_key == self->key))) ||
-        (!self && c.filed_by == actor.id && c.state == state::kDraft) ||
-        (!self && c.channel == "window" && actor.has_permission(perm::kCasesAccept));
+    const bool applicant = acts_as_applicant(self, actor, c);
     const bool officer =
         !self && actor.has_permission(perm::kCasesApprove) && actor.department_id.has_value();
     const bool item_department = officer && *actor.department_id == c.department_id;
@@ -555,6 +577,7 @@ Status CaseService::act_on(db::Connection& conn, const core::Principal& actor,
       ZT_ASSIGN_OR_RETURN(auto edited, mark_edited(c, form));
       if (!edited.empty()) detail["edited"] = std::move(edited);
       c.form = json::serialize(form);
+      ZT_TRY(submit_materials(conn, c, def, now));
       c.state = std::string(state::kSubmitted);
     } else if (action == "accept") {
       ZT_TRY(need(window, "a window clerk (services.cases.accept)"));
@@ -593,6 +616,7 @@ Status CaseService::act_on(db::Connection& conn, const core::Principal& actor,
       ZT_TRY(check_form(def, form, true, today));
       ZT_ASSIGN_OR_RETURN(auto edited, mark_edited(c, form));
       if (!edited.empty()) detail["edited"] = std::move(edited);
+      ZT_TRY(submit_materials(conn, c, def, now));
       c.form = json::serialize(form);
       c.correction = "[]";
       c.state = c.resume_state;
@@ -714,6 +738,10 @@ Status CaseService::act_on(db::Connection& conn, const core::Principal& actor,
       }
       if (in.result_text.size() > 10000 || !core::valid_utf8(in.result_text)) {
         return invalid_body("\"result_text\" is at most 10000 bytes.");
+      }
+      ZT_TRY(attachment_store::submit_results(conn, c.id, in.attachments, now));
+      if (!in.attachments.empty()) {
+        detail["attachments"] = json::array(in.attachments.begin(), in.attachments.end());
       }
       c.decision = in.decision;
       c.decision_reason = in.reason;

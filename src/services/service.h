@@ -50,7 +50,8 @@
 // Errors: 400 "invalid_item", "invalid_body", "invalid_form" (naming the field); 403
 // "forbidden"; 404 "item_not_found", "case_not_found", "step_not_found",
 // "department_not_found"; 409 "item_exists", "invalid_transition", "case_changed", "step_taken",
-// "item_not_published".
+// "item_not_published"; 422 "materials_missing" (submit and answer_correction while a required
+// upload material has no attachment: attachment_service.h).
 //
 // Thread-safety: all methods may be called from many threads at once.
 #pragma once
@@ -169,6 +170,15 @@ struct ActionInput {
   std::string address;                        // deliver by courier
   std::string tracking_number;                // deliver by courier
   bool approve = true;                        // complete a step
+  std::vector<std::int64_t> attachments;      // decide: the result files it references
+};
+
+// Who the caller is to one case (CaseService::party), for the case's attachments.
+struct CaseParty {
+  Case c;
+  ItemDraft def;              // the item version the case was filed under
+  bool applicant = false;     // acts as the applicant (as for submit: the applicant, the window)
+  bool item_officer = false;  // an officer of the item's department (who decides)
 };
 
 class CaseService {
@@ -205,6 +215,11 @@ class CaseService {
   // after moving its clock). Success: how many were rewritten.
   Result<std::int64_t> recompute_deadlines(bool every_running = false);
 
+  // The case `number` and who `actor` is to it, on `conn` (the caller's transaction): 404
+  // case_not_found unless the actor sees the case (the rule above).
+  Result<CaseParty> party(db::Connection& conn, const core::Principal& actor,
+                          std::string_view number);
+
  private:
   // A bundle application (bundle_service.h) files its child cases in its own transaction and
   // moves them (submit, withdraw) through the same rules, so it uses the pieces below.
@@ -229,6 +244,10 @@ class CaseService {
                 const std::optional<Applicant>& self, const calendar::CalendarSnapshot& snap,
                 std::string_view number, std::string_view action, const ActionInput& in,
                 const core::RequestContext& context);
+  // Whether `actor` (`self` when a citizen or enterprise) acts as the applicant of `c`: the
+  // applicant themselves, the clerk who filed the draft, or a window clerk for a window case.
+  static bool acts_as_applicant(const std::optional<Applicant>& self, const core::Principal& actor,
+                                const Case& c);
   // Whether `actor` may see `c` (the rule above), on conn.
   Result<bool> visible(db::Connection& conn, const core::Principal& actor, const Case& c);
   Result<CaseView> view(db::Connection& conn, Case c, const calendar::CalendarSnapshot& snap);

@@ -15,14 +15,17 @@
 // per step and a summary; exits 1 if any step failed. The steps named "on a phone" walk through
 // the citizen's pages at 390×844 and check that none is wider than the screen (lib/phone.mjs).
 // The steps named "services" walk through 一网通办: 民政's administrator publishes an item through
-// the API (the demo city has none), a citizen applies on a phone with pre-filled values, the window
-// and 民政's officer handle the case on the desktop, a correction is answered and a case withdrawn,
-// and the item gets a new version in 事项管理. Then a citizen corrects a pre-filled value before
-// submitting; that case goes through a special procedure, recall, return, transfer to 公安 and
-// delivery by courier; the item editor shows the API's problem at its field, creates and publishes
-// an item; the power and responsibility lists show on a phone; the services pages are checked in
-// English (no Chinese left but the data); the data administrator marks a day in 工作日历; and a
-// citizen applies for the demo's bundle 新生儿出生一件事 on a phone and sees its one progress.
+// the API (the demo city has none), a citizen applies on a phone with pre-filled values and uploads
+// a real small PDF for the material the item asks for (a file of the wrong type refused with its
+// reason), the window and 民政's officer handle the case on the desktop — the officer downloads the
+// material and sends a result file with the decision, which the citizen then downloads in 我的办件 —
+// a correction is answered and a case withdrawn, and the item gets a new version in 事项管理.
+// Then a citizen corrects a pre-filled value before submitting; that case goes through a special
+// procedure, recall, return, transfer to 公安 and delivery by courier; the item editor shows the
+// API's problem at its field, creates and publishes an item; the power and responsibility lists
+// show on a phone; the services pages are checked in English (no Chinese left but the data); the
+// data administrator marks a day in 工作日历; and a citizen applies for the demo's bundle
+// 新生儿出生一件事 on a phone and sees its one progress.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -31,6 +34,7 @@ import { startServer } from './lib/server.mjs'
 import { Api, readyCity } from './lib/city.mjs'
 import { freshTotp } from './lib/totp.mjs'
 import { assertFitsScreen, assertOneLine, assertValuesWhole, phoneContext } from './lib/phone.mjs'
+import { tinyPdf, uploadAttachment } from './lib/pdf.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
 const binary = process.env.ZT_BINARY ? resolve(process.env.ZT_BINARY) : ['build/release/zhengtong', 'build/test/zhengtong'].map((p) => join(root, p)).find(existsSync)
@@ -768,10 +772,39 @@ try {
     if (!caseNumber) throw new Error('no case number on the pre-filled form')
     await fits('申办: 预填的申请表', () => assertValuesWhole(cit, '[data-test=apply-prefilled]', '预填的申请表'), () => assertValuesWhole(cit, '[data-test=apply-materials]', '申请材料'))
     await shot(cit, '33-phone-apply-prefilled')
+    // Submitting before the upload: the page names the missing material.
+    await cit.click('[data-test=apply-submit]')
+    await cit.locator('[data-test=api-error]').filter({ hasText: '请先上传：收入证明' }).waitFor()
+    // A file of the wrong type is refused with its reason, before anything is sent.
+    const files = cit.locator('[data-test=apply-files]')
+    const pick = async (file) => {
+      const [chooser] = await Promise.all([cit.waitForEvent('filechooser'), files.locator('[data-test="upload-收入证明"]').click()])
+      await chooser.setFiles(file)
+    }
+    await pick({ name: '收入证明.txt', mimeType: 'text/plain', buffer: Buffer.from('not a scan') })
+    await files.locator('[data-test=upload-error]').filter({ hasText: '不是 PDF、JPEG、PNG 或 OFD 文件' }).waitFor()
+    // A file named .pdf whose content is not one: the API's content check says so (415).
+    expected.push('/attachments')
+    await pick({ name: '伪装.pdf', mimeType: 'application/pdf', buffer: Buffer.from('GIF89a fake') })
+    await files.locator('[data-test=upload-error]').filter({ hasText: 'not a PDF' }).waitFor()
+    // The real small PDF: uploaded with progress, listed with its size.
+    await pick({ name: '收入证明.pdf', mimeType: 'application/pdf', buffer: tinyPdf('income statement 2026') })
+    await files.locator('[data-test^=file-]').filter({ hasText: '收入证明.pdf' }).filter({ hasText: /\d+(\.\d)? (B|KB)/ }).waitFor()
+    await files.locator('[data-test="files-material-收入证明"]').filter({ hasText: '已上传' }).waitFor()
+    await fits('申办: 上传材料', () => assertValuesWhole(cit, '[data-test=apply-files]', '上传材料'))
+    await shot(cit, '33b-phone-apply-uploaded')
     await cit.click('[data-test=apply-submit]')
     await cit.waitForURL(new RegExp(`/console/cases/${caseNumber}`))
     await cit.locator('[data-test=case-progress]').filter({ hasText: '等待窗口受理' }).waitFor()
-    await fits('办件详情', () => assertValuesWhole(cit, '[data-test=case-form]', '申请信息'))
+    // The case page lists the uploaded PDF, submitted with the case, and downloads it as sent.
+    const listed = cit.locator('[data-test=case-files] [data-test^=file-]').filter({ hasText: '收入证明.pdf' }).filter({ hasText: '已提交' })
+    await listed.waitFor()
+    const [download] = await Promise.all([cit.waitForEvent('download'), listed.locator('[data-test^=download-]').click()])
+    if (download.suggestedFilename() !== '收入证明.pdf') throw new Error(`downloaded as ${download.suggestedFilename()}`)
+    const { readFile } = await import('node:fs/promises')
+    const got = await readFile(await download.path())
+    if (!got.equals(tinyPdf('income statement 2026'))) throw new Error(`the downloaded file differs: ${got.subarray(0, 40)}`)
+    await fits('办件详情', () => assertValuesWhole(cit, '[data-test=case-form]', '申请信息'), () => assertValuesWhole(cit, '[data-test=case-files]', '材料与结果文件'))
     await shot(cit, '34-phone-case-submitted')
     await cit.click('[data-test=menu-toggle]')
     const menu = cit.locator('[data-test=menu-drawer] [data-test=side-menu]')
@@ -821,7 +854,13 @@ try {
     await officer.fill('[data-test=step-opinion]', '材料齐全，符合条件')
     await officer.click('[data-test=step-confirm]')
     await officer.locator('[data-test=case-state]').filter({ hasText: '待决定' }).waitFor()
+    // The officer reads the material and uploads the decision letter, which the decision sends.
+    await officer.locator('[data-test=case-files] [data-test^=file-]').filter({ hasText: '收入证明.pdf' }).waitFor()
+    const [letter] = await Promise.all([officer.waitForEvent('filechooser'), officer.click('[data-test=upload-result]')])
+    await letter.setFiles({ name: '准予决定书.pdf', mimeType: 'application/pdf', buffer: tinyPdf('decision: granted') })
+    await officer.locator('[data-test=files-results] [data-test^=file-]').filter({ hasText: '准予决定书.pdf' }).filter({ hasText: '未提交' }).waitFor()
     await officer.click('[data-test=act-decide]')
+    await officer.locator('[data-test=act-results] .is-checked').filter({ hasText: '准予决定书.pdf' }).waitFor()
     await officer.fill('[data-test=act-reason]', '经审查，符合最低生活保障条件')
     await officer.fill('[data-test=act-result]', '准予享受最低生活保障，自次月起发放')
     await officer.click('[data-test=act-confirm]')
@@ -835,6 +874,15 @@ try {
     // The citizen, on the phone: the result under 我的办件.
     await cit.goto(`${server.base}/console/my-cases`)
     await cit.locator('[data-test=my-cases] .rt-card').filter({ hasText: caseNumber }).filter({ hasText: '已办结' }).waitFor()
+    // The result file, in 我的办件's files of the case.
+    await cit.click(`[data-test=files-${caseNumber}]`)
+    const dialog = cit.locator('[data-test=files-dialog]')
+    await dialog.locator('[data-test=files-results] [data-test^=file-]').filter({ hasText: '准予决定书.pdf' }).waitFor()
+    await fits('我的办件: 材料与结果文件', () => assertValuesWhole(cit, '[data-test=files-dialog] [data-test=case-files]', '材料与结果文件'))
+    const [result] = await Promise.all([cit.waitForEvent('download'), dialog.locator('[data-test=files-results] [data-test^=download-]').first().click()])
+    const { readFile } = await import('node:fs/promises')
+    if (!(await readFile(await result.path())).equals(tinyPdf('decision: granted'))) throw new Error('the result file differs')
+    await dialog.locator('.el-dialog__headerbtn').click()
     await cit.click(`[data-test=case-link-${caseNumber}]`)
     await cit.locator('[data-test=case-result]').filter({ hasText: '准予' }).filter({ hasText: '自次月起发放' }).waitFor()
     await cit.locator('[data-test=case-steps] .rt-card').filter({ hasText: '审查' }).filter({ hasText: '材料齐全' }).waitFor()
@@ -847,6 +895,7 @@ try {
     const api = new Api(server.base)
     const { token } = await api.call('POST', '/api/v1/auth/login', null, { username: citizen.username, password: citizen.password })
     const filed = await api.call('POST', '/api/v1/services/cases', token, { item_code: ITEM, consent: true, form: { phone: '13857712345' } })
+    await uploadAttachment(server.base, token, filed.number, { material: '收入证明', file_name: '收入证明.pdf' }, tinyPdf('income'))
     await api.call('POST', `/api/v1/services/cases/${filed.number}/submit`, token, {})
     const clerk = (await api.call('POST', '/api/v1/auth/login', null, { username: acct.window_clerk.username, password: acct.window_clerk.password })).token
     await api.call('POST', `/api/v1/services/cases/${filed.number}/request-correction`, clerk, { missing: ['家庭人口未填写'], reason: '请补充家庭人口' })

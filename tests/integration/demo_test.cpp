@@ -309,8 +309,38 @@ TEST_F(DemoCityTest, SeedsServiceItemsAndCasesInEveryState) {
     EXPECT_EQ(rows.size(), 6u) << username;
     std::set<std::string> states;
     for (const auto& row : rows) {
-      states.insert(std::string(row.at("state").as_string()));
+      const std::string state(row.at("state").as_string());
+      states.insert(state);
       EXPECT_EQ(row.at("channel"), "online");
+      // The scans submitted with the case are small real PDFs; a decision has its letter.
+      if (state != "submitted" && state != "decided") continue;
+      const std::string files =
+          fmt::format("/api/v1/services/cases/{}/attachments", row.at("number").as_string());
+      auto list = get(s, token, files);
+      ASSERT_TRUE(list.is_object());
+      std::set<std::string> uploaded, required;
+      bool result = false;
+      const json::value item_guide =
+          get(s, token, fmt::format("/api/v1/services/items/{}", row.at("item_code").as_string()));
+      ASSERT_TRUE(item_guide.is_object());
+      for (const auto& m : item_guide.at("materials").as_array()) {
+        if (m.at("source") == "upload" && m.at("required").as_bool()) {
+          required.insert(std::string(m.at("name").as_string()));
+        }
+      }
+      for (const auto& a : list.at("items").as_array()) {
+        if (a.at("kind") == "material") uploaded.insert(std::string(a.at("material").as_string()));
+        result = result || a.at("kind") == "result";
+        auto pdf =
+            fetch(s.server->port(), "GET", fmt::format("{}/{}", files, a.at("id").as_int64()),
+                  error, {{"Authorization", "Bearer " + token}});
+        ASSERT_TRUE(pdf && pdf->status == 200) << (pdf ? pdf->body : error);
+        EXPECT_EQ(pdf->body.substr(0, 5), "%PDF-");
+        EXPECT_EQ(pdf->header("ETag"), fmt::format("\"{}\"", a.at("sm3").as_string()));
+      }
+      for (const std::string& m : required)
+        EXPECT_TRUE(uploaded.count(m)) << username << " " << state << " " << m;
+      EXPECT_EQ(result, state == "decided") << username << " " << state;
     }
     EXPECT_TRUE(states.count("submitted") && states.count("correction") &&
                 states.count("in_review") && states.count("decided") && states.count("draft"))

@@ -93,4 +93,20 @@ std::optional<HttpResponse> fetch(
 // True when a TCP connection to 127.0.0.1:port is refused.
 bool connection_refused(std::uint16_t port);
 
+// `text` percent-encoded for a query value or path segment (RFC 3986: every byte but
+// unreserved ones), e.g. a Chinese material name.
+inline std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(char(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
 }  // namespace zt::test

@@ -119,10 +119,11 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     std::ofstream(file, std::ios::binary) << content;
   }
 
-  auto database_url = test_database_url(server->dir_, error);
+  auto database_url = options.node_of != nullptr
+                          ? std::optional<std::string>(options.node_of->database_url_)
+                          : test_database_url(server->dir_, error);
   if (!database_url) return nullptr;
   if (options.node_of != nullptr) {
-    database_url = options.node_of->database_url_;
     for (const char* key : {"data.key", "audit.key", "audit-signing.pem"}) {
       std::error_code ec;
       fs::copy_file(options.node_of->dir_ / key, server->dir_ / key, ec);
@@ -196,9 +197,12 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
       }
       config << "]\n";
     }
-    if (options.services_worker_interval_ms > 0) {
-      config << "\n[services]\nworker_interval_ms = " << options.services_worker_interval_ms
-             << "\n";
+    if (options.services_worker_interval_ms > 0 || options.attachment_max_bytes > 0) {
+      config << "\n[services]\n";
+      if (options.services_worker_interval_ms > 0)
+        config << "worker_interval_ms = " << options.services_worker_interval_ms << "\n";
+      if (options.attachment_max_bytes > 0)
+        config << "attachment_max_bytes = " << options.attachment_max_bytes << "\n";
     }
     if (!config) {
       error = "cannot write " + config_file.string();

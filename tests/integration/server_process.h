@@ -31,6 +31,8 @@
 
 namespace zt::test {
 
+class ServerProcess;
+
 struct ServerOptions {
   int io_threads = 2;
   int header_timeout_ms = 10'000;
@@ -63,6 +65,8 @@ struct ServerOptions {
   // [services] worker_interval_ms: how often the services worker runs; 0 writes none (the
   // server's default, a minute).
   int services_worker_interval_ms = 0;
+  // [services] attachment_max_bytes; 0: the server's default (10 MiB).
+  std::int64_t attachment_max_bytes = 0;
   // Another node of this running server: the same database (its fresh schema too) and a copy of
   // its keys (data key, audit chain and signing keys), with a directory and node id of its own —
   // two nodes on one database, as production runs them on one PostgreSQL. It must outlive this

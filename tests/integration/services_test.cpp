@@ -9,6 +9,7 @@
 //
 // The server runs on a controllable clock; the deadline test loads its own schedule (test data,
 // not a real notice) around a Friday a few days ahead and walks the clock through it.
+#include "integration/documents.h"
 #include "integration/hub_test.h"
 #include "support/identifiers.h"
 
@@ -164,7 +165,19 @@ class ServicesTest : public HubTest {
         mz_admin_));
   }
 
-  // Files and submits a case as the citizen `token`; its number.
+  // Uploads a small PDF for the material `material` of case `number` as `token`.
+  void upload(const std::string& number, const std::string& token,
+              const std::string& material = "收入证明") {
+    expect(city().send(
+               "POST",
+               fmt::format("/api/v1/services/cases/{}/attachments?material={}&file_name={}", number,
+                           percent_encode(material), percent_encode(material + ".pdf")),
+               token, tiny_pdf("income statement"), {{"Content-Type", "application/pdf"}}),
+           201);
+  }
+
+  // Files and submits a case as the citizen `token` (its required upload, 收入证明, uploaded
+  // first); its number.
   std::string file(const std::string& token, const std::string& code, bool submit = true) {
     json::value c =
         expect(city().call("POST", "/api/v1/services/cases", token,
@@ -173,7 +186,10 @@ class ServicesTest : public HubTest {
                201);
     if (!c.is_object()) return "";
     const std::string number(c.at("number").as_string());
-    if (submit) expect(act(number, "submit", token));
+    if (submit) {
+      upload(number, token);
+      expect(act(number, "submit", token));
+    }
     return number;
   }
 
@@ -377,6 +393,7 @@ TEST_F(ServicesTest, EveryTransitionAndAWrongOneRefused) {
                                           {"form", {{"name", "张三"}, {"phone", "13812345678"}}}}),
                  201);
   const std::string n2(filed.at("number").as_string());
+  upload(n2, zhang_);
   EXPECT_EQ(state_of(expect(act(n2, "submit", zhang_))), "submitted");
   EXPECT_TRUE(IsProblem(act(n2, "submit", zhang_), 409, "invalid_transition"));
   EXPECT_TRUE(IsProblem(act(n2, "accept", zhang_), 403, "forbidden"));
@@ -691,6 +708,7 @@ TEST_F(ServicesTest, OtherDepartmentsAndOtherCitizensNeverSeeACase) {
   ASSERT_TRUE(at_window.is_object());
   EXPECT_EQ(at_window.at("channel"), "window");
   const std::string by_window(at_window.at("number").as_string());
+  upload(by_window, clerk_);  // the window scans the applicant's papers
   expect(act(by_window, "submit", clerk_));
   get(by_window, li_);
   EXPECT_TRUE(IsProblem(city().call("GET", "/api/v1/services/cases/" + by_window, zhang_), 404,
@@ -777,6 +795,7 @@ TEST_F(ServicesTest, ThePrefillReadIsShownToTheApplicantWithItsCaseNumber) {
   // statement, the prefill entry says so and keeps the registry's value, department and time.
   EXPECT_EQ(prefill[0].at("edited"), false);
   EXPECT_FALSE(prefill[1].as_object().contains("edited"));
+  upload(number, zhang_);
   json::value submitted =
       expect(act(number, "submit", zhang_, json::object{{"form", {{"name", "张三丰"}}}}));
   ASSERT_TRUE(submitted.is_object());
@@ -801,6 +820,7 @@ TEST_F(ServicesTest, ThePrefillReadIsShownToTheApplicantWithItsCaseNumber) {
       act(draft, "submit", zhang_, json::object{{"form", {{"name", "张三"}, {"phone", "12345"}}}}),
       400, "invalid_form"));
   EXPECT_EQ(get(draft, zhang_).at("state"), "draft");
+  upload(draft, zhang_);
   json::value typed =
       expect(act(draft, "submit", zhang_,
                  json::object{{"form", {{"name", "张三"}, {"phone", "13812345678"}}}}));
@@ -998,6 +1018,7 @@ TEST_F(ServicesWorkerTest, TheHandlingDepartmentSeesPrefilledValuesAsItsGrantSay
         201);
     if (!c.is_object()) return std::string();
     const std::string number(c.at("number").as_string());
+    upload(number, zhang_);
     expect(act(number, "submit", zhang_));
     expect(act(number, "accept", clerk_));
     return number;

@@ -81,6 +81,24 @@ TEST_F(ConfigTest, AuditKeysAndCheckpointsAreKnownKeys) {
   EXPECT_EQ(zero.error().code, "invalid_config");
 }
 
+TEST_F(ConfigTest, ServicesSectionSetsTheAttachmentLimit) {
+  auto defaults = load_config(std::nullopt, env.getenv());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->attachment_max_bytes, 10u << 20);
+  write("[services]\nattachment_max_bytes = 65536\n");
+  auto config = load_config(file, env.getenv());
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->attachment_max_bytes, 65536u);
+  for (const char* bad : {"1023", "268435457", "\"10M\""}) {
+    write(std::string("[services]\nattachment_max_bytes = ") + bad + "\n");
+    auto refused = load_config(file, env.getenv());
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().detail.find("services.attachment_max_bytes"), std::string::npos);
+  }
+  write("[services]\nattachment_limit = 1\n");
+  EXPECT_EQ(load_config(file, env.getenv()).error().code, "invalid_config");
+}
+
 TEST_F(ConfigTest, ExchangeSectionSetsWebhookRetries) {
   auto defaults = load_config(std::nullopt, env.getenv());
   ASSERT_TRUE(defaults.ok());

@@ -7,13 +7,16 @@
 #include "db/database.h"
 #include "db/migration.h"
 #include "demo/city.h"
+#include "demo/documents.h"
 #include "demo/enterprises.h"
 #include "demo/people.h"
 #include "demo/records.h"
 #include "demo/resources.h"
 #include "registry/division_service.h"
+#include "services/attachment.h"
 #include "support/test_database.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -181,6 +184,28 @@ TEST_F(DemoTest, RecordsFollowTheResourceFields) {
   std::string company;
   ASSERT_TRUE(records::enterprise(e, p, company));
   EXPECT_EQ(commas(company), commas(records::header(resource::kEnterprise)));
+}
+
+// The demo's attachments are real PDFs: the signature the upload route sniffs, a cross-reference
+// table whose every offset points at its object, and the Chinese lines as UCS-2 text.
+TEST(DemoDocuments, APdfWithAValidCrossReferenceTable) {
+  const std::vector<std::string> lines = {"申请人：张三", "ASCII too"};
+  const std::string pdf = demo_pdf("收入证明", lines);
+  EXPECT_EQ(services::sniff(pdf), services::ContentType::kPdf);
+  EXPECT_LT(pdf.size(), 2000u);
+  EXPECT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
+  const std::size_t startxref = pdf.rfind("startxref\n");
+  ASSERT_NE(startxref, std::string::npos);
+  const std::size_t xref = std::stoul(pdf.substr(startxref + 10));
+  ASSERT_EQ(pdf.compare(xref, 5, "xref\n"), 0);
+  // "0 8" then the free entry, then one 20-byte entry per object.
+  const std::size_t first = pdf.find('\n', pdf.find('\n', xref + 5) + 1) + 1;
+  for (int object = 1; object <= 7; ++object) {
+    const std::size_t offset = std::stoul(pdf.substr(first + std::size_t(object - 1) * 20, 10));
+    EXPECT_EQ(pdf.compare(offset, 8, fmt::format("{} 0 obj\n", object)), 0) << object;
+  }
+  EXPECT_NE(pdf.find("<653651658BC1660E>"), std::string::npos);          // 收入证明
+  EXPECT_NE(pdf.find("<75338BF74EBAFF1A5F204E09>"), std::string::npos);  // 申请人：张三
 }
 
 }  // namespace

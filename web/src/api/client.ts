@@ -165,6 +165,34 @@ export function upload<T>(
   return { promise, abort: () => xhr.abort() }
 }
 
+/** A signed-in GET of a file: its bytes as a Blob; rejects with an ApiError. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  let response: Response
+  try {
+    response = await fetch(path, { headers: { Accept: '*/*', ...authHeaders() } })
+  } catch (e) {
+    throw new ApiError({ status: 0, code: 'network_error', detail: String((e as Error).message || e) })
+  }
+  if (!response.ok) {
+    const err = new ApiError(problemFrom(response.status, response.statusText, await response.text()))
+    if (response.status === 401 && token && onUnauthorized) onUnauthorized(err)
+    throw err
+  }
+  return response.blob()
+}
+
+/** Saves `blob` as a download named `name` (the browser's own download, from memory). */
+export function saveBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
 /** A readable message for anything thrown by the client. */
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.detail

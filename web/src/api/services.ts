@@ -1,6 +1,6 @@
 // One-stop services (一网通办): service items and their guide, cases (办件) and their transitions,
 // the worklists and 我的办件 (/api/v1/services, src/services/api.cpp).
-import { api, type Query } from './client'
+import { api, fetchBlob, upload, type Query, type UploadProgress } from './client'
 import type { Page } from './types'
 import servicesZh from '@/i18n/services-zh-CN'
 
@@ -216,6 +216,36 @@ export interface ActionBody {
   method?: 'window' | 'courier'
   address?: string
   tracking_number?: string
+  /** decide: the ids of the result files it references. */
+  attachments?: number[]
+}
+
+/** A file of a case (办件附件): an applicant's material or a result file of the decision. */
+export interface Attachment {
+  id: number
+  kind: 'material' | 'result'
+  material: string | null
+  file_name: string
+  content_type: string
+  size: number
+  sm3: string
+  uploaded_by: string
+  uploaded_at: string
+  submitted_at: string | null
+}
+export interface AttachmentList {
+  items: Attachment[]
+  max_bytes: number
+  content_types: string[]
+}
+/** What the file chooser offers, and the media type an upload declares for a file. */
+export const attachmentAccept = '.pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png'
+const kTypes: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', ofd: 'application/ofd' }
+/** The media type to send for `file`: the browser's when it is one we take, else by extension; null when neither. */
+export function attachmentType(file: File): string | null {
+  if (['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'].includes(file.type)) return file.type
+  const ext = file.name.split('.').pop()?.toLowerCase() ?? ''
+  return kTypes[ext] ?? null
 }
 
 /** A bundle (一件事一次办) as the public sees it: its members and their one merged form. */
@@ -318,6 +348,14 @@ export const services = {
   withdrawApplication: (number: string, reason: string) =>
     api.post<BundleApplication>(`${base}/bundle-applications/${enc(number)}/withdraw`, { reason }),
   myApplications: (q: Query) => api.get<Page<BundleApplication>>(`${base}/my-bundle-applications`, q),
+
+  attachments: (number: string) => api.get<AttachmentList>(`${base}/cases/${enc(number)}/attachments`),
+  /** Uploads `file` (as `type`) for a material, or with kind 'result' as a result file; with progress. */
+  uploadAttachment: (number: string, file: File, type: string, target: { material?: string; kind?: 'material' | 'result' }, onProgress: (p: UploadProgress) => void) =>
+    upload<Attachment>(`${base}/cases/${enc(number)}/attachments`, file, type, onProgress, { kind: target.kind ?? 'material', material: target.material, file_name: file.name }),
+  removeAttachment: (number: string, id: number) => api.del<void>(`${base}/cases/${enc(number)}/attachments/${id}`),
+  /** The file's bytes (signed in: a plain link would not carry the token). */
+  attachmentBlob: (number: string, id: number) => fetchBlob(`${base}/cases/${enc(number)}/attachments/${id}`),
 }
 
 /** The tag type of an alert badge. */

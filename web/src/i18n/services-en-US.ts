@@ -37,7 +37,7 @@ const services: typeof zh = {
   consentText: 'With your consent, the platform reads your details from the population registry and other sources to fill in the form and spare you those materials. Every read is recorded and listed under "Who used my data" with this case number.',
   consent: 'I agree that my details are read to pre-fill the form', noConsent: 'No, I will fill it in myself', start: 'Start', startNoConsent: 'Fill in without pre-filling',
   prefilledFrom: 'From {dept} · {time}', notFound: 'Not found in the registry: please fill in', change: 'Change', satisfied: 'Not needed: provided by {dept}',
-  notSatisfied: 'Not found in the registry: provide it when asked', uploadNote: 'Show the original at the window on acceptance (online upload is not open yet)',
+  notSatisfied: 'Not found in the registry: provide it when asked', uploadNote: 'Upload it below',
   submit: 'Submit the application', save: 'Save', submitted: 'Submitted, case number {number}', fillRequired: 'Please fill in {label}',
   confirmStep: 'Confirm', formSection: 'Your details', materialsSection: 'Materials', numberIs: 'Case number: {number}',
   myCases: 'My cases', myCasesIntro: 'Your applications and how far they are; when a correction is asked of you, it says here what.', noCases: 'No cases yet',
@@ -83,5 +83,14 @@ const services: typeof zh = {
   bundleProgress: 'Overall progress', children: 'Each service', myBundles: 'My bundles', withdrawAll: 'Withdraw it all',
   withdrawAllConfirm: 'Withdraw the whole bundle application? Every service in it not yet decided is withdrawn.',
   bundleStates: { draft: 'Draft', in_progress: 'In progress', correction: 'Correction asked', done: 'All concluded', withdrawn: 'Withdrawn' },
+  files: {
+    title: 'Materials and result files', materials: 'Materials', results: 'Result files', none: 'No files yet', upload: 'Upload a file', uploadMore: 'Upload another',
+    uploading: 'Uploading {name}…', download: 'Download', remove: 'Delete', removeConfirm: 'Delete {name}?', removed: '{name} deleted',
+    uploaded: '{name} uploaded', needed: 'To upload', done: 'Uploaded', fromRegistry: 'Not needed: from the registry', hash: 'SM3 hash',
+    tooLarge: '{name} is {size}, over the limit of {max}: compress it or scan fewer pages per file', badType: '{name} is not a PDF, JPEG, PNG or OFD file',
+    hint: 'PDF, JPEG, PNG or OFD, at most {max} per file', submittedTag: 'Submitted', pendingTag: 'Not submitted',
+    resultHint: 'Upload the decision letter and other result files, then decide; the applicant sees and downloads them under "My cases" once decided.', resultChoose: 'Result files sent with the decision',
+    uploadResult: 'Upload a result file', show: 'Files', missing: 'Upload first: {names}',
+  },
 }
 export default services

@@ -36,7 +36,7 @@ const services = {
   consentText: '经您授权，系统将从人口基础库等读取您的信息，预先填好申请表、免去相应材料。每一次读取都会记录，并在“我的数据被谁用了”中列出，注明本次办件编号。',
   consent: '我同意读取我的信息用于预填', noConsent: '不授权，自己填写', start: '开始填写', startNoConsent: '不预填，直接填写',
   prefilledFrom: '来自{dept} · {time}', notFound: '基础库中未查到，请填写', change: '修改', satisfied: '已免提交：由{dept}提供',
-  notSatisfied: '基础库中未查到，请按补正要求提交', uploadNote: '请在受理时向窗口出示原件（网上上传暂未开放）',
+  notSatisfied: '基础库中未查到，请按补正要求提交', uploadNote: '请在下方上传',
   submit: '提交申请', save: '保存', submitted: '已提交，办件编号 {number}', fillRequired: '请填写{label}',
   confirmStep: '确认', formSection: '申请信息', materialsSection: '申请材料', numberIs: '办件编号：{number}',
   // A case
@@ -88,5 +88,15 @@ const services = {
   bundleProgress: '总体进度', children: '各事项办理情况', myBundles: '我的一件事', withdrawAll: '整件撤回',
   withdrawAllConfirm: '确定撤回整个一件事申请吗？其中尚未作出决定的各事项将一并撤回。',
   bundleStates: { draft: '草稿', in_progress: '办理中', correction: '需要补正', done: '已全部办结', withdrawn: '已撤回' },
+  // Attachments (办件附件)
+  files: {
+    title: '材料与结果文件', materials: '申请材料', results: '结果文件', none: '暂无文件', upload: '上传文件', uploadMore: '再传一份',
+    uploading: '正在上传 {name}…', download: '下载', remove: '删除', removeConfirm: '确定删除 {name} 吗？', removed: '已删除 {name}',
+    uploaded: '已上传 {name}', needed: '待上传', done: '已上传', fromRegistry: '免提交：由基础库提供', hash: 'SM3 校验值',
+    tooLarge: '{name} 有 {size}，超过上限 {max}，请压缩或分页扫描后再传', badType: '{name} 不是 PDF、JPEG、PNG 或 OFD 文件',
+    hint: '支持 PDF、JPEG、PNG、OFD，单个文件不超过 {max}', submittedTag: '已提交', pendingTag: '未提交',
+    resultHint: '上传决定书等结果文件后作出决定；申请人在作出决定后可在“我的办件”中查看和下载。', resultChoose: '随决定送达的结果文件',
+    uploadResult: '上传结果文件', show: '材料', missing: '请先上传：{names}',
+  },
 }
 export default services
