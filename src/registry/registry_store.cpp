@@ -608,8 +608,10 @@ Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
                                         std::optional<std::string> status,
                                         std::optional<std::string> key, std::int64_t after_id,
                                         int limit) {
-  std::string sql = fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND id > ?",
-                                kConflictColumns);
+  // With a key, `+id` keeps SQLite on registry_conflict_by_key (the key's few conflicts) rather
+  // than walking registry_conflict_by_registry from the cursor through the whole registry.
+  std::string sql = fmt::format("SELECT {} FROM registry_conflict WHERE registry = ? AND {} > ?",
+                                kConflictColumns, key ? "+id" : "id");
   const std::string registry = name_of(kind);  // outlives params, which view it
   std::vector<db::Param> params{db::Param(registry), db::Param(after_id)};
   if (status) {
@@ -617,8 +619,7 @@ Result<std::vector<Conflict>> conflicts(db::Connection& conn, RegistryKind kind,
     params.emplace_back(std::string_view(*status));
   }
   if (key) {
-    // A key has a few conflicts: all of them after the cursor, sorted here (ORDER BY id would
-    // take registry_conflict_by_registry through every conflict of the registry).
+    // A key has a few conflicts: all of them after the cursor, sorted here.
     sql += " AND rkey = ?";
     params.emplace_back(std::string_view(*key));
     ZT_ASSIGN_OR_RETURN(auto out, db::map_rows<Conflict>(conn.query(sql, params), conflict_of));

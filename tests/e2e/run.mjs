@@ -25,7 +25,7 @@
 // API's problem at its field, creates and publishes an item; the power and responsibility lists
 // show on a phone; the services pages are checked in English (no Chinese left but the data); the
 // data administrator marks a day in 工作日历; and a citizen applies for the demo's bundle
-// 新生儿出生一件事 on a phone and sees its one progress.
+// 新生儿出生一件事 on a phone, uploads each member's materials and sees its one progress.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -958,6 +958,23 @@ try {
     if (!bundleNumber) throw new Error('no bundle number on the pre-filled form')
     await fits('一件事申办: 预填的申请表', () => assertValuesWhole(cit, '[data-test=bundle-prefilled]', '预填的申请表'))
     await shot(cit, '51-phone-bundle-prefilled')
+    // Submitting before the uploads: the page names what is missing, for which member.
+    await cit.click('[data-test=bundle-submit]')
+    await cit.locator('[data-test=api-error]').filter({ hasText: '请先上传' }).waitFor()
+    // Each member case that asks for an upload gets its scan, with progress.
+    const groups = cit.locator('[data-test^=bundle-files-]')
+    const groupCount = await groups.count()
+    if (groupCount === 0) throw new Error('no member of the bundle asks for an upload')
+    for (let g = 0; g < groupCount; g++) {
+      const group = groups.nth(g)
+      const buttons = group.locator('button[data-test^="upload-"]')
+      const n = await buttons.count()
+      for (let b = 0; b < n; b++) {
+        const [chooser] = await Promise.all([cit.waitForEvent('filechooser'), buttons.nth(b).click()])
+        await chooser.setFiles({ name: `扫描件${g}-${b}.pdf`, mimeType: 'application/pdf', buffer: tinyPdf(`bundle scan ${g}-${b}`) })
+        await group.locator('.file[data-test^=file-]').filter({ hasText: `扫描件${g}-${b}.pdf` }).waitFor()
+      }
+    }
     await cit.click('[data-test=bundle-submit]')
     await cit.waitForURL(/\/console\/my-cases/)
     const entry = cit.locator(`[data-test=bundle-${bundleNumber}]`)
@@ -1031,6 +1048,9 @@ try {
     await address.locator('[data-test=value-edited]').filter({ hasText: '申请人自行填报' }).filter({ hasText: registryValue.trim() }).waitFor()
     await fits('申办: 修改预填的值', () => assertValuesWhole(cit, '[data-test=apply-prefilled]', '预填的申请表'))
     await shot(cit, '43-phone-apply-edited')
+    const [chooser] = await Promise.all([cit.waitForEvent('filechooser'), cit.locator('[data-test=apply-files] [data-test="upload-收入证明"]').click()])
+    await chooser.setFiles({ name: '收入证明.pdf', mimeType: 'application/pdf', buffer: tinyPdf('income statement') })
+    await cit.locator('[data-test="files-material-收入证明"]').filter({ hasText: '已上传' }).waitFor()
     await cit.click('[data-test=apply-submit]')
     await cit.waitForURL(new RegExp(`/console/cases/${edited}`))
     const row = cit.locator('[data-test=case-form] .rt-card').filter({ hasText: OWN_ADDRESS })
@@ -1237,7 +1257,10 @@ try {
     const me = await api.call('GET', '/api/v1/auth/me', token)
     await en.goto(`${server.base}/console/my-cases`)
     await en.locator('[data-test=my-cases] .rt-card').filter({ hasText: edited }).filter({ hasText: 'Delivered' }).waitFor()
-    await assertNoChinese(en, '我的办件', (await api.call('GET', '/api/v1/services/my-cases?limit=50', token)).items, me)
+    // The data: the cases, and the bundles' names, members, departments and what is asked (their
+    // Chinese `progress` is the API's, which the UI says in English).
+    const bundleData = (await api.call('GET', '/api/v1/services/my-bundle-applications?limit=50', token)).items.map((a) => ({ ...a, progress: '', children: a.children.map((c) => ({ ...c, progress: '' })) }))
+    await assertNoChinese(en, '我的办件', [...(await api.call('GET', '/api/v1/services/my-cases?limit=50', token)).items, ...bundleData], me)
     await en.goto(`${server.base}/console/cases/${edited}`)
     await en.locator('[data-test=case-progress]').filter({ hasText: 'Delivered' }).waitFor()
     await en.locator('[data-test=case-result]').filter({ hasText: 'Courier' }).waitFor()

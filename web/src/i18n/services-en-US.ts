@@ -82,6 +82,7 @@ const services: typeof zh = {
   sharedBy: 'Shared by {n} services', bundleApply: 'Apply for the bundle', bundleNumber: 'Bundle number: {number}', bundleSubmitted: 'Submitted, bundle number {number}',
   bundleProgress: 'Overall progress', children: 'Each service', myBundles: 'My bundles', withdrawAll: 'Withdraw it all',
   withdrawAllConfirm: 'Withdraw the whole bundle application? Every service in it not yet decided is withdrawn.',
+  bundleProgressText: { correction: '{n} of the services need a correction: add what is asked and send it', done: 'All concluded ({n} services)', inProgress: '{n} services: {ended} concluded, {running} in progress' },
   bundleStates: { draft: 'Draft', in_progress: 'In progress', correction: 'Correction asked', done: 'All concluded', withdrawn: 'Withdrawn' },
   files: {
     title: 'Materials and result files', materials: 'Materials', results: 'Result files', none: 'No files yet', upload: 'Upload a file', uploadMore: 'Upload another',

@@ -87,6 +87,7 @@ const services = {
   sharedBy: '{n} 个事项共用', bundleApply: '一件事申办', bundleNumber: '一件事编号：{number}', bundleSubmitted: '已提交，一件事编号 {number}',
   bundleProgress: '总体进度', children: '各事项办理情况', myBundles: '我的一件事', withdrawAll: '整件撤回',
   withdrawAllConfirm: '确定撤回整个一件事申请吗？其中尚未作出决定的各事项将一并撤回。',
+  bundleProgressText: { correction: '{n} 项事项需要补正：请按告知补充材料后提交', done: '已全部办结（共 {n} 项）', inProgress: '共 {n} 项，已办结 {ended} 项，{running} 项办理中' },
   bundleStates: { draft: '草稿', in_progress: '办理中', correction: '需要补正', done: '已全部办结', withdrawn: '已撤回' },
   // Attachments (办件附件)
   files: {
