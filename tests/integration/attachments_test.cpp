@@ -69,27 +69,6 @@ class AttachmentsTest : public HubTest {
     expect(city().call("POST", "/api/v1/services/items/MZ-DB-001/publish", mz_admin_));
   }
 
-  std::string citizen(const std::string& username, const std::string& number) {
-    std::string token = city().account(json::object{{"kind", "citizen"},
-                                                    {"username", username},
-                                                    {"display_name", username},
-                                                    {"id_number", number}});
-    EXPECT_FALSE(token.empty()) << city().error();
-    return token;
-  }
-
-  json::value expect(const std::optional<HttpResponse>& r, int status = 200) {
-    if (!r) {
-      ADD_FAILURE() << "no response: " << city().error();
-      return nullptr;
-    }
-    if (r->status != status) {
-      ADD_FAILURE() << "expected " << status << ", got " << r->status << ": " << r->body;
-      return nullptr;
-    }
-    return r->json();
-  }
-
   // A draft of 张三's (or `token`'s); its number.
   std::string draft(const std::string& token) {
     json::value c =

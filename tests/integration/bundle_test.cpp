@@ -31,27 +31,6 @@ class BundleTest : public HubTest {
     li_ = citizen("lisi", li_id_);
   }
 
-  json::value expect(const std::optional<HttpResponse>& r, int status = 200) {
-    if (!r) {
-      ADD_FAILURE() << "no response: " << city().error();
-      return nullptr;
-    }
-    if (r->status != status) {
-      ADD_FAILURE() << "expected " << status << ", got " << r->status << ": " << r->body;
-      return nullptr;
-    }
-    return r->json();
-  }
-
-  std::string citizen(const std::string& username, const std::string& number) {
-    std::string token = city().account(json::object{{"kind", "citizen"},
-                                                    {"username", username},
-                                                    {"display_name", username},
-                                                    {"id_number", number}});
-    EXPECT_FALSE(token.empty()) << city().error();
-    return token;
-  }
-
   static json::object text_field(const std::string& name, const std::string& label,
                                  const std::string& type, bool required,
                                  const std::string& prefill = "") {

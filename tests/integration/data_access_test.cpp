@@ -41,15 +41,6 @@ class DataAccessTest : public HubTest {
     }
     return seen;
   }
-
-  std::string citizen(const std::string& username, const std::string& number) {
-    std::string token = city().account(json::object{{"kind", "citizen"},
-                                                    {"username", username},
-                                                    {"display_name", username},
-                                                    {"id_number", number}});
-    EXPECT_FALSE(token.empty()) << city().error();
-    return token;
-  }
 };
 
 TEST_F(DataAccessTest, EveryReadThatReturnedARecordIsShownToItsPersonAndNoOther) {

@@ -40,6 +40,29 @@ class HubTest : public ServerTest {
 
   City& city() { return *city_; }
 
+  // The answer's JSON when it has `status`, else null and a failure.
+  boost::json::value expect(const std::optional<HttpResponse>& r, int status = 200) {
+    if (!r) {
+      ADD_FAILURE() << "no response: " << city_->error();
+      return nullptr;
+    }
+    if (r->status != status) {
+      ADD_FAILURE() << "expected " << status << ", got " << r->status << ": " << r->body;
+      return nullptr;
+    }
+    return r->json();
+  }
+
+  // A citizen account named `username` with the ID number `number`; its token.
+  std::string citizen(const std::string& username, const std::string& number) {
+    std::string token = city_->account(boost::json::object{{"kind", "citizen"},
+                                                           {"username", username},
+                                                           {"display_name", username},
+                                                           {"id_number", number}});
+    EXPECT_FALSE(token.empty()) << city_->error();
+    return token;
+  }
+
   // 户籍人口基本信息: ten fields keyed by id_number, as 公安 publishes it.
   static boost::json::object population(const std::string& code) {
     namespace json = boost::json;

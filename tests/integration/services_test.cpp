@@ -93,28 +93,6 @@ class ServicesTest : public HubTest {
     }
   }
 
-  // The answer's JSON when it has `status`, else null and a failure.
-  json::value expect(const std::optional<HttpResponse>& r, int status = 200) {
-    if (!r) {
-      ADD_FAILURE() << "no response: " << city().error();
-      return nullptr;
-    }
-    if (r->status != status) {
-      ADD_FAILURE() << "expected " << status << ", got " << r->status << ": " << r->body;
-      return nullptr;
-    }
-    return r->json();
-  }
-
-  std::string citizen(const std::string& username, const std::string& number) {
-    std::string token = city().account(json::object{{"kind", "citizen"},
-                                                    {"username", username},
-                                                    {"display_name", username},
-                                                    {"id_number", number}});
-    EXPECT_FALSE(token.empty()) << city().error();
-    return token;
-  }
-
   // An item definition: `steps` as [{name, departments}].
   json::object item(const std::string& code, const std::string& name, json::array steps,
                     int statutory = 8, int promised = 5) {
